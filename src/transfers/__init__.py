@@ -1,0 +1,1 @@
+"""transfers: register of GDPR processors, subprocessors and third-country transfers."""

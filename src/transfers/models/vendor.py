@@ -1,0 +1,44 @@
+"""Vendors (processors, subprocessors, other recipients) and their subprocessor links."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from transfers.models.base import Base, JSONType, VersionedMixin
+
+
+class Vendor(VersionedMixin, Base):
+    __tablename__ = "vendor"
+    __table_args__ = (
+        Index("ix_vendor_name_lower", "name"),
+        Index("ix_vendor_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    legal_name: Mapped[str | None] = mapped_column(String(300))
+    business_id: Mapped[str | None] = mapped_column(String(40), unique=True)
+    country: Mapped[str] = mapped_column(String(2), nullable=False)
+    category: Mapped[str] = mapped_column(String(40), nullable=False, default="other")
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="proposed")
+    contacts: Mapped[list[dict[str, str]]] = mapped_column(JSONType, nullable=False, default=list)
+    website: Mapped[str | None] = mapped_column(String(500))
+    owner: Mapped[str | None] = mapped_column(String(320))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class VendorSubprocessor(Base):
+    """Edge of a subprocessor chain: ``subprocessor`` processes for ``vendor``."""
+
+    __tablename__ = "vendor_subprocessor"
+    __table_args__ = (UniqueConstraint("vendor_id", "subprocessor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(
+        ForeignKey("vendor.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    subprocessor_id: Mapped[int] = mapped_column(
+        ForeignKey("vendor.id", ondelete="CASCADE"), nullable=False, index=True
+    )

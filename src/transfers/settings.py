@@ -1,0 +1,84 @@
+"""One settings object, read from the environment (``TRANSFERS_*``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_SQLITE_PATH = Path("data") / "transfers.sqlite3"
+
+
+def _default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (``postgres://``, ``sqlite:///``) and pick the async driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+asyncpg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
+        url = "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    return url
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = field(default_factory=_default_database_url)
+    db_pool_size: int = 20
+    public_url: str = "http://127.0.0.1:8000"
+    max_body_bytes: int = 1_048_576
+    max_upload_bytes: int = 32 * 1_048_576
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_tls: str = "none"  # none | starttls | ssl
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "transfers@localhost"
+    reminder_lead_days: str = "90,30,7"
+    assessment_review_months: int = 12
+    debug: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def settings_from_env() -> Settings:
+    env = os.environ
+    return Settings(
+        database_url=normalise_database_url(env.get("TRANSFERS_DATABASE_URL") or _default_database_url()),
+        db_pool_size=_int("TRANSFERS_DB_POOL_SIZE", 20),
+        public_url=env.get("TRANSFERS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        max_body_bytes=_int("TRANSFERS_MAX_BODY_BYTES", 1_048_576),
+        max_upload_bytes=_int("TRANSFERS_MAX_UPLOAD_BYTES", 32 * 1_048_576),
+        smtp_host=env.get("TRANSFERS_SMTP_HOST", "localhost"),
+        smtp_port=_int("TRANSFERS_SMTP_PORT", 25),
+        smtp_tls=env.get("TRANSFERS_SMTP_TLS", "none"),
+        smtp_username=env.get("TRANSFERS_SMTP_USERNAME") or None,
+        smtp_password=env.get("TRANSFERS_SMTP_PASSWORD") or None,
+        smtp_from=env.get("TRANSFERS_SMTP_FROM", "transfers@localhost"),
+        reminder_lead_days=env.get("TRANSFERS_REMINDER_LEAD_DAYS", "90,30,7"),
+        assessment_review_months=_int("TRANSFERS_ASSESSMENT_REVIEW_MONTHS", 12),
+        debug=_bool("TRANSFERS_DEBUG", False),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return settings_from_env()
