@@ -1,0 +1,1 @@
+"""Agreements with vendors: terms, renewals, notice periods and attachments."""

@@ -1,0 +1,98 @@
+"""Agreement payloads. Terms and notice periods are ISO-8601 durations ("P2Y"); human forms
+such as "2 years" are accepted on input and stored in ISO form."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from transfers.common.fields import (
+    AgreementKind,
+    AgreementStatus,
+    Email,
+    LongText,
+    SccModule,
+    ShortText,
+    SubprocessorAuthorisation,
+)
+
+Duration = ShortText
+
+
+class AgreementCreate(msgspec.Struct, forbid_unknown_fields=True):
+    vendor_id: int
+    kind: AgreementKind
+    scc_module: SccModule | None = None
+    organisation_id: int | None = None
+    title: ShortText | None = None
+    status: AgreementStatus = "draft"
+    signed_on: date | None = None
+    effective_on: date | None = None
+    ends_on: date | None = None
+    term: Duration | None = None
+    auto_renew: bool = False
+    renewal_term: Duration | None = None
+    notice_period: Duration | None = None
+    subprocessor_authorisation: SubprocessorAuthorisation | None = None
+    objection_period_days: int | None = msgspec.field(default=None)
+    owner: Email | None = None
+    notes: LongText | None = None
+
+
+class AgreementUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    kind: AgreementKind | UnsetType = UNSET
+    scc_module: SccModule | None | UnsetType = UNSET
+    organisation_id: int | None | UnsetType = UNSET
+    title: ShortText | None | UnsetType = UNSET
+    status: AgreementStatus | UnsetType = UNSET
+    signed_on: date | None | UnsetType = UNSET
+    effective_on: date | None | UnsetType = UNSET
+    ends_on: date | None | UnsetType = UNSET
+    term: Duration | None | UnsetType = UNSET
+    auto_renew: bool | UnsetType = UNSET
+    renewal_term: Duration | None | UnsetType = UNSET
+    notice_period: Duration | None | UnsetType = UNSET
+    subprocessor_authorisation: SubprocessorAuthorisation | None | UnsetType = UNSET
+    objection_period_days: int | None | UnsetType = UNSET
+    owner: Email | None | UnsetType = UNSET
+    notes: LongText | None | UnsetType = UNSET
+    version: int | UnsetType = UNSET
+
+
+class AgreementRead(msgspec.Struct):
+    id: int
+    vendor_id: int
+    organisation_id: int | None
+    kind: str
+    scc_module: int | None
+    title: str | None
+    status: str
+    signed_on: date | None
+    effective_on: date | None
+    ends_on: date | None
+    term: str | None
+    auto_renew: bool
+    renewal_term: str | None
+    notice_period: str | None
+    subprocessor_authorisation: str | None
+    objection_period_days: int | None
+    owner: str | None
+    notes: str | None
+    current_term_ends_on: date | None
+    next_notice_deadline: date | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class AttachmentRead(msgspec.Struct):
+    id: int
+    agreement_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    created_at: datetime

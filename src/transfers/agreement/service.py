@@ -1,0 +1,165 @@
+"""Agreement rules and writes: the checks a lawyer would make before filing a contract."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.agreement.schemas import AgreementCreate, AgreementRead, AgreementUpdate
+from transfers.audit.service import record
+from transfers.auth.schemas import Actor
+from transfers.common.crud import changes_of, create_audited, get_or_404, paginate, to_plain, update_audited
+from transfers.common.problems import invalid
+from transfers.common.responses import read_as
+from transfers.models import Agreement, AgreementAttachment, Organisation, Vendor
+
+DURATION_FIELDS = ("term", "renewal_term", "notice_period")
+
+
+def validate_agreement(values: dict[str, Any]) -> dict[str, Any]:
+    """Cross-field rules on the merged state of an agreement (create or after a PATCH)."""
+    from transfers.agreement.terms import normalise_duration
+
+    for name in DURATION_FIELDS:
+        if values.get(name):
+            try:
+                values[name] = normalise_duration(values[name])
+            except ValueError as exc:
+                raise invalid(str(exc), field=name) from exc
+    if values.get("scc_module") is not None and values.get("kind") != "scc_2021":
+        raise invalid("scc_module applies only to agreements of kind scc_2021 (Decision 2021/914).", field="scc_module")
+    signed, effective, ends = values.get("signed_on"), values.get("effective_on"), values.get("ends_on")
+    start = effective or signed
+    if ends is not None and start is not None and ends < start:
+        label = "effective_on" if effective else "signed_on"
+        raise invalid(f"ends_on ({ends}) is before {label} ({start}).", field="ends_on")
+    if ends is not None and values.get("term"):
+        raise invalid("Give either ends_on or term, not both.", field="term")
+    if values.get("term") and start is None:
+        raise invalid("A term needs effective_on (or signed_on) to count from.", field="effective_on")
+    if values.get("auto_renew") and not (values.get("term") or ends):
+        raise invalid("An auto-renewing agreement needs a term or an end date.", field="auto_renew")
+    if values.get("renewal_term") and not values.get("auto_renew"):
+        raise invalid("renewal_term applies only when auto_renew is true.", field="renewal_term")
+    auth, days = values.get("subprocessor_authorisation"), values.get("objection_period_days")
+    if days is not None and days < 1:
+        raise invalid("objection_period_days must be at least 1.", field="objection_period_days")
+    if auth == "general" and days is None:
+        raise invalid(
+            "General subprocessor authorisation needs an objection period in days (GDPR Art. 28(2)).",
+            field="objection_period_days",
+        )
+    if auth != "general" and days is not None:
+        raise invalid("objection_period_days applies only to general authorisation.", field="objection_period_days")
+    if values.get("status") == "signed" and signed is None:
+        raise invalid("A signed agreement needs signed_on.", field="signed_on")
+    return values
+
+
+def term_dates(agreement: Agreement, as_of: date) -> tuple[date | None, date | None]:
+    """End of the term running on ``as_of`` and the next notice deadline (None when open-ended)."""
+    from transfers.agreement.terms import current_term_end, next_notice_deadline
+
+    start = agreement.effective_on or agreement.signed_on
+    end = current_term_end(start, agreement.term, agreement.ends_on, agreement.auto_renew, agreement.renewal_term, as_of)
+    notice = None
+    if agreement.auto_renew and agreement.notice_period and start is not None:
+        found = next_notice_deadline(start, agreement.term, agreement.ends_on, agreement.renewal_term, agreement.notice_period, as_of)
+        notice = found[0] if found else None
+    return end, notice
+
+
+def to_read(agreement: Agreement, as_of: date | None = None) -> AgreementRead:
+    end, notice = term_dates(agreement, as_of or date.today())
+    return read_as(AgreementRead, agreement, current_term_ends_on=end, next_notice_deadline=notice)
+
+
+async def _check_refs(session: AsyncSession, values: dict[str, Any]) -> None:
+    if "vendor_id" in values and await session.get(Vendor, values["vendor_id"]) is None:
+        raise invalid(f"Vendor {values['vendor_id']} does not exist.", field="vendor_id")
+    if values.get("organisation_id") is not None and await session.get(Organisation, values["organisation_id"]) is None:
+        raise invalid(f"Organisation {values['organisation_id']} does not exist.", field="organisation_id")
+
+
+async def get_agreement(session: AsyncSession, agreement_id: int) -> Agreement:
+    return await get_or_404(session, Agreement, agreement_id, "Agreement")
+
+
+async def list_agreements(
+    session: AsyncSession, *, vendor_id: int | None, kind: str | None, status: str | None, limit: int, offset: int
+) -> tuple[list[Agreement], int]:
+    stmt = select(Agreement)
+    if vendor_id is not None:
+        stmt = stmt.where(Agreement.vendor_id == vendor_id)
+    if kind:
+        stmt = stmt.where(Agreement.kind == kind)
+    if status:
+        stmt = stmt.where(Agreement.status == status)
+    return await paginate(session, stmt.order_by(Agreement.id), limit, offset)
+
+
+async def create_agreement(session: AsyncSession, data: AgreementCreate, actor: Actor) -> Agreement:
+    values = validate_agreement({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+    await _check_refs(session, values)
+    return await create_audited(session, Agreement(**values), actor, "agreement")
+
+
+async def update_agreement(session: AsyncSession, agreement: Agreement, data: AgreementUpdate, actor: Actor) -> Agreement:
+    changes = changes_of(data, exclude=frozenset({"version"}))
+    for required in ("kind", "status", "auto_renew"):
+        if required in changes and changes[required] is None:
+            raise invalid(f"{required} cannot be null.", field=required)
+    merged = {c.key: getattr(agreement, c.key) for c in Agreement.__table__.columns} | changes
+    merged = validate_agreement(merged)
+    await _check_refs(session, changes)
+    return await update_audited(session, agreement, {k: merged[k] for k in changes}, actor, "agreement")
+
+
+async def add_attachment(
+    session: AsyncSession, agreement: Agreement, *, filename: str, content_type: str, content: bytes, actor: Actor
+) -> AgreementAttachment:
+    if not content:
+        raise invalid("The uploaded file is empty.", field="file")
+    attachment = AgreementAttachment(
+        agreement_id=agreement.id,
+        filename=filename[:255] or "attachment",
+        content_type=content_type[:120] or "application/octet-stream",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by=actor.label,
+    )
+    session.add(attachment)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "attach",
+        "agreement",
+        agreement.id,
+        None,
+        {"attachment_id": attachment.id, "filename": attachment.filename, "sha256": attachment.sha256, "size": attachment.size},
+    )
+    return attachment
+
+
+async def list_attachments(session: AsyncSession, agreement_id: int) -> list[AgreementAttachment]:
+    rows = await session.scalars(select(AgreementAttachment).where(AgreementAttachment.agreement_id == agreement_id).order_by(AgreementAttachment.id))
+    return list(rows.all())
+
+
+async def get_attachment(session: AsyncSession, agreement_id: int, attachment_id: int) -> AgreementAttachment:
+    attachment = await session.scalar(
+        select(AgreementAttachment)
+        .where(AgreementAttachment.id == attachment_id, AgreementAttachment.agreement_id == agreement_id)
+        .execution_options(populate_existing=True)
+    )
+    if attachment is None:
+        from transfers.common.problems import not_found
+
+        raise not_found("Attachment", attachment_id)
+    return attachment

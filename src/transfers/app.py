@@ -1,0 +1,85 @@
+"""Application factory: plugins, routers, problem details, OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from litestar import Litestar, get
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from transfers.agreement.controller import AgreementController
+from transfers.assessment.controller import AssessmentController
+from transfers.audit.controller import AuditController
+from transfers.auth.controller import ApiKeyController
+from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddleware
+from transfers.common.problems import EXCEPTION_HANDLERS
+from transfers.db import create_engine, session_factory
+from transfers.organisation.controller import OrganisationController, ProcessingController
+from transfers.settings import Settings, get_settings
+from transfers.transfer.controller import TransferController
+from transfers.vendor.controller import VendorController
+
+API_VERSION = "1.0.0"
+
+
+@get("/health", operation_id="Health", tags=["meta"])
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    engine = create_engine(settings)
+    alchemy = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_dependency_key="db_session",
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        set_default_exception_handler=False,
+        create_all=False,
+    )
+    maker = session_factory(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.session_maker = maker
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    return Litestar(
+        route_handlers=[
+            health,
+            VendorController,
+            OrganisationController,
+            ProcessingController,
+            AgreementController,
+            TransferController,
+            AssessmentController,
+            AuditController,
+            ApiKeyController,
+        ],
+        plugins=[SQLAlchemyPlugin(config=alchemy)],
+        middleware=[DefineMiddleware(ApiKeyAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="transfers",
+            version=API_VERSION,
+            description="Register of GDPR processors, subprocessors and third-country transfers.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="API key")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=settings.debug,
+    )

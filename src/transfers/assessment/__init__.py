@@ -1,0 +1,1 @@
+"""Transfer impact assessments (EDPB Recommendations 01/2020)."""

@@ -1,0 +1,53 @@
+"""Assessment (TIA) payloads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from transfers.common.fields import Conclusion, Email, LongText, ShortText
+
+
+class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
+    transfer_id: int
+    completed_on: date | None = None
+    conclusion: Conclusion | None = None
+    supplementary_measures: LongText | None = None
+    law_and_practice: LongText | None = None
+    procedural_steps: LongText | None = None
+    next_review_on: date | None = None
+    assessor: ShortText | None = None
+    owner: Email | None = None
+    notes: LongText | None = None
+
+
+class AssessmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    completed_on: date | None | UnsetType = UNSET
+    conclusion: Conclusion | None | UnsetType = UNSET
+    supplementary_measures: LongText | None | UnsetType = UNSET
+    law_and_practice: LongText | None | UnsetType = UNSET
+    procedural_steps: LongText | None | UnsetType = UNSET
+    next_review_on: date | None | UnsetType = UNSET
+    assessor: ShortText | None | UnsetType = UNSET
+    owner: Email | None | UnsetType = UNSET
+    notes: LongText | None | UnsetType = UNSET
+    version: int | UnsetType = UNSET
+
+
+class AssessmentRead(msgspec.Struct):
+    id: int
+    transfer_id: int
+    completed_on: date | None
+    conclusion: str | None
+    supplementary_measures: str | None
+    law_and_practice: str | None
+    procedural_steps: str | None
+    next_review_on: date | None
+    assessor: str | None
+    owner: str | None
+    notes: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,97 @@
+"""Write and read audit events. Every register write calls ``record`` in its own transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.models import AuditEvent
+
+if TYPE_CHECKING:
+    from transfers.auth.schemas import Actor
+
+SKIP = frozenset({"created_at", "updated_at", "content"})
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: Any) -> dict[str, Any]:
+    """Column values of an ORM object, JSON-safe, for the before/after of an event."""
+    mapper = inspect(obj).mapper
+    return {
+        attr.key: _json_safe(getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in SKIP and attr.key in obj.__dict__
+    }
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only what changed, so the trail reads as a list of edits."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+async def record(
+    session: AsyncSession,
+    actor: Actor | str,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEvent:
+    name = actor if isinstance(actor, str) else actor.label
+    event = AuditEvent(
+        actor=name,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        before=_json_safe(before) if before is not None else None,
+        after=_json_safe(after) if after is not None else None,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def list_events(
+    session: AsyncSession,
+    *,
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[AuditEvent], int]:
+    stmt = select(AuditEvent)
+    if entity_type:
+        stmt = stmt.where(AuditEvent.entity_type == entity_type)
+    if entity_id is not None:
+        stmt = stmt.where(AuditEvent.entity_id == entity_id)
+    if actor:
+        stmt = stmt.where(AuditEvent.actor == actor)
+    if since is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEvent.occurred_at < until)
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = await session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit).offset(offset))
+    return list(rows.all()), total

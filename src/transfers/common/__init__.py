@@ -1,0 +1,1 @@
+"""Pieces every domain shares: problem details, pagination, audit snapshots, field types."""

@@ -1,0 +1,197 @@
+"""RFC 9457 problem details for every error the API can return.
+
+Every failure leaves as ``application/problem+json`` with a stable ``type`` and, for bad
+input, an ``errors`` list naming each field, so that integrations can act on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+log = logging.getLogger("transfers")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "urn:transfers:problem:"
+
+_TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+class ProblemError(Exception):
+    """A client-facing error; raised by services and turned into a problem body."""
+
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        detail: str,
+        *,
+        title: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.slug = slug
+        self.detail = detail
+        self.title = title or _TITLES.get(status, "Error")
+        self.errors = errors
+        self.extra = extra
+
+
+def not_found(entity: str, entity_id: object) -> ProblemError:
+    return ProblemError(404, "not-found", f"{entity} {entity_id} does not exist.")
+
+
+def invalid(detail: str, *, field: str | None = None, errors: list[dict[str, Any]] | None = None) -> ProblemError:
+    if errors is None and field is not None:
+        errors = [{"field": field, "message": detail}]
+    return ProblemError(422, "validation-error", detail, title="Invalid input", errors=errors)
+
+
+def problem_body(
+    status: int,
+    slug: str,
+    detail: str,
+    *,
+    title: str | None = None,
+    instance: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + slug,
+        "title": title or _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return body
+
+
+def _response(request: Request[Any, Any, Any], status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[Any]:
+    body.setdefault("instance", request.url.path)
+    return Response(content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[Any]:
+    body = problem_body(exc.status, exc.slug, exc.detail, title=exc.title, errors=exc.errors, **exc.extra)
+    return _response(request, exc.status, body)
+
+
+def _validation_errors(extra: Any) -> list[dict[str, Any]]:
+    errors: list[dict[str, Any]] = []
+    if isinstance(extra, list):
+        for item in extra:
+            if isinstance(item, dict):
+                errors.append(
+                    {
+                        "field": item.get("key") or item.get("source") or "body",
+                        "message": str(item.get("message", "")),
+                    }
+                )
+    elif isinstance(extra, dict):
+        errors.append({"field": str(extra.get("key", "body")), "message": str(extra.get("message", ""))})
+    return errors
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if isinstance(exc, ValidationException):
+        errors = _validation_errors(exc.extra)
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or exc.detail
+        if "JSON is malformed" in detail or "malformed" in detail.lower():
+            slug = "malformed-body"
+        else:
+            slug = "validation-error"
+        return _response(
+            request,
+            400,
+            problem_body(400, slug, detail, title="Invalid request", errors=errors or None),
+        )
+    slug = {
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not-found",
+        405: "method-not-allowed",
+        413: "body-too-large",
+        415: "unsupported-media-type",
+    }.get(status, "http-error")
+    headers = {"WWW-Authenticate": 'Bearer realm="transfers"'} if isinstance(exc, NotAuthorizedException) else None
+    if isinstance(exc, PermissionDeniedException):
+        status = 403
+    detail = exc.detail or _TITLES.get(status, "Error")
+    return _response(request, status, problem_body(status, slug, detail), headers)
+
+
+def handle_integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
+    message = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    if "unique" in message or "duplicate" in message:
+        detail = "A record with the same unique value (e.g. business ID or name) already exists."
+        slug = "duplicate"
+    elif "foreign key" in message:
+        detail = "The request refers to a record that does not exist, or a record others depend on."
+        slug = "reference-conflict"
+    else:
+        detail = "The change conflicts with the register's constraints."
+        slug = "constraint-conflict"
+    return _response(request, 409, problem_body(409, slug, detail))
+
+
+def handle_stale(request: Request[Any, Any, Any], exc: StaleDataError) -> Response[Any]:
+    detail = "The resource was changed by someone else; fetch it again and retry with its new ETag."
+    return _response(request, 412, problem_body(412, "stale-version", detail))
+
+
+def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    log.exception("database error", exc_info=exc)
+    return _response(
+        request,
+        503,
+        problem_body(503, "database-unavailable", "The database could not complete the request; retry later.", title="Service unavailable"),
+    )
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error", exc_info=exc)
+    return _response(request, 500, problem_body(500, "internal-error", "An unexpected error occurred; it has been logged."))
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ProblemError: handle_problem,
+    HTTPException: handle_http_exception,
+    IntegrityError: handle_integrity_error,
+    StaleDataError: handle_stale,
+    DBAPIError: handle_db_error,
+    Exception: handle_unexpected,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_MEDIA_TYPE", "MediaType", "ProblemError", "invalid", "not_found"]

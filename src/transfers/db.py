@@ -1,0 +1,63 @@
+"""Engine and session factory shared by the app, the CLI, tests and benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from transfers.settings import Settings, get_settings
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite ignores foreign keys unless asked; WAL lets readers run beside one writer."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def ensure_sqlite_directory(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(str(parsed.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def create_engine(settings: Settings | None = None, *, url: str | None = None) -> AsyncEngine:
+    settings = settings or get_settings()
+    url = url or settings.database_url
+    ensure_sqlite_directory(url)
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, poolclass=NullPool if ":memory:" not in url else None)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=0,
+        pool_pre_ping=True,
+        pool_timeout=30,
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def session_scope(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """One transaction for a CLI command: commit on success, roll back on any error."""
+    async with session_factory(engine)() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise

@@ -1,0 +1,1 @@
+"""Our organisation entities (exporters) and processing descriptions per vendor engagement."""

@@ -1,0 +1,105 @@
+"""Organisation and processing payloads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from transfers.common.fields import CountryCode, Email, LongText, Name, PartyRole, ShortText
+
+Label = ShortText
+
+
+class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    country: CountryCode
+    roles: list[PartyRole] = msgspec.field(default_factory=lambda: ["controller"])
+    business_id: ShortText | None = None
+    address: LongText | None = None
+    dpo_name: ShortText | None = None
+    dpo_email: Email | None = None
+    dpo_phone: ShortText | None = None
+    supervisory_authority: LongText | None = None
+    notes: LongText | None = None
+
+
+class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name | UnsetType = UNSET
+    country: CountryCode | UnsetType = UNSET
+    roles: list[PartyRole] | UnsetType = UNSET
+    business_id: ShortText | None | UnsetType = UNSET
+    address: LongText | None | UnsetType = UNSET
+    dpo_name: ShortText | None | UnsetType = UNSET
+    dpo_email: Email | None | UnsetType = UNSET
+    dpo_phone: ShortText | None | UnsetType = UNSET
+    supervisory_authority: LongText | None | UnsetType = UNSET
+    notes: LongText | None | UnsetType = UNSET
+    version: int | UnsetType = UNSET
+
+
+class OrganisationRead(msgspec.Struct):
+    id: int
+    name: str
+    country: str
+    roles: list[str]
+    business_id: str | None
+    address: str | None
+    dpo_name: str | None
+    dpo_email: str | None
+    dpo_phone: str | None
+    supervisory_authority: str | None
+    notes: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
+    vendor_id: int
+    service: Name
+    our_role: PartyRole = "controller"
+    organisation_id: int | None = None
+    purposes: list[Label] = msgspec.field(default_factory=list)
+    data_categories: list[Label] = msgspec.field(default_factory=list)
+    data_subject_categories: list[Label] = msgspec.field(default_factory=list)
+    special_categories: bool = False
+    criminal_data: bool = False
+    nature: LongText | None = None
+    retention: LongText | None = None
+    technical_measures: LongText | None = None
+
+
+class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    service: Name | UnsetType = UNSET
+    our_role: PartyRole | UnsetType = UNSET
+    organisation_id: int | None | UnsetType = UNSET
+    purposes: list[Label] | UnsetType = UNSET
+    data_categories: list[Label] | UnsetType = UNSET
+    data_subject_categories: list[Label] | UnsetType = UNSET
+    special_categories: bool | UnsetType = UNSET
+    criminal_data: bool | UnsetType = UNSET
+    nature: LongText | None | UnsetType = UNSET
+    retention: LongText | None | UnsetType = UNSET
+    technical_measures: LongText | None | UnsetType = UNSET
+    version: int | UnsetType = UNSET
+
+
+class ProcessingRead(msgspec.Struct):
+    id: int
+    vendor_id: int
+    organisation_id: int | None
+    service: str
+    our_role: str
+    purposes: list[str]
+    data_categories: list[str]
+    data_subject_categories: list[str]
+    special_categories: bool
+    criminal_data: bool
+    nature: str | None
+    retention: str | None
+    technical_measures: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime

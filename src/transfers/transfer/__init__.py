@@ -1,0 +1,1 @@
+"""Transfers of personal data to vendors in destination countries (GDPR Chapter V)."""

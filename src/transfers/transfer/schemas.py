@@ -1,0 +1,86 @@
+"""Transfer payloads: what the rules engine needs to decide Chapter V lawfulness."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from transfers.common.fields import CountryCode, Frequency, LongText, Mechanism, PartyRole, SccModule, ShortText, TransferType
+
+
+class TransferCreate(msgspec.Struct, forbid_unknown_fields=True):
+    vendor_id: int
+    exporter_role: PartyRole
+    destination_country: CountryCode
+    mechanism: Mechanism
+    transfer_type: TransferType = "storage"
+    scc_module: SccModule | None = None
+    agreement_id: int | None = None
+    organisation_id: int | None = None
+    processing_id: int | None = None
+    description: LongText | None = None
+    data_categories: list[ShortText] = msgspec.field(default_factory=list)
+    frequency: Frequency | None = None
+    fallback_mechanism: Mechanism | None = None
+    adequacy_scope_confirmed: bool | None = None
+    dpf_certified: bool | None = None
+    dpf_hr_covered: bool | None = None
+    dpf_verified_on: date | None = None
+    bcr_approval_ref: ShortText | None = None
+    supplementary_measures: LongText | None = None
+    started_on: date | None = None
+    ended_on: date | None = None
+
+
+class TransferUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    exporter_role: PartyRole | UnsetType = UNSET
+    destination_country: CountryCode | UnsetType = UNSET
+    mechanism: Mechanism | UnsetType = UNSET
+    transfer_type: TransferType | UnsetType = UNSET
+    scc_module: SccModule | None | UnsetType = UNSET
+    agreement_id: int | None | UnsetType = UNSET
+    organisation_id: int | None | UnsetType = UNSET
+    processing_id: int | None | UnsetType = UNSET
+    description: LongText | None | UnsetType = UNSET
+    data_categories: list[ShortText] | UnsetType = UNSET
+    frequency: Frequency | None | UnsetType = UNSET
+    fallback_mechanism: Mechanism | None | UnsetType = UNSET
+    adequacy_scope_confirmed: bool | None | UnsetType = UNSET
+    dpf_certified: bool | None | UnsetType = UNSET
+    dpf_hr_covered: bool | None | UnsetType = UNSET
+    dpf_verified_on: date | None | UnsetType = UNSET
+    bcr_approval_ref: ShortText | None | UnsetType = UNSET
+    supplementary_measures: LongText | None | UnsetType = UNSET
+    started_on: date | None | UnsetType = UNSET
+    ended_on: date | None | UnsetType = UNSET
+    version: int | UnsetType = UNSET
+
+
+class TransferRead(msgspec.Struct):
+    id: int
+    vendor_id: int
+    exporter_role: str
+    destination_country: str
+    mechanism: str
+    transfer_type: str
+    scc_module: int | None
+    agreement_id: int | None
+    organisation_id: int | None
+    processing_id: int | None
+    description: str | None
+    data_categories: list[str]
+    frequency: str | None
+    fallback_mechanism: str | None
+    adequacy_scope_confirmed: bool | None
+    dpf_certified: bool | None
+    dpf_hr_covered: bool | None
+    dpf_verified_on: date | None
+    bcr_approval_ref: str | None
+    supplementary_measures: str | None
+    started_on: date | None
+    ended_on: date | None
+    version: int
+    created_at: datetime
+    updated_at: datetime

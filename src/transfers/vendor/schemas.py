@@ -1,0 +1,79 @@
+"""Vendor payloads: the API's allow-list of fields (unknown fields are rejected)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from transfers.common.fields import CountryCode, Email, LongText, Name, ShortText, VendorCategory, VendorRole, VendorStatus
+
+
+class Contact(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    email: Email | None = None
+    phone: ShortText | None = None
+    role: ShortText | None = None
+
+
+class VendorCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    country: CountryCode
+    role: VendorRole
+    category: VendorCategory = "other"
+    status: VendorStatus = "proposed"
+    legal_name: ShortText | None = None
+    business_id: ShortText | None = None
+    contacts: list[Contact] = msgspec.field(default_factory=list)
+    website: ShortText | None = None
+    owner: Email | None = None
+    notes: LongText | None = None
+    parent_vendor_ids: list[int] = msgspec.field(default_factory=list)
+    subprocessor_ids: list[int] = msgspec.field(default_factory=list)
+
+
+class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name | UnsetType = UNSET
+    country: CountryCode | UnsetType = UNSET
+    role: VendorRole | UnsetType = UNSET
+    category: VendorCategory | UnsetType = UNSET
+    status: VendorStatus | UnsetType = UNSET
+    legal_name: ShortText | None | UnsetType = UNSET
+    business_id: ShortText | None | UnsetType = UNSET
+    contacts: list[Contact] | UnsetType = UNSET
+    website: ShortText | None | UnsetType = UNSET
+    owner: Email | None | UnsetType = UNSET
+    notes: LongText | None | UnsetType = UNSET
+    parent_vendor_ids: list[int] | UnsetType = UNSET
+    subprocessor_ids: list[int] | UnsetType = UNSET
+    version: int | UnsetType = UNSET
+
+
+class VendorRead(msgspec.Struct):
+    id: int
+    name: str
+    legal_name: str | None
+    business_id: str | None
+    country: str
+    category: str
+    role: str
+    status: str
+    contacts: list[Contact]
+    website: str | None
+    owner: str | None
+    notes: str | None
+    parent_vendor_ids: list[int]
+    subprocessor_ids: list[int]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ChainNode(msgspec.Struct):
+    id: int
+    name: str
+    country: str
+    role: str
+    status: str
+    subprocessors: list[ChainNode]

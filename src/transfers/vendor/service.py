@@ -1,0 +1,239 @@
+"""Vendor queries and writes. Never commits: the request or CLI boundary does."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.audit.service import record
+from transfers.auth.schemas import Actor
+from transfers.common.crud import (
+    changes_of,
+    create_audited,
+    delete_audited,
+    get_or_404,
+    paginate,
+    to_plain,
+    update_audited,
+)
+from transfers.common.fields import clean_name, country
+from transfers.common.problems import ProblemError, invalid
+from transfers.models import Vendor, VendorSubprocessor
+from transfers.vendor.schemas import ChainNode, VendorCreate, VendorRead, VendorUpdate
+
+ENTITY = "vendor"
+
+
+async def get_vendor(session: AsyncSession, vendor_id: int) -> Vendor:
+    return await get_or_404(session, Vendor, vendor_id, "Vendor")
+
+
+async def links_for(session: AsyncSession, vendor_ids: Iterable[int]) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """(parents, subprocessors) of each vendor, in one query."""
+    ids = list(vendor_ids)
+    parents: dict[int, list[int]] = defaultdict(list)
+    children: dict[int, list[int]] = defaultdict(list)
+    if not ids:
+        return parents, children
+    rows = await session.execute(
+        select(VendorSubprocessor.vendor_id, VendorSubprocessor.subprocessor_id).where(
+            or_(VendorSubprocessor.vendor_id.in_(ids), VendorSubprocessor.subprocessor_id.in_(ids))
+        )
+    )
+    for parent, child in rows:
+        children[parent].append(child)
+        parents[child].append(parent)
+    return parents, children
+
+
+async def all_links(session: AsyncSession) -> dict[int, list[int]]:
+    children: dict[int, list[int]] = defaultdict(list)
+    rows = await session.execute(select(VendorSubprocessor.vendor_id, VendorSubprocessor.subprocessor_id))
+    for parent, child in rows:
+        children[parent].append(child)
+    return children
+
+
+def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRead:
+    return VendorRead(
+        id=vendor.id,
+        name=vendor.name,
+        legal_name=vendor.legal_name,
+        business_id=vendor.business_id,
+        country=vendor.country,
+        category=vendor.category,
+        role=vendor.role,
+        status=vendor.status,
+        contacts=vendor.contacts or [],  # type: ignore[arg-type]
+        website=vendor.website,
+        owner=vendor.owner,
+        notes=vendor.notes,
+        parent_vendor_ids=sorted(parents),
+        subprocessor_ids=sorted(children),
+        version=vendor.version,
+        created_at=vendor.created_at,
+        updated_at=vendor.updated_at,
+    )
+
+
+async def read_vendor(session: AsyncSession, vendor: Vendor) -> VendorRead:
+    parents, children = await links_for(session, [vendor.id])
+    return to_read(vendor, parents[vendor.id], children[vendor.id])
+
+
+async def list_vendors(
+    session: AsyncSession,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    country_code: str | None = None,
+    role: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[VendorRead], int]:
+    stmt = select(Vendor)
+    if status:
+        stmt = stmt.where(Vendor.status == status)
+    if category:
+        stmt = stmt.where(Vendor.category == category)
+    if country_code:
+        stmt = stmt.where(Vendor.country == country_code.upper())
+    if role:
+        stmt = stmt.where(Vendor.role == role)
+    if q:
+        pattern = f"%{q.strip()}%"
+        stmt = stmt.where(or_(Vendor.name.ilike(pattern), Vendor.legal_name.ilike(pattern), Vendor.business_id.ilike(pattern)))
+    vendors, total = await paginate(session, stmt.order_by(Vendor.name, Vendor.id), limit, offset)
+    parents, children = await links_for(session, [v.id for v in vendors])
+    return [to_read(v, parents[v.id], children[v.id]) for v in vendors], total
+
+
+async def _check_unique(session: AsyncSession, business_id: str | None, exclude_id: int | None = None) -> None:
+    if not business_id:
+        return
+    stmt = select(Vendor.id).where(Vendor.business_id == business_id)
+    if exclude_id is not None:
+        stmt = stmt.where(Vendor.id != exclude_id)
+    existing = await session.scalar(stmt)
+    if existing is not None:
+        raise ProblemError(409, "duplicate", f"Vendor {existing} already has business ID {business_id!r}.", existing_id=existing)
+
+
+def _reachable(children: dict[int, list[int]], start: int) -> set[int]:
+    seen: set[int] = set()
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for child in children.get(node, ()):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
+
+
+async def set_links(
+    session: AsyncSession,
+    vendor_id: int,
+    *,
+    parent_ids: list[int] | None,
+    subprocessor_ids: list[int] | None,
+    actor: Actor,
+) -> None:
+    """Replace a vendor's place in the chain, refusing self-links and cycles at any depth."""
+    wanted = set(parent_ids or []) | set(subprocessor_ids or [])
+    if vendor_id in wanted:
+        raise invalid("A vendor cannot be its own subprocessor.", field="subprocessor_ids")
+    if wanted:
+        found = set((await session.scalars(select(Vendor.id).where(Vendor.id.in_(wanted)))).all())
+        missing = sorted(wanted - found)
+        if missing:
+            raise invalid(f"Unknown vendor id(s) {missing} in the subprocessor chain.", field="parent_vendor_ids")
+    children = await all_links(session)
+    old_parents = sorted(p for p, kids in children.items() if vendor_id in kids)
+    old_children = sorted(children.get(vendor_id, []))
+    if parent_ids is not None:
+        for p in list(children):
+            if vendor_id in children[p]:
+                children[p] = [c for c in children[p] if c != vendor_id]
+        for p in parent_ids:
+            children[p].append(vendor_id)
+    if subprocessor_ids is not None:
+        children[vendor_id] = list(dict.fromkeys(subprocessor_ids))
+    if vendor_id in _reachable(children, vendor_id):
+        raise invalid(
+            "This change would create a cycle in the subprocessor chain.",
+            field="parent_vendor_ids" if parent_ids else "subprocessor_ids",
+        )
+    if parent_ids is not None and sorted(set(parent_ids)) != old_parents:
+        await session.execute(delete(VendorSubprocessor).where(VendorSubprocessor.subprocessor_id == vendor_id))
+        session.add_all(VendorSubprocessor(vendor_id=p, subprocessor_id=vendor_id) for p in set(parent_ids))
+        await record(session, actor, "update", "vendor_chain", vendor_id, {"parent_vendor_ids": old_parents}, {"parent_vendor_ids": sorted(set(parent_ids))})
+    if subprocessor_ids is not None and sorted(set(subprocessor_ids)) != old_children:
+        await session.execute(delete(VendorSubprocessor).where(VendorSubprocessor.vendor_id == vendor_id))
+        session.add_all(VendorSubprocessor(vendor_id=vendor_id, subprocessor_id=c) for c in set(subprocessor_ids))
+        await record(session, actor, "update", "vendor_chain", vendor_id, {"subprocessor_ids": old_children}, {"subprocessor_ids": sorted(set(subprocessor_ids))})
+    await session.flush()
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    if "name" in values:
+        values["name"] = clean_name(values["name"])
+    if "country" in values:
+        values["country"] = country(values["country"])
+    if values.get("business_id") is not None:
+        values["business_id"] = values["business_id"].strip() or None
+    return values
+
+
+async def create_vendor(session: AsyncSession, data: VendorCreate, actor: Actor) -> Vendor:
+    values = _clean({k: to_plain(getattr(data, k)) for k in data.__struct_fields__ if k not in {"parent_vendor_ids", "subprocessor_ids"}})
+    await _check_unique(session, values.get("business_id"))
+    vendor = await create_audited(session, Vendor(**values), actor, ENTITY)
+    if data.parent_vendor_ids or data.subprocessor_ids:
+        await set_links(session, vendor.id, parent_ids=data.parent_vendor_ids, subprocessor_ids=data.subprocessor_ids, actor=actor)
+    return vendor
+
+
+async def update_vendor(session: AsyncSession, vendor: Vendor, data: VendorUpdate, actor: Actor) -> Vendor:
+    changes = _clean(changes_of(data, exclude=frozenset({"version", "parent_vendor_ids", "subprocessor_ids"})))
+    for required in ("name", "country", "role", "category", "status"):
+        if required in changes and changes[required] is None:
+            raise invalid(f"{required} cannot be null.", field=required)
+    if "business_id" in changes:
+        await _check_unique(session, changes["business_id"], exclude_id=vendor.id)
+    await update_audited(session, vendor, changes, actor, ENTITY)
+    parents = None if isinstance(data.parent_vendor_ids, msgspec.UnsetType) else data.parent_vendor_ids
+    subs = None if isinstance(data.subprocessor_ids, msgspec.UnsetType) else data.subprocessor_ids
+    if parents is not None or subs is not None:
+        await set_links(session, vendor.id, parent_ids=parents, subprocessor_ids=subs, actor=actor)
+    return vendor
+
+
+async def delete_vendor(session: AsyncSession, vendor: Vendor, actor: Actor) -> None:
+    await delete_audited(session, vendor, actor, ENTITY)
+
+
+async def chain(session: AsyncSession, vendor: Vendor) -> ChainNode:
+    """The whole subprocessor tree under a vendor (cycles are impossible by construction)."""
+    children = await all_links(session)
+    ids = _reachable(children, vendor.id) | {vendor.id}
+    vendors = {v.id: v for v in (await session.scalars(select(Vendor).where(Vendor.id.in_(ids)))).all()}
+
+    def build(vid: int) -> ChainNode:
+        v = vendors[vid]
+        return ChainNode(
+            id=v.id,
+            name=v.name,
+            country=v.country,
+            role=v.role,
+            status=v.status,
+            subprocessors=[build(c) for c in sorted(children.get(vid, []))],
+        )
+
+    return build(vendor.id)

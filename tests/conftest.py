@@ -1,0 +1,229 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL.
+
+Set TRANSFERS_TEST_BACKENDS=sqlite to run without a PostgreSQL server (CI always runs both).
+The PostgreSQL URL comes from TRANSFERS_TEST_POSTGRES_URL (a server on 127.0.0.1:5432 with
+trust auth by default); the suite creates and migrates its own database there.
+"""
+
+from __future__ import annotations
+
+import os
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from transfers.app import create_app
+from transfers.auth.schemas import Actor
+from transfers.auth.service import create_key
+from transfers.db import create_engine, session_factory
+from transfers.migrate import upgrade
+from transfers.models import Base
+from transfers.settings import Settings
+
+BACKENDS = [b.strip() for b in os.environ.get("TRANSFERS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
+PG_URL = os.environ.get("TRANSFERS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+SYSTEM = Actor(key_id=None, name="test-setup", role="admin")
+
+
+
+@dataclass
+class Database:
+    backend: str
+    url: str
+
+    async def reset(self) -> None:
+        """Empty every table between tests (much faster than re-migrating)."""
+        engine = create_engine(url=self.url)
+        try:
+            async with engine.begin() as conn:
+                tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+                if self.backend == "postgresql":
+                    await conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+                else:
+                    await conn.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
+                    for table in tables:
+                        await conn.execute(text(f"DELETE FROM {table}"))
+                    if await _has_sequence(conn):
+                        await conn.execute(text("DELETE FROM sqlite_sequence"))
+                    await conn.execute(
+                        text(
+                            "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+                            "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END"
+                        )
+                    )
+        finally:
+            await engine.dispose()
+
+
+async def _has_sequence(conn: Any) -> bool:
+    result = await conn.execute(text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'"))
+    return result.first() is not None
+
+
+def _create_pg_database(name: str) -> str:
+    import asyncpg  # noqa: F401  (ensures the driver is importable before we try)
+
+    base = make_url(PG_URL)
+    admin_url = base.set(drivername="postgresql+asyncpg")
+    import asyncio
+
+    async def create() -> None:
+        import asyncpg as pg
+
+        conn = await pg.connect(
+            host=admin_url.host or "127.0.0.1",
+            port=admin_url.port or 5432,
+            user=admin_url.username or "postgres",
+            password=admin_url.password,
+            database=admin_url.database or "postgres",
+        )
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg_database(name: str) -> None:
+    import asyncio
+
+    import asyncpg as pg
+
+    base = make_url(PG_URL)
+
+    async def drop() -> None:
+        conn = await pg.connect(
+            host=base.host or "127.0.0.1",
+            port=base.port or 5432,
+            user=base.username or "postgres",
+            password=base.password,
+            database=base.database or "postgres",
+        )
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    backend: str = request.param
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "transfers.sqlite3"
+        url = f"sqlite+aiosqlite:///{path}"
+        upgrade(url)
+        yield Database("sqlite", url)
+    elif backend == "postgresql":
+        name = f"transfers_test_{uuid.uuid4().hex[:8]}"
+        url = _create_pg_database(name)
+        upgrade(url)
+        yield Database("postgresql", url)
+        _drop_pg_database(name)
+    else:  # pragma: no cover
+        raise ValueError(f"unknown backend {backend}")
+
+
+@pytest.fixture
+async def db(database: Database) -> AsyncIterator[Database]:
+    await database.reset()
+    yield database
+
+
+@pytest.fixture
+def settings(db: Database) -> Settings:
+    return replace(Settings(), database_url=db.url, db_pool_size=5)
+
+
+@pytest.fixture
+async def engine(db: Database) -> AsyncIterator[AsyncEngine]:
+    eng = create_engine(url=db.url)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with session_factory(engine)() as s:
+        yield s
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@dataclass
+class Keys:
+    admin: str
+    legal: str
+    procurement: str
+
+    def headers(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {getattr(self, role)}"}
+
+
+@pytest.fixture
+async def keys(engine: AsyncEngine) -> Keys:
+    async with session_factory(engine)() as s:
+        secrets = {}
+        for role in ("admin", "legal", "procurement"):
+            _, secrets[role] = await create_key(s, name=f"{role}-key", role=role, actor=SYSTEM)
+        await s.commit()
+    return Keys(**secrets)
+
+
+class Api:
+    """A test client that speaks as one role by default."""
+
+    def __init__(self, client: AsyncTestClient[Litestar], keys: Keys) -> None:
+        self.client = client
+        self.keys = keys
+
+    async def request(self, method: str, url: str, *, role: str | None = "legal", **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if role is not None:
+            headers.update(self.keys.headers(role))
+        return await self.client.request(method, url, headers=headers, **kwargs)
+
+    async def get(self, url: str, **kw: Any) -> Any:
+        return await self.request("GET", url, **kw)
+
+    async def post(self, url: str, **kw: Any) -> Any:
+        return await self.request("POST", url, **kw)
+
+    async def patch(self, url: str, **kw: Any) -> Any:
+        return await self.request("PATCH", url, **kw)
+
+    async def delete(self, url: str, **kw: Any) -> Any:
+        return await self.request("DELETE", url, **kw)
+
+    async def create(self, path: str, body: dict[str, Any], role: str = "legal") -> dict[str, Any]:
+        response = await self.post(path, json=body, role=role)
+        assert response.status_code == 201, response.text
+        data: dict[str, Any] = response.json()
+        return data
+
+
+@pytest.fixture
+async def api(app: Litestar, keys: Keys) -> AsyncIterator[Api]:
+    async with AsyncTestClient(app=app) as client:
+        yield Api(client, keys)
+
+
+__all__ = ["Api", "Database", "Keys"]
