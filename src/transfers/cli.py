@@ -108,6 +108,29 @@ def keys_create(role: str, name: str) -> None:
     err_console.print(f"key '{name}' ({role}) created; it is shown only this once.")
 
 
+@keys.command("bootstrap")
+def keys_bootstrap() -> None:
+    """Create a first admin key if the register has none (prints it once)."""
+    from sqlalchemy import func, select
+
+    from transfers.auth.service import create_key
+    from transfers.models import ApiKey
+
+    async def work(session: Any) -> str | None:
+        if await session.scalar(select(func.count()).select_from(ApiKey)):
+            return None
+        _, secret = await create_key(session, name="bootstrap-admin", role="admin", actor=cli_actor())
+        return secret
+
+    secret = run_in_session(work)
+    if secret is None:
+        err_console.print("API keys exist already; create more with `transfers keys create --role legal --name NAME`.")
+        return
+    err_console.print("First admin key (shown only once; keep it):")
+    click.echo(secret)
+    err_console.print(f'Try: curl -H "Authorization: Bearer {secret}" http://127.0.0.1:8000/api/v1/vendors')
+
+
 @keys.command("list")
 def keys_list() -> None:
     """List keys (never the secrets)."""

@@ -9,7 +9,8 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from transfers.auth.service import authenticate
+from transfers.auth.service import authenticate, hash_key
+from transfers.auth.cache import actor_cache
 
 PUBLIC_PATHS = [r"^/schema", r"^/health$", r"^/api/v1/calendar-feeds/[^/]+/feed\.ics$"]
 
@@ -20,9 +21,15 @@ class ApiKeyAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise NotAuthorizedException("Send an API key as 'Authorization: Bearer <key>'.")
-        maker: async_sessionmaker[AsyncSession] = connection.app.state.session_maker
-        async with maker() as session:
-            actor = await authenticate(session, secret.strip())
+        secret = secret.strip()
+        digest = hash_key(secret)
+        actor = actor_cache.get(digest)
+        if actor is None:
+            maker: async_sessionmaker[AsyncSession] = connection.app.state.session_maker
+            async with maker() as session:
+                actor = await authenticate(session, secret)
+            if actor is not None:
+                actor_cache.put(digest, actor)
         if actor is None:
             raise NotAuthorizedException("The API key is unknown or revoked.")
         return AuthenticationResult(user=actor, auth=actor.key_id)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.audit.service import record
+from transfers.auth.cache import actor_cache
 from transfers.auth.schemas import Actor
 from transfers.common.fields import clean_name
 from transfers.common.problems import ProblemError, not_found
@@ -62,6 +63,7 @@ async def find_key(session: AsyncSession, ident: str) -> ApiKey:
 
 
 async def revoke_key(session: AsyncSession, key: ApiKey, actor: Actor) -> ApiKey:
+    actor_cache.clear()
     if key.revoked_at is None:
         key.revoked_at = datetime.now(UTC)
         await session.flush()

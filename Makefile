@@ -1,0 +1,32 @@
+# The two commands a new user needs (see README): `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+export UV_LINK_MODE ?= copy
+
+.PHONY: run test install lint bench clean-db
+
+install:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5" || $(PYTHON) -m pip install --quiet --user --break-system-packages "uv>=0.5"
+	@$(UV) sync --frozen --quiet
+
+## Run the service on SQLite (migrated, sample register loaded on first start) at http://127.0.0.1:8000
+run: install
+	@$(UV) run --frozen transfers db upgrade
+	@$(UV) run --frozen transfers demo --if-empty
+	@$(UV) run --frozen transfers keys bootstrap
+	@$(UV) run --frozen transfers serve --no-migrate --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+## Run the whole test suite on SQLite and PostgreSQL (starts PostgreSQL if it is not running)
+test: install
+	@export TRANSFERS_TEST_POSTGRES_URL="$${TRANSFERS_TEST_POSTGRES_URL:-$$(scripts/ensure-postgres)}"; \
+	echo "PostgreSQL for tests: $$TRANSFERS_TEST_POSTGRES_URL"; \
+	$(UV) run --frozen pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	@$(UV) run --frozen ruff check src tests bench migrations
+	@$(UV) run --frozen ruff format --check src tests bench migrations
+	@$(UV) run --frozen mypy
+
+bench: install
+	@for b in bench/bench_*.py; do echo "== $$b"; $(UV) run --frozen python $$b; done

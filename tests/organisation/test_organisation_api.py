@@ -1,0 +1,43 @@
+"""Organisation entities and processing descriptions."""
+
+from __future__ import annotations
+
+from tests import factories
+from tests.conftest import Api
+
+
+async def test_organisation_crud(api: Api) -> None:
+    org = await factories.organisation(api)
+    assert org["roles"] == ["controller", "processor"]
+    second = await factories.organisation(api, name="Palvelu Logistics Oy", business_id="7654321-0", roles=["processor"])
+    listed = (await api.get("/api/v1/organisations", role="procurement")).json()
+    assert listed["total"] == 2
+    patched = await api.patch(f"/api/v1/organisations/{second['id']}", json={"supervisory_authority": "Tietosuojavaltuutettu"}, headers={"If-Match": '"1"'})
+    assert patched.status_code == 200
+    dup = await api.post("/api/v1/organisations", json={"name": "X", "country": "FI", "business_id": "1234567-8"})
+    assert dup.status_code == 409
+    no_roles = await api.post("/api/v1/organisations", json={"name": "X", "country": "FI", "roles": []})
+    assert no_roles.status_code == 422
+    assert (await api.get("/api/v1/organisations")).json()["total"] == 2
+
+
+async def test_processing_crud(api: Api) -> None:
+    v = await factories.vendor(api)
+    org = await factories.organisation(api)
+    created = await api.create(
+        "/api/v1/processings",
+        {
+            "vendor_id": v["id"],
+            "organisation_id": org["id"],
+            "service": "Helpdesk ticketing",
+            "our_role": "processor",
+            "purposes": ["Support"],
+            "data_categories": ["Identity", "contact", "communications"],
+            "data_subject_categories": ["customer staff"],
+        },
+    )
+    assert created["data_categories"] == ["identity", "contact", "communications"]
+    bad = await api.post("/api/v1/processings", json={"vendor_id": 999, "service": "x"})
+    assert bad.status_code == 422
+    listed = (await api.get("/api/v1/processings", params={"vendor_id": v["id"]})).json()
+    assert listed["total"] == 1
