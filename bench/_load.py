@@ -34,10 +34,24 @@ def free_port() -> int:
 @contextmanager
 def server(app: str, env: dict[str, str] | None = None, factory: bool = True) -> Iterator[str]:
     port = free_port()
-    args = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     if factory:
         args.append("--factory")
-    proc = subprocess.Popen(args, env={**os.environ, **(env or {}), "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}, cwd=ROOT)
+    proc = subprocess.Popen(
+        args, env={**os.environ, **(env or {}), "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}, cwd=ROOT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -78,7 +92,15 @@ class Result:
         )
 
 
-async def _connection(host: str, port: int, paths: Callable[[random.Random], str], headers: dict[str, str], seed: int, stop: float, latencies: list[float]) -> int:
+async def _connection(
+    host: str,
+    port: int,
+    paths: Callable[[random.Random], str],
+    headers: dict[str, str],
+    seed: int,
+    stop: float,
+    latencies: list[float],
+) -> int:
     """One keep-alive HTTP/1.1 connection issuing GETs back to back; returns the error count.
 
     A raw asyncio client, because a full client library (httpx) saturates a core at a few
@@ -108,19 +130,39 @@ async def _connection(host: str, port: int, paths: Callable[[random.Random], str
     return errors
 
 
-async def _run(name: str, base: str, path_for: Callable[[random.Random], str], headers: dict[str, str], concurrency: int, duration: float) -> Result:
+async def _run(
+    name: str,
+    base: str,
+    path_for: Callable[[random.Random], str],
+    headers: dict[str, str],
+    concurrency: int,
+    duration: float,
+) -> Result:
     host, port = base.removeprefix("http://").split(":")
     latencies: list[float] = []
     warm: list[float] = []
     await _connection(host, int(port), path_for, headers, 0, time.perf_counter() + 0.5, warm)
     t0 = time.perf_counter()
     stop = t0 + duration
-    errors = await asyncio.gather(*(_connection(host, int(port), path_for, headers, i, stop, latencies) for i in range(concurrency)))
+    errors = await asyncio.gather(
+        *(
+            _connection(host, int(port), path_for, headers, i, stop, latencies)
+            for i in range(concurrency)
+        )
+    )
     elapsed = time.perf_counter() - t0
     return Result(name, len(latencies), sum(errors), elapsed, latencies)
 
 
-def load(name: str, base: str, path_for: Callable[[random.Random], str], *, headers: dict[str, str] | None = None, concurrency: int = 16, duration: float = 8.0) -> Result:
+def load(
+    name: str,
+    base: str,
+    path_for: Callable[[random.Random], str],
+    *,
+    headers: dict[str, str] | None = None,
+    concurrency: int = 16,
+    duration: float = 8.0,
+) -> Result:
     return asyncio.run(_run(name, base, path_for, headers or {}, concurrency, duration))
 
 

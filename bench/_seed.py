@@ -18,9 +18,18 @@ from transfers.models import Agreement, Assessment, Transfer, Vendor, VendorSubp
 
 COUNTRIES = ["US", "JP", "IN", "IE", "DE", "GB", "CH", "BR", "KR", "CN", "SE", "CA"]
 MECHANISMS = [
-    ("US", "dpf", None), ("US", "scc_2021", 2), ("IN", "scc_2021", 3), ("JP", "adequacy", None),
-    ("GB", "adequacy", None), ("US", "privacy_shield", None), ("CN", "scc_2010", None), ("DE", "none", None),
-    ("BR", "adequacy", None), ("KR", "adequacy", None), ("US", "derogation_49_1_b", None), ("CH", "adequacy", None),
+    ("US", "dpf", None),
+    ("US", "scc_2021", 2),
+    ("IN", "scc_2021", 3),
+    ("JP", "adequacy", None),
+    ("GB", "adequacy", None),
+    ("US", "privacy_shield", None),
+    ("CN", "scc_2010", None),
+    ("DE", "none", None),
+    ("BR", "adequacy", None),
+    ("KR", "adequacy", None),
+    ("US", "derogation_49_1_b", None),
+    ("CH", "adequacy", None),
 ]
 
 
@@ -34,7 +43,9 @@ def bench_database_url() -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-async def _seed(url: str, vendors: int, transfers_per_vendor: int, agreements_per_vendor: int = 1) -> str:
+async def _seed(
+    url: str, vendors: int, transfers_per_vendor: int, agreements_per_vendor: int = 1
+) -> str:
     rng = random.Random(42)
     engine = create_engine(url=url)
     async with engine.begin() as conn:
@@ -61,8 +72,15 @@ async def _seed(url: str, vendors: int, transfers_per_vendor: int, agreements_pe
                 start = date(2022, 1, 1) + timedelta(days=rng.randrange(0, 1400))
                 agreements.append(
                     {
-                        "id": aid, "vendor_id": i, "kind": "dpa", "status": "signed", "signed_on": start, "effective_on": start,
-                        "term": rng.choice(["P1Y", "P2Y", "P3Y"]), "auto_renew": rng.random() < 0.7, "notice_period": rng.choice(["P1M", "P3M", "P6M"]),
+                        "id": aid,
+                        "vendor_id": i,
+                        "kind": "dpa",
+                        "status": "signed",
+                        "signed_on": start,
+                        "effective_on": start,
+                        "term": rng.choice(["P1Y", "P2Y", "P3Y"]),
+                        "auto_renew": rng.random() < 0.7,
+                        "notice_period": rng.choice(["P1M", "P3M", "P6M"]),
                         "version": 1,
                     }
                 )
@@ -77,16 +95,31 @@ async def _seed(url: str, vendors: int, transfers_per_vendor: int, agreements_pe
                 dest, mech, module = rng.choice(MECHANISMS)
                 transfers.append(
                     {
-                        "id": tid, "vendor_id": i, "exporter_role": "controller" if module != 3 else "processor", "destination_country": dest,
-                        "mechanism": mech, "scc_module": module, "data_categories": ["identity", "contact"], "transfer_type": "storage",
-                        "frequency": "systematic", "dpf_certified": True if mech == "dpf" else None,
-                        "dpf_verified_on": date(2026, 1, 1) if mech == "dpf" else None, "started_on": date(2023, 1, 1), "version": 1,
+                        "id": tid,
+                        "vendor_id": i,
+                        "exporter_role": "controller" if module != 3 else "processor",
+                        "destination_country": dest,
+                        "mechanism": mech,
+                        "scc_module": module,
+                        "data_categories": ["identity", "contact"],
+                        "transfer_type": "storage",
+                        "frequency": "systematic",
+                        "dpf_certified": True if mech == "dpf" else None,
+                        "dpf_verified_on": date(2026, 1, 1) if mech == "dpf" else None,
+                        "started_on": date(2023, 1, 1),
+                        "version": 1,
                         "agreement_id": None,
                     }
                 )
                 if mech.startswith("scc") and rng.random() < 0.5:
                     assessments.append(
-                        {"transfer_id": tid, "completed_on": date(2025, 6, 1), "conclusion": "adequate_with_measures", "next_review_on": date(2026, 6, 1), "version": 1}
+                        {
+                            "transfer_id": tid,
+                            "completed_on": date(2025, 6, 1),
+                            "conclusion": "adequate_with_measures",
+                            "next_review_on": date(2026, 6, 1),
+                            "version": 1,
+                        }
                     )
         for chunk in range(0, len(transfers), 2000):
             await conn.execute(insert(Transfer), transfers[chunk : chunk + 2000])
@@ -96,7 +129,12 @@ async def _seed(url: str, vendors: int, transfers_per_vendor: int, agreements_pe
         await conn.execute(insert(VendorSubprocessor), links)
     maker = session_factory(engine)
     async with maker() as session:
-        _, secret = await create_key(session, name="bench", role="procurement", actor=Actor(key_id=None, name="bench", role="admin"))
+        _, secret = await create_key(
+            session,
+            name="bench",
+            role="procurement",
+            actor=Actor(key_id=None, name="bench", role="admin"),
+        )
         await session.commit()
     await engine.dispose()
     return secret

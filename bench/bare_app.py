@@ -12,7 +12,13 @@ async def health() -> dict[str, str]:
 
 @get("/vendors/{vendor_id:int}")
 async def vendor(vendor_id: int) -> dict[str, object]:
-    return {"id": vendor_id, "name": f"Vendor {vendor_id}", "country": "US", "role": "processor", "status": "approved"}
+    return {
+        "id": vendor_id,
+        "name": f"Vendor {vendor_id}",
+        "country": "US",
+        "role": "processor",
+        "status": "approved",
+    }
 
 
 def create_app() -> Litestar:

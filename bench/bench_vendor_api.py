@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _load import load, server  # noqa: E402
-from _seed import seed  # noqa: E402
+from _load import load, server
+from _seed import seed
 
 
 def main() -> None:
@@ -27,10 +27,18 @@ def main() -> None:
 
     t0 = time.perf_counter()
     url, key = seed(args.vendors, 3)
-    print(f"seeded {args.vendors} vendors, {3 * args.vendors} transfers in {time.perf_counter() - t0:.1f} s ({url.split(':')[0]})")
+    print(
+        f"seeded {args.vendors} vendors, {3 * args.vendors} transfers in {time.perf_counter() - t0:.1f} s ({url.split(':')[0]})"
+    )
 
     with server("bench.bare_app:create_app") as bare:
-        baseline = load("bare Litestar GET /vendors/{id}", bare, lambda r: f"/vendors/{r.randint(1, args.vendors)}", concurrency=args.concurrency, duration=args.seconds)
+        baseline = load(
+            "bare Litestar GET /vendors/{id}",
+            bare,
+            lambda r: f"/vendors/{r.randint(1, args.vendors)}",
+            concurrency=args.concurrency,
+            duration=args.seconds,
+        )
     env = {"TRANSFERS_DATABASE_URL": url, "TRANSFERS_DB_POOL_SIZE": str(args.concurrency)}
     with server("transfers.app:create_app", env) as app:
         real = load(
@@ -43,7 +51,9 @@ def main() -> None:
         )
     print(baseline.row())
     print(real.row())
-    print(f"ratio transfers/bare: {real.rps / baseline.rps:.3f} of the throughput, p50 x{real.pct(0.5) / baseline.pct(0.5):.1f}")
+    print(
+        f"ratio transfers/bare: {real.rps / baseline.rps:.3f} of the throughput, p50 x{real.pct(0.5) / baseline.pct(0.5):.1f}"
+    )
 
 
 if __name__ == "__main__":

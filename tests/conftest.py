@@ -8,17 +8,14 @@ trust auth by default); the suite creates and migrates its own database there.
 from __future__ import annotations
 
 import os
-
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
-
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -31,10 +28,15 @@ from transfers.migrate import upgrade
 from transfers.models import Base
 from transfers.settings import Settings
 
-BACKENDS = [b.strip() for b in os.environ.get("TRANSFERS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
-PG_URL = os.environ.get("TRANSFERS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+BACKENDS = [
+    b.strip()
+    for b in os.environ.get("TRANSFERS_TEST_BACKENDS", "sqlite,postgresql").split(",")
+    if b.strip()
+]
+PG_URL = os.environ.get(
+    "TRANSFERS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
 SYSTEM = Actor(key_id=None, name="test-setup", role="admin")
-
 
 
 @dataclass
@@ -49,7 +51,9 @@ class Database:
             async with engine.begin() as conn:
                 tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
                 if self.backend == "postgresql":
-                    await conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+                    await conn.execute(
+                        text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")
+                    )
                 else:
                     await conn.execute(text("DROP TRIGGER IF EXISTS audit_event_no_delete"))
                     for table in tables:
@@ -122,7 +126,9 @@ def _drop_pg_database(name: str) -> None:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     backend: str = request.param
     if backend == "sqlite":
         path = tmp_path_factory.mktemp("db") / "transfers.sqlite3"
@@ -195,7 +201,9 @@ class Api:
         self.client = client
         self.keys = keys
 
-    async def request(self, method: str, url: str, *, role: str | None = "legal", **kwargs: Any) -> Any:
+    async def request(
+        self, method: str, url: str, *, role: str | None = "legal", **kwargs: Any
+    ) -> Any:
         headers = dict(kwargs.pop("headers", {}) or {})
         if role is not None:
             headers.update(self.keys.headers(role))

@@ -8,7 +8,12 @@ from tests.conftest import Api
 
 
 async def vendor(api: Api, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"name": "Acme Cloud Inc.", "country": "US", "role": "processor", "category": "cloud_hosting"}
+    body: dict[str, Any] = {
+        "name": "Acme Cloud Inc.",
+        "country": "US",
+        "role": "processor",
+        "category": "cloud_hosting",
+    }
     body.update(overrides)
     return await api.create("/api/v1/vendors", body)
 

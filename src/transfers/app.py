@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
 from litestar import Litestar, get
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -18,6 +22,7 @@ from transfers.audit.controller import AuditController
 from transfers.auth.controller import ApiKeyController
 from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddleware
 from transfers.common.problems import EXCEPTION_HANDLERS
+from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory
 from transfers.organisation.controller import OrganisationController, ProcessingController
 from transfers.settings import Settings, get_settings
@@ -63,6 +68,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TransferController,
             AssessmentController,
             AuditController,
+            EvaluationController,
+            ReferenceController,
             ApiKeyController,
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
@@ -77,7 +84,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
             components=Components(
-                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="API key")}
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", description="API key")
+                }
             ),
             security=[{"bearer": []}],
         ),

@@ -119,16 +119,22 @@ def keys_bootstrap() -> None:
     async def work(session: Any) -> str | None:
         if await session.scalar(select(func.count()).select_from(ApiKey)):
             return None
-        _, secret = await create_key(session, name="bootstrap-admin", role="admin", actor=cli_actor())
+        _, secret = await create_key(
+            session, name="bootstrap-admin", role="admin", actor=cli_actor()
+        )
         return secret
 
     secret = run_in_session(work)
     if secret is None:
-        err_console.print("API keys exist already; create more with `transfers keys create --role legal --name NAME`.")
+        err_console.print(
+            "API keys exist already; create more with `transfers keys create --role legal --name NAME`."
+        )
         return
     err_console.print("First admin key (shown only once; keep it):")
     click.echo(secret)
-    err_console.print(f'Try: curl -H "Authorization: Bearer {secret}" http://127.0.0.1:8000/api/v1/vendors')
+    err_console.print(
+        f'Try: curl -H "Authorization: Bearer {secret}" http://127.0.0.1:8000/api/v1/vendors'
+    )
 
 
 @keys.command("list")
@@ -139,7 +145,14 @@ def keys_list() -> None:
     rows = run_in_session(list_keys)
     table = Table("id", "name", "role", "prefix", "created", "revoked")
     for key in rows:
-        table.add_row(str(key.id), key.name, key.role, key.prefix + "…", f"{key.created_at:%Y-%m-%d}", f"{key.revoked_at:%Y-%m-%d}" if key.revoked_at else "")
+        table.add_row(
+            str(key.id),
+            key.name,
+            key.role,
+            key.prefix + "…",
+            f"{key.created_at:%Y-%m-%d}",
+            f"{key.revoked_at:%Y-%m-%d}" if key.revoked_at else "",
+        )
     console.print(table)
 
 
@@ -162,6 +175,144 @@ def keys_revoke(key: str) -> None:
     console.print(f"revoked key '{name}'")
 
 
+def _parse_day(value: str | None) -> Any:
+    from datetime import date
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"not a date: {value!r} (use YYYY-MM-DD)")
+
+
+@main.command()
+@click.option(
+    "--as-of", "as_of", default=None, help="Evaluate on this day (YYYY-MM-DD; default today)"
+)
+@click.option(
+    "--assume-invalid", default=None, help="What-if: treat this mechanism code as invalid"
+)
+@click.option("--from", "from_", default=None, help="What-if: invalid from this day")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON")
+def check(as_of: str | None, assume_invalid: str | None, from_: str | None, as_json: bool) -> None:
+    """Evaluate every transfer; exit 1 when anything is unlawful (for cron)."""
+    import msgspec
+
+    from transfers.common.problems import ProblemError
+    from transfers.compliance.schemas import compliance_read
+    from transfers.compliance.service import register_view
+
+    day = _parse_day(as_of)
+    since = _parse_day(from_) if from_ else None
+
+    async def work(session: Any) -> Any:
+        return await register_view(session, day, assume_invalid, since)
+
+    try:
+        result = compliance_read(run_in_session(work))
+    except ProblemError as exc:
+        fail(exc.detail)
+    if as_json:
+        click.echo(msgspec.json.encode(result).decode())
+    else:
+        counts = result.counts
+        console.print(
+            f"[bold]{day}[/bold] (reference {result.reference_version}): {counts['lawful']} lawful, "
+            f"{counts['at_risk']} at risk, {counts['unlawful']} unlawful active transfers; "
+            f"vendors {result.vendor_counts}"
+        )
+        if result.problems:
+            table = Table("verdict", "vendor", "transfer", "to", "mechanism", "reasons")
+            for p in result.problems:
+                colour = "red" if p.verdict == "unlawful" else "yellow"
+                table.add_row(
+                    f"[{colour}]{p.verdict}[/{colour}]",
+                    p.vendor_name,
+                    str(p.transfer_id),
+                    p.destination_country,
+                    p.mechanism,
+                    "; ".join(r.code for r in p.reasons if r.severity != "info"),
+                )
+            console.print(table)
+        for row in result.invalidated_mechanism_transfers:
+            console.print(
+                f"[red]still relying on {row.mechanism}[/red]: {row.vendor_name} (transfer {row.transfer_id}, {row.destination_country})"
+            )
+        if result.what_if is not None:
+            w = result.what_if
+            names = ", ".join(n.vendor_name for n in w.newly_blocked) or "none"
+            console.print(
+                f"what if {w.mechanism} fell on {w.invalid_from}: newly blocked vendors: {names}"
+            )
+    if result.counts["unlawful"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+def reference(as_json: bool) -> None:
+    """Print the legal reference data (countries and mechanisms) with sources."""
+    import msgspec
+
+    from transfers.reference import load_reference
+
+    ref = load_reference()
+    if as_json:
+        click.echo(
+            msgspec.json.encode(
+                {
+                    "version": ref.version,
+                    "countries": list(ref.countries()),
+                    "mechanisms": list(ref.mechanisms()),
+                }
+            ).decode()
+        )
+        return
+    console.print(f"[bold]Legal reference {ref.version}[/bold]")
+    mech = Table("code", "kind", "valid from", "invalid from", "citation")
+    for m in ref.mechanisms():
+        data = msgspec.to_builtins(m)
+        mech.add_row(
+            m.code,
+            str(data.get("kind", "")),
+            str(data.get("valid_from") or ""),
+            str(data.get("invalid_from") or data.get("valid_until") or ""),
+            str(data.get("citation", "")),
+        )
+    console.print(mech)
+    countries = Table("code", "name", "status", "source")
+    for c in ref.countries():
+        data = msgspec.to_builtins(c)
+        countries.add_row(
+            str(data.get("code", "")),
+            str(data.get("name", "")),
+            str(data.get("status", "")),
+            str(data.get("citation", data.get("source", ""))),
+        )
+    console.print(countries)
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Do nothing when the register already has vendors")
+def demo(if_empty: bool) -> None:
+    """Load the sample register of a Finnish IT-services company."""
+    from transfers.demo import load_demo, register_is_empty
+
+    async def work(session: Any) -> dict[str, int] | None:
+        if not await register_is_empty(session):
+            if if_empty:
+                return None
+            fail("The register is not empty; the sample register loads only into an empty one.")
+        return await load_demo(session)
+
+    counts = run_in_session(work)
+    if counts is None:
+        err_console.print("register already has data; sample register not loaded")
+        return
+    console.print("sample register loaded: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -175,7 +326,15 @@ def serve(host: str, port: int, workers: int, no_migrate: bool) -> None:
         from transfers.migrate import upgrade
 
         upgrade()
-    uvicorn.run("transfers.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info", reload=False)
+    uvicorn.run(
+        "transfers.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        reload=False,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

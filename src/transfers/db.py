@@ -9,7 +9,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from transfers.settings import Settings, get_settings
 
@@ -35,7 +40,9 @@ def create_engine(settings: Settings | None = None, *, url: str | None = None) -
     ensure_sqlite_directory(url)
     if url.startswith("sqlite"):
         # A small pool: opening an aiosqlite connection starts a thread, far too slow per request.
-        engine = create_async_engine(url, pool_size=min(settings.db_pool_size, 8), max_overflow=0, pool_timeout=30)
+        engine = create_async_engine(
+            url, pool_size=min(settings.db_pool_size, 8), max_overflow=0, pool_timeout=30
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(

@@ -62,7 +62,9 @@ class Settings:
 def settings_from_env() -> Settings:
     env = os.environ
     return Settings(
-        database_url=normalise_database_url(env.get("TRANSFERS_DATABASE_URL") or _default_database_url()),
+        database_url=normalise_database_url(
+            env.get("TRANSFERS_DATABASE_URL") or _default_database_url()
+        ),
         db_pool_size=_int("TRANSFERS_DB_POOL_SIZE", 20),
         public_url=env.get("TRANSFERS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         max_body_bytes=_int("TRANSFERS_MAX_BODY_BYTES", 1_048_576),

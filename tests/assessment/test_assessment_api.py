@@ -11,15 +11,23 @@ ASSESSMENTS = "/api/v1/assessments"
 async def test_assessment_lifecycle(api: Api) -> None:
     v = await factories.vendor(api)
     t = await factories.transfer(api, v["id"])
-    draft = await api.create(ASSESSMENTS, {"transfer_id": t["id"], "law_and_practice": "FISA 702 applies."})
+    draft = await api.create(
+        ASSESSMENTS, {"transfer_id": t["id"], "law_and_practice": "FISA 702 applies."}
+    )
     assert draft["completed_on"] is None
     done = await api.patch(
         f"{ASSESSMENTS}/{draft['id']}",
-        json={"completed_on": "2025-03-01", "conclusion": "adequate_with_measures", "next_review_on": "2026-03-01"},
+        json={
+            "completed_on": "2025-03-01",
+            "conclusion": "adequate_with_measures",
+            "next_review_on": "2026-03-01",
+        },
         headers={"If-Match": '"1"'},
     )
     assert done.status_code == 200, done.text
-    listed = (await api.get(ASSESSMENTS, params={"transfer_id": t["id"]}, role="procurement")).json()
+    listed = (
+        await api.get(ASSESSMENTS, params={"transfer_id": t["id"]}, role="procurement")
+    ).json()
     assert listed["total"] == 1 and listed["items"][0]["conclusion"] == "adequate_with_measures"
 
 
@@ -29,7 +37,16 @@ async def test_assessment_validation(api: Api) -> None:
     cases = [
         ({"transfer_id": t["id"], "completed_on": "2025-01-01"}, 422, "conclusion"),
         ({"transfer_id": t["id"], "conclusion": "adequate"}, 422, "completed_on"),
-        ({"transfer_id": t["id"], "completed_on": "2025-01-01", "conclusion": "adequate", "next_review_on": "2024-01-01"}, 422, "next_review_on"),
+        (
+            {
+                "transfer_id": t["id"],
+                "completed_on": "2025-01-01",
+                "conclusion": "adequate",
+                "next_review_on": "2024-01-01",
+            },
+            422,
+            "next_review_on",
+        ),
         ({"transfer_id": t["id"], "completed_on": "2025-01-01", "conclusion": "fine"}, 400, None),
         ({"transfer_id": 999}, 422, "transfer_id"),
     ]

@@ -12,10 +12,18 @@ from tests.conftest import Api
 
 async def test_changes_are_audited_with_actor_and_diff(api: Api) -> None:
     v = await factories.vendor(api)
-    await api.patch(f"/api/v1/vendors/{v['id']}", json={"status": "approved"}, headers={"If-Match": '"1"'})
+    await api.patch(
+        f"/api/v1/vendors/{v['id']}", json={"status": "approved"}, headers={"If-Match": '"1"'}
+    )
     await api.delete(f"/api/v1/vendors/{v['id']}", role="admin")
 
-    trail = (await api.get("/api/v1/audit", params={"entity_type": "vendor", "entity_id": v["id"]}, role="procurement")).json()
+    trail = (
+        await api.get(
+            "/api/v1/audit",
+            params={"entity_type": "vendor", "entity_id": v["id"]},
+            role="procurement",
+        )
+    ).json()
     actions = [e["action"] for e in trail["items"]]
     assert actions == ["delete", "update", "create"]
     update = trail["items"][1]
@@ -33,7 +41,9 @@ async def test_changes_are_audited_with_actor_and_diff(api: Api) -> None:
 
 async def test_failed_write_leaves_no_audit_event(api: Api) -> None:
     before = (await api.get("/api/v1/audit")).json()["total"]
-    response = await api.post("/api/v1/vendors", json={"name": "X", "country": "XX", "role": "processor"})
+    response = await api.post(
+        "/api/v1/vendors", json={"name": "X", "country": "XX", "role": "processor"}
+    )
     assert response.status_code == 422
     assert (await api.get("/api/v1/audit")).json()["total"] == before
 

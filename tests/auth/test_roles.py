@@ -31,7 +31,9 @@ async def test_procurement_reads_but_cannot_write(api: Api) -> None:
 async def test_legal_writes_admin_manages_keys(api: Api) -> None:
     assert (await api.post(VENDORS, json=BODY, role="legal")).status_code == 201
     assert (await api.get("/api/v1/keys", role="legal")).status_code == 403
-    created = await api.post("/api/v1/keys", json={"name": "erp", "role": "procurement"}, role="admin")
+    created = await api.post(
+        "/api/v1/keys", json={"name": "erp", "role": "procurement"}, role="admin"
+    )
     assert created.status_code == 201
     secret = created.json()["key"]
     listed = (await api.get("/api/v1/keys", role="admin")).json()

@@ -9,14 +9,24 @@ from tests.conftest import Api
 async def test_organisation_crud(api: Api) -> None:
     org = await factories.organisation(api)
     assert org["roles"] == ["controller", "processor"]
-    second = await factories.organisation(api, name="Palvelu Logistics Oy", business_id="7654321-0", roles=["processor"])
+    second = await factories.organisation(
+        api, name="Palvelu Logistics Oy", business_id="7654321-0", roles=["processor"]
+    )
     listed = (await api.get("/api/v1/organisations", role="procurement")).json()
     assert listed["total"] == 2
-    patched = await api.patch(f"/api/v1/organisations/{second['id']}", json={"supervisory_authority": "Tietosuojavaltuutettu"}, headers={"If-Match": '"1"'})
+    patched = await api.patch(
+        f"/api/v1/organisations/{second['id']}",
+        json={"supervisory_authority": "Tietosuojavaltuutettu"},
+        headers={"If-Match": '"1"'},
+    )
     assert patched.status_code == 200
-    dup = await api.post("/api/v1/organisations", json={"name": "X", "country": "FI", "business_id": "1234567-8"})
+    dup = await api.post(
+        "/api/v1/organisations", json={"name": "X", "country": "FI", "business_id": "1234567-8"}
+    )
     assert dup.status_code == 409
-    no_roles = await api.post("/api/v1/organisations", json={"name": "X", "country": "FI", "roles": []})
+    no_roles = await api.post(
+        "/api/v1/organisations", json={"name": "X", "country": "FI", "roles": []}
+    )
     assert no_roles.status_code == 422
     assert (await api.get("/api/v1/organisations")).json()["total"] == 2
 

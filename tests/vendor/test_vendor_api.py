@@ -31,7 +31,9 @@ async def count_vendors(api: Api) -> int:
 
 
 async def test_create_read_update_delete(api: Api) -> None:
-    created = await api.create(VENDORS, vendor_body(contacts=[{"name": "Jane", "email": "jane@acme.example"}]))
+    created = await api.create(
+        VENDORS, vendor_body(contacts=[{"name": "Jane", "email": "jane@acme.example"}])
+    )
     assert created["name"] == "Acme Cloud"
     assert created["status"] == "proposed"
     assert created["version"] == 1
@@ -39,9 +41,13 @@ async def test_create_read_update_delete(api: Api) -> None:
     got = await api.get(f"{VENDORS}/{created['id']}", role="procurement")
     assert got.status_code == 200
     assert got.headers["etag"] == '"1"'
-    assert got.json()["contacts"] == [{"name": "Jane", "email": "jane@acme.example", "phone": None, "role": None}]
+    assert got.json()["contacts"] == [
+        {"name": "Jane", "email": "jane@acme.example", "phone": None, "role": None}
+    ]
 
-    patched = await api.patch(f"{VENDORS}/{created['id']}", json={"status": "approved"}, headers={"If-Match": '"1"'})
+    patched = await api.patch(
+        f"{VENDORS}/{created['id']}", json={"status": "approved"}, headers={"If-Match": '"1"'}
+    )
     assert patched.status_code == 200, patched.text
     assert patched.json()["status"] == "approved"
     assert patched.json()["version"] == 2
@@ -54,8 +60,23 @@ async def test_create_read_update_delete(api: Api) -> None:
 
 async def test_list_filters_search_and_pagination(api: Api) -> None:
     await api.create(VENDORS, vendor_body(name="Acme Cloud", business_id="A1"))
-    await api.create(VENDORS, vendor_body(name="Nippon Devices", country="JP", category="device_warranty", business_id="J1"))
-    await api.create(VENDORS, vendor_body(name="Licence Shop", country="IE", category="software_licence", role="subprocessor", business_id="I1", status="approved"))
+    await api.create(
+        VENDORS,
+        vendor_body(
+            name="Nippon Devices", country="JP", category="device_warranty", business_id="J1"
+        ),
+    )
+    await api.create(
+        VENDORS,
+        vendor_body(
+            name="Licence Shop",
+            country="IE",
+            category="software_licence",
+            role="subprocessor",
+            business_id="I1",
+            status="approved",
+        ),
+    )
 
     page = (await api.get(VENDORS, params={"limit": 2})).json()
     assert page["total"] == 3 and page["limit"] == 2 and page["offset"] == 0
@@ -63,11 +84,22 @@ async def test_list_filters_search_and_pagination(api: Api) -> None:
     second = (await api.get(VENDORS, params={"limit": 2, "offset": 2})).json()
     assert [v["name"] for v in second["items"]] == ["Nippon Devices"]
 
-    assert [v["name"] for v in (await api.get(VENDORS, params={"country": "jp"})).json()["items"]] == ["Nippon Devices"]
-    assert [v["name"] for v in (await api.get(VENDORS, params={"status": "approved"})).json()["items"]] == ["Licence Shop"]
-    assert [v["name"] for v in (await api.get(VENDORS, params={"role": "subprocessor"})).json()["items"]] == ["Licence Shop"]
-    assert [v["name"] for v in (await api.get(VENDORS, params={"category": "device_warranty"})).json()["items"]] == ["Nippon Devices"]
-    assert [v["name"] for v in (await api.get(VENDORS, params={"q": "nippon"})).json()["items"]] == ["Nippon Devices"]
+    assert [
+        v["name"] for v in (await api.get(VENDORS, params={"country": "jp"})).json()["items"]
+    ] == ["Nippon Devices"]
+    assert [
+        v["name"] for v in (await api.get(VENDORS, params={"status": "approved"})).json()["items"]
+    ] == ["Licence Shop"]
+    assert [
+        v["name"] for v in (await api.get(VENDORS, params={"role": "subprocessor"})).json()["items"]
+    ] == ["Licence Shop"]
+    assert [
+        v["name"]
+        for v in (await api.get(VENDORS, params={"category": "device_warranty"})).json()["items"]
+    ] == ["Nippon Devices"]
+    assert [
+        v["name"] for v in (await api.get(VENDORS, params={"q": "nippon"})).json()["items"]
+    ] == ["Nippon Devices"]
 
 
 async def test_stale_if_match_gets_412_and_changes_nothing(api: Api) -> None:
@@ -87,7 +119,9 @@ async def test_patch_without_version_is_refused(api: Api) -> None:
     response = await api.patch(f"{VENDORS}/{created['id']}", json={"notes": "x"})
     assert response.status_code == 428
     assert (await api.get(f"{VENDORS}/{created['id']}")).json()["notes"] is None
-    with_body_version = await api.patch(f"{VENDORS}/{created['id']}", json={"notes": "x", "version": 1})
+    with_body_version = await api.patch(
+        f"{VENDORS}/{created['id']}", json={"notes": "x", "version": 1}
+    )
     assert with_body_version.status_code == 200
 
 
@@ -106,7 +140,9 @@ async def test_patch_without_version_is_refused(api: Api) -> None:
         (vendor_body(parent_vendor_ids=[999]), 422, "parent_vendor_ids"),
     ],
 )
-async def test_bad_input_is_4xx_problem_and_writes_nothing(api: Api, body: dict[str, Any], status: int, field: str | None) -> None:
+async def test_bad_input_is_4xx_problem_and_writes_nothing(
+    api: Api, body: dict[str, Any], status: int, field: str | None
+) -> None:
     response = await api.post(VENDORS, json=body)
     assert response.status_code == status, response.text
     problem = response.json()
@@ -119,7 +155,9 @@ async def test_bad_input_is_4xx_problem_and_writes_nothing(api: Api, body: dict[
 
 
 async def test_malformed_json_and_oversized_body(api: Api) -> None:
-    malformed = await api.post(VENDORS, content=b'{"name": "x",', headers={"Content-Type": "application/json"})
+    malformed = await api.post(
+        VENDORS, content=b'{"name": "x",', headers={"Content-Type": "application/json"}
+    )
     assert malformed.status_code == 400
     assert malformed.json()["type"].endswith("malformed-body") or malformed.json()["status"] == 400
     huge = await api.post(VENDORS, json=vendor_body(notes="x" * 2_000_000))
@@ -137,8 +175,22 @@ async def test_duplicate_business_id_is_409(api: Api) -> None:
 
 async def test_subprocessor_chain_and_cycles(api: Api) -> None:
     top = await api.create(VENDORS, vendor_body(name="Helpdesk SaaS", business_id="T"))
-    mid = await api.create(VENDORS, vendor_body(name="Hosting", role="subprocessor", business_id="M", parent_vendor_ids=[top["id"]]))
-    leaf = await api.create(VENDORS, vendor_body(name="Support India", country="IN", role="subprocessor", business_id="L", parent_vendor_ids=[mid["id"]]))
+    mid = await api.create(
+        VENDORS,
+        vendor_body(
+            name="Hosting", role="subprocessor", business_id="M", parent_vendor_ids=[top["id"]]
+        ),
+    )
+    leaf = await api.create(
+        VENDORS,
+        vendor_body(
+            name="Support India",
+            country="IN",
+            role="subprocessor",
+            business_id="L",
+            parent_vendor_ids=[mid["id"]],
+        ),
+    )
 
     top_read = (await api.get(f"{VENDORS}/{top['id']}")).json()
     assert top_read["subprocessor_ids"] == [mid["id"]]
@@ -146,12 +198,17 @@ async def test_subprocessor_chain_and_cycles(api: Api) -> None:
     assert chain["subprocessors"][0]["name"] == "Hosting"
     assert chain["subprocessors"][0]["subprocessors"][0]["name"] == "Support India"
 
-    cycle = await api.patch(f"{VENDORS}/{top['id']}", json={"parent_vendor_ids": [leaf["id"]], "version": top_read["version"]})
+    cycle = await api.patch(
+        f"{VENDORS}/{top['id']}",
+        json={"parent_vendor_ids": [leaf["id"]], "version": top_read["version"]},
+    )
     assert cycle.status_code == 422
     assert "cycle" in cycle.json()["detail"]
     assert (await api.get(f"{VENDORS}/{top['id']}")).json()["parent_vendor_ids"] == []
 
-    self_link = await api.patch(f"{VENDORS}/{mid['id']}", json={"subprocessor_ids": [mid["id"]], "version": mid["version"]})
+    self_link = await api.patch(
+        f"{VENDORS}/{mid['id']}", json={"subprocessor_ids": [mid["id"]], "version": mid["version"]}
+    )
     assert self_link.status_code == 422
 
 

@@ -11,9 +11,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-
 from transfers.agreement import service
-from transfers.agreement.schemas import AgreementCreate, AgreementRead, AgreementUpdate, AttachmentRead
+from transfers.agreement.schemas import (
+    AgreementCreate,
+    AgreementRead,
+    AgreementUpdate,
+    AttachmentRead,
+)
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
 from transfers.common.crud import check_version, delete_audited
@@ -37,18 +41,29 @@ class AgreementController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[AgreementRead]:
-        rows, total = await service.list_agreements(db_session, vendor_id=vendor_id, kind=kind, status=status, limit=limit, offset=offset)
-        return Page(items=[service.to_read(r) for r in rows], total=total, limit=limit, offset=offset)
+        rows, total = await service.list_agreements(
+            db_session, vendor_id=vendor_id, kind=kind, status=status, limit=limit, offset=offset
+        )
+        return Page(
+            items=[service.to_read(r) for r in rows], total=total, limit=limit, offset=offset
+        )
 
     @post("/", operation_id="CreateAgreement", guards=[requires_writer])
-    async def create_agreement(self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: AgreementCreate) -> Response[AgreementRead]:
+    async def create_agreement(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: AgreementCreate
+    ) -> Response[AgreementRead]:
         agreement = await service.create_agreement(db_session, data, request.user)
         await db_session.commit()
         return created(service.to_read(agreement), f"{self.path}/{agreement.id}")
 
     @get("/{agreement_id:int}", operation_id="GetAgreement")
     async def get_agreement(
-        self, db_session: AsyncSession, agreement_id: int, as_of: date | None = Parameter(default=None, description="Compute term dates as of this day")
+        self,
+        db_session: AsyncSession,
+        agreement_id: int,
+        as_of: date | None = Parameter(
+            default=None, description="Compute term dates as of this day"
+        ),
     ) -> Response[AgreementRead]:
         agreement = await service.get_agreement(db_session, agreement_id)
         return Response(service.to_read(agreement, as_of), headers=etag(agreement.version))
@@ -69,15 +84,22 @@ class AgreementController(Controller):
         return Response(service.to_read(agreement), headers=etag(agreement.version))
 
     @delete("/{agreement_id:int}", operation_id="DeleteAgreement", guards=[requires_writer])
-    async def delete_agreement(self, request: Request[Actor, Any, Any], db_session: AsyncSession, agreement_id: int) -> None:
+    async def delete_agreement(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, agreement_id: int
+    ) -> None:
         agreement = await service.get_agreement(db_session, agreement_id)
         await delete_audited(db_session, agreement, request.user, "agreement")
         await db_session.commit()
 
     @get("/{agreement_id:int}/attachments", operation_id="ListAgreementAttachments")
-    async def list_attachments(self, db_session: AsyncSession, agreement_id: int) -> list[AttachmentRead]:
+    async def list_attachments(
+        self, db_session: AsyncSession, agreement_id: int
+    ) -> list[AttachmentRead]:
         await service.get_agreement(db_session, agreement_id)
-        return [read_as(AttachmentRead, a) for a in await service.list_attachments(db_session, agreement_id)]
+        return [
+            read_as(AttachmentRead, a)
+            for a in await service.list_attachments(db_session, agreement_id)
+        ]
 
     @post(
         "/{agreement_id:int}/attachments",
@@ -95,24 +117,33 @@ class AgreementController(Controller):
         agreement = await service.get_agreement(db_session, agreement_id)
         content = await data.read()
         attachment = await service.add_attachment(
-            db_session, agreement, filename=data.filename, content_type=data.content_type, content=content, actor=request.user
+            db_session,
+            agreement,
+            filename=data.filename,
+            content_type=data.content_type,
+            content=content,
+            actor=request.user,
         )
         await db_session.commit()
         return Response(read_as(AttachmentRead, attachment), status_code=201)
 
-    @get("/{agreement_id:int}/attachments/{attachment_id:int}/content", operation_id="GetAgreementAttachmentContent")
-    async def attachment_content(self, db_session: AsyncSession, agreement_id: int, attachment_id: int) -> Response[bytes]:
+    @get(
+        "/{agreement_id:int}/attachments/{attachment_id:int}/content",
+        operation_id="GetAgreementAttachmentContent",
+    )
+    async def attachment_content(
+        self, db_session: AsyncSession, agreement_id: int, attachment_id: int
+    ) -> Response[bytes]:
         attachment = await service.get_attachment(db_session, agreement_id, attachment_id)
         await db_session.refresh(attachment, ["content"])
         return Response(
             attachment.content,
             media_type=attachment.content_type,
-            headers={"Content-Disposition": f'attachment; filename="{_safe_filename(attachment.filename)}"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="{_safe_filename(attachment.filename)}"'
+            },
         )
 
 
 def _safe_filename(name: str) -> str:
     return "".join(c if c.isalnum() or c in "._- " else "_" for c in name) or "attachment"
-
-
-

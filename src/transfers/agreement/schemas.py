@@ -43,21 +43,21 @@ class AgreementCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 class AgreementUpdate(msgspec.Struct, forbid_unknown_fields=True):
     kind: AgreementKind | UnsetType = UNSET
-    scc_module: SccModule | None | UnsetType = UNSET
-    organisation_id: int | None | UnsetType = UNSET
-    title: ShortText | None | UnsetType = UNSET
+    scc_module: SccModule | UnsetType | None = UNSET
+    organisation_id: int | UnsetType | None = UNSET
+    title: ShortText | UnsetType | None = UNSET
     status: AgreementStatus | UnsetType = UNSET
-    signed_on: date | None | UnsetType = UNSET
-    effective_on: date | None | UnsetType = UNSET
-    ends_on: date | None | UnsetType = UNSET
-    term: Duration | None | UnsetType = UNSET
+    signed_on: date | UnsetType | None = UNSET
+    effective_on: date | UnsetType | None = UNSET
+    ends_on: date | UnsetType | None = UNSET
+    term: Duration | UnsetType | None = UNSET
     auto_renew: bool | UnsetType = UNSET
-    renewal_term: Duration | None | UnsetType = UNSET
-    notice_period: Duration | None | UnsetType = UNSET
-    subprocessor_authorisation: SubprocessorAuthorisation | None | UnsetType = UNSET
-    objection_period_days: int | None | UnsetType = UNSET
-    owner: Email | None | UnsetType = UNSET
-    notes: LongText | None | UnsetType = UNSET
+    renewal_term: Duration | UnsetType | None = UNSET
+    notice_period: Duration | UnsetType | None = UNSET
+    subprocessor_authorisation: SubprocessorAuthorisation | UnsetType | None = UNSET
+    objection_period_days: int | UnsetType | None = UNSET
+    owner: Email | UnsetType | None = UNSET
+    notes: LongText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 

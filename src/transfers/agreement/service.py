@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transfers.agreement.schemas import AgreementCreate, AgreementRead, AgreementUpdate
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
-from transfers.common.crud import changes_of, create_audited, get_or_404, paginate, to_plain, update_audited
+from transfers.common.crud import (
+    changes_of,
+    create_audited,
+    get_or_404,
+    paginate,
+    to_plain,
+    update_audited,
+)
 from transfers.common.problems import invalid
 from transfers.common.responses import read_as
 from transfers.models import Agreement, AgreementAttachment, Organisation, Vendor
@@ -31,8 +38,15 @@ def validate_agreement(values: dict[str, Any]) -> dict[str, Any]:
             except ValueError as exc:
                 raise invalid(str(exc), field=name) from exc
     if values.get("scc_module") is not None and values.get("kind") != "scc_2021":
-        raise invalid("scc_module applies only to agreements of kind scc_2021 (Decision 2021/914).", field="scc_module")
-    signed, effective, ends = values.get("signed_on"), values.get("effective_on"), values.get("ends_on")
+        raise invalid(
+            "scc_module applies only to agreements of kind scc_2021 (Decision 2021/914).",
+            field="scc_module",
+        )
+    signed, effective, ends = (
+        values.get("signed_on"),
+        values.get("effective_on"),
+        values.get("ends_on"),
+    )
     start = effective or signed
     if ends is not None and start is not None and ends < start:
         label = "effective_on" if effective else "signed_on"
@@ -40,7 +54,9 @@ def validate_agreement(values: dict[str, Any]) -> dict[str, Any]:
     if ends is not None and values.get("term"):
         raise invalid("Give either ends_on or term, not both.", field="term")
     if values.get("term") and start is None:
-        raise invalid("A term needs effective_on (or signed_on) to count from.", field="effective_on")
+        raise invalid(
+            "A term needs effective_on (or signed_on) to count from.", field="effective_on"
+        )
     if values.get("auto_renew") and not (values.get("term") or ends):
         raise invalid("An auto-renewing agreement needs a term or an end date.", field="auto_renew")
     if values.get("renewal_term") and not values.get("auto_renew"):
@@ -54,7 +70,10 @@ def validate_agreement(values: dict[str, Any]) -> dict[str, Any]:
             field="objection_period_days",
         )
     if auth != "general" and days is not None:
-        raise invalid("objection_period_days applies only to general authorisation.", field="objection_period_days")
+        raise invalid(
+            "objection_period_days applies only to general authorisation.",
+            field="objection_period_days",
+        )
     if values.get("status") == "signed" and signed is None:
         raise invalid("A signed agreement needs signed_on.", field="signed_on")
     return values
@@ -65,10 +84,24 @@ def term_dates(agreement: Agreement, as_of: date) -> tuple[date | None, date | N
     from transfers.agreement.terms import current_term_end, next_notice_deadline
 
     start = agreement.effective_on or agreement.signed_on
-    end = current_term_end(start, agreement.term, agreement.ends_on, agreement.auto_renew, agreement.renewal_term, as_of)
+    end = current_term_end(
+        start,
+        agreement.term,
+        agreement.ends_on,
+        agreement.auto_renew,
+        agreement.renewal_term,
+        as_of,
+    )
     notice = None
     if agreement.auto_renew and agreement.notice_period and start is not None:
-        found = next_notice_deadline(start, agreement.term, agreement.ends_on, agreement.renewal_term, agreement.notice_period, as_of)
+        found = next_notice_deadline(
+            start,
+            agreement.term,
+            agreement.ends_on,
+            agreement.renewal_term,
+            agreement.notice_period,
+            as_of,
+        )
         notice = found[0] if found else None
     return end, notice
 
@@ -81,8 +114,13 @@ def to_read(agreement: Agreement, as_of: date | None = None) -> AgreementRead:
 async def _check_refs(session: AsyncSession, values: dict[str, Any]) -> None:
     if "vendor_id" in values and await session.get(Vendor, values["vendor_id"]) is None:
         raise invalid(f"Vendor {values['vendor_id']} does not exist.", field="vendor_id")
-    if values.get("organisation_id") is not None and await session.get(Organisation, values["organisation_id"]) is None:
-        raise invalid(f"Organisation {values['organisation_id']} does not exist.", field="organisation_id")
+    if (
+        values.get("organisation_id") is not None
+        and await session.get(Organisation, values["organisation_id"]) is None
+    ):
+        raise invalid(
+            f"Organisation {values['organisation_id']} does not exist.", field="organisation_id"
+        )
 
 
 async def get_agreement(session: AsyncSession, agreement_id: int) -> Agreement:
@@ -90,7 +128,13 @@ async def get_agreement(session: AsyncSession, agreement_id: int) -> Agreement:
 
 
 async def list_agreements(
-    session: AsyncSession, *, vendor_id: int | None, kind: str | None, status: str | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    vendor_id: int | None,
+    kind: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Agreement], int]:
     stmt = select(Agreement)
     if vendor_id is not None:
@@ -108,7 +152,9 @@ async def create_agreement(session: AsyncSession, data: AgreementCreate, actor: 
     return await create_audited(session, Agreement(**values), actor, "agreement")
 
 
-async def update_agreement(session: AsyncSession, agreement: Agreement, data: AgreementUpdate, actor: Actor) -> Agreement:
+async def update_agreement(
+    session: AsyncSession, agreement: Agreement, data: AgreementUpdate, actor: Actor
+) -> Agreement:
     changes = changes_of(data, exclude=frozenset({"version"}))
     for required in ("kind", "status", "auto_renew"):
         if required in changes and changes[required] is None:
@@ -116,11 +162,19 @@ async def update_agreement(session: AsyncSession, agreement: Agreement, data: Ag
     merged = {c.key: getattr(agreement, c.key) for c in Agreement.__table__.columns} | changes
     merged = validate_agreement(merged)
     await _check_refs(session, changes)
-    return await update_audited(session, agreement, {k: merged[k] for k in changes}, actor, "agreement")
+    return await update_audited(
+        session, agreement, {k: merged[k] for k in changes}, actor, "agreement"
+    )
 
 
 async def add_attachment(
-    session: AsyncSession, agreement: Agreement, *, filename: str, content_type: str, content: bytes, actor: Actor
+    session: AsyncSession,
+    agreement: Agreement,
+    *,
+    filename: str,
+    content_type: str,
+    content: bytes,
+    actor: Actor,
 ) -> AgreementAttachment:
     if not content:
         raise invalid("The uploaded file is empty.", field="file")
@@ -142,20 +196,34 @@ async def add_attachment(
         "agreement",
         agreement.id,
         None,
-        {"attachment_id": attachment.id, "filename": attachment.filename, "sha256": attachment.sha256, "size": attachment.size},
+        {
+            "attachment_id": attachment.id,
+            "filename": attachment.filename,
+            "sha256": attachment.sha256,
+            "size": attachment.size,
+        },
     )
     return attachment
 
 
 async def list_attachments(session: AsyncSession, agreement_id: int) -> list[AgreementAttachment]:
-    rows = await session.scalars(select(AgreementAttachment).where(AgreementAttachment.agreement_id == agreement_id).order_by(AgreementAttachment.id))
+    rows = await session.scalars(
+        select(AgreementAttachment)
+        .where(AgreementAttachment.agreement_id == agreement_id)
+        .order_by(AgreementAttachment.id)
+    )
     return list(rows.all())
 
 
-async def get_attachment(session: AsyncSession, agreement_id: int, attachment_id: int) -> AgreementAttachment:
+async def get_attachment(
+    session: AsyncSession, agreement_id: int, attachment_id: int
+) -> AgreementAttachment:
     attachment = await session.scalar(
         select(AgreementAttachment)
-        .where(AgreementAttachment.id == attachment_id, AgreementAttachment.agreement_id == agreement_id)
+        .where(
+            AgreementAttachment.id == attachment_id,
+            AgreementAttachment.agreement_id == agreement_id,
+        )
         .execution_options(populate_existing=True)
     )
     if attachment is None:

@@ -23,18 +23,35 @@ class AssessmentController(Controller):
     tags = ["assessments"]
 
     @get("/", operation_id="ListAssessments")
-    async def list_assessments(self, db_session: AsyncSession, transfer_id: int | None = None, limit: Limit = 50, offset: Offset = 0) -> Page[AssessmentRead]:
-        rows, total = await service.list_assessments(db_session, transfer_id=transfer_id, limit=limit, offset=offset)
-        return Page(items=[read_as(AssessmentRead, r) for r in rows], total=total, limit=limit, offset=offset)
+    async def list_assessments(
+        self,
+        db_session: AsyncSession,
+        transfer_id: int | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[AssessmentRead]:
+        rows, total = await service.list_assessments(
+            db_session, transfer_id=transfer_id, limit=limit, offset=offset
+        )
+        return Page(
+            items=[read_as(AssessmentRead, r) for r in rows],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
 
     @post("/", operation_id="CreateAssessment", guards=[requires_writer])
-    async def create_assessment(self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: AssessmentCreate) -> Response[AssessmentRead]:
+    async def create_assessment(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: AssessmentCreate
+    ) -> Response[AssessmentRead]:
         row = await service.create_assessment(db_session, data, request.user)
         await db_session.commit()
         return created(read_as(AssessmentRead, row), f"{self.path}/{row.id}")
 
     @get("/{assessment_id:int}", operation_id="GetAssessment")
-    async def get_assessment(self, db_session: AsyncSession, assessment_id: int) -> Response[AssessmentRead]:
+    async def get_assessment(
+        self, db_session: AsyncSession, assessment_id: int
+    ) -> Response[AssessmentRead]:
         row = await service.get_assessment(db_session, assessment_id)
         return Response(read_as(AssessmentRead, row), headers=etag(row.version))
 
@@ -54,7 +71,9 @@ class AssessmentController(Controller):
         return Response(read_as(AssessmentRead, row), headers=etag(row.version))
 
     @delete("/{assessment_id:int}", operation_id="DeleteAssessment", guards=[requires_writer])
-    async def delete_assessment(self, request: Request[Actor, Any, Any], db_session: AsyncSession, assessment_id: int) -> None:
+    async def delete_assessment(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, assessment_id: int
+    ) -> None:
         row = await service.get_assessment(db_session, assessment_id)
         await delete_audited(db_session, row, request.user, "assessment")
         await db_session.commit()

@@ -24,15 +24,15 @@ class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class AssessmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    completed_on: date | None | UnsetType = UNSET
-    conclusion: Conclusion | None | UnsetType = UNSET
-    supplementary_measures: LongText | None | UnsetType = UNSET
-    law_and_practice: LongText | None | UnsetType = UNSET
-    procedural_steps: LongText | None | UnsetType = UNSET
-    next_review_on: date | None | UnsetType = UNSET
-    assessor: ShortText | None | UnsetType = UNSET
-    owner: Email | None | UnsetType = UNSET
-    notes: LongText | None | UnsetType = UNSET
+    completed_on: date | UnsetType | None = UNSET
+    conclusion: Conclusion | UnsetType | None = UNSET
+    supplementary_measures: LongText | UnsetType | None = UNSET
+    law_and_practice: LongText | UnsetType | None = UNSET
+    procedural_steps: LongText | UnsetType | None = UNSET
+    next_review_on: date | UnsetType | None = UNSET
+    assessor: ShortText | UnsetType | None = UNSET
+    owner: Email | UnsetType | None = UNSET
+    notes: LongText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from litestar import Controller, get
 from litestar.params import Parameter
@@ -15,7 +15,7 @@ from transfers.common.pagination import Page
 
 
 def _start(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc) if day else None
+    return datetime.combine(day, time.min, tzinfo=UTC) if day else None
 
 
 class AuditController(Controller):

@@ -35,13 +35,19 @@ class ApiKeyController(Controller):
         return [_read(k) for k in await service.list_keys(db_session)]
 
     @post("/", operation_id="CreateApiKey")
-    async def create_key(self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: ApiKeyCreate) -> ApiKeyCreated:
-        key, secret = await service.create_key(db_session, name=data.name, role=data.role, actor=request.user)
+    async def create_key(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: ApiKeyCreate
+    ) -> ApiKeyCreated:
+        key, secret = await service.create_key(
+            db_session, name=data.name, role=data.role, actor=request.user
+        )
         await db_session.commit()
         return ApiKeyCreated(id=key.id, name=key.name, role=key.role, key=secret)
 
     @post("/{key_id:int}/revoke", operation_id="RevokeApiKey", status_code=200)
-    async def revoke_key(self, request: Request[Actor, Any, Any], db_session: AsyncSession, key_id: int = Parameter()) -> ApiKeyRead:
+    async def revoke_key(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, key_id: int = Parameter()
+    ) -> ApiKeyRead:
         key = await service.find_key(db_session, str(key_id))
         await service.revoke_key(db_session, key, request.user)
         await db_session.commit()

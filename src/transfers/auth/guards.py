@@ -23,7 +23,9 @@ def _actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
 def requires_writer(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     actor = _actor(connection)
     if actor.role not in WRITERS:
-        raise PermissionDeniedException(f"The {actor.role} role can read the register but not change it.")
+        raise PermissionDeniedException(
+            f"The {actor.role} role can read the register but not change it."
+        )
 
 
 def requires_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

@@ -9,14 +9,16 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from transfers.auth.service import authenticate, hash_key
 from transfers.auth.cache import actor_cache
+from transfers.auth.service import authenticate, hash_key
 
 PUBLIC_PATHS = [r"^/schema", r"^/health$", r"^/api/v1/calendar-feeds/[^/]+/feed\.ics$"]
 
 
 class ApiKeyAuthenticationMiddleware(AbstractAuthenticationMiddleware):
-    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():

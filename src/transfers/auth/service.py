@@ -33,17 +33,31 @@ def new_secret() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-async def create_key(session: AsyncSession, *, name: str, role: str, actor: Actor) -> tuple[ApiKey, str]:
+async def create_key(
+    session: AsyncSession, *, name: str, role: str, actor: Actor
+) -> tuple[ApiKey, str]:
     if role not in ROLES:
-        raise ProblemError(422, "validation-error", f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
+        raise ProblemError(
+            422, "validation-error", f"Unknown role {role!r}; use one of {', '.join(ROLES)}."
+        )
     name = clean_name(name)
     if await session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
         raise ProblemError(409, "duplicate", f"An API key named {name!r} already exists.")
     secret = new_secret()
-    key = ApiKey(name=name, role=role, prefix=secret[: len(KEY_PREFIX) + 6], key_hash=hash_key(secret))
+    key = ApiKey(
+        name=name, role=role, prefix=secret[: len(KEY_PREFIX) + 6], key_hash=hash_key(secret)
+    )
     session.add(key)
     await session.flush()
-    await record(session, actor, "create", "api_key", key.id, None, {"name": name, "role": role, "prefix": key.prefix})
+    await record(
+        session,
+        actor,
+        "create",
+        "api_key",
+        key.id,
+        None,
+        {"name": name, "role": role, "prefix": key.prefix},
+    )
     return key, secret
 
 
@@ -67,7 +81,15 @@ async def revoke_key(session: AsyncSession, key: ApiKey, actor: Actor) -> ApiKey
     if key.revoked_at is None:
         key.revoked_at = datetime.now(UTC)
         await session.flush()
-        await record(session, actor, "revoke", "api_key", key.id, {"revoked_at": None}, {"revoked_at": key.revoked_at.isoformat()})
+        await record(
+            session,
+            actor,
+            "revoke",
+            "api_key",
+            key.id,
+            {"revoked_at": None},
+            {"revoked_at": key.revoked_at.isoformat()},
+        )
     return key
 
 

@@ -35,7 +35,9 @@ def parse_if_match(header: str | None) -> int | None:
         raw = raw[2:]
     raw = raw.strip('"')
     if not raw.isdigit():
-        raise ProblemError(400, "bad-precondition", f"If-Match must be an ETag such as '\"3\"', got {header!r}.")
+        raise ProblemError(
+            400, "bad-precondition", f"If-Match must be an ETag such as '\"3\"', got {header!r}."
+        )
     return int(raw)
 
 
@@ -81,21 +83,23 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-async def create_audited(session: AsyncSession, obj: Any, actor: Actor, entity_type: str) -> Any:
+async def create_audited(session: AsyncSession, obj: M, actor: Actor, entity_type: str) -> M:
     session.add(obj)
     await session.flush()
-    await record(session, actor, "create", entity_type, obj.id, None, snapshot(obj))
+    await record(session, actor, "create", entity_type, obj.id, None, snapshot(obj))  # type: ignore[attr-defined]
     return obj
 
 
-async def update_audited(session: AsyncSession, obj: Any, changes: dict[str, Any], actor: Actor, entity_type: str) -> Any:
+async def update_audited(
+    session: AsyncSession, obj: M, changes: dict[str, Any], actor: Actor, entity_type: str
+) -> M:
     before = snapshot(obj)
     for key, value in changes.items():
         setattr(obj, key, to_plain(value))
     await session.flush()
     old, new = diff(before, snapshot(obj))
     if new:
-        await record(session, actor, "update", entity_type, obj.id, old, new)
+        await record(session, actor, "update", entity_type, obj.id, old, new)  # type: ignore[attr-defined]
     return obj
 
 
@@ -106,7 +110,11 @@ async def delete_audited(session: AsyncSession, obj: Any, actor: Actor, entity_t
     await record(session, actor, "delete", entity_type, before.get("id"), before, None)
 
 
-async def paginate(session: AsyncSession, stmt: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
-    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+async def paginate(
+    session: AsyncSession, stmt: Select[Any], limit: int, offset: int
+) -> tuple[list[Any], int]:
+    total = (
+        await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    )
     rows = (await session.scalars(stmt.limit(limit).offset(offset))).all()
     return list(rows), total

@@ -80,7 +80,9 @@ def country(code: str, field: str = "country") -> str:
     """Upper-case and check an ISO 3166-1 alpha-2 code against pycountry."""
     normalised = code.strip().upper()
     if pycountry.countries.get(alpha_2=normalised) is None:
-        raise invalid(f"Unknown country code {code!r}: use ISO 3166-1 alpha-2 (e.g. FI, US).", field=field)
+        raise invalid(
+            f"Unknown country code {code!r}: use ISO 3166-1 alpha-2 (e.g. FI, US).", field=field
+        )
     return normalised
 
 

@@ -67,7 +67,9 @@ def not_found(entity: str, entity_id: object) -> ProblemError:
     return ProblemError(404, "not-found", f"{entity} {entity_id} does not exist.")
 
 
-def invalid(detail: str, *, field: str | None = None, errors: list[dict[str, Any]] | None = None) -> ProblemError:
+def invalid(
+    detail: str, *, field: str | None = None, errors: list[dict[str, Any]] | None = None
+) -> ProblemError:
     if errors is None and field is not None:
         errors = [{"field": field, "message": detail}]
     return ProblemError(422, "validation-error", detail, title="Invalid input", errors=errors)
@@ -97,13 +99,22 @@ def problem_body(
     return body
 
 
-def _response(request: Request[Any, Any, Any], status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[Any]:
+def _response(
+    request: Request[Any, Any, Any],
+    status: int,
+    body: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     body.setdefault("instance", request.url.path)
-    return Response(content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    return Response(
+        content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
 
 
 def handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[Any]:
-    body = problem_body(exc.status, exc.slug, exc.detail, title=exc.title, errors=exc.errors, **exc.extra)
+    body = problem_body(
+        exc.status, exc.slug, exc.detail, title=exc.title, errors=exc.errors, **exc.extra
+    )
     return _response(request, exc.status, body)
 
 
@@ -119,7 +130,9 @@ def _validation_errors(extra: Any) -> list[dict[str, Any]]:
                     }
                 )
     elif isinstance(extra, dict):
-        errors.append({"field": str(extra.get("key", "body")), "message": str(extra.get("message", ""))})
+        errors.append(
+            {"field": str(extra.get("key", "body")), "message": str(extra.get("message", ""))}
+        )
     return errors
 
 
@@ -145,7 +158,11 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
         413: "body-too-large",
         415: "unsupported-media-type",
     }.get(status, "http-error")
-    headers = {"WWW-Authenticate": 'Bearer realm="transfers"'} if isinstance(exc, NotAuthorizedException) else None
+    headers = (
+        {"WWW-Authenticate": 'Bearer realm="transfers"'}
+        if isinstance(exc, NotAuthorizedException)
+        else None
+    )
     if isinstance(exc, PermissionDeniedException):
         status = 403
     detail = exc.detail or _TITLES.get(status, "Error")
@@ -176,13 +193,22 @@ def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respons
     return _response(
         request,
         503,
-        problem_body(503, "database-unavailable", "The database could not complete the request; retry later.", title="Service unavailable"),
+        problem_body(
+            503,
+            "database-unavailable",
+            "The database could not complete the request; retry later.",
+            title="Service unavailable",
+        ),
     )
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", exc_info=exc)
-    return _response(request, 500, problem_body(500, "internal-error", "An unexpected error occurred; it has been logged."))
+    return _response(
+        request,
+        500,
+        problem_body(500, "internal-error", "An unexpected error occurred; it has been logged."),
+    )
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
@@ -194,4 +220,11 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     Exception: handle_unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_MEDIA_TYPE", "MediaType", "ProblemError", "invalid", "not_found"]
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "PROBLEM_MEDIA_TYPE",
+    "MediaType",
+    "ProblemError",
+    "invalid",
+    "not_found",
+]

@@ -20,7 +20,10 @@ def created(body: Any, location: str) -> Response[Any]:
 
 def read_as(schema: type[S], obj: Any, **extra: Any) -> S:
     """Build a read schema from an ORM row: only the schema's fields, nothing else leaks."""
-    values = {name: extra[name] if name in extra else getattr(obj, name) for name in schema.__struct_fields__}
+    values = {
+        name: extra[name] if name in extra else getattr(obj, name)
+        for name in schema.__struct_fields__
+    }
     return msgspec.convert(values, schema, from_attributes=True)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,6 +22,3 @@ class Organisation(VersionedMixin, Base):
     dpo_phone: Mapped[str | None] = mapped_column(String(60))
     supervisory_authority: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
-
-
-

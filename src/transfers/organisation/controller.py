@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,18 +30,29 @@ class OrganisationController(Controller):
     tags = ["organisations"]
 
     @get("/", operation_id="ListOrganisations")
-    async def list_organisations(self, db_session: AsyncSession, limit: Limit = 50, offset: Offset = 0) -> Page[OrganisationRead]:
+    async def list_organisations(
+        self, db_session: AsyncSession, limit: Limit = 50, offset: Offset = 0
+    ) -> Page[OrganisationRead]:
         rows, total = await service.list_organisations(db_session, limit, offset)
-        return Page(items=[read_as(OrganisationRead, r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[read_as(OrganisationRead, r) for r in rows],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
 
     @post("/", operation_id="CreateOrganisation", guards=[requires_writer])
-    async def create_organisation(self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: OrganisationCreate) -> Response[OrganisationRead]:
+    async def create_organisation(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: OrganisationCreate
+    ) -> Response[OrganisationRead]:
         org = await service.create_organisation(db_session, data, request.user)
         await db_session.commit()
         return created(read_as(OrganisationRead, org), f"{self.path}/{org.id}")
 
     @get("/{org_id:int}", operation_id="GetOrganisation")
-    async def get_organisation(self, db_session: AsyncSession, org_id: int) -> Response[OrganisationRead]:
+    async def get_organisation(
+        self, db_session: AsyncSession, org_id: int
+    ) -> Response[OrganisationRead]:
         org = await service.get_organisation(db_session, org_id)
         return Response(read_as(OrganisationRead, org), headers=etag(org.version))
 
@@ -62,7 +72,9 @@ class OrganisationController(Controller):
         return Response(read_as(OrganisationRead, org), headers=etag(org.version))
 
     @delete("/{org_id:int}", operation_id="DeleteOrganisation", guards=[requires_writer])
-    async def delete_organisation(self, request: Request[Actor, Any, Any], db_session: AsyncSession, org_id: int) -> None:
+    async def delete_organisation(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, org_id: int
+    ) -> None:
         org = await service.get_organisation(db_session, org_id)
         await delete_audited(db_session, org, request.user, "organisation")
         await db_session.commit()
@@ -74,19 +86,32 @@ class ProcessingController(Controller):
 
     @get("/", operation_id="ListProcessings")
     async def list_processings(
-        self, db_session: AsyncSession, vendor_id: int | None = None, limit: Limit = 50, offset: Offset = 0
+        self,
+        db_session: AsyncSession,
+        vendor_id: int | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> Page[ProcessingRead]:
         rows, total = await service.list_processings(db_session, vendor_id, limit, offset)
-        return Page(items=[read_as(ProcessingRead, r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[read_as(ProcessingRead, r) for r in rows],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
 
     @post("/", operation_id="CreateProcessing", guards=[requires_writer])
-    async def create_processing(self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: ProcessingCreate) -> Response[ProcessingRead]:
+    async def create_processing(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: ProcessingCreate
+    ) -> Response[ProcessingRead]:
         row = await service.create_processing(db_session, data, request.user)
         await db_session.commit()
         return created(read_as(ProcessingRead, row), f"{self.path}/{row.id}")
 
     @get("/{processing_id:int}", operation_id="GetProcessing")
-    async def get_processing(self, db_session: AsyncSession, processing_id: int) -> Response[ProcessingRead]:
+    async def get_processing(
+        self, db_session: AsyncSession, processing_id: int
+    ) -> Response[ProcessingRead]:
         row = await service.get_processing(db_session, processing_id)
         return Response(read_as(ProcessingRead, row), headers=etag(row.version))
 
@@ -106,10 +131,9 @@ class ProcessingController(Controller):
         return Response(read_as(ProcessingRead, row), headers=etag(row.version))
 
     @delete("/{processing_id:int}", operation_id="DeleteProcessing", guards=[requires_writer])
-    async def delete_processing(self, request: Request[Actor, Any, Any], db_session: AsyncSession, processing_id: int) -> None:
+    async def delete_processing(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, processing_id: int
+    ) -> None:
         row = await service.get_processing(db_session, processing_id)
         await delete_audited(db_session, row, request.user, "processing")
         await db_session.commit()
-
-
-

@@ -29,13 +29,13 @@ class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     country: CountryCode | UnsetType = UNSET
     roles: list[PartyRole] | UnsetType = UNSET
-    business_id: ShortText | None | UnsetType = UNSET
-    address: LongText | None | UnsetType = UNSET
-    dpo_name: ShortText | None | UnsetType = UNSET
-    dpo_email: Email | None | UnsetType = UNSET
-    dpo_phone: ShortText | None | UnsetType = UNSET
-    supervisory_authority: LongText | None | UnsetType = UNSET
-    notes: LongText | None | UnsetType = UNSET
+    business_id: ShortText | UnsetType | None = UNSET
+    address: LongText | UnsetType | None = UNSET
+    dpo_name: ShortText | UnsetType | None = UNSET
+    dpo_email: Email | UnsetType | None = UNSET
+    dpo_phone: ShortText | UnsetType | None = UNSET
+    supervisory_authority: LongText | UnsetType | None = UNSET
+    notes: LongText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 
@@ -74,15 +74,15 @@ class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
 class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     service: Name | UnsetType = UNSET
     our_role: PartyRole | UnsetType = UNSET
-    organisation_id: int | None | UnsetType = UNSET
+    organisation_id: int | UnsetType | None = UNSET
     purposes: list[Label] | UnsetType = UNSET
     data_categories: list[Label] | UnsetType = UNSET
     data_subject_categories: list[Label] | UnsetType = UNSET
     special_categories: bool | UnsetType = UNSET
     criminal_data: bool | UnsetType = UNSET
-    nature: LongText | None | UnsetType = UNSET
-    retention: LongText | None | UnsetType = UNSET
-    technical_measures: LongText | None | UnsetType = UNSET
+    nature: LongText | UnsetType | None = UNSET
+    retention: LongText | UnsetType | None = UNSET
+    technical_measures: LongText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 

@@ -8,7 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.auth.schemas import Actor
-from transfers.common.crud import changes_of, create_audited, get_or_404, paginate, to_plain, update_audited
+from transfers.common.crud import (
+    changes_of,
+    create_audited,
+    get_or_404,
+    paginate,
+    to_plain,
+    update_audited,
+)
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
 from transfers.models import Organisation, Processing, Vendor
@@ -32,36 +39,50 @@ def _clean_org(values: dict[str, Any]) -> dict[str, Any]:
         values["country"] = country(values["country"])
     if "roles" in values:
         if not values["roles"]:
-            raise invalid("An organisation needs at least one role (controller or processor).", field="roles")
+            raise invalid(
+                "An organisation needs at least one role (controller or processor).", field="roles"
+            )
         values["roles"] = list(dict.fromkeys(values["roles"]))
     return values
 
 
-async def _unique_business_id(session: AsyncSession, business_id: str | None, exclude: int | None = None) -> None:
+async def _unique_business_id(
+    session: AsyncSession, business_id: str | None, exclude: int | None = None
+) -> None:
     if not business_id:
         return
     stmt = select(Organisation.id).where(Organisation.business_id == business_id)
     if exclude is not None:
         stmt = stmt.where(Organisation.id != exclude)
     if (existing := await session.scalar(stmt)) is not None:
-        raise ProblemError(409, "duplicate", f"Organisation {existing} already has business ID {business_id!r}.")
+        raise ProblemError(
+            409, "duplicate", f"Organisation {existing} already has business ID {business_id!r}."
+        )
 
 
 async def get_organisation(session: AsyncSession, org_id: int) -> Organisation:
     return await get_or_404(session, Organisation, org_id, "Organisation")
 
 
-async def list_organisations(session: AsyncSession, limit: int, offset: int) -> tuple[list[Organisation], int]:
-    return await paginate(session, select(Organisation).order_by(Organisation.name, Organisation.id), limit, offset)
+async def list_organisations(
+    session: AsyncSession, limit: int, offset: int
+) -> tuple[list[Organisation], int]:
+    return await paginate(
+        session, select(Organisation).order_by(Organisation.name, Organisation.id), limit, offset
+    )
 
 
-async def create_organisation(session: AsyncSession, data: OrganisationCreate, actor: Actor) -> Organisation:
+async def create_organisation(
+    session: AsyncSession, data: OrganisationCreate, actor: Actor
+) -> Organisation:
     values = _clean_org({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
     await _unique_business_id(session, values.get("business_id"))
     return await create_audited(session, Organisation(**values), actor, "organisation")
 
 
-async def update_organisation(session: AsyncSession, org: Organisation, data: OrganisationUpdate, actor: Actor) -> Organisation:
+async def update_organisation(
+    session: AsyncSession, org: Organisation, data: OrganisationUpdate, actor: Actor
+) -> Organisation:
     changes = _clean_org(changes_of(data, exclude=frozenset({"version"})))
     for required in ("name", "country", "roles"):
         if required in changes and changes[required] is None:
@@ -74,8 +95,13 @@ async def update_organisation(session: AsyncSession, org: Organisation, data: Or
 async def _check_processing_refs(session: AsyncSession, values: dict[str, Any]) -> None:
     if "vendor_id" in values and await session.get(Vendor, values["vendor_id"]) is None:
         raise invalid(f"Vendor {values['vendor_id']} does not exist.", field="vendor_id")
-    if values.get("organisation_id") is not None and await session.get(Organisation, values["organisation_id"]) is None:
-        raise invalid(f"Organisation {values['organisation_id']} does not exist.", field="organisation_id")
+    if (
+        values.get("organisation_id") is not None
+        and await session.get(Organisation, values["organisation_id"]) is None
+    ):
+        raise invalid(
+            f"Organisation {values['organisation_id']} does not exist.", field="organisation_id"
+        )
     for key in ("purposes", "data_categories", "data_subject_categories"):
         if key in values and values[key] is not None:
             values[key] = _labels(values[key])
@@ -85,21 +111,27 @@ async def get_processing(session: AsyncSession, processing_id: int) -> Processin
     return await get_or_404(session, Processing, processing_id, "Processing")
 
 
-async def list_processings(session: AsyncSession, vendor_id: int | None, limit: int, offset: int) -> tuple[list[Processing], int]:
+async def list_processings(
+    session: AsyncSession, vendor_id: int | None, limit: int, offset: int
+) -> tuple[list[Processing], int]:
     stmt = select(Processing)
     if vendor_id is not None:
         stmt = stmt.where(Processing.vendor_id == vendor_id)
     return await paginate(session, stmt.order_by(Processing.id), limit, offset)
 
 
-async def create_processing(session: AsyncSession, data: ProcessingCreate, actor: Actor) -> Processing:
+async def create_processing(
+    session: AsyncSession, data: ProcessingCreate, actor: Actor
+) -> Processing:
     values = {k: to_plain(getattr(data, k)) for k in data.__struct_fields__}
     values["service"] = clean_name(values["service"], "service")
     await _check_processing_refs(session, values)
     return await create_audited(session, Processing(**values), actor, "processing")
 
 
-async def update_processing(session: AsyncSession, processing: Processing, data: ProcessingUpdate, actor: Actor) -> Processing:
+async def update_processing(
+    session: AsyncSession, processing: Processing, data: ProcessingUpdate, actor: Actor
+) -> Processing:
     changes = changes_of(data, exclude=frozenset({"version"}))
     if "service" in changes:
         changes["service"] = clean_name(changes["service"], "service")

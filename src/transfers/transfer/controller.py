@@ -42,16 +42,22 @@ class TransferController(Controller):
             limit=limit,
             offset=offset,
         )
-        return Page(items=[read_as(TransferRead, r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[read_as(TransferRead, r) for r in rows], total=total, limit=limit, offset=offset
+        )
 
     @post("/", operation_id="CreateTransfer", guards=[requires_writer])
-    async def create_transfer(self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: TransferCreate) -> Response[TransferRead]:
+    async def create_transfer(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: TransferCreate
+    ) -> Response[TransferRead]:
         transfer = await service.create_transfer(db_session, data, request.user)
         await db_session.commit()
         return created(read_as(TransferRead, transfer), f"{self.path}/{transfer.id}")
 
     @get("/{transfer_id:int}", operation_id="GetTransfer")
-    async def get_transfer(self, db_session: AsyncSession, transfer_id: int) -> Response[TransferRead]:
+    async def get_transfer(
+        self, db_session: AsyncSession, transfer_id: int
+    ) -> Response[TransferRead]:
         transfer = await service.get_transfer(db_session, transfer_id)
         return Response(read_as(TransferRead, transfer), headers=etag(transfer.version))
 
@@ -71,7 +77,9 @@ class TransferController(Controller):
         return Response(read_as(TransferRead, transfer), headers=etag(transfer.version))
 
     @delete("/{transfer_id:int}", operation_id="DeleteTransfer", guards=[requires_writer])
-    async def delete_transfer(self, request: Request[Actor, Any, Any], db_session: AsyncSession, transfer_id: int) -> None:
+    async def delete_transfer(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, transfer_id: int
+    ) -> None:
         transfer = await service.get_transfer(db_session, transfer_id)
         await delete_audited(db_session, transfer, request.user, "transfer")
         await db_session.commit()

@@ -7,7 +7,16 @@ from datetime import date, datetime
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from transfers.common.fields import CountryCode, Frequency, LongText, Mechanism, PartyRole, SccModule, ShortText, TransferType
+from transfers.common.fields import (
+    CountryCode,
+    Frequency,
+    LongText,
+    Mechanism,
+    PartyRole,
+    SccModule,
+    ShortText,
+    TransferType,
+)
 
 
 class TransferCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,22 +48,22 @@ class TransferUpdate(msgspec.Struct, forbid_unknown_fields=True):
     destination_country: CountryCode | UnsetType = UNSET
     mechanism: Mechanism | UnsetType = UNSET
     transfer_type: TransferType | UnsetType = UNSET
-    scc_module: SccModule | None | UnsetType = UNSET
-    agreement_id: int | None | UnsetType = UNSET
-    organisation_id: int | None | UnsetType = UNSET
-    processing_id: int | None | UnsetType = UNSET
-    description: LongText | None | UnsetType = UNSET
+    scc_module: SccModule | UnsetType | None = UNSET
+    agreement_id: int | UnsetType | None = UNSET
+    organisation_id: int | UnsetType | None = UNSET
+    processing_id: int | UnsetType | None = UNSET
+    description: LongText | UnsetType | None = UNSET
     data_categories: list[ShortText] | UnsetType = UNSET
-    frequency: Frequency | None | UnsetType = UNSET
-    fallback_mechanism: Mechanism | None | UnsetType = UNSET
-    adequacy_scope_confirmed: bool | None | UnsetType = UNSET
-    dpf_certified: bool | None | UnsetType = UNSET
-    dpf_hr_covered: bool | None | UnsetType = UNSET
-    dpf_verified_on: date | None | UnsetType = UNSET
-    bcr_approval_ref: ShortText | None | UnsetType = UNSET
-    supplementary_measures: LongText | None | UnsetType = UNSET
-    started_on: date | None | UnsetType = UNSET
-    ended_on: date | None | UnsetType = UNSET
+    frequency: Frequency | UnsetType | None = UNSET
+    fallback_mechanism: Mechanism | UnsetType | None = UNSET
+    adequacy_scope_confirmed: bool | UnsetType | None = UNSET
+    dpf_certified: bool | UnsetType | None = UNSET
+    dpf_hr_covered: bool | UnsetType | None = UNSET
+    dpf_verified_on: date | UnsetType | None = UNSET
+    bcr_approval_ref: ShortText | UnsetType | None = UNSET
+    supplementary_measures: LongText | UnsetType | None = UNSET
+    started_on: date | UnsetType | None = UNSET
+    ended_on: date | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 

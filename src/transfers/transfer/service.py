@@ -8,7 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.auth.schemas import Actor
-from transfers.common.crud import changes_of, create_audited, get_or_404, paginate, to_plain, update_audited
+from transfers.common.crud import (
+    changes_of,
+    create_audited,
+    get_or_404,
+    paginate,
+    to_plain,
+    update_audited,
+)
 from transfers.common.fields import check_period, country
 from transfers.common.problems import invalid
 from transfers.models import Agreement, Organisation, Processing, Transfer, Vendor
@@ -20,12 +27,21 @@ REQUIRED = ("exporter_role", "destination_country", "mechanism", "transfer_type"
 def validate_transfer(values: dict[str, Any]) -> dict[str, Any]:
     """Cross-field rules on the merged state of a transfer."""
     if "destination_country" in values and values["destination_country"] is not None:
-        values["destination_country"] = country(values["destination_country"], "destination_country")
+        values["destination_country"] = country(
+            values["destination_country"], "destination_country"
+        )
     if values.get("data_categories") is not None:
-        values["data_categories"] = list(dict.fromkeys(c.strip().lower() for c in values["data_categories"] if c.strip()))
+        values["data_categories"] = list(
+            dict.fromkeys(c.strip().lower() for c in values["data_categories"] if c.strip())
+        )
     if values.get("scc_module") is not None and values.get("mechanism") != "scc_2021":
-        raise invalid("scc_module applies only with mechanism scc_2021 (Decision 2021/914).", field="scc_module")
-    if values.get("fallback_mechanism") is not None and values.get("fallback_mechanism") == values.get("mechanism"):
+        raise invalid(
+            "scc_module applies only with mechanism scc_2021 (Decision 2021/914).",
+            field="scc_module",
+        )
+    if values.get("fallback_mechanism") is not None and values.get(
+        "fallback_mechanism"
+    ) == values.get("mechanism"):
         raise invalid("fallback_mechanism must differ from mechanism.", field="fallback_mechanism")
     check_period(values.get("started_on"), values.get("ended_on"), "started_on", "ended_on")
     return values
@@ -37,15 +53,28 @@ async def _check_refs(session: AsyncSession, values: dict[str, Any], vendor_id: 
     if values.get("agreement_id") is not None:
         agreement = await session.get(Agreement, values["agreement_id"])
         if agreement is None:
-            raise invalid(f"Agreement {values['agreement_id']} does not exist.", field="agreement_id")
+            raise invalid(
+                f"Agreement {values['agreement_id']} does not exist.", field="agreement_id"
+            )
         if agreement.vendor_id != vendor_id:
-            raise invalid(f"Agreement {agreement.id} belongs to another vendor ({agreement.vendor_id}).", field="agreement_id")
-    if values.get("organisation_id") is not None and await session.get(Organisation, values["organisation_id"]) is None:
-        raise invalid(f"Organisation {values['organisation_id']} does not exist.", field="organisation_id")
+            raise invalid(
+                f"Agreement {agreement.id} belongs to another vendor ({agreement.vendor_id}).",
+                field="agreement_id",
+            )
+    if (
+        values.get("organisation_id") is not None
+        and await session.get(Organisation, values["organisation_id"]) is None
+    ):
+        raise invalid(
+            f"Organisation {values['organisation_id']} does not exist.", field="organisation_id"
+        )
     if values.get("processing_id") is not None:
         processing = await session.get(Processing, values["processing_id"])
         if processing is None or processing.vendor_id != vendor_id:
-            raise invalid(f"Processing {values['processing_id']} does not exist for vendor {vendor_id}.", field="processing_id")
+            raise invalid(
+                f"Processing {values['processing_id']} does not exist for vendor {vendor_id}.",
+                field="processing_id",
+            )
 
 
 async def get_transfer(session: AsyncSession, transfer_id: int) -> Transfer:
@@ -80,11 +109,17 @@ async def create_transfer(session: AsyncSession, data: TransferCreate, actor: Ac
     return await create_audited(session, Transfer(**values), actor, "transfer")
 
 
-async def update_transfer(session: AsyncSession, transfer: Transfer, data: TransferUpdate, actor: Actor) -> Transfer:
+async def update_transfer(
+    session: AsyncSession, transfer: Transfer, data: TransferUpdate, actor: Actor
+) -> Transfer:
     changes = changes_of(data, exclude=frozenset({"version"}))
     for required in REQUIRED:
         if required in changes and changes[required] is None:
             raise invalid(f"{required} cannot be null.", field=required)
-    merged = validate_transfer({c.key: getattr(transfer, c.key) for c in Transfer.__table__.columns} | changes)
+    merged = validate_transfer(
+        {c.key: getattr(transfer, c.key) for c in Transfer.__table__.columns} | changes
+    )
     await _check_refs(session, changes, transfer.vendor_id)
-    return await update_audited(session, transfer, {k: merged[k] for k in changes}, actor, "transfer")
+    return await update_audited(
+        session, transfer, {k: merged[k] for k in changes}, actor, "transfer"
+    )

@@ -30,21 +30,36 @@ class VendorController(Controller):
         category: VendorCategory | None = None,
         country: str | None = Parameter(default=None, max_length=2),
         role: VendorRole | None = None,
-        q: str | None = Parameter(default=None, max_length=200, description="Text search on names and business ID"),
+        q: str | None = Parameter(
+            default=None, max_length=200, description="Text search on names and business ID"
+        ),
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[VendorRead]:
         items, total = await service.list_vendors(
-            db_session, status=status, category=category, country_code=country, role=role, q=q, limit=limit, offset=offset
+            db_session,
+            status=status,
+            category=category,
+            country_code=country,
+            role=role,
+            q=q,
+            limit=limit,
+            offset=offset,
         )
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", operation_id="CreateVendor", guards=[requires_writer])
-    async def create_vendor(self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: VendorCreate) -> Response[VendorRead]:
+    async def create_vendor(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: VendorCreate
+    ) -> Response[VendorRead]:
         vendor = await service.create_vendor(db_session, data, request.user)
         body = await service.read_vendor(db_session, vendor)
         await db_session.commit()
-        return Response(body, status_code=201, headers=etag(body.version) | {"Location": f"{self.path}/{vendor.id}"})
+        return Response(
+            body,
+            status_code=201,
+            headers=etag(body.version) | {"Location": f"{self.path}/{vendor.id}"},
+        )
 
     @get("/{vendor_id:int}", operation_id="GetVendor")
     async def get_vendor(self, db_session: AsyncSession, vendor_id: int) -> Response[VendorRead]:

@@ -7,7 +7,16 @@ from datetime import datetime
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from transfers.common.fields import CountryCode, Email, LongText, Name, ShortText, VendorCategory, VendorRole, VendorStatus
+from transfers.common.fields import (
+    CountryCode,
+    Email,
+    LongText,
+    Name,
+    ShortText,
+    VendorCategory,
+    VendorRole,
+    VendorStatus,
+)
 
 
 class Contact(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,12 +48,12 @@ class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
     role: VendorRole | UnsetType = UNSET
     category: VendorCategory | UnsetType = UNSET
     status: VendorStatus | UnsetType = UNSET
-    legal_name: ShortText | None | UnsetType = UNSET
-    business_id: ShortText | None | UnsetType = UNSET
+    legal_name: ShortText | UnsetType | None = UNSET
+    business_id: ShortText | UnsetType | None = UNSET
     contacts: list[Contact] | UnsetType = UNSET
-    website: ShortText | None | UnsetType = UNSET
-    owner: Email | None | UnsetType = UNSET
-    notes: LongText | None | UnsetType = UNSET
+    website: ShortText | UnsetType | None = UNSET
+    owner: Email | UnsetType | None = UNSET
+    notes: LongText | UnsetType | None = UNSET
     parent_vendor_ids: list[int] | UnsetType = UNSET
     subprocessor_ids: list[int] | UnsetType = UNSET
     version: int | UnsetType = UNSET

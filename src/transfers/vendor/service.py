@@ -33,7 +33,9 @@ async def get_vendor(session: AsyncSession, vendor_id: int) -> Vendor:
     return await get_or_404(session, Vendor, vendor_id, "Vendor")
 
 
-async def links_for(session: AsyncSession, vendor_ids: Iterable[int]) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+async def links_for(
+    session: AsyncSession, vendor_ids: Iterable[int]
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     """(parents, subprocessors) of each vendor, in one query."""
     ids = list(vendor_ids)
     parents: dict[int, list[int]] = defaultdict(list)
@@ -53,7 +55,9 @@ async def links_for(session: AsyncSession, vendor_ids: Iterable[int]) -> tuple[d
 
 async def all_links(session: AsyncSession) -> dict[int, list[int]]:
     children: dict[int, list[int]] = defaultdict(list)
-    rows = await session.execute(select(VendorSubprocessor.vendor_id, VendorSubprocessor.subprocessor_id))
+    rows = await session.execute(
+        select(VendorSubprocessor.vendor_id, VendorSubprocessor.subprocessor_id)
+    )
     for parent, child in rows:
         children[parent].append(child)
     return children
@@ -108,13 +112,21 @@ async def list_vendors(
         stmt = stmt.where(Vendor.role == role)
     if q:
         pattern = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Vendor.name.ilike(pattern), Vendor.legal_name.ilike(pattern), Vendor.business_id.ilike(pattern)))
+        stmt = stmt.where(
+            or_(
+                Vendor.name.ilike(pattern),
+                Vendor.legal_name.ilike(pattern),
+                Vendor.business_id.ilike(pattern),
+            )
+        )
     vendors, total = await paginate(session, stmt.order_by(Vendor.name, Vendor.id), limit, offset)
     parents, children = await links_for(session, [v.id for v in vendors])
     return [to_read(v, parents[v.id], children[v.id]) for v in vendors], total
 
 
-async def _check_unique(session: AsyncSession, business_id: str | None, exclude_id: int | None = None) -> None:
+async def _check_unique(
+    session: AsyncSession, business_id: str | None, exclude_id: int | None = None
+) -> None:
     if not business_id:
         return
     stmt = select(Vendor.id).where(Vendor.business_id == business_id)
@@ -122,7 +134,12 @@ async def _check_unique(session: AsyncSession, business_id: str | None, exclude_
         stmt = stmt.where(Vendor.id != exclude_id)
     existing = await session.scalar(stmt)
     if existing is not None:
-        raise ProblemError(409, "duplicate", f"Vendor {existing} already has business ID {business_id!r}.", existing_id=existing)
+        raise ProblemError(
+            409,
+            "duplicate",
+            f"Vendor {existing} already has business ID {business_id!r}.",
+            existing_id=existing,
+        )
 
 
 def _reachable(children: dict[int, list[int]], start: int) -> set[int]:
@@ -153,7 +170,10 @@ async def set_links(
         found = set((await session.scalars(select(Vendor.id).where(Vendor.id.in_(wanted)))).all())
         missing = sorted(wanted - found)
         if missing:
-            raise invalid(f"Unknown vendor id(s) {missing} in the subprocessor chain.", field="parent_vendor_ids")
+            raise invalid(
+                f"Unknown vendor id(s) {missing} in the subprocessor chain.",
+                field="parent_vendor_ids",
+            )
     children = await all_links(session)
     old_parents = sorted(p for p, kids in children.items() if vendor_id in kids)
     old_children = sorted(children.get(vendor_id, []))
@@ -171,13 +191,38 @@ async def set_links(
             field="parent_vendor_ids" if parent_ids else "subprocessor_ids",
         )
     if parent_ids is not None and sorted(set(parent_ids)) != old_parents:
-        await session.execute(delete(VendorSubprocessor).where(VendorSubprocessor.subprocessor_id == vendor_id))
-        session.add_all(VendorSubprocessor(vendor_id=p, subprocessor_id=vendor_id) for p in set(parent_ids))
-        await record(session, actor, "update", "vendor_chain", vendor_id, {"parent_vendor_ids": old_parents}, {"parent_vendor_ids": sorted(set(parent_ids))})
+        await session.execute(
+            delete(VendorSubprocessor).where(VendorSubprocessor.subprocessor_id == vendor_id)
+        )
+        session.add_all(
+            VendorSubprocessor(vendor_id=p, subprocessor_id=vendor_id) for p in set(parent_ids)
+        )
+        await record(
+            session,
+            actor,
+            "update",
+            "vendor_chain",
+            vendor_id,
+            {"parent_vendor_ids": old_parents},
+            {"parent_vendor_ids": sorted(set(parent_ids))},
+        )
     if subprocessor_ids is not None and sorted(set(subprocessor_ids)) != old_children:
-        await session.execute(delete(VendorSubprocessor).where(VendorSubprocessor.vendor_id == vendor_id))
-        session.add_all(VendorSubprocessor(vendor_id=vendor_id, subprocessor_id=c) for c in set(subprocessor_ids))
-        await record(session, actor, "update", "vendor_chain", vendor_id, {"subprocessor_ids": old_children}, {"subprocessor_ids": sorted(set(subprocessor_ids))})
+        await session.execute(
+            delete(VendorSubprocessor).where(VendorSubprocessor.vendor_id == vendor_id)
+        )
+        session.add_all(
+            VendorSubprocessor(vendor_id=vendor_id, subprocessor_id=c)
+            for c in set(subprocessor_ids)
+        )
+        await record(
+            session,
+            actor,
+            "update",
+            "vendor_chain",
+            vendor_id,
+            {"subprocessor_ids": old_children},
+            {"subprocessor_ids": sorted(set(subprocessor_ids))},
+        )
     await session.flush()
 
 
@@ -192,23 +237,41 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def create_vendor(session: AsyncSession, data: VendorCreate, actor: Actor) -> Vendor:
-    values = _clean({k: to_plain(getattr(data, k)) for k in data.__struct_fields__ if k not in {"parent_vendor_ids", "subprocessor_ids"}})
+    values = _clean(
+        {
+            k: to_plain(getattr(data, k))
+            for k in data.__struct_fields__
+            if k not in {"parent_vendor_ids", "subprocessor_ids"}
+        }
+    )
     await _check_unique(session, values.get("business_id"))
     vendor = await create_audited(session, Vendor(**values), actor, ENTITY)
     if data.parent_vendor_ids or data.subprocessor_ids:
-        await set_links(session, vendor.id, parent_ids=data.parent_vendor_ids, subprocessor_ids=data.subprocessor_ids, actor=actor)
+        await set_links(
+            session,
+            vendor.id,
+            parent_ids=data.parent_vendor_ids,
+            subprocessor_ids=data.subprocessor_ids,
+            actor=actor,
+        )
     return vendor
 
 
-async def update_vendor(session: AsyncSession, vendor: Vendor, data: VendorUpdate, actor: Actor) -> Vendor:
-    changes = _clean(changes_of(data, exclude=frozenset({"version", "parent_vendor_ids", "subprocessor_ids"})))
+async def update_vendor(
+    session: AsyncSession, vendor: Vendor, data: VendorUpdate, actor: Actor
+) -> Vendor:
+    changes = _clean(
+        changes_of(data, exclude=frozenset({"version", "parent_vendor_ids", "subprocessor_ids"}))
+    )
     for required in ("name", "country", "role", "category", "status"):
         if required in changes and changes[required] is None:
             raise invalid(f"{required} cannot be null.", field=required)
     if "business_id" in changes:
         await _check_unique(session, changes["business_id"], exclude_id=vendor.id)
     await update_audited(session, vendor, changes, actor, ENTITY)
-    parents = None if isinstance(data.parent_vendor_ids, msgspec.UnsetType) else data.parent_vendor_ids
+    parents = (
+        None if isinstance(data.parent_vendor_ids, msgspec.UnsetType) else data.parent_vendor_ids
+    )
     subs = None if isinstance(data.subprocessor_ids, msgspec.UnsetType) else data.subprocessor_ids
     if parents is not None or subs is not None:
         await set_links(session, vendor.id, parent_ids=parents, subprocessor_ids=subs, actor=actor)
@@ -223,7 +286,9 @@ async def chain(session: AsyncSession, vendor: Vendor) -> ChainNode:
     """The whole subprocessor tree under a vendor (cycles are impossible by construction)."""
     children = await all_links(session)
     ids = _reachable(children, vendor.id) | {vendor.id}
-    vendors = {v.id: v for v in (await session.scalars(select(Vendor).where(Vendor.id.in_(ids)))).all()}
+    vendors = {
+        v.id: v for v in (await session.scalars(select(Vendor).where(Vendor.id.in_(ids)))).all()
+    }
 
     def build(vid: int) -> ChainNode:
         v = vendors[vid]

@@ -1,0 +1,1 @@
+"""Chapter V verdicts, vendor status and the register-wide view, from the rules engine."""

@@ -1,0 +1,197 @@
+"""Verdicts, vendor status and the register-wide view as the API returns them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+import msgspec
+
+from transfers.rules.compliance import Compliance, InvalidatedReliance, Problem
+from transfers.rules.evaluate import Evaluation, Reason
+from transfers.rules.facts import TransferFacts
+from transfers.rules.status import VendorStatus
+
+
+class ReasonRead(msgspec.Struct):
+    code: str
+    severity: Literal["info", "warning", "error"]
+    message: str
+    citation: str
+
+
+class EvaluationRead(msgspec.Struct):
+    transfer_id: int
+    verdict: Literal["lawful", "at_risk", "unlawful"]
+    reasons: list[ReasonRead]
+    as_of: date
+    active: bool
+    reference_version: str
+
+
+class TransferVerdict(msgspec.Struct):
+    id: int
+    destination_country: str
+    mechanism: str
+    verdict: Literal["lawful", "at_risk", "unlawful"]
+    active: bool
+    reasons: list[ReasonRead]
+
+
+class VendorStatusRead(msgspec.Struct):
+    vendor_id: int
+    vendor_name: str
+    status: Literal["approved", "conditional", "blocked"]
+    reasons: list[ReasonRead]
+    transfers: list[TransferVerdict]
+    next_deadline: date | None
+    as_of: date
+    reference_version: str
+
+
+class ProblemRow(msgspec.Struct):
+    vendor_id: int
+    vendor_name: str
+    transfer_id: int | None
+    destination_country: str
+    mechanism: str
+    verdict: str
+    reasons: list[ReasonRead]
+
+
+class InvalidatedRow(msgspec.Struct):
+    vendor_id: int
+    vendor_name: str
+    transfer_id: int | None
+    destination_country: str
+    mechanism: str
+    started_on: date | None
+    ended_on: date | None
+
+
+class NewlyBlockedRow(msgspec.Struct):
+    vendor_id: int
+    vendor_name: str
+    reasons: list[ReasonRead]
+
+
+class WhatIfRead(msgspec.Struct):
+    mechanism: str
+    invalid_from: date
+    evaluated_on: date
+    newly_blocked: list[NewlyBlockedRow]
+    newly_unlawful: list[ProblemRow]
+
+
+class ComplianceRead(msgspec.Struct):
+    as_of: date
+    reference_version: str
+    counts: dict[str, int]
+    inactive: int
+    vendor_counts: dict[str, int]
+    problems: list[ProblemRow]
+    invalidated_mechanism_transfers: list[InvalidatedRow]
+    invalidated_mechanism_transfers_ended: list[InvalidatedRow]
+    what_if: WhatIfRead | None
+
+
+def reasons(items: tuple[Reason, ...]) -> list[ReasonRead]:
+    return [ReasonRead(r.code, r.severity, r.message, r.citation) for r in items]
+
+
+def evaluation_read(
+    transfer: TransferFacts, evaluation: Evaluation, version: str
+) -> EvaluationRead:
+    return EvaluationRead(
+        transfer_id=transfer.id or 0,
+        verdict=evaluation.verdict,
+        reasons=reasons(evaluation.reasons),
+        as_of=evaluation.as_of,
+        active=evaluation.active,
+        reference_version=version,
+    )
+
+
+def status_read(
+    vendor_id: int, status: VendorStatus, as_of: date, version: str
+) -> VendorStatusRead:
+    return VendorStatusRead(
+        vendor_id=vendor_id,
+        vendor_name=status.vendor_name,
+        status=status.status,
+        reasons=reasons(status.reasons),
+        transfers=[
+            TransferVerdict(
+                id=t.id or 0,
+                destination_country=t.destination_country,
+                mechanism=t.mechanism,
+                verdict=e.verdict,
+                active=e.active,
+                reasons=reasons(e.reasons),
+            )
+            for t, e in status.transfers
+        ],
+        next_deadline=status.next_deadline,
+        as_of=as_of,
+        reference_version=version,
+    )
+
+
+def _problem(p: Problem) -> ProblemRow:
+    return ProblemRow(
+        p.vendor_id,
+        p.vendor_name,
+        p.transfer_id,
+        p.destination_country,
+        p.mechanism,
+        p.verdict,
+        reasons(p.reasons),
+    )
+
+
+def _invalidated(r: InvalidatedReliance) -> InvalidatedRow:
+    return InvalidatedRow(
+        r.vendor_id,
+        r.vendor_name,
+        r.transfer_id,
+        r.destination_country,
+        r.mechanism,
+        r.started_on,
+        r.ended_on,
+    )
+
+
+def compliance_read(c: Compliance) -> ComplianceRead:
+    what_if = None
+    if c.what_if is not None:
+        w = c.what_if
+        what_if = WhatIfRead(
+            mechanism=w.mechanism,
+            invalid_from=w.invalid_from,
+            evaluated_on=w.evaluated_on,
+            newly_blocked=[
+                NewlyBlockedRow(n.vendor_id, n.vendor_name, reasons(n.reasons))
+                for n in w.newly_blocked
+            ],
+            newly_unlawful=[_problem(p) for p in w.newly_unlawful],
+        )
+    return ComplianceRead(
+        as_of=c.as_of,
+        reference_version=c.reference_version,
+        counts={str(k): v for k, v in c.counts.items()},
+        inactive=c.inactive,
+        vendor_counts=dict(c.vendor_counts),
+        problems=[_problem(p) for p in c.problems],
+        invalidated_mechanism_transfers=[
+            _invalidated(r) for r in c.invalidated_mechanism_transfers
+        ],
+        invalidated_mechanism_transfers_ended=[
+            _invalidated(r) for r in c.invalidated_mechanism_transfers_ended
+        ],
+        what_if=what_if,
+    )
+
+
+def plain(value: Any) -> Any:
+    """Reference rows (msgspec structs) as JSON-ready builtins."""
+    return msgspec.to_builtins(value)

@@ -1,0 +1,435 @@
+"""A realistic sample register: a Finnish IT-services company and its vendors.
+
+Loaded by `transfers demo` (and by `make run` on an empty database) so that a new user sees
+every feature working at once: lawful, at-risk and unlawful transfers, a subprocessor chain two
+levels deep, a transfer still on Privacy Shield, one on 2010 SCCs, one on DPF without a fallback,
+and agreements about to renew. Dates are relative to the day it is loaded, so the renewals are
+always about to fall due. Every record goes through the services, so the audit trail shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.agreement.schemas import AgreementCreate
+from transfers.agreement.service import create_agreement
+from transfers.assessment.schemas import AssessmentCreate
+from transfers.assessment.service import create_assessment
+from transfers.auth.schemas import Actor
+from transfers.models import Vendor
+from transfers.organisation.schemas import OrganisationCreate, ProcessingCreate
+from transfers.organisation.service import create_organisation, create_processing
+from transfers.transfer.schemas import TransferCreate
+from transfers.transfer.service import create_transfer
+from transfers.vendor.schemas import Contact, VendorCreate
+from transfers.vendor.service import create_vendor
+
+DEMO_ACTOR = Actor(key_id=None, name="demo-loader", role="admin")
+
+
+async def register_is_empty(session: AsyncSession) -> bool:
+    return not await session.scalar(select(func.count()).select_from(Vendor))
+
+
+async def load_demo(
+    session: AsyncSession, today: date | None = None, actor: Actor = DEMO_ACTOR
+) -> dict[str, int]:
+    """Create the sample register in the caller's transaction; returns counts by entity."""
+    today = today or date.today()
+    counts = {
+        "organisations": 0,
+        "vendors": 0,
+        "agreements": 0,
+        "transfers": 0,
+        "assessments": 0,
+        "processings": 0,
+    }
+
+    async def vendor(**kw: Any) -> int:
+        counts["vendors"] += 1
+        return (await create_vendor(session, VendorCreate(**kw), actor)).id
+
+    async def agreement(**kw: Any) -> int:
+        counts["agreements"] += 1
+        return (await create_agreement(session, AgreementCreate(**kw), actor)).id
+
+    async def transfer(**kw: Any) -> int:
+        counts["transfers"] += 1
+        return (await create_transfer(session, TransferCreate(**kw), actor)).id
+
+    async def assessment(**kw: Any) -> int:
+        counts["assessments"] += 1
+        return (await create_assessment(session, AssessmentCreate(**kw), actor)).id
+
+    async def processing(**kw: Any) -> int:
+        counts["processings"] += 1
+        return (await create_processing(session, ProcessingCreate(**kw), actor)).id
+
+    org = await create_organisation(
+        session,
+        OrganisationCreate(
+            name="Esimerkki IT-Palvelut Oy",
+            business_id="1234567-8",
+            country="FI",
+            roles=["controller", "processor"],
+            address="Esimerkkikatu 1, 00100 Helsinki",
+            dpo_name="Tiina Tietosuoja",
+            dpo_email="tietosuoja@esimerkki.example",
+            supervisory_authority="Tietosuojavaltuutetun toimisto (Office of the Data Protection Ombudsman), PL 800, 00531 Helsinki",
+        ),
+        actor,
+    )
+    counts["organisations"] += 1
+    staff = ["identity", "contact", "employer", "device_serial_numbers", "login_history"]
+
+    # Helpdesk SaaS in the USA: we are our customers' processor (Module 3), with a TIA done.
+    helpdesk = await vendor(
+        name="Zentick Support Inc.",
+        legal_name="Zentick Support, Inc.",
+        business_id="US-DE-5512345",
+        country="US",
+        role="processor",
+        category="support_tooling",
+        status="approved",
+        website="https://zentick.example",
+        owner="legal@esimerkki.example",
+        contacts=[Contact(name="Privacy Team", email="privacy@zentick.example")],
+    )
+    await processing(
+        vendor_id=helpdesk,
+        organisation_id=org.id,
+        service="Helpdesk ticketing for customers' staff",
+        our_role="processor",
+        purposes=["IT support", "incident handling"],
+        data_categories=[*staff, "communications", "call_recordings"],
+        data_subject_categories=["customers' employees"],
+        nature="Hosting and processing of support tickets",
+        retention="Tickets are deleted 24 months after closing",
+        technical_measures="Encryption in transit (TLS 1.2+) and at rest; SSO with MFA; audit logging",
+    )
+    helpdesk_dpa = await agreement(
+        vendor_id=helpdesk,
+        organisation_id=org.id,
+        kind="scc_2021",
+        scc_module=3,
+        title="DPA incl. SCC 2021/914 Module 3",
+        status="signed",
+        signed_on=date(2023, 3, 1),
+        effective_on=date(2023, 3, 1),
+        term="P1Y",
+        auto_renew=True,
+        notice_period="P2M",
+        subprocessor_authorisation="general",
+        objection_period_days=30,
+        owner="legal@esimerkki.example",
+    )
+    t = await transfer(
+        vendor_id=helpdesk,
+        organisation_id=org.id,
+        exporter_role="processor",
+        destination_country="US",
+        mechanism="scc_2021",
+        scc_module=3,
+        agreement_id=helpdesk_dpa,
+        data_categories=[*staff, "communications"],
+        frequency="systematic",
+        transfer_type="storage",
+        started_on=date(2023, 3, 1),
+        supplementary_measures="Encryption at rest with customer-managed keys in the EU",
+    )
+    await assessment(
+        transfer_id=t,
+        completed_on=date(2025, 12, 1),
+        conclusion="adequate_with_measures",
+        next_review_on=today + timedelta(days=25),
+        supplementary_measures="EU key management; transparency reports; contractual challenge of requests",
+        assessor="Legal team",
+        owner="legal@esimerkki.example",
+    )
+
+    # Cloud hosting in the USA: DPF with SCCs signed as a fallback (lawful), and a second
+    # flow of the same vendor's analytics arm on DPF alone (at risk: no fallback).
+    cloud = await vendor(
+        name="Northwind Cloud LLC",
+        business_id="US-WA-7788123",
+        country="US",
+        role="processor",
+        category="cloud_hosting",
+        status="approved",
+        website="https://northwind-cloud.example",
+        owner="it-legal@esimerkki.example",
+    )
+    cloud_dpa = await agreement(
+        vendor_id=cloud,
+        organisation_id=org.id,
+        kind="dpa",
+        title="Cloud DPA",
+        status="signed",
+        signed_on=today - relativedelta(years=1) + timedelta(days=40),
+        effective_on=today - relativedelta(years=1) + timedelta(days=40),
+        term="P1Y",
+        auto_renew=True,
+        notice_period="P1M",
+        subprocessor_authorisation="general",
+        objection_period_days=14,
+        owner="it-legal@esimerkki.example",
+    )
+    cloud_scc = await agreement(
+        vendor_id=cloud,
+        organisation_id=org.id,
+        kind="scc_2021",
+        scc_module=2,
+        title="SCC Module 2 (fallback to DPF)",
+        status="signed",
+        signed_on=date(2023, 9, 1),
+        effective_on=date(2023, 9, 1),
+    )
+    await transfer(
+        vendor_id=cloud,
+        organisation_id=org.id,
+        exporter_role="controller",
+        destination_country="US",
+        mechanism="dpf",
+        dpf_certified=True,
+        dpf_hr_covered=False,
+        dpf_verified_on=today - relativedelta(months=2),
+        fallback_mechanism="scc_2021",
+        agreement_id=cloud_scc,
+        data_categories=["identity", "contact", "purchase_history"],
+        frequency="systematic",
+        started_on=date(2023, 9, 1),
+        description="Customer register and web shop hosting",
+    )
+    await transfer(
+        vendor_id=cloud,
+        organisation_id=org.id,
+        exporter_role="controller",
+        destination_country="US",
+        mechanism="dpf",
+        dpf_certified=True,
+        dpf_verified_on=today - relativedelta(months=13),
+        data_categories=["cookies", "network_location"],
+        frequency="systematic",
+        started_on=date(2024, 1, 10),
+        description="Web analytics (DPF only, no fallback)",
+        agreement_id=cloud_dpa,
+    )
+
+    # Device manufacturer in Japan for warranty service: adequacy (APPI-covered operator).
+    devices = await vendor(
+        name="Kaito Devices K.K.",
+        business_id="JP-0104-01-123456",
+        country="JP",
+        role="processor",
+        category="device_warranty",
+        status="approved",
+        owner="logistics@esimerkki.example",
+    )
+    await agreement(
+        vendor_id=devices,
+        organisation_id=org.id,
+        kind="dpa",
+        title="Warranty service DPA",
+        status="signed",
+        signed_on=date(2022, 5, 2),
+        effective_on=date(2022, 5, 2),
+        term="P2Y",
+        auto_renew=True,
+        notice_period="P3M",
+        subprocessor_authorisation="specific",
+    )
+    await transfer(
+        vendor_id=devices,
+        organisation_id=org.id,
+        exporter_role="processor",
+        destination_country="JP",
+        mechanism="adequacy",
+        adequacy_scope_confirmed=True,
+        data_categories=["identity", "contact", "device_serial_numbers"],
+        frequency="systematic",
+        transfer_type="remote_access",
+        started_on=date(2022, 5, 2),
+    )
+
+    # Licence distributor in Ireland, with a subprocessor chain two levels deep into India.
+    licences = await vendor(
+        name="Licentia Distribution Ltd",
+        business_id="IE-654321",
+        country="IE",
+        role="processor",
+        category="software_licence",
+        status="approved",
+        owner="sales-ops@esimerkki.example",
+    )
+    await agreement(
+        vendor_id=licences,
+        organisation_id=org.id,
+        kind="dpa",
+        status="signed",
+        signed_on=date(2024, 6, 1),
+        effective_on=date(2024, 6, 1),
+        ends_on=today + timedelta(days=60),
+        subprocessor_authorisation="general",
+        objection_period_days=30,
+        owner="sales-ops@esimerkki.example",
+    )
+    await transfer(
+        vendor_id=licences,
+        exporter_role="controller",
+        destination_country="IE",
+        mechanism="none",
+        data_categories=["identity", "contact", "employer"],
+        frequency="systematic",
+        started_on=date(2024, 6, 1),
+    )
+    india = await vendor(
+        name="Bharat Licence Services Pvt Ltd",
+        business_id="IN-U72900MH",
+        country="IN",
+        role="subprocessor",
+        category="software_licence",
+        status="approved",
+        parent_vendor_ids=[licences],
+    )
+    india_scc = await agreement(
+        vendor_id=india,
+        kind="scc_2021",
+        scc_module=3,
+        status="signed",
+        signed_on=date(2024, 6, 1),
+        effective_on=date(2024, 6, 1),
+    )
+    await transfer(
+        vendor_id=india,
+        exporter_role="processor",
+        destination_country="IN",
+        mechanism="scc_2021",
+        scc_module=3,
+        agreement_id=india_scc,
+        data_categories=["identity", "contact", "employer"],
+        frequency="systematic",
+        transfer_type="onward_transfer",
+        started_on=date(2024, 6, 1),
+        description="Licence order fulfilment (no TIA yet)",
+    )
+    dc = await vendor(
+        name="Mumbai Data Centre Pvt Ltd",
+        country="IN",
+        role="subprocessor",
+        category="cloud_hosting",
+        status="approved",
+        parent_vendor_ids=[india],
+    )
+    await agreement(
+        vendor_id=dc,
+        kind="scc_2021",
+        scc_module=3,
+        status="signed",
+        signed_on=date(2024, 7, 1),
+        effective_on=date(2024, 7, 1),
+    )
+
+    # Event partner in the USA still relying on Privacy Shield (unlawful since 16 July 2020).
+    events = await vendor(
+        name="Summit Events Inc.",
+        business_id="US-NY-3344556",
+        country="US",
+        role="controller",
+        category="marketing_events",
+        status="approved",
+        notes="Privacy notice still names the EU-US Privacy Shield.",
+    )
+    await transfer(
+        vendor_id=events,
+        organisation_id=org.id,
+        exporter_role="controller",
+        destination_country="US",
+        mechanism="privacy_shield",
+        dpf_certified=True,
+        data_categories=["identity", "contact", "marketing_prohibitions"],
+        frequency="systematic",
+        started_on=date(2018, 4, 1),
+        description="Customer event invitations",
+    )
+
+    # Logistics partner in Singapore on the 2010 SCCs (expired 27 December 2022).
+    logistics = await vendor(
+        name="Pacific Parcel Pte Ltd",
+        business_id="SG-201912345K",
+        country="SG",
+        role="processor",
+        category="logistics",
+        status="approved",
+        owner="logistics@esimerkki.example",
+    )
+    old_scc = await agreement(
+        vendor_id=logistics,
+        organisation_id=org.id,
+        kind="scc_2010",
+        status="signed",
+        signed_on=date(2019, 2, 1),
+        effective_on=date(2019, 2, 1),
+    )
+    await agreement(
+        vendor_id=logistics,
+        organisation_id=org.id,
+        kind="dpa",
+        status="signed",
+        signed_on=date(2019, 2, 1),
+        effective_on=date(2019, 2, 1),
+    )
+    await transfer(
+        vendor_id=logistics,
+        organisation_id=org.id,
+        exporter_role="controller",
+        destination_country="SG",
+        mechanism="scc_2010",
+        agreement_id=old_scc,
+        data_categories=["identity", "contact", "location"],
+        frequency="systematic",
+        started_on=date(2019, 2, 1),
+    )
+
+    # Insurer and payment provider in Finland: independent controllers, no Chapter V transfer.
+    await vendor(
+        name="Vakuutusyhtiö Turva Keskinäinen",
+        business_id="0201234-5",
+        country="FI",
+        role="controller",
+        category="insurance",
+        status="approved",
+    )
+    pay = await vendor(
+        name="Maksupalvelu Oy",
+        business_id="2345678-9",
+        country="FI",
+        role="processor",
+        category="payment",
+        status="in_review",
+    )
+    await agreement(
+        vendor_id=pay,
+        organisation_id=org.id,
+        kind="dpa",
+        status="signed",
+        signed_on=today - relativedelta(years=2) + timedelta(days=20),
+        effective_on=today - relativedelta(years=2) + timedelta(days=20),
+        term="P2Y",
+        auto_renew=True,
+        notice_period="P3M",
+    )
+    await transfer(
+        vendor_id=pay,
+        exporter_role="controller",
+        destination_country="FI",
+        mechanism="none",
+        data_categories=["identity", "purchase_history"],
+        frequency="systematic",
+        started_on=date(2021, 1, 1),
+    )
+    return counts

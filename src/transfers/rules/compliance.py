@@ -1,0 +1,186 @@
+"""Register-wide compliance: verdict counts, problems, reliance on invalidated mechanisms, and
+a what-if ("which vendors would be blocked if the DPF fell on this date?").
+
+The what-if builds a modified :class:`Reference` in memory, which works only because no legal
+date lives in code (legal-facts §4.4: C-703/25 P pending, Trump v. Slaughter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from transfers.reference import Reference, load_reference
+from transfers.rules.evaluate import Reason, Verdict
+from transfers.rules.facts import VendorFacts
+from transfers.rules.status import VendorStatus, vendor_statuses
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An active transfer that is not simply lawful."""
+
+    vendor_id: int
+    vendor_name: str
+    transfer_id: int | None
+    destination_country: str
+    mechanism: str
+    verdict: Verdict
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidatedReliance:
+    """A transfer recorded on a mechanism the CJEU has invalidated (kind ``invalidated``)."""
+
+    vendor_id: int
+    vendor_name: str
+    transfer_id: int | None
+    destination_country: str
+    mechanism: str
+    started_on: date | None
+    ended_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewlyBlocked:
+    vendor_id: int
+    vendor_name: str
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """Effect of assuming ``mechanism`` invalid from ``invalid_from``, evaluated on ``evaluated_on``
+    (the later of ``as_of`` and ``invalid_from``) against the real reference on the same day."""
+
+    mechanism: str
+    invalid_from: date
+    evaluated_on: date
+    reference_version: str
+    newly_blocked: tuple[NewlyBlocked, ...]
+    newly_unlawful: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Compliance:
+    as_of: date
+    reference_version: str
+    counts: dict[Verdict, int]  # over active transfers
+    inactive: int
+    vendor_counts: dict[str, int]  # approved / conditional / blocked
+    problems: tuple[Problem, ...]
+    invalidated_mechanism_transfers: tuple[InvalidatedReliance, ...]  # not ended on as_of
+    invalidated_mechanism_transfers_ended: tuple[InvalidatedReliance, ...]
+    what_if: WhatIf | None
+
+
+def register_compliance(
+    vendors: Iterable[VendorFacts],
+    as_of: date,
+    assume_invalid: str | None = None,
+    assume_from: date | None = None,
+    reference: Reference | None = None,
+) -> Compliance:
+    """Compliance of the whole register on ``as_of``.
+
+    With ``assume_invalid`` (a mechanism code, e.g. ``"dpf"``), also report the vendors that
+    would become blocked if that mechanism were unusable from ``assume_from`` (default:
+    ``as_of``). Raises ``KeyError`` for an unknown mechanism code.
+    """
+    ref = reference if reference is not None else load_reference()
+    register = tuple(vendors)
+    statuses = vendor_statuses(register, as_of, ref)
+
+    counts: dict[Verdict, int] = {"lawful": 0, "at_risk": 0, "unlawful": 0}
+    inactive = 0
+    for status in statuses.values():
+        for _, evaluation in status.transfers:
+            if evaluation.active:
+                counts[evaluation.verdict] += 1
+            else:
+                inactive += 1
+    vendor_counts = {"approved": 0, "conditional": 0, "blocked": 0}
+    for status in statuses.values():
+        vendor_counts[status.status] += 1
+
+    invalidated = {m.code for m in ref.mechanisms() if m.kind == "invalidated"}
+    current: list[InvalidatedReliance] = []
+    ended: list[InvalidatedReliance] = []
+    for vendor in register:
+        for t in vendor.transfers:
+            if t.mechanism in invalidated:
+                row = InvalidatedReliance(
+                    vendor.id,
+                    vendor.name,
+                    t.id,
+                    t.destination_country,
+                    t.mechanism,
+                    t.started_on,
+                    t.ended_on,
+                )
+                (ended if t.ended_on is not None and t.ended_on < as_of else current).append(row)
+
+    what_if = None
+    if assume_invalid is not None:
+        what_if = _what_if(register, statuses, as_of, assume_invalid, assume_from or as_of, ref)
+
+    return Compliance(
+        as_of=as_of,
+        reference_version=ref.version,
+        counts=counts,
+        inactive=inactive,
+        vendor_counts=vendor_counts,
+        problems=_problems(register, statuses),
+        invalidated_mechanism_transfers=tuple(current),
+        invalidated_mechanism_transfers_ended=tuple(ended),
+        what_if=what_if,
+    )
+
+
+def _problems(
+    register: tuple[VendorFacts, ...], statuses: dict[int, VendorStatus]
+) -> tuple[Problem, ...]:
+    return tuple(
+        Problem(
+            vendor.id,
+            vendor.name,
+            transfer.id,
+            transfer.destination_country,
+            transfer.mechanism,
+            evaluation.verdict,
+            evaluation.reasons,
+        )
+        for vendor in register
+        for transfer, evaluation in statuses[vendor.id].transfers
+        if evaluation.active and evaluation.verdict != "lawful"
+    )
+
+
+def _what_if(
+    register: tuple[VendorFacts, ...],
+    statuses: dict[int, VendorStatus],
+    as_of: date,
+    mechanism: str,
+    invalid_from: date,
+    ref: Reference,
+) -> WhatIf:
+    scenario = ref.with_invalidation(mechanism, invalid_from)
+    on = max(as_of, invalid_from)
+    baseline = statuses if on == as_of else vendor_statuses(register, on, ref)
+    assumed = vendor_statuses(register, on, scenario)
+    newly_blocked = tuple(
+        NewlyBlocked(v.id, v.name, tuple(r for r in assumed[v.id].reasons if r.severity == "error"))
+        for v in register
+        if assumed[v.id].status == "blocked" and baseline[v.id].status != "blocked"
+    )
+    newly_unlawful = tuple(
+        Problem(v.id, v.name, t.id, t.destination_country, t.mechanism, "unlawful", after.reasons)
+        for v in register
+        for (t, before), (_, after) in zip(
+            baseline[v.id].transfers, assumed[v.id].transfers, strict=True
+        )
+        if after.active and after.verdict == "unlawful" and before.verdict != "unlawful"
+    )
+    return WhatIf(mechanism, invalid_from, on, scenario.version, newly_blocked, newly_unlawful)
