@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.schemas import AgreementCreate, AgreementRead, AgreementUpdate
+from transfers.agreement.terms import current_term_end, next_notice_deadline, normalise_duration
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.crud import (
@@ -29,8 +30,6 @@ DURATION_FIELDS = ("term", "renewal_term", "notice_period")
 
 def validate_agreement(values: dict[str, Any]) -> dict[str, Any]:
     """Cross-field rules on the merged state of an agreement (create or after a PATCH)."""
-    from transfers.agreement.terms import normalise_duration
-
     for name in DURATION_FIELDS:
         if values.get(name):
             try:
@@ -81,8 +80,6 @@ def validate_agreement(values: dict[str, Any]) -> dict[str, Any]:
 
 def term_dates(agreement: Agreement, as_of: date) -> tuple[date | None, date | None]:
     """End of the term running on ``as_of`` and the next notice deadline (None when open-ended)."""
-    from transfers.agreement.terms import current_term_end, next_notice_deadline
-
     start = agreement.effective_on or agreement.signed_on
     end = current_term_end(
         start,
