@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.terms import current_term_end
@@ -46,24 +46,25 @@ async def _rows(session: AsyncSession, stmt: Any, column: Any, ids: list[int] | 
     return out
 
 
-async def children_map(session: AsyncSession) -> dict[int, list[int]]:
+async def children_map(
+    session: AsyncSession, vendor_ids: list[int] | None = None
+) -> dict[int, list[int]]:
+    """Direct subprocessors of the given vendors (of every vendor when None)."""
+    links = VendorSubprocessor.__table__.c
     children: dict[int, list[int]] = defaultdict(list)
-    for parent, child in await session.execute(
-        select(VendorSubprocessor.vendor_id, VendorSubprocessor.subprocessor_id)
-    ):
+    stmt = select(links.vendor_id, links.subprocessor_id)
+    for parent, child in await _rows(session, stmt, links.vendor_id, vendor_ids):
         children[parent].append(child)
     return children
 
 
-def downstream(children: dict[int, list[int]], start: int) -> set[int]:
-    seen = {start}
-    stack = [start]
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return seen
+async def downstream(session: AsyncSession, vendor_id: int) -> set[int]:
+    """The vendor and everyone down its subprocessor chain, in one recursive query
+    (UNION, not UNION ALL, so even a cycle in the data terminates)."""
+    links = VendorSubprocessor.__table__.c
+    chain = select(literal(vendor_id).label("id")).cte("chain", recursive=True)
+    chain = chain.union(select(links.subprocessor_id).join(chain, links.vendor_id == chain.c.id))
+    return set((await session.scalars(select(chain.c.id))).all())
 
 
 def _contract_for(
@@ -145,7 +146,7 @@ async def load_facts(
         t.vendor_id,
         ids,
     )
-    children = await children_map(session)
+    children = await children_map(session, ids)
 
     agreements_by_id = {r.id: r for r in agreement_rows}
     agreements_by_vendor: dict[int, list[Any]] = defaultdict(list)
@@ -229,7 +230,7 @@ async def status_of(session: AsyncSession, vendor_id: int, as_of: date) -> Vendo
     """A vendor's status, with its whole subprocessor chain evaluated on the same day."""
     if await session.get(Vendor, vendor_id) is None:
         raise not_found("Vendor", vendor_id)
-    chain = downstream(await children_map(session), vendor_id)
+    chain = await downstream(session, vendor_id)
     facts = await load_facts(session, chain, as_of)
     return vendor_statuses(facts.values(), as_of, load_reference())[vendor_id]
 
