@@ -77,9 +77,12 @@ ApiRole = Literal["admin", "legal", "procurement"]
 
 
 def country(code: str, field: str = "country") -> str:
-    """Upper-case and check an ISO 3166-1 alpha-2 code against pycountry."""
+    """Upper-case and check an ISO 3166-1 alpha-2 code against pycountry, or a destination the
+    legal reference names (the European Patent Organisation, ``EP``, has no ISO code)."""
+    from transfers.reference import load_reference
+
     normalised = code.strip().upper()
-    if pycountry.countries.get(alpha_2=normalised) is None:
+    if pycountry.countries.get(alpha_2=normalised) is None and normalised not in load_reference().names:
         raise invalid(
             f"Unknown country code {code!r}: use ISO 3166-1 alpha-2 (e.g. FI, US).", field=field
         )
