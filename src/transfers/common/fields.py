@@ -82,7 +82,10 @@ def country(code: str, field: str = "country") -> str:
     from transfers.reference import load_reference
 
     normalised = code.strip().upper()
-    if pycountry.countries.get(alpha_2=normalised) is None and normalised not in load_reference().names:
+    if (
+        pycountry.countries.get(alpha_2=normalised) is None
+        and normalised not in load_reference().names
+    ):
         raise invalid(
             f"Unknown country code {code!r}: use ISO 3166-1 alpha-2 (e.g. FI, US).", field=field
         )
