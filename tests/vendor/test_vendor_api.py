@@ -216,3 +216,14 @@ async def test_unknown_vendor_is_404_problem(api: Api) -> None:
     response = await api.get(f"{VENDORS}/424242")
     assert response.status_code == 404
     assert response.json()["type"] == "urn:transfers:problem:not-found"
+
+
+async def test_vendor_with_records_cannot_be_deleted(api: Api) -> None:
+    from tests import factories
+
+    v = await api.create(VENDORS, vendor_body())
+    await factories.transfer(api, v["id"])
+    response = await api.delete(f"{VENDORS}/{v['id']}")
+    assert response.status_code == 409
+    assert response.json()["dependents"]["transfers"] == 1
+    assert (await api.get(f"{VENDORS}/{v['id']}")).status_code == 200

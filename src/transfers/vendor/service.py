@@ -279,6 +279,32 @@ async def update_vendor(
 
 
 async def delete_vendor(session: AsyncSession, vendor: Vendor, actor: Actor) -> None:
+    """Delete a vendor that has nothing on record; otherwise refuse, so that agreements,
+    transfers and their history are never lost as a side effect (offboard it instead)."""
+    from sqlalchemy import func
+
+    from transfers.models import Agreement, Processing, Transfer
+
+    counts = {}
+    for label, model in (
+        ("agreements", Agreement),
+        ("transfers", Transfer),
+        ("processings", Processing),
+    ):
+        counts[label] = (
+            await session.scalar(
+                select(func.count()).select_from(model).where(model.vendor_id == vendor.id)
+            )
+            or 0
+        )
+    if any(counts.values()):
+        held = ", ".join(f"{n} {label}" for label, n in counts.items() if n)
+        raise ProblemError(
+            409,
+            "has-dependents",
+            f"Vendor {vendor.id} still has {held}; set its status to offboarded, or delete those first.",
+            dependents=counts,
+        )
     await delete_audited(session, vendor, actor, ENTITY)
 
 
