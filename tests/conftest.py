@@ -218,6 +218,9 @@ class Api:
     async def patch(self, url: str, **kw: Any) -> Any:
         return await self.request("PATCH", url, **kw)
 
+    async def put(self, url: str, **kw: Any) -> Any:
+        return await self.request("PUT", url, **kw)
+
     async def delete(self, url: str, **kw: Any) -> Any:
         return await self.request("DELETE", url, **kw)
 

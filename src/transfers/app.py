@@ -25,6 +25,7 @@ from transfers.common.problems import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory
 from transfers.organisation.controller import OrganisationController, ProcessingController
+from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
 from transfers.transfer.controller import TransferController
 from transfers.vendor.controller import VendorController
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditController,
             EvaluationController,
             ReferenceController,
+            ReminderController,
+            CalendarFeedController,
             ApiKeyController,
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],

@@ -40,7 +40,17 @@ def run_in_session(work: Callable[[Any], Awaitable[T]]) -> T:
         finally:
             await engine.dispose()
 
-    return asyncio.run(runner())
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return asyncio.run(runner())
+    except DBAPIError as exc:
+        text = str(exc.orig).lower()
+        url = _safe_url(get_settings().database_url)
+        if "no such table" in text or ("does not exist" in text and "relation" in text):
+            fail(f"the database {url} has no schema yet: run `transfers db upgrade` first")
+        fail(f"database error on {url}: {exc.orig}")
+        raise  # unreachable: fail() exits
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -291,6 +301,88 @@ def reference(as_json: bool) -> None:
             str(data.get("citation", data.get("source", ""))),
         )
     console.print(countries)
+
+
+@main.group()
+def reminders() -> None:
+    """Deadlines: list them, or e-mail the due ones (for cron)."""
+
+
+@reminders.command("list")
+@click.option("--within", default="90d", show_default=True, help="Horizon: 30d, 12w, 3m, P3M")
+@click.option("--kind", default=None)
+@click.option("--owner", default=None)
+@click.option("--as-of", "as_of", default=None)
+def reminders_list(within: str, kind: str | None, owner: str | None, as_of: str | None) -> None:
+    """Print upcoming and overdue deadlines; exit 1 when something is overdue."""
+    from transfers.common.problems import ProblemError
+    from transfers.reminder import service
+
+    day = _parse_day(as_of)
+    settings = get_settings()
+
+    async def work(session: Any) -> Any:
+        days = service.parse_within(within)
+        return await service.list_reminders(
+            session,
+            as_of=day,
+            within_days=days,
+            filters=service.Filters(kind=kind, owner=owner),
+            settings=settings,
+        )
+
+    try:
+        items = run_in_session(work)
+    except ProblemError as exc:
+        fail(exc.detail)
+    table = Table("report on", "due", "days", "kind", "vendor", "what", "owner", "state")
+    for r in items:
+        colour = "red" if r.overdue else ("yellow" if r.days_left <= 30 else "")
+        days = f"[{colour}]{r.days_left}[/{colour}]" if colour else str(r.days_left)
+        table.add_row(
+            r.report_on.isoformat(),
+            r.due_on.isoformat(),
+            days,
+            r.kind,
+            r.vendor_name,
+            r.title,
+            r.owner or "",
+            r.state,
+        )
+    console.print(table)
+    overdue = sum(1 for r in items if r.overdue)
+    console.print(f"{len(items)} reminders, {overdue} overdue")
+    if overdue:
+        sys.exit(1)
+
+
+@reminders.command("send")
+@click.option("--as-of", "as_of", default=None)
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send and record nothing")
+def reminders_send(as_of: str | None, dry_run: bool) -> None:
+    """E-mail one digest per owner with the reminders due; each is sent once (sent-log)."""
+    from transfers.reminder.service import send_due
+
+    day = _parse_day(as_of)
+    settings = get_settings()
+
+    async def work(session: Any) -> Any:
+        return await send_due(session, as_of=day, settings=settings, dry_run=dry_run)
+
+    try:
+        report = run_in_session(work)
+    except OSError as exc:
+        fail(
+            f"could not send through {settings.smtp_host}:{settings.smtp_port}: {exc}; nothing was recorded as sent"
+        )
+    verb = "would send" if dry_run else "sent"
+    console.print(
+        f"{verb} {report.messages} digests with {report.reminders} reminders to {', '.join(report.recipients) or 'nobody'}"
+    )
+    if report.skipped_without_owner:
+        console.print(
+            f"[yellow]{report.skipped_without_owner} due reminders have no owner[/yellow] (set an owner on the vendor or agreement, or TRANSFERS_REMINDER_DEFAULT_OWNER)"
+        )
 
 
 @main.command()

@@ -50,7 +50,9 @@ class Settings:
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "transfers@localhost"
-    reminder_lead_days: str = "90,30,7"
+    reminder_lead_days: str = ""
+    reminder_default_owner: str | None = None
+    holiday_country: str = "FI"
     assessment_review_months: int = 12
     debug: bool = False
 
@@ -75,7 +77,9 @@ def settings_from_env() -> Settings:
         smtp_username=env.get("TRANSFERS_SMTP_USERNAME") or None,
         smtp_password=env.get("TRANSFERS_SMTP_PASSWORD") or None,
         smtp_from=env.get("TRANSFERS_SMTP_FROM", "transfers@localhost"),
-        reminder_lead_days=env.get("TRANSFERS_REMINDER_LEAD_DAYS", "90,30,7"),
+        reminder_lead_days=env.get("TRANSFERS_REMINDER_LEAD_DAYS", ""),
+        reminder_default_owner=env.get("TRANSFERS_REMINDER_DEFAULT_OWNER") or None,
+        holiday_country=env.get("TRANSFERS_HOLIDAY_COUNTRY", "FI").upper(),
         assessment_review_months=_int("TRANSFERS_ASSESSMENT_REVIEW_MONTHS", 12),
         debug=_bool("TRANSFERS_DEBUG", False),
     )

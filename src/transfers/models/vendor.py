@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from transfers.models.base import Base, JSONType, VersionedMixin
@@ -42,3 +44,4 @@ class VendorSubprocessor(Base):
     subprocessor_id: Mapped[int] = mapped_column(
         ForeignKey("vendor.id", ondelete="CASCADE"), nullable=False, index=True
     )
+    notified_on: Mapped[date | None] = mapped_column(Date)

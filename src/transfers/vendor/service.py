@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -175,6 +176,20 @@ async def set_links(
                 field="parent_vendor_ids",
             )
     children = await all_links(session)
+    existing = await session.execute(
+        select(
+            VendorSubprocessor.vendor_id,
+            VendorSubprocessor.subprocessor_id,
+            VendorSubprocessor.notified_on,
+        ).where(
+            or_(
+                VendorSubprocessor.vendor_id == vendor_id,
+                VendorSubprocessor.subprocessor_id == vendor_id,
+            )
+        )
+    )
+    notified = {(p, c): n for p, c, n in existing}
+    today = date.today()
     old_parents = sorted(p for p, kids in children.items() if vendor_id in kids)
     old_children = sorted(children.get(vendor_id, []))
     if parent_ids is not None:
@@ -195,7 +210,12 @@ async def set_links(
             delete(VendorSubprocessor).where(VendorSubprocessor.subprocessor_id == vendor_id)
         )
         session.add_all(
-            VendorSubprocessor(vendor_id=p, subprocessor_id=vendor_id) for p in set(parent_ids)
+            VendorSubprocessor(
+                vendor_id=p,
+                subprocessor_id=vendor_id,
+                notified_on=notified.get((p, vendor_id), today),
+            )
+            for p in set(parent_ids)
         )
         await record(
             session,
@@ -211,7 +231,11 @@ async def set_links(
             delete(VendorSubprocessor).where(VendorSubprocessor.vendor_id == vendor_id)
         )
         session.add_all(
-            VendorSubprocessor(vendor_id=vendor_id, subprocessor_id=c)
+            VendorSubprocessor(
+                vendor_id=vendor_id,
+                subprocessor_id=c,
+                notified_on=notified.get((vendor_id, c), today),
+            )
             for c in set(subprocessor_ids)
         )
         await record(

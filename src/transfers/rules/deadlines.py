@@ -1,0 +1,417 @@
+"""Every deadline the register implies, computed from plain data (no I/O).
+
+Kinds, and why each exists:
+- ``agreement_end``: the current term of an agreement ends (a processor without an Art. 28
+  contract in force blocks the vendor, GDPR Art. 28(3)).
+- ``notice_deadline``: the last day to object or renegotiate before an auto-renewing agreement
+  renews by itself (end of term minus the notice period).
+- ``assessment_review``: a TIA falls due for re-evaluation (EDPB Recommendations 01/2020,
+  step 6): its ``next_review_on``, or completion plus the configured cadence (an rrule).
+- ``dpf_reverification``: a DPF certification was verified more than the reference's
+  re-verification period ago (EU-US DPF, Decision (EU) 2023/1795).
+- ``legal_event``: a decision or mechanism a registered transfer relies on expires.
+- ``objection_window``: under general authorisation the controller may object to a new
+  subprocessor until the window closes (GDPR Art. 28(2)).
+
+A deadline falling on a weekend or a Finnish public holiday is *reported* on the previous
+business day (``report_on``); the legal date stays in ``due_on``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Final
+
+import holidays
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import MONTHLY, rrule
+
+from transfers.agreement.terms import current_term_end, next_notice_deadline
+
+KINDS: Final = (
+    "agreement_end",
+    "notice_deadline",
+    "assessment_review",
+    "dpf_reverification",
+    "legal_event",
+    "objection_window",
+)
+
+DEFAULT_LEADS: Final[Mapping[str, tuple[int, ...]]] = {
+    "agreement_end": (90, 30, 7),
+    "notice_deadline": (90, 30, 7),
+    "assessment_review": (60, 30, 7),
+    "dpf_reverification": (30, 7),
+    "legal_event": (180, 90, 30),
+    "objection_window": (7, 2),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementInput:
+    id: int
+    vendor_id: int
+    vendor_name: str
+    kind: str
+    status: str
+    start: date | None
+    term: str | None
+    ends_on: date | None
+    auto_renew: bool
+    renewal_term: str | None
+    notice_period: str | None
+    subprocessor_authorisation: str | None
+    objection_period_days: int | None
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentInput:
+    id: int
+    transfer_id: int
+    vendor_id: int
+    vendor_name: str
+    completed_on: date | None
+    next_review_on: date | None
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferInput:
+    id: int
+    vendor_id: int
+    vendor_name: str
+    destination_country: str
+    mechanism: str
+    dpf_verified_on: date | None
+    active: bool
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LegalEventInput:
+    """A date in the reference data (e.g. an adequacy decision's expiry) and what it touches."""
+
+    key: str
+    on: date
+    title: str
+    citation: str
+    countries: tuple[str, ...] = ()
+    mechanism: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubprocessorChangeInput:
+    """A subprocessor added to a vendor on ``notified_on`` (the Art. 28(2) information)."""
+
+    vendor_id: int
+    vendor_name: str
+    subprocessor_id: int
+    subprocessor_name: str
+    notified_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    key: str
+    kind: str
+    due_on: date
+    report_on: date
+    title: str
+    entity_type: str
+    entity_id: int
+    vendor_id: int | None
+    vendor_name: str
+    owner: str | None
+    citation: str
+
+
+@lru_cache(maxsize=256)
+def _holidays(country: str, year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays(country, years=year))
+
+
+def previous_business_day(day: date, country: str) -> date:
+    """``day`` itself, or the last business day before it in ``country`` (weekends and the
+    public holidays of the ``holidays`` library; the exporter's country, Finland by default)."""
+    while day.weekday() >= 5 or day in _holidays(country, day.year):
+        day -= timedelta(days=1)
+    return day
+
+
+def review_due(completed_on: date, cadence_months: int) -> date:
+    """When a TIA completed on ``completed_on`` falls due on a cadence of ``cadence_months``.
+
+    An rrule with ``bymonthday=(day, -1)`` and ``bysetpos=1`` keeps the day of the month and
+    falls back to the month's last day where it does not exist: completed 31 January with a
+    monthly cadence is due 28/29 February; completed 29 February with a yearly one, 28 February.
+    """
+    rule = rrule(
+        MONTHLY,
+        interval=cadence_months,
+        dtstart=datetime.combine(completed_on, time.min),
+        bymonthday=(completed_on.day, -1),
+        bysetpos=1,
+    )
+    following = rule.after(datetime.combine(completed_on, time.min), inc=False)
+    if following is None:  # pragma: no cover - the rule is unbounded
+        raise ValueError("no review date")
+    return following.date()
+
+
+def _deadline(
+    key: str,
+    kind: str,
+    due_on: date,
+    title: str,
+    entity_type: str,
+    entity_id: int,
+    vendor_id: int | None,
+    vendor_name: str,
+    owner: str | None,
+    citation: str,
+) -> Deadline:
+    return Deadline(
+        key,
+        kind,
+        due_on,
+        due_on,  # moved to a business day once the exporter's calendar is known
+        title,
+        entity_type,
+        entity_id,
+        vendor_id,
+        vendor_name,
+        owner,
+        citation,
+    )
+
+
+def compute_deadlines(
+    *,
+    agreements: Iterable[AgreementInput] = (),
+    assessments: Iterable[AssessmentInput] = (),
+    transfers: Iterable[TransferInput] = (),
+    legal_events: Iterable[LegalEventInput] = (),
+    subprocessor_changes: Iterable[SubprocessorChangeInput] = (),
+    as_of: date,
+    horizon_days: int,
+    overdue_days: int = 365,
+    review_cadence_months: int = 12,
+    dpf_reverification_months: int = 12,
+    dpf_citation: str = "",
+    kind_labels: Mapping[str, str] | None = None,
+    holiday_country: str,
+) -> list[Deadline]:
+    """Deadlines reported between ``as_of - overdue_days`` and ``as_of + horizon_days``, sorted.
+
+    The re-verification period, its citation and the labels of agreement kinds come from the
+    caller (the legal reference data), so no legal fact lives here.
+    """
+    labels = kind_labels or {}
+
+    def _kind_label(kind: str) -> str:
+        return labels.get(kind, kind)
+
+    until = as_of + timedelta(days=horizon_days)
+    since = as_of - timedelta(days=overdue_days)
+    out: list[Deadline] = []
+    objection_days: dict[int, int] = {}
+
+    for a in agreements:
+        if a.status == "terminated":
+            continue
+        if (
+            a.subprocessor_authorisation == "general"
+            and a.objection_period_days
+            and a.status == "signed"
+        ):
+            objection_days[a.vendor_id] = max(
+                objection_days.get(a.vendor_id, 0), a.objection_period_days
+            )
+        # A renewal or notice date that has passed is history, not an overdue task: an
+        # auto-renewing agreement is listed from today on. A lapsed fixed-term one stays overdue.
+        first_day = as_of if a.auto_renew else since
+        end = current_term_end(a.start, a.term, a.ends_on, a.auto_renew, a.renewal_term, first_day)
+        seen = 0
+        while end is not None and end <= until and seen < 400:
+            if end >= first_day:
+                verb = "renews" if a.auto_renew else "ends"
+                out.append(
+                    _deadline(
+                        f"agreement:{a.id}:end:{end.isoformat()}",
+                        "agreement_end",
+                        end,
+                        f"{_kind_label(a.kind)} with {a.vendor_name} {verb} on {end.isoformat()}",
+                        "agreement",
+                        a.id,
+                        a.vendor_id,
+                        a.vendor_name,
+                        a.owner,
+                        "GDPR Art. 28(3)",
+                    )
+                )
+            if not a.auto_renew:
+                break
+            seen += 1
+            end = current_term_end(
+                a.start, a.term, a.ends_on, a.auto_renew, a.renewal_term, end + timedelta(days=1)
+            )
+        if a.auto_renew and a.notice_period:
+            cursor = as_of
+            for _ in range(400):
+                found = next_notice_deadline(
+                    a.start, a.term, a.ends_on, a.renewal_term, a.notice_period, cursor
+                )
+                if found is None or found[0] > until:
+                    break
+                deadline, term_end = found
+                out.append(
+                    _deadline(
+                        f"agreement:{a.id}:notice:{deadline.isoformat()}",
+                        "notice_deadline",
+                        deadline,
+                        f"Last day to give notice on the {_kind_label(a.kind)} with {a.vendor_name} "
+                        f"before it renews on {term_end.isoformat()}",
+                        "agreement",
+                        a.id,
+                        a.vendor_id,
+                        a.vendor_name,
+                        a.owner,
+                        "Agreement notice period (contract term)",
+                    )
+                )
+                cursor = deadline + timedelta(days=1)
+
+    for s in assessments:
+        if s.next_review_on is not None:
+            due = s.next_review_on
+        elif s.completed_on is not None:
+            due = review_due(s.completed_on, review_cadence_months)
+        else:
+            continue
+        if since <= due <= until:
+            out.append(
+                _deadline(
+                    f"assessment:{s.id}:review:{due.isoformat()}",
+                    "assessment_review",
+                    due,
+                    f"Re-evaluate the TIA for transfer {s.transfer_id} ({s.vendor_name})",
+                    "assessment",
+                    s.id,
+                    s.vendor_id,
+                    s.vendor_name,
+                    s.owner,
+                    "EDPB Recommendations 01/2020, step 6 (re-evaluate at appropriate intervals)",
+                )
+            )
+
+    active_countries: dict[str, list[TransferInput]] = {}
+    active_mechanisms: dict[str, list[TransferInput]] = {}
+    for t in transfers:
+        if not t.active:
+            continue
+        active_countries.setdefault(t.destination_country, []).append(t)
+        active_mechanisms.setdefault(t.mechanism, []).append(t)
+        if t.mechanism == "dpf" and t.dpf_verified_on is not None:
+            due = t.dpf_verified_on + relativedelta(months=dpf_reverification_months)
+            if since <= due <= until:
+                out.append(
+                    _deadline(
+                        f"transfer:{t.id}:dpf:{due.isoformat()}",
+                        "dpf_reverification",
+                        due,
+                        f"Re-verify {t.vendor_name} on the Data Privacy Framework List",
+                        "transfer",
+                        t.id,
+                        t.vendor_id,
+                        t.vendor_name,
+                        t.owner,
+                        dpf_citation,
+                    )
+                )
+
+    for event in legal_events:
+        if not since <= event.on <= until:
+            continue
+        touched: list[TransferInput] = []
+        for country in event.countries:
+            touched.extend(
+                t
+                for t in active_countries.get(country, ())
+                if event.mechanism is None or t.mechanism == event.mechanism
+            )
+        if event.mechanism is not None and not event.countries:
+            touched.extend(active_mechanisms.get(event.mechanism, ()))
+        for t in touched:
+            out.append(
+                _deadline(
+                    f"transfer:{t.id}:legal:{event.key}:{event.on.isoformat()}",
+                    "legal_event",
+                    event.on,
+                    f"{event.title} (transfer {t.id} to {t.destination_country}, {t.vendor_name})",
+                    "transfer",
+                    t.id,
+                    t.vendor_id,
+                    t.vendor_name,
+                    t.owner,
+                    event.citation,
+                )
+            )
+
+    for change in subprocessor_changes:
+        days = objection_days.get(change.vendor_id)
+        if not days:
+            continue
+        closes = change.notified_on + timedelta(days=days)
+        if as_of <= closes <= until:
+            out.append(
+                _deadline(
+                    f"vendor:{change.vendor_id}:objection:{change.subprocessor_id}:{closes.isoformat()}",
+                    "objection_window",
+                    closes,
+                    f"Objection window for {change.subprocessor_name} as subprocessor of {change.vendor_name} closes",
+                    "vendor",
+                    change.vendor_id,
+                    change.vendor_id,
+                    change.vendor_name,
+                    None,
+                    "GDPR Art. 28(2)",
+                )
+            )
+
+    out = [replace(d, report_on=previous_business_day(d.due_on, holiday_country)) for d in out]
+    out = [d for d in out if d.report_on <= until]
+    out.sort(key=lambda d: (d.report_on, d.kind, d.key))
+    return out
+
+
+def parse_leads(text: str) -> tuple[int, ...]:
+    """ "90,30,7" -> (90, 30, 7); refuses negatives and garbage with a clear message."""
+    try:
+        values = tuple(
+            sorted(
+                {int(part) for part in text.replace(";", ",").split(",") if part.strip()},
+                reverse=True,
+            )
+        )
+    except ValueError as exc:
+        raise ValueError(
+            f"Lead times must be whole days separated by commas, got {text!r}."
+        ) from exc
+    if not values or any(v < 0 for v in values):
+        raise ValueError(f"Lead times must be non-negative days, got {text!r}.")
+    return values
+
+
+def due_leads(deadline: Deadline, as_of: date, leads: tuple[int, ...]) -> tuple[int, ...]:
+    """The lead-time notices that are due on ``as_of`` (each is sent once; an overdue deadline
+    has the extra lead ``-1``). All passed leads are returned together so that a first run close
+    to a deadline sends one message, not one per lead."""
+    days_left = (deadline.report_on - as_of).days
+    due = tuple(lead for lead in leads if days_left <= lead)
+    if days_left < 0:
+        due = (*due, -1)
+    return due

@@ -1,0 +1,145 @@
+"""Reminders through the API: listing, state changes, and the iCalendar feed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from icalendar import Calendar
+
+from tests import factories
+from tests.conftest import Api
+
+TODAY = date.today()
+
+
+async def seed(api: Api) -> dict[str, int]:
+    v = await factories.vendor(api, name="Northwind Cloud", owner="it-legal@example.com")
+    start = TODAY - timedelta(days=365) + timedelta(days=40)
+    a = await factories.agreement(
+        api,
+        v["id"],
+        signed_on=start.isoformat(),
+        effective_on=start.isoformat(),
+        term="P1Y",
+        notice_period="P1M",
+        owner="legal@example.com",
+    )
+    t = await factories.transfer(
+        api,
+        v["id"],
+        mechanism="dpf",
+        scc_module=None,
+        dpf_certified=True,
+        dpf_verified_on=(TODAY - timedelta(days=350)).isoformat(),
+    )
+    return {"vendor": v["id"], "agreement": a["id"], "transfer": t["id"]}
+
+
+async def test_list_filters_and_states(api: Api) -> None:
+    ids = await seed(api)
+    listed = (
+        await api.get("/api/v1/reminders", params={"within": "60d"}, role="procurement")
+    ).json()
+    kinds = {r["kind"] for r in listed["items"]}
+    assert {"agreement_end", "notice_deadline", "dpf_reverification"} <= kinds
+    assert listed["within_days"] == 60
+    notice = next(r for r in listed["items"] if r["kind"] == "notice_deadline")
+    assert notice["owner"] == "legal@example.com" and notice["entity_id"] == ids["agreement"]
+    assert notice["report_on"] <= notice["due_on"]
+
+    only_dpf = (
+        await api.get("/api/v1/reminders", params={"within": "60d", "kind": "dpf_reverification"})
+    ).json()
+    assert [r["kind"] for r in only_dpf["items"]] == ["dpf_reverification"]
+    by_owner = (
+        await api.get("/api/v1/reminders", params={"within": "8w", "owner": "IT-legal@example.com"})
+    ).json()
+    assert {r["owner"] for r in by_owner["items"]} == {"it-legal@example.com"}
+
+    key = notice["key"]
+    snooze = await api.put(
+        f"/api/v1/reminders/{key}/state",
+        json={"state": "snoozed", "snoozed_until": (TODAY + timedelta(days=3)).isoformat()},
+    )
+    assert snooze.status_code == 200, snooze.text
+    hidden = (await api.get("/api/v1/reminders", params={"within": "60d"})).json()
+    assert key not in {r["key"] for r in hidden["items"]}
+    shown = (
+        await api.get("/api/v1/reminders", params={"within": "60d", "include_done": True})
+    ).json()
+    assert next(r for r in shown["items"] if r["key"] == key)["state"] == "snoozed"
+
+    ack = await api.put(f"/api/v1/reminders/{key}/state", json={"state": "acknowledged"})
+    assert ack.status_code == 200
+    assert (
+        next(
+            r
+            for r in (await api.get("/api/v1/reminders", params={"within": "60d"})).json()["items"]
+            if r["key"] == key
+        )["state"]
+        == "acknowledged"
+    )
+    trail = (await api.get("/api/v1/audit", params={"entity_type": "reminder"})).json()
+    assert trail["total"] == 2
+
+
+async def test_bad_reminder_requests(api: Api) -> None:
+    await seed(api)
+    assert (await api.get("/api/v1/reminders", params={"within": "soon"})).status_code == 422
+    assert (await api.get("/api/v1/reminders", params={"kind": "birthday"})).status_code == 422
+    assert (
+        await api.put("/api/v1/reminders/nope:1/state", json={"state": "done"})
+    ).status_code == 404
+    listed = (await api.get("/api/v1/reminders", params={"within": "60d"})).json()
+    key = listed["items"][0]["key"]
+    assert (
+        await api.put(f"/api/v1/reminders/{key}/state", json={"state": "snoozed"})
+    ).status_code == 422
+    assert (
+        await api.put(
+            f"/api/v1/reminders/{key}/state",
+            json={"state": "snoozed", "snoozed_until": "2000-01-01"},
+        )
+    ).status_code == 422
+    assert (
+        await api.put(f"/api/v1/reminders/{key}/state", json={"state": "later"})
+    ).status_code == 400
+    assert (
+        await api.put(f"/api/v1/reminders/{key}/state", json={"state": "done"}, role="procurement")
+    ).status_code == 403
+
+
+async def test_calendar_feed_subscribes_without_credentials_and_can_be_revoked(api: Api) -> None:
+    await seed(api)
+    created = await api.post("/api/v1/calendar-feeds", json={"owner": "legal@example.com"})
+    assert created.status_code == 201, created.text
+    url = created.json()["url"]
+    path = url[url.index("/api/v1/") :]
+    first = await api.get(path, role=None)
+    assert first.status_code == 200
+    assert first.headers["content-type"].startswith("text/calendar")
+    cal = Calendar.from_ical(first.content)
+    events = [c for c in cal.walk("VEVENT")]
+    assert events, "the owner's deadlines appear"
+    assert all("legal@example.com" not in str(e.get("summary")) for e in events)
+    uids = sorted(str(e["uid"]) for e in events)
+    second = Calendar.from_ical((await api.get(path, role=None)).content)
+    assert sorted(str(e["uid"]) for e in second.walk("VEVENT")) == uids
+    feeds = (await api.get("/api/v1/calendar-feeds")).json()
+    assert path.split("/")[4] not in str(feeds), "the token is never listed"
+
+    everything = await api.post("/api/v1/calendar-feeds", json={})
+    all_events = Calendar.from_ical(
+        (
+            await api.get(
+                everything.json()["url"][everything.json()["url"].index("/api/v1/") :], role=None
+            )
+        ).content
+    )
+    assert len(list(all_events.walk("VEVENT"))) > len(events)
+
+    assert (await api.delete(f"/api/v1/calendar-feeds/{created.json()['id']}")).status_code == 204
+    assert (await api.get(path, role=None)).status_code == 404
+    assert (
+        await api.get("/api/v1/calendar-feeds/cal_wrong/feed.ics", role=None)
+    ).status_code == 404
