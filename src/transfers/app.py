@@ -24,6 +24,7 @@ from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddlewa
 from transfers.common.problems import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory
+from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.organisation.controller import OrganisationController, ProcessingController
 from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReferenceController,
             ReminderController,
             CalendarFeedController,
+            DocumentController,
+            DocumentTemplateController,
             ApiKeyController,
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],

@@ -1,0 +1,137 @@
+"""Document endpoints: render, list, download; upload template versions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.auth.guards import requires_writer
+from transfers.auth.schemas import Actor
+from transfers.common.fields import Limit, Offset
+from transfers.common.pagination import Page
+from transfers.common.problems import not_found
+from transfers.common.responses import read_as
+from transfers.document import service
+from transfers.document.schemas import DocumentCreate, DocumentRead, TemplateRead
+from transfers.models import Document, DocumentTemplate
+from transfers.settings import get_settings
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PATH = "/api/v1/documents"
+
+
+def _read(doc: Document) -> DocumentRead:
+    return read_as(DocumentRead, doc, content_url=f"{PATH}/{doc.id}/content")
+
+
+class DocumentController(Controller):
+    path = PATH
+    tags = ["documents"]
+
+    @post("/", operation_id="CreateDocument", guards=[requires_writer])
+    async def create_document(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: DocumentCreate
+    ) -> Response[DocumentRead]:
+        doc = await service.render_document(
+            db_session,
+            kind=data.kind,
+            language=data.language,
+            vendor_id=data.vendor_id,
+            transfer_id=data.transfer_id,
+            assessment_id=data.assessment_id,
+            as_of=data.as_of or date.today(),
+            since=data.since,
+            actor=request.user,
+        )
+        await db_session.commit()
+        return Response(_read(doc), status_code=201, headers={"Location": f"{PATH}/{doc.id}"})
+
+    @get("/", operation_id="ListDocuments")
+    async def list_documents(
+        self,
+        db_session: AsyncSession,
+        vendor_id: int | None = None,
+        kind: str | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[DocumentRead]:
+        from transfers.common.crud import paginate
+
+        stmt = select(Document)
+        if vendor_id is not None:
+            stmt = stmt.where(Document.vendor_id == vendor_id)
+        if kind:
+            stmt = stmt.where(Document.kind == kind)
+        rows, total = await paginate(db_session, stmt.order_by(Document.id.desc()), limit, offset)
+        return Page(items=[_read(r) for r in rows], total=total, limit=limit, offset=offset)
+
+    @get("/{document_id:int}", operation_id="GetDocument")
+    async def get_document(self, db_session: AsyncSession, document_id: int) -> DocumentRead:
+        doc = await db_session.get(Document, document_id)
+        if doc is None:
+            raise not_found("Document", document_id)
+        return _read(doc)
+
+    @get("/{document_id:int}/content", operation_id="GetDocumentContent", media_type=DOCX)
+    async def content(self, db_session: AsyncSession, document_id: int) -> Response[bytes]:
+        doc = await db_session.get(Document, document_id)
+        if doc is None:
+            raise not_found("Document", document_id)
+        await db_session.refresh(doc, ["content"])
+        return Response(
+            doc.content,
+            media_type=DOCX,
+            headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'},
+        )
+
+
+class DocumentTemplateController(Controller):
+    path = "/api/v1/document-templates"
+    tags = ["documents"]
+
+    @get("/", operation_id="ListDocumentTemplates")
+    async def list_templates(self, db_session: AsyncSession) -> list[TemplateRead]:
+        rows = (
+            await db_session.scalars(
+                select(DocumentTemplate).order_by(
+                    DocumentTemplate.kind, DocumentTemplate.language, DocumentTemplate.version
+                )
+            )
+        ).all()
+        return [read_as(TemplateRead, r) for r in rows]
+
+    @post(
+        "/",
+        operation_id="UploadDocumentTemplate",
+        guards=[requires_writer],
+        request_max_body_size=get_settings().max_upload_bytes,
+    )
+    async def upload(
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Response[TemplateRead]:
+        from transfers.common.problems import invalid
+
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile):
+            raise invalid("Send the template as a multipart field named 'file'.", field="file")
+        content = await upload.read()
+        row = await service.upload_template(
+            db_session,
+            kind=str(data.get("kind", "")),
+            language=str(data.get("language", "")),
+            content=content,
+            actor=request.user,
+            sample=service.sample_context,
+        )
+        await db_session.commit()
+        return Response(read_as(TemplateRead, row), status_code=201)

@@ -1,0 +1,51 @@
+"""Document payloads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+import msgspec
+
+DocumentKind = Literal[
+    "dpa", "scc_annexes", "tia", "subprocessor_list", "privacy_notice_section", "record_extract"
+]
+Language = Literal["en", "fi"]
+
+
+class DocumentCreate(msgspec.Struct, forbid_unknown_fields=True):
+    kind: DocumentKind
+    language: Language = "en"
+    vendor_id: int | None = None
+    transfer_id: int | None = None
+    assessment_id: int | None = None
+    as_of: date | None = None
+    since: date | None = None
+
+
+class DocumentRead(msgspec.Struct):
+    id: int
+    kind: str
+    language: str
+    vendor_id: int | None
+    transfer_id: int | None
+    assessment_id: int | None
+    as_of: date
+    template_version: str
+    filename: str
+    sha256: str
+    size: int
+    snapshot: dict[str, Any]
+    created_by: str
+    created_at: datetime
+    content_url: str
+
+
+class TemplateRead(msgspec.Struct):
+    id: int
+    kind: str
+    language: str
+    version: int
+    sha256: str
+    uploaded_by: str
+    created_at: datetime

@@ -1,0 +1,457 @@
+"""Documents rendered from a realistic register, in both languages, through the API."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from docx import Document as Docx
+from lxml import etree
+
+from tests.conftest import Api
+from transfers.document.kinds import KINDS
+from transfers.document.render import document_text
+
+HOSTILE = 'AT&T <Cloud> "EU"'
+
+
+async def register(api: Api) -> dict[str, Any]:
+    """Cloud vendor in the USA on SCCs + DPF, warranty vendor in Japan, licence vendor in Ireland
+    with a subprocessor in India."""
+    org = await api.create(
+        "/api/v1/organisations",
+        {
+            "name": "Esimerkki IT-Palvelut Oy",
+            "business_id": "1234567-8",
+            "country": "FI",
+            "roles": ["controller", "processor"],
+            "dpo_email": "dpo@esimerkki.example",
+            "supervisory_authority": "Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto)",
+        },
+    )
+    cloud = await api.create(
+        "/api/v1/vendors",
+        {
+            "name": HOSTILE,
+            "country": "US",
+            "role": "processor",
+            "category": "cloud_hosting",
+            "status": "approved",
+        },
+    )
+    await api.create(
+        "/api/v1/processings",
+        {
+            "vendor_id": cloud["id"],
+            "organisation_id": org["id"],
+            "service": "Customer register hosting",
+            "purposes": ["CRM"],
+            "data_categories": ["identity", "contact"],
+            "data_subject_categories": ["customer contacts"],
+        },
+    )
+    scc = await api.create(
+        "/api/v1/agreements",
+        {
+            "vendor_id": cloud["id"],
+            "kind": "scc_2021",
+            "scc_module": 2,
+            "status": "signed",
+            "signed_on": "2024-01-10",
+            "effective_on": "2024-01-10",
+            "subprocessor_authorisation": "general",
+            "objection_period_days": 30,
+        },
+    )
+    scc_transfer = await api.create(
+        "/api/v1/transfers",
+        {
+            "vendor_id": cloud["id"],
+            "organisation_id": org["id"],
+            "exporter_role": "controller",
+            "destination_country": "US",
+            "mechanism": "scc_2021",
+            "scc_module": 2,
+            "agreement_id": scc["id"],
+            "data_categories": ["identity", "contact"],
+            "frequency": "systematic",
+            "started_on": "2024-01-10",
+        },
+    )
+    await api.create(
+        "/api/v1/transfers",
+        {
+            "vendor_id": cloud["id"],
+            "exporter_role": "controller",
+            "destination_country": "US",
+            "mechanism": "dpf",
+            "dpf_certified": True,
+            "dpf_verified_on": "2026-10-01",
+            "fallback_mechanism": "scc_2021",
+            "data_categories": ["contact"],
+            "frequency": "systematic",
+            "started_on": "2024-01-10",
+        },
+    )
+    tia = await api.create(
+        "/api/v1/assessments",
+        {
+            "transfer_id": scc_transfer["id"],
+            "completed_on": "2026-02-01",
+            "conclusion": "adequate_with_measures",
+            "supplementary_measures": "EU-held encryption keys",
+            "procedural_steps": "No authorisation needed (SCCs unchanged)",
+            "next_review_on": "2027-02-01",
+        },
+    )
+    japan = await api.create(
+        "/api/v1/vendors",
+        {
+            "name": "Kaito Devices K.K.",
+            "country": "JP",
+            "role": "processor",
+            "category": "device_warranty",
+            "status": "approved",
+        },
+    )
+    await api.create(
+        "/api/v1/transfers",
+        {
+            "vendor_id": japan["id"],
+            "exporter_role": "processor",
+            "destination_country": "JP",
+            "mechanism": "adequacy",
+            "adequacy_scope_confirmed": True,
+            "data_categories": ["device_serial_numbers"],
+            "frequency": "systematic",
+        },
+    )
+    ireland = await api.create(
+        "/api/v1/vendors",
+        {
+            "name": "Licentia Distribution Ltd",
+            "country": "IE",
+            "role": "processor",
+            "category": "software_licence",
+            "status": "approved",
+        },
+    )
+    await api.create(
+        "/api/v1/processings",
+        {
+            "vendor_id": ireland["id"],
+            "service": "Licence orders",
+            "purposes": ["licence fulfilment"],
+            "data_categories": ["identity", "employer"],
+            "data_subject_categories": ["customers' staff"],
+        },
+    )
+    await api.create(
+        "/api/v1/agreements",
+        {
+            "vendor_id": ireland["id"],
+            "kind": "dpa",
+            "status": "signed",
+            "signed_on": "2024-06-01",
+            "effective_on": "2024-06-01",
+            "term": "P2Y",
+            "auto_renew": True,
+            "notice_period": "P3M",
+            "subprocessor_authorisation": "specific",
+        },
+    )
+    india = await api.create(
+        "/api/v1/vendors",
+        {
+            "name": "Bharat Licence Services Pvt Ltd",
+            "country": "IN",
+            "role": "subprocessor",
+            "category": "software_licence",
+            "status": "approved",
+            "parent_vendor_ids": [ireland["id"]],
+        },
+    )
+    india_scc = await api.create(
+        "/api/v1/agreements",
+        {
+            "vendor_id": india["id"],
+            "kind": "scc_2021",
+            "scc_module": 3,
+            "status": "signed",
+            "signed_on": "2024-06-01",
+        },
+    )
+    await api.create(
+        "/api/v1/transfers",
+        {
+            "vendor_id": india["id"],
+            "exporter_role": "processor",
+            "destination_country": "IN",
+            "mechanism": "scc_2021",
+            "scc_module": 3,
+            "agreement_id": india_scc["id"],
+            "data_categories": ["identity"],
+            "frequency": "systematic",
+        },
+    )
+    return {
+        "org": org,
+        "cloud": cloud,
+        "scc_transfer": scc_transfer,
+        "tia": tia,
+        "japan": japan,
+        "ireland": ireland,
+        "india": india,
+    }
+
+
+def xml_is_valid(content: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                etree.fromstring(archive.read(name))
+
+
+async def render(api: Api, body: dict[str, Any]) -> tuple[dict[str, Any], str, bytes]:
+    created = await api.post("/api/v1/documents", json=body)
+    assert created.status_code == 201, created.text
+    meta = created.json()
+    download = await api.get(meta["content_url"], role="procurement")
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert meta["filename"] in download.headers["content-disposition"]
+    content = download.content
+    xml_is_valid(content)
+    Docx(io.BytesIO(content))  # opens as a Word document
+    text = document_text(content)
+    for leftover in ("{{", "{%", "}}", "%}", "None"):
+        assert leftover not in text
+    return meta, text, content
+
+
+@pytest.mark.parametrize("language", ["en", "fi"])
+async def test_every_kind_renders_in_both_languages(api: Api, language: str) -> None:
+    r = await register(api)
+    # A register with an invalid mechanism cannot produce a privacy notice: fix it first.
+    _, dpa, _ = await render(
+        api, {"kind": "dpa", "language": language, "vendor_id": r["ireland"]["id"]}
+    )
+    assert "Licentia Distribution Ltd" in dpa and "Esimerkki IT-Palvelut Oy" in dpa
+    for clause in ("(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "(h)"):
+        assert f"3.{'abcdefgh'.index(clause[1]) + 1} {clause}" in dpa
+    assert "Bharat Licence Services Pvt Ltd" in dpa  # Annex III from the chain
+    assert ("India" if language == "en" else "Intia") in dpa
+
+    _, scc, _ = await render(
+        api, {"kind": "scc_annexes", "language": language, "transfer_id": r["scc_transfer"]["id"]}
+    )
+    assert HOSTILE in scc
+    assert "Tietosuojavaltuutetun toimisto" in scc  # Annex I.C
+    assert ("Module 2" if language == "en" else "moduuli 2") in scc
+
+    _, tia, _ = await render(
+        api, {"kind": "tia", "language": language, "assessment_id": r["tia"]["id"]}
+    )
+    assert "EU-held encryption keys" in tia
+    assert ("lawful" if language == "en" else "lainmukainen") in tia
+    assert "tia_completed" in tia or "scc_in_place" in tia
+
+    _, subs, _ = await render(
+        api,
+        {
+            "kind": "subprocessor_list",
+            "language": language,
+            "vendor_id": r["ireland"]["id"],
+            "since": "2020-01-01",
+        },
+    )
+    assert "Bharat Licence Services Pvt Ltd" in subs
+    assert ("added" if language == "en" else "lisätty") in subs
+
+    _, notice, _ = await render(api, {"kind": "privacy_notice_section", "language": language})
+    heading = (
+        "Transfers outside the EU/EEA"
+        if language == "en"
+        else "Tietojen siirto EU/ETA-alueen ulkopuolelle"
+    )
+    assert heading in notice
+    assert "Privacy Shield" not in notice
+    assert "Kaito Devices K.K." in notice
+
+    _, extract, _ = await render(api, {"kind": "record_extract", "language": language})
+    assert "Bharat Licence Services Pvt Ltd" in extract and "Kaito Devices K.K." in extract
+
+
+async def test_hostile_values_are_escaped(api: Api) -> None:
+    r = await register(api)
+    await api.create(
+        "/api/v1/processings",
+        {
+            "vendor_id": r["cloud"]["id"],
+            "service": "<script>alert(1)</script> & co",
+            "purposes": ["a < b"],
+            "data_categories": ["x & y"],
+            "data_subject_categories": ['"quoted"'],
+        },
+    )
+    await api.create(
+        "/api/v1/agreements",
+        {
+            "vendor_id": r["cloud"]["id"],
+            "kind": "dpa",
+            "status": "signed",
+            "signed_on": "2025-01-01",
+            "subprocessor_authorisation": "specific",
+        },
+    )
+    _, text, content = await render(api, {"kind": "dpa", "vendor_id": r["cloud"]["id"]})
+    assert HOSTILE in text
+    assert b"AT&amp;T &lt;Cloud&gt;" in zipfile.ZipFile(io.BytesIO(content)).read(
+        "word/document.xml"
+    )
+
+
+async def test_privacy_notice_refuses_invalid_safeguards(api: Api) -> None:
+    await register(api)
+    events = await api.create(
+        "/api/v1/vendors", {"name": "Summit Events Inc.", "country": "US", "role": "controller"}
+    )
+    await api.create(
+        "/api/v1/transfers",
+        {
+            "vendor_id": events["id"],
+            "exporter_role": "controller",
+            "destination_country": "US",
+            "mechanism": "privacy_shield",
+            "dpf_certified": True,
+            "data_categories": ["contact"],
+        },
+    )
+    before = (await api.get("/api/v1/documents")).json()["total"]
+    response = await api.post(
+        "/api/v1/documents", json={"kind": "privacy_notice_section", "language": "fi"}
+    )
+    assert response.status_code == 422
+    assert (
+        "privacy_shield" in response.json()["detail"]
+        and "Summit Events Inc." in response.json()["detail"]
+    )
+    assert (await api.get("/api/v1/documents")).json()["total"] == before
+
+
+async def test_missing_data_is_listed_not_rendered_with_holes(api: Api) -> None:
+    v = await api.create(
+        "/api/v1/vendors", {"name": "Bare Vendor", "country": "DE", "role": "processor"}
+    )
+    no_org = await api.post("/api/v1/documents", json={"kind": "dpa", "vendor_id": v["id"]})
+    assert no_org.status_code == 422 and "organisation" in no_org.json()["detail"]
+    await api.create(
+        "/api/v1/organisations", {"name": "Org Oy", "business_id": "1-1", "country": "FI"}
+    )
+    await api.create(
+        "/api/v1/processings", {"vendor_id": v["id"], "service": "Things", "purposes": ["x"]}
+    )
+    response = await api.post("/api/v1/documents", json={"kind": "dpa", "vendor_id": v["id"]})
+    assert response.status_code == 422
+    missing = response.json()["missing"]
+    assert (
+        "processing.data_categories" in missing and "processing.data_subject_categories" in missing
+    )
+    assert (await api.post("/api/v1/documents", json={"kind": "dpa"})).status_code == 422
+    assert (await api.post("/api/v1/documents", json={"kind": "memo"})).status_code == 400
+    assert (
+        await api.post("/api/v1/documents", json={"kind": "dpa", "vendor_id": 999})
+    ).status_code == 404
+    assert (
+        await api.post(
+            "/api/v1/documents", json={"kind": "dpa", "vendor_id": v["id"]}, role="procurement"
+        )
+    ).status_code == 403
+
+
+async def test_document_record_and_listing(api: Api) -> None:
+    r = await register(api)
+    meta, _, content = await render(
+        api, {"kind": "dpa", "vendor_id": r["ireland"]["id"], "language": "fi"}
+    )
+    import hashlib
+
+    assert meta["sha256"] == hashlib.sha256(content).hexdigest()
+    assert meta["template_version"] == "builtin" and meta["created_by"] == "legal-key"
+    assert meta["snapshot"]["vendor_id"] == r["ireland"]["id"]
+    listed = (
+        await api.get(
+            "/api/v1/documents", params={"vendor_id": r["ireland"]["id"]}, role="procurement"
+        )
+    ).json()
+    assert [d["id"] for d in listed["items"]] == [meta["id"]]
+
+
+def _template_with(text: str) -> bytes:
+    doc = Docx()
+    doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+async def test_uploaded_templates_are_validated_versioned_and_used(api: Api) -> None:
+    r = await register(api)
+    malicious = _template_with("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    bad = await api.post(
+        "/api/v1/document-templates",
+        data={"kind": "dpa", "language": "en"},
+        files={"file": ("evil.docx", malicious, "application/octet-stream")},
+    )
+    assert bad.status_code == 422, bad.text
+    undeclared = await api.post(
+        "/api/v1/document-templates",
+        data={"kind": "dpa", "language": "en"},
+        files={
+            "file": (
+                "u.docx",
+                _template_with("{{ vendor.name }} {{ secret_sauce }}"),
+                "application/octet-stream",
+            )
+        },
+    )
+    assert undeclared.status_code == 422 and "secret_sauce" in undeclared.json()["detail"]
+    not_docx = await api.post(
+        "/api/v1/document-templates",
+        data={"kind": "dpa", "language": "en"},
+        files={"file": ("x.docx", b"hello", "application/octet-stream")},
+    )
+    assert not_docx.status_code == 422
+
+    good = await api.post(
+        "/api/v1/document-templates",
+        data={"kind": "dpa", "language": "en"},
+        files={
+            "file": (
+                "ok.docx",
+                _template_with("Custom DPA for {{ vendor.name }} by {{ org.name }}"),
+                "application/octet-stream",
+            )
+        },
+    )
+    assert good.status_code == 201, good.text
+    assert good.json()["version"] == 1
+    meta, text, _ = await render(api, {"kind": "dpa", "vendor_id": r["ireland"]["id"]})
+    assert meta["template_version"] == "v1"
+    assert "Custom DPA for Licentia Distribution Ltd by Esimerkki IT-Palvelut Oy" in text
+    fi_meta, _, _ = await render(
+        api, {"kind": "dpa", "vendor_id": r["ireland"]["id"], "language": "fi"}
+    )
+    assert fi_meta["template_version"] == "builtin"
+
+
+def test_every_kind_has_templates_in_both_languages() -> None:
+    from transfers.document.render import builtin_template
+
+    for kind in KINDS:
+        for language in ("en", "fi"):
+            assert builtin_template(language, kind)[:2] == b"PK"
