@@ -385,6 +385,119 @@ def reminders_send(as_of: str | None, dry_run: bool) -> None:
         )
 
 
+@main.group()
+def docs() -> None:
+    """Generate DOCX documents from the register."""
+
+
+@docs.command("render")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(
+        [
+            "dpa",
+            "scc_annexes",
+            "tia",
+            "subprocessor_list",
+            "privacy_notice_section",
+            "record_extract",
+        ]
+    ),
+)
+@click.option("--language", default="en", show_default=True, type=click.Choice(["en", "fi"]))
+@click.option(
+    "--vendor", "vendor_id", type=int, default=None, help="Vendor id (dpa, subprocessor_list)"
+)
+@click.option("--transfer", "transfer_id", type=int, default=None, help="Transfer id (scc_annexes)")
+@click.option("--assessment", "assessment_id", type=int, default=None, help="Assessment id (tia)")
+@click.option("--all-vendors", is_flag=True, help="One document per processor (dpa)")
+@click.option("--as-of", "as_of", default=None)
+@click.option("--since", default=None, help="Start of the change period (subprocessor_list)")
+@click.option(
+    "--output",
+    "output",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write into",
+)
+def docs_render(
+    kind: str,
+    language: str,
+    vendor_id: int | None,
+    transfer_id: int | None,
+    assessment_id: int | None,
+    all_vendors: bool,
+    as_of: str | None,
+    since: str | None,
+    output: str,
+) -> None:
+    """Render, store and write documents; a progress bar when rendering many."""
+    from pathlib import Path
+
+    from rich.progress import Progress
+    from sqlalchemy import select
+
+    from transfers.common.problems import ProblemError
+    from transfers.document.service import render_document
+    from transfers.models import Vendor
+
+    day = _parse_day(as_of)
+    period = _parse_day(since) if since else None
+    target = Path(output)
+    target.mkdir(parents=True, exist_ok=True)
+    actor = cli_actor()
+
+    async def work(session: Any) -> tuple[list[str], list[str]]:
+        ids: list[int | None] = [vendor_id]
+        if all_vendors:
+            ids = list(
+                (
+                    await session.scalars(
+                        select(Vendor.id)
+                        .where(
+                            Vendor.role.in_(["processor", "subprocessor"]),
+                            Vendor.status != "offboarded",
+                        )
+                        .order_by(Vendor.id)
+                    )
+                ).all()
+            )
+        written: list[str] = []
+        failed: list[str] = []
+        with Progress(console=err_console, transient=False) as progress:
+            task = progress.add_task(f"rendering {kind}", total=len(ids))
+            for vid in ids:
+                try:
+                    async with session.begin_nested():
+                        doc = await render_document(
+                            session,
+                            kind=kind,
+                            language=language,
+                            vendor_id=vid,
+                            transfer_id=transfer_id,
+                            assessment_id=assessment_id,
+                            as_of=day,
+                            since=period,
+                            actor=actor,
+                        )
+                    (target / doc.filename).write_bytes(doc.content)
+                    written.append(doc.filename)
+                except ProblemError as exc:
+                    failed.append(f"vendor {vid}: {exc.detail}" if all_vendors else exc.detail)
+                progress.advance(task)
+        return written, failed
+
+    written, failed = run_in_session(work)
+    for name in written:
+        console.print(f"wrote {target / name}")
+    for problem in failed:
+        err_console.print(f"[red]not rendered[/red]: {problem}")
+    if failed:
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Do nothing when the register already has vendors")
 def demo(if_empty: bool) -> None:

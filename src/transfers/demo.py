@@ -300,6 +300,7 @@ async def load_demo(
         vendor_id=india,
         kind="scc_2021",
         scc_module=3,
+        subprocessor_authorisation="specific",
         status="signed",
         signed_on=date(2024, 6, 1),
         effective_on=date(2024, 6, 1),
@@ -329,6 +330,7 @@ async def load_demo(
         vendor_id=dc,
         kind="scc_2021",
         scc_module=3,
+        subprocessor_authorisation="specific",
         status="signed",
         signed_on=date(2024, 7, 1),
         effective_on=date(2024, 7, 1),
@@ -379,6 +381,7 @@ async def load_demo(
         vendor_id=logistics,
         organisation_id=org.id,
         kind="dpa",
+        subprocessor_authorisation="specific",
         status="signed",
         signed_on=date(2019, 2, 1),
         effective_on=date(2019, 2, 1),
@@ -394,6 +397,62 @@ async def load_demo(
         frequency="systematic",
         started_on=date(2019, 2, 1),
     )
+
+    descriptions = {
+        cloud: (
+            "Customer register and web shop hosting",
+            "controller",
+            ["customer relationship management", "web shop orders"],
+            ["identity", "contact", "purchase_history", "cookies"],
+            ["customer contacts", "web shop customers"],
+        ),
+        devices: (
+            "Warranty repairs of customer devices",
+            "processor",
+            ["warranty service"],
+            ["identity", "contact", "device_serial_numbers"],
+            ["customers' employees"],
+        ),
+        licences: (
+            "Software licence orders",
+            "processor",
+            ["licence fulfilment"],
+            ["identity", "contact", "employer"],
+            ["customers' employees"],
+        ),
+        india: (
+            "Licence order processing",
+            "processor",
+            ["licence fulfilment"],
+            ["identity", "contact", "employer"],
+            ["customers' employees"],
+        ),
+        dc: (
+            "Data centre hosting",
+            "processor",
+            ["hosting"],
+            ["identity", "contact"],
+            ["customers' employees"],
+        ),
+        logistics: (
+            "Device deliveries",
+            "controller",
+            ["logistics"],
+            ["identity", "contact", "location"],
+            ["delivery recipients"],
+        ),
+    }
+    for vendor_id, (service, role, purposes, categories, subjects) in descriptions.items():
+        await processing(
+            vendor_id=vendor_id,
+            organisation_id=org.id,
+            service=service,
+            our_role=role,
+            purposes=purposes,
+            data_categories=categories,
+            data_subject_categories=subjects,
+            technical_measures="Encryption in transit and at rest; role-based access; logging",
+        )
 
     # Insurer and payment provider in Finland: independent controllers, no Chapter V transfer.
     await vendor(

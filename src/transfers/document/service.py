@@ -117,12 +117,10 @@ async def _art28_agreement(
         )
     ).all()
     ref = load_reference()
-    chosen = None
-    for a in rows:
-        if ref.covers_art28(a.kind, a.scc_module) and (
-            chosen is None or (a.status == "signed" and chosen.status != "signed")
-        ):
-            chosen = a
+    candidates = [a for a in rows if ref.covers_art28(a.kind, a.scc_module)]
+    # Prefer a signed agreement, then a DPA proper over SCCs, then the newest.
+    candidates.sort(key=lambda a: (a.status == "signed", a.kind == "dpa", a.id), reverse=True)
+    chosen = candidates[0] if candidates else None
     if chosen is None:
         return None
     start = chosen.effective_on or chosen.signed_on
