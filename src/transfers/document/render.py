@@ -26,6 +26,8 @@ from lxml import etree
 from transfers.document.kinds import CONTEXT
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates"
+RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$|\.rels$")
+W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
 LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}")
 
 
@@ -68,16 +70,20 @@ def _strings(value: Any, path: str = "") -> list[str]:
 
 
 def check_output(docx_bytes: bytes, context_strings: list[str] | None = None) -> None:
+    text = ""
     with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
         for name in archive.namelist():
-            if name.endswith(".xml") or name.endswith(".rels"):
+            # Only the parts docxtpl renders can be broken by a value (body, headers, footers,
+            # notes, relationships); styles and themes are copied from the template untouched.
+            if RENDERED_PART.match(name):
                 try:
-                    etree.fromstring(archive.read(name))
+                    root = etree.fromstring(archive.read(name))
                 except etree.XMLSyntaxError as exc:
                     raise RenderError(
                         f"the rendered document has invalid XML in {name}: {exc}"
                     ) from exc
-    text = document_text(docx_bytes)
+                if name == "word/document.xml":
+                    text = "\n".join("".join(p.itertext()) for p in root.iter(W_P))
     for strings in context_strings or []:
         text = text.replace(strings, "")
     leftover = LEFTOVER.search(text)
