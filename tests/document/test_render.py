@@ -11,7 +11,7 @@ from transfers.document.service import sample_context
 def test_a_none_in_the_context_is_refused_not_printed() -> None:
     context = sample_context("dpa", "en")
     context["vendor"]["name"] = None
-    with pytest.raises(RenderError, match="vendor.name"):
+    with pytest.raises(RenderError, match=r"vendor\.name"):
         render_docx(builtin_template("en", "dpa"), context)
 
 
