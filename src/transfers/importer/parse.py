@@ -1,0 +1,424 @@
+"""Reading spreadsheets (``.xlsx`` and ``.csv``) row by row, without interpreting them.
+
+The parser only turns a file into sheets of raw rows with their spreadsheet row numbers, so
+that every later problem can point at the cell a person has to fix. It streams: an ``.xlsx`` is
+read with openpyxl's read-only mode and a ``.csv`` through a text wrapper, so a register of tens
+of thousands of transfers is never held as a whole workbook in memory.
+
+Choices worth knowing:
+
+* Formulas are *detected*, never evaluated (``data_only=False``): a cached result may be stale
+  and we cannot recompute it, so each formula cell comes back as :class:`Formula` and the
+  validator reports it ("paste values").
+* CSV encoding: UTF-8 (with or without a BOM) is read as is. Anything else is decoded as
+  Windows-1252, which is what Finnish Excel writes for "CSV (comma/semicolon delimited)", and a
+  warning says so; bytes that are not valid Windows-1252 either are a :class:`ParseError`.
+* CSV delimiter: ``;`` (Finnish Excel, where ``,`` is the decimal separator), ``,`` or tab,
+  sniffed from the header line.
+* A CSV cell starting with ``=`` is treated as a formula too (it is one as soon as Excel opens
+  the file); a leading apostrophe before ``= + - @`` is the CSV-injection escape the exporter
+  writes, and is removed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import itertools
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, BinaryIO, Final, Literal
+
+DEFAULT_MAX_BYTES: Final = 32 * 1024 * 1024
+DEFAULT_MAX_ROWS: Final = 100_000
+#: An ``.xlsx`` is a zip: refuse one that inflates to more than this many times the size limit.
+MAX_INFLATION: Final = 20
+_CHUNK: Final = 1 << 20
+
+Source = str | os.PathLike[str] | bytes | BinaryIO
+Format = Literal["xlsx", "csv"]
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A formula cell, kept as its text (``=SUM(A1:A3)``) so that it can be reported."""
+
+    text: str
+
+
+CellValue = str | int | float | bool | datetime | date | Formula | None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One non-empty row: its 1-based number as the spreadsheet shows it, and its cells."""
+
+    number: int
+    values: tuple[CellValue, ...]
+
+
+@dataclass(slots=True)
+class Sheet:
+    """A sheet: its name, its header row (the first non-empty row) and its data rows (lazy)."""
+
+    name: str
+    header: Row | None
+    rows: Iterator[Row]
+
+
+class ParseError(Exception):
+    """The file as a whole cannot be read (too big, too many rows, wrong format, encoding)."""
+
+    def __init__(self, message: str, fix: str, *, sheet: str = "", row: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.sheet = sheet
+        self.row = row
+
+
+@dataclass(slots=True)
+class _Budget:
+    """Data rows left across all sheets; shared so the limit holds for the whole file."""
+
+    max_rows: int
+    used: int = 0
+
+    def take(self, sheet: str, row: int) -> None:
+        self.used += 1
+        if self.used > self.max_rows:
+            raise ParseError(
+                f"the file has more than {self.max_rows:,} data rows",
+                "Split the file into smaller imports, or ask an administrator to raise the "
+                "row limit.",
+                sheet=sheet,
+                row=row,
+            )
+
+
+@dataclass(slots=True)
+class Spreadsheet:
+    """An opened spreadsheet. Iterate :meth:`sheets` once; close it (or use ``with``)."""
+
+    format: Format
+    filename: str
+    sheet_names: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    _sheets: Iterator[Sheet] = field(default_factory=lambda: iter(()))
+    _closers: list[Any] = field(default_factory=list)
+
+    def sheets(self) -> Iterator[Sheet]:
+        return self._sheets
+
+    def close(self) -> None:
+        for closer in reversed(self._closers):
+            closer()
+        self._closers.clear()
+
+    def __enter__(self) -> Spreadsheet:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_spreadsheet(
+    source: Source,
+    *,
+    filename: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> Spreadsheet:
+    """Open an ``.xlsx`` or ``.csv`` from a path, bytes or a binary file object.
+
+    The format comes from ``filename`` (or the path) and, failing that, from the first bytes.
+    Raises :class:`ParseError` when the file is over ``max_bytes`` or cannot be read; the row
+    limit (``max_rows`` non-empty data rows over all sheets) is enforced while rows are read.
+    """
+    stream, name, owned = _binary_stream(source, filename)
+    try:
+        size = _size(stream)
+        if size > max_bytes:
+            raise ParseError(
+                f"the file is {size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.1f} MB",
+                "Split the register into smaller files, or remove unused sheets and columns.",
+            )
+        head = stream.read(8)
+        stream.seek(0)
+        kind = _detect_format(name, head)
+        budget = _Budget(max_rows)
+        book = Spreadsheet(format=kind, filename=name)
+        if owned:
+            book._closers.append(stream.close)
+        if kind == "xlsx":
+            _open_xlsx(book, stream, max_bytes, budget)
+        else:
+            _open_csv(book, stream, budget)
+        return book
+    except BaseException:
+        if owned:
+            stream.close()
+        raise
+
+
+def _binary_stream(source: Source, filename: str | None) -> tuple[BinaryIO, str, bool]:
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(source), filename or "", True
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            return path.open("rb"), filename or path.name, True
+        except OSError as exc:
+            raise ParseError(f"cannot open {path.name}: {exc.strerror}", "Check the path.") from exc
+    return source, filename or str(getattr(source, "name", "")), False
+
+
+def _size(stream: BinaryIO) -> int:
+    position = stream.tell()
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(position)
+    return size
+
+
+def _detect_format(name: str, head: bytes) -> Format:
+    suffix = Path(name).suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
+        raise ParseError(
+            "old Excel .xls files are not supported",
+            "In Excel choose File > Save As > Excel Workbook (.xlsx), or CSV UTF-8.",
+        )
+    if suffix in {".xlsx", ".xlsm"} or (not suffix and head.startswith(b"PK\x03\x04")):
+        return "xlsx"
+    if suffix in {".csv", ".txt"} or not suffix:
+        return "csv"
+    raise ParseError(
+        f"unsupported file type {suffix!r}",
+        "Upload an Excel workbook (.xlsx) or a CSV file (.csv).",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# XLSX
+# --------------------------------------------------------------------------------------------
+
+
+def _open_xlsx(book: Spreadsheet, stream: BinaryIO, max_bytes: int, budget: _Budget) -> None:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ParseError(
+            "the file is not a valid .xlsx workbook",
+            "Open it in Excel and save it again as Excel Workbook (.xlsx).",
+        ) from exc
+    if inflated > max_bytes * MAX_INFLATION:
+        raise ParseError(
+            f"the workbook unpacks to {inflated / 1_048_576:.0f} MB, too large to import",
+            "Remove unused sheets, images and formatting, or split the register.",
+        )
+    stream.seek(0)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a corrupt package
+        raise ParseError(
+            f"the file is not a valid .xlsx workbook ({type(exc).__name__})",
+            "Open it in Excel and save it again as Excel Workbook (.xlsx).",
+        ) from exc
+    book._closers.append(workbook.close)
+    book.sheet_names = [ws.title for ws in workbook.worksheets]
+    book._sheets = (_xlsx_sheet(ws, budget) for ws in workbook.worksheets)
+
+
+def _xlsx_sheet(ws: Any, budget: _Budget) -> Sheet:
+    # Some writers store a wrong <dimension>; without a reset openpyxl would stop reading there.
+    ws.reset_dimensions()
+    numbered = enumerate((_xlsx_values(cells) for cells in ws.iter_rows(min_row=1)), start=1)
+    return _sheet(ws.title, numbered, budget)
+
+
+def _xlsx_values(cells: Iterable[Any]) -> tuple[CellValue, ...]:
+    return tuple(_xlsx_value(cell) for cell in cells)
+
+
+def _xlsx_value(cell: Any) -> CellValue:
+    value = cell.value
+    if value is None:
+        return None
+    if getattr(cell, "data_type", None) == "f":
+        text = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
+        return Formula(text if text.startswith("=") else f"={text}")
+    if isinstance(value, str | bool | int | float | date):
+        return value
+    if isinstance(value, time | timedelta):
+        return str(value)
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+_BOM: Final = codecs.BOM_UTF8
+
+
+def _open_csv(book: Spreadsheet, stream: BinaryIO, budget: _Budget) -> None:
+    encoding = _csv_encoding(stream)
+    if encoding == "cp1252":
+        book.warnings.append(
+            "The CSV file is not UTF-8; it was read as Windows-1252 (Excel's 'CSV' on Windows). "
+            "Check that names with ä, ö and å look right, or save as 'CSV UTF-8'."
+        )
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    # The wrapper must not close a stream the caller owns; detach it when the book closes.
+    book._closers.insert(0, lambda: _detach(text))
+    first = text.readline()
+    delimiter = _sniff_delimiter(first)
+    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+    name = Path(book.filename).stem or "csv"
+    book.sheet_names = [name]
+    book._sheets = iter([_sheet(name, _csv_rows(reader, name), budget)])
+
+
+def _detach(text: io.TextIOWrapper) -> None:
+    with contextlib.suppress(ValueError):
+        text.detach()
+
+
+def _csv_encoding(stream: BinaryIO) -> str:
+    """UTF-8 if every byte decodes as UTF-8, else Windows-1252; checked in 1 MB chunks."""
+    head = stream.read(len(_BOM))
+    if head == _BOM:
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+        stream.seek(0)
+    if _decodes(stream, "utf-8"):
+        return encoding
+    stream.seek(0)
+    if _decodes(stream, "cp1252"):
+        return "cp1252"
+    raise ParseError(
+        "the CSV file is neither UTF-8 nor Windows-1252 text",
+        "In Excel choose File > Save As > 'CSV UTF-8 (comma delimited)' and import that file.",
+    )
+
+
+def _decodes(stream: BinaryIO, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        while chunk := stream.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: _count_outside_quotes(header_line, d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    count = 0
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            count += 1
+    return count
+
+
+_ESCAPED: Final = ("'=", "'+", "'-", "'@")
+
+
+def _csv_rows(
+    reader: Iterator[list[str]], name: str
+) -> Iterator[tuple[int, tuple[CellValue, ...]]]:
+    number = 0
+    try:
+        for number, record in enumerate(reader, start=1):
+            yield number, tuple(_csv_value(v) for v in record)
+    except csv.Error as exc:
+        raise ParseError(
+            f"the CSV file is malformed near row {number + 1}: {exc}",
+            'Check for an unclosed quote (") or stray control characters in that row.',
+            sheet=name,
+            row=number + 1,
+        ) from exc
+    except UnicodeDecodeError as exc:  # pragma: no cover - encoding was checked beforehand
+        raise ParseError(str(exc), "Save the file as 'CSV UTF-8'.", sheet=name) from exc
+
+
+def _csv_value(text: str) -> CellValue:
+    if not text:
+        return None
+    if text.startswith(_ESCAPED):
+        return text[1:]
+    if text.startswith("="):
+        return Formula(text)
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Shared
+# --------------------------------------------------------------------------------------------
+
+
+def is_blank(values: tuple[CellValue, ...]) -> bool:
+    """A row with no value at all (only ``None`` or whitespace) is skipped, wherever it is."""
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _sheet(
+    name: str, numbered: Iterator[tuple[int, tuple[CellValue, ...]]], budget: _Budget
+) -> Sheet:
+    header: Row | None = None
+    for number, values in numbered:
+        if not is_blank(values):
+            header = Row(number, values)
+            break
+    return Sheet(name=name, header=header, rows=_data_rows(name, numbered, budget))
+
+
+def _data_rows(
+    name: str, numbered: Iterator[tuple[int, tuple[CellValue, ...]]], budget: _Budget
+) -> Iterator[Row]:
+    for number, values in numbered:
+        if is_blank(values):
+            continue
+        budget.take(name, number)
+        yield Row(number, values)
+
+
+def read_bytes_limited(stream: IO[bytes], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read an upload into memory, refusing it as soon as it passes ``max_bytes``.
+
+    For callers (HTTP uploads) that receive a stream of unknown length.
+    """
+    buffer = bytearray()
+    while chunk := stream.read(_CHUNK):
+        buffer += chunk
+        if len(buffer) > max_bytes:
+            raise ParseError(
+                f"the file is larger than the limit of {max_bytes / 1_048_576:.1f} MB",
+                "Split the register into smaller files.",
+            )
+    return bytes(buffer)

@@ -1,0 +1,887 @@
+"""Turning parsed spreadsheet rows into an import plan, or a list of problems to fix.
+
+The plan is pure data: no database is read or written here. The DB writer applies a plan only
+when ``plan.complete`` (no problems), matching vendors in the register by business id, else by
+exact name, the same rule used here to match rows within the sheet. Every problem names the
+row, sheet, column and value and says how to fix it, because the people importing are privacy
+and procurement staff editing Excel, not developers.
+
+Two layouts are accepted:
+
+* one flat sheet, one row per transfer, vendor columns repeated (rows without a destination and
+  mechanism register a vendor only); ``dpa_signed_on``/``dpa_ends_on`` give the vendor's
+  Art. 28 DPA;
+* one sheet per entity: ``vendors``, ``agreements``, ``transfers``, ``subprocessors`` (or
+  ``toimittajat``, ``sopimukset``, ``siirrot``, ``alikäsittelijät``), where agreements,
+  transfers and subprocessor links name their vendor by ``business_id`` and/or ``name``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Final, TypeVar
+
+from transfers.importer import mapping
+from transfers.importer.mapping import Entity, HeaderMap, ValueProblem, cell_text
+from transfers.importer.parse import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    ParseError,
+    Row,
+    Sheet,
+    Source,
+    Spreadsheet,
+    open_spreadsheet,
+)
+
+T = TypeVar("T")
+
+DEFAULT_MAX_PROBLEMS: Final = 1000
+#: Our role when the sheet does not say: the register is kept by the controller (Art. 30(1)).
+DEFAULT_EXPORTER_ROLE: Final = "controller"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What is wrong with one cell (or column, or the file: ``row`` 0) and how to fix it."""
+
+    row: int
+    sheet: str
+    column: str
+    value: str
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True, slots=True)
+class VendorRef:
+    """How a row names its vendor: by business id, else by exact name (the DB writer's rule)."""
+
+    business_id: str | None
+    name: str | None
+
+    def __str__(self) -> str:
+        if self.business_id and self.name:
+            return f"{self.name} ({self.business_id})"
+        return self.business_id or self.name or "?"
+
+
+@dataclass(frozen=True, slots=True)
+class VendorRow:
+    """A vendor to create or update. ``parents``: vendors it is a subprocessor of."""
+
+    name: str
+    country: str
+    role: str
+    category: str = "other"
+    status: str = "proposed"
+    business_id: str | None = None
+    legal_name: str | None = None
+    website: str | None = None
+    parents: tuple[VendorRef, ...] = ()
+    row: int = field(default=0, compare=False)
+    sheet: str = field(default="", compare=False)
+
+    @property
+    def ref(self) -> VendorRef:
+        return VendorRef(self.business_id, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRow:
+    """An agreement with a vendor (a flat sheet's DPA columns become ``kind="dpa"``)."""
+
+    vendor: VendorRef
+    kind: str
+    scc_module: int | None = None
+    title: str | None = None
+    status: str = "draft"
+    signed_on: date | None = None
+    ends_on: date | None = None
+    row: int = field(default=0, compare=False)
+    sheet: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRow:
+    """A transfer of personal data to ``vendor`` in ``destination_country`` (GDPR Chapter V)."""
+
+    vendor: VendorRef
+    destination_country: str
+    mechanism: str
+    scc_module: int | None = None
+    exporter_role: str = DEFAULT_EXPORTER_ROLE
+    data_categories: tuple[str, ...] = ()
+    frequency: str | None = None
+    dpf_certified: bool | None = None
+    dpf_verified_on: date | None = None
+    started_on: date | None = None
+    ended_on: date | None = None
+    row: int = field(default=0, compare=False)
+    sheet: str = field(default="", compare=False)
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """What an import would do. Apply it only if :attr:`complete` (``problems`` is empty).
+
+    ``warnings`` are things a person should know but that do not block the import (a CSV read
+    as Windows-1252, ignored columns or sheets, vendors expected to exist in the register).
+    """
+
+    vendors: list[VendorRow] = field(default_factory=list)
+    agreements: list[AgreementRow] = field(default_factory=list)
+    transfers: list[TransferRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+
+def plan_import(
+    source: Source,
+    *,
+    filename: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
+) -> ImportPlan:
+    """Read a spreadsheet (path, bytes or binary file) and validate it into an :class:`ImportPlan`.
+
+    File-level failures (size, row limit, format, encoding) become problems on row 0 (or on the
+    row where the limit was hit) rather than exceptions, so callers show one kind of report.
+    """
+    try:
+        book = open_spreadsheet(source, filename=filename, max_bytes=max_bytes, max_rows=max_rows)
+    except ParseError as exc:
+        return ImportPlan(problems=[_parse_problem(exc)])
+    with book:
+        return build_plan(book, max_problems=max_problems)
+
+
+def build_plan(book: Spreadsheet, *, max_problems: int = DEFAULT_MAX_PROBLEMS) -> ImportPlan:
+    """Validate an opened spreadsheet: pick the layout, read each sheet, then cross-check."""
+    builder = _Builder(max_problems)
+    for message in book.warnings:
+        builder.warn(Problem(0, "", "", "", message, "Save the file as 'CSV UTF-8'."))
+    named = any(mapping.sheet_entity(name) is not None for name in book.sheet_names)
+    try:
+        for index, sheet in enumerate(book.sheets()):
+            entity = _entity_of(sheet, named=named, first=index == 0)
+            if entity is None:
+                builder.warn(
+                    Problem(
+                        0,
+                        sheet.name,
+                        "",
+                        "",
+                        f"sheet {sheet.name!r} was ignored",
+                        "Name sheets vendors, agreements, transfers, subprocessors "
+                        "(toimittajat, sopimukset, siirrot, alikäsittelijät).",
+                    )
+                )
+                continue
+            builder.read_sheet(sheet, entity)
+    except ParseError as exc:
+        builder.problem(_parse_problem(exc))
+    return builder.finish()
+
+
+def _parse_problem(exc: ParseError) -> Problem:
+    return Problem(exc.row, exc.sheet, "", "", exc.message, exc.fix)
+
+
+#: A flat row with any of these filled in describes a transfer (else it is a vendor-only row).
+_TRANSFER_VALUE_COLUMNS: Final = (
+    "destination_country",
+    "mechanism",
+    "scc_module",
+    "exporter_role",
+    "data_categories",
+    "frequency",
+    "dpf_certified",
+    "dpf_verified_on",
+    "started_on",
+    "ended_on",
+)
+_TRANSFER_COLUMN_SET: Final = frozenset(_TRANSFER_VALUE_COLUMNS)
+_FLAT_MARKERS: Final = frozenset({"country", "role", "category"})
+_TRANSFER_MARKERS: Final = frozenset({"destination_country", "mechanism"})
+
+
+def _entity_of(sheet: Sheet, *, named: bool, first: bool) -> Entity | None:
+    """The layout of a sheet: its name, except that vendor + transfer columns mean flat.
+
+    A flat export saved as ``transfers.csv`` must re-import as the flat layout it is.
+    """
+    entity = mapping.sheet_entity(sheet.name)
+    columns = set(mapping.match_headers(sheet.header.values).columns) if sheet.header else set()
+    looks_flat = bool(columns & _FLAT_MARKERS) and bool(columns & _TRANSFER_MARKERS)
+    if entity in (None, "transfers", "vendors") and looks_flat:
+        return "flat"
+    if entity is not None:
+        return entity
+    if first and not named:
+        return "flat"
+    return None
+
+
+_REQUIRED: Final[dict[Entity, tuple[tuple[str, ...], ...]]] = {
+    "flat": (("name",), ("country",), ("role",), ("destination_country",), ("mechanism",)),
+    "vendors": (("name",), ("country",), ("role",)),
+    "agreements": (("name", "business_id"), ("kind",)),
+    "transfers": (("name", "business_id"), ("destination_country",), ("mechanism",)),
+    "subprocessors": (("name", "business_id"), ("parent_name", "parent_business_id")),
+}
+
+
+@dataclass(slots=True)
+class _VendorDraft:
+    """A vendor as collected over one or more rows, with the row each attribute came from."""
+
+    index: int
+    row: int
+    sheet: str
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, int] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)
+    invalid: set[str] = field(default_factory=set)
+    parents: list[tuple[VendorRef, int, str]] = field(default_factory=list)
+
+    @property
+    def business_id(self) -> str | None:
+        value = self.values.get("business_id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("name", ""))
+
+    def ref(self) -> VendorRef:
+        return VendorRef(self.business_id, self.name)
+
+
+#: Vendor attributes that must agree on every flat row of the same vendor.
+_VENDOR_ATTRIBUTES: Final = (
+    "name",
+    "business_id",
+    "legal_name",
+    "country",
+    "role",
+    "category",
+    "status",
+    "website",
+    "dpa_signed_on",
+    "dpa_ends_on",
+)
+
+
+def _bid_key(business_id: str) -> str:
+    """Business ids compare without case and spaces ("fi 1234567-8" is "FI1234567-8")."""
+    return "".join(business_id.split()).casefold()
+
+
+class _Cells:
+    """One data row, read column by column; every bad value becomes a problem."""
+
+    def __init__(self, builder: _Builder, sheet: str, header: HeaderMap, row: Row) -> None:
+        self.builder = builder
+        self.sheet = sheet
+        self.header = header
+        self.row = row
+        self.ok = True
+        self.bad: set[str] = set()
+
+    def raw(self, column: str) -> Any:
+        return self.header.get(self.row.values, column)
+
+    def has(self, column: str) -> bool:
+        return self.raw(column) is not None and not (
+            isinstance(self.raw(column), str) and not self.raw(column).strip()
+        )
+
+    def report(self, column: str, message: str, fix: str) -> None:
+        self.ok = False
+        self.bad.add(column)
+        self.builder.problem(
+            Problem(self.row.number, self.sheet, column, _show(self.raw(column)), message, fix)
+        )
+
+    def text(self, column: str) -> str | None:
+        try:
+            return cell_text(self.raw(column))
+        except ValueProblem as problem:
+            self.report(column, problem.message, problem.fix)
+            return None
+
+    def parse(self, column: str, parser: Callable[[Any], T], *, as_text: bool = True) -> T | None:
+        """Parse a cell; ``as_text`` passes the trimmed text, else the raw value (dates)."""
+        try:
+            text = cell_text(self.raw(column))
+            if text is None:
+                return None
+            return parser(text if as_text else self.raw(column))
+        except ValueProblem as problem:
+            self.report(column, problem.message, problem.fix)
+            return None
+
+    def required(self, column: str, what: str) -> None:
+        if column not in self.bad:
+            self.report(column, f"{what} is missing", f"Fill in {column} on this row.")
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    text = getattr(value, "text", value)
+    return str(text)
+
+
+class _Builder:
+    def __init__(self, max_problems: int) -> None:
+        self.max_problems = max_problems
+        self.problems: list[Problem] = []
+        self.hidden = 0
+        self.warnings: list[Problem] = []
+        self.drafts: list[_VendorDraft] = []
+        self.by_bid: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = {}
+        # Agreements/transfers/links wait for the end: sheets may come in any order.
+        self.agreements: list[tuple[AgreementRow, int | None]] = []
+        self.transfers: list[tuple[TransferRow, int | None]] = []
+        self.links: list[tuple[VendorRef, VendorRef, int, str]] = []
+        self.external: set[VendorRef] = set()
+
+    # -- reporting -----------------------------------------------------------------------
+
+    def problem(self, problem: Problem) -> None:
+        if len(self.problems) < self.max_problems:
+            self.problems.append(problem)
+        else:
+            self.hidden += 1
+
+    def warn(self, warning: Problem) -> None:
+        self.warnings.append(warning)
+
+    # -- sheets --------------------------------------------------------------------------
+
+    def read_sheet(self, sheet: Sheet, entity: Entity) -> None:
+        if sheet.header is None:
+            self.problem(
+                Problem(
+                    0,
+                    sheet.name,
+                    "",
+                    "",
+                    f"sheet {sheet.name!r} is empty",
+                    "Put the column headers on the first row and one record per row below.",
+                )
+            )
+            return
+        header = mapping.match_headers(sheet.header.values)
+        if not self._check_header(sheet, header, entity):
+            return
+        read = {
+            "flat": self._flat_row,
+            "vendors": self._vendor_sheet_row,
+            "agreements": self._agreement_row,
+            "transfers": self._transfer_sheet_row,
+            "subprocessors": self._subprocessor_row,
+        }[entity]
+        for row in sheet.rows:
+            read(_Cells(self, sheet.name, header, row))
+
+    def _check_header(self, sheet: Sheet, header: HeaderMap, entity: Entity) -> bool:
+        assert sheet.header is not None
+        row = sheet.header.number
+        found = ", ".join(header.headers) or "(none)"
+        ok = True
+        for alternatives in _REQUIRED[entity]:
+            if any(column in header.columns for column in alternatives):
+                continue
+            ok = False
+            wanted = " or ".join(alternatives)
+            spellings = ", ".join(s for c in alternatives for s in mapping.synonyms_of(c)[:3])
+            self.problem(
+                Problem(
+                    row,
+                    sheet.name,
+                    alternatives[0],
+                    "",
+                    f"required column {wanted} is missing (headers found: {found})",
+                    f"Add a column headed {wanted}"
+                    + (f" (also accepted: {spellings})" if spellings else "")
+                    + ".",
+                )
+            )
+        for column, text in header.duplicates:
+            ok = False
+            self.problem(
+                Problem(
+                    row,
+                    sheet.name,
+                    column,
+                    text,
+                    f"two columns mean {column}",
+                    f"Keep one column for {column} and delete or rename the other.",
+                )
+            )
+        if header.unknown:
+            self.warn(
+                Problem(
+                    row,
+                    sheet.name,
+                    "",
+                    ", ".join(header.unknown),
+                    "columns not imported: " + ", ".join(header.unknown),
+                    "Rename them to a documented column if they should be imported.",
+                )
+            )
+        return ok
+
+    # -- vendors -------------------------------------------------------------------------
+
+    def _vendor_values(self, cells: _Cells, *, dpa: bool) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "name": cells.text("name"),
+            "business_id": cells.text("business_id"),
+            "legal_name": cells.text("legal_name"),
+            "country": cells.parse("country", mapping.parse_country),
+            "role": cells.parse("role", mapping.parse_role),
+            "category": cells.parse("category", mapping.parse_category),
+            "status": cells.parse("status", mapping.parse_status),
+            "website": cells.text("website"),
+        }
+        if dpa:
+            values["dpa_signed_on"] = cells.parse(
+                "dpa_signed_on", mapping.parse_date, as_text=False
+            )
+            values["dpa_ends_on"] = cells.parse("dpa_ends_on", mapping.parse_date, as_text=False)
+        return values
+
+    def _find(self, business_id: str | None, name: str | None) -> int | list[int] | None:
+        """The sheet's vendor for an id/name; a list when a bare name matches several."""
+        if business_id:
+            index = self.by_bid.get(_bid_key(business_id))
+            if index is not None:
+                return index
+            if name:
+                unnumbered = [
+                    i for i in self.by_name.get(name, []) if not self.drafts[i].business_id
+                ]
+                if len(unnumbered) == 1:
+                    return unnumbered[0]
+            return None
+        if name:
+            matches = self.by_name.get(name, [])
+            if len(matches) == 1:
+                return matches[0]
+            if matches:
+                return matches
+        return None
+
+    def _vendor(self, cells: _Cells, *, unique: bool, dpa: bool) -> int | None:
+        values = self._vendor_values(cells, dpa=dpa)
+        name, business_id = values["name"], values["business_id"]
+        if name is None:
+            cells.required("name", "the vendor name")
+            return None
+        found = self._find(business_id, name)
+        if isinstance(found, list):
+            rows = ", ".join(str(self.drafts[i].row) for i in found)
+            cells.report(
+                "business_id",
+                f"{name!r} matches several vendors with different business ids (rows {rows})",
+                "Fill in business_id so that the row names one vendor.",
+            )
+            return None
+        if found is None:
+            draft = _VendorDraft(len(self.drafts), cells.row.number, cells.sheet)
+            self.drafts.append(draft)
+            self.by_name.setdefault(name, []).append(draft.index)
+        else:
+            draft = self.drafts[found]
+            if unique:
+                cells.report(
+                    "business_id" if business_id else "name",
+                    f"vendor {VendorRef(business_id, name)} is already on row {draft.row}",
+                    "Keep one row per vendor on the vendors sheet; delete this one or merge them.",
+                )
+                return None
+        for attribute, value in values.items():
+            if attribute in cells.bad:
+                draft.invalid.add(attribute)
+            if value is None:
+                continue
+            if attribute not in draft.values:
+                draft.values[attribute] = value
+                draft.sources[attribute] = cells.row.number
+                draft.shown[attribute] = _show(cells.raw(attribute))
+                if attribute == "business_id":
+                    self.by_bid[_bid_key(value)] = draft.index
+                continue
+            current = draft.values[attribute]
+            same = (
+                _bid_key(current) == _bid_key(value)
+                if attribute == "business_id"
+                else current == value
+            )
+            if not same:
+                cells.report(
+                    attribute,
+                    f"conflicts with row {draft.sources[attribute]}: vendor "
+                    f"{draft.ref()} has {attribute} {_shown(current)} there, {_shown(value)} here",
+                    "Make the vendor columns the same on every row of the same vendor, or give "
+                    "different vendors different business ids.",
+                )
+        parent = VendorRef(cells.text("parent_business_id"), cells.text("parent_name"))
+        if parent.business_id or parent.name:
+            draft.parents.append((parent, cells.row.number, cells.sheet))
+        return draft.index
+
+    def _flat_row(self, cells: _Cells) -> None:
+        index = self._vendor(cells, unique=False, dpa=True)
+        if not any(cells.has(c) for c in _TRANSFER_VALUE_COLUMNS):
+            return
+        transfer = self._transfer(cells, VendorRef(None, None))
+        if transfer is not None and index is not None:
+            self.transfers.append((transfer, index))
+
+    def _vendor_sheet_row(self, cells: _Cells) -> None:
+        self._vendor(cells, unique=True, dpa=False)
+
+    def _subprocessor_row(self, cells: _Cells) -> None:
+        child = VendorRef(cells.text("business_id"), cells.text("name"))
+        parent = VendorRef(cells.text("parent_business_id"), cells.text("parent_name"))
+        if not (child.business_id or child.name):
+            cells.required("name", "the subprocessor (name or business_id)")
+        if not (parent.business_id or parent.name):
+            cells.required(
+                "parent_name", "the vendor it processes for (parent_name or parent_business_id)"
+            )
+        if cells.ok:
+            self.links.append((child, parent, cells.row.number, cells.sheet))
+
+    # -- agreements and transfers --------------------------------------------------------
+
+    def _row_vendor(self, cells: _Cells) -> VendorRef | None:
+        ref = VendorRef(cells.text("business_id"), cells.text("name"))
+        if not (ref.business_id or ref.name):
+            cells.required("name", "the vendor (name or business_id)")
+            return None
+        return ref
+
+    def _agreement_row(self, cells: _Cells) -> None:
+        vendor = self._row_vendor(cells)
+        kind = cells.parse("kind", mapping.parse_agreement_kind)
+        if kind is None and "kind" not in cells.bad:
+            cells.required("kind", "the agreement kind")
+        module = cells.parse("scc_module", mapping.parse_scc_module)
+        if module is not None and kind is not None and kind != "scc_2021":
+            cells.report(
+                "scc_module",
+                f"scc_module is only used with scc_2021, not {kind}",
+                "Clear scc_module, or set kind to scc_2021 (only the 2021 SCCs have modules).",
+            )
+        status_column = "agreement_status" if cells.has("agreement_status") else "status"
+        status = cells.parse(status_column, mapping.parse_agreement_status)
+        signed_on = cells.parse("signed_on", mapping.parse_date, as_text=False)
+        ends_on = cells.parse("ends_on", mapping.parse_date, as_text=False)
+        _check_order(cells, signed_on, ends_on, "signed_on", "ends_on")
+        if vendor is None or kind is None or not cells.ok:
+            return
+        agreement = AgreementRow(
+            vendor=vendor,
+            kind=kind,
+            scc_module=module,
+            title=cells.text("title"),
+            status=status or ("signed" if signed_on else "draft"),
+            signed_on=signed_on,
+            ends_on=ends_on,
+            row=cells.row.number,
+            sheet=cells.sheet,
+        )
+        self.agreements.append((agreement, None))
+
+    def _transfer_sheet_row(self, cells: _Cells) -> None:
+        vendor = self._row_vendor(cells)
+        transfer = self._transfer(cells, vendor or VendorRef(None, None))
+        if transfer is not None and vendor is not None:
+            self.transfers.append((transfer, None))
+
+    def _transfer(self, cells: _Cells, vendor: VendorRef) -> TransferRow | None:
+        destination = cells.parse("destination_country", mapping.parse_country)
+        if destination is None and "destination_country" not in cells.bad:
+            cells.required("destination_country", "the destination country")
+        mechanism = cells.parse("mechanism", mapping.parse_mechanism)
+        if mechanism is None and "mechanism" not in cells.bad:
+            cells.required("mechanism", "the transfer mechanism")
+        module = cells.parse("scc_module", mapping.parse_scc_module)
+        if module is not None and mechanism is not None and mechanism != "scc_2021":
+            cells.report(
+                "scc_module",
+                f"scc_module is only used with scc_2021, not {mechanism}",
+                "Clear scc_module, or set the mechanism to scc_2021 (only the 2021 SCCs have "
+                "modules).",
+            )
+        started_on = cells.parse("started_on", mapping.parse_date, as_text=False)
+        ended_on = cells.parse("ended_on", mapping.parse_date, as_text=False)
+        _check_order(cells, started_on, ended_on, "started_on", "ended_on")
+        exporter_role = cells.parse("exporter_role", mapping.parse_exporter_role)
+        categories = cells.parse("data_categories", mapping.parse_list)
+        frequency = cells.parse("frequency", mapping.parse_frequency)
+        dpf_certified = cells.parse("dpf_certified", mapping.parse_bool, as_text=False)
+        dpf_verified_on = cells.parse("dpf_verified_on", mapping.parse_date, as_text=False)
+        if destination is None or mechanism is None or cells.bad & _TRANSFER_COLUMN_SET:
+            return None
+        return TransferRow(
+            vendor=vendor,
+            destination_country=destination,
+            mechanism=mechanism,
+            scc_module=module,
+            exporter_role=exporter_role or DEFAULT_EXPORTER_ROLE,
+            data_categories=categories or (),
+            frequency=frequency,
+            dpf_certified=dpf_certified,
+            dpf_verified_on=dpf_verified_on,
+            started_on=started_on,
+            ended_on=ended_on,
+            row=cells.row.number,
+            sheet=cells.sheet,
+        )
+
+    # -- cross-checks --------------------------------------------------------------------
+
+    def _resolve(self, ref: VendorRef, row: int, sheet: str, column: str) -> int | VendorRef | None:
+        """A row's vendor: the sheet's vendor index, or the ref itself for a register vendor."""
+        found = self._find(ref.business_id, ref.name)
+        if isinstance(found, int):
+            return found
+        if isinstance(found, list):
+            self.problem(
+                Problem(
+                    row,
+                    sheet,
+                    "business_id",
+                    str(ref),
+                    f"{ref} matches several vendors with different business ids",
+                    "Fill in business_id so that the row names one vendor.",
+                )
+            )
+            return None
+        if ref in self.external:
+            return ref
+        self.external.add(ref)
+        self.warn(
+            Problem(
+                row,
+                sheet,
+                column,
+                str(ref),
+                f"vendor {ref} is not in this file; it must already be in the register",
+                "Add the vendor to the vendors sheet if it is new.",
+            )
+        )
+        return ref
+
+    def finish(self) -> ImportPlan:
+        plan = ImportPlan(warnings=self.warnings)
+        for child, parent, row, sheet in self.links:
+            target = self._resolve(child, row, sheet, "name")
+            if isinstance(target, int):
+                self.drafts[target].parents.append((parent, row, sheet))
+            elif target is not None:
+                self.problem(
+                    Problem(
+                        row,
+                        sheet,
+                        "name",
+                        str(child),
+                        f"subprocessor {child} is not on the vendors sheet",
+                        "Add the subprocessor to the vendors sheet (subprocessor links are "
+                        "imported with the vendor).",
+                    )
+                )
+        for draft in self.drafts:
+            vendor = self._finish_vendor(draft)
+            if vendor is not None:
+                plan.vendors.append(vendor)
+            self._finish_dpa(draft, plan)
+        self._finish_agreements(plan)
+        self._finish_transfers(plan)
+        sheets: dict[str, int] = {}
+        for problem in self.problems:
+            sheets.setdefault(problem.sheet, len(sheets))
+        self.problems.sort(key=lambda p: (p.row != 0, sheets[p.sheet], p.row))
+        if self.hidden:
+            self.problems.append(
+                Problem(
+                    0,
+                    "",
+                    "",
+                    "",
+                    f"{self.hidden} more problems not shown",
+                    "Fix the problems above and import again to see the rest.",
+                )
+            )
+        plan.problems = self.problems
+        return plan
+
+    def _finish_vendor(self, draft: _VendorDraft) -> VendorRow | None:
+        ok = True
+        for attribute in ("country", "role"):
+            if attribute not in draft.values:
+                ok = False
+                if attribute not in draft.invalid:
+                    self.problem(
+                        Problem(
+                            draft.row,
+                            draft.sheet,
+                            attribute,
+                            "",
+                            f"vendor {draft.ref()} has no {attribute}",
+                            f"Fill in {attribute} on row {draft.row}.",
+                        )
+                    )
+        parents: list[VendorRef] = []
+        for ref, row, sheet in draft.parents:
+            target = self._resolve(ref, row, sheet, "parent_name")
+            if target is None:
+                continue
+            if target == draft.index:
+                self.problem(
+                    Problem(
+                        row,
+                        sheet,
+                        "parent_name",
+                        str(ref),
+                        "a vendor cannot be its own subprocessor",
+                        "Name the vendor this one processes for in parent_name/parent_business_id.",
+                    )
+                )
+                continue
+            parent = self.drafts[target].ref() if isinstance(target, int) else target
+            if parent not in parents:
+                parents.append(parent)
+        if not ok:
+            return None
+        values = draft.values
+        return VendorRow(
+            name=draft.name,
+            country=values["country"],
+            role=values["role"],
+            category=values.get("category", "other"),
+            status=values.get("status", "proposed"),
+            business_id=draft.business_id,
+            legal_name=values.get("legal_name"),
+            website=values.get("website"),
+            parents=tuple(parents),
+            row=draft.row,
+            sheet=draft.sheet,
+        )
+
+    def _finish_dpa(self, draft: _VendorDraft, plan: ImportPlan) -> None:
+        signed_on: date | None = draft.values.get("dpa_signed_on")
+        ends_on: date | None = draft.values.get("dpa_ends_on")
+        if signed_on is None and ends_on is None:
+            return
+        if signed_on is not None and ends_on is not None and ends_on < signed_on:
+            self.problem(
+                Problem(
+                    draft.sources["dpa_ends_on"],
+                    draft.sheet,
+                    "dpa_ends_on",
+                    draft.shown["dpa_ends_on"],
+                    f"dpa_ends_on {ends_on.isoformat()} is before dpa_signed_on "
+                    f"{signed_on.isoformat()}",
+                    "Check both dates; the DPA cannot end before it was signed.",
+                )
+            )
+            return
+        plan.agreements.append(
+            AgreementRow(
+                vendor=draft.ref(),
+                kind="dpa",
+                status="signed" if signed_on else "draft",
+                signed_on=signed_on,
+                ends_on=ends_on,
+                row=draft.sources.get("dpa_signed_on", draft.sources.get("dpa_ends_on", 0)),
+                sheet=draft.sheet,
+            )
+        )
+
+    def _identity(self, target: int | VendorRef) -> object:
+        return ("sheet", target) if isinstance(target, int) else ("register", target)
+
+    def _finish_agreements(self, plan: ImportPlan) -> None:
+        seen: dict[tuple[object, ...], int] = {}
+        for agreement, _ in self.agreements:
+            target = self._resolve(agreement.vendor, agreement.row, agreement.sheet, "name")
+            if target is None:
+                continue
+            key = (
+                self._identity(target),
+                agreement.kind,
+                agreement.scc_module,
+                agreement.signed_on,
+            )
+            first = seen.setdefault(key, agreement.row)
+            if first != agreement.row:
+                self.problem(
+                    Problem(
+                        agreement.row,
+                        agreement.sheet,
+                        "kind",
+                        agreement.kind,
+                        f"duplicate of row {first}: same vendor, kind and signing date",
+                        f"Delete this row or row {first}.",
+                    )
+                )
+                continue
+            vendor = self.drafts[target].ref() if isinstance(target, int) else target
+            plan.agreements.append(replace(agreement, vendor=vendor))
+
+    def _finish_transfers(self, plan: ImportPlan) -> None:
+        seen: dict[tuple[object, str, str], int] = {}
+        for transfer, index in self.transfers:
+            target: int | VendorRef | None = index
+            if target is None:
+                target = self._resolve(transfer.vendor, transfer.row, transfer.sheet, "name")
+                if target is None:
+                    continue
+            key = (self._identity(target), transfer.destination_country, transfer.mechanism)
+            first = seen.setdefault(key, transfer.row)
+            if first != transfer.row:
+                self.problem(
+                    Problem(
+                        transfer.row,
+                        transfer.sheet,
+                        "mechanism",
+                        transfer.mechanism,
+                        f"duplicate of row {first}: the same vendor, destination "
+                        f"{transfer.destination_country} and mechanism {transfer.mechanism}",
+                        f"Delete this row or row {first}, or merge their data categories.",
+                    )
+                )
+                continue
+            vendor = self.drafts[target].ref() if isinstance(target, int) else target
+            plan.transfers.append(replace(transfer, vendor=vendor))
+
+
+def _check_order(
+    cells: _Cells, start: date | None, end: date | None, start_column: str, end_column: str
+) -> None:
+    if start is not None and end is not None and end < start:
+        cells.report(
+            end_column,
+            f"{end_column} {end.isoformat()} is before {start_column} {start.isoformat()}",
+            f"Check both dates; {end_column} must be on or after {start_column}.",
+        )
+
+
+def _shown(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else repr(value)
