@@ -11,11 +11,14 @@ install:
 	@$(UV) sync --frozen --quiet
 
 ## Run the service on SQLite (migrated, sample register loaded on first start) at http://127.0.0.1:8000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+run: export TRANSFERS_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: install
 	@$(UV) run --frozen transfers db upgrade
 	@$(UV) run --frozen transfers demo --if-empty
 	@$(UV) run --frozen transfers keys bootstrap
-	@$(UV) run --frozen transfers serve --no-migrate --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+	@$(UV) run --frozen transfers serve --no-migrate --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite on SQLite and PostgreSQL (starts PostgreSQL if it is not running)
 test: install
