@@ -13,7 +13,7 @@ install:
 ## Run the service on SQLite (migrated, sample register loaded on first start) at http://127.0.0.1:8000
 HOST ?= 127.0.0.1
 PORT ?= 8000
-run: export TRANSFERS_PUBLIC_URL ?= http://$(HOST):$(PORT)
+run: export TRANSFERS_PUBLIC_URL := $(or $(TRANSFERS_PUBLIC_URL),http://$(HOST):$(PORT))
 run: install
 	@$(UV) run --frozen transfers db upgrade
 	@$(UV) run --frozen transfers demo --if-empty
