@@ -200,3 +200,16 @@ def test_parse_leads() -> None:
         parse_leads("soon")
     with pytest.raises(ValueError):
         parse_leads("-3")
+
+
+def test_legal_event_skips_transfers_ended_before_it() -> None:
+    ending = TransferInput(5, 10, "Acme", "GB", "adequacy", None, True, None, date(2027, 6, 30))
+    lasting = TransferInput(6, 10, "Acme", "GB", "adequacy", None, True, None, None)
+    event = LegalEventInput("uk", date(2027, 12, 27), "UK adequacy expires", "c", countries=("GB",))
+    found = compute(
+        transfers=[ending, lasting],
+        legal_events=[event],
+        as_of=date(2026, 11, 24),
+        horizon_days=500,
+    )
+    assert [d.entity_id for d in found] == [6]

@@ -24,6 +24,7 @@ def build_digest(
     message["From"] = sender
     message["To"] = owner
     message["Subject"] = subject
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to a digest
     lines = [f"Deadlines for {owner} as of {as_of.isoformat()}:", ""]
     for d in deadlines:
         status = "OVERDUE" if d.report_on < as_of else f"in {(d.report_on - as_of).days} days"
@@ -49,6 +50,10 @@ def send_messages(messages: Iterable[EmailMessage], settings: Settings) -> int:
     batch = list(messages)
     if not batch:
         return 0
+    if settings.smtp_username and settings.smtp_tls == "none":
+        raise OSError(
+            "refusing to send SMTP credentials without TLS: set TRANSFERS_SMTP_TLS to starttls or ssl"
+        )
     context = ssl.create_default_context()
     smtp: smtplib.SMTP
     if settings.smtp_tls == "ssl":

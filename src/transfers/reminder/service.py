@@ -195,6 +195,7 @@ async def compute(
     ]
     transfers = []
     transfer_vendor: dict[int, int] = {}
+    ended: set[int] = set()  # a TIA of a transfer that has ended needs no re-evaluation
     for r in await session.execute(
         select(
             t.id,
@@ -221,8 +222,11 @@ async def compute(
                 r.dpf_verified_on,
                 active,
                 owner or settings.reminder_default_owner,
+                r.ended_on,
             )
         )
+        if r.ended_on is not None and r.ended_on < as_of:
+            ended.add(r.id)
     # Only the latest completed assessment of a transfer sets its review date.
     latest: dict[int, Any] = {}  # transfer id -> assessment row
     for row in await session.execute(
@@ -235,6 +239,8 @@ async def compute(
             latest[row.transfer_id] = row
     assessments = []
     for r in latest.values():
+        if r.transfer_id in ended:
+            continue
         vid = transfer_vendor.get(r.transfer_id, 0)
         name, owner = vendor(vid)
         assessments.append(

@@ -89,6 +89,7 @@ class TransferInput:
     dpf_verified_on: date | None
     active: bool
     owner: str | None
+    ended_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,10 +342,15 @@ def compute_deadlines(
             touched.extend(
                 t
                 for t in active_countries.get(country, ())
-                if event.mechanism is None or t.mechanism == event.mechanism
+                if (event.mechanism is None or t.mechanism == event.mechanism)
+                and (t.ended_on is None or t.ended_on >= event.on)
             )
         if event.mechanism is not None and not event.countries:
-            touched.extend(active_mechanisms.get(event.mechanism, ()))
+            touched.extend(
+                t
+                for t in active_mechanisms.get(event.mechanism, ())
+                if t.ended_on is None or t.ended_on >= event.on
+            )
         for t in touched:
             out.append(
                 _deadline(
