@@ -36,3 +36,13 @@ async def test_database_is_at_head(engine: AsyncEngine) -> None:
 def test_single_head() -> None:
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     assert len(heads) == 1, f"migration history has branched: {heads}"
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: AsyncEngine) -> None:
+    from sqlalchemy import text
+
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1

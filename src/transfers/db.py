@@ -22,6 +22,7 @@ from transfers.settings import Settings, get_settings
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """SQLite ignores foreign keys unless asked; WAL lets readers run beside one writer."""
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -51,3 +51,29 @@ async def test_processing_crud(api: Api) -> None:
     assert bad.status_code == 422
     listed = (await api.get("/api/v1/processings", params={"vendor_id": v["id"]})).json()
     assert listed["total"] == 1
+
+
+async def test_get_and_delete_every_simple_resource(api: Api) -> None:
+    v = await factories.vendor(api)
+    org = await factories.organisation(api)
+    t = await factories.transfer(api, v["id"])
+    processing = await api.create("/api/v1/processings", {"vendor_id": v["id"], "service": "x"})
+    assessment = await api.create("/api/v1/assessments", {"transfer_id": t["id"]})
+    for path, item in (
+        ("/api/v1/organisations", org),
+        ("/api/v1/processings", processing),
+        ("/api/v1/assessments", assessment),
+        ("/api/v1/transfers", t),
+    ):
+        got = await api.get(f"{path}/{item['id']}", role="procurement")
+        assert got.status_code == 200 and got.headers["etag"] == '"1"'
+        assert (await api.delete(f"{path}/{item['id']}", role="procurement")).status_code == 403
+        assert (await api.delete(f"{path}/{item['id']}")).status_code == 204
+        assert (await api.get(f"{path}/{item['id']}")).status_code == 404
+    trail = (await api.get("/api/v1/audit", params={"since": "2000-01-01"})).json()
+    assert {e["entity_type"] for e in trail["items"] if e["action"] == "delete"} == {
+        "organisation",
+        "processing",
+        "assessment",
+        "transfer",
+    }
