@@ -15,65 +15,24 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 import pycountry
 
+from transfers.common import fields
 from transfers.importer.parse import CellValue, Formula
 
 Entity = Literal["vendors", "agreements", "transfers", "subprocessors", "flat"]
 
-VENDOR_ROLES: Final = ("processor", "subprocessor", "controller", "joint_controller")
-VENDOR_CATEGORIES: Final = (
-    "cloud_hosting",
-    "device_warranty",
-    "software_licence",
-    "logistics",
-    "insurance",
-    "marketing_events",
-    "payment",
-    "support_tooling",
-    "other",
-)
-VENDOR_STATUSES: Final = ("proposed", "in_review", "approved", "suspended", "offboarded")
-PARTY_ROLES: Final = ("controller", "processor")
-FREQUENCIES: Final = ("occasional", "systematic")
-AGREEMENT_KINDS: Final = (
-    "dpa",
-    "scc_2021",
-    "scc_2010",
-    "scc_2004",
-    "scc_2001",
-    "uk_idta",
-    "uk_addendum",
-    "joint_controller",
-    "other",
-)
-AGREEMENT_STATUSES: Final = ("draft", "signed", "terminated")
-MECHANISMS: Final = (
-    "none",
-    "adequacy",
-    "dpf",
-    "scc_2021",
-    "scc_2010",
-    "scc_2004",
-    "scc_2001",
-    "privacy_shield",
-    "safe_harbor",
-    "bcr",
-    "uk_idta",
-    "uk_addendum",
-    "code_of_conduct",
-    "certification",
-    "ad_hoc_clauses",
-    "derogation_49_1_a",
-    "derogation_49_1_b",
-    "derogation_49_1_c",
-    "derogation_49_1_d",
-    "derogation_49_1_e",
-    "derogation_49_1_f",
-    "derogation_49_1_g",
-)
+# The codes are the API's: one definition in common/fields.py, reused here.
+VENDOR_ROLES: Final[tuple[str, ...]] = get_args(fields.VendorRole)
+VENDOR_CATEGORIES: Final[tuple[str, ...]] = get_args(fields.VendorCategory)
+VENDOR_STATUSES: Final[tuple[str, ...]] = get_args(fields.VendorStatus)
+PARTY_ROLES: Final[tuple[str, ...]] = get_args(fields.PartyRole)
+FREQUENCIES: Final[tuple[str, ...]] = get_args(fields.Frequency)
+AGREEMENT_KINDS: Final[tuple[str, ...]] = get_args(fields.AgreementKind)
+AGREEMENT_STATUSES: Final[tuple[str, ...]] = get_args(fields.AgreementStatus)
+MECHANISMS: Final[tuple[str, ...]] = get_args(fields.Mechanism)
 SCC_CODES: Final = ("scc_2021", "scc_2010", "scc_2004", "scc_2001")
 
 
