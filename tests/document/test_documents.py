@@ -455,3 +455,34 @@ def test_every_kind_has_templates_in_both_languages() -> None:
     for kind in KINDS:
         for language in ("en", "fi"):
             assert builtin_template(language, kind)[:2] == b"PK"
+
+
+async def test_libreoffice_opens_the_documents(api: Api, tmp_path: Any) -> None:
+    """Converted to PDF by a real LibreOffice when one is installed (skipped otherwise)."""
+    import asyncio
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed on this machine")
+    r = await register(api)
+    _, _, content = await render(
+        api, {"kind": "dpa", "language": "fi", "vendor_id": r["ireland"]["id"]}
+    )
+    source = tmp_path / "dpa.docx"
+    source.write_bytes(content)
+    proc = await asyncio.create_subprocess_exec(
+        soffice,
+        "--headless",
+        f"-env:UserInstallation=file://{tmp_path}/profile",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp_path),
+        str(source),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    await asyncio.wait_for(proc.wait(), timeout=120)
+    pdf = tmp_path / "dpa.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
