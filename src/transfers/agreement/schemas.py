@@ -12,6 +12,7 @@ from transfers.common.fields import (
     AgreementKind,
     AgreementStatus,
     Email,
+    Id,
     LongText,
     SccModule,
     ShortText,
@@ -22,10 +23,10 @@ Duration = ShortText
 
 
 class AgreementCreate(msgspec.Struct, forbid_unknown_fields=True):
-    vendor_id: int
+    vendor_id: Id
     kind: AgreementKind
     scc_module: SccModule | None = None
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     title: ShortText | None = None
     status: AgreementStatus = "draft"
     signed_on: date | None = None
@@ -44,7 +45,7 @@ class AgreementCreate(msgspec.Struct, forbid_unknown_fields=True):
 class AgreementUpdate(msgspec.Struct, forbid_unknown_fields=True):
     kind: AgreementKind | UnsetType = UNSET
     scc_module: SccModule | UnsetType | None = UNSET
-    organisation_id: int | UnsetType | None = UNSET
+    organisation_id: Id | UnsetType | None = UNSET
     title: ShortText | UnsetType | None = UNSET
     status: AgreementStatus | UnsetType = UNSET
     signed_on: date | UnsetType | None = UNSET
@@ -63,8 +64,8 @@ class AgreementUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 class AgreementRead(msgspec.Struct):
     id: int
-    vendor_id: int
-    organisation_id: int | None
+    vendor_id: Id
+    organisation_id: Id | None
     kind: str
     scc_module: int | None
     title: str | None
@@ -89,7 +90,7 @@ class AgreementRead(msgspec.Struct):
 
 class AttachmentRead(msgspec.Struct):
     id: int
-    agreement_id: int
+    agreement_id: Id
     filename: str
     content_type: str
     size: int

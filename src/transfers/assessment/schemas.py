@@ -7,11 +7,11 @@ from datetime import date, datetime
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from transfers.common.fields import Conclusion, Email, LongText, ShortText
+from transfers.common.fields import Conclusion, Email, Id, LongText, ShortText
 
 
 class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
-    transfer_id: int
+    transfer_id: Id
     completed_on: date | None = None
     conclusion: Conclusion | None = None
     supplementary_measures: LongText | None = None
@@ -38,7 +38,7 @@ class AssessmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 class AssessmentRead(msgspec.Struct):
     id: int
-    transfer_id: int
+    transfer_id: Id
     completed_on: date | None
     conclusion: str | None
     supplementary_measures: str | None

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 import pycountry
+from litestar.params import Parameter
 from msgspec import Meta
 
 from transfers.common.problems import invalid
@@ -16,8 +17,11 @@ LongText = Annotated[str, Meta(max_length=20_000)]
 CountryCode = Annotated[str, Meta(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")]
 Email = Annotated[str, Meta(max_length=320)]
 SccModule = Annotated[int, Meta(ge=1, le=4)]
-Limit = Annotated[int, Meta(ge=1, le=500)]
-Offset = Annotated[int, Meta(ge=0)]
+Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size, 1-500")]
+Offset = Annotated[int, Parameter(ge=0, description="Items to skip")]
+MAX_ID = 2_147_483_647
+"""Ids are 32-bit on PostgreSQL; larger numbers are refused as input, never sent to the database."""
+Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
 
 VendorRole = Literal["processor", "subprocessor", "controller", "joint_controller"]
 VendorCategory = Literal[

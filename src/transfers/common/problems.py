@@ -16,7 +16,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 log = logging.getLogger("transfers")
@@ -188,7 +188,17 @@ def handle_stale(request: Request[Any, Any, Any], exc: StaleDataError) -> Respon
     return _response(request, 412, problem_body(412, "stale-version", detail))
 
 
+def handle_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    detail = "A number or value in the request is out of the range the register can store (ids are 1 to 2147483647)."
+    return _response(
+        request, 400, problem_body(400, "out-of-range", detail, title="Value out of range")
+    )
+
+
 def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    text = str(exc.orig).lower()
+    if "out of range" in text or "out of int" in text or "too large" in text:
+        return handle_out_of_range(request, exc)
     log.exception("database error", exc_info=exc)
     return _response(
         request,
@@ -216,6 +226,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: handle_http_exception,
     IntegrityError: handle_integrity_error,
     StaleDataError: handle_stale,
+    DataError: handle_out_of_range,
+    OverflowError: handle_out_of_range,
     DBAPIError: handle_db_error,
     Exception: handle_unexpected,
 }

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from transfers.common.fields import Id
+
 DocumentKind = Literal[
     "dpa", "scc_annexes", "tia", "subprocessor_list", "privacy_notice_section", "record_extract"
 ]
@@ -16,9 +18,9 @@ Language = Literal["en", "fi"]
 class DocumentCreate(msgspec.Struct, forbid_unknown_fields=True):
     kind: DocumentKind
     language: Language = "en"
-    vendor_id: int | None = None
-    transfer_id: int | None = None
-    assessment_id: int | None = None
+    vendor_id: Id | None = None
+    transfer_id: Id | None = None
+    assessment_id: Id | None = None
     as_of: date | None = None
     since: date | None = None
 
@@ -27,9 +29,9 @@ class DocumentRead(msgspec.Struct):
     id: int
     kind: str
     language: str
-    vendor_id: int | None
-    transfer_id: int | None
-    assessment_id: int | None
+    vendor_id: Id | None
+    transfer_id: Id | None
+    assessment_id: Id | None
     as_of: date
     template_version: str
     filename: str

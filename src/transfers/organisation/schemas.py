@@ -7,7 +7,7 @@ from datetime import datetime
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from transfers.common.fields import CountryCode, Email, LongText, Name, PartyRole, ShortText
+from transfers.common.fields import CountryCode, Email, Id, LongText, Name, PartyRole, ShortText
 
 Label = ShortText
 
@@ -57,10 +57,10 @@ class OrganisationRead(msgspec.Struct):
 
 
 class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
-    vendor_id: int
+    vendor_id: Id
     service: Name
     our_role: PartyRole = "controller"
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     purposes: list[Label] = msgspec.field(default_factory=list)
     data_categories: list[Label] = msgspec.field(default_factory=list)
     data_subject_categories: list[Label] = msgspec.field(default_factory=list)
@@ -74,7 +74,7 @@ class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
 class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     service: Name | UnsetType = UNSET
     our_role: PartyRole | UnsetType = UNSET
-    organisation_id: int | UnsetType | None = UNSET
+    organisation_id: Id | UnsetType | None = UNSET
     purposes: list[Label] | UnsetType = UNSET
     data_categories: list[Label] | UnsetType = UNSET
     data_subject_categories: list[Label] | UnsetType = UNSET
@@ -88,8 +88,8 @@ class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 class ProcessingRead(msgspec.Struct):
     id: int
-    vendor_id: int
-    organisation_id: int | None
+    vendor_id: Id
+    organisation_id: Id | None
     service: str
     our_role: str
     purposes: list[str]

@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 from transfers.common.fields import (
     CountryCode,
     Frequency,
+    Id,
     LongText,
     Mechanism,
     PartyRole,
@@ -20,15 +21,15 @@ from transfers.common.fields import (
 
 
 class TransferCreate(msgspec.Struct, forbid_unknown_fields=True):
-    vendor_id: int
+    vendor_id: Id
     exporter_role: PartyRole
     destination_country: CountryCode
     mechanism: Mechanism
     transfer_type: TransferType = "storage"
     scc_module: SccModule | None = None
-    agreement_id: int | None = None
-    organisation_id: int | None = None
-    processing_id: int | None = None
+    agreement_id: Id | None = None
+    organisation_id: Id | None = None
+    processing_id: Id | None = None
     description: LongText | None = None
     data_categories: list[ShortText] = msgspec.field(default_factory=list)
     frequency: Frequency | None = None
@@ -49,9 +50,9 @@ class TransferUpdate(msgspec.Struct, forbid_unknown_fields=True):
     mechanism: Mechanism | UnsetType = UNSET
     transfer_type: TransferType | UnsetType = UNSET
     scc_module: SccModule | UnsetType | None = UNSET
-    agreement_id: int | UnsetType | None = UNSET
-    organisation_id: int | UnsetType | None = UNSET
-    processing_id: int | UnsetType | None = UNSET
+    agreement_id: Id | UnsetType | None = UNSET
+    organisation_id: Id | UnsetType | None = UNSET
+    processing_id: Id | UnsetType | None = UNSET
     description: LongText | UnsetType | None = UNSET
     data_categories: list[ShortText] | UnsetType = UNSET
     frequency: Frequency | UnsetType | None = UNSET
@@ -69,15 +70,15 @@ class TransferUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 class TransferRead(msgspec.Struct):
     id: int
-    vendor_id: int
+    vendor_id: Id
     exporter_role: str
     destination_country: str
     mechanism: str
     transfer_type: str
     scc_module: int | None
-    agreement_id: int | None
-    organisation_id: int | None
-    processing_id: int | None
+    agreement_id: Id | None
+    organisation_id: Id | None
+    processing_id: Id | None
     description: str | None
     data_categories: list[str]
     frequency: str | None

@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 from transfers.common.fields import (
     CountryCode,
     Email,
+    Id,
     LongText,
     Name,
     ShortText,
@@ -38,8 +39,8 @@ class VendorCreate(msgspec.Struct, forbid_unknown_fields=True):
     website: ShortText | None = None
     owner: Email | None = None
     notes: LongText | None = None
-    parent_vendor_ids: list[int] = msgspec.field(default_factory=list)
-    subprocessor_ids: list[int] = msgspec.field(default_factory=list)
+    parent_vendor_ids: list[Id] = msgspec.field(default_factory=list)
+    subprocessor_ids: list[Id] = msgspec.field(default_factory=list)
 
 
 class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -54,8 +55,8 @@ class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
     website: ShortText | UnsetType | None = UNSET
     owner: Email | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
-    parent_vendor_ids: list[int] | UnsetType = UNSET
-    subprocessor_ids: list[int] | UnsetType = UNSET
+    parent_vendor_ids: list[Id] | UnsetType = UNSET
+    subprocessor_ids: list[Id] | UnsetType = UNSET
     version: int | UnsetType = UNSET
 
 
@@ -72,8 +73,8 @@ class VendorRead(msgspec.Struct):
     website: str | None
     owner: str | None
     notes: str | None
-    parent_vendor_ids: list[int]
-    subprocessor_ids: list[int]
+    parent_vendor_ids: list[Id]
+    subprocessor_ids: list[Id]
     version: int
     created_at: datetime
     updated_at: datetime
