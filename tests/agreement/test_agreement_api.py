@@ -88,7 +88,7 @@ async def test_attachments_round_trip_and_are_audited(api: Api) -> None:
     pdf = b"%PDF-1.4 signed DPA"
     up = await api.post(
         f"{AGREEMENTS}/{a['id']}/attachments",
-        files={"data": ("dpa signed.pdf", pdf, "application/pdf")},
+        files={"file": ("dpa signed.pdf", pdf, "application/pdf")},
     )
     assert up.status_code == 201, up.text
     meta = up.json()
@@ -104,6 +104,8 @@ async def test_attachments_round_trip_and_are_audited(api: Api) -> None:
     ).json()
     assert "attach" in [e["action"] for e in trail["items"]]
     empty = await api.post(
-        f"{AGREEMENTS}/{a['id']}/attachments", files={"data": ("empty.pdf", b"", "application/pdf")}
+        f"{AGREEMENTS}/{a['id']}/attachments", files={"file": ("empty.pdf", b"", "application/pdf")}
     )
     assert empty.status_code == 422
+    no_file = await api.post(f"{AGREEMENTS}/{a['id']}/attachments", data={"note": "no file"})
+    assert no_file.status_code in (400, 422)

@@ -112,15 +112,21 @@ class AgreementController(Controller):
         request: Request[Actor, Any, Any],
         db_session: AsyncSession,
         agreement_id: int,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[AttachmentRead]:
+        """Upload a signed copy as the multipart field ``file``."""
         agreement = await service.get_agreement(db_session, agreement_id)
-        content = await data.read()
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile):
+            from transfers.common.problems import invalid
+
+            raise invalid("Send the document as a multipart field named 'file'.", field="file")
+        content = await upload.read()
         attachment = await service.add_attachment(
             db_session,
             agreement,
-            filename=data.filename,
-            content_type=data.content_type,
+            filename=upload.filename,
+            content_type=upload.content_type,
             content=content,
             actor=request.user,
         )
