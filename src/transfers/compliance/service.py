@@ -228,10 +228,10 @@ async def evaluate_one(
 
 async def status_of(session: AsyncSession, vendor_id: int, as_of: date) -> VendorStatus:
     """A vendor's status, with its whole subprocessor chain evaluated on the same day."""
-    if await session.get(Vendor, vendor_id) is None:
-        raise not_found("Vendor", vendor_id)
     chain = await downstream(session, vendor_id)
     facts = await load_facts(session, chain, as_of)
+    if vendor_id not in facts:
+        raise not_found("Vendor", vendor_id)
     return vendor_statuses(facts.values(), as_of, load_reference())[vendor_id]
 
 
