@@ -25,6 +25,7 @@ from transfers.common.problems import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory
 from transfers.document.controller import DocumentController, DocumentTemplateController
+from transfers.importer.routes import ExportController, ImportController
 from transfers.organisation.controller import OrganisationController, ProcessingController
 from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CalendarFeedController,
             DocumentController,
             DocumentTemplateController,
+            ImportController,
+            ExportController,
             ApiKeyController,
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],

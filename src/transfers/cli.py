@@ -498,6 +498,88 @@ def docs_render(
         sys.exit(1)
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing")
+def import_(file: str, dry_run: bool) -> None:
+    """Import vendors, agreements and transfers from an .xlsx or .csv sheet (all or nothing)."""
+    from pathlib import Path
+
+    from rich.progress import Progress
+
+    from transfers.importer.validate import plan_import
+    from transfers.importer.writer import apply_plan
+
+    path = Path(file)
+    with err_console.status(f"reading {path.name}..."):
+        plan = plan_import(
+            path.read_bytes(), filename=path.name, max_bytes=get_settings().max_upload_bytes
+        )
+
+    def report(problems: list[Any]) -> None:
+        table = Table("row", "sheet", "column", "value", "problem", "fix")
+        for p in problems:
+            table.add_row(str(p.row), p.sheet, p.column, str(p.value)[:40], p.message, p.fix)
+        console.print(table)
+
+    for w in plan.warnings:
+        err_console.print(f"[yellow]warning[/yellow] row {w.row} {w.column}: {w.message}")
+    if not plan.complete:
+        report(plan.problems)
+        fail(f"{len(plan.problems)} problem(s) in {path.name}; nothing was written", code=1)
+    if dry_run:
+        console.print(
+            f"{path.name} is valid: {len(plan.vendors)} vendors, {len(plan.agreements)} agreements, {len(plan.transfers)} transfers (dry run: nothing written)"
+        )
+        return
+
+    async def work(session: Any) -> Any:
+        with Progress(console=err_console) as progress:
+            task = progress.add_task(
+                "writing", total=len(plan.vendors) + len(plan.agreements) + len(plan.transfers)
+            )
+
+            def advance(phase: str, done: int, total: int) -> None:
+                progress.update(task, completed=done, description=f"writing {phase}")
+
+            result = await apply_plan(session, plan, cli_actor(), progress=advance)
+        if result.problems:
+            await session.rollback()
+        return result
+
+    result = run_in_session(work)
+    if result.problems:
+        report(result.problems)
+        fail("problems against the register; nothing was written", code=1)
+    console.print(f"imported {path.name}: {result.as_dict()}")
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv", "json"]), default="xlsx", show_default=True
+)
+@click.option("--as-of", "as_of", default=None)
+@click.option(
+    "--output", default=None, help="File to write (default transfers-register-DATE.FORMAT)"
+)
+def export(fmt: str, as_of: str | None, output: str | None) -> None:
+    """Export the register with verdicts as of a date; the file re-imports to the same register."""
+    from pathlib import Path
+
+    from transfers.importer.export import render
+    from transfers.importer.writer import export_data
+
+    day = _parse_day(as_of)
+
+    async def work(session: Any) -> bytes:
+        return render(await export_data(session, as_of=day), fmt)  # type: ignore[arg-type]
+
+    body = run_in_session(work)
+    target = Path(output or f"transfers-register-{day.isoformat()}.{fmt}")
+    target.write_bytes(body)
+    console.print(f"wrote {target} ({len(body)} bytes)")
+
+
 @main.command()
 @click.option("--if-empty", is_flag=True, help="Do nothing when the register already has vendors")
 def demo(if_empty: bool) -> None:

@@ -846,15 +846,35 @@ class _Builder:
             plan.agreements.append(replace(agreement, vendor=vendor))
 
     def _finish_transfers(self, plan: ImportPlan) -> None:
-        seen: dict[tuple[object, str, str], int] = {}
+        seen: dict[tuple[object, ...], list[tuple[tuple[str, ...], date | None, int]]] = {}
         for transfer, index in self.transfers:
             target: int | VendorRef | None = index
             if target is None:
                 target = self._resolve(transfer.vendor, transfer.row, transfer.sheet, "name")
                 if target is None:
                     continue
-            key = (self._identity(target), transfer.destination_country, transfer.mechanism)
-            first = seen.setdefault(key, transfer.row)
+            # One vendor may have several flows to the same country on the same mechanism, for
+            # different data or periods. A row is a duplicate when it says nothing different:
+            # the same data categories and start date, or those left blank on either row.
+            key = (
+                self._identity(target),
+                transfer.destination_country,
+                transfer.mechanism,
+                transfer.scc_module,
+            )
+            categories = tuple(sorted(transfer.data_categories))
+            first = transfer.row
+            for other_categories, other_start, other_row in seen.get(key, []):
+                same_data = not categories or not other_categories or categories == other_categories
+                same_start = (
+                    transfer.started_on is None
+                    or other_start is None
+                    or transfer.started_on == other_start
+                )
+                if same_data and same_start:
+                    first = other_row
+                    break
+            seen.setdefault(key, []).append((categories, transfer.started_on, transfer.row))
             if first != transfer.row:
                 self.problem(
                     Problem(

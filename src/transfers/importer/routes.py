@@ -1,0 +1,139 @@
+"""Import and export endpoints (thin: parse the upload, call the plan and the writer)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.auth.guards import requires_writer
+from transfers.auth.schemas import Actor
+from transfers.common.fields import VendorCategory, VendorRole, VendorStatus
+from transfers.common.problems import ProblemError, invalid
+from transfers.importer.export import render
+from transfers.importer.validate import ImportPlan, plan_import
+from transfers.importer.writer import apply_plan, export_data
+from transfers.settings import get_settings
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def _plan_counts(plan: ImportPlan) -> dict[str, int]:
+    return {
+        "vendors": len(plan.vendors),
+        "agreements": len(plan.agreements),
+        "transfers": len(plan.transfers),
+    }
+
+
+class ImportController(Controller):
+    path = "/api/v1/imports"
+    tags = ["import-export"]
+
+    @post(
+        "/",
+        operation_id="ImportRegister",
+        guards=[requires_writer],
+        request_max_body_size=get_settings().max_upload_bytes,
+        status_code=200,
+    )
+    async def import_sheet(
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+        dry_run: bool = Parameter(
+            default=True, description="Validate only (default); false writes, all or nothing"
+        ),
+    ) -> dict[str, Any]:
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile):
+            raise invalid(
+                "Send the spreadsheet (.xlsx or .csv) as a multipart field named 'file'.",
+                field="file",
+            )
+        name = upload.filename or "upload"
+        if not name.lower().endswith((".xlsx", ".csv")):
+            raise ProblemError(
+                415, "unsupported-media-type", f"{name!r} is not an .xlsx or .csv file."
+            )
+        content = await upload.read()
+        if not content:
+            raise invalid("The uploaded file is empty.", field="file")
+        plan = await asyncio.to_thread(
+            plan_import, content, filename=name, max_bytes=get_settings().max_upload_bytes
+        )
+        report = {
+            "dry_run": dry_run,
+            "complete": plan.complete,
+            "rows": _plan_counts(plan),
+            "problems": [asdict(p) for p in plan.problems],
+            "warnings": [asdict(w) for w in plan.warnings],
+        }
+        if not plan.complete:
+            raise ProblemError(
+                422,
+                "import-invalid",
+                f"{len(plan.problems)} problem(s) in {name}; nothing was written.",
+                title="Invalid spreadsheet",
+                problems=report["problems"],
+                warnings=report["warnings"],
+            )
+        result = await apply_plan(db_session, plan, request.user)
+        if result.problems:
+            await db_session.rollback()
+            raise ProblemError(
+                422,
+                "import-invalid",
+                f"{len(result.problems)} problem(s) against the register; nothing was written.",
+                title="Invalid spreadsheet",
+                problems=[asdict(p) for p in result.problems],
+            )
+        if dry_run:
+            await db_session.rollback()
+        else:
+            await db_session.commit()
+        return report | {"counts": result.as_dict()}
+
+
+class ExportController(Controller):
+    path = "/api/v1/exports"
+    tags = ["import-export"]
+
+    @get("/", operation_id="ExportRegister")
+    async def export(
+        self,
+        db_session: AsyncSession,
+        format: Literal["xlsx", "csv", "json"] = "xlsx",
+        as_of: date | None = None,
+        status: VendorStatus | None = None,
+        country: str | None = Parameter(default=None, max_length=2),
+        category: VendorCategory | None = None,
+        role: VendorRole | None = None,
+    ) -> Response[bytes]:
+        day = as_of or date.today()
+        filters = {
+            "status": status,
+            "country": country.upper() if country else None,
+            "category": category,
+            "role": role,
+        }
+        data = await export_data(db_session, as_of=day, filters=filters)
+        body = await asyncio.to_thread(render, data, format)
+        name = f"transfers-register-{day.isoformat()}.{format}"
+        return Response(
+            body,
+            media_type=CONTENT_TYPES[format],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
