@@ -70,6 +70,25 @@ async def record(
     return event
 
 
+async def record_created(
+    session: AsyncSession, actor: Actor | str, entity_type: str, objs: list[Any]
+) -> None:
+    """One 'create' event per new row, written in one flush (bulk imports)."""
+    name = actor if isinstance(actor, str) else actor.label
+    session.add_all(
+        AuditEvent(
+            actor=name,
+            action="create",
+            entity_type=entity_type,
+            entity_id=obj.id,
+            before=None,
+            after=_json_safe(snapshot(obj)),
+        )
+        for obj in objs
+    )
+    await session.flush()
+
+
 async def list_events(
     session: AsyncSession,
     *,
