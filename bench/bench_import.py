@@ -15,20 +15,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _seed import bench_database_url  # noqa: E402
+from _seed import bench_database_url
 
-from transfers.auth.schemas import Actor  # noqa: E402
-from transfers.db import create_engine, session_scope  # noqa: E402
+from transfers.auth.schemas import Actor
+from transfers.db import create_engine, session_scope
 from transfers.importer.export import (
     ExportAgreement,
     ExportData,
     ExportTransfer,
     ExportVendor,
     render,
-)  # noqa: E402
-from transfers.importer.validate import plan_import  # noqa: E402
-from transfers.importer.writer import apply_plan  # noqa: E402
-from transfers.migrate import upgrade  # noqa: E402
+)
+from transfers.importer.validate import plan_import
+from transfers.importer.writer import apply_plan
+from transfers.migrate import upgrade
 
 ACTOR = Actor(key_id=None, name="bench", role="admin")
 
