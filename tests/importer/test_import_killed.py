@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -23,17 +24,13 @@ def big_sheet(path: Path, vendors: int) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-async def test_sigkill_during_import_writes_nothing(db: Database, tmp_path: Path) -> None:
-    if db.backend != "sqlite":
-        pytest.skip(
-            "the WAL file shows the write phase on SQLite; the property is the same on PostgreSQL"
-        )
+def import_and_kill(url: str, tmp_path: Path) -> None:
+    """Run `transfers import` on a big sheet and SIGKILL it once it is writing."""
     sheet = tmp_path / "big.csv"
     big_sheet(sheet, 30_000)
-    database = db.url.split("///", 1)[1]
-    wal = Path(database + "-wal")
+    wal = Path(url.split("///", 1)[1] + "-wal")
     wal_before = wal.stat().st_size if wal.exists() else 0
-    env = {**os.environ, "TRANSFERS_DATABASE_URL": db.url}
+    env = {**os.environ, "TRANSFERS_DATABASE_URL": url}
     child = subprocess.Popen(
         [sys.executable, "-m", "transfers.cli", "import", str(sheet)],
         env=env,
@@ -53,6 +50,14 @@ async def test_sigkill_during_import_writes_nothing(db: Database, tmp_path: Path
     finally:
         if child.poll() is None:
             child.kill()
+
+
+async def test_sigkill_during_import_writes_nothing(db: Database, tmp_path: Path) -> None:
+    if db.backend != "sqlite":
+        pytest.skip(
+            "the WAL file shows the write phase on SQLite; the property is the same on PostgreSQL"
+        )
+    await asyncio.to_thread(import_and_kill, db.url, tmp_path)
     engine = create_engine(url=db.url)
     try:
         async with session_factory(engine)() as session:
