@@ -1,11 +1,20 @@
 """Generate the built-in docxtpl templates (templates/{en,fi}/<kind>.docx) from this script.
 
-Templates are code: reviewable in a diff, reproducible, and every Jinja tag sits in a single run
-so docxtpl parses it. Run `uv run python tools/build_templates.py` after editing.
+Templates are code: reviewable in a diff and reproducible byte for byte (fixed document
+properties and zip timestamps), and every Jinja tag sits in a single run so docxtpl parses it.
+Table rows repeat with ``{%tr for row in rows %}``; ``{%p if %}`` paragraphs make whole blocks
+conditional. The variables are documented in src/transfers/document/kinds.py.
+
+Run `uv run python tools/build_templates.py` after editing (or `--out DIR` to write elsewhere).
 """
 
 from __future__ import annotations
 
+import argparse
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -13,318 +22,468 @@ from docx.document import Document as DocumentObject
 from docx.shared import Pt
 
 ROOT = Path(__file__).resolve().parents[1] / "templates"
-
-Block = tuple[str, ...]
-
-
-def h(text: str, level: int = 1) -> Block:
-    return ("h", str(level), text)
+FIXED_TIME = datetime(2026, 1, 1)
 
 
-def p(text: str) -> Block:
-    return ("p", text)
+@dataclass(frozen=True)
+class H:
+    text: str
+    level: int = 1
 
 
-def table(headers: list[str], loop: str, cells: list[str]) -> Block:
-    """A table with a header row and one docxtpl `{%tr for %}` row per item of `loop`."""
-    return ("t", loop, "|".join(headers), "|".join(cells))
+@dataclass(frozen=True)
+class P:
+    text: str
+    bold: bool = False
 
 
-def write(path: Path, title: str, blocks: list[Block]) -> None:
+@dataclass(frozen=True)
+class Table:
+    """A header row and one docxtpl `{%tr for row in <loop> %}` row per item."""
+
+    headers: tuple[str, ...]
+    loop: str
+    cells: tuple[str, ...]
+
+
+Block = H | P | Table
+
+
+def table(headers: list[str], loop: str, cells: list[str]) -> Table:
+    return Table(tuple(headers), loop, tuple(cells))
+
+
+def _add(doc: DocumentObject, block: Block) -> None:
+    if isinstance(block, H):
+        doc.add_heading(block.text, level=block.level)
+    elif isinstance(block, P):
+        # One run per paragraph: a Jinja tag split across runs would not parse.
+        doc.add_paragraph().add_run(block.text).bold = block.bold or None
+    else:
+        tbl = doc.add_table(rows=4, cols=len(block.headers))
+        tbl.style = "Table Grid"
+        for i, head in enumerate(block.headers):
+            tbl.rows[0].cells[i].paragraphs[0].add_run(head).bold = True
+        tbl.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for row in {block.loop} %}}")
+        for i, cell in enumerate(block.cells):
+            tbl.rows[2].cells[i].paragraphs[0].add_run(cell)
+        tbl.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+
+
+def render_template(title: str, blocks: list[Block]) -> bytes:
+    """The .docx bytes of one template, identical on every run."""
     doc: DocumentObject = Document()
     style = doc.styles["Normal"]
-    style.font.name = "Calibri"  # type: ignore[attr-defined]
-    style.font.size = Pt(10.5)  # type: ignore[attr-defined]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10.5)
+    props = doc.core_properties
+    props.title = title
+    props.author = props.last_modified_by = "transfers (tools/build_templates.py)"
+    props.created = props.modified = FIXED_TIME
+    props.revision = 1
     doc.add_heading(title, level=0)
     for block in blocks:
-        if block[0] == "h":
-            doc.add_heading(block[2], level=int(block[1]))
-        elif block[0] == "p":
-            para = doc.add_paragraph()
-            para.add_run(block[1])
-        else:
-            _, loop, headers, cells = block
-            heads = headers.split("|")
-            cols = cells.split("|")
-            tbl = doc.add_table(rows=4, cols=len(heads))
-            tbl.style = "Table Grid"
-            for i, head in enumerate(heads):
-                tbl.rows[0].cells[i].paragraphs[0].add_run(head).bold = True
-            tbl.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for row in {loop} %}}")
-            for i, cell in enumerate(cols):
-                tbl.rows[2].cells[i].paragraphs[0].add_run(cell)
-            tbl.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+        _add(doc, block)
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 # --- Art. 28 DPA ------------------------------------------------------------------------------
 
-DPA_EN = [
-    p(
-        "Generated by transfers on {{ generated_on }} from the register as of {{ as_of }}. Template version {{ template_version }}."
-    ),
-    h("1. Parties"),
-    p(
+GENERATED_EN = P(
+    "Generated by transfers on {{ generated_on }} from the register as of {{ as_of }}. Template version {{ template_version }}."
+)
+GENERATED_FI = P(
+    "Luotu transfers-rekisteristä {{ generated_on }}, rekisterin tila {{ as_of }}. Mallipohjan versio {{ template_version }}."
+)
+
+DPA_EN: list[Block] = [
+    GENERATED_EN,
+    H("1. Parties"),
+    P(
         "Controller: {{ org.name }}, business ID {{ org.business_id }}, {{ org.address }}, {{ org.country_name }} (the “Controller”)."
     ),
-    p(
-        "Processor: {{ vendor.legal_name }} ({{ vendor.name }}), business ID {{ vendor.business_id }}, {{ vendor.country_name }} (the “Processor”)."
+    P(
+        "Processor: {{ vendor.legal_name }} (trading as {{ vendor.name }}), business ID {{ vendor.business_id }}, {{ vendor.country_name }} (the “Processor”)."
     ),
-    h("2. Subject matter, duration, nature and purpose (GDPR Art. 28(3))"),
-    p("Subject matter: {{ processing.service }}."),
-    p("Nature of the processing: {{ processing.nature }}."),
-    p("Purposes: {{ processing.purposes }}."),
-    p("Types of personal data: {{ processing.data_categories }}."),
-    p("Categories of data subjects: {{ processing.data_subjects }}."),
-    p("Special categories (Art. 9) or criminal data (Art. 10): {{ processing.sensitive }}."),
-    p("Duration: {{ agreement.duration }}."),
-    h("3. Obligations of the Processor (GDPR Art. 28(3)(a)-(h))"),
-    p(
-        "3.1 (a) Documented instructions. The Processor processes personal data only on documented instructions from the Controller, including with regard to transfers to a third country or an international organisation, unless required to do so by Union or Member State law; in such a case it informs the Controller of that legal requirement before processing, unless that law prohibits such information on important grounds of public interest."
+    P(
+        "The Processor processes personal data on behalf of the Controller. This agreement sets out the terms required by Article 28(3) of Regulation (EU) 2016/679 (the “GDPR”)."
     ),
-    p(
+    H("2. Subject matter, duration, nature and purpose of the processing (GDPR Art. 28(3))"),
+    P("2.1 Subject matter: {{ processing.service }}."),
+    P("2.2 Duration: {{ agreement.duration }}."),
+    P("2.3 Nature of the processing: {{ processing.nature }}."),
+    P("2.4 Purposes: {{ processing.purposes }}."),
+    P("2.5 Types of personal data: {{ processing.data_categories }}."),
+    P("2.6 Categories of data subjects: {{ processing.data_subjects }}."),
+    P(
+        "2.7 Special categories of data (Art. 9) or data relating to criminal convictions and offences (Art. 10): {{ processing.sensitive }}."
+    ),
+    P("The processing is described in more detail in Annex I."),
+    H("3. Obligations of the Processor (GDPR Art. 28(3)(a)-(h))"),
+    P(
+        "3.1 (a) Documented instructions. The Processor processes the personal data only on documented instructions from the Controller, including with regard to transfers of personal data to a third country or an international organisation, unless required to do so by Union or Member State law to which the Processor is subject; in such a case, the Processor informs the Controller of that legal requirement before processing, unless that law prohibits such information on important grounds of public interest."
+    ),
+    P(
         "3.2 (b) Confidentiality. The Processor ensures that persons authorised to process the personal data have committed themselves to confidentiality or are under an appropriate statutory obligation of confidentiality."
     ),
-    p(
-        "3.3 (c) Security. The Processor takes all measures required pursuant to Article 32 GDPR, as described in Annex II."
+    P(
+        "3.3 (c) Security. The Processor takes all measures required pursuant to Article 32 GDPR, including those described in Annex II."
     ),
-    p(
-        "3.4 (d) Sub-processors. The Processor respects the conditions of Article 28(2) and (4) GDPR for engaging another processor: {{ agreement.authorisation_text }}"
+    P(
+        "3.4 (d) Sub-processors. The Processor respects the conditions referred to in Article 28(2) and (4) GDPR for engaging another processor, as set out in section 4."
     ),
-    p(
-        "3.5 (e) Data subject rights. Taking into account the nature of the processing, the Processor assists the Controller by appropriate technical and organisational measures, insofar as possible, in fulfilling its obligation to respond to requests for exercising the data subject's rights laid down in Chapter III GDPR."
+    P(
+        "3.5 (e) Data subject rights. Taking into account the nature of the processing, the Processor assists the Controller by appropriate technical and organisational measures, insofar as this is possible, for the fulfilment of the Controller's obligation to respond to requests for exercising the data subject's rights laid down in Chapter III GDPR."
     ),
-    p(
-        "3.6 (f) Assistance. The Processor assists the Controller in ensuring compliance with the obligations pursuant to Articles 32 to 36 GDPR (security, personal data breach notification, data protection impact assessment and prior consultation), taking into account the nature of processing and the information available to it."
+    P(
+        "3.6 (f) Assistance. The Processor assists the Controller in ensuring compliance with the obligations pursuant to Articles 32 to 36 GDPR (security of processing, notification and communication of personal data breaches, data protection impact assessment and prior consultation), taking into account the nature of processing and the information available to the Processor."
     ),
-    p(
+    P(
         "3.7 (g) Deletion or return. At the choice of the Controller, the Processor deletes or returns all the personal data to the Controller after the end of the provision of services relating to processing, and deletes existing copies unless Union or Member State law requires storage of the personal data."
     ),
-    p(
-        "3.8 (h) Audits. The Processor makes available to the Controller all information necessary to demonstrate compliance with Article 28 GDPR and allows for and contributes to audits, including inspections, conducted by the Controller or another auditor mandated by the Controller."
+    P(
+        "3.8 (h) Audits. The Processor makes available to the Controller all information necessary to demonstrate compliance with the obligations laid down in Article 28 GDPR and allows for and contributes to audits, including inspections, conducted by the Controller or another auditor mandated by the Controller."
     ),
-    p(
-        "3.9 Infringing instructions. The Processor immediately informs the Controller if, in its opinion, an instruction infringes the GDPR or other Union or Member State data protection provisions."
+    P(
+        "3.9 Infringing instructions. The Processor immediately informs the Controller if, in its opinion, an instruction infringes the GDPR or other Union or Member State data protection provisions (Art. 28(3), last subparagraph)."
     ),
-    h("4. Term, renewal and notice"),
-    p("{{ agreement.term_text }}"),
-    h("Annex I – Description of the processing"),
-    p(
-        "Service: {{ processing.service }}. Purposes: {{ processing.purposes }}. Data: {{ processing.data_categories }}. Data subjects: {{ processing.data_subjects }}. Retention: {{ processing.retention }}."
+    H("4. Sub-processors (GDPR Art. 28(2) and (4))"),
+    P("4.1 {{ agreement.authorisation_text }}"),
+    P(
+        "4.2 Where the Processor engages another processor, it imposes on that sub-processor, by contract, the same data protection obligations as set out in this agreement, in particular sufficient guarantees to implement appropriate technical and organisational measures. The Processor remains fully liable to the Controller for the performance of the sub-processor's obligations."
     ),
-    h("Annex II – Technical and organisational measures"),
-    p("{{ processing.measures }}"),
-    h("Annex III – Authorised sub-processors"),
-    p("{{ subprocessor_summary }}"),
+    H("5. Transfers to third countries (GDPR Chapter V)"),
+    P(
+        "The Processor transfers personal data to a third country or an international organisation only on documented instructions of the Controller and only where the conditions of Chapter V GDPR are met. Annex III states the transfer mechanism relied on for each sub-processor."
+    ),
+    H("6. Term, renewal and notice"),
+    P("{{ agreement.term_text }}"),
+    P(
+        "Sections 3.7 and 4.2 continue to apply after the end of this agreement for as long as the Processor or a sub-processor holds personal data of the Controller."
+    ),
+    H("Annex I – Description of the processing"),
+    P("Service (subject matter): {{ processing.service }}"),
+    P("Nature of the processing: {{ processing.nature }}"),
+    P("Purposes: {{ processing.purposes }}"),
+    P("Types of personal data: {{ processing.data_categories }}"),
+    P("Categories of data subjects: {{ processing.data_subjects }}"),
+    P("Special categories or criminal data: {{ processing.sensitive }}"),
+    P("Retention: {{ processing.retention }}"),
+    P("Duration: {{ agreement.duration }}"),
+    H("Annex II – Technical and organisational measures (GDPR Art. 32)"),
+    P("{{ processing.measures }}"),
+    H("Annex III – Authorised sub-processors"),
+    P("{{ subprocessor_summary }}"),
     table(
         ["Sub-processor", "Country", "Processing", "Transfer mechanism"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.country }}", "{{ row.purpose }}", "{{ row.mechanism }}"],
     ),
-    h("Signatures"),
-    p("For the Controller: ______________________   For the Processor: ______________________"),
+    H("Signatures"),
+    P("For the Controller ({{ org.name }}): ______________________   Date: __________"),
+    P("For the Processor ({{ vendor.legal_name }}): ______________________   Date: __________"),
 ]
 
-DPA_FI = [
-    p(
-        "Luotu transfers-rekisteristä {{ generated_on }}, rekisterin tila {{ as_of }}. Mallipohjan versio {{ template_version }}."
-    ),
-    h("1. Osapuolet"),
-    p(
+DPA_FI: list[Block] = [
+    GENERATED_FI,
+    H("1. Osapuolet"),
+    P(
         "Rekisterinpitäjä: {{ org.name }}, Y-tunnus {{ org.business_id }}, {{ org.address }}, {{ org.country_name }} (”Rekisterinpitäjä”)."
     ),
-    p(
-        "Käsittelijä: {{ vendor.legal_name }} ({{ vendor.name }}), tunniste {{ vendor.business_id }}, {{ vendor.country_name }} (”Käsittelijä”)."
+    P(
+        "Käsittelijä: {{ vendor.legal_name }} (markkinointinimi {{ vendor.name }}), yritystunnus {{ vendor.business_id }}, {{ vendor.country_name }} (”Käsittelijä”)."
     ),
-    h("2. Käsittelyn kohde, kesto, luonne ja tarkoitus (tietosuoja-asetuksen 28 artiklan 3 kohta)"),
-    p("Käsittelyn kohde: {{ processing.service }}."),
-    p("Käsittelyn luonne: {{ processing.nature }}."),
-    p("Käsittelyn tarkoitukset: {{ processing.purposes }}."),
-    p("Henkilötietotyypit: {{ processing.data_categories }}."),
-    p("Rekisteröityjen ryhmät: {{ processing.data_subjects }}."),
-    p(
-        "Erityiset henkilötietoryhmät (9 artikla) tai rikostiedot (10 artikla): {{ processing.sensitive }}."
+    P(
+        "Käsittelijä käsittelee henkilötietoja Rekisterinpitäjän lukuun. Tässä sopimuksessa sovitaan Euroopan parlamentin ja neuvoston asetuksen (EU) 2016/679 (”tietosuoja-asetus”) 28 artiklan 3 kohdassa edellytetyistä ehdoista."
     ),
-    p("Kesto: {{ agreement.duration }}."),
-    h("3. Käsittelijän velvollisuudet (28 artiklan 3 kohdan a–h alakohta)"),
-    p(
-        "3.1 (a) Dokumentoidut ohjeet. Käsittelijä käsittelee henkilötietoja ainoastaan rekisterinpitäjän dokumentoimien ohjeiden mukaisesti, myös siirrettäessä henkilötietoja kolmanteen maahan tai kansainväliselle järjestölle, paitsi jos unionin tai jäsenvaltion lainsäädäntö sitä edellyttää; tällöin käsittelijä ilmoittaa rekisterinpitäjälle tästä oikeudellisesta vaatimuksesta ennen käsittelyä, paitsi jos laki kieltää tällaisen ilmoittamisen tärkeää yleistä etua koskevien syiden vuoksi."
+    H("2. Käsittelyn kohde, kesto, luonne ja tarkoitus (tietosuoja-asetuksen 28 artiklan 3 kohta)"),
+    P("2.1 Käsittelyn kohde: {{ processing.service }}."),
+    P("2.2 Käsittelyn kesto: {{ agreement.duration }}."),
+    P("2.3 Käsittelyn luonne: {{ processing.nature }}."),
+    P("2.4 Käsittelyn tarkoitukset: {{ processing.purposes }}."),
+    P("2.5 Henkilötietotyypit: {{ processing.data_categories }}."),
+    P("2.6 Rekisteröityjen ryhmät: {{ processing.data_subjects }}."),
+    P(
+        "2.7 Erityiset henkilötietoryhmät (9 artikla) tai rikostuomioihin ja rikkomuksiin liittyvät tiedot (10 artikla): {{ processing.sensitive }}."
     ),
-    p(
+    P("Käsittely kuvataan tarkemmin liitteessä I."),
+    H("3. Käsittelijän velvollisuudet (tietosuoja-asetuksen 28 artiklan 3 kohdan a–h alakohta)"),
+    P(
+        "3.1 (a) Dokumentoidut ohjeet. Käsittelijä käsittelee henkilötietoja ainoastaan Rekisterinpitäjän antamien dokumentoitujen ohjeiden mukaisesti, myös siirrettäessä henkilötietoja kolmanteen maahan tai kansainväliselle järjestölle, paitsi jos unionin oikeudessa tai Käsittelijään sovellettavassa jäsenvaltion lainsäädännössä toisin vaaditaan; tällaisessa tapauksessa Käsittelijä ilmoittaa tästä oikeudellisesta vaatimuksesta Rekisterinpitäjälle ennen käsittelyä, paitsi jos kyseisessä laissa kielletään tällainen ilmoittaminen tärkeää yleistä etua koskevien syiden vuoksi."
+    ),
+    P(
         "3.2 (b) Salassapito. Käsittelijä varmistaa, että henkilötietoja käsittelemään oikeutetut henkilöt ovat sitoutuneet noudattamaan salassapitovelvollisuutta tai että heitä koskee asianmukainen lakisääteinen salassapitovelvollisuus."
     ),
-    p(
-        "3.3 (c) Turvallisuus. Käsittelijä toteuttaa kaikki 32 artiklan mukaisesti vaadittavat toimenpiteet, jotka on kuvattu liitteessä II."
+    P(
+        "3.3 (c) Tietoturva. Käsittelijä toteuttaa kaikki tietosuoja-asetuksen 32 artiklassa vaaditut toimenpiteet, mukaan lukien liitteessä II kuvatut toimenpiteet."
     ),
-    p(
-        "3.4 (d) Alikäsittelijät. Käsittelijä noudattaa 28 artiklan 2 ja 4 kohdassa tarkoitettuja ehtoja toisen käsittelijän käyttämiselle: {{ agreement.authorisation_text }}"
+    P(
+        "3.4 (d) Alikäsittelijät. Käsittelijä noudattaa tietosuoja-asetuksen 28 artiklan 2 ja 4 kohdassa tarkoitettuja edellytyksiä toisen henkilötietojen käsittelijän (alikäsittelijän) käyttämiselle, kuten 4 kohdassa sovitaan."
     ),
-    p(
-        "3.5 (e) Rekisteröidyn oikeudet. Käsittelijä avustaa rekisterinpitäjää asianmukaisin teknisin ja organisatorisin toimenpitein, mahdollisuuksien mukaan, jotta rekisterinpitäjä voi täyttää velvollisuutensa vastata III luvussa säädettyjä rekisteröidyn oikeuksia koskeviin pyyntöihin."
+    P(
+        "3.5 (e) Rekisteröidyn oikeudet. Käsittelijä avustaa Rekisterinpitäjää ottaen huomioon käsittelyn luonteen asianmukaisin teknisin ja organisatorisin toimenpitein, mikäli mahdollista, jotta Rekisterinpitäjä voi täyttää velvollisuutensa vastata pyyntöihin, jotka koskevat tietosuoja-asetuksen III luvussa säädettyjen rekisteröidyn oikeuksien käyttämistä."
     ),
-    p(
-        "3.6 (f) Avustaminen. Käsittelijä avustaa rekisterinpitäjää varmistamaan, että 32–36 artiklan mukaisia velvollisuuksia (turvallisuus, henkilötietojen tietoturvaloukkauksista ilmoittaminen, vaikutustenarviointi ja ennakkokuuleminen) noudatetaan."
+    P(
+        "3.6 (f) Avustaminen. Käsittelijä avustaa Rekisterinpitäjää varmistamaan, että tietosuoja-asetuksen 32–36 artiklan mukaisia velvollisuuksia (käsittelyn turvallisuus, henkilötietojen tietoturvaloukkauksista ilmoittaminen, tietosuojaa koskeva vaikutustenarviointi ja ennakkokuuleminen) noudatetaan, ottaen huomioon käsittelyn luonne ja Käsittelijän saatavilla olevat tiedot."
     ),
-    p(
-        "3.7 (g) Poistaminen tai palauttaminen. Käsittelijä poistaa tai palauttaa rekisterinpitäjän valinnan mukaan kaikki henkilötiedot käsittelypalvelujen päätyttyä ja poistaa olemassa olevat jäljennökset, paitsi jos unionin tai jäsenvaltion lainsäädännössä edellytetään henkilötietojen säilyttämistä."
+    P(
+        "3.7 (g) Poistaminen tai palauttaminen. Käsittelijä poistaa tai palauttaa Rekisterinpitäjän valinnan mukaan kaikki henkilötiedot Rekisterinpitäjälle sen jälkeen, kun käsittelyyn liittyvien palvelujen tarjoaminen on päättynyt, ja poistaa olemassa olevat jäljennökset, paitsi jos unionin oikeudessa tai jäsenvaltion lainsäädännössä edellytetään henkilötietojen säilyttämistä."
     ),
-    p(
-        "3.8 (h) Auditoinnit. Käsittelijä saattaa rekisterinpitäjän saataville kaikki tiedot, jotka ovat tarpeen 28 artiklan velvoitteiden noudattamisen osoittamiseksi, ja sallii rekisterinpitäjän tai sen valtuuttaman tarkastajan suorittamat auditoinnit, tarkastukset mukaan lukien, ja osallistuu niihin."
+    P(
+        "3.8 (h) Tarkastukset. Käsittelijä saattaa Rekisterinpitäjän saataville kaikki tiedot, jotka ovat tarpeen tietosuoja-asetuksen 28 artiklassa säädettyjen velvollisuuksien noudattamisen osoittamiseksi, ja sallii Rekisterinpitäjän tai muun Rekisterinpitäjän valtuuttaman tarkastajan suorittamat tarkastukset, mukaan lukien katselmukset, ja osallistuu niihin."
     ),
-    p(
-        "3.9 Lainvastaiset ohjeet. Käsittelijä ilmoittaa rekisterinpitäjälle välittömästi, jos ohje sen käsityksen mukaan rikkoo tietosuoja-asetusta tai muita unionin tai jäsenvaltion tietosuojasäännöksiä."
+    P(
+        "3.9 Lainvastaiset ohjeet. Käsittelijä ilmoittaa Rekisterinpitäjälle viipymättä, jos se katsoo, että ohje rikkoo tietosuoja-asetusta tai muita unionin tai jäsenvaltioiden tietosuojasäännöksiä (28 artiklan 3 kohdan viimeinen alakohta)."
     ),
-    h("4. Voimassaolo, uusiutuminen ja irtisanominen"),
-    p("{{ agreement.term_text }}"),
-    h("Liite I – Käsittelyn kuvaus"),
-    p(
-        "Palvelu: {{ processing.service }}. Tarkoitukset: {{ processing.purposes }}. Tiedot: {{ processing.data_categories }}. Rekisteröidyt: {{ processing.data_subjects }}. Säilytys: {{ processing.retention }}."
+    H("4. Alikäsittelijät (tietosuoja-asetuksen 28 artiklan 2 ja 4 kohta)"),
+    P("4.1 {{ agreement.authorisation_text }}"),
+    P(
+        "4.2 Jos Käsittelijä käyttää alikäsittelijää, se asettaa alikäsittelijälle sopimuksella samat tietosuojavelvoitteet kuin tässä sopimuksessa, erityisesti velvollisuuden antaa riittävät takeet asianmukaisten teknisten ja organisatoristen toimenpiteiden toteuttamisesta. Käsittelijä on täysimääräisesti vastuussa Rekisterinpitäjälle alikäsittelijän velvoitteiden täyttämisestä."
     ),
-    h("Liite II – Tekniset ja organisatoriset toimenpiteet"),
-    p("{{ processing.measures }}"),
-    h("Liite III – Hyväksytyt alikäsittelijät"),
-    p("{{ subprocessor_summary }}"),
+    H("5. Siirrot kolmansiin maihin (tietosuoja-asetuksen V luku)"),
+    P(
+        "Käsittelijä siirtää henkilötietoja kolmanteen maahan tai kansainväliselle järjestölle vain Rekisterinpitäjän dokumentoitujen ohjeiden mukaisesti ja vain, jos tietosuoja-asetuksen V luvun edellytykset täyttyvät. Liitteessä III mainitaan kunkin alikäsittelijän siirtotapa."
+    ),
+    H("6. Voimassaolo, jatkuminen ja irtisanominen"),
+    P("{{ agreement.term_text }}"),
+    P(
+        "Kohdat 3.7 ja 4.2 ovat voimassa sopimuksen päättymisen jälkeenkin niin kauan kuin Käsittelijällä tai alikäsittelijällä on Rekisterinpitäjän henkilötietoja."
+    ),
+    H("Liite I – Käsittelyn kuvaus"),
+    P("Palvelu (käsittelyn kohde): {{ processing.service }}"),
+    P("Käsittelyn luonne: {{ processing.nature }}"),
+    P("Käsittelyn tarkoitukset: {{ processing.purposes }}"),
+    P("Henkilötietotyypit: {{ processing.data_categories }}"),
+    P("Rekisteröityjen ryhmät: {{ processing.data_subjects }}"),
+    P("Erityiset henkilötietoryhmät tai rikostiedot: {{ processing.sensitive }}"),
+    P("Säilytysaika: {{ processing.retention }}"),
+    P("Kesto: {{ agreement.duration }}"),
+    H("Liite II – Tekniset ja organisatoriset toimenpiteet (tietosuoja-asetuksen 32 artikla)"),
+    P("{{ processing.measures }}"),
+    H("Liite III – Hyväksytyt alikäsittelijät"),
+    P("{{ subprocessor_summary }}"),
     table(
-        ["Alikäsittelijä", "Maa", "Käsittely", "Siirtoperuste"],
+        ["Alikäsittelijä", "Maa", "Käsittely", "Siirtotapa"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.country }}", "{{ row.purpose }}", "{{ row.mechanism }}"],
     ),
-    h("Allekirjoitukset"),
-    p(
-        "Rekisterinpitäjän puolesta: ______________________   Käsittelijän puolesta: ______________________"
+    H("Allekirjoitukset"),
+    P("Rekisterinpitäjän ({{ org.name }}) puolesta: ______________________   Päiväys: __________"),
+    P(
+        "Käsittelijän ({{ vendor.legal_name }}) puolesta: ______________________   Päiväys: __________"
     ),
 ]
 
 # --- SCC 2021/914 annexes --------------------------------------------------------------------
 
-SCC_EN = [
-    p(
-        "Annexes to the Standard Contractual Clauses (Commission Implementing Decision (EU) 2021/914), {{ transfer.module_text }}. Generated on {{ generated_on }}, register as of {{ as_of }}."
+ANNEX_III_IF = P("{%p if transfer.module == 2 or transfer.module == 3 %}")
+ELSE = P("{%p else %}")
+ENDIF = P("{%p endif %}")
+
+SCC_EN: list[Block] = [
+    P(
+        "Annexes to the standard contractual clauses for the transfer of personal data to third countries (Commission Implementing Decision (EU) 2021/914), {{ transfer.module_text }}."
     ),
-    h("Annex I.A – List of parties"),
-    p(
-        "Data exporter: {{ org.name }}, {{ org.address }}, {{ org.country_name }}; contact: {{ org.dpo }}; activities: {{ processing.service }}; role: {{ transfer.exporter_role }}. Signature and date: ______________________"
+    GENERATED_EN,
+    H("Annex I"),
+    H("A. List of parties", 2),
+    P("Data exporter", bold=True),
+    P("Name: {{ org.name }} (business ID {{ org.business_id }})"),
+    P("Address: {{ org.address }}, {{ org.country_name }}"),
+    P("Contact person's name, position and contact details: {{ org.dpo }}"),
+    P("Activities relevant to the data transferred under these Clauses: {{ processing.service }}"),
+    P("Role (controller/processor): {{ transfer.exporter_role }}"),
+    P("Signature and date: ______________________"),
+    P("Data importer", bold=True),
+    P("Name: {{ vendor.legal_name }} (business ID {{ vendor.business_id }})"),
+    P("Country: {{ vendor.country_name }}"),
+    P("Activities relevant to the data transferred under these Clauses: {{ processing.service }}"),
+    P("Role (controller/processor): {{ transfer.importer_role }}"),
+    P("Signature and date: ______________________"),
+    H("B. Description of transfer", 2),
+    P(
+        "Categories of data subjects whose personal data is transferred: {{ processing.data_subjects }}"
     ),
-    p(
-        "Data importer: {{ vendor.legal_name }}, {{ vendor.country_name }}; activities: {{ processing.service }}; role: {{ transfer.importer_role }}. Signature and date: ______________________"
+    P("Categories of personal data transferred: {{ transfer.data_categories }}"),
+    P(
+        "Sensitive data transferred (if applicable) and applied restrictions or safeguards: {{ processing.sensitive }}"
     ),
-    h("Annex I.B – Description of the transfer"),
-    p("Categories of data subjects: {{ processing.data_subjects }}."),
-    p("Categories of personal data: {{ transfer.data_categories }}."),
-    p("Sensitive data, restrictions and safeguards: {{ processing.sensitive }}."),
-    p("Frequency: {{ transfer.frequency }}."),
-    p("Nature of the processing: {{ processing.nature }}."),
-    p("Purposes of the transfer and further processing: {{ processing.purposes }}."),
-    p("Retention period or criteria: {{ processing.retention }}."),
-    p(
-        "For transfers to (sub-)processors, subject matter, nature and duration: {{ transfer.subject_matter }}."
+    P("The frequency of the transfer: {{ transfer.frequency }}"),
+    P("Nature of the processing: {{ processing.nature }}"),
+    P("Purpose(s) of the data transfer and further processing: {{ processing.purposes }}"),
+    P(
+        "The period for which the personal data will be retained, or, if that is not possible, the criteria used to determine that period: {{ processing.retention }}"
     ),
-    h("Annex I.C – Competent supervisory authority"),
-    p("{{ authority }}"),
-    h("Annex II – Technical and organisational measures"),
-    p("{{ processing.measures }}"),
-    p("Supplementary measures: {{ transfer.supplementary_measures }}"),
-    h("Annex III – List of sub-processors"),
-    p("{{ annex_iii_note }}"),
+    ANNEX_III_IF,
+    P(
+        "For transfers to (sub-)processors, subject matter, nature and duration of the processing: {{ transfer.subject_matter }}; {{ transfer.duration }}."
+    ),
+    ENDIF,
+    H("C. Competent supervisory authority", 2),
+    P("{%p if transfer.module != 4 %}"),
+    P("In accordance with Clause 13: {{ authority }}"),
+    ELSE,
+    P("Clause 13 does not apply to Module 4."),
+    ENDIF,
+    H(
+        "Annex II – Technical and organisational measures including measures to ensure the security of the data"
+    ),
+    P("{{ processing.measures }}"),
+    P(
+        "Supplementary measures (EDPB Recommendations 01/2020): {{ transfer.supplementary_measures }}"
+    ),
+    H("Annex III – List of sub-processors"),
+    ANNEX_III_IF,
+    P("{{ annex_iii_note }}"),
     table(
         ["Sub-processor", "Country", "Processing", "Transfer mechanism"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.country }}", "{{ row.purpose }}", "{{ row.mechanism }}"],
     ),
+    ELSE,
+    P("{{ annex_iii_note }}"),
+    ENDIF,
 ]
 
-SCC_FI = [
-    p(
-        "Vakiosopimuslausekkeiden liitteet (komission täytäntöönpanopäätös (EU) 2021/914), {{ transfer.module_text }}. Luotu {{ generated_on }}, rekisterin tila {{ as_of }}."
+SCC_FI: list[Block] = [
+    P(
+        "Liitteet vakiosopimuslausekkeisiin henkilötietojen siirtämiseksi kolmansiin maihin (komission täytäntöönpanopäätös (EU) 2021/914), {{ transfer.module_text }}."
     ),
-    h("Liite I.A – Osapuolet"),
-    p(
-        "Tietojen viejä: {{ org.name }}, {{ org.address }}, {{ org.country_name }}; yhteyshenkilö: {{ org.dpo }}; toiminta: {{ processing.service }}; rooli: {{ transfer.exporter_role }}. Allekirjoitus ja päivämäärä: ______________________"
+    GENERATED_FI,
+    H("Liite I"),
+    H("A. Luettelo osapuolista", 2),
+    P("Tietojen viejä", bold=True),
+    P("Nimi: {{ org.name }} (Y-tunnus {{ org.business_id }})"),
+    P("Osoite: {{ org.address }}, {{ org.country_name }}"),
+    P("Yhteyshenkilön nimi, asema ja yhteystiedot: {{ org.dpo }}"),
+    P(
+        "Näiden lausekkeiden nojalla siirrettäviin tietoihin liittyvä toiminta: {{ processing.service }}"
     ),
-    p(
-        "Tietojen tuoja: {{ vendor.legal_name }}, {{ vendor.country_name }}; toiminta: {{ processing.service }}; rooli: {{ transfer.importer_role }}. Allekirjoitus ja päivämäärä: ______________________"
+    P("Rooli (rekisterinpitäjä/käsittelijä): {{ transfer.exporter_role }}"),
+    P("Allekirjoitus ja päiväys: ______________________"),
+    P("Tietojen tuoja", bold=True),
+    P("Nimi: {{ vendor.legal_name }} (yritystunnus {{ vendor.business_id }})"),
+    P("Maa: {{ vendor.country_name }}"),
+    P(
+        "Näiden lausekkeiden nojalla siirrettäviin tietoihin liittyvä toiminta: {{ processing.service }}"
     ),
-    h("Liite I.B – Siirron kuvaus"),
-    p("Rekisteröityjen ryhmät: {{ processing.data_subjects }}."),
-    p("Henkilötietoryhmät: {{ transfer.data_categories }}."),
-    p("Arkaluonteiset tiedot, rajoitukset ja suojatoimet: {{ processing.sensitive }}."),
-    p("Siirtojen tiheys: {{ transfer.frequency }}."),
-    p("Käsittelyn luonne: {{ processing.nature }}."),
-    p("Siirron ja jatkokäsittelyn tarkoitukset: {{ processing.purposes }}."),
-    p("Säilytysaika tai sen määrittämisperusteet: {{ processing.retention }}."),
-    p("Siirrot (ali)käsittelijöille: kohde, luonne ja kesto: {{ transfer.subject_matter }}."),
-    h("Liite I.C – Toimivaltainen valvontaviranomainen"),
-    p("{{ authority }}"),
-    h("Liite II – Tekniset ja organisatoriset toimenpiteet"),
-    p("{{ processing.measures }}"),
-    p("Täydentävät toimenpiteet: {{ transfer.supplementary_measures }}"),
-    h("Liite III – Alikäsittelijät"),
-    p("{{ annex_iii_note }}"),
+    P("Rooli (rekisterinpitäjä/käsittelijä): {{ transfer.importer_role }}"),
+    P("Allekirjoitus ja päiväys: ______________________"),
+    H("B. Siirron kuvaus", 2),
+    P("Rekisteröityjen ryhmät, joiden henkilötietoja siirretään: {{ processing.data_subjects }}"),
+    P("Siirrettävät henkilötietoryhmät: {{ transfer.data_categories }}"),
+    P(
+        "Siirrettävät arkaluonteiset tiedot (tarvittaessa) ja sovellettavat rajoitukset tai suojatoimet: {{ processing.sensitive }}"
+    ),
+    P("Siirron tiheys: {{ transfer.frequency }}"),
+    P("Käsittelyn luonne: {{ processing.nature }}"),
+    P("Tietojen siirron ja jatkokäsittelyn tarkoitukset: {{ processing.purposes }}"),
+    P(
+        "Ajanjakso, jonka henkilötietoja säilytetään, tai jos se ei ole mahdollista, kriteerit, joiden perusteella ajanjakso määritetään: {{ processing.retention }}"
+    ),
+    ANNEX_III_IF,
+    P(
+        "Siirrot (ali)käsittelijöille: käsittelyn kohde, luonne ja kesto: {{ transfer.subject_matter }}; {{ transfer.duration }}."
+    ),
+    ENDIF,
+    H("C. Toimivaltainen valvontaviranomainen", 2),
+    P("{%p if transfer.module != 4 %}"),
+    P("Lausekkeen 13 mukaisesti: {{ authority }}"),
+    ELSE,
+    P("Lauseketta 13 ei sovelleta moduuliin 4."),
+    ENDIF,
+    H(
+        "Liite II – Tekniset ja organisatoriset toimenpiteet, mukaan lukien toimenpiteet tietoturvan varmistamiseksi"
+    ),
+    P("{{ processing.measures }}"),
+    P(
+        "Täydentävät toimenpiteet (Euroopan tietosuojaneuvoston suositukset 01/2020): {{ transfer.supplementary_measures }}"
+    ),
+    H("Liite III – Luettelo alikäsittelijöistä"),
+    ANNEX_III_IF,
+    P("{{ annex_iii_note }}"),
     table(
-        ["Alikäsittelijä", "Maa", "Käsittely", "Siirtoperuste"],
+        ["Alikäsittelijä", "Maa", "Käsittely", "Siirtotapa"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.country }}", "{{ row.purpose }}", "{{ row.mechanism }}"],
     ),
+    ELSE,
+    P("{{ annex_iii_note }}"),
+    ENDIF,
 ]
 
 # --- Transfer impact assessment (EDPB Recommendations 01/2020) -------------------------------
 
-TIA_EN = [
-    p(
-        "Transfer impact assessment following the six steps of EDPB Recommendations 01/2020 (version 2.0). Assessment date {{ assessment.completed_on }}; generated on {{ generated_on }}."
+TIA_EN: list[Block] = [
+    P(
+        "Transfer impact assessment following the six steps of EDPB Recommendations 01/2020 on measures that supplement transfer tools (version 2.0, 18 June 2021) and Clause 14 of the standard contractual clauses. Assessment date: {{ assessment.completed_on }}."
     ),
-    h("Step 1 – Know your transfer"),
-    p(
-        "Exporter {{ org.name }} ({{ transfer.exporter_role }}) transfers {{ transfer.data_categories }} to {{ vendor.name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}; type: {{ transfer.transfer_type }}; frequency: {{ transfer.frequency }}. {{ transfer.description }}"
+    GENERATED_EN,
+    H("Step 1 – Know your transfer"),
+    P(
+        "Exporter {{ org.name }} ({{ transfer.exporter_role }}) transfers {{ transfer.data_categories }} to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Type of transfer: {{ transfer.transfer_type }}; frequency: {{ transfer.frequency }}."
     ),
-    h("Step 2 – Transfer tool relied on"),
-    p("{{ transfer.mechanism_name }}. {{ transfer.mechanism_basis }}"),
-    h("Step 3 – Law and practice of the destination"),
-    p("{{ country_note.title }}"),
-    p("{{ country_note.text }}"),
-    h("Step 4 – Supplementary measures"),
-    p("{{ assessment.supplementary_measures }}"),
-    h("Step 5 – Procedural steps"),
-    p("{{ assessment.procedural_steps }}"),
-    h("Step 6 – Re-evaluation"),
-    p(
-        "Conclusion: {{ assessment.conclusion }}. Next re-evaluation: {{ assessment.next_review_on }}."
-    ),
-    h("Verdict of the rules engine"),
-    p("As of {{ evaluation.as_of }} the transfer is: {{ evaluation.verdict }}."),
+    P("{{ transfer.description }}"),
+    H("Step 2 – Transfer tool relied on"),
+    P("{{ transfer.mechanism_name }} ({{ transfer.mechanism_basis }})."),
+    H("Step 3 – Law and practice of the destination country"),
+    P("{{ country_note.title }}", bold=True),
+    P("{{ country_note.text }}"),
+    P("{{ country_note.citation }}"),
+    H("Step 4 – Supplementary measures"),
+    P("{{ assessment.supplementary_measures }}"),
+    H("Step 5 – Procedural steps"),
+    P("{{ assessment.procedural_steps }}"),
+    H("Step 6 – Re-evaluation"),
+    P("Conclusion of the assessment: {{ assessment.conclusion }}."),
+    P("Next re-evaluation: {{ assessment.next_review_on }}."),
+    H("Verdict of the register's rules engine"),
+    P("On {{ evaluation.as_of }} the transfer is: {{ evaluation.verdict }}."),
     table(
-        ["Reason", "Explanation", "Legal basis"],
+        ["Reason", "Explanation", "Legal source"],
         "evaluation.reasons",
         ["{{ row.code }}", "{{ row.message }}", "{{ row.citation }}"],
     ),
 ]
 
-TIA_FI = [
-    p(
-        "Siirtovaikutusten arviointi Euroopan tietosuojaneuvoston suositusten 01/2020 (versio 2.0) kuuden vaiheen mukaisesti. Arvioinnin päivämäärä {{ assessment.completed_on }}; luotu {{ generated_on }}."
+TIA_FI: list[Block] = [
+    P(
+        "Siirtovaikutusten arviointi Euroopan tietosuojaneuvoston siirtovälineitä täydentäviä toimenpiteitä koskevien suositusten 01/2020 (versio 2.0, 18.6.2021) kuuden vaiheen ja vakiosopimuslausekkeiden lausekkeen 14 mukaisesti. Arvioinnin päivämäärä: {{ assessment.completed_on }}."
     ),
-    h("Vaihe 1 – Siirron tunnistaminen"),
-    p(
-        "Tietojen viejä {{ org.name }} ({{ transfer.exporter_role }}) siirtää tietoja ({{ transfer.data_categories }}) vastaanottajalle {{ vendor.name }} ({{ transfer.importer_role }}), maa: {{ transfer.country_name }}; siirron tyyppi: {{ transfer.transfer_type }}; tiheys: {{ transfer.frequency }}. {{ transfer.description }}"
+    GENERATED_FI,
+    H("Vaihe 1 – Siirron tunnistaminen"),
+    P(
+        "Tietojen viejä {{ org.name }} ({{ transfer.exporter_role }}) siirtää henkilötietoja ({{ transfer.data_categories }}) tietojen tuojalle {{ vendor.legal_name }} ({{ transfer.importer_role }}), kohdemaa: {{ transfer.country_name }}. Siirron tyyppi: {{ transfer.transfer_type }}; tiheys: {{ transfer.frequency }}."
     ),
-    h("Vaihe 2 – Siirtoperuste"),
-    p("{{ transfer.mechanism_name }}. {{ transfer.mechanism_basis }}"),
-    h("Vaihe 3 – Kohdemaan lainsäädäntö ja käytäntö"),
-    p("{{ country_note.title }}"),
-    p("{{ country_note.text }}"),
-    h("Vaihe 4 – Täydentävät toimenpiteet"),
-    p("{{ assessment.supplementary_measures }}"),
-    h("Vaihe 5 – Menettelylliset toimet"),
-    p("{{ assessment.procedural_steps }}"),
-    h("Vaihe 6 – Uudelleenarviointi"),
-    p(
-        "Johtopäätös: {{ assessment.conclusion }}. Seuraava uudelleenarviointi: {{ assessment.next_review_on }}."
-    ),
-    h("Sääntömoottorin arvio"),
-    p("Tilanne {{ evaluation.as_of }}: {{ evaluation.verdict }}."),
+    P("{{ transfer.description }}"),
+    H("Vaihe 2 – Käytetty siirtoväline"),
+    P("{{ transfer.mechanism_name }} ({{ transfer.mechanism_basis }})."),
+    H("Vaihe 3 – Kohdemaan lainsäädäntö ja käytäntö"),
+    P("{{ country_note.title }}", bold=True),
+    P("{{ country_note.text }}"),
+    P("{{ country_note.citation }}"),
+    H("Vaihe 4 – Täydentävät toimenpiteet"),
+    P("{{ assessment.supplementary_measures }}"),
+    H("Vaihe 5 – Menettelyyn liittyvät toimet"),
+    P("{{ assessment.procedural_steps }}"),
+    H("Vaihe 6 – Uudelleenarviointi"),
+    P("Arvioinnin johtopäätös: {{ assessment.conclusion }}."),
+    P("Seuraava uudelleenarviointi: {{ assessment.next_review_on }}."),
+    H("Rekisterin sääntömoottorin arvio"),
+    P("Siirron tila {{ evaluation.as_of }}: {{ evaluation.verdict }}."),
     table(
-        ["Peruste", "Selitys", "Oikeusperusta"],
+        ["Peruste", "Selitys", "Oikeuslähde"],
         "evaluation.reasons",
         ["{{ row.code }}", "{{ row.message }}", "{{ row.citation }}"],
     ),
@@ -332,82 +491,108 @@ TIA_FI = [
 
 # --- Subprocessor list, privacy notice section, record extract --------------------------------
 
-SUBS_EN = [
-    p("Sub-processors of {{ org.name }} for {{ scope }}, as of {{ as_of }} (GDPR Art. 28(2))."),
+SUBS_EN: list[Block] = [
+    P(
+        "Sub-processors engaged for {{ org.name }} ({{ scope }}) as of {{ as_of }}, with the changes since {{ since }} (GDPR Art. 28(2))."
+    ),
+    GENERATED_EN,
+    H("Current sub-processors"),
     table(
         ["Sub-processor", "Purpose", "Location", "Transfer mechanism"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.purpose }}", "{{ row.country }}", "{{ row.mechanism }}"],
     ),
-    h("Changes since {{ since }}"),
-    p("{{ changes_summary }}"),
+    H("Changes since {{ since }}"),
+    P("{{ changes_summary }}"),
     table(
-        ["Change", "Sub-processor", "Of vendor", "Date"],
+        ["Change", "Sub-processor", "Engaged by", "Date", "Details"],
         "changes",
-        ["{{ row.change }}", "{{ row.name }}", "{{ row.parent }}", "{{ row.on }}"],
+        [
+            "{{ row.change }}",
+            "{{ row.name }}",
+            "{{ row.parent }}",
+            "{{ row.on }}",
+            "{{ row.detail }}",
+        ],
     ),
-    p(
-        "You may object to a new sub-processor within the objection period of your agreement. Contact: {{ org.dpo }}."
+    P(
+        "You may object to an intended addition or replacement of a sub-processor within the objection period of your agreement. Contact: {{ org.dpo }}."
     ),
 ]
 
-SUBS_FI = [
-    p(
-        "Organisaation {{ org.name }} alikäsittelijät ({{ scope }}), tilanne {{ as_of }} (tietosuoja-asetuksen 28 artiklan 2 kohta)."
+SUBS_FI: list[Block] = [
+    P(
+        "Organisaation {{ org.name }} alikäsittelijät ({{ scope }}), tilanne {{ as_of }}, sekä muutokset {{ since }} jälkeen (tietosuoja-asetuksen 28 artiklan 2 kohta)."
     ),
+    GENERATED_FI,
+    H("Nykyiset alikäsittelijät"),
     table(
-        ["Alikäsittelijä", "Käyttötarkoitus", "Sijainti", "Siirtoperuste"],
+        ["Alikäsittelijä", "Käyttötarkoitus", "Sijainti", "Siirtotapa"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.purpose }}", "{{ row.country }}", "{{ row.mechanism }}"],
     ),
-    h("Muutokset {{ since }} jälkeen"),
-    p("{{ changes_summary }}"),
+    H("Muutokset {{ since }} jälkeen"),
+    P("{{ changes_summary }}"),
     table(
-        ["Muutos", "Alikäsittelijä", "Toimittaja", "Päivämäärä"],
+        ["Muutos", "Alikäsittelijä", "Käyttäjä", "Päivämäärä", "Lisätiedot"],
         "changes",
-        ["{{ row.change }}", "{{ row.name }}", "{{ row.parent }}", "{{ row.on }}"],
+        [
+            "{{ row.change }}",
+            "{{ row.name }}",
+            "{{ row.parent }}",
+            "{{ row.on }}",
+            "{{ row.detail }}",
+        ],
     ),
-    p(
-        "Voitte vastustaa uutta alikäsittelijää sopimuksenne mukaisen vastustusajan kuluessa. Yhteystiedot: {{ org.dpo }}."
+    P(
+        "Voitte vastustaa alikäsittelijän aiottua lisäystä tai vaihtoa sopimuksenne mukaisen vastustusajan kuluessa. Yhteystiedot: {{ org.dpo }}."
     ),
 ]
 
-NOTICE_EN = [
-    h("Transfers outside the EU/EEA"),
-    p(
-        "{{ org.name }} transfers personal data outside the European Union and the European Economic Area only where the GDPR allows it. As of {{ as_of }} the transfers are:"
-    ),
+NOTICE_EN: list[Block] = [
+    H("Transfers outside the EU/EEA"),
+    P("{{ destinations_summary }}"),
+    P("{%p if destinations %}"),
     table(
-        ["Destination", "Recipients", "Safeguard"],
+        ["Destination country", "Recipients", "Safeguard"],
         "destinations",
         ["{{ row.country }}", "{{ row.recipients }}", "{{ row.safeguard }}"],
     ),
-    p(
-        "You can obtain a copy of the safeguards, or ask where they are available, from {{ org.dpo }}."
+    ENDIF,
+    P(
+        "You can obtain a copy of the safeguards, or information on where they have been made available, from {{ org.dpo }} (GDPR Art. 13(1)(f) and 14(1)(f))."
     ),
 ]
 
-NOTICE_FI = [
-    h("Tietojen siirto EU/ETA-alueen ulkopuolelle"),
-    p(
-        "{{ org.name }} siirtää henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle vain tietosuoja-asetuksen sallimin edellytyksin. Tilanne {{ as_of }}:"
-    ),
+NOTICE_FI: list[Block] = [
+    H("Tietojen siirto EU/ETA-alueen ulkopuolelle"),
+    P("{{ destinations_summary }}"),
+    P("{%p if destinations %}"),
     table(
         ["Kohdemaa", "Vastaanottajat", "Suojatoimi"],
         "destinations",
         ["{{ row.country }}", "{{ row.recipients }}", "{{ row.safeguard }}"],
     ),
-    p(
-        "Voitte pyytää jäljennöstä suojatoimista tai tietoa siitä, mistä ne ovat saatavilla: {{ org.dpo }}."
+    ENDIF,
+    P(
+        "Voitte pyytää jäljennöstä suojatoimista tai tietoa siitä, missä ne on asetettu saataville: {{ org.dpo }} (tietosuoja-asetuksen 13 artiklan 1 kohdan f alakohta ja 14 artiklan 1 kohdan f alakohta)."
     ),
 ]
 
-RECORD_EN = [
-    p(
-        "Extract of the record of processing activities of {{ org.name }} (GDPR Art. 30(1)(e) and 30(2)(c)), as of {{ as_of }}."
+RECORD_EN: list[Block] = [
+    P(
+        "Extract of the record of processing activities of {{ org.name }}, business ID {{ org.business_id }}, {{ org.address }}: transfers of personal data to third countries or international organisations (GDPR Art. 30(1)(e) and 30(2)(c)), as of {{ as_of }}."
     ),
+    GENERATED_EN,
     table(
-        ["Recipient", "Destination", "Data", "Safeguard", "Status", "Art. 49 documentation"],
+        [
+            "Recipient",
+            "Destination",
+            "Data",
+            "Safeguard",
+            "Status",
+            "Documentation (Art. 49(1), second subparagraph)",
+        ],
         "transfers",
         [
             "{{ row.recipient }}",
@@ -420,12 +605,20 @@ RECORD_EN = [
     ),
 ]
 
-RECORD_FI = [
-    p(
-        "Ote organisaation {{ org.name }} käsittelytoimien selosteesta (tietosuoja-asetuksen 30 artiklan 1 kohdan e alakohta ja 2 kohdan c alakohta), tilanne {{ as_of }}."
+RECORD_FI: list[Block] = [
+    P(
+        "Ote organisaation {{ org.name }} (Y-tunnus {{ org.business_id }}, {{ org.address }}) käsittelytoimien selosteesta: henkilötietojen siirrot kolmansiin maihin tai kansainvälisille järjestöille (tietosuoja-asetuksen 30 artiklan 1 kohdan e alakohta ja 2 kohdan c alakohta), tilanne {{ as_of }}."
     ),
+    GENERATED_FI,
     table(
-        ["Vastaanottaja", "Kohdemaa", "Tiedot", "Suojatoimi", "Tila", "49 artiklan dokumentaatio"],
+        [
+            "Vastaanottaja",
+            "Kohdemaa",
+            "Tiedot",
+            "Siirtotapa",
+            "Tila",
+            "Asiakirjat (49 artiklan 1 kohdan toinen alakohta)",
+        ],
         "transfers",
         [
             "{{ row.recipient }}",
@@ -438,7 +631,7 @@ RECORD_FI = [
     ),
 ]
 
-TEMPLATES = {
+TEMPLATES: dict[tuple[str, str], tuple[str, list[Block]]] = {
     ("en", "dpa"): ("Data Processing Agreement (GDPR Art. 28)", DPA_EN),
     ("fi", "dpa"): ("Henkilötietojen käsittelysopimus (tietosuoja-asetuksen 28 artikla)", DPA_FI),
     ("en", "scc_annexes"): ("Standard Contractual Clauses – Annexes", SCC_EN),
@@ -457,10 +650,23 @@ TEMPLATES = {
 }
 
 
-def main() -> None:
+def build(root: Path = ROOT) -> list[Path]:
+    """Write all templates under ``root``; returns the paths written."""
+    written = []
     for (language, kind), (title, blocks) in TEMPLATES.items():
-        write(ROOT / language / f"{kind}.docx", title, blocks)
-        print(f"wrote templates/{language}/{kind}.docx")
+        path = root / language / f"{kind}.docx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render_template(title, blocks))
+        written.append(path)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--out", type=Path, default=ROOT, help="templates folder (default: repo)")
+    args = parser.parse_args()
+    for path in build(args.out):
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

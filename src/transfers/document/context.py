@@ -1,32 +1,58 @@
 """Build the context of each document kind from plain register data, in English or Finnish.
 
-Every value is a string (never None): what is optional gets a stated default ("not
-specified"), what a document cannot do without raises :class:`MissingDataError` listing exactly
-what is missing, so no document ever has holes.
+Input is plain data (frozen dataclasses, no ORM objects); output is a dict of strings, lists of
+row dicts and, where documented, integers (see :mod:`transfers.document.kinds`). Never ``None``:
+what is optional gets a stated default, and what a document cannot do without raises
+:class:`MissingDataError` listing exactly what is missing ("processing.data_categories",
+"organisation.business_id"), so no document is ever produced with holes.
+
+Everything that depends on the language (mechanism names, roles, frequencies, verdicts, plain
+language safeguards, dates, periods) lives here in one label table per language, not in the
+templates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pycountry
+from dateutil.relativedelta import relativedelta
 
+from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.importer.mapping import FINNISH_COUNTRY_NAMES
 from transfers.reference import load_reference
 
+T = TypeVar("T")
+
 
 class MissingDataError(ValueError):
+    """The register lacks data a document needs; ``missing`` names each item, in order."""
+
     def __init__(self, missing: Sequence[str]) -> None:
         super().__init__("missing data: " + ", ".join(missing))
         self.missing = list(missing)
 
 
-_FI_COUNTRY: dict[str, str] = {}
-for _name, _code in FINNISH_COUNTRY_NAMES.items():
-    _FI_COUNTRY.setdefault(_code, _name)
+# --- Labels ----------------------------------------------------------------------------------
+
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 LABELS: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -41,6 +67,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no": "none",
         "lawful": "lawful",
         "at_risk": "lawful with open conditions",
+        "lawful_with_conditions": "lawful with open conditions",
         "unlawful": "unlawful",
         "adequate": "adequate",
         "adequate_with_measures": "adequate with supplementary measures",
@@ -48,21 +75,47 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "storage": "storage",
         "remote_access": "remote access",
         "onward_transfer": "onward transfer",
-        "open_ended": "until terminated",
-        "specific": "The Processor shall not engage another processor without the Controller's prior specific written authorisation.",
-        "general": "The Controller gives general written authorisation to the sub-processors listed in Annex III; the Processor informs the Controller of any intended addition or replacement at least {days} days in advance, giving the Controller the opportunity to object.",
+        "from_signature": "the date of the last signature",
+        "duration_open": "from {start} until the agreement ends",
+        "duration_fixed": "from {start} until {end}",
+        "term_start": "This agreement is in force from {start}.",
+        "term_end": "The current term ends on {end}.",
+        "term_open": "It remains in force until terminated.",
+        "initial_term": "The initial term is {period}.",
+        "renews": "It renews automatically for further periods of {period}",
+        "renews_same": "It renews automatically for further periods of the same length",
+        "renews_notice": " unless either party gives notice at least {notice} before the end of the current term.",
+        "no_renewal": "It does not renew automatically.",
+        "notice": "The notice period is {notice}.",
+        "specific": "The Processor shall not engage another processor without the Controller's prior specific written authorisation (GDPR Art. 28(2)); the sub-processors authorised on signature are listed in Annex III.",
+        "general": "The Controller gives general written authorisation to the sub-processors listed in Annex III (GDPR Art. 28(2)); the Processor informs the Controller of any intended addition or replacement at least {days} days in advance, giving the Controller the opportunity to object.",
         "no_subprocessors": "No sub-processors are authorised.",
         "subprocessors": "{n} sub-processor(s) are authorised, listed below.",
-        "module": "Module {m} ({exporter} to {importer})",
-        "annex_iii_23": "The importer has the authorisation of the controller for the use of the sub-processors listed below.",
-        "annex_iii_other": "Annex III does not apply to this module.",
+        "module": "Module {m} (transfer {direction})",
+        "module_1": "controller to controller",
+        "module_2": "controller to processor",
+        "module_3": "processor to processor",
+        "module_4": "processor to controller",
+        "scc_duration": "for the duration of the contract with the data importer; the data are deleted or returned at its end (Clause 8.5)",
+        "annex_iii_23": "The controller has authorised the use of the following sub-processors (Clause 9(a)):",
+        "annex_iii_other": "Annex III applies only to Modules 2 and 3; it does not apply to this transfer.",
+        "retention_default": "for the duration of the services; the data are deleted or returned at their end (GDPR Art. 28(3)(g))",
         "changes": "{n} change(s) since {since}.",
         "no_changes": "No changes since {since}.",
         "added": "added",
         "removed": "removed",
+        "changed": "changed",
         "whole_register": "all services",
         "not_documented": "not documented",
         "no_art49": "not applicable",
+        "art49_not_required": "not required (Art. 49(6) applies to the second subparagraph)",
+        "none_recorded": "none recorded",
+        "no_measures": "none: the assessment found the transfer tool effective without them",
+        "review_default": "{date} (one year after the assessment; no earlier date was set)",
+        "eea": "EU/EEA (no transfer)",
+        "destinations": "As of {date}, {org} transfers personal data to the countries below, outside the European Union and the European Economic Area, only with the safeguards shown.",
+        "no_destinations": "As of {date}, {org} does not transfer personal data outside the European Union and the European Economic Area.",
+        "authority_fi": "Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto), PL 800, 00531 Helsinki, Finland",
     },
     "fi": {
         "controller": "rekisterinpitäjä",
@@ -76,6 +129,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no": "ei",
         "lawful": "lainmukainen",
         "at_risk": "lainmukainen, avoimia ehtoja",
+        "lawful_with_conditions": "lainmukainen, avoimia ehtoja",
         "unlawful": "lainvastainen",
         "adequate": "riittävä",
         "adequate_with_measures": "riittävä täydentävin toimenpitein",
@@ -83,59 +137,212 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "storage": "tallennus",
         "remote_access": "etäkäyttö",
         "onward_transfer": "edelleensiirto",
-        "open_ended": "toistaiseksi voimassa",
-        "specific": "Käsittelijä ei saa käyttää toista käsittelijää ilman rekisterinpitäjän ennakkoon antamaa erityistä kirjallista lupaa.",
-        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön; käsittelijä ilmoittaa aiotuista lisäyksistä tai vaihdoista vähintään {days} päivää etukäteen, jotta rekisterinpitäjä voi vastustaa muutosta.",
+        "from_signature": "viimeisen allekirjoituksen päivästä",
+        "duration_open": "{start} alkaen sopimuksen päättymiseen saakka",
+        "duration_fixed": "{start} alkaen {end} saakka",
+        "term_start": "Sopimus on voimassa {start} alkaen.",
+        "term_end": "Nykyinen sopimuskausi päättyy {end}.",
+        "term_open": "Sopimus on voimassa toistaiseksi.",
+        "initial_term": "Ensimmäinen sopimuskausi on {period}.",
+        "renews": "Sopimus jatkuu automaattisesti uudella sopimuskaudella, jonka pituus on {period}",
+        "renews_same": "Sopimus jatkuu automaattisesti samanpituisella sopimuskaudella",
+        "renews_notice": ", ellei kumpikaan osapuoli irtisano sitä viimeistään {notice} ennen sopimuskauden päättymistä.",
+        "no_renewal": "Sopimus ei jatku automaattisesti.",
+        "notice": "Irtisanomisaika on {notice}.",
+        "specific": "Käsittelijä ei saa käyttää toista käsittelijää (alikäsittelijää) ilman rekisterinpitäjän ennakkoon antamaa erityistä kirjallista lupaa (tietosuoja-asetuksen 28 artiklan 2 kohta); allekirjoitushetkellä hyväksytyt alikäsittelijät luetellaan liitteessä III.",
+        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); käsittelijä ilmoittaa aiotuista lisäyksistä tai vaihdoista vähintään {days} päivää etukäteen, jotta rekisterinpitäjä voi vastustaa muutosta.",
         "no_subprocessors": "Alikäsittelijöitä ei ole hyväksytty.",
         "subprocessors": "Hyväksyttyjä alikäsittelijöitä on {n}, ja ne luetellaan alla.",
-        "module": "moduuli {m} ({exporter} – {importer})",
-        "annex_iii_23": "Tietojen tuojalla on rekisterinpitäjän lupa käyttää alla lueteltuja alikäsittelijöitä.",
-        "annex_iii_other": "Liite III ei koske tätä moduulia.",
-        "changes": "{n} muutos(ta) {since} jälkeen.",
+        "module": "moduuli {m} (siirto {direction})",
+        "module_1": "rekisterinpitäjältä rekisterinpitäjälle",
+        "module_2": "rekisterinpitäjältä käsittelijälle",
+        "module_3": "käsittelijältä käsittelijälle",
+        "module_4": "käsittelijältä rekisterinpitäjälle",
+        "scc_duration": "tietojen tuojan kanssa tehdyn sopimuksen voimassaolon ajan; tiedot poistetaan tai palautetaan sen päätyttyä (lauseke 8.5)",
+        "annex_iii_23": "Rekisterinpitäjä on hyväksynyt seuraavien alikäsittelijöiden käytön (lausekkeen 9 a alakohta):",
+        "annex_iii_other": "Liite III koskee vain moduuleja 2 ja 3; se ei koske tätä siirtoa.",
+        "retention_default": "palvelujen keston ajan; tiedot poistetaan tai palautetaan palvelujen päätyttyä (tietosuoja-asetuksen 28 artiklan 3 kohdan g alakohta)",
+        "changes": "Muutoksia {since} jälkeen: {n}.",
         "no_changes": "Ei muutoksia {since} jälkeen.",
         "added": "lisätty",
         "removed": "poistettu",
+        "changed": "muutettu",
         "whole_register": "kaikki palvelut",
         "not_documented": "ei dokumentoitu",
         "no_art49": "ei sovellu",
+        "art49_not_required": "ei edellytetä (49 artiklan 6 kohta koskee 1 kohdan toista alakohtaa)",
+        "none_recorded": "ei kirjattu",
+        "no_measures": "ei tarpeen: arvioinnin mukaan siirtoperuste on tehokas ilman niitä",
+        "review_default": "{date} (vuosi arvioinnista; aikaisempaa päivää ei ole asetettu)",
+        "eea": "EU/ETA (ei siirtoa)",
+        "destinations": "{org} siirtää henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle vain alla lueteltuihin maihin ja vain alla mainituin suojatoimin (tilanne {date}).",
+        "no_destinations": "{org} ei siirrä henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle (tilanne {date}).",
+        "authority_fi": "Tietosuojavaltuutetun toimisto, PL 800, 00531 Helsinki",
+    },
+}
+
+PERIOD_UNITS: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "en": {
+        "Y": ("year", "years"),
+        "M": ("month", "months"),
+        "W": ("week", "weeks"),
+        "D": ("day", "days"),
+    },
+    "fi": {
+        "Y": ("vuosi", "vuotta"),
+        "M": ("kuukausi", "kuukautta"),
+        "W": ("viikko", "viikkoa"),
+        "D": ("päivä", "päivää"),
     },
 }
 
 MECHANISM_FI: Mapping[str, str] = {
-    "adequacy": "Euroopan komission tietosuojan riittävyyttä koskeva päätös (45 artikla)",
-    "dpf": "EU–US Data Privacy Framework -tietosuojakehys (komission päätös (EU) 2023/1795)",
-    "scc_2021": "Euroopan komission vakiosopimuslausekkeet (päätös (EU) 2021/914)",
-    "bcr": "sitovat yrityssäännöt (47 artikla)",
-    "code_of_conduct": "hyväksytyt käytännesäännöt (40 artikla)",
-    "certification": "hyväksytty sertifiointimekanismi (42 artikla)",
-    "ad_hoc_clauses": "valvontaviranomaisen hyväksymät sopimuslausekkeet (46 artiklan 3 kohdan a alakohta)",
     "none": "ei siirtoperustetta",
+    "adequacy": "Euroopan komission tietosuojan riittävyyttä koskeva päätös (45 artikla)",
+    "dpf": "EU:n ja Yhdysvaltojen välinen tietosuojakehys (Data Privacy Framework, komission päätös (EU) 2023/1795)",
+    "privacy_shield": "EU:n ja Yhdysvaltojen välinen Privacy Shield -järjestely (päätös (EU) 2016/1250, mitätöity 16.7.2020)",
+    "safe_harbor": "Safe Harbor -periaatteet (päätös 2000/520/EY, mitätöity 6.10.2015)",
+    "scc_2021": "Euroopan komission vakiosopimuslausekkeet (päätös (EU) 2021/914)",
+    "scc_2010": "vakiosopimuslausekkeet (päätös 2010/87/EU, kumottu)",
+    "scc_2004": "vakiosopimuslausekkeet (päätös 2004/915/EY, kumottu)",
+    "scc_2001": "vakiosopimuslausekkeet (päätös 2001/497/EY, kumottu)",
+    "bcr": "yritystä koskevat sitovat säännöt (47 artikla)",
+    "uk_idta": "Yhdistyneen kuningaskunnan IDTA-sopimus (ei EU:n tietosuoja-asetuksen mukainen siirtotapa)",
+    "uk_addendum": "Yhdistyneen kuningaskunnan lisäys vakiosopimuslausekkeisiin (ei EU:n tietosuoja-asetuksen mukainen siirtotapa)",
+    "code_of_conduct": "hyväksytyt käytännesäännöt (40 artikla ja 46 artiklan 2 kohdan e alakohta)",
+    "certification": "hyväksytty sertifiointimekanismi (42 artikla ja 46 artiklan 2 kohdan f alakohta)",
+    "ad_hoc_clauses": "valvontaviranomaisen hyväksymät sopimuslausekkeet (46 artiklan 3 kohdan a alakohta)",
+    "derogation_49_1_a": "poikkeus: nimenomainen suostumus (49 artiklan 1 kohdan a alakohta)",
+    "derogation_49_1_b": "poikkeus: rekisteröidyn kanssa tehty sopimus (49 artiklan 1 kohdan b alakohta)",
+    "derogation_49_1_c": "poikkeus: rekisteröidyn edun mukainen sopimus (49 artiklan 1 kohdan c alakohta)",
+    "derogation_49_1_d": "poikkeus: tärkeä yleinen etu (49 artiklan 1 kohdan d alakohta)",
+    "derogation_49_1_e": "poikkeus: oikeusvaateet (49 artiklan 1 kohdan e alakohta)",
+    "derogation_49_1_f": "poikkeus: elintärkeät edut (49 artiklan 1 kohdan f alakohta)",
+    "derogation_49_1_g": "poikkeus: julkinen rekisteri (49 artiklan 1 kohdan g alakohta)",
+    "derogation_49_1_second": "poikkeus: pakottavat oikeutetut edut (49 artiklan 1 kohdan toinen alakohta)",
 }
+
+BASIS_FI: Mapping[str, str] = {
+    "adequacy": "tietosuoja-asetuksen 45 artiklan 1 kohta (ja 45 artiklan 9 kohta direktiivin aikaisille päätöksille)",
+    "dpf": "tietosuoja-asetuksen 45 artiklan 3 kohta; komission täytäntöönpanopäätös (EU) 2023/1795, annettu 10 päivänä heinäkuuta 2023",
+    "scc_2021": "tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta; komission täytäntöönpanopäätös (EU) 2021/914, annettu 4 päivänä kesäkuuta 2021",
+    "bcr": "tietosuoja-asetuksen 46 artiklan 2 kohdan b alakohta ja 47 artikla",
+    "code_of_conduct": "tietosuoja-asetuksen 40 artikla ja 46 artiklan 2 kohdan e alakohta",
+    "certification": "tietosuoja-asetuksen 42 artikla ja 46 artiklan 2 kohdan f alakohta",
+    "ad_hoc_clauses": "tietosuoja-asetuksen 46 artiklan 3 kohdan a alakohta ja 46 artiklan 4 kohta",
+}
+
+SAFEGUARD_PLAIN: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "adequacy": "The European Commission has decided that the country ensures an adequate level of data protection (adequacy decision, GDPR Art. 45).",
+        "dpf": "The recipient is certified under the EU-U.S. Data Privacy Framework, which the European Commission has found to ensure an adequate level of protection (Decision (EU) 2023/1795, GDPR Art. 45).",
+        "scc_2021": "Standard contractual clauses adopted by the European Commission (Decision (EU) 2021/914, GDPR Art. 46(2)(c)), with supplementary measures where needed.",
+        "scc_2010": "Standard contractual clauses adopted by the European Commission (Decision 2010/87/EU, GDPR Art. 46(2)(c)).",
+        "scc_2004": "Standard contractual clauses adopted by the European Commission (Decision 2004/915/EC, GDPR Art. 46(2)(c)).",
+        "scc_2001": "Standard contractual clauses adopted by the European Commission (Decision 2001/497/EC, GDPR Art. 46(2)(c)).",
+        "bcr": "Binding corporate rules approved by a data protection authority (GDPR Art. 47).",
+        "code_of_conduct": "An approved code of conduct with binding commitments of the recipient (GDPR Art. 40 and 46(2)(e)).",
+        "certification": "An approved certification with binding commitments of the recipient (GDPR Art. 42 and 46(2)(f)).",
+        "ad_hoc_clauses": "Contractual clauses authorised by the data protection authority (GDPR Art. 46(3)(a)).",
+        "derogation_49_1_a": "No adequacy decision or appropriate safeguard applies; the transfer is based on your explicit consent (GDPR Art. 49(1)(a)).",
+        "derogation_49_1_b": "No adequacy decision or appropriate safeguard applies; the transfer is necessary for the performance of your contract with us (GDPR Art. 49(1)(b)).",
+        "derogation_49_1_c": "No adequacy decision or appropriate safeguard applies; the transfer is necessary for a contract concluded in your interest (GDPR Art. 49(1)(c)).",
+        "derogation_49_1_d": "No adequacy decision or appropriate safeguard applies; the transfer is necessary for important reasons of public interest (GDPR Art. 49(1)(d)).",
+        "derogation_49_1_e": "No adequacy decision or appropriate safeguard applies; the transfer is necessary for legal claims (GDPR Art. 49(1)(e)).",
+        "derogation_49_1_f": "No adequacy decision or appropriate safeguard applies; the transfer is necessary to protect vital interests (GDPR Art. 49(1)(f)).",
+        "derogation_49_1_g": "No adequacy decision or appropriate safeguard applies; the transfer is made from a public register (GDPR Art. 49(1)(g)).",
+        "derogation_49_1_second": "No adequacy decision or appropriate safeguard applies; the occasional transfer is necessary for our compelling legitimate interests, with suitable safeguards (GDPR Art. 49(1), second subparagraph).",
+    },
+    "fi": {
+        "adequacy": "Euroopan komissio on päättänyt, että maassa on riittävä tietosuojan taso (tietosuojan riittävyyttä koskeva päätös, tietosuoja-asetuksen 45 artikla).",
+        "dpf": "Vastaanottaja on sertifioitu EU:n ja Yhdysvaltojen välisen tietosuojakehyksen (Data Privacy Framework) mukaisesti, ja Euroopan komissio on todennut kehyksen tietosuojan tason riittäväksi (päätös (EU) 2023/1795, tietosuoja-asetuksen 45 artikla).",
+        "scc_2021": "Euroopan komission hyväksymät vakiosopimuslausekkeet (päätös (EU) 2021/914, tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta) ja tarvittaessa täydentävät suojatoimet.",
+        "scc_2010": "Euroopan komission hyväksymät vakiosopimuslausekkeet (päätös 2010/87/EU, tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta).",
+        "scc_2004": "Euroopan komission hyväksymät vakiosopimuslausekkeet (päätös 2004/915/EY, tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta).",
+        "scc_2001": "Euroopan komission hyväksymät vakiosopimuslausekkeet (päätös 2001/497/EY, tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta).",
+        "bcr": "Tietosuojaviranomaisen hyväksymät yritystä koskevat sitovat säännöt (tietosuoja-asetuksen 47 artikla).",
+        "code_of_conduct": "Hyväksytyt käytännesäännöt ja vastaanottajan sitovat sitoumukset (tietosuoja-asetuksen 40 artikla ja 46 artiklan 2 kohdan e alakohta).",
+        "certification": "Hyväksytty sertifiointimekanismi ja vastaanottajan sitovat sitoumukset (tietosuoja-asetuksen 42 artikla ja 46 artiklan 2 kohdan f alakohta).",
+        "ad_hoc_clauses": "Tietosuojaviranomaisen hyväksymät sopimuslausekkeet (tietosuoja-asetuksen 46 artiklan 3 kohdan a alakohta).",
+        "derogation_49_1_a": "Riittävyyspäätöstä tai asianmukaisia suojatoimia ei ole; siirto perustuu nimenomaiseen suostumukseenne (tietosuoja-asetuksen 49 artiklan 1 kohdan a alakohta).",
+        "derogation_49_1_b": "Riittävyyspäätöstä tai asianmukaisia suojatoimia ei ole; siirto on välttämätön kanssanne tehdyn sopimuksen täytäntöönpanemiseksi (tietosuoja-asetuksen 49 artiklan 1 kohdan b alakohta).",
+        "derogation_49_1_c": "Riittävyyspäätöstä tai asianmukaisia suojatoimia ei ole; siirto on välttämätön etunne mukaisen sopimuksen tekemiseksi tai täytäntöönpanemiseksi (tietosuoja-asetuksen 49 artiklan 1 kohdan c alakohta).",
+        "derogation_49_1_d": "Riittävyyspäätöstä tai asianmukaisia suojatoimia ei ole; siirto on välttämätön tärkeää yleistä etua koskevista syistä (tietosuoja-asetuksen 49 artiklan 1 kohdan d alakohta).",
+        "derogation_49_1_e": "Riittävyyspäätöstä tai asianmukaisia suojatoimia ei ole; siirto on välttämätön oikeusvaateen laatimiseksi, esittämiseksi tai puolustamiseksi (tietosuoja-asetuksen 49 artiklan 1 kohdan e alakohta).",
+        "derogation_49_1_f": "Riittävyyspäätöstä tai asianmukaisia suojatoimia ei ole; siirto on välttämätön rekisteröidyn tai muiden henkilöiden elintärkeiden etujen suojaamiseksi (tietosuoja-asetuksen 49 artiklan 1 kohdan f alakohta).",
+        "derogation_49_1_g": "Riittävyyspäätöstä tai asianmukaisia suojatoimia ei ole; siirto tehdään julkisesta rekisteristä (tietosuoja-asetuksen 49 artiklan 1 kohdan g alakohta).",
+        "derogation_49_1_second": "Riittävyyspäätöstä tai asianmukaisia suojatoimia ei ole; satunnainen siirto on välttämätön rekisterinpitäjän pakottavien oikeutettujen etujen vuoksi, ja sille on toteutettu asianmukaiset suojatoimet (tietosuoja-asetuksen 49 artiklan 1 kohdan toinen alakohta).",
+    },
+}
+
+INVALID_MECHANISMS = frozenset({"none", "privacy_shield", "safe_harbor", "uk_idta", "uk_addendum"})
+"""Never a valid EU safeguard today: invalidated by the CJEU (C-362/14 Schrems I, 6 October 2015;
+C-311/18 Schrems II, 16 July 2020), UK-only instruments (legal-facts §8), or nothing at all."""
+
+LEGACY_SCCS = frozenset({"scc_2001", "scc_2004", "scc_2010"})
+LEGACY_SCC_LAST_DAY = date(2022, 12, 27)
+"""Decision (EU) 2021/914 Art. 4(4): old-SCC contracts covered transfers until 27 December 2022."""
+
+ART49_SECOND_SUBPARAGRAPH = frozenset({"derogation_49_1_second"})
+"""Compelling legitimate interests (Art. 49(1) second subparagraph): Art. 49(6) requires the
+assessment and the suitable safeguards to be documented in the Art. 30 record."""
+
+_ISO_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+_FI_COUNTRY: dict[str, str] = {}
+for _name, _code in FINNISH_COUNTRY_NAMES.items():
+    _FI_COUNTRY.setdefault(_code, _name)
 
 
 def fmt_date(day: date | None, language: str) -> str:
+    """en: "24 November 2026"; fi: "24.11.2026" (independent of the process locale)."""
     if day is None:
         return LABELS[language]["unknown"]
     if language == "fi":
         return f"{day.day}.{day.month}.{day.year}"
-    return f"{day.day} {day:%B} {day.year}"
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def fmt_period(iso: str | None, language: str) -> str:
+    """An ISO 8601 period as words: "P2Y" -> "2 years" / "2 vuotta"; other text unchanged."""
+    if not iso:
+        return LABELS[language]["unknown"]
+    match = _ISO_PERIOD.match(iso.strip().upper())
+    if match is None or not any(match.groups()):
+        return iso
+    units = PERIOD_UNITS[language]
+    parts = []
+    for amount, unit in zip(match.groups(), "YMWD", strict=True):
+        if amount:
+            n = int(amount)
+            parts.append(f"{n} {units[unit][0] if n == 1 else units[unit][1]}")
+    joiner = " ja " if language == "fi" else " and "
+    return joiner.join(parts)
 
 
 def country_name(code: str, language: str) -> str:
-    ref = load_reference()
     if language == "fi" and code in _FI_COUNTRY:
         return _FI_COUNTRY[code]
     found = pycountry.countries.get(alpha_2=code)
     if found is not None:
         return str(getattr(found, "common_name", None) or found.name)
-    return ref.names.get(code, code)
+    return load_reference().names.get(code, code)
 
 
 def mechanism_name(code: str, language: str) -> str:
+    """The name of a mechanism code; text that is not a code (already a name) is kept."""
     if language == "fi" and code in MECHANISM_FI:
         return MECHANISM_FI[code]
     mechanism = load_reference().mechanism(code)
     return mechanism.name if mechanism else code
+
+
+def mechanism_basis(code: str, language: str) -> str:
+    """Legal basis and citation of a mechanism (Finnish for the common ones)."""
+    if language == "fi" and code in BASIS_FI:
+        return BASIS_FI[code]
+    mechanism = load_reference().mechanism(code)
+    return f"{mechanism.legal_basis}; {mechanism.citation}" if mechanism else ""
 
 
 def label(language: str, key: str | None) -> str:
@@ -152,19 +359,29 @@ def joined(values: Sequence[str] | None) -> str:
     return ", ".join(v.replace("_", " ") for v in values or ())
 
 
+# --- Input data ------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
-class OrgData:
+class OrganisationData:
+    """Our organisation entity: the controller, or the exporter (GDPR Art. 30(1)(a))."""
+
     name: str
     business_id: str | None
     address: str | None
     country: str
-    dpo_name: str | None
-    dpo_email: str | None
-    supervisory_authority: str | None
+    dpo_name: str | None = None
+    dpo_email: str | None = None
+    supervisory_authority: str | None = None
+
+
+OrgData = OrganisationData
 
 
 @dataclass(frozen=True, slots=True)
 class VendorData:
+    """The other party: processor, sub-processor or importer."""
+
     id: int
     name: str
     legal_name: str | None
@@ -175,19 +392,23 @@ class VendorData:
 
 @dataclass(frozen=True, slots=True)
 class ProcessingData:
+    """What the vendor does with the data: the Art. 28(3) description and Annex I/II."""
+
     service: str
     nature: str | None
     purposes: tuple[str, ...]
     data_categories: tuple[str, ...]
     data_subjects: tuple[str, ...]
-    special_categories: bool
-    criminal_data: bool
-    retention: str | None
-    measures: str | None
+    special_categories: bool = False
+    criminal_data: bool = False
+    retention: str | None = None
+    measures: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AgreementData:
+    """The Art. 28 agreement (a DPA, or SCC Module 2/3 which satisfy Art. 28(3) and (4))."""
+
     kind: str
     effective_on: date | None
     term_end: date | None
@@ -201,6 +422,8 @@ class AgreementData:
 
 @dataclass(frozen=True, slots=True)
 class SubprocessorRow:
+    """One sub-processor down the chain; ``country`` is ISO alpha-2, ``mechanism`` a code or text."""
+
     name: str
     country: str
     purpose: str
@@ -208,7 +431,21 @@ class SubprocessorRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeRow:
+    """A sub-processor added, removed or changed: the Art. 28(2) notice of changes."""
+
+    change: str
+    name: str
+    parent: str
+    on: date
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class TransferData:
+    """A transfer with the rules engine's verdict and reasons (plain dicts: code, message,
+    citation) on the evaluation date."""
+
     id: int
     vendor_name: str
     destination_country: str
@@ -225,10 +462,13 @@ class TransferData:
     reasons: tuple[Mapping[str, str], ...] = field(default=())
     is_third_country: bool = True
     active: bool = True
+    derogation_documentation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AssessmentData:
+    """A transfer impact assessment (EDPB Recommendations 01/2020; SCC Clause 14)."""
+
     completed_on: date | None
     conclusion: str | None
     supplementary_measures: str | None
@@ -237,21 +477,73 @@ class AssessmentData:
     next_review_on: date | None
 
 
+# --- Checks ----------------------------------------------------------------------------------
+
+
+def _empty(value: object) -> bool:
+    return (
+        value is None
+        or (isinstance(value, str | tuple | list) and not value)
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+class _Needs:
+    """Collects everything missing, so one error lists it all."""
+
+    def __init__(self) -> None:
+        self.missing: list[str] = []
+
+    def check(self, name: str, value: object) -> None:
+        if _empty(value):
+            self.missing.append(name)
+
+    def part(self, build: Callable[[], T]) -> T | None:
+        try:
+            return build()
+        except MissingDataError as exc:
+            self.missing.extend(m for m in exc.missing if m not in self.missing)
+            return None
+
+    def done(self) -> None:
+        if self.missing:
+            raise MissingDataError(self.missing)
+
+
 def _require(pairs: Sequence[tuple[str, Any]]) -> None:
-    missing = [
-        name for name, value in pairs if value is None or value == "" or value == () or value == []
-    ]
-    if missing:
-        raise MissingDataError(missing)
+    needs = _Needs()
+    for name, value in pairs:
+        needs.check(name, value)
+    needs.done()
+
+
+# --- Context parts ---------------------------------------------------------------------------
 
 
 def common(
-    org: OrgData | None, language: str, as_of: date, generated_on: date, template_version: str
+    org: OrganisationData | None,
+    language: str,
+    as_of: date,
+    generated_on: date,
+    template_version: str,
 ) -> dict[str, Any]:
+    """What every document states about itself and about our organisation (GDPR Art. 30(1)(a),
+    Art. 13(1)(a)). The supervisory authority defaults to the Finnish Data Protection
+    Ombudsman for a Finnish organisation (Tietosuojalaki 1050/2018)."""
     if org is None:
-        raise MissingDataError(["organisation (register our exporting entity first)"])
-    _require([("organisation.business_id", org.business_id)])
+        raise MissingDataError(["organisation"])
+    _require(
+        [
+            ("organisation.name", org.name),
+            ("organisation.business_id", org.business_id),
+            ("organisation.address", org.address),
+            ("organisation.country", org.country),
+        ]
+    )
     dpo = " ".join(x for x in (org.dpo_name, f"<{org.dpo_email}>" if org.dpo_email else None) if x)
+    authority = org.supervisory_authority or (
+        LABELS[language]["authority_fi"] if org.country == "FI" else None
+    )
     return {
         "generated_on": fmt_date(generated_on, language),
         "as_of": fmt_date(as_of, language),
@@ -262,12 +554,13 @@ def common(
             "address": text(org.address, language),
             "country_name": country_name(org.country, language),
             "dpo": dpo or text(None, language),
-            "supervisory_authority": text(org.supervisory_authority, language),
+            "supervisory_authority": text(authority, language),
         },
     }
 
 
 def vendor_ctx(vendor: VendorData, language: str) -> dict[str, str]:
+    _require([("vendor.name", vendor.name), ("vendor.country", vendor.country)])
     return {
         "name": vendor.name,
         "legal_name": vendor.legal_name or vendor.name,
@@ -280,15 +573,19 @@ def vendor_ctx(vendor: VendorData, language: str) -> dict[str, str]:
 def processing_ctx(
     p: ProcessingData | None, language: str, prefix: str = "processing"
 ) -> dict[str, str]:
+    """GDPR Art. 28(3): subject matter, nature and purpose, type of personal data and categories
+    of data subjects; Annex II needs the Art. 32 measures. Retention defaults to the end of the
+    services (Art. 28(3)(g))."""
     if p is None:
-        raise MissingDataError(
-            [f"{prefix} (describe the processing: purposes, data and data subject categories)"]
-        )
+        raise MissingDataError([prefix])
     _require(
         [
+            (f"{prefix}.service", p.service),
+            (f"{prefix}.nature", p.nature),
             (f"{prefix}.purposes", p.purposes),
             (f"{prefix}.data_categories", p.data_categories),
             (f"{prefix}.data_subject_categories", p.data_subjects),
+            (f"{prefix}.measures", p.measures),
         ]
     )
     sensitive = [
@@ -301,59 +598,75 @@ def processing_ctx(
         "data_categories": joined(p.data_categories),
         "data_subjects": joined(p.data_subjects),
         "sensitive": ", ".join(sensitive) if sensitive else label(language, "no"),
-        "retention": text(p.retention, language),
+        "retention": p.retention.strip()
+        if p.retention and p.retention.strip()
+        else LABELS[language]["retention_default"],
         "measures": text(p.measures, language),
     }
 
 
-def _duration(iso: str | None) -> str:
-    return iso or ""
-
-
 def agreement_ctx(a: AgreementData | None, language: str) -> dict[str, str]:
+    """Duration (Art. 28(3)), sub-processor authorisation (Art. 28(2): specific, or general with
+    an objection period) and the term, renewal and notice of the agreement."""
     if a is None:
-        raise MissingDataError(["agreement (a DPA or SCC Module 2/3 agreement with this vendor)"])
+        raise MissingDataError(["agreement"])
     lab = LABELS[language]
     if a.subprocessor_authorisation == "general":
-        authorisation = lab["general"].format(days=a.objection_period_days or 0)
+        if not a.objection_period_days or a.objection_period_days <= 0:
+            raise MissingDataError(["agreement.objection_period_days"])
+        authorisation = lab["general"].format(days=a.objection_period_days)
     elif a.subprocessor_authorisation == "specific":
         authorisation = lab["specific"]
     else:
-        raise MissingDataError(["agreement.subprocessor_authorisation (specific or general)"])
-    start = fmt_date(a.effective_on, language)
-    end = fmt_date(a.term_end, language) if a.term_end else lab["open_ended"]
-    if language == "fi":
-        term_text = f"Sopimus on voimassa {start} alkaen; nykyinen kausi päättyy: {end}."
-        if a.auto_renew:
-            term_text += (
-                f" Sopimus uusiutuu automaattisesti ({_duration(a.renewal_term or a.term)})"
-            )
-            term_text += (
-                f", ellei sitä irtisanota {_duration(a.notice_period)} ennen kauden päättymistä."
-                if a.notice_period
-                else "."
-            )
-        duration = f"{start} – {end}"
+        raise MissingDataError(["agreement.subprocessor_authorisation"])
+    start = fmt_date(a.effective_on, language) if a.effective_on else lab["from_signature"]
+    if a.term_end and not a.auto_renew:
+        duration = lab["duration_fixed"].format(start=start, end=fmt_date(a.term_end, language))
     else:
-        term_text = f"This agreement is in force from {start}; the current term ends: {end}."
-        if a.auto_renew:
-            term_text += f" It renews automatically ({_duration(a.renewal_term or a.term)})"
-            term_text += (
-                f" unless notice is given {_duration(a.notice_period)} before the end of the term."
-                if a.notice_period
-                else "."
-            )
-        duration = f"{start} – {end}"
-    return {"duration": duration, "authorisation_text": authorisation, "term_text": term_text}
+        duration = lab["duration_open"].format(start=start)
+    sentences = [lab["term_start"].format(start=start)]
+    fixed_term = a.term_end is not None or bool(a.term)
+    if a.term_end:
+        sentences.append(lab["term_end"].format(end=fmt_date(a.term_end, language)))
+    elif a.term:
+        sentences.append(lab["initial_term"].format(period=fmt_period(a.term, language)))
+    else:
+        sentences.append(lab["term_open"])
+    notice = fmt_period(a.notice_period, language) if a.notice_period else None
+    if a.auto_renew and fixed_term:
+        period = a.renewal_term or a.term
+        renewal = (
+            lab["renews"].format(period=fmt_period(period, language))
+            if period
+            else lab["renews_same"]
+        )
+        renewal += lab["renews_notice"].format(notice=notice) if notice else "."
+        sentences.append(renewal)
+    else:
+        if fixed_term:
+            sentences.append(lab["no_renewal"])
+        if notice:
+            sentences.append(lab["notice"].format(notice=notice))
+    return {
+        "duration": duration,
+        "authorisation_text": authorisation,
+        "term_text": " ".join(sentences),
+    }
 
 
 def subprocessor_rows(rows: Sequence[SubprocessorRow], language: str) -> list[dict[str, str]]:
+    needs = _Needs()
+    for i, r in enumerate(rows):
+        needs.check(f"subprocessors[{i}].name", r.name)
+        needs.check(f"subprocessors[{i}].country", r.country)
+        needs.check(f"subprocessors[{i}].mechanism", r.mechanism)
+    needs.done()
     return [
         {
             "name": r.name,
             "country": country_name(r.country, language),
-            "purpose": r.purpose or label(language, None),
-            "mechanism": r.mechanism,
+            "purpose": text(r.purpose, language),
+            "mechanism": mechanism_name(r.mechanism, language),
         }
         for r in rows
     ]
@@ -367,12 +680,19 @@ def dpa_context(
     subprocessors: Sequence[SubprocessorRow],
     language: str,
 ) -> dict[str, Any]:
+    """A GDPR Art. 28(3) processing agreement with Annexes I-III (III: the sub-processor chain)."""
     lab = LABELS[language]
+    needs = _Needs()
+    vendor_part = needs.part(lambda: vendor_ctx(vendor, language))
+    processing_part = needs.part(lambda: processing_ctx(processing, language))
+    agreement_part = needs.part(lambda: agreement_ctx(agreement, language))
+    rows = needs.part(lambda: subprocessor_rows(subprocessors, language))
+    needs.done()
     return base | {
-        "vendor": vendor_ctx(vendor, language),
-        "processing": processing_ctx(processing, language),
-        "agreement": agreement_ctx(agreement, language),
-        "subprocessors": subprocessor_rows(subprocessors, language),
+        "vendor": vendor_part,
+        "processing": processing_part,
+        "agreement": agreement_part,
+        "subprocessors": rows,
         "subprocessor_summary": lab["subprocessors"].format(n=len(subprocessors))
         if subprocessors
         else lab["no_subprocessors"],
@@ -388,34 +708,56 @@ def scc_context(
     subprocessors: Sequence[SubprocessorRow],
     language: str,
 ) -> dict[str, Any]:
-    if transfer.mechanism != "scc_2021" or transfer.scc_module is None:
-        raise MissingDataError(
-            [f"transfer {transfer.id}: SCC annexes need mechanism scc_2021 with a module"]
-        )
+    """Annexes I-III of the standard contractual clauses of Decision (EU) 2021/914 for the
+    transfer's module. Annex I.C is the exporter's supervisory authority (Clause 13(a)); Annex
+    III exists only in Modules 2 and 3 (Clause 9)."""
     lab = LABELS[language]
-    _require([("organisation.supervisory_authority", authority)])
+    needs = _Needs()
     module = transfer.scc_module
+    if transfer.mechanism != "scc_2021":
+        needs.missing.append(f"transfer {transfer.id}.mechanism (scc_2021)")
+    if module not in (1, 2, 3, 4):
+        needs.missing.append(f"transfer {transfer.id}.scc_module")
+    else:
+        scc = load_reference().mechanism("scc_2021")
+        expected = scc.module_for(transfer.exporter_role, transfer.importer_role) if scc else None
+        if expected is not None and expected != module:
+            needs.missing.append(
+                f"transfer {transfer.id}.scc_module (module {module} does not fit "
+                f"{transfer.exporter_role} to {transfer.importer_role}: use module {expected})"
+            )
+    vendor_part = needs.part(lambda: vendor_ctx(vendor, language))
+    processing_part = needs.part(lambda: processing_ctx(processing, language))
+    needs.check(f"transfer {transfer.id}.frequency", transfer.frequency)
+    categories = transfer.data_categories or (processing.data_categories if processing else ())
+    needs.check(f"transfer {transfer.id}.data_categories", categories)
+    supervisory = authority or base["org"]["supervisory_authority"]
+    if supervisory == lab["unknown"]:
+        supervisory = None
+    needs.check("organisation.supervisory_authority", supervisory)
+    rows = needs.part(lambda: subprocessor_rows(subprocessors, language))
+    needs.done()
+    assert module is not None and processing is not None and rows is not None
+    has_annex_iii = module in (2, 3)
     return base | {
-        "vendor": vendor_ctx(vendor, language),
-        "processing": processing_ctx(processing, language),
+        "vendor": vendor_part,
+        "processing": processing_part,
         "transfer": {
-            "module_text": lab["module"].format(
-                m=module,
-                exporter=label(language, transfer.exporter_role),
-                importer=label(language, transfer.importer_role),
-            ),
+            "module": module,
+            "module_text": lab["module"].format(m=module, direction=lab[f"module_{module}"]),
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
-            "data_categories": joined(transfer.data_categories),
-            "frequency": label(language, transfer.frequency or "unknown"),
-            "subject_matter": text(transfer.description, language)
-            if transfer.description
-            else (processing.service if processing else ""),
+            "data_categories": joined(categories),
+            "frequency": label(language, transfer.frequency),
+            "subject_matter": transfer.description.strip()
+            if transfer.description and transfer.description.strip()
+            else f"{processing.service}: {text(processing.nature, language)}",
+            "duration": lab["scc_duration"],
             "supplementary_measures": text(transfer.supplementary_measures, language),
         },
-        "authority": authority or "",
-        "subprocessors": subprocessor_rows(subprocessors, language) if module in (2, 3) else [],
-        "annex_iii_note": lab["annex_iii_23"] if module in (2, 3) else lab["annex_iii_other"],
+        "authority": supervisory,
+        "subprocessors": rows if has_annex_iii else [],
+        "annex_iii_note": lab["annex_iii_23"] if has_annex_iii else lab["annex_iii_other"],
     }
 
 
@@ -426,66 +768,109 @@ def tia_context(
     assessment: AssessmentData,
     evaluation_as_of: date,
     language: str,
+    *,
+    country_notes: str | None = None,
 ) -> dict[str, Any]:
+    """A transfer impact assessment in the six steps of EDPB Recommendations 01/2020 (v2.0):
+    map the transfer, the tool relied on, the destination's law and practice, supplementary
+    measures, procedural steps, re-evaluation; with the engine's verdict on the assessment date.
+
+    Step 3 text: the assessment's own, else ``country_notes``, else the reference note."""
+    lab = LABELS[language]
+    needs = _Needs()
+    vendor_part = needs.part(lambda: vendor_ctx(vendor, language))
+    needs.check("assessment.completed_on", assessment.completed_on)
+    needs.check("assessment.conclusion", assessment.conclusion)
+    if assessment.conclusion == "adequate_with_measures":
+        needs.check("assessment.supplementary_measures", assessment.supplementary_measures)
+    for i, reason in enumerate(transfer.reasons):
+        for key in ("code", "message"):
+            needs.check(f"evaluation.reasons[{i}].{key}", reason.get(key))
+    needs.done()
+    assert assessment.completed_on is not None
     ref = load_reference()
     note = ref.tia_note(transfer.destination_country)
-    note_title = getattr(note, "title", "")
-    note_text = assessment.law_and_practice or getattr(note, "law", "")
-    mechanism = ref.mechanism(transfer.mechanism)
+    own = assessment.law_and_practice or country_notes
+    if assessment.next_review_on:
+        review = fmt_date(assessment.next_review_on, language)
+    else:
+        review = lab["review_default"].format(
+            date=fmt_date(assessment.completed_on + relativedelta(years=1), language)
+        )
     return base | {
-        "vendor": vendor_ctx(vendor, language),
+        "vendor": vendor_part,
         "transfer": {
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
             "data_categories": joined(transfer.data_categories) or label(language, None),
             "country_name": country_name(transfer.destination_country, language),
             "transfer_type": label(language, transfer.transfer_type),
-            "frequency": label(language, transfer.frequency or "unknown"),
-            "description": transfer.description or "",
+            "frequency": label(language, transfer.frequency),
+            "description": (transfer.description or "").strip(),
             "mechanism_name": mechanism_name(transfer.mechanism, language),
-            "mechanism_basis": (mechanism.legal_basis + "; " + mechanism.citation)
-            if mechanism
-            else "",
+            "mechanism_basis": mechanism_basis(transfer.mechanism, language),
         },
         "assessment": {
             "completed_on": fmt_date(assessment.completed_on, language),
             "conclusion": label(language, assessment.conclusion),
-            "supplementary_measures": text(assessment.supplementary_measures, language),
-            "procedural_steps": text(assessment.procedural_steps, language),
-            "next_review_on": fmt_date(assessment.next_review_on, language),
+            "supplementary_measures": assessment.supplementary_measures.strip()
+            if assessment.supplementary_measures and assessment.supplementary_measures.strip()
+            else lab["no_measures"],
+            "procedural_steps": assessment.procedural_steps.strip()
+            if assessment.procedural_steps and assessment.procedural_steps.strip()
+            else lab["none_recorded"],
+            "next_review_on": review,
         },
         "country_note": {
-            "title": note_title or country_name(transfer.destination_country, language),
-            "text": note_text or label(language, None),
+            "title": note.title
+            if not own and language == "en" and note.title
+            else country_name(transfer.destination_country, language),
+            "text": own.strip() if own else f"{note.law} {note.practice}".strip(),
+            "citation": "" if own else note.citation,
         },
         "evaluation": {
             "as_of": fmt_date(evaluation_as_of, language),
             "verdict": label(language, transfer.verdict),
             "reasons": [
-                {"code": r["code"], "message": r["message"], "citation": r["citation"]}
+                {
+                    "code": str(r["code"]),
+                    "message": str(r["message"]),
+                    "citation": str(r.get("citation") or ""),
+                }
                 for r in transfer.reasons
             ],
         },
     }
 
 
+def _change(c: ChangeRow | Mapping[str, Any]) -> ChangeRow:
+    if isinstance(c, ChangeRow):
+        return c
+    return ChangeRow(
+        str(c["change"]), str(c["name"]), str(c["parent"]), c["on"], str(c.get("detail") or "")
+    )
+
+
 def subprocessor_list_context(
     base: dict[str, Any],
     scope: str | None,
     rows: Sequence[SubprocessorRow],
-    changes: Sequence[Mapping[str, Any]],
+    changes: Sequence[ChangeRow | Mapping[str, Any]],
     since: date,
     language: str,
 ) -> dict[str, Any]:
+    """The sub-processor list for customers, with the changes since ``since``: the information
+    on intended changes that lets the controller object (GDPR Art. 28(2))."""
     lab = LABELS[language]
     change_rows = [
         {
-            "change": lab[c["change"]],
-            "name": c["name"],
-            "parent": c["parent"],
-            "on": fmt_date(c["on"], language),
+            "change": lab.get(c.change, c.change),
+            "name": c.name,
+            "parent": c.parent,
+            "on": fmt_date(c.on, language),
+            "detail": c.detail,
         }
-        for c in changes
+        for c in map(_change, changes)
     ]
     summary = (
         lab["changes"].format(n=len(change_rows), since=fmt_date(since, language))
@@ -501,13 +886,30 @@ def subprocessor_list_context(
     }
 
 
+def invalid_safeguard(transfer: TransferData, as_of: date | None = None) -> bool:
+    """Whether a transfer has no valid safeguard: an invalidated or non-EU mechanism, old SCCs
+    after 27 December 2022 (Decision (EU) 2021/914 Art. 4(4)), or anything the rules engine
+    found unlawful (e.g. an expired adequacy decision)."""
+    if transfer.mechanism in INVALID_MECHANISMS or transfer.verdict == "unlawful":
+        return True
+    return transfer.mechanism in LEGACY_SCCS and (as_of is None or as_of > LEGACY_SCC_LAST_DAY)
+
+
 def privacy_notice_context(
-    base: dict[str, Any], transfers: Sequence[TransferData], language: str
+    base: dict[str, Any],
+    transfers: Sequence[TransferData],
+    language: str,
+    *,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
-    """Only valid safeguards are ever named: a third-country transfer whose mechanism is unlawful
-    today (Privacy Shield, expired SCCs, ...) stops the document until the register is fixed."""
+    """The "transfers outside the EU/EEA" section of a privacy notice (GDPR Art. 13(1)(f),
+    14(1)(f)): per destination, the recipients and the safeguard in plain language.
+
+    Only valid safeguards are ever named: while a third-country transfer relies on an invalid
+    one (Privacy Shield, Safe Harbour, old SCCs after 2022-12-27, an expired adequacy
+    decision), the section is refused with the list of those transfers, to be fixed first."""
     relevant = [t for t in transfers if t.active and t.is_third_country]
-    invalid = [t for t in relevant if t.verdict == "unlawful"]
+    invalid = [t for t in relevant if invalid_safeguard(t, as_of)]
     if invalid:
         raise MissingDataError(
             [
@@ -515,37 +917,48 @@ def privacy_notice_context(
                 for t in invalid
             ]
         )
+    plain = SAFEGUARD_PLAIN[language]
     by_country: dict[str, dict[str, set[str]]] = {}
     for t in relevant:
         entry = by_country.setdefault(
             t.destination_country, {"recipients": set(), "safeguards": set()}
         )
         entry["recipients"].add(t.vendor_name)
-        entry["safeguards"].add(mechanism_name(t.mechanism, language))
+        entry["safeguards"].add(plain.get(t.mechanism) or mechanism_name(t.mechanism, language))
     destinations = [
         {
             "country": country_name(code, language),
-            "recipients": ", ".join(sorted(v["recipients"])),
-            "safeguard": "; ".join(sorted(v["safeguards"])),
+            "recipients": ", ".join(sorted(v["recipients"], key=str.lower)),
+            "safeguard": " ".join(sorted(v["safeguards"])),
         }
         for code, v in sorted(by_country.items(), key=lambda item: country_name(item[0], language))
     ]
-    return base | {"destinations": destinations}
+    summary = LABELS[language]["destinations" if destinations else "no_destinations"]
+    return base | {
+        "destinations": destinations,
+        "destinations_summary": summary.format(date=base["as_of"], org=base["org"]["name"]),
+    }
 
 
 def record_extract_context(
     base: dict[str, Any], transfers: Sequence[TransferData], language: str
 ) -> dict[str, Any]:
+    """The transfers part of the record of processing activities (GDPR Art. 30(1)(e) for a
+    controller, 30(2)(c) for a processor), with the Art. 49(6) documentation of transfers on
+    the second subparagraph of Art. 49(1)."""
+    needs = _Needs()
     rows = []
     for t in transfers:
         if not (t.active and t.is_third_country):
             continue
         documentation = label(language, "no_art49")
-        if t.mechanism.startswith("derogation_49_1"):
+        if t.mechanism in ART49_SECOND_SUBPARAGRAPH:
+            needs.check(f"transfer {t.id}.derogation_documentation", t.derogation_documentation)
+            documentation = (t.derogation_documentation or "").strip()
+        elif t.mechanism.startswith("derogation_49"):
+            given = t.derogation_documentation or t.supplementary_measures
             documentation = (
-                text(t.supplementary_measures, language)
-                if t.supplementary_measures
-                else label(language, "not_documented")
+                given.strip() if given and given.strip() else label(language, "art49_not_required")
             )
         rows.append(
             {
@@ -557,4 +970,131 @@ def record_extract_context(
                 "documentation": documentation,
             }
         )
+    needs.done()
     return base | {"transfers": rows}
+
+
+# --- One entry point -------------------------------------------------------------------------
+
+
+def build_context(
+    kind: str,
+    language: str,
+    *,
+    organisation: OrganisationData | None,
+    as_of: date,
+    vendor: VendorData | None = None,
+    processing: ProcessingData | None = None,
+    agreement: AgreementData | None = None,
+    transfer: TransferData | None = None,
+    transfers: Sequence[TransferData] = (),
+    assessment: AssessmentData | None = None,
+    subprocessors: Sequence[SubprocessorRow] = (),
+    changes: Sequence[ChangeRow] = (),
+    since: date | None = None,
+    scope: str | None = None,
+    country_notes: str | None = None,
+    generated_on: date | None = None,
+    template_version: str = "builtin",
+) -> dict[str, Any]:
+    """The context of ``kind`` in ``language`` from plain register data as of ``as_of``.
+
+    Raises :class:`MissingDataError` listing everything missing at once, ``ValueError`` for an
+    unknown kind or language. Inputs per kind: dpa (vendor, processing, agreement,
+    subprocessors), scc_annexes (vendor, processing, transfer, subprocessors), tia (vendor,
+    transfer evaluated on the assessment date, assessment, country_notes), subprocessor_list
+    (subprocessors, changes, since, scope), privacy_notice_section and record_extract
+    (transfers)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}; use one of {', '.join(KINDS)}")
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    needs = _Needs()
+    base = needs.part(
+        lambda: common(
+            organisation, language, as_of, generated_on or date.today(), template_version
+        )
+    )
+    if base is None:
+        fallback = OrganisationData("-", "-", "-", "FI")
+        base = common(fallback, language, as_of, as_of, template_version)
+    required: dict[str, dict[str, object]] = {
+        "dpa": {"vendor": vendor},
+        "scc_annexes": {"vendor": vendor, "transfer": transfer},
+        "tia": {"vendor": vendor, "transfer": transfer, "assessment": assessment},
+    }
+    for name, value in required.get(kind, {}).items():
+        needs.check(name, value)
+    if kind == "dpa" and vendor is not None:
+        result = needs.part(
+            lambda: dpa_context(base, vendor, processing, agreement, subprocessors, language)
+        )
+    elif kind == "scc_annexes" and vendor is not None and transfer is not None:
+        result = needs.part(
+            lambda: scc_context(base, vendor, processing, transfer, None, subprocessors, language)
+        )
+    elif kind == "tia" and vendor is not None and transfer is not None and assessment is not None:
+        evaluated = assessment.completed_on or as_of
+        result = needs.part(
+            lambda: tia_context(
+                base, vendor, transfer, assessment, evaluated, language, country_notes=country_notes
+            )
+        )
+    elif kind == "subprocessor_list":
+        start = since or date(as_of.year, 1, 1)
+        result = needs.part(
+            lambda: subprocessor_list_context(base, scope, subprocessors, changes, start, language)
+        )
+    elif kind == "privacy_notice_section":
+        result = needs.part(lambda: privacy_notice_context(base, transfers, language, as_of=as_of))
+    elif kind == "record_extract":
+        result = needs.part(lambda: record_extract_context(base, transfers, language))
+    else:
+        result = None
+    needs.done()
+    assert result is not None
+    return result
+
+
+def sample_context(kind: str, language: str) -> dict[str, Any]:
+    """A complete context with neutral values, for test-rendering uploaded templates."""
+    day = date(2026, 1, 15)
+    org = OrganisationData("Example Oy", "1234567-8", "Street 1, 00100 Helsinki", "FI")
+    vendor = VendorData(1, "Vendor", "Vendor Ltd", "X-1", "US", "processor")
+    processing = ProcessingData(
+        "Service", "Hosting", ("support",), ("contact",), ("customers",), measures="Encryption"
+    )
+    agreement = AgreementData("dpa", day, None, "P1Y", True, None, "P3M", "general", 30)
+    transfer = TransferData(
+        1,
+        "Vendor",
+        "US",
+        "controller",
+        "processor",
+        "scc_2021",
+        2,
+        ("contact",),
+        "systematic",
+        "storage",
+        None,
+        None,
+        "lawful",
+        ({"code": "scc_in_place", "message": "SCCs in place", "citation": "(EU) 2021/914"},),
+    )
+    return build_context(
+        kind,
+        language,
+        organisation=org,
+        as_of=day,
+        generated_on=day,
+        template_version="sample",
+        vendor=vendor,
+        processing=processing,
+        agreement=agreement,
+        transfer=transfer,
+        transfers=(transfer,),
+        assessment=AssessmentData(day, "adequate", None, None, None, None),
+        subprocessors=(SubprocessorRow("Sub Ltd", "IN", "support", "scc_2021"),),
+        changes=(ChangeRow("added", "Sub Ltd", "Vendor", day),),
+        since=date(2025, 1, 1),
+    )

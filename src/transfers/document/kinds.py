@@ -1,66 +1,204 @@
-"""The document kinds and the context each template receives (the contract for uploaded templates)."""
+"""The document kinds and the context each template receives: the contract for uploaded templates.
+
+Every variable is documented with its name, type and meaning. The same list validates uploaded
+templates (:func:`transfers.document.render.validate_template` refuses a variable that is not
+here), is checked against what the context builder really produces (tests), and is rendered into
+the README by :func:`context_reference_markdown`.
+
+Names are dotted paths; ``rows[]`` marks a list whose items have the fields listed after it, for
+docxtpl ``{%tr for row in rows %}`` table rows. Every value is a string (or an integer where said):
+the builder states a default or refuses to build, so a template never prints ``None``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 LANGUAGES: Final = ("en", "fi")
 
-_COMMON: Final = {
-    "generated_on": "date the document was generated",
-    "as_of": "date of the register snapshot",
-    "template_version": "template version used (builtin or an uploaded version number)",
-    "org": "our organisation entity: name, business_id, address, country_name, dpo, supervisory_authority",
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """One documented context variable of a document kind."""
+
+    name: str
+    type: str
+    description: str
+
+    @property
+    def top_level(self) -> str:
+        return self.name.split(".", 1)[0].removesuffix("[]")
+
+
+def _v(name: str, type_: str, description: str) -> Variable:
+    return Variable(name, type_, description)
+
+
+_COMMON: Final = (
+    _v("generated_on", "str", "date the document was generated, formatted for the language"),
+    _v("as_of", "str", "date of the register snapshot the document describes"),
+    _v("template_version", "str", "template version used (builtin or an uploaded version)"),
+    _v("org", "object", "our organisation entity (the controller, or the exporter)"),
+    _v("org.name", "str", "legal name"),
+    _v("org.business_id", "str", "business ID (Y-tunnus)"),
+    _v("org.address", "str", "postal address (GDPR Art. 30(1)(a), Annex I.A)"),
+    _v("org.country_name", "str", "country of establishment"),
+    _v("org.dpo", "str", "data protection officer or privacy contact"),
+    _v("org.supervisory_authority", "str", "competent supervisory authority"),
+)
+
+_VENDOR: Final = (
+    _v("vendor", "object", "the vendor (processor or importer)"),
+    _v("vendor.name", "str", "trading name"),
+    _v("vendor.legal_name", "str", "legal name (the trading name when none is recorded)"),
+    _v("vendor.business_id", "str", "business or registration number, or 'not specified'"),
+    _v("vendor.country_name", "str", "country of establishment"),
+    _v("vendor.role", "str", "role in the processing (controller, processor, sub-processor)"),
+)
+
+_PROCESSING: Final = (
+    _v("processing", "object", "the processing the vendor performs (GDPR Art. 28(3))"),
+    _v("processing.service", "str", "subject matter: the service"),
+    _v("processing.nature", "str", "nature of the processing"),
+    _v("processing.purposes", "str", "purposes, comma-separated"),
+    _v("processing.data_categories", "str", "types of personal data, comma-separated"),
+    _v("processing.data_subjects", "str", "categories of data subjects, comma-separated"),
+    _v("processing.sensitive", "str", "Art. 9 / Art. 10 data, or 'none'"),
+    _v("processing.retention", "str", "retention period or criteria"),
+    _v("processing.measures", "str", "technical and organisational measures (Art. 32)"),
+)
+
+_SUBPROCESSORS: Final = (
+    _v("subprocessors[]", "list[row]", "authorised sub-processors, one table row each"),
+    _v("subprocessors[].name", "str", "sub-processor"),
+    _v("subprocessors[].country", "str", "location (country name)"),
+    _v("subprocessors[].purpose", "str", "processing it performs"),
+    _v("subprocessors[].mechanism", "str", "Chapter V transfer mechanism (or EU/EEA)"),
+)
+
+VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
+    "dpa": (
+        *_COMMON,
+        *_VENDOR,
+        *_PROCESSING,
+        _v("agreement", "object", "the Art. 28 agreement"),
+        _v("agreement.duration", "str", "duration of the processing (Art. 28(3))"),
+        _v("agreement.authorisation_text", "str", "sub-processor authorisation, Art. 28(2)"),
+        _v("agreement.term_text", "str", "term, renewal and notice, from the agreement"),
+        *_SUBPROCESSORS,
+        _v("subprocessor_summary", "str", "one sentence on the authorised sub-processors"),
+    ),
+    "scc_annexes": (
+        *_COMMON,
+        *_VENDOR,
+        *_PROCESSING,
+        _v("transfer", "object", "the transfer under Decision (EU) 2021/914"),
+        _v("transfer.module", "int", "SCC module 1-4 (Annex III applies to 2 and 3)"),
+        _v("transfer.module_text", "str", "module and direction, e.g. 'Module 2 (...)'"),
+        _v("transfer.exporter_role", "str", "role of the exporter (Annex I.A)"),
+        _v("transfer.importer_role", "str", "role of the importer (Annex I.A)"),
+        _v("transfer.data_categories", "str", "categories of personal data transferred"),
+        _v("transfer.frequency", "str", "one-off, occasional or continuous (Annex I.B)"),
+        _v("transfer.subject_matter", "str", "subject matter, nature and duration (I.B)"),
+        _v("transfer.duration", "str", "duration of the processing by the (sub-)processor"),
+        _v("transfer.supplementary_measures", "str", "supplementary measures (Annex II)"),
+        _v("authority", "str", "competent supervisory authority (Clause 13, Annex I.C)"),
+        *_SUBPROCESSORS,
+        _v("annex_iii_note", "str", "what Annex III means for this module"),
+    ),
+    "tia": (
+        *_COMMON,
+        *_VENDOR,
+        _v("transfer", "object", "the transfer assessed (EDPB Recommendations 01/2020)"),
+        _v("transfer.exporter_role", "str", "role of the exporter"),
+        _v("transfer.importer_role", "str", "role of the importer"),
+        _v("transfer.data_categories", "str", "categories of personal data"),
+        _v("transfer.country_name", "str", "destination country"),
+        _v("transfer.transfer_type", "str", "storage, remote access or onward transfer"),
+        _v("transfer.frequency", "str", "occasional or continuous"),
+        _v("transfer.description", "str", "description of the transfer ('' when none)"),
+        _v("transfer.mechanism_name", "str", "transfer tool relied on (step 2)"),
+        _v("transfer.mechanism_basis", "str", "legal basis and citation of the tool"),
+        _v("assessment", "object", "the assessment"),
+        _v("assessment.completed_on", "str", "assessment date"),
+        _v("assessment.conclusion", "str", "conclusion of the assessment"),
+        _v("assessment.supplementary_measures", "str", "step 4: supplementary measures"),
+        _v("assessment.procedural_steps", "str", "step 5: formal procedural steps"),
+        _v("assessment.next_review_on", "str", "step 6: re-evaluation date"),
+        _v("country_note", "object", "step 3: law and practice of the destination"),
+        _v("country_note.title", "str", "title of the note"),
+        _v("country_note.text", "str", "law and practice (the assessment's own or reference)"),
+        _v("country_note.citation", "str", "sources of the note ('' when none)"),
+        _v("evaluation", "object", "the rules engine's verdict on the assessment date"),
+        _v("evaluation.as_of", "str", "date of the evaluation"),
+        _v("evaluation.verdict", "str", "lawful, lawful with open conditions, or unlawful"),
+        _v("evaluation.reasons[]", "list[row]", "reasons for the verdict"),
+        _v("evaluation.reasons[].code", "str", "reason code"),
+        _v("evaluation.reasons[].message", "str", "explanation"),
+        _v("evaluation.reasons[].citation", "str", "legal source"),
+    ),
+    "subprocessor_list": (
+        *_COMMON,
+        _v("scope", "str", "the vendor the list is for, or all services"),
+        *_SUBPROCESSORS,
+        _v("since", "str", "start of the change period (Art. 28(2) notice)"),
+        _v("changes[]", "list[row]", "sub-processors added, removed or changed since `since`"),
+        _v("changes[].change", "str", "added, removed or changed"),
+        _v("changes[].name", "str", "sub-processor"),
+        _v("changes[].parent", "str", "the vendor that engages it"),
+        _v("changes[].on", "str", "date of the change"),
+        _v("changes[].detail", "str", "what changed ('' when nothing to add)"),
+        _v("changes_summary", "str", "one sentence on the changes"),
+    ),
+    "privacy_notice_section": (
+        *_COMMON,
+        _v("destinations_summary", "str", "opening sentence (or: no transfers outside the EU/EEA)"),
+        _v("destinations[]", "list[row]", "one row per destination country"),
+        _v("destinations[].country", "str", "destination country"),
+        _v("destinations[].recipients", "str", "recipients in that country, comma-separated"),
+        _v("destinations[].safeguard", "str", "valid safeguards only, in plain language"),
+    ),
+    "record_extract": (
+        *_COMMON,
+        _v("transfers[]", "list[row]", "third-country transfers (Art. 30(1)(e), 30(2)(c))"),
+        _v("transfers[].recipient", "str", "recipient"),
+        _v("transfers[].country", "str", "destination country"),
+        _v("transfers[].data", "str", "categories of personal data"),
+        _v("transfers[].safeguard", "str", "transfer mechanism relied on"),
+        _v("transfers[].verdict", "str", "status on the snapshot date"),
+        _v("transfers[].documentation", "str", "Art. 49(1) second subparagraph documentation"),
+    ),
 }
 
-CONTEXT: Final[dict[str, dict[str, str]]] = {
-    "dpa": _COMMON
-    | {
-        "vendor": "the processor: name, legal_name, business_id, country_name, role",
-        "processing": "service, nature, purposes, data_categories, data_subjects, sensitive, retention, measures",
-        "agreement": "duration, authorisation_text (Art. 28(2) authorisation), term_text (term, renewal, notice)",
-        "subprocessors": "list of rows: name, country, purpose, mechanism (the whole chain, Annex III)",
-        "subprocessor_summary": "one sentence on the authorised sub-processors",
-    },
-    "scc_annexes": _COMMON
-    | {
-        "vendor": "the importer: name, legal_name, business_id, country_name, role",
-        "processing": "service, nature, purposes, data_categories, data_subjects, sensitive, retention, measures",
-        "transfer": "module_text, exporter_role, importer_role, data_categories, frequency, subject_matter, supplementary_measures",
-        "authority": "competent supervisory authority (Clause 13, Annex I.C)",
-        "subprocessors": "list of rows: name, country, purpose, mechanism (Annex III; modules 2 and 3)",
-        "annex_iii_note": "what Annex III means for this module",
-    },
-    "tia": _COMMON
-    | {
-        "vendor": "the importer: name, legal_name, business_id, country_name, role",
-        "transfer": "exporter_role, importer_role, data_categories, country_name, transfer_type, frequency, description, mechanism_name, mechanism_basis",
-        "assessment": "completed_on, conclusion, supplementary_measures, procedural_steps, next_review_on",
-        "country_note": "title, text: the destination's law and practice (reference data or the assessment's own)",
-        "evaluation": "as_of, verdict, reasons (rows: code, message, citation)",
-    },
-    "subprocessor_list": _COMMON
-    | {
-        "scope": "which vendor or the whole register",
-        "subprocessors": "list of rows: name, purpose, country, mechanism",
-        "since": "start of the change period",
-        "changes": "list of rows: change, name, parent, on",
-        "changes_summary": "one sentence on the changes",
-    },
-    "privacy_notice_section": _COMMON
-    | {"destinations": "list of rows: country, recipients, safeguard (valid safeguards only)"},
-    "record_extract": _COMMON
-    | {"transfers": "list of rows: recipient, country, data, safeguard, verdict, documentation"},
-}
+KINDS: Final = tuple(VARIABLES)
 
-KINDS: Final = tuple(CONTEXT)
+CONTEXT: Final[Mapping[str, Mapping[str, str]]] = {
+    kind: {v.top_level: v.description for v in variables if "." not in v.name}
+    for kind, variables in VARIABLES.items()
+}
+"""Top-level variable name -> description, per kind (what a template may reference)."""
+
+
+def top_level_names(kind: str) -> frozenset[str]:
+    """The names a template of ``kind`` may use at the top level."""
+    return frozenset(v.top_level for v in VARIABLES[kind])
+
+
+def documented_paths(kind: str) -> frozenset[str]:
+    """Every documented leaf path (``org.name``, ``subprocessors[].name``) of ``kind``."""
+    names = {v.name for v in VARIABLES[kind]}
+    return frozenset(
+        n for n in names if not any(o.startswith(n + ".") or o.startswith(n + "[].") for o in names)
+    )
 
 
 def context_reference_markdown() -> str:
-    """The documented context per kind, for the README and for template authors."""
-    lines = []
-    for kind, variables in CONTEXT.items():
-        lines.append(f"**`{kind}`**\n")
-        lines.extend(f"- `{name}`: {text}" for name, text in variables.items())
+    """The documented context per kind as Markdown tables, for the README and template authors."""
+    lines: list[str] = []
+    for kind, variables in VARIABLES.items():
+        lines += [f"**`{kind}`**", "", "| variable | type | description |", "|---|---|---|"]
+        lines += [f"| `{v.name}` | {v.type} | {v.description} |" for v in variables]
         lines.append("")
     return "\n".join(lines)

@@ -1,0 +1,725 @@
+"""Every template rendered from a realistic register built from the context dataclasses: no
+HTTP, no SQL. What a reader of the documents would notice: parties, clauses, annex rows,
+verdicts, safeguards, escaping, and refusals when the register has holes."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import sys
+import zipfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document as Docx
+from lxml import etree
+
+from transfers.document.context import (
+    AgreementData,
+    AssessmentData,
+    ChangeRow,
+    MissingDataError,
+    OrganisationData,
+    ProcessingData,
+    SubprocessorRow,
+    TransferData,
+    VendorData,
+    build_context,
+    fmt_date,
+    fmt_period,
+)
+from transfers.document.kinds import (
+    KINDS,
+    LANGUAGES,
+    VARIABLES,
+    context_reference_markdown,
+    documented_paths,
+)
+from transfers.document.render import (
+    TEMPLATE_DIR,
+    RenderError,
+    builtin_template,
+    check_output,
+    document_text,
+    render_docx,
+    validate_template,
+)
+
+AS_OF = date(2026, 11, 24)
+HOSTILE = 'AT&T <Cloud> "EU"'
+
+ORG = OrganisationData(
+    "Esimerkki IT-Palvelut Oy",
+    "1234567-8",
+    "Esimerkkikatu 1, 00100 Helsinki",
+    "FI",
+    dpo_name="Tietosuojavastaava",
+    dpo_email="dpo@esimerkki.example",
+)
+
+# A cloud vendor in the USA on SCCs Module 2, with a DPF transfer as well.
+CLOUD = VendorData(1, HOSTILE, None, None, "US", "processor")
+CLOUD_PROCESSING = ProcessingData(
+    "Customer register hosting",
+    "Hosting and storage of the customer register",
+    ("CRM", "customer service"),
+    ("identity", "contact"),
+    ("customer contacts",),
+    retention="24 months after the end of the customer relationship",
+    measures="Encryption at rest with EU-held keys; SSO with MFA; audit logging",
+)
+CLOUD_AGREEMENT = AgreementData(
+    "scc_2021", date(2024, 1, 10), date(2027, 1, 9), "P1Y", True, None, "P3M", "general", 30
+)
+CLOUD_SCC = TransferData(
+    11,
+    HOSTILE,
+    "US",
+    "controller",
+    "processor",
+    "scc_2021",
+    2,
+    ("identity", "contact"),
+    "systematic",
+    "storage",
+    "Customer register hosted in the provider's US region",
+    "Encryption with EU-held keys",
+    "lawful",
+    (
+        {
+            "code": "scc_in_place",
+            "message": "SCCs 2021/914 Module 2 signed on 10 January 2024",
+            "citation": "Commission Implementing Decision (EU) 2021/914",
+        },
+        {
+            "code": "tia_completed",
+            "message": "Transfer impact assessment documented",
+            "citation": "EDPB Recommendations 01/2020",
+        },
+    ),
+)
+CLOUD_DPF = TransferData(
+    12,
+    HOSTILE,
+    "US",
+    "controller",
+    "processor",
+    "dpf",
+    None,
+    ("contact",),
+    "systematic",
+    "storage",
+    None,
+    None,
+    "at_risk",
+    ({"code": "dpf_litigation", "message": "Appeal C-703/25 P pending", "citation": "C-703/25 P"},),
+)
+CLOUD_TIA = AssessmentData(
+    date(2026, 2, 1),
+    "adequate_with_measures",
+    "Encryption with keys held only by the exporter in the EU",
+    "No authorisation needed: the SCCs are used unchanged",
+    None,
+    date(2027, 2, 1),
+)
+
+# A warranty vendor in Japan on adequacy.
+KAITO = VendorData(
+    2, "Kaito Devices K.K.", "Kaito Devices Kabushiki Kaisha", None, "JP", "processor"
+)
+KAITO_TRANSFER = TransferData(
+    21,
+    "Kaito Devices K.K.",
+    "JP",
+    "processor",
+    "processor",
+    "adequacy",
+    None,
+    ("device serial numbers",),
+    "systematic",
+    "onward_transfer",
+    "Warranty registrations",
+    None,
+    "lawful",
+    ({"code": "adequacy", "message": "Japan: (EU) 2019/419", "citation": "(EU) 2019/419"},),
+)
+
+# A licence vendor in Ireland with a sub-processor in India on SCCs Module 3.
+LICENTIA = VendorData(
+    3, "Licentia Distribution Ltd", "Licentia Distribution Limited", "IE1234567T", "IE", "processor"
+)
+LICENTIA_PROCESSING = ProcessingData(
+    "Licence orders",
+    "Order processing and licence key delivery",
+    ("licence fulfilment",),
+    ("identity", "employer"),
+    ("customers' staff",),
+    measures="TLS 1.2+; role-based access; logging",
+)
+LICENTIA_DPA = AgreementData(
+    "dpa", date(2024, 6, 1), date(2028, 5, 31), "P2Y", True, None, "P3M", "specific", None
+)
+BHARAT = VendorData(4, "Bharat Licence Services Pvt Ltd", None, None, "IN", "subprocessor")
+BHARAT_ROW = SubprocessorRow(
+    "Bharat Licence Services Pvt Ltd", "IN", "Licence key generation", "scc_2021"
+)
+BHARAT_TRANSFER = TransferData(
+    31,
+    "Bharat Licence Services Pvt Ltd",
+    "IN",
+    "processor",
+    "processor",
+    "scc_2021",
+    3,
+    ("identity",),
+    "systematic",
+    "onward_transfer",
+    None,
+    None,
+    "at_risk",
+    ({"code": "tia_missing", "message": "No documented TIA", "citation": "SCC Clause 14"},),
+)
+IRELAND = TransferData(
+    32,
+    "Licentia Distribution Ltd",
+    "IE",
+    "processor",
+    "processor",
+    "none",
+    None,
+    ("identity",),
+    "systematic",
+    "storage",
+    None,
+    None,
+    "lawful",
+    is_third_country=False,
+)
+TRANSFERS = (CLOUD_SCC, CLOUD_DPF, KAITO_TRANSFER, BHARAT_TRANSFER, IRELAND)
+CHANGES = (
+    ChangeRow(
+        "added", "Bharat Licence Services Pvt Ltd", "Licentia Distribution Ltd", date(2026, 3, 2)
+    ),
+    ChangeRow("removed", "Old Mailer GmbH", "Licentia Distribution Ltd", date(2026, 4, 1)),
+    ChangeRow(
+        "changed",
+        "Bharat Licence Services Pvt Ltd",
+        "Licentia Distribution Ltd",
+        date(2026, 5, 5),
+        "moved from Mumbai to Pune",
+    ),
+)
+
+
+def context(kind: str, language: str, **overrides: Any) -> dict[str, Any]:
+    """The context each kind is generated with in these tests (the DPA for Licentia, the SCC
+    annexes and TIA for the cloud vendor, register-wide lists for the rest)."""
+    per_kind: dict[str, dict[str, Any]] = {
+        "dpa": {
+            "vendor": LICENTIA,
+            "processing": LICENTIA_PROCESSING,
+            "agreement": LICENTIA_DPA,
+            "subprocessors": (BHARAT_ROW,),
+        },
+        "scc_annexes": {
+            "vendor": CLOUD,
+            "processing": CLOUD_PROCESSING,
+            "transfer": CLOUD_SCC,
+            "subprocessors": (
+                SubprocessorRow("Edge CDN Ltd", "GB", "content delivery", "adequacy"),
+            ),
+        },
+        "tia": {"vendor": CLOUD, "transfer": CLOUD_SCC, "assessment": CLOUD_TIA},
+        "subprocessor_list": {
+            "subprocessors": (BHARAT_ROW,),
+            "changes": CHANGES,
+            "since": date(2026, 1, 1),
+            "scope": "Licentia Distribution Ltd",
+        },
+        "privacy_notice_section": {"transfers": TRANSFERS},
+        "record_extract": {"transfers": TRANSFERS},
+    }
+    inputs = per_kind[kind]
+    arguments: dict[str, Any] = {
+        "organisation": ORG,
+        "as_of": AS_OF,
+        "generated_on": AS_OF,
+        **inputs,
+        **overrides,
+    }
+    return build_context(kind, language, **arguments)
+
+
+def render(kind: str, language: str, **overrides: Any) -> tuple[str, bytes]:
+    content = render_docx(builtin_template(language, kind), context(kind, language, **overrides))
+    return document_text(content), content
+
+
+def assert_sound(content: bytes) -> None:
+    """Every XML part parses, Word can open it, and nothing template-ish is left."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                etree.fromstring(archive.read(name))
+    Docx(io.BytesIO(content))
+    text = document_text(content)
+    for leftover in ("{{", "{%", "}}", "%}", "None"):
+        assert leftover not in text, leftover
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_renders_in_both_languages(kind: str, language: str) -> None:
+    text, content = render(kind, language)
+    assert_sound(content)
+    assert ORG.name in text
+    assert ("24 November 2026" if language == "en" else "24.11.2026") in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dpa_names_the_parties_every_art_28_3_clause_and_the_annexes(language: str) -> None:
+    text, _ = render("dpa", language)
+    assert "Esimerkki IT-Palvelut Oy" in text and "1234567-8" in text
+    assert "Esimerkkikatu 1, 00100 Helsinki" in text
+    assert "Licentia Distribution Limited" in text and "IE1234567T" in text
+    for number, letter in enumerate("abcdefgh", start=1):
+        assert f"3.{number} ({letter}) " in text
+    assert "3.9 " in text  # the duty to inform about infringing instructions
+    assert ("Infringing instructions" if language == "en" else "Lainvastaiset ohjeet") in text
+    # Annex III: one row per sub-processor from the chain, with its country and mechanism.
+    assert "Bharat Licence Services Pvt Ltd" in text
+    assert ("India" if language == "en" else "Intia") in text
+    assert (
+        "Standard contractual clauses (2021)"
+        if language == "en"
+        else "Euroopan komission vakiosopimuslausekkeet (päätös (EU) 2021/914)"
+    ) in text
+    if language == "en":
+        assert "Data Processing Agreement" in text
+        assert "prior specific written authorisation" in text
+        assert "further periods of 2 years" in text and "at least 3 months" in text
+        assert "Annex II" in text and "TLS 1.2+; role-based access; logging" in text
+    else:
+        assert "Henkilötietojen käsittelysopimus" in text
+        assert "Rekisterinpitäjä" in text and "Käsittelijä" in text and "alikäsittelij" in text
+        assert "erityistä kirjallista lupaa" in text
+        assert "jonka pituus on 2 vuotta" in text and "viimeistään 3 kuukautta" in text
+        assert "Hyväksytyt alikäsittelijät" in text
+
+
+def test_dpa_general_authorisation_states_the_objection_period() -> None:
+    text, _ = render("dpa", "en", agreement=CLOUD_AGREEMENT)
+    assert "general written authorisation" in text and "at least 30 days in advance" in text
+    text, _ = render("dpa", "fi", agreement=CLOUD_AGREEMENT)
+    assert "yleisen kirjallisen luvan" in text and "vähintään 30 päivää" in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_scc_annexes_module_2(language: str) -> None:
+    text, _ = render("scc_annexes", language)
+    assert HOSTILE in text
+    assert ("Module 2" if language == "en" else "moduuli 2") in text
+    # Annex I.C: the Finnish Data Protection Ombudsman (legal-facts §10).
+    if language == "en":
+        assert "Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto)" in text
+        assert "For transfers to (sub-)processors" in text
+        assert "The frequency of the transfer: continuous" in text
+    else:
+        assert "Tietosuojavaltuutetun toimisto" in text
+        assert "Siirrot (ali)käsittelijöille" in text
+        assert "Siirron tiheys: jatkuva" in text
+    assert "PL 800, 00531 Helsinki" in text
+    assert "24 months after the end of the customer relationship" in text
+    assert "Edge CDN Ltd" in text  # Annex III applies to Module 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_scc_annexes_module_1_has_no_annex_iii(language: str) -> None:
+    partner = replace(CLOUD_SCC, importer_role="controller", scc_module=1)
+    text, content = render("scc_annexes", language, transfer=partner)
+    assert_sound(content)
+    assert ("Module 1" if language == "en" else "moduuli 1") in text
+    assert "Edge CDN Ltd" not in text
+    assert (
+        "does not apply to this transfer" if language == "en" else "ei koske tätä siirtoa"
+    ) in text
+    assert "(sub-)processors" not in text and "(ali)käsittelijöille" not in text
+
+
+def test_scc_annexes_module_3_for_the_subprocessor_in_india() -> None:
+    text, content = render(
+        "scc_annexes",
+        "en",
+        vendor=BHARAT,
+        processing=LICENTIA_PROCESSING,
+        transfer=BHARAT_TRANSFER,
+        subprocessors=(),
+    )
+    assert_sound(content)
+    assert "Module 3 (transfer processor to processor)" in text
+    assert "Role (controller/processor): processor" in text
+    assert "India" in text
+
+
+def test_scc_annexes_refuse_a_module_that_does_not_fit_the_roles() -> None:
+    wrong = replace(CLOUD_SCC, scc_module=3)
+    with pytest.raises(MissingDataError) as error:
+        context("scc_annexes", "en", transfer=wrong)
+    assert error.value.missing == [
+        "transfer 11.scc_module (module 3 does not fit controller to processor: use module 2)"
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_tia_follows_the_six_steps_and_states_the_verdict(language: str) -> None:
+    text, _ = render("tia", language)
+    steps = (
+        ("Step 1", "Step 2", "Step 3", "Step 4", "Step 5", "Step 6")
+        if language == "en"
+        else ("Vaihe 1", "Vaihe 2", "Vaihe 3", "Vaihe 4", "Vaihe 5", "Vaihe 6")
+    )
+    for step in steps:
+        assert step in text
+    assert "FISA Section 702" in text  # step 3: the reference note for the USA
+    assert "Encryption with keys held only by the exporter in the EU" in text
+    assert ("1 February 2027" if language == "en" else "1.2.2027") in text  # step 6
+    assert ("1 February 2026" if language == "en" else "1.2.2026") in text  # assessment date
+    assert ("lawful" if language == "en" else "lainmukainen") in text
+    assert "scc_in_place" in text and "tia_completed" in text
+    assert "EDPB Recommendations 01/2020" in text
+    if language == "fi":
+        assert "Siirtovaikutusten arviointi" in text
+        assert "tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta" in text  # step 2 basis
+
+
+def test_tia_uses_country_notes_given_in_the_context() -> None:
+    text, _ = render("tia", "en", country_notes="Counsel's memo of 3 March 2026 on US law.")
+    assert "Counsel's memo of 3 March 2026 on US law." in text
+    assert "FISA Section 702" not in text
+
+
+def test_tia_without_a_review_date_states_the_default_interval() -> None:
+    text, _ = render("tia", "fi", assessment=replace(CLOUD_TIA, next_review_on=None))
+    assert "1.2.2027 (vuosi arvioinnista" in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_subprocessor_list_with_changes(language: str) -> None:
+    text, _ = render("subprocessor_list", language)
+    assert "Bharat Licence Services Pvt Ltd" in text and "Licence key generation" in text
+    assert "Old Mailer GmbH" in text and "moved from Mumbai to Pune" in text
+    words = (
+        ("added", "removed", "changed")
+        if language == "en"
+        else ("lisätty", "poistettu", "muutettu")
+    )
+    for word in words:
+        assert word in text
+    assert (
+        "3 change(s) since 1 January 2026" if language == "en" else "1.1.2026 jälkeen: 3"
+    ) in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_privacy_notice_names_only_valid_safeguards_in_plain_language(language: str) -> None:
+    text, _ = render("privacy_notice_section", language)
+    heading = (
+        "Transfers outside the EU/EEA"
+        if language == "en"
+        else "Tietojen siirto EU/ETA-alueen ulkopuolelle"
+    )
+    assert heading in text
+    assert "Kaito Devices K.K." in text and HOSTILE in text
+    assert "Bharat Licence Services Pvt Ltd" in text
+    assert "Licentia Distribution Ltd" not in text  # Ireland: no transfer outside the EEA
+    assert "Privacy Shield" not in text
+    if language == "en":
+        assert "adequate level of data protection (adequacy decision, GDPR Art. 45)" in text
+        assert "Data Privacy Framework" in text and "Standard contractual clauses" in text
+    else:
+        assert "riittävä tietosuojan taso" in text and "vakiosopimuslausekkeet" in text
+        assert "Japani" in text and "Yhdysvallat" in text and "Intia" in text
+
+
+@pytest.mark.parametrize(
+    ("mechanism", "verdict"),
+    [
+        ("privacy_shield", "lawful"),  # even if the engine were wrong, it is never named
+        ("safe_harbor", "unlawful"),
+        ("scc_2010", "unlawful"),  # old SCCs after 27 December 2022
+        ("adequacy", "unlawful"),  # an expired adequacy decision
+    ],
+)
+def test_privacy_notice_refuses_a_transfer_without_a_valid_safeguard(
+    mechanism: str, verdict: str
+) -> None:
+    bad = replace(
+        CLOUD_DPF, id=99, vendor_name="Summit Events Inc.", mechanism=mechanism, verdict=verdict
+    )
+    with pytest.raises(MissingDataError) as error:
+        context("privacy_notice_section", "fi", transfers=(*TRANSFERS, bad))
+    assert error.value.missing == [
+        f"transfer 99 to US (Summit Events Inc.) has no valid safeguard ({mechanism})"
+    ]
+
+
+def test_old_sccs_were_a_safeguard_until_27_december_2022() -> None:
+    old = replace(CLOUD_SCC, mechanism="scc_2010", scc_module=None, verdict="lawful")
+    text, _ = render("privacy_notice_section", "en", transfers=(old,), as_of=date(2022, 12, 27))
+    assert "Decision 2010/87/EU" in text
+    with pytest.raises(MissingDataError):
+        context("privacy_notice_section", "en", transfers=(old,), as_of=date(2022, 12, 28))
+
+
+def test_privacy_notice_without_third_country_transfers() -> None:
+    text, content = render("privacy_notice_section", "en", transfers=(IRELAND,))
+    assert_sound(content)
+    assert "does not transfer personal data outside the European Union" in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_record_extract_lists_every_third_country_transfer(language: str) -> None:
+    text, _ = render("record_extract", language)
+    for name in (HOSTILE, "Kaito Devices K.K.", "Bharat Licence Services Pvt Ltd"):
+        assert name in text
+    assert ("Art. 30(1)(e)" if language == "en" else "30 artiklan 1 kohdan e alakohta") in text
+    assert ("lawful with open conditions" if language == "en" else "avoimia ehtoja") in text
+
+
+def test_record_extract_documents_the_compelling_interests_derogation() -> None:
+    occasional = replace(
+        KAITO_TRANSFER,
+        id=41,
+        destination_country="BR",
+        mechanism="derogation_49_1_second",
+        verdict="at_risk",
+        frequency="occasional",
+    )
+    with pytest.raises(MissingDataError) as error:
+        context("record_extract", "en", transfers=(occasional,))
+    assert error.value.missing == ["transfer 41.derogation_documentation"]
+    documented = replace(
+        occasional, derogation_documentation="Assessment of 2 May 2026; authority informed"
+    )
+    text, _ = render("record_extract", "en", transfers=(documented,))
+    assert "Assessment of 2 May 2026; authority informed" in text and "Brazil" in text
+
+
+def test_hostile_values_are_escaped_and_kept_verbatim() -> None:
+    for kind in ("scc_annexes", "tia", "privacy_notice_section", "record_extract"):
+        text, content = render(kind, "en")
+        assert_sound(content)
+        assert HOSTILE in text
+        body = zipfile.ZipFile(io.BytesIO(content)).read("word/document.xml")
+        assert b"AT&amp;T &lt;Cloud&gt;" in body and b"<Cloud>" not in body
+    text, _ = render("dpa", "en", vendor=CLOUD, subprocessors=(), agreement=CLOUD_AGREEMENT)
+    assert f"Processor: {HOSTILE} (trading as {HOSTILE})" in text
+
+
+def test_values_that_look_like_tags_are_kept_verbatim() -> None:
+    odd = replace(KAITO_TRANSFER, vendor_name="Weird {{ name }} {% Ltd %} None")
+    text, _ = render("record_extract", "en", transfers=(odd,))
+    assert "Weird {{ name }} {% Ltd %} None" in text
+
+
+def test_missing_data_is_listed_exactly() -> None:
+    org = replace(ORG, business_id=None, address=" ")
+    processing = replace(LICENTIA_PROCESSING, data_categories=(), nature=None)
+    with pytest.raises(MissingDataError) as error:
+        context("dpa", "en", organisation=org, processing=processing, agreement=None)
+    assert error.value.missing == [
+        "organisation.business_id",
+        "organisation.address",
+        "processing.nature",
+        "processing.data_categories",
+        "agreement",
+    ]
+    with pytest.raises(MissingDataError) as error:
+        context("tia", "fi", organisation=None, vendor=None, assessment=None)
+    assert error.value.missing == ["organisation", "vendor", "assessment"]
+
+
+def test_general_authorisation_needs_an_objection_period() -> None:
+    agreement = replace(CLOUD_AGREEMENT, objection_period_days=None)
+    with pytest.raises(MissingDataError) as error:
+        context("dpa", "en", agreement=agreement)
+    assert error.value.missing == ["agreement.objection_period_days"]
+
+
+def test_unknown_kind_or_language() -> None:
+    with pytest.raises(ValueError, match="memo"):
+        build_context("memo", "en", organisation=ORG, as_of=AS_OF)
+    with pytest.raises(ValueError, match="sv"):
+        build_context("dpa", "sv", organisation=ORG, as_of=AS_OF)
+
+
+def test_dates_and_periods_per_language() -> None:
+    assert fmt_date(date(2026, 11, 24), "en") == "24 November 2026"
+    assert fmt_date(date(2026, 11, 24), "fi") == "24.11.2026"
+    assert fmt_period("P1Y", "en") == "1 year"
+    assert fmt_period("P1Y6M", "en") == "1 year and 6 months"
+    assert fmt_period("P3M", "fi") == "3 kuukautta"
+    assert fmt_period("P1M", "fi") == "1 kuukausi"
+    assert fmt_period("P30D", "fi") == "30 päivää"
+    assert fmt_period("three months", "en") == "three months"
+
+
+# --- The context contract (kinds.py) ---------------------------------------------------------
+
+
+def _paths(value: Any, prefix: str = "") -> set[str]:
+    if isinstance(value, dict):
+        return {p for k, v in value.items() for p in _paths(v, f"{prefix}.{k}" if prefix else k)}
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return _paths(value[0], f"{prefix}[]")
+    return {prefix}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_documented_context_is_what_the_builder_produces(kind: str, language: str) -> None:
+    ctx = context(kind, language)
+    assert _paths(ctx) == documented_paths(kind)
+
+
+def test_context_reference_markdown_documents_every_variable() -> None:
+    markdown = context_reference_markdown()
+    for kind, variables in VARIABLES.items():
+        assert f"**`{kind}`**" in markdown
+        for variable in variables:
+            assert f"| `{variable.name}` | {variable.type} |" in markdown
+
+
+# --- Templates: validation and reproducibility -----------------------------------------------
+
+
+def _template_with(*paragraphs: str) -> bytes:
+    doc = Docx()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_builtin_templates_pass_their_own_validation(kind: str, language: str) -> None:
+    assert validate_template(builtin_template(language, kind), kind) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{% if false %}{{ vendor.__class__ }}{% endif %}",  # a branch a test render skips
+        "{{ vendor['__class__'] }}",
+    ],
+)
+def test_a_template_reaching_for_python_internals_is_rejected(source: str) -> None:
+    problems = validate_template(_template_with(source), "dpa")
+    assert len(problems) == 1 and "Python internals" in problems[0]
+    assert "__class__" in problems[0]
+
+
+def test_the_sandbox_refuses_internals_at_render_time_too() -> None:
+    evil = _template_with("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(RenderError, match="sandbox forbids"):
+        render_docx(evil, context("dpa", "en"))
+
+
+def test_an_undeclared_variable_is_reported() -> None:
+    problems = validate_template(_template_with("{{ vendor.name }} {{ secret_sauce }}"), "dpa")
+    assert problems == [
+        "undeclared variable 'secret_sauce': the dpa context has agreement, as_of, "
+        "generated_on, org, processing, subprocessor_summary, subprocessors, "
+        "template_version, vendor"
+    ]
+
+
+def test_an_undocumented_field_fails_the_test_render() -> None:
+    problems = validate_template(_template_with("{{ vendor.bank_account }}"), "dpa")
+    assert len(problems) == 1 and "bank_account" in problems[0]
+
+
+def test_a_variable_of_another_kind_is_reported() -> None:
+    problems = validate_template(_template_with("{{ destinations }}"), "dpa")
+    assert problems and "destinations" in problems[0]
+
+
+def test_not_a_docx_or_not_a_kind() -> None:
+    assert validate_template(b"hello", "dpa")[0].startswith("the template is not a valid .docx")
+    assert validate_template(_template_with("x"), "memo")[0].startswith("unknown document kind")
+
+
+def _replace_part(docx: bytes, name: str, data: bytes) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info, data if info.filename == name else src.read(info.filename))
+    return out.getvalue()
+
+
+def test_a_template_with_a_broken_xml_part_is_rejected() -> None:
+    broken = _replace_part(_template_with("{{ vendor.name }}"), "word/styles.xml", b"<w:styles")
+    problems = validate_template(broken, "dpa")
+    assert len(problems) == 1 and "invalid XML in word/styles.xml" in problems[0]
+
+
+def test_output_with_invalid_xml_is_refused() -> None:
+    content = render_docx(builtin_template("en", "dpa"), context("dpa", "en"))
+    broken = _replace_part(content, "word/document.xml", b"<w:document><w:body>AT&T</w:body>")
+    with pytest.raises(RenderError, match=r"invalid XML in word/document\.xml"):
+        check_output(broken)
+
+
+def test_a_literal_none_in_a_template_is_caught() -> None:
+    with pytest.raises(RenderError, match="None"):
+        render_docx(_template_with("Processor: None"), context("dpa", "en"))
+
+
+def test_a_none_in_the_context_is_refused_not_printed() -> None:
+    ctx = context("dpa", "en")
+    ctx["vendor"]["name"] = None
+    with pytest.raises(RenderError, match=r"vendor\.name"):
+        render_docx(builtin_template("en", "dpa"), ctx)
+
+
+def test_a_missing_variable_fails_loudly() -> None:
+    ctx = context("dpa", "en")
+    del ctx["processing"]
+    with pytest.raises(RenderError, match="processing"):
+        render_docx(builtin_template("en", "dpa"), ctx)
+
+
+def test_each_render_starts_from_the_template_bytes() -> None:
+    template = builtin_template("en", "dpa")
+    first, _ = render("dpa", "en")
+    second = document_text(
+        render_docx(template, context("dpa", "en", vendor=replace(LICENTIA, legal_name="Other")))
+    )
+    again, _ = render("dpa", "en")
+    assert "Other" in second and "Other" not in again and first == again
+
+
+def test_committed_templates_are_what_the_builder_generates(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[2] / "tools" / "build_templates.py"
+    spec = importlib.util.spec_from_file_location("build_templates", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    written = module.build(tmp_path)
+    assert len(written) == len(KINDS) * len(LANGUAGES) == 12
+    for path in written:
+        committed = TEMPLATE_DIR / path.relative_to(tmp_path)
+        assert path.read_bytes() == committed.read_bytes(), f"{committed} is stale: rerun the tool"
