@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +49,13 @@ EU27 = [
     "SI",
     "SK",
 ]
-EU_TERRITORIES = ("AX", "GP", "GF", "MQ", "RE", "YT")
+EU_TERRITORIES = ("AX", "GP", "GF", "MQ", "RE", "YT", "MF")
 EEA_EFTA = ("IS", "LI", "NO")
 NOT_EEA = ("FO", "GG", "JE", "IM", "GL", "GI", "CH", "US", "GB", "AW", "EP")
 
 
 def test_version_and_status_date() -> None:
-    assert REF.version == "2026-11-24"
+    assert REF.version == "2026-11-26"
     assert REF.status_date == date(2026, 11, 24)
 
 
@@ -66,14 +66,52 @@ def test_load_reference_is_cached() -> None:
 @pytest.mark.parametrize("country", [*EU27, *EU_TERRITORIES])
 def test_eu_states_and_territories_are_eea(country: str) -> None:
     assert REF.is_eea(country, date(2026, 11, 24))
-    assert REF.is_eea(country, date(2010, 1, 1))
+    assert REF.is_eea(country, date(2014, 1, 1))
 
 
 def test_eu_has_27_member_states() -> None:
-    members = {c for m in REF.memberships if m.regime == "eu" for c in m.countries} - set(
-        EU_TERRITORIES
-    )
+    today = date(2026, 11, 24)
+    members = {
+        c
+        for m in REF.memberships
+        if m.regime == "eu" and m.covers(today)
+        for c in m.countries
+    } - set(EU_TERRITORIES)
     assert members == set(EU27)
+
+
+@pytest.mark.parametrize(
+    ("country", "accession"),
+    [
+        ("HR", date(2013, 7, 1)),
+        ("BG", date(2007, 1, 1)),
+        ("RO", date(2007, 1, 1)),
+        ("PL", date(2004, 5, 1)),
+        ("FI", date(1995, 1, 1)),
+        ("YT", date(2014, 1, 1)),
+        ("LI", date(1995, 5, 1)),
+        ("NO", date(1994, 1, 1)),
+    ],
+)
+def test_accession_dates(country: str, accession: date) -> None:
+    """Before its accession a state is a third country, so historical verdicts are right."""
+    assert REF.is_third_country(country, accession - timedelta(days=1))
+    assert REF.is_eea(country, accession)
+
+
+@pytest.mark.parametrize(
+    ("on", "reason_code"),
+    [
+        (date(2020, 1, 31), "uk_member_state_period"),
+        (date(2020, 2, 1), "uk_transition_period"),
+        (date(2020, 12, 31), "uk_transition_period"),
+        (date(2021, 1, 1), None),
+    ],
+)
+def test_gibraltar_periods(on: date, reason_code: str | None) -> None:
+    period = REF.membership("GI", on)
+    assert (period.reason_code if period else None) == reason_code
+    assert REF.adequacy_for("GI") is None
 
 
 @pytest.mark.parametrize("country", EEA_EFTA)
@@ -95,7 +133,9 @@ def test_third_countries_are_not_eea(country: str) -> None:
     ("on", "reason_code"),
     [
         (date(2019, 6, 1), "uk_member_state_period"),
-        (date(2020, 12, 31), "uk_member_state_period"),
+        (date(2020, 1, 31), "uk_member_state_period"),
+        (date(2020, 2, 1), "uk_transition_period"),
+        (date(2020, 12, 31), "uk_transition_period"),
         (date(2021, 1, 1), "uk_bridge_period"),
         (date(2021, 6, 27), "uk_bridge_period"),
         (date(2021, 6, 28), None),
@@ -104,7 +144,8 @@ def test_third_countries_are_not_eea(country: str) -> None:
 def test_uk_periods(on: date, reason_code: str | None) -> None:
     period = REF.membership("GB", on)
     assert (period.reason_code if period else None) == reason_code
-    assert not REF.is_eea("GB", on)
+    # A Member State until 31 January 2020 (legal-facts §2.3), then treated as one.
+    assert REF.is_eea("GB", on) is (on <= date(2020, 1, 31))
     assert REF.is_third_country("GB", on) is (reason_code is None)
 
 
@@ -156,7 +197,10 @@ def test_adequacy_decisions_list() -> None:
     limited = {
         c for d in decisions if d.scope_limited and d.applies_to == "general" for c in d.countries
     }
-    assert limited == {"CA", "JP", "KR", "BR", "US"}
+    assert limited == {"CA", "JP", "KR", "BR", "US", "IL", "GB"}
+    uk = REF.adequacy_for("GB")
+    assert uk is not None
+    assert uk.limited_on(date(2025, 12, 18)) and not uk.limited_on(date(2025, 12, 19))
     assert REF.adequacy_for("US").mechanism == "dpf"  # type: ignore[union-attr]
     for country in ("IN", "CN", "GL", "GI", "AU"):
         assert REF.adequacy_for(country) is None
@@ -170,6 +214,7 @@ MECHANISMS = {
     "scc_2010": "art46",
     "scc_2004": "art46",
     "scc_2001": "art46",
+    "scc_2002": "art46",
     "privacy_shield": "invalidated",
     "safe_harbor": "invalidated",
     "bcr": "art46",
@@ -179,6 +224,8 @@ MECHANISMS = {
     "certification": "art46",
     "ad_hoc_clauses": "art46",
     **{f"derogation_49_1_{p}": "art49" for p in "abcdefg"},
+    "derogation_49_1_second": "art49",
+    "art48_international_agreement": "art48",
 }
 
 
@@ -216,6 +263,7 @@ def test_legacy_scc_sets(code: str, applicable: date, roles: tuple[str, str]) ->
     assert m.valid_from == applicable
     assert m.signed_before == date(2021, 9, 27)
     assert m.valid_until == date(2022, 12, 27)
+    assert "Clause 14" not in m.tia_citation
     assert [(r.exporter_role, r.importer_role) for r in m.roles] == [roles]
     assert m.tia_required
 
@@ -240,7 +288,9 @@ def test_dpf_parameters() -> None:
     assert m is not None
     assert (m.valid_from, m.countries, m.reverification_months) == (date(2023, 7, 10), ("US",), 12)
     assert "C-703/25 P" in m.fallback_citation and "Slaughter" in m.fallback_citation
-    assert m.hr_categories == ("hr",)
+    assert m.hr_coverage_required
+    assert {"payroll", "absence", "employee_records"} <= set(REF.hr_data.categories)
+    assert "employees" in REF.hr_data.data_subjects
 
 
 def test_every_row_is_cited() -> None:
@@ -368,7 +418,7 @@ BREAKAGES = [
     ),
     pytest.param(
         "rules.toml",
-        'version = "2026-11-24"',
+        'version = "2026-11-26"',
         'version = "2027-01-01"',
         "version",
         id="version-mismatch",
@@ -382,8 +432,8 @@ BREAKAGES = [
     ),
     pytest.param(
         "adequacy.toml",
-        "valid_until = 2031-12-27\nscope_limited = false",
-        "valid_until = 2030-12-27\nscope_limited = false",
+        "valid_until = 2031-12-27\nscope_limited = true",
+        "valid_until = 2030-12-27\nscope_limited = true",
         "expiry_history",
         id="history-mismatch",
     ),

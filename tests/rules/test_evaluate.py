@@ -10,6 +10,7 @@ import pytest
 
 from transfers.reference import load_reference
 from transfers.rules import (
+    AgreementFacts,
     AssessmentFacts,
     Evaluation,
     TransferFacts,
@@ -29,7 +30,6 @@ BASE = TransferFacts(
     importer_role="processor",
     mechanism="none",
     scc_module=None,
-    contract_signed_on=None,
     data_categories=("identity", "contact"),
     frequency=None,
     adequacy_scope_confirmed=None,
@@ -47,7 +47,12 @@ DPF_OK: dict[str, Any] = {
     "dpf_certified": True,
     "dpf_verified_on": D("2023-07-10"),
     "fallback_mechanism": "scc_2021",
+    "scc_module": 2,
+    "contracts": (AgreementFacts(80, "scc_2021", 2, "signed", D("2023-07-01"), None, None),),
+    "assessments": (AssessmentFacts(3, D("2023-07-01"), "adequate", None),),
 }
+#: DPF with a fallback recorded but no SCC agreement signed: the fallback cannot cover it.
+DPF_ALONE: dict[str, Any] = {**DPF_OK, "contracts": ()}
 SCC_OK: dict[str, Any] = {
     "mechanism": "scc_2021",
     "scc_module": 2,
@@ -63,8 +68,25 @@ SCC2010_OK: dict[str, Any] = {
 }
 
 
+def contract(kind: str, signed: date | None, module: int | None = None) -> AgreementFacts:
+    """A signed agreement of ``kind`` (the contract a contract-based mechanism needs)."""
+    return AgreementFacts(90, kind, module, "signed", signed, None, None)
+
+
+def facts(**overrides: Any) -> TransferFacts:
+    """BASE with overrides; ``contract_signed_on`` records a signed agreement of the
+    transfer's mechanism and module signed on that day (None: no agreement)."""
+    signed = overrides.pop("contract_signed_on", None)
+    merged = replace(BASE, **overrides)
+    if signed is not None:
+        merged = replace(
+            merged, contracts=(contract(merged.mechanism, signed, merged.scc_module),)
+        )
+    return merged
+
+
 def evaluate(as_of: str, **overrides: Any) -> Evaluation:
-    return evaluate_transfer(replace(BASE, **overrides), D(as_of))
+    return evaluate_transfer(facts(**overrides), D(as_of))
 
 
 def codes(evaluation: Evaluation) -> list[str]:
@@ -121,11 +143,33 @@ CASES = [
     ],
     # --- United Kingdom
     case(
-        "uk-2020-12-31", "2020-12-31", "lawful", "uk_member_state_period", destination_country="GB"
+        "uk-2020-12-31", "2020-12-31", "lawful", "uk_transition_period", destination_country="GB"
     ),
     case("uk-2021-01-01", "2021-01-01", "lawful", "uk_bridge_period", destination_country="GB"),
     case("uk-2021-06-27", "2021-06-27", "lawful", "uk_bridge_period", destination_country="GB"),
-    case("uk-2021-06-28-none", "2021-06-28", "unlawful", "no_mechanism", destination_country="GB"),
+    case(
+        "uk-2021-06-28-none-scope-open",
+        "2021-06-28",
+        "at_risk",
+        "adequacy_by_operation_of_law",
+        destination_country="GB",
+    ),
+    case(
+        "uk-2021-06-28-none",
+        "2021-06-28",
+        "lawful",
+        "adequacy_by_operation_of_law",
+        destination_country="GB",
+        adequacy_scope_confirmed=True,
+    ),
+    case(
+        "uk-2025-12-18-immigration-exclusion-open",
+        "2025-12-18",
+        "at_risk",
+        "adequacy_scope_unconfirmed",
+        destination_country="GB",
+        mechanism="adequacy",
+    ),
     case(
         "uk-2021-06-28",
         "2021-06-28",
@@ -133,6 +177,7 @@ CASES = [
         "adequacy_in_force",
         destination_country="GB",
         mechanism="adequacy",
+        adequacy_scope_confirmed=True,
     ),
     case(
         "uk-2025-06-28-extended",
@@ -141,6 +186,7 @@ CASES = [
         "adequacy_in_force",
         destination_country="GB",
         mechanism="adequacy",
+        adequacy_scope_confirmed=True,
     ),
     case(
         "uk-2025-12-28-renewed",
@@ -334,35 +380,35 @@ CASES = [
         dpf_certified=True,
     ),
     # --- DPF
-    case("dpf-2023-07-09", "2023-07-09", "unlawful", "dpf_before_adoption", **DPF_OK),
+    case("dpf-2023-07-09", "2023-07-09", "unlawful", "dpf_before_adoption", **DPF_ALONE),
     case("dpf-2023-07-10", "2023-07-10", "lawful", "dpf_in_force", **DPF_OK),
     case(
         "dpf-not-us",
         "2024-01-01",
         "unlawful",
         "dpf_not_us",
-        **{**DPF_OK, "destination_country": "IN"},
+        **{**DPF_ALONE, "destination_country": "IN"},
     ),
     case(
         "dpf-not-certified",
         "2024-01-01",
         "unlawful",
         "dpf_not_certified",
-        **{**DPF_OK, "dpf_certified": False},
+        **{**DPF_ALONE, "dpf_certified": False},
     ),
     case(
         "dpf-certification-unknown",
         "2024-01-01",
         "unlawful",
         "dpf_not_certified",
-        **{**DPF_OK, "dpf_certified": None},
+        **{**DPF_ALONE, "dpf_certified": None},
     ),
     case(
         "dpf-hr-not-covered",
         "2024-01-01",
         "unlawful",
         "dpf_hr_not_covered",
-        **{**DPF_OK, "data_categories": ("identity", "hr")},
+        **{**DPF_ALONE, "data_categories": ("identity", "hr")},
     ),
     case(
         "dpf-hr-covered",
@@ -679,6 +725,8 @@ CASES = [
         "tia_missing",
         mechanism="bcr",
         bcr_approval_ref="FI-BCR-1",
+        bcr_type="processor",
+        importer_in_group=True,
     ),
     case(
         "bcr-ok",
@@ -687,10 +735,20 @@ CASES = [
         "bcr_approved",
         mechanism="bcr",
         bcr_approval_ref="FI-BCR-1",
+        bcr_type="processor",
+        importer_in_group=True,
         assessments=TIA_OK,
     ),
     *[
-        case(f"{code}-{name}", "2024-01-01", verdict, reason, mechanism=code, assessments=tia)
+        case(
+            f"{code}-{name}",
+            "2024-01-01",
+            verdict,
+            reason,
+            mechanism=code,
+            assessments=tia,
+            approval_ref="Approved by the EDPB, register no 1",
+        )
         for code in ("code_of_conduct", "certification")
         for name, tia, verdict, reason in [
             ("no-tia", (), "at_risk", "tia_missing"),
@@ -744,7 +802,14 @@ CASES = [
     ],
     # --- no mechanism, unknown mechanism
     case("none-india", "2024-01-01", "unlawful", "no_mechanism", destination_country="IN"),
-    case("none-switzerland", "2024-01-01", "unlawful", "no_mechanism", destination_country="CH"),
+    case(
+        "none-switzerland",
+        "2024-01-01",
+        "lawful",
+        "adequacy_by_operation_of_law",
+        destination_country="CH",
+    ),
+    case("none-india", "2024-01-01", "unlawful", "no_mechanism", destination_country="IN"),
     case(
         "unknown-mechanism", "2024-01-01", "unlawful", "unknown_mechanism", mechanism="pinky_swear"
     ),
@@ -779,7 +844,13 @@ MODULE_FOR = {
 def test_scc_module_must_fit_roles(module: int, exporter: str, importer: str) -> None:
     evaluation = evaluate(
         "2024-01-01",
-        **{**SCC_OK, "scc_module": module, "exporter_role": exporter, "importer_role": importer},
+        **{
+            **SCC_OK,
+            "scc_module": module,
+            "exporter_role": exporter,
+            "importer_role": importer,
+            "combines_eu_data": True,
+        },
     )
     if MODULE_FOR[(exporter, importer)] == module:
         assert evaluation.verdict == "lawful"
@@ -822,30 +893,73 @@ def test_eea_efta_citation_changes_with_gdpr_incorporation() -> None:
     assert "Directive 95/46/EC" in before and "154/2018" in after
 
 
-def test_none_to_adequate_country_points_to_the_decision() -> None:
+def test_none_to_adequate_country_is_lawful_by_operation_of_law() -> None:
     evaluation = evaluate("2024-01-01", destination_country="CH")
-    assert "2000/518/EC" in evaluation.reasons[0].message
+    assert evaluation.verdict == "lawful"
+    first, decision = evaluation.reasons[:2]
+    assert first.code == "adequacy_by_operation_of_law" and "record" in first.message
+    assert "Art. 45(1)" in first.citation and "2000/518/EC" in decision.citation
 
 
 @pytest.mark.parametrize(
-    ("started", "ended", "as_of"),
+    ("started", "ended", "as_of", "head"),
     [
-        ("2024-01-02", None, "2024-01-01"),
-        (None, "2023-12-31", "2024-01-01"),
-        ("2020-01-01", "2020-12-31", "2024-01-01"),
+        ("2024-01-02", None, "2024-01-01", "transfer_not_started"),
+        (None, "2023-12-31", "2024-01-01", "transfer_ended"),
+        ("2020-01-01", "2020-12-31", "2024-01-01", "transfer_ended"),
     ],
 )
-def test_inactive_transfer_is_not_a_problem(
-    started: str | None, ended: str | None, as_of: str
+def test_inactive_transfer_has_its_own_verdict(
+    started: str | None, ended: str | None, as_of: str, head: str
 ) -> None:
+    """Not started or ended is ``inactive``, never "lawful"; the period is in the reason."""
     evaluation = evaluate(
         as_of,
         destination_country="IN",
         started_on=D(started) if started else None,
         ended_on=D(ended) if ended else None,
     )
-    assert (evaluation.verdict, evaluation.active) == ("lawful", False)
-    assert [(r.code, r.severity) for r in evaluation.reasons] == [("transfer_not_active", "info")]
+    assert (evaluation.verdict, evaluation.active) == ("inactive", False)
+    assert evaluation.reasons[0].code == head
+    assert (started or ended or "") in evaluation.reasons[0].message
+    # India without a mechanism was never covered: the period verdict says so.
+    assert evaluation.period_verdict == "unlawful"
+    assert "no_mechanism" in codes(evaluation)
+
+
+@pytest.mark.parametrize(
+    ("ended", "period_verdict", "day"),
+    [
+        # Privacy Shield from 2017 to the day before Schrems II: lawful while it ran.
+        ("2020-07-15", "lawful", None),
+        # Still running on the judgment day: not covered from 2020-07-16.
+        ("2020-07-16", "unlawful", "2020-07-16"),
+        ("2021-03-31", "unlawful", "2020-07-16"),
+    ],
+)
+def test_ended_transfer_says_whether_it_was_covered_while_it_ran(
+    ended: str, period_verdict: str, day: str | None
+) -> None:
+    evaluation = evaluate(
+        "2026-11-24",
+        mechanism="privacy_shield",
+        dpf_certified=True,
+        started_on=D("2017-01-01"),
+        ended_on=D(ended),
+    )
+    assert evaluation.verdict == "inactive"
+    assert evaluation.period_verdict == period_verdict
+    if day is not None:
+        assert evaluation.period_day == D(day)
+        assert "privacy_shield_invalidated" in codes(evaluation)
+
+
+def test_transfer_not_started_previews_its_first_day() -> None:
+    evaluation = evaluate(
+        "2026-11-24", started_on=D("2027-01-01"), destination_country="JP", mechanism="adequacy"
+    )
+    assert (evaluation.verdict, evaluation.period_day) == ("inactive", D("2027-01-01"))
+    assert evaluation.period_verdict == "at_risk"  # APPI scope not yet confirmed
 
 
 def test_verdict_is_the_worst_reason() -> None:
@@ -889,11 +1003,15 @@ def test_what_if_reference_changes_the_verdict() -> None:
     facts = replace(BASE, **{**DPF_OK, "dpf_verified_on": D("2026-12-01")})
     assert evaluate_transfer(facts, D("2026-12-31"), scenario).verdict == "lawful"
     after = evaluate_transfer(facts, D("2027-01-01"), scenario)
-    assert (after.verdict, codes(after)) == ("unlawful", ["dpf_invalidated"])
+    # The signed SCCs recorded as fallback carry the transfer: at risk, never unlawful.
+    assert after.verdict == "at_risk"
+    assert {"dpf_invalidated", "fallback_ready", "scc_in_place"} <= set(codes(after))
+    alone = evaluate_transfer(replace(facts, contracts=()), D("2027-01-01"), scenario)
+    assert (alone.verdict, codes(alone)) == ("unlawful", ["dpf_invalidated"])
     via_adequacy = evaluate_transfer(
         replace(facts, mechanism="adequacy"), D("2027-01-01"), scenario
     )
-    assert via_adequacy.verdict == "unlawful"
+    assert via_adequacy.verdict == "at_risk"
     assert evaluate_transfer(facts, D("2027-01-01")).verdict == "lawful"
 
 

@@ -31,7 +31,6 @@ LAWFUL = TransferFacts(
     importer_role="processor",
     mechanism="adequacy",
     scc_module=None,
-    contract_signed_on=None,
     data_categories=("contact",),
     frequency=None,
     adequacy_scope_confirmed=None,
@@ -49,7 +48,7 @@ AT_RISK = replace(
     destination_country="IN",
     mechanism="scc_2021",
     scc_module=2,
-    contract_signed_on=D("2023-01-01"),
+    contracts=(AgreementFacts(7, "scc_2021", 2, "signed", D("2023-01-01"), None, None),),
 )
 UNLAWFUL = replace(LAWFUL, id=12, destination_country="IN", mechanism="none")
 
@@ -168,7 +167,8 @@ def test_transfers_reuse_the_exact_evaluation() -> None:
     for transfer, evaluation in result.transfers:
         assert evaluation == evaluate_transfer(transfer, AS_OF)
     [unlawful] = [r for r in result.reasons if r.code == "transfer_unlawful"]
-    assert "#12" in unlawful.message and "no_mechanism" in unlawful.message
+    assert "#12" in unlawful.message and "without a transfer mechanism" in unlawful.message
+    assert "no_mechanism" not in unlawful.message  # codes stay in the code field
 
 
 def test_chain_depth_three_blocks_up_the_chain() -> None:
@@ -258,7 +258,7 @@ DEADLINES = [
         D("2027-01-15"),
     ),
     (
-        "overdue-tia-review-ignored",
+        "overdue-tia-review-first",
         {
             "transfers": (
                 replace(
@@ -267,7 +267,7 @@ DEADLINES = [
                 ),
             )
         },
-        None,
+        D("2026-01-01"),
     ),
     (
         "dpf-reverification",

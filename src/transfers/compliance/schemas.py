@@ -7,10 +7,13 @@ from typing import Any, Literal
 
 import msgspec
 
-from transfers.rules.compliance import Compliance, InvalidatedReliance, Problem
+from transfers.rules.compliance import Compliance, InvalidatedReliance, Problem, Readiness
 from transfers.rules.evaluate import Evaluation, Reason
 from transfers.rules.facts import TransferFacts
 from transfers.rules.status import VendorStatus
+
+
+VerdictValue = Literal["lawful", "at_risk", "unlawful", "inactive"]
 
 
 class ReasonRead(msgspec.Struct):
@@ -18,22 +21,25 @@ class ReasonRead(msgspec.Struct):
     severity: Literal["info", "warning", "error"]
     message: str
     citation: str
+    confidence: Literal["V", "S", "K", "U"]
 
 
 class EvaluationRead(msgspec.Struct):
     transfer_id: int
-    verdict: Literal["lawful", "at_risk", "unlawful"]
+    verdict: VerdictValue
     reasons: list[ReasonRead]
     as_of: date
     active: bool
     reference_version: str
+    period_verdict: Literal["lawful", "at_risk", "unlawful"] | None = None
+    period_day: date | None = None
 
 
 class TransferVerdict(msgspec.Struct):
     id: int
     destination_country: str
     mechanism: str
-    verdict: Literal["lawful", "at_risk", "unlawful"]
+    verdict: VerdictValue
     active: bool
     reasons: list[ReasonRead]
 
@@ -47,6 +53,7 @@ class VendorStatusRead(msgspec.Struct):
     next_deadline: date | None
     as_of: date
     reference_version: str
+    next_deadline_item: str = ""
 
 
 class ProblemRow(msgspec.Struct):
@@ -75,12 +82,22 @@ class NewlyBlockedRow(msgspec.Struct):
     reasons: list[ReasonRead]
 
 
+class ReadinessRow(msgspec.Struct):
+    vendor_id: int
+    vendor_name: str
+    transfer_ids: list[int]
+    fallbacks: list[str]
+    reasons: list[ReasonRead]
+
+
 class WhatIfRead(msgspec.Struct):
     mechanism: str
     invalid_from: date
     evaluated_on: date
     newly_blocked: list[NewlyBlockedRow]
     newly_unlawful: list[ProblemRow]
+    ready: list[ReadinessRow]
+    blocked: list[ReadinessRow]
 
 
 class ComplianceRead(msgspec.Struct):
@@ -96,7 +113,20 @@ class ComplianceRead(msgspec.Struct):
 
 
 def reasons(items: tuple[Reason, ...]) -> list[ReasonRead]:
-    return [ReasonRead(r.code, r.severity, r.message, r.citation) for r in items]
+    return [
+        ReasonRead(r.code, r.severity, r.message, r.citation, r.confidence)  # type: ignore[arg-type]
+        for r in items
+    ]
+
+
+def _readiness(r: Readiness) -> ReadinessRow:
+    return ReadinessRow(
+        r.vendor_id,
+        r.vendor_name,
+        [i for i in r.transfer_ids if i is not None],
+        list(r.fallbacks),
+        reasons(r.reasons),
+    )
 
 
 def evaluation_read(
@@ -109,6 +139,8 @@ def evaluation_read(
         as_of=evaluation.as_of,
         active=evaluation.active,
         reference_version=version,
+        period_verdict=evaluation.period_verdict,
+        period_day=evaluation.period_day,
     )
 
 
@@ -134,6 +166,7 @@ def status_read(
         next_deadline=status.next_deadline,
         as_of=as_of,
         reference_version=version,
+        next_deadline_item=status.next_deadline_item,
     )
 
 
@@ -174,6 +207,8 @@ def compliance_read(c: Compliance) -> ComplianceRead:
                 for n in w.newly_blocked
             ],
             newly_unlawful=[_problem(p) for p in w.newly_unlawful],
+            ready=[_readiness(r) for r in w.ready],
+            blocked=[_readiness(r) for r in w.blocked],
         )
     return ComplianceRead(
         as_of=c.as_of,

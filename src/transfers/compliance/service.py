@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.terms import current_term_end
 from transfers.common.problems import ProblemError, not_found
-from transfers.models import Agreement, Assessment, Transfer, Vendor, VendorSubprocessor
+from transfers.models import (
+    Agreement,
+    Assessment,
+    Processing,
+    Transfer,
+    Vendor,
+    VendorSubprocessor,
+)
 from transfers.reference import load_reference
 from transfers.rules.compliance import Compliance, register_compliance
 from transfers.rules.evaluate import Evaluation, evaluate_transfer
@@ -58,6 +65,18 @@ async def children_map(
     return children
 
 
+async def parents_map(
+    session: AsyncSession, vendor_ids: list[int] | None = None
+) -> dict[int, list[int]]:
+    """The processors that engage each of the given vendors (every vendor when None)."""
+    links = VendorSubprocessor.__table__.c
+    parents: dict[int, list[int]] = defaultdict(list)
+    stmt = select(links.vendor_id, links.subprocessor_id)
+    for parent, child in await _rows(session, stmt, links.subprocessor_id, vendor_ids):
+        parents[child].append(parent)
+    return parents
+
+
 async def downstream(session: AsyncSession, vendor_id: int) -> set[int]:
     """The vendor and everyone down its subprocessor chain, in one recursive query
     (UNION, not UNION ALL, so even a cycle in the data terminates)."""
@@ -65,25 +84,6 @@ async def downstream(session: AsyncSession, vendor_id: int) -> set[int]:
     chain = select(literal(vendor_id).label("id")).cte("chain", recursive=True)
     chain = chain.union(select(links.subprocessor_id).join(chain, links.vendor_id == chain.c.id))
     return set((await session.scalars(select(chain.c.id))).all())
-
-
-def _contract_for(
-    row: Any, agreements: dict[int, Any], by_vendor: dict[int, list[Any]]
-) -> date | None:
-    """Signature date of the contract a transfer relies on: the linked agreement, else the
-    vendor's signed agreement of the same kind (and SCC module)."""
-    if row.agreement_id is not None and row.agreement_id in agreements:
-        signed: date | None = agreements[row.agreement_id].signed_on
-        return signed
-    candidates = [
-        a
-        for a in by_vendor.get(row.vendor_id, ())
-        if a.kind == row.mechanism
-        and a.status == "signed"
-        and (row.mechanism != "scc_2021" or a.scc_module in (None, row.scc_module))
-    ]
-    dates = [a.signed_on for a in candidates if a.signed_on is not None]
-    return max(dates) if dates else None
 
 
 async def load_facts(
@@ -95,7 +95,13 @@ async def load_facts(
     a = Agreement.__table__.c
     t = Transfer.__table__.c
     s = Assessment.__table__.c
-    vendors = await _rows(session, select(v.id, v.name, v.role, v.status), v.id, ids)
+    p = Processing.__table__.c
+    vendors = await _rows(
+        session,
+        select(v.id, v.name, v.role, v.status, v.authorised_by_processor),
+        v.id,
+        ids,
+    )
     agreement_rows = await _rows(
         session,
         select(
@@ -107,6 +113,7 @@ async def load_facts(
             a.signed_on,
             a.effective_on,
             a.ends_on,
+            a.terminated_on,
             a.term,
             a.auto_renew,
             a.renewal_term,
@@ -131,12 +138,25 @@ async def load_facts(
             t.dpf_hr_covered,
             t.dpf_verified_on,
             t.bcr_approval_ref,
+            t.bcr_type,
+            t.importer_in_group,
+            t.approval_ref,
+            t.combines_eu_data,
+            t.third_country_order,
+            t.international_agreement,
+            t.limited_data_subjects,
+            t.authority_informed_on,
+            t.data_subjects_informed,
             t.fallback_mechanism,
             t.started_on,
             t.ended_on,
+            t.processing_id,
         ),
         t.vendor_id,
         ids,
+    )
+    subject_rows = await _rows(
+        session, select(p.id, p.vendor_id, p.data_subject_categories), p.vendor_id, ids
     )
     assessment_rows = await _rows(
         session,
@@ -147,11 +167,30 @@ async def load_facts(
         ids,
     )
     children = await children_map(session, ids)
+    parents = await parents_map(session, ids)
 
-    agreements_by_id = {r.id: r for r in agreement_rows}
-    agreements_by_vendor: dict[int, list[Any]] = defaultdict(list)
-    for r in agreement_rows:
-        agreements_by_vendor[r.vendor_id].append(r)
+    data_subjects = {r.id: tuple(r.data_subject_categories or ()) for r in subject_rows}
+    agreements_by_vendor: dict[int, list[AgreementFacts]] = defaultdict(list)
+    for g in agreement_rows:
+        agreements_by_vendor[g.vendor_id].append(
+            AgreementFacts(
+                id=g.id,
+                kind=g.kind,
+                scc_module=g.scc_module,
+                status=g.status,
+                signed_on=g.signed_on,
+                effective_on=g.effective_on,
+                ends_on=current_term_end(
+                    g.effective_on or g.signed_on,
+                    g.term,
+                    g.ends_on,
+                    g.auto_renew,
+                    g.renewal_term,
+                    as_of,
+                ),
+                terminated_on=g.terminated_on,
+            )
+        )
     assessments: dict[int, list[AssessmentFacts]] = defaultdict(list)
     for r in assessment_rows:
         assessments[r.transfer_id].append(
@@ -168,7 +207,6 @@ async def load_facts(
                 importer_role=importer_role(roles.get(r.vendor_id, "processor")),
                 mechanism=r.mechanism,
                 scc_module=r.scc_module,
-                contract_signed_on=_contract_for(r, agreements_by_id, agreements_by_vendor),
                 data_categories=tuple(r.data_categories or ()),
                 frequency=r.frequency,
                 adequacy_scope_confirmed=r.adequacy_scope_confirmed,
@@ -180,6 +218,18 @@ async def load_facts(
                 started_on=r.started_on,
                 ended_on=r.ended_on,
                 assessments=tuple(assessments.get(r.id, ())),
+                contracts=_contracts(r.agreement_id, agreements_by_vendor.get(r.vendor_id, [])),
+                agreement_id=r.agreement_id,
+                data_subjects=data_subjects.get(r.processing_id, ()),
+                bcr_type=r.bcr_type,
+                importer_in_group=r.importer_in_group,
+                approval_ref=r.approval_ref,
+                combines_eu_data=r.combines_eu_data,
+                third_country_order=r.third_country_order,
+                international_agreement=r.international_agreement,
+                limited_data_subjects=r.limited_data_subjects,
+                authority_informed_on=r.authority_informed_on,
+                data_subjects_informed=r.data_subjects_informed,
             )
         )
     known = {r.id for r in vendors}
@@ -190,29 +240,19 @@ async def load_facts(
             name=r.name,
             role=r.role,
             status=r.status,
-            agreements=tuple(
-                AgreementFacts(
-                    id=g.id,
-                    kind=g.kind,
-                    scc_module=g.scc_module,
-                    status=g.status,
-                    signed_on=g.signed_on,
-                    effective_on=g.effective_on,
-                    ends_on=current_term_end(
-                        g.effective_on or g.signed_on,
-                        g.term,
-                        g.ends_on,
-                        g.auto_renew,
-                        g.renewal_term,
-                        as_of,
-                    ),
-                )
-                for g in agreements_by_vendor.get(r.id, ())
-            ),
+            agreements=tuple(agreements_by_vendor.get(r.id, ())),
             transfers=tuple(transfers_by_vendor.get(r.id, ())),
             subprocessor_ids=tuple(c for c in children.get(r.id, ()) if ids is None or c in known),
+            parent_ids=tuple(parents.get(r.id, ())),
+            authorised_by_processor=r.authorised_by_processor,
         )
     return facts
+
+
+def _contracts(linked: int | None, agreements: list[AgreementFacts]) -> tuple[AgreementFacts, ...]:
+    """The vendor's agreements, the linked one first: the engine picks the one that covers the
+    transfer by kind, module and dates (a link is a hint, never a safeguard by itself)."""
+    return tuple(sorted(agreements, key=lambda a: a.id != linked))
 
 
 async def evaluate_one(
@@ -271,6 +311,13 @@ async def register_view(
     session: AsyncSession, as_of: date, assume_invalid: str | None, assume_from: date | None
 ) -> Compliance:
     ref = load_reference()
+    if assume_from is not None and assume_invalid is None:
+        raise ProblemError(
+            400,
+            "invalid-parameter",
+            "from= is the day a mechanism is assumed invalid; give assume_invalid= with it.",
+            errors=[{"field": "from", "message": "only with assume_invalid"}],
+        )
     if assume_invalid is not None and assume_invalid not in {m.code for m in ref.mechanisms()}:
         raise ProblemError(
             422,

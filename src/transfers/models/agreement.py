@@ -27,6 +27,7 @@ class Agreement(VersionedMixin, Base):
     signed_on: Mapped[date | None] = mapped_column(Date)
     effective_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    terminated_on: Mapped[date | None] = mapped_column(Date)
     term: Mapped[str | None] = mapped_column(String(20))
     auto_renew: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     renewal_term: Mapped[str | None] = mapped_column(String(20))

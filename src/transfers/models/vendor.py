@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from transfers.models.base import Base, JSONType, VersionedMixin
@@ -29,6 +29,7 @@ class Vendor(VersionedMixin, Base):
     website: Mapped[str | None] = mapped_column(String(500))
     owner: Mapped[str | None] = mapped_column(String(320))
     notes: Mapped[str | None] = mapped_column(Text)
+    authorised_by_processor: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class VendorSubprocessor(Base):

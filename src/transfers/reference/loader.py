@@ -26,7 +26,9 @@ DATA_DIR = Path(__file__).parent / "data"
 Confidence = Literal["V", "S", "K", "U"]
 Role = Literal["controller", "processor"]
 Regime = Literal["eu", "eea_efta", "treated_as_member_state", "not_third_country"]
-MechanismKind = Literal["adequacy", "art46", "art49", "invalidated", "not_eu_tool", "none"]
+MechanismKind = Literal[
+    "adequacy", "art46", "art48", "art49", "invalidated", "not_eu_tool", "none"
+]
 MechanismRule = Literal[
     "none",
     "adequacy",
@@ -37,6 +39,8 @@ MechanismRule = Literal[
     "art46_tool",
     "ad_hoc",
     "derogation",
+    "compelling_interests",
+    "international_agreement",
     "not_eu_tool",
 ]
 AdequacyField = Literal["general", "law_enforcement"]
@@ -47,6 +51,60 @@ CountryCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]
 Code = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$")]
 
 EEA_REGIMES: frozenset[str] = frozenset({"eu", "eea_efta"})
+
+#: Confidence markers belong in ``confidence`` fields and notes, never in text that the engine
+#: puts into a reason a user reads.
+MARKER = re.compile(r"\[(?:V|S|K|U)(?:/(?:V|S|K|U))*\]")
+
+_COMMON_MECHANISM_FIELDS: frozenset[str] = frozenset(
+    {
+        "code",
+        "name",
+        "kind",
+        "rule",
+        "legal_basis",
+        "citation",
+        "confidence",
+        "valid_from",
+        "valid_until",
+        "invalid_from",
+        "invalidation_citation",
+        "note",
+    }
+)
+_TIA_FIELDS: frozenset[str] = frozenset({"tia_required", "tia_citation"})
+
+#: The optional mechanism fields each rule reads (besides the common ones, which every rule
+#: honours: the dates on which a mechanism can be relied on). The loader refuses a field that the
+#: mechanism's rule would not read, so a repeal or condition entered as data is never ignored.
+RULE_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "none": frozenset(),
+        "adequacy": frozenset(),
+        "framework": frozenset(
+            {
+                "countries",
+                "hr_coverage_required",
+                "reverification_months",
+                "reverification_citation",
+                "fallback_recommended",
+                "fallback_citation",
+            }
+        ),
+        "scc": _TIA_FIELDS
+        | {"modules", "art28_modules", "tia_exempt_modules", "tia_exempt_citation"}
+        | {"contract_required"},
+        "legacy_scc": _TIA_FIELDS
+        | {"signed_before", "repeal_citation", "roles", "contract_required"},
+        "bcr": _TIA_FIELDS | {"approval_required"},
+        "art46_tool": _TIA_FIELDS | {"approval_required"},
+        "ad_hoc": _TIA_FIELDS | {"contract_required"},
+        "derogation": frozenset({"foreign_order_excluded"}),
+        "compelling_interests": frozenset(),
+        "international_agreement": frozenset(),
+        "not_eu_tool": frozenset(),
+    }
+)
 
 
 class ReferenceDataError(ValueError):
@@ -109,9 +167,16 @@ class AdequacyDecision(_Row, frozen=True):
     valid_until: date | None = None
     invalid_from: date | None = None
     invalidation_citation: str = ""
+    scope_limited_until: date | None = None
     expiry_history: tuple[ExpiryChange, ...] = ()
     mechanism: Code = "adequacy"
     note: str = ""
+
+    def limited_on(self, on: date) -> bool:
+        """Whether the decision's scope limit applies on ``on`` (a limit may be lifted later)."""
+        return self.scope_limited and (
+            self.scope_limited_until is None or on <= self.scope_limited_until
+        )
 
     @property
     def expiry_citation(self) -> str:
@@ -151,8 +216,13 @@ class Mechanism(_Row, frozen=True):
     modules: tuple[SccModule, ...] = ()
     art28_modules: tuple[int, ...] = ()
     tia_required: bool = False
+    tia_citation: str = ""
+    tia_exempt_modules: tuple[int, ...] = ()
+    tia_exempt_citation: str = ""
     contract_required: bool = False
-    hr_categories: tuple[Code, ...] = ()
+    approval_required: bool = False
+    foreign_order_excluded: bool = False
+    hr_coverage_required: bool = False
     reverification_months: int | None = None
     reverification_citation: str = ""
     fallback_recommended: bool = False
@@ -178,6 +248,26 @@ class ReasonSource(_Row, frozen=True):
     citation: Citation
     confidence: Confidence
     note: str = ""
+
+
+class HrVocabulary(_Row, frozen=True):
+    """Controlled values that make a transfer "HR data" (DPF Supplemental Principle III.9)."""
+
+    categories: tuple[Code, ...]
+    data_subjects: tuple[Code, ...]
+    citation: Citation
+    confidence: Confidence
+
+    def hr_values(self, categories: Iterable[str], data_subjects: Iterable[str]) -> list[str]:
+        """The HR values found among ``categories`` and ``data_subjects`` (case-insensitive)."""
+        found = [c for c in categories if _code(c) in self.categories]
+        found += [d for d in data_subjects if _code(d) in self.data_subjects]
+        return found
+
+
+def _code(value: str) -> str:
+    """A free value folded to the vocabulary's spelling: "Former employees" -> former_employees."""
+    return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
 
 
 class TiaPolicy(_Row, frozen=True):
@@ -225,6 +315,7 @@ class _MechanismsFile(_File, frozen=True):
 class _RulesFile(_File, frozen=True):
     tia: TiaPolicy
     art28: Art28Policy
+    hr_data: HrVocabulary
     reasons: dict[Code, ReasonSource]
 
 
@@ -256,6 +347,7 @@ class Reference:
     status_date: date
     tia_policy: TiaPolicy
     art28_policy: Art28Policy
+    hr_data: HrVocabulary
     names: Mapping[str, str]
     memberships: tuple[Membership, ...]
     territories: Mapping[str, Territory]
@@ -387,6 +479,7 @@ class Reference:
             status_date=self.status_date,
             tia_policy=self.tia_policy,
             art28_policy=self.art28_policy,
+            hr_data=self.hr_data,
             names=self.names,
             memberships=self.memberships,
             territories=self.territories,
@@ -427,6 +520,7 @@ def load_reference_from(directory: Path) -> Reference:
         status_date=countries.status_date,
         tia_policy=rules.tia,
         art28_policy=rules.art28,
+        hr_data=rules.hr_data,
         names=countries.names,
         memberships=countries.memberships,
         territories={t.code: t for t in countries.territories},
@@ -457,6 +551,7 @@ def _index(
     status_date: date,
     tia_policy: TiaPolicy,
     art28_policy: Art28Policy,
+    hr_data: HrVocabulary,
     names: Mapping[str, str],
     memberships: tuple[Membership, ...],
     territories: Mapping[str, Territory],
@@ -475,6 +570,7 @@ def _index(
         status_date=status_date,
         tia_policy=tia_policy,
         art28_policy=art28_policy,
+        hr_data=hr_data,
         names=MappingProxyType(dict(names)),
         memberships=memberships,
         territories=MappingProxyType(dict(territories)),
@@ -533,6 +629,36 @@ def _validate(
         if territory.part_of is not None:
             check_countries(f"countries.toml territory {territory.code}", [territory.part_of])
 
+    defaults = Mechanism(
+        code="x", name="x", kind="none", rule="none", legal_basis="x", citation="x", confidence="K"
+    )
+    for m in mechanisms.mechanisms:
+        allowed = _COMMON_MECHANISM_FIELDS | RULE_FIELDS[m.rule]
+        for name in m.__struct_fields__:
+            if name not in allowed and getattr(m, name) != getattr(defaults, name):
+                errors.append(
+                    f"mechanisms.toml {m.code}: field {name!r} is not read by rule {m.rule!r}; "
+                    "a value here would be silently ignored"
+                )
+        for name in ("name", "legal_basis", "citation", "invalidation_citation"):
+            if MARKER.search(getattr(m, name)):
+                errors.append(
+                    f"mechanisms.toml {m.code}: {name} carries a confidence marker; "
+                    "use the confidence field"
+                )
+    for d in adequacy.decisions:
+        for name in ("name", "scope", "citation", "invalidation_citation"):
+            if MARKER.search(getattr(d, name)):
+                errors.append(
+                    f"adequacy.toml {d.id}: {name} carries a confidence marker; "
+                    "use the confidence field"
+                )
+        if d.scope_limited_until is not None and not d.scope_limited:
+            errors.append(f"adequacy.toml {d.id}: scope_limited_until needs scope_limited")
+    for code, name in countries.names.items():
+        if MARKER.search(name):
+            errors.append(f"countries.toml names.{code} carries a confidence marker")
+
     mechanism_codes = {m.code for m in mechanisms.mechanisms}
     if len(mechanism_codes) != len(mechanisms.mechanisms):
         errors.append("mechanisms.toml: duplicate mechanism code")
@@ -566,6 +692,10 @@ def _validate(
                 errors.append(f"{where}: rule 'scc' needs valid_from and unique modules")
             if not set(m.art28_modules) <= set(numbers):
                 errors.append(f"{where}: art28_modules must be listed modules")
+            if not set(m.tia_exempt_modules) <= set(numbers):
+                errors.append(f"{where}: tia_exempt_modules must be listed modules")
+            if m.tia_exempt_modules and not m.tia_exempt_citation.strip():
+                errors.append(f"{where}: tia_exempt_modules needs a tia_exempt_citation")
         if m.reverification_months is not None and (
             m.reverification_months < 1 or not m.reverification_citation.strip()
         ):

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from transfers.reference import Reference, load_reference
-from transfers.rules.evaluate import Reason, Verdict
+from transfers.rules.evaluate import (
+    ActiveVerdict,
+    Reason,
+    Verdict,
+    evaluate_transfer,
+    fallback_evaluation,
+    is_active,
+)
 from transfers.rules.facts import VendorFacts
 from transfers.rules.status import VendorStatus, vendor_statuses
 
@@ -51,6 +58,18 @@ class NewlyBlocked:
 
 
 @dataclass(frozen=True, slots=True)
+class Readiness:
+    """A vendor with active transfers on the mechanism assumed invalid: ``ready`` when every one
+    of them has a recorded Art. 46 fallback that would cover it, else blocked."""
+
+    vendor_id: int
+    vendor_name: str
+    transfer_ids: tuple[int | None, ...]
+    fallbacks: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class WhatIf:
     """Effect of assuming ``mechanism`` invalid from ``invalid_from``, evaluated on ``evaluated_on``
     (the later of ``as_of`` and ``invalid_from``) against the real reference on the same day."""
@@ -61,13 +80,15 @@ class WhatIf:
     reference_version: str
     newly_blocked: tuple[NewlyBlocked, ...]
     newly_unlawful: tuple[Problem, ...]
+    ready: tuple[Readiness, ...] = ()
+    blocked: tuple[Readiness, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Compliance:
     as_of: date
     reference_version: str
-    counts: dict[Verdict, int]  # over active transfers
+    counts: dict[ActiveVerdict, int]  # over active transfers
     inactive: int
     vendor_counts: dict[str, int]  # approved / conditional / blocked
     problems: tuple[Problem, ...]
@@ -93,19 +114,26 @@ def register_compliance(
     register = tuple(vendors)
     statuses = vendor_statuses(register, as_of, ref)
 
-    counts: dict[Verdict, int] = {"lawful": 0, "at_risk": 0, "unlawful": 0}
+    counts: dict[ActiveVerdict, int] = {"lawful": 0, "at_risk": 0, "unlawful": 0}
     inactive = 0
     for status in statuses.values():
         for _, evaluation in status.transfers:
-            if evaluation.active:
-                counts[evaluation.verdict] += 1
-            else:
+            if evaluation.verdict == "inactive":
                 inactive += 1
+            else:
+                counts[evaluation.verdict] += 1
     vendor_counts = {"approved": 0, "conditional": 0, "blocked": 0}
     for status in statuses.values():
         vendor_counts[status.status] += 1
 
-    invalidated = {m.code for m in ref.mechanisms() if m.kind == "invalidated"}
+    # Only what was already invalid (or past its end) on ``as_of``: on a date before Schrems II a
+    # Privacy Shield transfer is not "relying on an invalid mechanism".
+    invalidated = {
+        m.code
+        for m in ref.mechanisms()
+        if (m.invalid_from is not None and m.invalid_from <= as_of)
+        or (m.valid_until is not None and m.valid_until < as_of)
+    }
     current: list[InvalidatedReliance] = []
     ended: list[InvalidatedReliance] = []
     for vendor in register:
@@ -154,7 +182,7 @@ def _problems(
         )
         for vendor in register
         for transfer, evaluation in statuses[vendor.id].transfers
-        if evaluation.active and evaluation.verdict != "lawful"
+        if evaluation.verdict in ("at_risk", "unlawful")
     )
 
 
@@ -183,4 +211,36 @@ def _what_if(
         )
         if after.active and after.verdict == "unlawful" and before.verdict != "unlawful"
     )
-    return WhatIf(mechanism, invalid_from, on, scenario.version, newly_blocked, newly_unlawful)
+    ready: list[Readiness] = []
+    blocked: list[Readiness] = []
+    for v in register:
+        relying = [t for t in v.transfers if t.mechanism == mechanism and is_active(t, on)]
+        if not relying:
+            continue
+        fallbacks = [(t, fallback_evaluation(t, on, scenario)) for t in relying]
+        missing = [
+            (t, e) for t, e in fallbacks if e is None or e.verdict == "unlawful"
+        ]
+        row_reasons: list[Reason] = []
+        for t, e in missing:
+            primary = evaluate_transfer(t, on, scenario).reasons
+            fallback = e.reasons if e is not None else ()
+            row_reasons.extend(r for r in (*primary, *fallback) if r.severity == "error")
+        row = Readiness(
+            v.id,
+            v.name,
+            tuple(t.id for t in relying),
+            tuple(sorted({t.fallback_mechanism for t, e in fallbacks if e is not None and t.fallback_mechanism})),
+            tuple(row_reasons),
+        )
+        (blocked if missing else ready).append(row)
+    return WhatIf(
+        mechanism,
+        invalid_from,
+        on,
+        scenario.version,
+        newly_blocked,
+        newly_unlawful,
+        tuple(ready),
+        tuple(blocked),
+    )

@@ -11,36 +11,12 @@ from datetime import date
 
 @dataclass(frozen=True, slots=True)
 class AssessmentFacts:
-    """A transfer impact assessment (SCC Clause 14; EDPB Recommendations 01/2020)."""
+    """A transfer impact assessment (EDPB Recommendations 01/2020; SCC Clause 14)."""
 
     id: int | None
     completed_on: date | None  # None = draft, not completed
     conclusion: str | None  # "adequate" | "adequate_with_measures" | "not_adequate"
     next_review_on: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class TransferFacts:
-    """One transfer of personal data to a destination, and the mechanism it relies on."""
-
-    id: int | None
-    destination_country: str  # ISO 3166-1 alpha-2 upper case
-    exporter_role: str  # "controller" | "processor"
-    importer_role: str  # "controller" | "processor"
-    mechanism: str  # a mechanism code from the reference data
-    scc_module: int | None  # 1..4 for scc_2021
-    contract_signed_on: date | None  # signature date of the SCC/IDTA/ad hoc contract relied on
-    data_categories: tuple[str, ...]  # e.g. ("identity", "contact", "hr")
-    frequency: str | None  # "occasional" | "systematic" | None (unknown)
-    adequacy_scope_confirmed: bool | None
-    dpf_certified: bool | None
-    dpf_hr_covered: bool | None
-    dpf_verified_on: date | None
-    bcr_approval_ref: str | None
-    fallback_mechanism: str | None  # e.g. "scc_2021" as a back-up to dpf
-    started_on: date | None
-    ended_on: date | None
-    assessments: tuple[AssessmentFacts, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +30,46 @@ class AgreementFacts:
     signed_on: date | None
     effective_on: date | None
     ends_on: date | None  # end of the current term, computed by the caller; None = open-ended
+    terminated_on: date | None = None  # last day in force of a terminated agreement
+
+
+@dataclass(frozen=True, slots=True)
+class TransferFacts:
+    """One transfer of personal data to a destination, and the mechanism it relies on.
+
+    ``contracts`` are the vendor's agreements that could carry the mechanism (the linked one
+    first); the engine decides which, if any, covers the transfer on the date asked about.
+    """
+
+    id: int | None
+    destination_country: str  # ISO 3166-1 alpha-2 upper case
+    exporter_role: str  # "controller" | "processor"
+    importer_role: str  # "controller" | "processor"
+    mechanism: str  # a mechanism code from the reference data
+    scc_module: int | None  # 1..4 for scc_2021 (as mechanism or fallback)
+    data_categories: tuple[str, ...]  # e.g. ("identity", "contact", "payroll")
+    frequency: str | None  # "occasional" | "systematic" | None (unknown)
+    adequacy_scope_confirmed: bool | None
+    dpf_certified: bool | None
+    dpf_hr_covered: bool | None
+    dpf_verified_on: date | None
+    bcr_approval_ref: str | None
+    fallback_mechanism: str | None  # e.g. "scc_2021" as a back-up to dpf
+    started_on: date | None
+    ended_on: date | None
+    assessments: tuple[AssessmentFacts, ...] = ()
+    contracts: tuple[AgreementFacts, ...] = ()
+    agreement_id: int | None = None  # the agreement the transfer is linked to, if any
+    data_subjects: tuple[str, ...] = ()  # from the processing the transfer belongs to
+    bcr_type: str | None = None  # "controller" (BCR-C) | "processor" (BCR-P)
+    importer_in_group: bool | None = None  # the importer is bound by the BCRs
+    approval_ref: str | None = None  # approved code of conduct / certification evidence
+    combines_eu_data: bool | None = None  # Module 4: EU processor combines with EU-collected data
+    third_country_order: bool | None = None  # disclosure ordered by a third-country authority
+    international_agreement: str | None = None  # e.g. a mutual legal assistance treaty (Art. 48)
+    limited_data_subjects: bool | None = None  # Art. 49(1) second subparagraph conditions
+    authority_informed_on: date | None = None
+    data_subjects_informed: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +83,5 @@ class VendorFacts:
     agreements: tuple[AgreementFacts, ...]
     transfers: tuple[TransferFacts, ...]
     subprocessor_ids: tuple[int, ...]  # direct subprocessors (children)
+    parent_ids: tuple[int, ...] = ()  # the processors that engage this vendor
+    authorised_by_processor: bool | None = None  # the parent's DPA authorises it (Art. 28(2))

@@ -18,6 +18,7 @@ from transfers.rules.evaluate import (
     Evaluation,
     Reason,
     add_months,
+    agreement_in_force,
     deciding_assessment,
     evaluate_transfer,
 )
@@ -46,12 +47,14 @@ REFERENCE_REASON_CODES: Final = frozenset(
         "subprocessor_conditional",
         "subprocessor_cycle",
         "subprocessor_unknown",
+        "subprocessor_flow_down",
     }
 )
 
 _STATUS_BY_RANK: Final[tuple[VendorStatusValue, ...]] = ("approved", "conditional", "blocked")
 _RANK: Final = {"info": 0, "warning": 1, "error": 2}
 _PROCESSOR_ROLES: Final = frozenset({"processor", "subprocessor"})
+_VERDICT_WORDS: Final = {"at_risk": "lawful only with open conditions", "unlawful": "unlawful"}
 _NOT_YET_APPROVED: Final = frozenset({"proposed", "in_review"})
 _STOPPED: Final = frozenset({"suspended", "offboarded"})
 _MESSAGE_LIMIT: Final = 400
@@ -65,18 +68,7 @@ class VendorStatus:
     next_deadline: date | None
     vendor_id: int | None = None
     vendor_name: str = ""
-
-
-def agreement_in_force(agreement: AgreementFacts, as_of: date) -> bool:
-    """Signed, effective and not ended on ``as_of`` (all boundaries inclusive)."""
-    if agreement.status != "signed" or agreement.signed_on is None:
-        return False
-    effective = agreement.effective_on or agreement.signed_on
-    return (
-        agreement.signed_on <= as_of
-        and effective <= as_of
-        and (agreement.ends_on is None or as_of <= agreement.ends_on)
-    )
+    next_deadline_item: str = ""
 
 
 def vendor_status(
@@ -121,8 +113,17 @@ def _vendor_status(
 ) -> VendorStatus:
     reasons: list[Reason] = []
 
-    def add(code: str, severity: Literal["info", "warning", "error"], message: str) -> None:
-        reasons.append(Reason(code, severity, message, ref.reason_source(code).citation))
+    def add(
+        code: str,
+        severity: Literal["info", "warning", "error"],
+        message: str,
+        key: str = "",
+        **params: object,
+    ) -> None:
+        source = ref.reason_source(code)
+        reasons.append(
+            Reason(code, severity, message, source.citation, source.confidence, key or code, params)
+        )
 
     if vendor.status in _STOPPED:
         add(f"vendor_{vendor.status}", "error", f"{vendor.name} is {vendor.status}.")
@@ -131,11 +132,37 @@ def _vendor_status(
             "vendor_not_approved",
             "warning",
             f"{vendor.name} is {vendor.status.replace('_', ' ')}, not yet approved.",
+            status=vendor.status,
         )
     elif vendor.status != "approved":
-        add("vendor_status_unknown", "warning", f"Unknown vendor status {vendor.status!r}.")
+        add("vendor_status_unknown", "warning", f"The vendor status {vendor.status!r} is unknown.")
 
-    if vendor.role in _PROCESSOR_ROLES and not any(
+    flow_down = vendor.role == "subprocessor" and bool(vendor.parent_ids)
+    if flow_down:
+        # GDPR Art. 28(2) and 28(4): our processor engages it under its DPA with us; no direct
+        # DPA between us and the sub-processor is needed, but the authorisation is.
+        if vendor.authorised_by_processor is False:
+            add(
+                "subprocessor_flow_down",
+                "error",
+                f"{vendor.name} is not authorised under the DPA of the processor that engages it.",
+                key="subprocessor_not_authorised",
+            )
+        elif vendor.authorised_by_processor is None:
+            add(
+                "subprocessor_flow_down",
+                "warning",
+                f"Record whether the DPA of the processor that engages {vendor.name} authorises "
+                "it as a sub-processor.",
+            )
+        else:
+            add(
+                "subprocessor_flow_down",
+                "info",
+                f"{vendor.name} is engaged by our processor under its DPA with us, which "
+                "authorises it and binds it to the same obligations.",
+            )
+    elif vendor.role in _PROCESSOR_ROLES and not any(
         agreement_in_force(a, as_of) and ref.covers_art28(a.kind, a.scc_module)
         for a in vendor.agreements
     ):
@@ -143,28 +170,40 @@ def _vendor_status(
             Reason(
                 "dpa_missing",
                 "error",
-                f"No signed Art. 28 agreement (DPA, or 2021 SCCs module 2/3) with {vendor.name} "
-                f"is in force on {as_of}.",
+                f"No signed Art. 28 agreement (a DPA, or 2021 SCCs module 2 or 3) with "
+                f"{vendor.name} is in force on {as_of}.",
                 ref.art28_policy.citation,
+                ref.art28_policy.confidence,
+                "dpa_missing",
+                {"vendor": vendor.name, "as_of": as_of},
             )
         )
 
     evaluated = tuple((t, evaluate_transfer(t, as_of, ref)) for t in vendor.transfers)
     for transfer, evaluation in evaluated:
-        if evaluation.verdict == "lawful":
+        if evaluation.verdict in ("lawful", "inactive"):
             continue
         severity: Literal["warning", "error"] = (
             "error" if evaluation.verdict == "unlawful" else "warning"
         )
         worst = [r for r in evaluation.reasons if r.severity == severity]
-        label = f"#{transfer.id}" if transfer.id is not None else ""
+        label = f" #{transfer.id}" if transfer.id is not None else ""
+        mechanism = ref.mechanism(transfer.mechanism)
+        country = ref.names.get(transfer.destination_country, transfer.destination_country)
         reasons.append(
             Reason(
                 f"transfer_{evaluation.verdict}",
                 severity,
-                f"Transfer {label} to {transfer.destination_country} ({transfer.mechanism}) is "
-                f"{evaluation.verdict.replace('_', ' ')}: {', '.join(r.code for r in worst)}.",
+                _clip(
+                    f"The transfer{label} to {country} "
+                    f"({mechanism.name if mechanism else transfer.mechanism}) is "
+                    f"{_VERDICT_WORDS[evaluation.verdict]}: "
+                    + " ".join(r.message for r in worst)
+                ),
                 worst[0].citation,
+                worst[0].confidence,
+                f"transfer_{evaluation.verdict}",
+                {"transfer": transfer.id, "country": transfer.destination_country},
             )
         )
 
@@ -173,12 +212,17 @@ def _vendor_status(
             add(
                 "subprocessor_cycle",
                 "error",
-                f"Subprocessor id {child_id} is on a subprocessor cycle with {vendor.name}.",
+                f"The sub-processor with id {child_id} is on a sub-processor cycle with "
+                f"{vendor.name}.",
             )
             continue
         child = chain_statuses.get(child_id)
         if child is None:
-            add("subprocessor_unknown", "warning", f"Subprocessor id {child_id} is not assessed.")
+            add(
+                "subprocessor_unknown",
+                "warning",
+                f"The sub-processor with id {child_id} is not assessed.",
+            )
         elif child.status == "blocked":
             cause = next((r.message for r in child.reasons if r.severity == "error"), "")
             add(
@@ -194,18 +238,20 @@ def _vendor_status(
             )
 
     rank = max((_RANK[r.severity] for r in reasons), default=0)
+    deadline = _next_deadline(vendor, evaluated, as_of, ref)
     return VendorStatus(
         status=_STATUS_BY_RANK[rank],
         reasons=tuple(reasons),
         transfers=evaluated,
-        next_deadline=_next_deadline(vendor, evaluated, as_of, ref),
+        next_deadline=deadline[0] if deadline else None,
         vendor_id=vendor.id,
         vendor_name=vendor.name,
+        next_deadline_item=deadline[1] if deadline else "",
     )
 
 
 def _name(status: VendorStatus, vendor_id: int) -> str:
-    return f"Subprocessor {status.vendor_name!r} (id {vendor_id})"
+    return f"The sub-processor {status.vendor_name} (id {vendor_id})"
 
 
 def _clip(message: str) -> str:
@@ -217,30 +263,43 @@ def _next_deadline(
     evaluated: tuple[tuple[TransferFacts, Evaluation], ...],
     as_of: date,
     ref: Reference,
-) -> date | None:
-    """Earliest date on or after ``as_of`` when something lapses: an agreement term, a TIA
-    review, a DPF re-verification, or the expiry of the decision or transition relied on."""
-    dates: list[date] = [
-        a.ends_on for a in vendor.agreements if a.status == "signed" and a.ends_on is not None
+) -> tuple[date, str] | None:
+    """The most urgent item: the earliest overdue one (a TIA review or DPF check already due),
+    else the earliest date on or after ``as_of`` when something lapses (an agreement term, a TIA
+    review, a DPF re-verification, the expiry of the decision or transition relied on)."""
+    overdue: list[tuple[date, str]] = []
+    upcoming: list[tuple[date, str]] = [
+        (a.ends_on, f"agreement #{a.id} term ends")
+        for a in vendor.agreements
+        if a.status == "signed" and a.ends_on is not None
     ]
-    for transfer, _ in evaluated:
+    for transfer, evaluation in evaluated:
         if transfer.ended_on is not None and transfer.ended_on < as_of:
             continue
+        label = f"transfer #{transfer.id}" if transfer.id is not None else "transfer"
         tia = deciding_assessment(transfer.assessments, as_of)
         if tia is not None and tia.next_review_on is not None:
-            dates.append(tia.next_review_on)
+            item = (tia.next_review_on, f"{label}: TIA review")
+            (overdue if tia.next_review_on < as_of else upcoming).append(item)
         mechanism = ref.mechanism(transfer.mechanism)
         if mechanism is None:
             continue
         if mechanism.reverification_months is not None and transfer.dpf_verified_on is not None:
-            dates.append(add_months(transfer.dpf_verified_on, mechanism.reverification_months))
+            due = add_months(transfer.dpf_verified_on, mechanism.reverification_months)
+            item = (due, f"{label}: {mechanism.name} certification check")
+            (overdue if due < as_of else upcoming).append(item)
         if mechanism.valid_until is not None:
-            dates.append(mechanism.valid_until)
+            upcoming.append((mechanism.valid_until, f"{label}: {mechanism.name} ends"))
         if mechanism.rule == "adequacy":
             decision = ref.adequacy_for(transfer.destination_country.upper())
             if decision is not None and decision.valid_until is not None:
-                dates.append(decision.valid_until)
-    return min((d for d in dates if d >= as_of), default=None)
+                upcoming.append(
+                    (decision.valid_until, f"{label}: adequacy decision for {decision.name} expires")
+                )
+    if overdue:
+        return min(overdue)
+    future = [item for item in upcoming if item[0] >= as_of]
+    return min(future) if future else None
 
 
 def _components_children_first(graph: Mapping[int, VendorFacts]) -> list[list[int]]:
