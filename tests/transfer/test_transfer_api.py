@@ -43,7 +43,7 @@ async def test_transfer_crud_and_filters(api: Api) -> None:
         ({"destination_country": "ZZ"}, 422, "destination_country"),
         ({"mechanism": "adequacy", "scc_module": 2}, 422, "scc_module"),
         ({"scc_module": 5}, 400, None),
-        ({"mechanism": "privacy-shield"}, 400, None),
+        ({"mechanism": "privacy-shield"}, 422, "mechanism"),
         ({"exporter_role": "joint"}, 400, None),
         ({"started_on": "2025-01-02", "ended_on": "2025-01-01"}, 422, "ended_on"),
         ({"started_on": "2025-02-30"}, 400, None),

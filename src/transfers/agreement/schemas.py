@@ -32,6 +32,7 @@ class AgreementCreate(msgspec.Struct, forbid_unknown_fields=True):
     signed_on: date | None = None
     effective_on: date | None = None
     ends_on: date | None = None
+    terminated_on: date | None = None
     term: Duration | None = None
     auto_renew: bool = False
     renewal_term: Duration | None = None
@@ -51,6 +52,7 @@ class AgreementUpdate(msgspec.Struct, forbid_unknown_fields=True):
     signed_on: date | UnsetType | None = UNSET
     effective_on: date | UnsetType | None = UNSET
     ends_on: date | UnsetType | None = UNSET
+    terminated_on: date | UnsetType | None = UNSET
     term: Duration | UnsetType | None = UNSET
     auto_renew: bool | UnsetType = UNSET
     renewal_term: Duration | UnsetType | None = UNSET
@@ -73,6 +75,7 @@ class AgreementRead(msgspec.Struct):
     signed_on: date | None
     effective_on: date | None
     ends_on: date | None
+    terminated_on: date | None
     term: str | None
     auto_renew: bool
     renewal_term: str | None

@@ -23,7 +23,7 @@ from transfers.common.crud import (
 )
 from transfers.common.problems import invalid
 from transfers.common.responses import read_as
-from transfers.models import Agreement, AgreementAttachment, Organisation, Vendor
+from transfers.models import Agreement, AgreementAttachment, Organisation, Transfer, Vendor
 
 DURATION_FIELDS = ("term", "renewal_term", "notice_period")
 
@@ -75,7 +75,37 @@ def validate_agreement(values: dict[str, Any]) -> dict[str, Any]:
         )
     if values.get("status") == "signed" and signed is None:
         raise invalid("A signed agreement needs signed_on.", field="signed_on")
+    terminated = values.get("terminated_on")
+    if terminated is not None and values.get("status") != "terminated":
+        raise invalid(
+            "terminated_on (the last day in force) applies only to a terminated agreement.",
+            field="terminated_on",
+        )
+    if terminated is not None and start is not None and terminated < start:
+        raise invalid(
+            f"terminated_on ({terminated}) is before the agreement took effect ({start}).",
+            field="terminated_on",
+        )
     return values
+
+
+async def _check_linked_transfers(
+    session: AsyncSession, agreement: Agreement, merged: dict[str, Any]
+) -> None:
+    """A change of kind or SCC module must not leave a transfer linked to an agreement that
+    cannot carry it (the same rule as when the link is made)."""
+    from transfers.transfer.service import link_problem
+
+    probe = Agreement(id=agreement.id, kind=merged["kind"], scc_module=merged["scc_module"])
+    rows = (await session.scalars(select(Transfer).where(Transfer.agreement_id == agreement.id))).all()
+    for transfer in rows:
+        values = {c.key: getattr(transfer, c.key) for c in Transfer.__table__.columns}
+        problem = link_problem(probe, values)
+        if problem is not None:
+            raise invalid(
+                f"Transfer {transfer.id} is linked to this agreement: {problem}",
+                field="kind" if merged["kind"] != agreement.kind else "scc_module",
+            )
 
 
 def term_dates(agreement: Agreement, as_of: date) -> tuple[date | None, date | None]:
@@ -159,6 +189,8 @@ async def update_agreement(
     merged = {c.key: getattr(agreement, c.key) for c in Agreement.__table__.columns} | changes
     merged = validate_agreement(merged)
     await _check_refs(session, changes)
+    if changes.keys() & {"kind", "scc_module"}:
+        await _check_linked_transfers(session, agreement, merged)
     return await update_audited(
         session, agreement, {k: merged[k] for k in changes}, actor, "agreement"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import pycountry
 from litestar.params import Parameter
@@ -14,7 +14,18 @@ from transfers.common.problems import invalid
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 ShortText = Annotated[str, Meta(max_length=500)]
 LongText = Annotated[str, Meta(max_length=20_000)]
-CountryCode = Annotated[str, Meta(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")]
+CountryCode = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=60,
+        description=(
+            "ISO 3166-1 alpha-2 code, any case (FI, us). UK and EL are accepted for GB and GR, "
+            "XK for Kosovo, EP for the European Patent Organisation; anything else is refused "
+            "with a suggestion (USA -> US)."
+        ),
+    ),
+]
 Email = Annotated[str, Meta(max_length=320)]
 SccModule = Annotated[int, Meta(ge=1, le=4)]
 Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size, 1-500")]
@@ -43,6 +54,8 @@ AgreementKind = Literal[
     "scc_2010",
     "scc_2004",
     "scc_2001",
+    "scc_2002",
+    "ad_hoc_clauses",
     "uk_idta",
     "uk_addendum",
     "joint_controller",
@@ -58,6 +71,7 @@ Mechanism = Literal[
     "scc_2010",
     "scc_2004",
     "scc_2001",
+    "scc_2002",
     "privacy_shield",
     "safe_harbor",
     "bcr",
@@ -73,27 +87,81 @@ Mechanism = Literal[
     "derogation_49_1_e",
     "derogation_49_1_f",
     "derogation_49_1_g",
+    "derogation_49_1_second",
+    "art48_international_agreement",
 ]
+MechanismInput = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=40,
+        extra_json_schema={"enum": list(get_args(Mechanism))},
+        description="A transfer mechanism code (any case); a wrong one is refused with the list.",
+    ),
+]
+BcrType = Literal["controller", "processor"]
 TransferType = Literal["storage", "remote_access", "onward_transfer"]
 Frequency = Literal["occasional", "systematic"]
 Conclusion = Literal["adequate", "adequate_with_measures", "not_adequate"]
 ApiRole = Literal["admin", "legal", "procurement"]
 
 
+#: Codes people type that are not ISO 3166-1 alpha-2 but mean one exactly: the EU's own codes
+#: for the UK and Greece (Interinstitutional Style Guide), and Kosovo's user-assigned code.
+COUNTRY_ALIASES: dict[str, str] = {"UK": "GB", "EL": "GR"}
+
+
 def country(code: str, field: str = "country") -> str:
-    """Upper-case and check an ISO 3166-1 alpha-2 code against pycountry, or a destination the
-    legal reference names (the European Patent Organisation, ``EP``, has no ISO code)."""
+    """An ISO 3166-1 alpha-2 code from what a user types: any case, UK/EL for GB/GR, XK, or a
+    destination the legal reference names (the European Patent Organisation, ``EP``). A wrong
+    value is refused with a suggestion (``USA`` -> ``US``, ``Germany`` -> ``DE``), never guessed."""
     from transfers.reference import load_reference
 
     normalised = code.strip().upper()
-    if (
-        pycountry.countries.get(alpha_2=normalised) is None
-        and normalised not in load_reference().names
+    normalised = COUNTRY_ALIASES.get(normalised, normalised)
+    if len(normalised) == 2 and (
+        pycountry.countries.get(alpha_2=normalised) is not None
+        or normalised in load_reference().names
     ):
-        raise invalid(
-            f"Unknown country code {code!r}: use ISO 3166-1 alpha-2 (e.g. FI, US).", field=field
-        )
-    return normalised
+        return normalised
+    suggestion = _suggest_country(code.strip())
+    hint = f" Did you mean {suggestion}?" if suggestion else ""
+    raise invalid(
+        f"Unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as FI or US.{hint}",
+        errors=[
+            {
+                "field": field,
+                "message": "not an ISO 3166-1 alpha-2 code",
+                **({"suggestion": suggestion} if suggestion else {}),
+            }
+        ],
+    )
+
+
+def _suggest_country(text: str) -> str | None:
+    if not text:
+        return None
+    found = pycountry.countries.get(alpha_3=text.upper())
+    if found is None:
+        try:
+            found = pycountry.countries.lookup(text)
+        except LookupError:
+            return None
+    return str(found.alpha_2)
+
+
+def mechanism_code(value: str, field: str = "mechanism") -> str:
+    """A mechanism code in any case; a wrong one is a 422 listing the allowed codes."""
+    from transfers.reference import load_reference
+
+    code = value.strip().lower()
+    allowed = [m.code for m in load_reference().mechanisms()]
+    if code in allowed:
+        return code
+    raise invalid(
+        f"Unknown transfer mechanism {value!r}. Allowed: {', '.join(allowed)}.",
+        errors=[{"field": field, "message": "unknown mechanism", "allowed": allowed}],
+    )
 
 
 def clean_name(value: str, field: str = "name") -> str:

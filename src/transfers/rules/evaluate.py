@@ -670,14 +670,15 @@ def _framework(
             )
         )
     if mechanism.hr_coverage_required:
-        hr = ref.hr_data.hr_values(facts.data_categories, facts.data_subjects)
+        hr = ref.hr_data.hr_values(facts.data_categories, facts.data_subjects)  # controlled values
         if hr and facts.dpf_hr_covered is not True:
             state = "does not cover" if facts.dpf_hr_covered is False else "is not confirmed to cover"
             errors.append(
                 Reason(
                     f"{code}_hr_not_covered",
                     "error",
-                    f"The transfer includes HR data ({', '.join(hr)}), and the importer's "
+                    f"The transfer includes HR data ({', '.join(h.replace('_', ' ') for h in hr)}), "
+                    "and the importer's "
                     f"certification under {mechanism.name} {state} HR data.",
                     ref.hr_data.citation,
                     ref.hr_data.confidence,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +17,20 @@ from transfers.common.fields import Limit, Mechanism, Offset, PartyRole
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of
 from transfers.transfer import service
-from transfers.transfer.schemas import TransferCreate, TransferRead, TransferUpdate
+from transfers.compliance.schemas import evaluation_read
+from transfers.compliance.service import evaluate_one
+from transfers.reference import load_reference
+from transfers.transfer.schemas import TransferCreate, TransferRead, TransferUpdate, TransferWritten
+
+
+async def _written(session: AsyncSession, transfer: Any) -> TransferWritten:
+    """The stored transfer with its verdict on today's date."""
+    read = read_as(TransferRead, transfer)
+    facts, evaluation = await evaluate_one(session, transfer.id, date.today())
+    return TransferWritten(
+        **msgspec.structs.asdict(read),
+        evaluation=evaluation_read(facts, evaluation, load_reference().version),
+    )
 
 
 class TransferController(Controller):
@@ -49,10 +64,10 @@ class TransferController(Controller):
     @post("/", operation_id="CreateTransfer", guards=[requires_writer])
     async def create_transfer(
         self, request: Request[Actor, Any, Any], db_session: AsyncSession, data: TransferCreate
-    ) -> Response[TransferRead]:
+    ) -> Response[TransferWritten]:
         transfer = await service.create_transfer(db_session, data, request.user)
         await db_session.commit()
-        return created(read_as(TransferRead, transfer), f"{self.path}/{transfer.id}")
+        return created(await _written(db_session, transfer), f"{self.path}/{transfer.id}")
 
     @get("/{transfer_id:int}", operation_id="GetTransfer")
     async def get_transfer(
@@ -69,12 +84,12 @@ class TransferController(Controller):
         transfer_id: int,
         data: TransferUpdate,
         if_match: str | None = Parameter(header="If-Match", default=None),
-    ) -> Response[TransferRead]:
+    ) -> Response[TransferWritten]:
         transfer = await service.get_transfer(db_session, transfer_id)
         check_version(transfer, if_match, version_of(data))
         await service.update_transfer(db_session, transfer, data, request.user)
         await db_session.commit()
-        return Response(read_as(TransferRead, transfer), headers=etag(transfer.version))
+        return Response(await _written(db_session, transfer), headers=etag(transfer.version))
 
     @delete("/{transfer_id:int}", operation_id="DeleteTransfer", guards=[requires_writer])
     async def delete_transfer(

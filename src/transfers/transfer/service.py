@@ -16,9 +16,10 @@ from transfers.common.crud import (
     to_plain,
     update_audited,
 )
-from transfers.common.fields import check_period, country
+from transfers.common.fields import check_period, country, mechanism_code
 from transfers.common.problems import invalid
 from transfers.models import Agreement, Organisation, Processing, Transfer, Vendor
+from transfers.reference import load_reference
 from transfers.transfer.schemas import TransferCreate, TransferUpdate
 
 REQUIRED = ("exporter_role", "destination_country", "mechanism", "transfer_type", "data_categories")
@@ -30,13 +31,20 @@ def validate_transfer(values: dict[str, Any]) -> dict[str, Any]:
         values["destination_country"] = country(
             values["destination_country"], "destination_country"
         )
+    for name in ("mechanism", "fallback_mechanism"):
+        if values.get(name) is not None:
+            values[name] = mechanism_code(values[name], name)
     if values.get("data_categories") is not None:
         values["data_categories"] = list(
             dict.fromkeys(c.strip().lower() for c in values["data_categories"] if c.strip())
         )
-    if values.get("scc_module") is not None and values.get("mechanism") != "scc_2021":
+    if values.get("scc_module") is not None and "scc_2021" not in (
+        values.get("mechanism"),
+        values.get("fallback_mechanism"),
+    ):
         raise invalid(
-            "scc_module applies only with mechanism scc_2021 (Decision 2021/914).",
+            "scc_module applies only with mechanism or fallback_mechanism scc_2021 "
+            "(Decision 2021/914).",
             field="scc_module",
         )
     if values.get("fallback_mechanism") is not None and values.get(
@@ -45,6 +53,52 @@ def validate_transfer(values: dict[str, Any]) -> dict[str, Any]:
         raise invalid("fallback_mechanism must differ from mechanism.", field="fallback_mechanism")
     check_period(values.get("started_on"), values.get("ended_on"), "started_on", "ended_on")
     return values
+
+
+def link_problem(agreement: Agreement, values: dict[str, Any]) -> str | None:
+    """Why a transfer with ``values`` cannot be linked to ``agreement``, or None.
+
+    A contract-based mechanism (SCCs, legacy SCCs, ad hoc clauses, UK instruments), as primary
+    or fallback, links only to an agreement of that kind and, for the 2021 SCCs, that module. A
+    transfer on a mechanism that needs no contract (adequacy, DPF, derogations) may also link to
+    its Art. 28 agreement. Anything else cannot be right and is a data error.
+    """
+    ref = load_reference()
+    mechanism, fallback = values.get("mechanism"), values.get("fallback_mechanism")
+    contract_kinds = [
+        code
+        for code in (mechanism, fallback)
+        if code and (m := ref.mechanism(code)) is not None and m.contract_required
+    ]
+    if agreement.kind in contract_kinds:
+        module = values.get("scc_module")
+        if agreement.kind == "scc_2021" and agreement.scc_module != module:
+            return (
+                f"Agreement {agreement.id} is for SCC module {agreement.scc_module or '(none)'}, "
+                f"but the transfer uses module {module or '(none)'}."
+            )
+        return None
+    primary = ref.mechanism(mechanism) if mechanism else None
+    needs_contract = primary is not None and primary.contract_required
+    if not needs_contract and ref.covers_art28(agreement.kind, agreement.scc_module):
+        return None
+    allowed = contract_kinds or ([] if needs_contract else ["an Art. 28 agreement (dpa)"])
+    return (
+        f"Agreement {agreement.id} is of kind {agreement.kind}; a transfer on {mechanism}"
+        f"{f' with fallback {fallback}' if fallback else ''} can link only to "
+        f"{' or '.join(allowed) if allowed else 'no agreement'}."
+    )
+
+
+async def _check_link(session: AsyncSession, values: dict[str, Any]) -> None:
+    if values.get("agreement_id") is None:
+        return
+    agreement = await session.get(Agreement, values["agreement_id"])
+    if agreement is None:
+        return  # reported by _check_refs
+    problem = link_problem(agreement, values)
+    if problem is not None:
+        raise invalid(problem, field="agreement_id")
 
 
 async def _check_refs(session: AsyncSession, values: dict[str, Any], vendor_id: int) -> None:
@@ -106,6 +160,7 @@ async def list_transfers(
 async def create_transfer(session: AsyncSession, data: TransferCreate, actor: Actor) -> Transfer:
     values = validate_transfer({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
     await _check_refs(session, values, data.vendor_id)
+    await _check_link(session, values)
     return await create_audited(session, Transfer(**values), actor, "transfer")
 
 
@@ -120,6 +175,8 @@ async def update_transfer(
         {c.key: getattr(transfer, c.key) for c in Transfer.__table__.columns} | changes
     )
     await _check_refs(session, changes, transfer.vendor_id)
+    if changes.keys() & {"agreement_id", "mechanism", "fallback_mechanism", "scc_module"}:
+        await _check_link(session, merged)
     return await update_audited(
         session, transfer, {k: merged[k] for k in changes}, actor, "transfer"
     )

@@ -39,6 +39,7 @@ class VendorCreate(msgspec.Struct, forbid_unknown_fields=True):
     website: ShortText | None = None
     owner: Email | None = None
     notes: LongText | None = None
+    authorised_by_processor: bool | None = msgspec.field(default=None)
     parent_vendor_ids: list[Id] = msgspec.field(default_factory=list)
     subprocessor_ids: list[Id] = msgspec.field(default_factory=list)
 
@@ -55,6 +56,7 @@ class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
     website: ShortText | UnsetType | None = UNSET
     owner: Email | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
+    authorised_by_processor: bool | UnsetType | None = UNSET
     parent_vendor_ids: list[Id] | UnsetType = UNSET
     subprocessor_ids: list[Id] | UnsetType = UNSET
     version: int | UnsetType = UNSET
@@ -73,6 +75,7 @@ class VendorRead(msgspec.Struct):
     website: str | None
     owner: str | None
     notes: str | None
+    authorised_by_processor: bool | None
     parent_vendor_ids: list[Id]
     subprocessor_ids: list[Id]
     version: int

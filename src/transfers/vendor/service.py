@@ -78,6 +78,7 @@ def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRe
         website=vendor.website,
         owner=vendor.owner,
         notes=vendor.notes,
+        authorised_by_processor=vendor.authorised_by_processor,
         parent_vendor_ids=sorted(parents),
         subprocessor_ids=sorted(children),
         version=vendor.version,
