@@ -72,10 +72,7 @@ def test_eu_states_and_territories_are_eea(country: str) -> None:
 def test_eu_has_27_member_states() -> None:
     today = date(2026, 11, 24)
     members = {
-        c
-        for m in REF.memberships
-        if m.regime == "eu" and m.covers(today)
-        for c in m.countries
+        c for m in REF.memberships if m.regime == "eu" and m.covers(today) for c in m.countries
     } - set(EU_TERRITORIES)
     assert members == set(EU27)
 

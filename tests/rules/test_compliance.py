@@ -8,7 +8,13 @@ from datetime import date
 import pytest
 
 from transfers.reference import load_reference
-from transfers.rules import AgreementFacts, AssessmentFacts, TransferFacts, VendorFacts, register_compliance
+from transfers.rules import (
+    AgreementFacts,
+    AssessmentFacts,
+    TransferFacts,
+    VendorFacts,
+    register_compliance,
+)
 
 D = date.fromisoformat
 AS_OF = D("2026-11-24")

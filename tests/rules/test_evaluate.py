@@ -79,9 +79,7 @@ def facts(**overrides: Any) -> TransferFacts:
     signed = overrides.pop("contract_signed_on", None)
     merged = replace(BASE, **overrides)
     if signed is not None:
-        merged = replace(
-            merged, contracts=(contract(merged.mechanism, signed, merged.scc_module),)
-        )
+        merged = replace(merged, contracts=(contract(merged.mechanism, signed, merged.scc_module),))
     return merged
 
 
@@ -142,9 +140,7 @@ CASES = [
         for c in ("FO", "GG", "JE", "IM")
     ],
     # --- United Kingdom
-    case(
-        "uk-2020-12-31", "2020-12-31", "lawful", "uk_transition_period", destination_country="GB"
-    ),
+    case("uk-2020-12-31", "2020-12-31", "lawful", "uk_transition_period", destination_country="GB"),
     case("uk-2021-01-01", "2021-01-01", "lawful", "uk_bridge_period", destination_country="GB"),
     case("uk-2021-06-27", "2021-06-27", "lawful", "uk_bridge_period", destination_country="GB"),
     case(

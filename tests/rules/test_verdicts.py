@@ -24,6 +24,7 @@ from transfers.rules import (
     vendor_status,
 )
 from transfers.rules.evaluate import REFERENCE_REASON_CODES
+from transfers.rules.messages import reason_text
 
 REF = load_reference()
 D = date.fromisoformat
@@ -803,7 +804,13 @@ TERRITORY = [
         mechanism="none",
         scc_module=None,
     ),
-    case("uk-member-state", "2019-06-01", "lawful", "uk_member_state_period", destination_country="GB"),
+    case(
+        "uk-member-state",
+        "2019-06-01",
+        "lawful",
+        "uk_member_state_period",
+        destination_country="GB",
+    ),
     case(
         "kosovo-third-country",
         "2026-11-24",
@@ -846,9 +853,7 @@ def test_ended_transfer_covered_while_it_ran_then_contract_ended() -> None:
 
 def test_inactive_transfers_do_not_change_vendor_status() -> None:
     ended = replace(BASE, mechanism="none", scc_module=None, ended_on=D("2020-01-01"))
-    vendor = VendorFacts(
-        1, "Old Vendor", "controller", "approved", (), (ended,), ()
-    )
+    vendor = VendorFacts(1, "Old Vendor", "controller", "approved", (), (ended,), ())
     status = vendor_status(vendor, D("2026-11-24"), {})
     assert status.status == "approved"
     assert status.transfers[0][1].verdict == "inactive"
@@ -917,7 +922,7 @@ def test_a_repeal_entered_as_data_changes_verdicts(data_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("mechanism", "field"),
     [
-        ("bcr", 'signed_before = 2030-01-01'),
+        ("bcr", "signed_before = 2030-01-01"),
         ("dpf", 'repeal_citation = "Repealed by X"'),
         ("derogation_49_1_a", "tia_required = true"),
         ("uk_idta", 'countries = ["GB"]'),
@@ -984,3 +989,30 @@ def test_messages_are_sentences_without_codes_or_markers(
         assert not re.search(r"\[(V|S|K|U)\]", reason.message), reason.message
         assert not _CODE_LIKE.search(reason.message), reason.message
         assert reason.message[0].isupper() and reason.message.rstrip().endswith((".", ")"))
+
+
+@pytest.mark.parametrize(("as_of", "overrides", "verdict", "code"), ALL_CASES)
+def test_every_reason_reads_in_finnish(
+    as_of: str, overrides: dict[str, Any], verdict: str, code: str | None
+) -> None:
+    """Documents and pages in Finnish never fall back to an English reason."""
+    evaluation = evaluate(as_of, **overrides)
+    for reason in evaluation.reasons:
+        finnish = reason_text(reason, "fi")
+        assert finnish != reason.message, (reason.key, reason.message)
+        assert "{" not in finnish and "ei kirjattu" not in finnish.split(":")[0], finnish
+        assert reason_text(reason, "en") == reason.message
+
+
+def test_status_reasons_read_in_finnish() -> None:
+    unlawful = replace(BASE, mechanism="none", scc_module=None)
+    vendor = VendorFacts(1, "Bharat Support", "processor", "in_review", (), (unlawful,), ())
+    status = vendor_status(vendor, D("2026-11-24"), {})
+    texts = [reason_text(r, "fi") for r in status.reasons]
+    assert texts == [
+        "Toimittajaa Bharat Support ei ole vielä hyväksytty.",
+        "Toimittajan Bharat Support kanssa ei ole voimassa allekirjoitettua 28 artiklan "
+        "mukaista sopimusta 24.11.2026.",
+        "Siirto #1 (Intia, ”ei siirtoperustetta”) on lainvastainen: Siirto kolmanteen maahan "
+        "(Intia) ilman siirtoperustetta.",
+    ]

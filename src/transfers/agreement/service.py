@@ -97,7 +97,9 @@ async def _check_linked_transfers(
     from transfers.transfer.service import link_problem
 
     probe = Agreement(id=agreement.id, kind=merged["kind"], scc_module=merged["scc_module"])
-    rows = (await session.scalars(select(Transfer).where(Transfer.agreement_id == agreement.id))).all()
+    rows = (
+        await session.scalars(select(Transfer).where(Transfer.agreement_id == agreement.id))
+    ).all()
     for transfer in rows:
         values = {c.key: getattr(transfer, c.key) for c in Transfer.__table__.columns}
         problem = link_problem(probe, values)

@@ -12,7 +12,6 @@ from transfers.rules.evaluate import Evaluation, Reason
 from transfers.rules.facts import TransferFacts
 from transfers.rules.status import VendorStatus
 
-
 VerdictValue = Literal["lawful", "at_risk", "unlawful", "inactive"]
 
 

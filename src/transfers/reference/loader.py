@@ -26,9 +26,7 @@ DATA_DIR = Path(__file__).parent / "data"
 Confidence = Literal["V", "S", "K", "U"]
 Role = Literal["controller", "processor"]
 Regime = Literal["eu", "eea_efta", "treated_as_member_state", "not_third_country"]
-MechanismKind = Literal[
-    "adequacy", "art46", "art48", "art49", "invalidated", "not_eu_tool", "none"
-]
+MechanismKind = Literal["adequacy", "art46", "art48", "art49", "invalidated", "not_eu_tool", "none"]
 MechanismRule = Literal[
     "none",
     "adequacy",
@@ -60,6 +58,7 @@ _COMMON_MECHANISM_FIELDS: frozenset[str] = frozenset(
     {
         "code",
         "name",
+        "name_fi",
         "kind",
         "rule",
         "legal_basis",
@@ -202,6 +201,7 @@ class Mechanism(_Row, frozen=True):
     name: Text
     kind: MechanismKind
     rule: MechanismRule
+    name_fi: Text
     legal_basis: Text
     citation: Citation
     confidence: Confidence
@@ -301,6 +301,7 @@ class _File(_Row, frozen=True):
 class _CountriesFile(_File, frozen=True):
     names: dict[CountryCode, Text]
     memberships: tuple[Membership, ...]
+    names_fi: dict[CountryCode, Text] = {}
     territories: tuple[Territory, ...] = ()
 
 
@@ -349,6 +350,7 @@ class Reference:
     art28_policy: Art28Policy
     hr_data: HrVocabulary
     names: Mapping[str, str]
+    names_fi: Mapping[str, str]
     memberships: tuple[Membership, ...]
     territories: Mapping[str, Territory]
     decisions: tuple[AdequacyDecision, ...]
@@ -481,6 +483,7 @@ class Reference:
             art28_policy=self.art28_policy,
             hr_data=self.hr_data,
             names=self.names,
+            names_fi=self.names_fi,
             memberships=self.memberships,
             territories=self.territories,
             decisions=decisions,
@@ -522,6 +525,7 @@ def load_reference_from(directory: Path) -> Reference:
         art28_policy=rules.art28,
         hr_data=rules.hr_data,
         names=countries.names,
+        names_fi=countries.names_fi,
         memberships=countries.memberships,
         territories={t.code: t for t in countries.territories},
         decisions=adequacy.decisions,
@@ -553,6 +557,7 @@ def _index(
     art28_policy: Art28Policy,
     hr_data: HrVocabulary,
     names: Mapping[str, str],
+    names_fi: Mapping[str, str],
     memberships: tuple[Membership, ...],
     territories: Mapping[str, Territory],
     decisions: tuple[AdequacyDecision, ...],
@@ -572,6 +577,7 @@ def _index(
         art28_policy=art28_policy,
         hr_data=hr_data,
         names=MappingProxyType(dict(names)),
+        names_fi=MappingProxyType(dict(names_fi)),
         memberships=memberships,
         territories=MappingProxyType(dict(territories)),
         decisions=decisions,
@@ -624,13 +630,21 @@ def _validate(
                 or after.valid_from <= before.valid_until
             ):
                 errors.append(f"countries.toml: membership periods of {country} overlap")
+    check_countries("countries.toml names_fi", countries.names_fi)
     for territory in countries.territories:
         check_countries(f"countries.toml territory {territory.code}", [territory.code])
         if territory.part_of is not None:
             check_countries(f"countries.toml territory {territory.code}", [territory.part_of])
 
     defaults = Mechanism(
-        code="x", name="x", kind="none", rule="none", legal_basis="x", citation="x", confidence="K"
+        code="x",
+        name="x",
+        name_fi="x",
+        kind="none",
+        rule="none",
+        legal_basis="x",
+        citation="x",
+        confidence="K",
     )
     for m in mechanisms.mechanisms:
         allowed = _COMMON_MECHANISM_FIELDS | RULE_FIELDS[m.rule]

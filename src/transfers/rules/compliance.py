@@ -218,9 +218,7 @@ def _what_if(
         if not relying:
             continue
         fallbacks = [(t, fallback_evaluation(t, on, scenario)) for t in relying]
-        missing = [
-            (t, e) for t, e in fallbacks if e is None or e.verdict == "unlawful"
-        ]
+        missing = [(t, e) for t, e in fallbacks if e is None or e.verdict == "unlawful"]
         row_reasons: list[Reason] = []
         for t, e in missing:
             primary = evaluate_transfer(t, on, scenario).reasons
@@ -230,7 +228,15 @@ def _what_if(
             v.id,
             v.name,
             tuple(t.id for t in relying),
-            tuple(sorted({t.fallback_mechanism for t, e in fallbacks if e is not None and t.fallback_mechanism})),
+            tuple(
+                sorted(
+                    {
+                        t.fallback_mechanism
+                        for t, e in fallbacks
+                        if e is not None and t.fallback_mechanism
+                    }
+                )
+            ),
             tuple(row_reasons),
         )
         (blocked if missing else ready).append(row)

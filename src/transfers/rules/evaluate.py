@@ -201,15 +201,15 @@ def evaluate_transfer(
         return Evaluation("inactive", (head, *preview), as_of, False, verdict, start)
     assert facts.ended_on is not None
     verdict, day, worst = _while_active(facts, ref)
-    start = facts.started_on
-    period = f"from {start} to {facts.ended_on}" if start else f"until {facts.ended_on}"
+    began = facts.started_on
+    period = f"from {began} to {facts.ended_on}" if began else f"until {facts.ended_on}"
     if verdict == "lawful":
         summary = "It was lawful throughout."
     elif verdict == "at_risk":
         summary = f"It was lawful only with open conditions (for example on {day})."
     else:
         summary = f"It was not covered while it ran: on {day} it was unlawful."
-    if start is None:
+    if began is None:
         summary += " Its start date is not recorded, so only its last day and earlier changes in the law were checked."
     head = _ref_reason(
         ref,
@@ -217,7 +217,7 @@ def evaluate_transfer(
         "info",
         f"The transfer ended on {facts.ended_on}; it ran {period}. {summary}",
         end=facts.ended_on,
-        start=start,
+        start=began,
         verdict=verdict,
         day=day,
     )
@@ -439,7 +439,12 @@ def _ref_reason(
 
 
 def _m_reason(
-    mechanism: Mechanism, code: str, severity: Severity, message: str, key: str = "", **params: object
+    mechanism: Mechanism,
+    code: str,
+    severity: Severity,
+    message: str,
+    key: str = "",
+    **params: object,
 ) -> Reason:
     """A reason cited to the mechanism itself."""
     return Reason(
@@ -463,7 +468,7 @@ def _d_reason(
         decision.citation,
         decision.confidence,
         code,
-        {"decision": decision.name, **params},
+        {"decision": decision.name, "country": decision.countries[0], **params},
     )
 
 
@@ -490,6 +495,7 @@ def _none(
                     f"covers the transfer by operation of law; record '{adequacy.name}' as the "
                     "mechanism.",
                     decision=decision.name,
+                    country=country,
                     mechanism=adequacy.code,
                 )
                 return [note, *covered]
@@ -578,7 +584,7 @@ def _adequacy(
                 decision.invalidation_citation,
                 decision.confidence,
                 "adequacy_invalidated",
-                {"decision": decision.name, "on": decision.invalid_from},
+                {"country": decision.countries[0], "on": decision.invalid_from},
             )
         ]
     if decision.valid_until is not None and as_of > decision.valid_until:
@@ -592,7 +598,7 @@ def _adequacy(
                 if decision.expiry_history
                 else decision.confidence,
                 "adequacy_expired",
-                {"decision": decision.name, "on": decision.valid_until},
+                {"country": decision.countries[0], "on": decision.valid_until},
             )
         ]
     if facts.adequacy_scope_confirmed is False:
@@ -672,7 +678,9 @@ def _framework(
     if mechanism.hr_coverage_required:
         hr = ref.hr_data.hr_values(facts.data_categories, facts.data_subjects)  # controlled values
         if hr and facts.dpf_hr_covered is not True:
-            state = "does not cover" if facts.dpf_hr_covered is False else "is not confirmed to cover"
+            state = (
+                "does not cover" if facts.dpf_hr_covered is False else "is not confirmed to cover"
+            )
             errors.append(
                 Reason(
                     f"{code}_hr_not_covered",
@@ -798,8 +806,7 @@ def _fallback_reason(
         ref,
         "fallback_ready",
         "info",
-        f"Fallback ready: {fallback.name} would cover the transfer if {mechanism.name} fell"
-        f"{used}.",
+        f"Fallback ready: {fallback.name} would cover the transfer if {mechanism.name} fell{used}.",
         fallback=fallback.code,
         mechanism=code,
     )
@@ -830,16 +837,39 @@ def _contract(
                     f"{facts.scc_module or '(none)'}.",
                     agreement=a.id,
                     module=a.scc_module,
+                    wanted=facts.scc_module,
                 )
             )
             continue
         gap = agreement_gap(a, as_of)
         if gap is not None:
-            notes.append(_contract_note(ref, gap, _gap_message(label, a, gap, as_of), agreement=a.id))
+            notes.append(
+                _contract_note(
+                    ref,
+                    gap,
+                    _gap_message(label, a, gap, as_of),
+                    agreement=a.id,
+                    signed=a.signed_on,
+                    effective=a.effective_on,
+                    ends=a.ends_on,
+                    terminated=a.terminated_on,
+                )
+            )
             continue
         window = _signature_window(a, mechanism)
         if window is not None:
-            notes.append(_contract_note(ref, window[0], f"{label}: {window[1]}", agreement=a.id))
+            notes.append(
+                _contract_note(
+                    ref,
+                    window[0],
+                    f"{label}: {window[1]}",
+                    agreement=a.id,
+                    signed=a.signed_on,
+                    mechanism=mechanism.code,
+                    applied=mechanism.valid_from,
+                    repealed=mechanism.signed_before,
+                )
+            )
             continue
         usable.append(a)
     if usable:
@@ -852,9 +882,20 @@ def _contract(
     if not kind:
         message = f"No {what} agreement with the importer is recorded; on {as_of} no safeguards are in place."
     else:
-        message = f"No signed {what} agreement is in force on {as_of}, so no safeguards are in place."
+        message = (
+            f"No signed {what} agreement is in force on {as_of}, so no safeguards are in place."
+        )
     return None, [
-        _ref_reason(ref, "contract_not_signed", "error", message, mechanism=mechanism.code, as_of=as_of),
+        _ref_reason(
+            ref,
+            "contract_not_signed",
+            "error",
+            message,
+            key="contract_missing" if not kind else "contract_not_signed",
+            mechanism=mechanism.code,
+            module=facts.scc_module if modular else None,
+            as_of=as_of,
+        ),
         *notes,
     ]
 
@@ -888,7 +929,9 @@ def _signature_window(a: AgreementFacts, mechanism: Mechanism) -> tuple[str, str
         return None
     if mechanism.valid_from is not None and signed < mechanism.valid_from:
         return (
-            "scc_signed_before_adoption" if mechanism.rule == "scc" else "legacy_scc_signed_before_applicable",
+            "scc_signed_before_adoption"
+            if mechanism.rule == "scc"
+            else "legacy_scc_signed_before_applicable",
             f"signed on {signed}, before {mechanism.name} applied ({mechanism.valid_from}).",
         )
     if mechanism.signed_before is not None and signed >= mechanism.signed_before:
@@ -905,7 +948,9 @@ def _contract_note(ref: Reference, code: str, message: str, **params: object) ->
     return Reason(code, "info", message, source.citation, source.confidence, code, params)
 
 
-def _contract_reason(mechanism: Mechanism, agreement: AgreementFacts, facts: TransferFacts) -> Reason:
+def _contract_reason(
+    mechanism: Mechanism, agreement: AgreementFacts, facts: TransferFacts
+) -> Reason:
     module = f", module {agreement.scc_module}" if agreement.scc_module else ""
     return _m_reason(
         mechanism,
@@ -920,9 +965,7 @@ def _contract_reason(mechanism: Mechanism, agreement: AgreementFacts, facts: Tra
     )
 
 
-def _tia(
-    facts: TransferFacts, mechanism: Mechanism, as_of: date, ref: Reference
-) -> list[Reason]:
+def _tia(facts: TransferFacts, mechanism: Mechanism, as_of: date, ref: Reference) -> list[Reason]:
     """Art. 46 tools need a documented TIA from Schrems II on (EDPB Rec. 01/2020; for the 2021
     SCCs also Clause 14, which for Module 4 applies only where the EU processor combines the
     data received with data it collected in the EU).
@@ -1120,7 +1163,11 @@ def _legacy_scc(
             mechanism.repeal_citation,
             mechanism.confidence,
             "legacy_scc_transition_period",
-            {"mechanism": mechanism.code, "signed": agreement.signed_on, "until": mechanism.valid_until},
+            {
+                "mechanism": mechanism.code,
+                "signed": agreement.signed_on,
+                "until": mechanism.valid_until,
+            },
         )
     else:
         status = _m_reason(
@@ -1335,10 +1382,15 @@ def _compelling_interests(
         )
     if facts.limited_data_subjects is not True:
         missing.append(
-            ("limited_data_subjects", "it is not recorded as concerning a limited number of data subjects")
+            (
+                "limited_data_subjects",
+                "it is not recorded as concerning a limited number of data subjects",
+            )
         )
     if facts.authority_informed_on is None or facts.authority_informed_on > as_of:
-        missing.append(("authority_informed", "the supervisory authority is not recorded as informed"))
+        missing.append(
+            ("authority_informed", "the supervisory authority is not recorded as informed")
+        )
     if facts.data_subjects_informed is not True:
         missing.append(("data_subjects_informed", "the data subjects are not recorded as informed"))
     if missing:

@@ -126,13 +126,19 @@ def _vendor_status(
         )
 
     if vendor.status in _STOPPED:
-        add(f"vendor_{vendor.status}", "error", f"{vendor.name} is {vendor.status}.")
+        add(
+            f"vendor_{vendor.status}",
+            "error",
+            f"{vendor.name} is {vendor.status}.",
+            vendor=vendor.name,
+        )
     elif vendor.status in _NOT_YET_APPROVED:
         add(
             "vendor_not_approved",
             "warning",
             f"{vendor.name} is {vendor.status.replace('_', ' ')}, not yet approved.",
             status=vendor.status,
+            vendor=vendor.name,
         )
     elif vendor.status != "approved":
         add("vendor_status_unknown", "warning", f"The vendor status {vendor.status!r} is unknown.")
@@ -147,6 +153,7 @@ def _vendor_status(
                 "error",
                 f"{vendor.name} is not authorised under the DPA of the processor that engages it.",
                 key="subprocessor_not_authorised",
+                vendor=vendor.name,
             )
         elif vendor.authorised_by_processor is None:
             add(
@@ -154,6 +161,8 @@ def _vendor_status(
                 "warning",
                 f"Record whether the DPA of the processor that engages {vendor.name} authorises "
                 "it as a sub-processor.",
+                key="subprocessor_authorisation_unknown",
+                vendor=vendor.name,
             )
         else:
             add(
@@ -161,6 +170,7 @@ def _vendor_status(
                 "info",
                 f"{vendor.name} is engaged by our processor under its DPA with us, which "
                 "authorises it and binds it to the same obligations.",
+                vendor=vendor.name,
             )
     elif vendor.role in _PROCESSOR_ROLES and not any(
         agreement_in_force(a, as_of) and ref.covers_art28(a.kind, a.scc_module)
@@ -197,13 +207,18 @@ def _vendor_status(
                 _clip(
                     f"The transfer{label} to {country} "
                     f"({mechanism.name if mechanism else transfer.mechanism}) is "
-                    f"{_VERDICT_WORDS[evaluation.verdict]}: "
-                    + " ".join(r.message for r in worst)
+                    f"{_VERDICT_WORDS[evaluation.verdict]}: " + " ".join(r.message for r in worst)
                 ),
                 worst[0].citation,
                 worst[0].confidence,
                 f"transfer_{evaluation.verdict}",
-                {"transfer": transfer.id, "country": transfer.destination_country},
+                {
+                    "transfer": transfer.id,
+                    "country": transfer.destination_country,
+                    "mechanism": transfer.mechanism,
+                    "verdict": evaluation.verdict,
+                    "nested": tuple(worst),
+                },
             )
         )
 
@@ -214,6 +229,7 @@ def _vendor_status(
                 "error",
                 f"The sub-processor with id {child_id} is on a sub-processor cycle with "
                 f"{vendor.name}.",
+                child=child_id,
             )
             continue
         child = chain_statuses.get(child_id)
@@ -222,19 +238,25 @@ def _vendor_status(
                 "subprocessor_unknown",
                 "warning",
                 f"The sub-processor with id {child_id} is not assessed.",
+                child=child_id,
             )
         elif child.status == "blocked":
-            cause = next((r.message for r in child.reasons if r.severity == "error"), "")
+            cause = next((r for r in child.reasons if r.severity == "error"), None)
             add(
                 "subprocessor_blocked",
                 "error",
-                _clip(f"{_name(child, child_id)} is blocked: {cause}"),
+                _clip(f"{_name(child, child_id)} is blocked: {cause.message if cause else ''}"),
+                child=child_id,
+                child_name=child.vendor_name,
+                nested=(cause,) if cause else (),
             )
         elif child.status == "conditional":
             add(
                 "subprocessor_conditional",
                 "warning",
                 f"{_name(child, child_id)} is approved only with conditions.",
+                child=child_id,
+                child_name=child.vendor_name,
             )
 
     rank = max((_RANK[r.severity] for r in reasons), default=0)
@@ -273,7 +295,7 @@ def _next_deadline(
         for a in vendor.agreements
         if a.status == "signed" and a.ends_on is not None
     ]
-    for transfer, evaluation in evaluated:
+    for transfer, _ in evaluated:
         if transfer.ended_on is not None and transfer.ended_on < as_of:
             continue
         label = f"transfer #{transfer.id}" if transfer.id is not None else "transfer"
@@ -294,7 +316,10 @@ def _next_deadline(
             decision = ref.adequacy_for(transfer.destination_country.upper())
             if decision is not None and decision.valid_until is not None:
                 upcoming.append(
-                    (decision.valid_until, f"{label}: adequacy decision for {decision.name} expires")
+                    (
+                        decision.valid_until,
+                        f"{label}: adequacy decision for {decision.name} expires",
+                    )
                 )
     if overdue:
         return min(overdue)

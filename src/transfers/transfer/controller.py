@@ -16,10 +16,10 @@ from transfers.common.crud import check_version, delete_audited
 from transfers.common.fields import Limit, Mechanism, Offset, PartyRole
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of
-from transfers.transfer import service
 from transfers.compliance.schemas import evaluation_read
 from transfers.compliance.service import evaluate_one
 from transfers.reference import load_reference
+from transfers.transfer import service
 from transfers.transfer.schemas import TransferCreate, TransferRead, TransferUpdate, TransferWritten
 
 

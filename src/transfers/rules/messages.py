@@ -1,0 +1,207 @@
+"""A reason's sentence in the reader's language.
+
+The engine writes each :class:`~transfers.rules.evaluate.Reason` in English with a stable
+``key`` and typed ``params``; this module says the same in Finnish, so that a Finnish document or
+page never shows an English reason. Names come from the reference data (``name_fi`` of a
+mechanism) or from pycountry's Finnish country names; dates are written as Finns write them
+(``1.2.2026``). A template whose parameters are missing falls back to the English sentence, so a
+message is never broken; the test suite checks that every reason the engine gives has a Finnish
+template.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from typing import Final
+
+import pycountry
+
+from transfers.reference import load_reference
+from transfers.rules.evaluate import Reason
+
+LANGUAGES: Final = ("en", "fi")
+
+_VERDICTS_FI: Final = {
+    "lawful": "lainmukainen",
+    "at_risk": "lainmukainen vain avoimin ehdoin",
+    "unlawful": "lainvastainen",
+    "inactive": "ei käynnissä",
+}
+_FROM_ROLE_FI: Final = {"controller": "rekisterinpitäjältä", "processor": "käsittelijältä"}
+_TO_ROLE_FI: Final = {"controller": "rekisterinpitäjälle", "processor": "käsittelijälle"}
+_BCR_FI: Final = {
+    "controller": "rekisterinpitäjää koskevat säännöt (BCR-C)",
+    "processor": "käsittelijää koskevat säännöt (BCR-P)",
+}
+_CONDITIONS_FI: Final = {
+    "not_repetitive": "siirtoa ei ole kirjattu satunnaiseksi (ei toistuvaksi)",
+    "limited_data_subjects": "siirron ei ole kirjattu koskevan vain rajattua määrää rekisteröityjä",
+    "authority_informed": "valvontaviranomaisen ei ole kirjattu saaneen tietoa siirrosta",
+    "data_subjects_informed": "rekisteröityjen ei ole kirjattu saaneen tietoa siirrosta",
+}
+_ENDED_FI: Final = {
+    "lawful": "Siirto päättyi {end}; se oli lainmukainen koko sen ajan.",
+    "at_risk": "Siirto päättyi {end}; se oli lainmukainen vain avoimin ehdoin (esimerkiksi {day}).",
+    "unlawful": "Siirto päättyi {end}; sitä ei katettu koko sen ajan: {day} se oli lainvastainen.",
+}
+
+FI: Final[Mapping[str, str]] = {
+    "transfer_not_started": "Siirto ei ole käynnissä {as_of}; se alkaa {start}. Alkamispäivänään se olisi {verdict}.",
+    "not_third_country": "{country} ei ole kolmas maa {as_of}, joten tietosuoja-asetuksen V luku ei sovellu (käsittelijän kanssa tarvitaan silti 28 artiklan mukainen sopimus).",
+    "unknown_mechanism": "{mechanism} ei ole viitetietojen tuntema siirtoperuste.",
+    "mechanism_invalidated": "Siirtoperusteeseen ”{mechanism}” ei voi vedota {on} alkaen.",
+    "mechanism_not_yet_applicable": "Siirtoperusteeseen ”{mechanism}” voi vedota vasta {on} alkaen.",
+    "mechanism_expired": "Siirtoperusteeseen ”{mechanism}” saattoi vedota vain {on} asti.",
+    "fallback_relied_on": "”{mechanism}” ei kata siirtoa {as_of}, mutta kirjattu varaperuste ”{fallback}” kattaa sen. Kirjaa ”{fallback}” siirtoperusteeksi.",
+    "adequacy_by_operation_of_law": "Siirtoperustetta ei ole kirjattu, mutta riittävyyspäätös ({country}) kattaa siirron suoraan lain nojalla; kirjaa siirtoperusteeksi ”{mechanism}”.",
+    "no_mechanism": "Siirto kolmanteen maahan ({country}) ilman siirtoperustetta.",
+    "no_adequacy_decision": "Riittävyyspäätöstä ei ole ({country}).",
+    "adequacy_via_framework": "Riittävyyspäätökseen ({country}) vedotaan järjestelyn ”{framework}” kautta; sen ehtojen on täytyttävä.",
+    "adequacy_not_yet_adopted": "Riittävyyspäätös ({country}) on voimassa vasta {on} alkaen.",
+    "adequacy_invalidated": "Riittävyyspäätökseen ({country}) ei voi vedota {on} alkaen.",
+    "adequacy_expired": "Riittävyyspäätös ({country}) päättyi {on}.",
+    "adequacy_out_of_scope": "Vastaanottaja on kirjattu riittävyyspäätöksen ({country}) soveltamisalan ulkopuolelle.",
+    "adequacy_in_force": "Riittävyyspäätös ({country}) on voimassa {as_of}.",
+    "adequacy_scope_unconfirmed": "Riittävyyspäätöksen ({country}) soveltamisala on rajattu; vahvista, että vastaanottaja kuuluu siihen.",
+    "framework_wrong_country": "”{mechanism}” ei kata siirtoja kohteeseen {country}.",
+    "framework_not_certified": "Vastaanottaja ei ole sertifioitunut järjestelyyn ”{mechanism}”.",
+    "framework_certification_unknown": "Vastaanottajan sertifiointia järjestelyyn ”{mechanism}” ei ole vahvistettu.",
+    "framework_hr_not_covered": "Siirto sisältää henkilöstötietoja ({hr}), eikä vastaanottajan sertifiointi järjestelyyn ”{mechanism}” kata henkilöstötietoja.",
+    "framework_certified": "Vastaanottaja on sertifioitunut järjestelyyn ”{mechanism}”; sertifiointi tarkistettu viimeksi: {verified}.",
+    "framework_verification_missing": "Vastaanottajan sertifioinnin (”{mechanism}”) tarkistusta ei ole kirjattu {as_of} mennessä.",
+    "framework_verification_stale": "Sertifiointi tarkistettiin viimeksi {verified}; uusi tarkistus olisi pitänyt tehdä {due} mennessä.",
+    "fallback_missing": "Varaperustetta ei ole kirjattu; pidä vakiosopimuslausekkeet ja siirtovaikutusten arviointi valmiina siltä varalta, että ”{mechanism}” kaatuu.",
+    "fallback_not_art46": "Kirjattu varaperuste ”{fallback}” ei ole tietosuoja-asetuksen 46 artiklan mukainen suojatoimi, joten se ei voi korvata järjestelyä ”{mechanism}”.",
+    "fallback_unusable": "Kirjattu varaperuste ”{fallback}” ei kattaisi siirtoa {as_of}.",
+    "fallback_ready": "Varaperuste valmiina: ”{fallback}” kattaisi siirron, jos ”{mechanism}” kaatuisi.",
+    "contract_missing": "Vastaanottajan kanssa ei ole kirjattu sopimusta (”{mechanism}”); {as_of} suojatoimia ei ole.",
+    "contract_not_signed": "Allekirjoitettua sopimusta (”{mechanism}”) ei ole voimassa {as_of}, joten suojatoimia ei ole.",
+    "agreement_draft": "Sopimus #{agreement} on luonnos, ei allekirjoitettu.",
+    "agreement_terminated": "Sopimus #{agreement} on irtisanottu; viimeinen voimassaolopäivä: {terminated}.",
+    "agreement_not_yet_signed": "Sopimus #{agreement} on allekirjoitettu vasta {signed}.",
+    "agreement_not_yet_effective": "Sopimus #{agreement} tulee voimaan vasta {effective}.",
+    "agreement_expired": "Sopimus #{agreement} päättyi {ends}.",
+    "agreement_wrong_module": "Sopimus #{agreement} koskee moduulia {module}, ei moduulia {wanted}.",
+    "scc_signed_before_adoption": "Sopimus #{agreement} allekirjoitettiin {signed}, ennen kuin ”{mechanism}” tuli sovellettavaksi ({applied}).",
+    "legacy_scc_signed_before_applicable": "Sopimus #{agreement} allekirjoitettiin {signed}, ennen kuin ”{mechanism}” tuli sovellettavaksi ({applied}).",
+    "legacy_scc_signed_after_repeal": "Sopimus #{agreement} allekirjoitettiin {signed}; ”{mechanism}” -lausekkeisiin {repealed} tai myöhemmin tehdyt sopimukset eivät kelpaa.",
+    "contract_in_place": "”{mechanism}”: sopimus #{agreement} allekirjoitettu {signed}.",
+    "tia_not_required_module4": "Moduuli 4: EU:ssa toimiva käsittelijä ei yhdistä vastaanotettuja tietoja EU:ssa keräämiinsä henkilötietoihin, joten siirtovaikutusten arviointia ei tarvita.",
+    "module4_combination_unknown": "Kirjaa, yhdistääkö EU:ssa toimiva käsittelijä vastaanotetut tiedot EU:ssa keräämiinsä henkilötietoihin: vain silloin moduuli 4 edellyttää siirtovaikutusten arviointia.",
+    "tia_missing": "Tälle siirrolle (”{mechanism}”) ei ole kirjattu valmista siirtovaikutusten arviointia.",
+    "tia_not_adequate": "Siirtovaikutusten arviointi #{tia} ({completed}) toteaa, ettei tehokkaita suojatoimia voida toteuttaa; keskeytä siirto.",
+    "tia_conclusion_missing": "Siirtovaikutusten arvioinnilla #{tia} ({completed}) ei ole tunnistettua johtopäätöstä.",
+    "tia_completed": "Siirtovaikutusten arviointi #{tia} ({completed}) toteaa suojan tason riittäväksi{measures}.",
+    "tia_review_overdue": "Siirtovaikutusten arviointi #{tia} ({completed}) olisi pitänyt tarkistaa {due}.",
+    "scc_module_missing": "Vakiosopimuslausekkeiden moduulia ei ole kirjattu; siirto {exporter} {importer} edellyttää moduulia {fitting}.",
+    "scc_module_mismatch": "Moduuli {module} ei sovi tähän siirtoon (oikea moduuli: {fitting}).",
+    "legacy_scc_roles_mismatch": "”{mechanism}” ei kata siirtoa {exporter} {importer}.",
+    "legacy_scc_transition_period": "”{mechanism}” on kumottu; tämän {signed} allekirjoitetun sopimuksen katsotaan tarjoavan riittävät suojatoimet {until} asti, jos käsittely ei ole muuttunut.",
+    "bcr_not_approved": "Sitoville yrityssäännöille ei ole kirjattu valvontaviranomaisen hyväksyntää.",
+    "bcr_importer_outside_group": "Vastaanottaja ei kuulu sitovien yrityssääntöjen sitomaan konserniin, joten säännöt eivät kata siirtoa.",
+    "bcr_group_unknown": "Kirjaa, kuuluuko vastaanottaja sitovien yrityssääntöjen sitomaan konserniin; säännöt kattavat vain konsernin sisäiset siirrot.",
+    "bcr_type_unknown": "Kirjaa sitovien yrityssääntöjen tyyppi: tähän siirtoon tarvitaan {needed}.",
+    "bcr_type_mismatch": "Sitovat yrityssäännöt ovat väärää tyyppiä: tähän siirtoon tarvitaan {needed}.",
+    "bcr_approved": "Sitovat yrityssäännöt on hyväksytty ({ref_no}).",
+    "art46_tool_not_approved": "Hyväksynnästä (”{mechanism}”) ei ole kirjattu näyttöä (hyväksynnän tunniste ja vastaanottajan sitova sitoumus).",
+    "art46_tool_in_place": "Siirtoperuste ”{mechanism}” (hyväksyntä {ref_no}).",
+    "ad_hoc_authorisation_required": "Tapauskohtaiset sopimuslausekkeet ovat päteviä vain valvontaviranomaisen luvalla; säilytä lupa sopimuksen yhteydessä.",
+    "derogation_foreign_order": "Poikkeus ”{mechanism}” ei kata kolmannen maan tuomioistuimen tai viranomaisen määräämää luovutusta: yleisen edun on perustuttava unionin tai jäsenvaltion lainsäädäntöön. Tällainen määräys voidaan tunnustaa vain kansainvälisen sopimuksen perusteella (48 artikla).",
+    "derogation_systematic": "Poikkeus ”{mechanism}” ei voi kattaa järjestelmällisiä tai toistuvia siirtoja.",
+    "derogation_occasional": "Poikkeus ”{mechanism}” voi kattaa tämän satunnaisen siirron vain, jos sen omat edellytykset täyttyvät; kirjaa, miten ne täyttyvät.",
+    "derogation_frequency_unknown": "Kirjaa, onko siirto satunnainen: poikkeus ”{mechanism}” voi kattaa vain satunnaisia siirtoja.",
+    "compelling_interests_condition_missing": "Poikkeus ”{mechanism}” ei ole käytettävissä: {conditions}.",
+    "compelling_interests_conditions_met": "Poikkeuksen ”{mechanism}” kirjatut edellytykset täyttyvät; siirto on lainmukainen vain, jos pakottavat oikeutetut edut, arviointi ja suojatoimet on kirjattu selosteeseen käsittelytoimista (49 artiklan 6 kohta).",
+    "foreign_order_no_agreement": "Kolmannen maan tuomioistuimen tai viranomaisen määräämä luovutus voidaan tunnustaa vain kansainvälisen sopimuksen, kuten oikeusapusopimuksen, perusteella, eikä sellaista ole kirjattu siirrolle.",
+    "foreign_order_agreement": "Luovutus perustuu sopimukseen {agreement}; tarkista, että se kattaa tämän pyynnön, ja dokumentoi pyyntö ja luovutetut tiedot.",
+    "not_eu_tool": "”{mechanism}” ei ole EU:n tietosuoja-asetuksen mukainen siirtoväline.",
+    "vendor_suspended": "Toimittajan {vendor} käyttö on keskeytetty.",
+    "vendor_offboarded": "Yhteistyö toimittajan {vendor} kanssa on päättynyt.",
+    "vendor_not_approved": "Toimittajaa {vendor} ei ole vielä hyväksytty.",
+    "vendor_status_unknown": "Toimittajan tila on tuntematon.",
+    "subprocessor_flow_down": "{vendor} toimii käsittelijämme alihankkijana sen kanssamme tekemän sopimuksen nojalla; sopimus hyväksyy sen ja sitoo sen samoihin velvoitteisiin.",
+    "subprocessor_not_authorised": "Toimittajaa {vendor} käyttävän käsittelijän sopimus ei hyväksy sitä alihankkijaksi.",
+    "subprocessor_authorisation_unknown": "Kirjaa, hyväksyykö toimittajaa {vendor} käyttävän käsittelijän sopimus sen alihankkijaksi.",
+    "dpa_missing": "Toimittajan {vendor} kanssa ei ole voimassa allekirjoitettua 28 artiklan mukaista sopimusta {as_of}.",
+    "transfer_unlawful": "Siirto #{transfer} ({country}, ”{mechanism}”) on {verdict}: {nested}",
+    "transfer_at_risk": "Siirto #{transfer} ({country}, ”{mechanism}”) on {verdict}: {nested}",
+    "subprocessor_cycle": "Alihankkija (tunniste {child}) on alihankintaketjun silmukassa.",
+    "subprocessor_unknown": "Alihankkijaa (tunniste {child}) ei ole arvioitu.",
+    "subprocessor_blocked": "Alihankkija {child_name} on estetty: {nested}",
+    "subprocessor_conditional": "Alihankkija {child_name} on hyväksytty vain ehdoin.",
+}
+
+
+def reason_text(reason: Reason, language: str) -> str:
+    """``reason`` as a sentence in ``language`` ("en" or "fi")."""
+    if language != "fi":
+        return reason.message
+    template = _template(reason)
+    if template is None:
+        return reason.message
+    values = {name: _fi(name, value) for name, value in reason.params.items()}
+    if reason.key == "tia_completed":
+        values["measures"] = (
+            " täydentävin toimenpitein" if reason.params.get("conclusion") != "adequate" else ""
+        )
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return reason.message
+
+
+def _template(reason: Reason) -> str | None:
+    if reason.key == "transfer_ended":
+        return _ENDED_FI.get(str(reason.params.get("verdict")))
+    return FI.get(reason.key or reason.code)
+
+
+def _fi(name: str, value: object) -> str:
+    if value is None:
+        return "ei kirjattu"
+    if isinstance(value, date):
+        return f"{value.day}.{value.month}.{value.year}"
+    if isinstance(value, tuple):
+        return " ".join(reason_text(r, "fi") for r in value if isinstance(r, Reason))
+    text = str(value)
+    if name in ("mechanism", "fallback", "framework"):
+        mechanism = load_reference().mechanism(text)
+        return mechanism.name_fi if mechanism is not None else text
+    if name == "country":
+        return country_name(text, "fi")
+    if name == "verdict":
+        return _VERDICTS_FI.get(text, text)
+    if name == "exporter":
+        return _FROM_ROLE_FI.get(text, text)
+    if name == "importer":
+        return _TO_ROLE_FI.get(text, text)
+    if name == "needed":
+        return _BCR_FI.get(text, text)
+    if name == "conditions":
+        return "; ".join(_CONDITIONS_FI.get(c, c) for c in text.split(","))
+    if name == "hr":
+        return text.replace("_", " ")
+    return text
+
+
+def country_name(code: str, language: str) -> str:
+    """A country's name: the reference's English name, or pycountry's Finnish translation."""
+    ref = load_reference()
+    english = ref.names.get(code)
+    if language != "fi":
+        return english or code
+    if code in ref.names_fi:
+        return ref.names_fi[code]
+    found = pycountry.countries.get(alpha_2=code)
+    base = found.name if found is not None else english
+    if base is None:
+        return code
+    return _finnish().gettext(base) or english or code
+
+
+@cache
+def _finnish() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fi"], fallback=True)
