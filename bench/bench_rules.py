@@ -52,7 +52,17 @@ def synthetic(vendors: int, per_vendor: int) -> list[VendorFacts]:
                     importer_role="processor",
                     mechanism=mech,
                     scc_module=module,
-                    contract_signed_on=date(2019, 5, 1) if mech == "scc_2010" else date(2023, 1, 1),
+                    contracts=(
+                        AgreementFacts(
+                            tid,
+                            mech,
+                            module,
+                            "signed",
+                            date(2019, 5, 1) if mech == "scc_2010" else date(2023, 1, 1),
+                            None,
+                            None,
+                        ),
+                    ),
                     data_categories=("identity", "contact"),
                     frequency="systematic",
                     adequacy_scope_confirmed=True,

@@ -16,7 +16,7 @@ from transfers.common.crud import (
     to_plain,
     update_audited,
 )
-from transfers.common.fields import check_period, country, mechanism_code
+from transfers.common.fields import COUNTRY_ALIASES, check_period, country, mechanism_code
 from transfers.common.problems import invalid
 from transfers.models import Agreement, Organisation, Processing, Transfer, Vendor
 from transfers.reference import load_reference
@@ -149,7 +149,8 @@ async def list_transfers(
     if vendor_id is not None:
         stmt = stmt.where(Transfer.vendor_id == vendor_id)
     if destination_country:
-        stmt = stmt.where(Transfer.destination_country == destination_country.upper())
+        code = destination_country.strip().upper()
+        stmt = stmt.where(Transfer.destination_country == COUNTRY_ALIASES.get(code, code))
     if mechanism:
         stmt = stmt.where(Transfer.mechanism == mechanism)
     if exporter_role:
