@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_SQLITE_PATH = Path("data") / "transfers.sqlite3"
+def _data_home() -> Path:
+    """Where the embedded register lives when TRANSFERS_DATABASE_URL is not set: ``data/`` of the
+    source checkout the package runs from (what ``make run`` uses), else the user's data
+    directory. Never relative to the working directory: running the CLI from another folder
+    must not silently create a second, empty register."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "migrations").is_dir():
+        return checkout / "data"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "transfers"
+
+
+DEFAULT_SQLITE_PATH = _data_home() / "transfers.sqlite3"
 
 
 def _default_database_url() -> str:

@@ -312,3 +312,17 @@ async def test_historical_date_lists_only_mechanisms_invalid_then(api: Api) -> N
     after = (await api.get("/api/v1/compliance", params={"as_of": "2021-06-01"})).json()
     assert before["invalidated_mechanism_transfers"] == []
     assert [r["mechanism"] for r in after["invalidated_mechanism_transfers"]] == ["privacy_shield"]
+
+
+async def test_compliance_is_a_summary_with_paginated_problems(api: Api) -> None:
+    v = await factories.vendor(api, country="IN")
+    for _ in range(3):
+        await factories.transfer(
+            api, v["id"], destination_country="IN", mechanism="none", scc_module=None
+        )
+    first = (await api.get("/api/v1/compliance", params={"limit": 2})).json()
+    rest = (await api.get("/api/v1/compliance", params={"limit": 2, "offset": 2})).json()
+    assert first["counts"]["unlawful"] == 3 and first["problems_total"] == 3
+    assert len(first["problems"]) == 2 and len(rest["problems"]) == 1
+    ids = {p["transfer_id"] for p in first["problems"] + rest["problems"]}
+    assert len(ids) == 3

@@ -9,7 +9,7 @@ from litestar import Controller, get
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.common.fields import Mechanism
+from transfers.common.fields import Limit, Mechanism, Offset
 from transfers.compliance import service
 from transfers.compliance.schemas import (
     ComplianceRead,
@@ -73,9 +73,11 @@ class EvaluationController(Controller):
             default=None,
             description="What-if: invalid from this day (default: as_of)",
         ),
+        limit: Limit = 100,
+        offset: Offset = 0,
     ) -> ComplianceRead:
         result = await service.register_view(db_session, _day(as_of), assume_invalid, from_)
-        return compliance_read(result)
+        return compliance_read(result, limit, offset)
 
 
 class ReferenceController(Controller):

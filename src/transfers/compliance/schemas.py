@@ -105,6 +105,9 @@ class ComplianceRead(msgspec.Struct):
     counts: dict[str, int]
     inactive: int
     vendor_counts: dict[str, int]
+    problems_total: int
+    problems_limit: int
+    problems_offset: int
     problems: list[ProblemRow]
     invalidated_mechanism_transfers: list[InvalidatedRow]
     invalidated_mechanism_transfers_ended: list[InvalidatedRow]
@@ -193,7 +196,9 @@ def _invalidated(r: InvalidatedReliance) -> InvalidatedRow:
     )
 
 
-def compliance_read(c: Compliance) -> ComplianceRead:
+def compliance_read(c: Compliance, limit: int = 100, offset: int = 0) -> ComplianceRead:
+    """The summary with one page of problems (the register-wide body stays small: 10,000
+    vendors no longer mean a 25 MB answer)."""
     what_if = None
     if c.what_if is not None:
         w = c.what_if
@@ -215,7 +220,10 @@ def compliance_read(c: Compliance) -> ComplianceRead:
         counts={str(k): v for k, v in c.counts.items()},
         inactive=c.inactive,
         vendor_counts=dict(c.vendor_counts),
-        problems=[_problem(p) for p in c.problems],
+        problems_total=len(c.problems),
+        problems_limit=limit,
+        problems_offset=offset,
+        problems=[_problem(p) for p in c.problems[offset : offset + limit]],
         invalidated_mechanism_transfers=[
             _invalidated(r) for r in c.invalidated_mechanism_transfers
         ],

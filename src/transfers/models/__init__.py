@@ -8,6 +8,7 @@ from transfers.models.base import Base
 from transfers.models.document import Document, DocumentTemplate
 from transfers.models.organisation import Organisation
 from transfers.models.processing import Processing
+from transfers.models.register_change import RegisterChange
 from transfers.models.reminder import CalendarFeed, ReminderDelivery, ReminderState
 from transfers.models.transfer import Transfer
 from transfers.models.vendor import Vendor, VendorSubprocessor
@@ -24,6 +25,7 @@ __all__ = [
     "DocumentTemplate",
     "Organisation",
     "Processing",
+    "RegisterChange",
     "ReminderDelivery",
     "ReminderState",
     "Transfer",

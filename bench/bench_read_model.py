@@ -1,0 +1,113 @@
+"""Reads served from the register snapshot, next to a bare ORM read of the same row, same run.
+
+1. GET /api/v1/vendors/{id}/status and GET /api/v1/transfers/{id}/evaluation against a bare
+   Litestar app doing one ORM get of the vendor row from the same database (bench/bare_orm_app).
+2. The register-wide view (GET /api/v1/compliance) end to end, and the snapshot's cold load and
+   incremental refresh after one write.
+
+Usage: python bench/bench_read_model.py [--vendors 10000] [--seconds 6] [--concurrency 16]
+(TRANSFERS_BENCH_DATABASE_URL=postgresql+asyncpg://... for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._load import load, server
+from bench._seed import seed
+from sqlalchemy import text
+
+from transfers import register
+from transfers.db import create_engine, session_factory
+
+AS_OF = date(2026, 11, 24)
+
+
+async def snapshot_figures(url: str) -> tuple[float, float, float]:
+    engine = create_engine(url=url)
+    try:
+        async with session_factory(engine)() as s:
+            t0 = time.perf_counter()
+            snapshot = await register.current(s)
+            cold = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            snapshot.facts(AS_OF)
+            build = time.perf_counter() - t1
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE vendor SET notes = 'bench' WHERE id = 1"))
+        async with session_factory(engine)() as s:
+            t2 = time.perf_counter()
+            await register.current(s)
+            refresh = time.perf_counter() - t2
+        return cold, build, refresh
+    finally:
+        await engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vendors", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    url, key = seed(args.vendors, 5)
+    cold, build, refresh = asyncio.run(snapshot_figures(url))
+    print(
+        f"snapshot of {args.vendors} vendors x 5 transfers: cold load {cold * 1000:.0f} ms, "
+        f"facts for one day {build * 1000:.0f} ms, refresh after one write {refresh * 1000:.1f} ms"
+    )
+    env = {"TRANSFERS_DATABASE_URL": url, "TRANSFERS_DB_POOL_SIZE": str(args.concurrency)}
+    headers = {"Authorization": f"Bearer {key}"}
+    with server("bench.bare_orm_app:create_app", env) as bare:
+        baseline = load(
+            "bare ORM GET /vendors/{id}",
+            bare,
+            lambda r: f"/vendors/{r.randint(1, args.vendors)}",
+            concurrency=args.concurrency,
+            duration=args.seconds,
+        )
+    with server("transfers.app:create_app", env) as app:
+        httpx.get(f"{app}/api/v1/vendors/1/status", headers=headers, timeout=120)  # warm
+        status = load(
+            "transfers GET /vendors/{id}/status",
+            app,
+            lambda r: f"/api/v1/vendors/{r.randint(1, args.vendors)}/status?as_of={AS_OF}",
+            headers=headers,
+            concurrency=args.concurrency,
+            duration=args.seconds,
+        )
+        evaluation = load(
+            "transfers GET /transfers/{id}/evaluation",
+            app,
+            lambda r: (
+                f"/api/v1/transfers/{r.randint(1, args.vendors * 5)}/evaluation?as_of={AS_OF}"
+            ),
+            headers=headers,
+            concurrency=args.concurrency,
+            duration=args.seconds,
+        )
+        t0 = time.perf_counter()
+        response = httpx.get(f"{app}/api/v1/compliance?as_of={AS_OF}", headers=headers, timeout=300)
+        compliance_s = time.perf_counter() - t0
+    print(baseline.row())
+    print(status.row())
+    print(evaluation.row())
+    print(f"ratio status/bare ORM read:     {status.rps / baseline.rps:.2f}x")
+    print(f"ratio evaluation/bare ORM read: {evaluation.rps / baseline.rps:.2f}x")
+    print(
+        f"GET /compliance end to end: {compliance_s:.2f} s, {len(response.content) / 1e6:.1f} MB "
+        f"(status {response.status_code})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""The register held in each process, invalidated on write.
+
+Every write that can change a verdict records the vendor concerned in ``register_change`` in the
+same transaction (database triggers, so no write path can forget it). A request reads the
+highest id, one indexed query, and reloads only the vendors written since the snapshot's version:
+verdicts are never stale across workers or instances, and an unchanged register costs no
+reload. The snapshot caches facts, never answers: every verdict is computed by the engine per
+request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final
+
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from transfers.models import RegisterChange
+from transfers.register.rows import RegisterRows, VendorRows, build_facts, load_rows
+from transfers.rules.facts import VendorFacts
+
+#: Past this many changed vendors a full reload is cheaper than a long IN list.
+FULL_RELOAD_AFTER: Final = 2000
+#: Days whose built facts are kept (today, and a few what-if or historical dates).
+DAYS_KEPT: Final = 4
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """Rows of the whole register at ``version``, plus engine facts built per day."""
+
+    version: int | None = None
+    vendors: dict[int, VendorRows] = field(default_factory=dict)
+    children: dict[int, list[int]] = field(default_factory=dict)
+    parents: dict[int, list[int]] = field(default_factory=dict)
+    transfer_vendor: dict[int, int] = field(default_factory=dict)
+    days: dict[date, dict[int, VendorFacts]] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    loaded: bool = False
+
+    def facts(self, as_of: date, vendor_ids: Iterable[int] | None = None) -> dict[int, VendorFacts]:
+        """Facts on ``as_of`` of the given vendors (all when None), built once per version."""
+        built = self.days.get(as_of)
+        if built is None:
+            if len(self.days) >= DAYS_KEPT:
+                self.days.pop(next(iter(self.days)))
+            built = self.days[as_of] = {}
+        wanted = self.vendors.keys() if vendor_ids is None else vendor_ids
+        missing = [i for i in wanted if i not in built and i in self.vendors]
+        if missing:
+            # Building tens of thousands of frozen dataclasses triggers cyclic GC passes over
+            # every object the snapshot holds; none of them is garbage yet (issue 13 profile).
+            paused = gc.isenabled()
+            gc.disable()
+            try:
+                built.update(build_facts(self.vendors, self.children, self.parents, as_of, missing))
+            finally:
+                if paused:
+                    gc.enable()
+        return {i: built[i] for i in wanted if i in built}
+
+    def downstream(self, vendor_id: int) -> set[int]:
+        """The vendor and everyone down its sub-processor chain (cycles terminate)."""
+        seen = {vendor_id}
+        stack = [vendor_id]
+        while stack:
+            for child in self.children.get(stack.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        return seen
+
+    def _fill(self, loaded: RegisterRows) -> None:
+        """Take the rows of the whole register."""
+        self.vendors = loaded.vendors
+        self.children = loaded.children
+        self.parents = loaded.parents
+        self.transfer_vendor = {
+            t.id: vendor_id for vendor_id, rows in loaded.vendors.items() for t in rows.transfers
+        }
+        self.days = {}
+
+    def _replace(
+        self,
+        vendor_ids: set[int],
+        rows: dict[int, VendorRows],
+        children: dict[int, list[int]],
+        parents: dict[int, list[int]],
+    ) -> None:
+        """Swap in freshly loaded rows of ``vendor_ids`` (absent from ``rows``: deleted)."""
+        for vendor_id in vendor_ids:
+            old = self.vendors.pop(vendor_id, None)
+            if old is not None:
+                for t in old.transfers:
+                    self.transfer_vendor.pop(t.id, None)
+            self.children.pop(vendor_id, None)
+            self.parents.pop(vendor_id, None)
+        for vendor_id, vendor_rows in rows.items():
+            self.vendors[vendor_id] = vendor_rows
+            for t in vendor_rows.transfers:
+                self.transfer_vendor[t.id] = vendor_id
+        for vendor_id in vendor_ids:
+            if vendor_id in children:
+                self.children[vendor_id] = children[vendor_id]
+            if vendor_id in parents:
+                self.parents[vendor_id] = parents[vendor_id]
+        # Built facts of the changed vendors, and of their parents (whose chain lists them).
+        stale = set(vendor_ids) | {p for v in vendor_ids for p in self.parents.get(v, ())}
+        for built in self.days.values():
+            for vendor_id in stale:
+                built.pop(vendor_id, None)
+
+
+_SNAPSHOTS: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()
+_WROTE: Final = "transfers.register.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _flush: UOWTransaction) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _ended(session: Session, *_: object) -> None:
+    session.info.pop(_WROTE, None)
+
+
+async def register_version(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.coalesce(func.max(RegisterChange.id), 0))) or 0)
+
+
+async def current(session: AsyncSession) -> Snapshot:
+    """The snapshot of the engine ``session`` is bound to, brought up to the register's version."""
+    if session.sync_session.info.get(_WROTE):
+        # Uncommitted writes of this session must be seen here, and must never reach the
+        # shared snapshot (they may be rolled back): read them into a private one.
+        private = Snapshot(loaded=True)
+        private._fill(await load_rows(session, None))
+        return private
+    engine = session.sync_session.get_bind()
+    assert isinstance(engine, Engine)
+    snapshot = _SNAPSHOTS.get(engine)
+    if snapshot is None:
+        snapshot = _SNAPSHOTS.setdefault(engine, Snapshot())
+    version = await register_version(session)
+    if snapshot.loaded and snapshot.version == version:
+        return snapshot
+    async with snapshot.lock:
+        if snapshot.loaded and snapshot.version == version:
+            return snapshot
+        changed: set[int] | None = None
+        if snapshot.loaded and snapshot.version is not None and version > snapshot.version:
+            rows = await session.scalars(
+                select(RegisterChange.vendor_id)
+                .where(RegisterChange.id > snapshot.version, RegisterChange.id <= version)
+                .distinct()
+                .limit(FULL_RELOAD_AFTER + 1)
+            )
+            changed = {v for v in rows if v is not None}
+            if len(changed) > FULL_RELOAD_AFTER:
+                changed = None
+        if changed is None:
+            loaded = await load_rows(session, None)
+            snapshot.vendors = loaded.vendors
+            snapshot.children = loaded.children
+            snapshot.parents = loaded.parents
+            snapshot.transfer_vendor = {
+                t.id: vendor_id
+                for vendor_id, rows in loaded.vendors.items()
+                for t in rows.transfers
+            }
+            snapshot.days = {}
+        elif changed:
+            loaded = await load_rows(session, changed)
+            snapshot._replace(changed, loaded.vendors, loaded.children, loaded.parents)
+        snapshot.version = version
+        snapshot.loaded = True
+        return snapshot
