@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import tracemalloc
 from datetime import datetime
 from pathlib import Path
@@ -162,14 +161,11 @@ def test_ten_megabyte_csv_streams_within_limits(tmp_path: Path) -> None:
     size = _big_csv(path, vendors=10_000, transfers_per_vendor=3)
     assert 9_000_000 < size < 12_000_000
     tracemalloc.start()
-    started = time.perf_counter()
     with open_spreadsheet(path) as book:
         count = sum(1 for sheet in book.sheets() for _ in sheet.rows)
-    elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert count == 30_000
-    assert elapsed < 10
     assert peak < 5_000_000, f"parser held {peak:,} bytes: it should stream"
     with pytest.raises(ParseError, match=r"the limit is 8\.0 MB"):
         open_spreadsheet(path, max_bytes=8 * 1024 * 1024)
