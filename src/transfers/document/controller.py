@@ -135,3 +135,20 @@ class DocumentTemplateController(Controller):
         )
         await db_session.commit()
         return Response(read_as(TemplateRead, row), status_code=201)
+
+    @post(
+        "/{kind:str}/{language:str}/revert",
+        operation_id="RevertDocumentTemplate",
+        guards=[requires_writer],
+        summary="Return to the built-in template",
+        description="Adds a template version that stands for the built-in template of this kind "
+        "and language; uploads stay in the history and the audit trail.",
+    )
+    async def revert(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, kind: str, language: str
+    ) -> Response[TemplateRead]:
+        row = await service.revert_template(
+            db_session, kind=kind, language=language, actor=request.user
+        )
+        await db_session.commit()
+        return Response(read_as(TemplateRead, row), status_code=201)
