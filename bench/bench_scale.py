@@ -63,10 +63,7 @@ def main() -> None:
             for i in range(10_000)
         ],
         [ExportAgreement(i, i, "dpa", signed_on=date(2024, 1, 1)) for i in range(10_000)],
-        [
-            ExportTransfer(j, j // 3, "US", "dpf", data_categories=("email",))
-            for j in range(30_000)
-        ],
+        [ExportTransfer(j, j // 3, "US", "dpf", data_categories=("email",)) for j in range(30_000)],
         [],
         {},
         AS_OF,
