@@ -419,7 +419,7 @@ def test_file_level_failures_become_problems() -> None:
     assert "limit is" in too_big.problems[0].message
     too_long = plan_import(data, filename="x.csv", max_rows=10)
     assert [(p.row, p.message) for p in too_long.problems] == [
-        (12, "the file has more than 10 data rows")
+        (11, "the file has more than 10 rows (blank rows count too)")
     ]
 
 

@@ -52,9 +52,11 @@ class ProblemError(Exception):
         *,
         title: str | None = None,
         errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail)
+        self.headers = headers
         self.status = status
         self.slug = slug
         self.detail = detail
@@ -115,7 +117,7 @@ def handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Respon
     body = problem_body(
         exc.status, exc.slug, exc.detail, title=exc.title, errors=exc.errors, **exc.extra
     )
-    return _response(request, exc.status, body)
+    return _response(request, exc.status, body, exc.headers)
 
 
 def _validation_errors(extra: Any) -> list[dict[str, Any]]:
