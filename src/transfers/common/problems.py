@@ -214,6 +214,18 @@ def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Respons
     )
 
 
+def handle_too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """msgspec stops decoding JSON nested beyond Python's recursion limit with RecursionError;
+    nothing in the register nests more than a few levels, so that is the client's body."""
+    log.warning("request refused: %s", exc)
+    detail = (
+        "The request body is nested too deeply; the register's data nests a few levels at most."
+    )
+    return _response(
+        request, 400, problem_body(400, "nesting-too-deep", detail, title="Invalid request")
+    )
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", exc_info=exc)
     return _response(
@@ -231,6 +243,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DataError: handle_out_of_range,
     OverflowError: handle_out_of_range,
     DBAPIError: handle_db_error,
+    RecursionError: handle_too_deep,
     Exception: handle_unexpected,
 }
 
