@@ -24,6 +24,7 @@ from transfers.common.crud import check_version, delete_audited
 from transfers.common.fields import AgreementKind, AgreementStatus, Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of
+from transfers.common.text import ATTACHMENT_HEADERS, content_disposition, safe_content_type
 from transfers.settings import get_settings
 
 
@@ -144,12 +145,9 @@ class AgreementController(Controller):
         await db_session.refresh(attachment, ["content"])
         return Response(
             attachment.content,
-            media_type=attachment.content_type,
+            media_type=safe_content_type(attachment.content_type),
             headers={
-                "Content-Disposition": f'attachment; filename="{_safe_filename(attachment.filename)}"'
+                "Content-Disposition": content_disposition(attachment.filename),
+                **ATTACHMENT_HEADERS,
             },
         )
-
-
-def _safe_filename(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "._- " else "_" for c in name) or "attachment"

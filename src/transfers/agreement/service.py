@@ -23,6 +23,7 @@ from transfers.common.crud import (
 )
 from transfers.common.problems import invalid
 from transfers.common.responses import read_as
+from transfers.common.text import check_filename
 from transfers.models import Agreement, AgreementAttachment, Organisation, Vendor
 
 DURATION_FIELDS = ("term", "renewal_term", "notice_period")
@@ -177,8 +178,8 @@ async def add_attachment(
         raise invalid("The uploaded file is empty.", field="file")
     attachment = AgreementAttachment(
         agreement_id=agreement.id,
-        filename=filename[:255] or "attachment",
-        content_type=content_type[:120] or "application/octet-stream",
+        filename=check_filename(filename) or "attachment",
+        content_type=content_type.split(";")[0].strip()[:120] or "application/octet-stream",
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,

@@ -120,6 +120,12 @@ def handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Respon
     return _response(request, exc.status, body, exc.headers)
 
 
+CONTROL_CHARACTERS = "must not contain control characters (such as NUL)"
+#: msgspec's message for a text field's pattern (transfers.common.fields.SINGLE_LINE/MULTI_LINE):
+#: both patterns exclude the range starting at NUL.
+_CONTROL_MESSAGE = "matching regex '\\\\A[^\\\\x00-"
+
+
 def _validation_errors(extra: Any) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     if isinstance(extra, list):
@@ -142,6 +148,16 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     status = exc.status_code
     if isinstance(exc, ValidationException):
         errors = _validation_errors(exc.extra)
+        control = [e for e in errors if _CONTROL_MESSAGE in e["message"]]
+        if control and len(control) == len(errors):
+            # Well-formed JSON whose text holds a control character: the content is wrong (422).
+            errors = [{"field": e["field"], "message": CONTROL_CHARACTERS} for e in errors]
+            detail = "; ".join(f"{e['field']} {e['message']}" for e in errors)
+            return _response(
+                request,
+                422,
+                problem_body(422, "validation-error", detail, title="Invalid input", errors=errors),
+            )
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or exc.detail
         if "JSON is malformed" in detail or "malformed" in detail.lower():
             slug = "malformed-body"

@@ -20,6 +20,7 @@ from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
 from transfers.common.fields import VendorCategory, VendorRole, VendorStatus
 from transfers.common.problems import ProblemError, invalid
+from transfers.common.text import check_filename
 from transfers.importer.export import render
 from transfers.importer.parse import Interrupt, ParseError
 from transfers.importer.validate import ImportPlan, plan_import
@@ -94,7 +95,7 @@ class ImportController(Controller):
                 "Send the spreadsheet (.xlsx or .csv) as a multipart field named 'file'.",
                 field="file",
             )
-        name = upload.filename or "upload"
+        name = check_filename(upload.filename) or "upload"
         if not name.lower().endswith((".xlsx", ".csv")):
             raise ProblemError(
                 415, "unsupported-media-type", f"{name!r} is not an .xlsx or .csv file."

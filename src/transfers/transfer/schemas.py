@@ -14,6 +14,7 @@ from transfers.common.fields import (
     LongText,
     Mechanism,
     PartyRole,
+    Reference,
     SccModule,
     ShortText,
     TransferType,
@@ -38,7 +39,7 @@ class TransferCreate(msgspec.Struct, forbid_unknown_fields=True):
     dpf_certified: bool | None = None
     dpf_hr_covered: bool | None = None
     dpf_verified_on: date | None = None
-    bcr_approval_ref: ShortText | None = None
+    bcr_approval_ref: Reference | None = None
     supplementary_measures: LongText | None = None
     started_on: date | None = None
     ended_on: date | None = None
@@ -61,7 +62,7 @@ class TransferUpdate(msgspec.Struct, forbid_unknown_fields=True):
     dpf_certified: bool | UnsetType | None = UNSET
     dpf_hr_covered: bool | UnsetType | None = UNSET
     dpf_verified_on: date | UnsetType | None = UNSET
-    bcr_approval_ref: ShortText | UnsetType | None = UNSET
+    bcr_approval_ref: Reference | UnsetType | None = UNSET
     supplementary_measures: LongText | UnsetType | None = UNSET
     started_on: date | UnsetType | None = UNSET
     ended_on: date | UnsetType | None = UNSET
