@@ -283,3 +283,31 @@ def test_large_register_exports_and_reimports_whole() -> None:
         10_000,
         30_000,
     )
+
+
+INJECTIONS = [
+    '=HYPERLINK("http://x")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+    '  =HYPERLINK("http://x")',
+    " @SUM(1)",
+]
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_formula_injection_is_neutralised_in_csv_and_xlsx(text: str) -> None:
+    vendors = [ExportVendor(1, text, "FI", "processor", "other", legal_name=text)]
+    data = ExportData(vendors, [], [], [], {}, AS_OF)
+    buffer = io.StringIO(newline="")
+    write_csv(data, buffer)
+    csv_rows = list(csv.reader(io.StringIO(buffer.getvalue())))
+    assert csv_rows[1][0] == "'" + text
+    workbook = load_workbook(io.BytesIO(render(data, "xlsx")))
+    cell = workbook["vendors"]["A2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    header = [c.value for c in workbook["vendors"][1]]
+    country = workbook["vendors"].cell(row=2, column=header.index("country") + 1)
+    assert (country.value, country.quotePrefix) == ("FI", False)  # plain text, no prefix

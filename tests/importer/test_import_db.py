@@ -167,3 +167,14 @@ async def test_export_round_trips_into_an_empty_register(api: Api, db: Database)
     )
     assert after_vendors == before_vendors
     assert after_transfers == before_transfers
+
+
+async def test_a_control_character_in_a_cell_is_a_problem_naming_the_cell(api: Api) -> None:
+    before = await counts(api)
+    bad = CSV.replace("Beta Inc", "Beta\x00Inc").replace("Acme Oy", "Acme\x01Oy")
+    response = await upload(api, bad.encode(), dry_run=False)
+    assert response.status_code == 422, response.text
+    cells = {(p["row"], p["column"]) for p in response.json()["problems"]}
+    assert {(2, "name"), (3, "name")} <= cells
+    assert any("control character" in p["message"] for p in response.json()["problems"])
+    assert await counts(api) == before

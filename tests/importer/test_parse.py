@@ -225,3 +225,17 @@ def test_ten_megabyte_csv_streams_within_limits(tmp_path: Path) -> None:
     assert peak < 5_000_000, f"parser held {peak:,} bytes: it should stream"
     with pytest.raises(ParseError, match=r"the limit is 8\.0 MB"):
         open_spreadsheet(path, max_bytes=8 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("cell", [" =1+1", "\t=cmd", '  =HYPERLINK("x")'])
+def test_a_formula_behind_spaces_or_tabs_is_still_a_formula(cell: str) -> None:
+    with open_spreadsheet(csv_bytes([["name"], [cell]]), filename="x.csv") as book:
+        [row] = list(next(book.sheets()).rows)
+    assert row.values == (Formula(cell),)
+
+
+@pytest.mark.parametrize("cell", ["'=1+1", "'+358 1", "' =1", "'\t=1"])
+def test_the_exporter_s_apostrophe_is_removed_on_import(cell: str) -> None:
+    with open_spreadsheet(csv_bytes([["name"], [cell]]), filename="x.csv") as book:
+        [row] = list(next(book.sheets()).rows)
+    assert row.values == (cell[1:],)

@@ -15,9 +15,10 @@ Choices worth knowing:
   warning says so; bytes that are not valid Windows-1252 either are a :class:`ParseError`.
 * CSV delimiter: ``;`` (Finnish Excel, where ``,`` is the decimal separator), ``,`` or tab,
   sniffed from the header line.
-* A CSV cell starting with ``=`` is treated as a formula too (it is one as soon as Excel opens
-  the file); a leading apostrophe before ``= + - @`` is the CSV-injection escape the exporter
-  writes, and is removed.
+* A CSV cell starting with ``=`` (also after spaces, tabs or line breaks) is treated as a
+  formula too (it is one as soon as Excel opens the file); a leading apostrophe before
+  ``= + - @``, tab or carriage return is the CSV-injection escape the exporter writes, and is
+  removed.
 """
 
 from __future__ import annotations
@@ -389,7 +390,8 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
-_ESCAPED: Final = ("'=", "'+", "'-", "'@")
+#: After an apostrophe, the starts the exporter escapes (see transfers.importer.export).
+_ESCAPED_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_rows(
@@ -413,9 +415,9 @@ def _csv_rows(
 def _csv_value(text: str) -> CellValue:
     if not text:
         return None
-    if text.startswith(_ESCAPED):
+    if text.startswith("'") and text[1:].lstrip(" ").startswith(_ESCAPED_START):
         return text[1:]
-    if text.startswith("="):
+    if text.lstrip(" \t\r\n").startswith("="):  # Excel runs " =..." and "\t=..." as formulas too
         return Formula(text)
     return text
 
