@@ -7,6 +7,7 @@ input, an ``errors`` list naming each field, so that integrations can act on it.
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -17,6 +18,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
 log = logging.getLogger("transfers")
@@ -38,6 +40,7 @@ _TITLES = {
     428: "Precondition required",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -213,21 +216,60 @@ def handle_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Resp
     )
 
 
-def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
-    text = str(exc.orig).lower()
-    if "out of range" in text or "out of int" in text or "too large" in text:
-        return handle_out_of_range(request, exc)
-    log.exception("database error", exc_info=exc)
+#: Seconds a client should wait before retrying when the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+
+
+def _unavailable(request: Request[Any, Any, Any]) -> Response[Any]:
     return _response(
         request,
         503,
         problem_body(
             503,
             "database-unavailable",
-            "The database could not complete the request; retry later.",
+            "The database is unavailable; retry in a few seconds.",
             title="Service unavailable",
         ),
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    orig = exc.orig
+    for attr in ("sqlstate", "pgcode"):
+        code = getattr(orig, attr, None) or getattr(getattr(orig, "__cause__", None), attr, None)
+        if isinstance(code, str):
+            return code
+    return ""
+
+
+def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A database error is the client's fault when the data is wrong (SQLSTATE class 22: too
+    long, NUL, out of range; class 23: constraints) and a 503 with Retry-After otherwise: the
+    database is down, restarting or overloaded, and the same request will work again later."""
+    text = str(exc.orig).lower()
+    state = _sqlstate(exc)
+    if "out of range" in text or "out of int" in text or "too large" in text or state == "22003":
+        return handle_out_of_range(request, exc)
+    if state.startswith("22") or "value too long" in text or "invalid byte sequence" in text:
+        detail = "A value does not fit the register (too long, or characters it cannot store)."
+        return _response(
+            request, 422, problem_body(422, "invalid-value", detail, title="Invalid input")
+        )
+    if state.startswith("23"):
+        return _response(
+            request,
+            409,
+            problem_body(409, "constraint-conflict", "The change conflicts with the register."),
+        )
+    log.warning("database unavailable: %s", exc.orig)
+    return _unavailable(request)
+
+
+def handle_unreachable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The database could not be reached at all (refused, reset, timed out, pool exhausted)."""
+    log.warning("database unreachable: %r", exc)
+    return _unavailable(request)
 
 
 def handle_too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
@@ -259,6 +301,10 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DataError: handle_out_of_range,
     OverflowError: handle_out_of_range,
     DBAPIError: handle_db_error,
+    SATimeoutError: handle_unreachable,
+    ConnectionError: handle_unreachable,
+    TimeoutError: handle_unreachable,
+    socket.gaierror: handle_unreachable,
     RecursionError: handle_too_deep,
     Exception: handle_unexpected,
 }
