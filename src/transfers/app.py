@@ -21,6 +21,7 @@ from transfers.assessment.controller import AssessmentController
 from transfers.audit.controller import AuditController
 from transfers.auth.controller import ApiKeyController
 from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddleware
+from transfers.common.headers import redact_access_logs, security_headers
 from transfers.common.problems import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory
@@ -42,6 +43,7 @@ async def health() -> dict[str, str]:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    redact_access_logs()
     engine = create_engine(settings)
     alchemy = SQLAlchemyAsyncConfig(
         engine_instance=engine,
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         middleware=[DefineMiddleware(ApiKeyAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
+        before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,

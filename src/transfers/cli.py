@@ -175,7 +175,7 @@ def keys_revoke(key: str) -> None:
 
     async def work(session: Any) -> str:
         found = await find_key(session, key)
-        await revoke_key(session, found, cli_actor())
+        await revoke_key(session, found, cli_actor(), keep_last_admin=False)
         return found.name
 
     try:
