@@ -15,7 +15,10 @@ async def test_changes_are_audited_with_actor_and_diff(api: Api) -> None:
     await api.patch(
         f"/api/v1/vendors/{v['id']}", json={"status": "approved"}, headers={"If-Match": '"1"'}
     )
-    await api.delete(f"/api/v1/vendors/{v['id']}", role="admin")
+    deleted = await api.delete(
+        f"/api/v1/vendors/{v['id']}", role="admin", headers={"If-Match": '"2"'}
+    )
+    assert deleted.status_code == 204, deleted.text
 
     trail = (
         await api.get(

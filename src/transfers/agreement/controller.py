@@ -20,7 +20,7 @@ from transfers.agreement.schemas import (
 )
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
-from transfers.common.crud import check_version, delete_audited
+from transfers.common.crud import check_version
 from transfers.common.fields import AgreementKind, AgreementStatus, Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of
@@ -86,10 +86,24 @@ class AgreementController(Controller):
 
     @delete("/{agreement_id:int}", operation_id="DeleteAgreement", guards=[requires_writer])
     async def delete_agreement(
-        self, request: Request[Actor, Any, Any], db_session: AsyncSession, agreement_id: int
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        agreement_id: int,
+        if_match: str | None = Parameter(
+            header="If-Match",
+            default=None,
+            description="The ETag from GET: deleting needs the version you saw",
+        ),
+        cascade: bool = Parameter(
+            query="cascade",
+            default=False,
+            description="Also delete (or detach) the records that depend on this one, each audited",
+        ),
     ) -> None:
         agreement = await service.get_agreement(db_session, agreement_id)
-        await delete_audited(db_session, agreement, request.user, "agreement")
+        check_version(agreement, if_match, None)
+        await service.delete_agreement(db_session, agreement, request.user, cascade=cascade)
         await db_session.commit()
 
     @get("/{agreement_id:int}/attachments", operation_id="ListAgreementAttachments")
