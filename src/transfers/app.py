@@ -27,6 +27,7 @@ from transfers.compliance.controller import EvaluationController, ReferenceContr
 from transfers.db import create_engine, session_factory
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.importer.routes import ExportController, ImportController
+from transfers.openapi import on_startup as openapi_problems
 from transfers.organisation.controller import OrganisationController, ProcessingController
 from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
+        on_startup=[openapi_problems],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="transfers",
