@@ -20,11 +20,14 @@ run: install
 	@$(UV) run --frozen transfers keys bootstrap
 	@$(UV) run --frozen transfers serve --no-migrate --host $(HOST) --port $(PORT)
 
+## Coverage printed by `make test` (issue 9); `make test COVERAGE_ARGS=` turns it off.
+COVERAGE_ARGS ?= --cov --cov-report=term
+
 ## Run the whole test suite on SQLite and PostgreSQL (starts PostgreSQL if it is not running)
 test: install
 	@export TRANSFERS_TEST_POSTGRES_URL="$${TRANSFERS_TEST_POSTGRES_URL:-$$(scripts/ensure-postgres)}"; \
 	echo "PostgreSQL for tests: $$TRANSFERS_TEST_POSTGRES_URL"; \
-	$(UV) run --frozen pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -q -p no:cacheprovider $(COVERAGE_ARGS) $(PYTEST_ARGS)
 
 lint: install
 	@$(UV) run --frozen ruff check src tests bench migrations

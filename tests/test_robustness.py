@@ -55,3 +55,21 @@ async def test_wrong_content_type_and_huge_numbers_in_bodies(api: Api) -> None:
     assert 400 <= huge.status_code < 500, huge.text
     array = await api.post("/api/v1/vendors", json=[1, 2, 3])
     assert array.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 1000 + b"]" * 1000,
+        b'{"name": ' + b'{"a": ' * 1000 + b"1" + b"}" * 1000 + b"}",
+        b'{"name": "x", "notes": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ],
+    ids=["array-1000", "object-1000", "array-100000"],
+)
+async def test_deeply_nested_json_is_a_400(api: Api, body: bytes) -> None:
+    before = (await api.get("/api/v1/vendors")).json()["total"]
+    for path in ("/api/v1/vendors", "/api/v1/transfers"):
+        response = await api.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 400, (path, response.status_code, response.text[:300])
+        assert response.headers["content-type"].startswith("application/problem+json")
+    assert (await api.get("/api/v1/vendors")).json()["total"] == before

@@ -21,11 +21,13 @@ from transfers.assessment.controller import AssessmentController
 from transfers.audit.controller import AuditController
 from transfers.auth.controller import ApiKeyController
 from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddleware
+from transfers.common.headers import redact_access_logs, security_headers
 from transfers.common.problems import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.importer.routes import ExportController, ImportController
+from transfers.openapi import on_startup as openapi_problems
 from transfers.organisation.controller import OrganisationController, ProcessingController
 from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
@@ -42,6 +44,7 @@ async def health() -> dict[str, str]:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    redact_access_logs()
     engine = create_engine(settings)
     alchemy = SQLAlchemyAsyncConfig(
         engine_instance=engine,
@@ -83,8 +86,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         middleware=[DefineMiddleware(ApiKeyAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
+        before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
+        on_startup=[openapi_problems],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="transfers",

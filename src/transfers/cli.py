@@ -175,7 +175,7 @@ def keys_revoke(key: str) -> None:
 
     async def work(session: Any) -> str:
         found = await find_key(session, key)
-        await revoke_key(session, found, cli_actor())
+        await revoke_key(session, found, cli_actor(), keep_last_admin=False)
         return found.name
 
     try:
@@ -496,6 +496,33 @@ def docs_render(
         err_console.print(f"[red]not rendered[/red]: {problem}")
     if failed:
         sys.exit(1)
+
+
+@docs.command("revert-template")
+@click.argument(
+    "kind",
+    type=click.Choice(
+        [
+            "dpa",
+            "scc_annexes",
+            "tia",
+            "subprocessor_list",
+            "privacy_notice_section",
+            "record_extract",
+        ]
+    ),
+)
+@click.argument("language", type=click.Choice(["en", "fi"]))
+def docs_revert_template(kind: str, language: str) -> None:
+    """Use the built-in template again for KIND in LANGUAGE (uploads stay in the history)."""
+    from transfers.document.service import revert_template
+
+    async def work(session: Any) -> int:
+        row = await revert_template(session, kind=kind, language=language, actor=cli_actor())
+        return row.version
+
+    version = run_in_session(work)
+    console.print(f"{kind} ({language}): built-in template in use again (version {version})")
 
 
 @main.command("import")

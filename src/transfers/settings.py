@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+
 def _data_home() -> Path:
     """Where the embedded register lives when TRANSFERS_DATABASE_URL is not set: ``data/`` of the
     source checkout the package runs from (what ``make run`` uses), else the user's data
@@ -56,6 +57,10 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 32 * 1_048_576
+    import_seconds: int = 300
+    """Deadline of one import (parse, validate and write); beyond it the import is refused."""
+    max_concurrent_imports: int = 2
+    """Imports running at once; one more gets 429 with Retry-After."""
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_tls: str = "none"  # none | starttls | ssl
@@ -83,6 +88,8 @@ def settings_from_env() -> Settings:
         public_url=env.get("TRANSFERS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         max_body_bytes=_int("TRANSFERS_MAX_BODY_BYTES", 1_048_576),
         max_upload_bytes=_int("TRANSFERS_MAX_UPLOAD_BYTES", 32 * 1_048_576),
+        import_seconds=_int("TRANSFERS_IMPORT_SECONDS", 300),
+        max_concurrent_imports=_int("TRANSFERS_MAX_CONCURRENT_IMPORTS", 2),
         smtp_host=env.get("TRANSFERS_SMTP_HOST", "localhost"),
         smtp_port=_int("TRANSFERS_SMTP_PORT", 25),
         smtp_tls=env.get("TRANSFERS_SMTP_TLS", "none"),

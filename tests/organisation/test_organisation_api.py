@@ -68,7 +68,11 @@ async def test_get_and_delete_every_simple_resource(api: Api) -> None:
         got = await api.get(f"{path}/{item['id']}", role="procurement")
         assert got.status_code == 200 and got.headers["etag"] == '"1"'
         assert (await api.delete(f"{path}/{item['id']}", role="procurement")).status_code == 403
-        assert (await api.delete(f"{path}/{item['id']}")).status_code == 204
+        assert (await api.delete(f"{path}/{item['id']}")).status_code == 428
+        stale = await api.delete(f"{path}/{item['id']}", headers={"If-Match": '"7"'})
+        assert stale.status_code == 412
+        deleted = await api.delete(f"{path}/{item['id']}", headers={"If-Match": '"1"'})
+        assert deleted.status_code == 204, deleted.text
         assert (await api.get(f"{path}/{item['id']}")).status_code == 404
     trail = (await api.get("/api/v1/audit", params={"since": "2000-01-01"})).json()
     assert {e["entity_type"] for e in trail["items"] if e["action"] == "delete"} == {

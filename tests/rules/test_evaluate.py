@@ -1013,8 +1013,15 @@ def test_what_if_reference_changes_the_verdict() -> None:
 
 @pytest.mark.parametrize("mechanism", [m.code for m in REF.mechanisms()])
 def test_every_mechanism_has_a_rule(mechanism: str) -> None:
+    """Every mechanism in the reference data reaches a rule of its own, never the fallback."""
+    from transfers.rules.evaluate import _RULES
+
+    rule = REF.mechanism(mechanism).rule  # type: ignore[union-attr]
+    assert rule in _RULES
     evaluation = evaluate("2024-01-01", mechanism=mechanism, destination_country="IN")
     assert evaluation.reasons
+    assert "unknown_mechanism" not in codes(evaluation)
+    assert all(r.citation.strip() for r in evaluation.reasons)
 
 
 def test_reason_citations_from_rules_file_exist() -> None:

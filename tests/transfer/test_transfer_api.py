@@ -34,7 +34,8 @@ async def test_transfer_crud_and_filters(api: Api) -> None:
         f"{TRANSFERS}/{t['id']}", json={"ended_on": "2025-01-01"}, headers={"If-Match": '"1"'}
     )
     assert patched.status_code == 200 and patched.json()["ended_on"] == "2025-01-01"
-    assert (await api.delete(f"{TRANSFERS}/{t['id']}")).status_code == 204
+    deleted = await api.delete(f"{TRANSFERS}/{t['id']}", headers={"If-Match": '"2"'})
+    assert deleted.status_code == 204, deleted.text
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,11 @@ async def test_create_read_update_delete(api: Api) -> None:
     assert patched.json()["version"] == 2
     assert patched.headers["etag"] == '"2"'
 
-    deleted = await api.delete(f"{VENDORS}/{created['id']}")
+    assert (await api.delete(f"{VENDORS}/{created['id']}")).status_code == 428
+    assert (await api.get(f"{VENDORS}/{created['id']}")).status_code == 200
+    stale = await api.delete(f"{VENDORS}/{created['id']}", headers={"If-Match": '"1"'})
+    assert stale.status_code == 412
+    deleted = await api.delete(f"{VENDORS}/{created['id']}", headers={"If-Match": '"2"'})
     assert deleted.status_code == 204
     assert (await api.get(f"{VENDORS}/{created['id']}")).status_code == 404
 
@@ -223,7 +227,7 @@ async def test_vendor_with_records_cannot_be_deleted(api: Api) -> None:
 
     v = await api.create(VENDORS, vendor_body())
     await factories.transfer(api, v["id"])
-    response = await api.delete(f"{VENDORS}/{v['id']}")
+    response = await api.delete(f"{VENDORS}/{v['id']}", headers={"If-Match": '"1"'})
     assert response.status_code == 409
     assert response.json()["dependents"]["transfers"] == 1
     assert (await api.get(f"{VENDORS}/{v['id']}")).status_code == 200

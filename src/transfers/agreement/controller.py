@@ -20,10 +20,11 @@ from transfers.agreement.schemas import (
 )
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
-from transfers.common.crud import check_version, delete_audited
+from transfers.common.crud import check_version
 from transfers.common.fields import AgreementKind, AgreementStatus, Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of
+from transfers.common.text import ATTACHMENT_HEADERS, content_disposition, safe_content_type
 from transfers.settings import get_settings
 
 
@@ -85,10 +86,24 @@ class AgreementController(Controller):
 
     @delete("/{agreement_id:int}", operation_id="DeleteAgreement", guards=[requires_writer])
     async def delete_agreement(
-        self, request: Request[Actor, Any, Any], db_session: AsyncSession, agreement_id: int
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        agreement_id: int,
+        if_match: str | None = Parameter(
+            header="If-Match",
+            default=None,
+            description="The ETag from GET: deleting needs the version you saw",
+        ),
+        cascade: bool = Parameter(
+            query="cascade",
+            default=False,
+            description="Also delete (or detach) the records that depend on this one, each audited",
+        ),
     ) -> None:
         agreement = await service.get_agreement(db_session, agreement_id)
-        await delete_audited(db_session, agreement, request.user, "agreement")
+        check_version(agreement, if_match, None)
+        await service.delete_agreement(db_session, agreement, request.user, cascade=cascade)
         await db_session.commit()
 
     @get("/{agreement_id:int}/attachments", operation_id="ListAgreementAttachments")
@@ -144,12 +159,9 @@ class AgreementController(Controller):
         await db_session.refresh(attachment, ["content"])
         return Response(
             attachment.content,
-            media_type=attachment.content_type,
+            media_type=safe_content_type(attachment.content_type),
             headers={
-                "Content-Disposition": f'attachment; filename="{_safe_filename(attachment.filename)}"'
+                "Content-Disposition": content_disposition(attachment.filename),
+                **ATTACHMENT_HEADERS,
             },
         )
-
-
-def _safe_filename(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "._- " else "_" for c in name) or "attachment"

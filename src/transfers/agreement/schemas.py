@@ -11,15 +11,14 @@ from msgspec import UNSET, UnsetType
 from transfers.common.fields import (
     AgreementKind,
     AgreementStatus,
+    Duration,
     Email,
     Id,
+    LegalName,
     LongText,
     SccModule,
-    ShortText,
     SubprocessorAuthorisation,
 )
-
-Duration = ShortText
 
 
 class AgreementCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -27,7 +26,7 @@ class AgreementCreate(msgspec.Struct, forbid_unknown_fields=True):
     kind: AgreementKind
     scc_module: SccModule | None = None
     organisation_id: Id | None = None
-    title: ShortText | None = None
+    title: LegalName | None = None
     status: AgreementStatus = "draft"
     signed_on: date | None = None
     effective_on: date | None = None
@@ -47,7 +46,7 @@ class AgreementUpdate(msgspec.Struct, forbid_unknown_fields=True):
     kind: AgreementKind | UnsetType = UNSET
     scc_module: SccModule | UnsetType | None = UNSET
     organisation_id: Id | UnsetType | None = UNSET
-    title: ShortText | UnsetType | None = UNSET
+    title: LegalName | UnsetType | None = UNSET
     status: AgreementStatus | UnsetType = UNSET
     signed_on: date | UnsetType | None = UNSET
     effective_on: date | UnsetType | None = UNSET

@@ -16,13 +16,15 @@ from transfers.auth.schemas import Actor
 from transfers.common.crud import (
     changes_of,
     create_audited,
+    delete_audited,
     get_or_404,
     paginate,
     to_plain,
     update_audited,
 )
-from transfers.common.problems import invalid
+from transfers.common.problems import ProblemError, invalid
 from transfers.common.responses import read_as
+from transfers.common.text import check_filename
 from transfers.models import Agreement, AgreementAttachment, Organisation, Transfer, Vendor
 
 DURATION_FIELDS = ("term", "renewal_term", "notice_period")
@@ -211,8 +213,8 @@ async def add_attachment(
         raise invalid("The uploaded file is empty.", field="file")
     attachment = AgreementAttachment(
         agreement_id=agreement.id,
-        filename=filename[:255] or "attachment",
-        content_type=content_type[:120] or "application/octet-stream",
+        filename=check_filename(filename) or "attachment",
+        content_type=content_type.split(";")[0].strip()[:120] or "application/octet-stream",
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
@@ -262,3 +264,31 @@ async def get_attachment(
 
         raise not_found("Attachment", attachment_id)
     return attachment
+
+
+async def delete_agreement(
+    session: AsyncSession, agreement: Agreement, actor: Actor, *, cascade: bool = False
+) -> None:
+    """Delete an agreement. Transfers that rely on it (their mechanism's contract) would silently
+    lose it, which changes their verdict: 409 naming them, unless ``cascade``, which detaches
+    each transfer with its own audited update first."""
+    transfers = list(
+        (
+            await session.scalars(
+                select(Transfer).where(Transfer.agreement_id == agreement.id).order_by(Transfer.id)
+            )
+        ).all()
+    )
+    if transfers and not cascade:
+        raise ProblemError(
+            409,
+            "has-dependents",
+            f"Agreement {agreement.id} is relied on by {len(transfers)} transfer(s) ("
+            + ", ".join(f"transfer {t.id}" for t in transfers)
+            + "); point them at another agreement first, or send ?cascade=true to detach them.",
+            title="Transfers rely on this agreement",
+            dependents=[{"type": "transfer", "id": t.id} for t in transfers],
+        )
+    for transfer in transfers:
+        await update_audited(session, transfer, {"agreement_id": None}, actor, "transfer")
+    await delete_audited(session, agreement, actor, "agreement")

@@ -72,8 +72,17 @@ class AssessmentController(Controller):
 
     @delete("/{assessment_id:int}", operation_id="DeleteAssessment", guards=[requires_writer])
     async def delete_assessment(
-        self, request: Request[Actor, Any, Any], db_session: AsyncSession, assessment_id: int
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        assessment_id: int,
+        if_match: str | None = Parameter(
+            header="If-Match",
+            default=None,
+            description="The ETag from GET: deleting needs the version you saw",
+        ),
     ) -> None:
         row = await service.get_assessment(db_session, assessment_id)
+        check_version(row, if_match, None)
         await delete_audited(db_session, row, request.user, "assessment")
         await db_session.commit()

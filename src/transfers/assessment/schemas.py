@@ -7,7 +7,7 @@ from datetime import date, datetime
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from transfers.common.fields import Conclusion, Email, Id, LongText, ShortText
+from transfers.common.fields import Conclusion, Email, Id, LongText, PersonName
 
 
 class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -18,7 +18,7 @@ class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     law_and_practice: LongText | None = None
     procedural_steps: LongText | None = None
     next_review_on: date | None = None
-    assessor: ShortText | None = None
+    assessor: PersonName | None = None
     owner: Email | None = None
     notes: LongText | None = None
 
@@ -30,7 +30,7 @@ class AssessmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
     law_and_practice: LongText | UnsetType | None = UNSET
     procedural_steps: LongText | UnsetType | None = UNSET
     next_review_on: date | UnsetType | None = UNSET
-    assessor: ShortText | UnsetType | None = UNSET
+    assessor: PersonName | UnsetType | None = UNSET
     owner: Email | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.audit.service import record
@@ -76,8 +76,26 @@ async def find_key(session: AsyncSession, ident: str) -> ApiKey:
     return key
 
 
-async def revoke_key(session: AsyncSession, key: ApiKey, actor: Actor) -> ApiKey:
+async def revoke_key(
+    session: AsyncSession, key: ApiKey, actor: Actor, *, keep_last_admin: bool = True
+) -> ApiKey:
+    """Revoke ``key``. Through the API the last active admin key stays (409): revoking it would
+    lock every administrator out; the CLI (an operator at the machine) passes
+    ``keep_last_admin=False``."""
     actor_cache.clear()
+    if key.revoked_at is None and key.role == "admin" and keep_last_admin:
+        admins = await session.scalar(
+            select(func.count())
+            .select_from(ApiKey)
+            .where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None))
+        )
+        if (admins or 0) <= 1:
+            raise ProblemError(
+                409,
+                "last-admin-key",
+                "This is the last active admin key; create another admin key first, or revoke "
+                "it with `transfers keys revoke` on the server.",
+            )
     if key.revoked_at is None:
         key.revoked_at = datetime.now(UTC)
         await session.flush()

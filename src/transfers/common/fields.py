@@ -11,22 +11,45 @@ from msgspec import Meta
 
 from transfers.common.problems import invalid
 
-Name = Annotated[str, Meta(min_length=1, max_length=200)]
-ShortText = Annotated[str, Meta(max_length=500)]
-LongText = Annotated[str, Meta(max_length=20_000)]
+SINGLE_LINE = r"\A[^\x00-\x1f\x7f]*\Z"
+"""No control characters: NUL breaks PostgreSQL, \\u0001 breaks an XLSX export."""
+MULTI_LINE = r"\A[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\Z"
+"""Long text may hold tabs and line breaks, still no other control characters."""
+CONTROL_PATTERNS = frozenset({SINGLE_LINE, MULTI_LINE})
+
+# Each text type's max_length is its column's length (tests/test_field_limits.py keeps them equal).
+Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=SINGLE_LINE)]
+ServiceName = Annotated[str, Meta(min_length=1, max_length=300, pattern=SINGLE_LINE)]
+ShortText = Annotated[str, Meta(max_length=500, pattern=SINGLE_LINE)]
+LegalName = Annotated[str, Meta(max_length=300, pattern=SINGLE_LINE)]
+PersonName = Annotated[str, Meta(max_length=200, pattern=SINGLE_LINE)]
+Reference = Annotated[str, Meta(max_length=200, pattern=SINGLE_LINE)]
+BusinessId = Annotated[str, Meta(max_length=40, pattern=SINGLE_LINE)]
+Phone = Annotated[str, Meta(max_length=60, pattern=SINGLE_LINE)]
+Duration = Annotated[
+    str,
+    Meta(
+        max_length=20,
+        pattern=SINGLE_LINE,
+        description='A period: "3 years", "6 months", "12 kk", "2 vuotta" or ISO 8601 ("P3Y", "P6M")',
+        examples=["3 years", "P6M"],
+    ),
+]
+LongText = Annotated[str, Meta(max_length=20_000, pattern=MULTI_LINE)]
 CountryCode = Annotated[
     str,
     Meta(
         min_length=1,
         max_length=60,
+        pattern=SINGLE_LINE,
         description=(
             "ISO 3166-1 alpha-2 code, any case (FI, us). UK and EL are accepted for GB and GR, "
             "XK for Kosovo, EP for the European Patent Organisation; anything else is refused "
-            "with a suggestion (USA -> US)."
+            "with a suggestion (USA -> US). Stored as the two-letter code."
         ),
     ),
 ]
-Email = Annotated[str, Meta(max_length=320)]
+Email = Annotated[str, Meta(max_length=320, pattern=SINGLE_LINE)]
 SccModule = Annotated[int, Meta(ge=1, le=4)]
 Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size, 1-500")]
 Offset = Annotated[int, Parameter(ge=0, description="Items to skip")]

@@ -7,6 +7,7 @@ input, an ``errors`` list naming each field, so that integrations can act on it.
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -17,6 +18,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
 log = logging.getLogger("transfers")
@@ -38,6 +40,7 @@ _TITLES = {
     428: "Precondition required",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -52,9 +55,11 @@ class ProblemError(Exception):
         *,
         title: str | None = None,
         errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail)
+        self.headers = headers
         self.status = status
         self.slug = slug
         self.detail = detail
@@ -115,7 +120,13 @@ def handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Respon
     body = problem_body(
         exc.status, exc.slug, exc.detail, title=exc.title, errors=exc.errors, **exc.extra
     )
-    return _response(request, exc.status, body)
+    return _response(request, exc.status, body, exc.headers)
+
+
+CONTROL_CHARACTERS = "must not contain control characters (such as NUL)"
+#: msgspec's message for a text field's pattern (transfers.common.fields.SINGLE_LINE/MULTI_LINE):
+#: both patterns exclude the range starting at NUL.
+_CONTROL_MESSAGE = "matching regex '\\\\A[^\\\\x00-"
 
 
 def _validation_errors(extra: Any) -> list[dict[str, Any]]:
@@ -140,6 +151,16 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     status = exc.status_code
     if isinstance(exc, ValidationException):
         errors = _validation_errors(exc.extra)
+        control = [e for e in errors if _CONTROL_MESSAGE in e["message"]]
+        if control and len(control) == len(errors):
+            # Well-formed JSON whose text holds a control character: the content is wrong (422).
+            errors = [{"field": e["field"], "message": CONTROL_CHARACTERS} for e in errors]
+            detail = "; ".join(f"{e['field']} {e['message']}" for e in errors)
+            return _response(
+                request,
+                422,
+                problem_body(422, "validation-error", detail, title="Invalid input", errors=errors),
+            )
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or exc.detail
         if "JSON is malformed" in detail or "malformed" in detail.lower():
             slug = "malformed-body"
@@ -195,20 +216,71 @@ def handle_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Resp
     )
 
 
-def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
-    text = str(exc.orig).lower()
-    if "out of range" in text or "out of int" in text or "too large" in text:
-        return handle_out_of_range(request, exc)
-    log.exception("database error", exc_info=exc)
+#: Seconds a client should wait before retrying when the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+
+
+def _unavailable(request: Request[Any, Any, Any]) -> Response[Any]:
     return _response(
         request,
         503,
         problem_body(
             503,
             "database-unavailable",
-            "The database could not complete the request; retry later.",
+            "The database is unavailable; retry in a few seconds.",
             title="Service unavailable",
         ),
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    orig = exc.orig
+    for attr in ("sqlstate", "pgcode"):
+        code = getattr(orig, attr, None) or getattr(getattr(orig, "__cause__", None), attr, None)
+        if isinstance(code, str):
+            return code
+    return ""
+
+
+def handle_db_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    """A database error is the client's fault when the data is wrong (SQLSTATE class 22: too
+    long, NUL, out of range; class 23: constraints) and a 503 with Retry-After otherwise: the
+    database is down, restarting or overloaded, and the same request will work again later."""
+    text = str(exc.orig).lower()
+    state = _sqlstate(exc)
+    if "out of range" in text or "out of int" in text or "too large" in text or state == "22003":
+        return handle_out_of_range(request, exc)
+    if state.startswith("22") or "value too long" in text or "invalid byte sequence" in text:
+        detail = "A value does not fit the register (too long, or characters it cannot store)."
+        return _response(
+            request, 422, problem_body(422, "invalid-value", detail, title="Invalid input")
+        )
+    if state.startswith("23"):
+        return _response(
+            request,
+            409,
+            problem_body(409, "constraint-conflict", "The change conflicts with the register."),
+        )
+    log.warning("database unavailable: %s", exc.orig)
+    return _unavailable(request)
+
+
+def handle_unreachable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The database could not be reached at all (refused, reset, timed out, pool exhausted)."""
+    log.warning("database unreachable: %r", exc)
+    return _unavailable(request)
+
+
+def handle_too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """msgspec stops decoding JSON nested beyond Python's recursion limit with RecursionError;
+    nothing in the register nests more than a few levels, so that is the client's body."""
+    log.warning("request refused: %s", exc)
+    detail = (
+        "The request body is nested too deeply; the register's data nests a few levels at most."
+    )
+    return _response(
+        request, 400, problem_body(400, "nesting-too-deep", detail, title="Invalid request")
     )
 
 
@@ -229,6 +301,11 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DataError: handle_out_of_range,
     OverflowError: handle_out_of_range,
     DBAPIError: handle_db_error,
+    SATimeoutError: handle_unreachable,
+    ConnectionError: handle_unreachable,
+    TimeoutError: handle_unreachable,
+    socket.gaierror: handle_unreachable,
+    RecursionError: handle_too_deep,
     Exception: handle_unexpected,
 }
 

@@ -18,6 +18,7 @@ from transfers.common.fields import Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.problems import not_found
 from transfers.common.responses import read_as
+from transfers.common.text import check_filename, content_disposition
 from transfers.document import service
 from transfers.document.schemas import DocumentCreate, DocumentRead, TemplateRead
 from transfers.models import Document, DocumentTemplate
@@ -88,7 +89,7 @@ class DocumentController(Controller):
         return Response(
             doc.content,
             media_type=DOCX,
-            headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'},
+            headers={"Content-Disposition": content_disposition(doc.filename)},
         )
 
 
@@ -124,6 +125,7 @@ class DocumentTemplateController(Controller):
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
             raise invalid("Send the template as a multipart field named 'file'.", field="file")
+        check_filename(upload.filename)
         content = await upload.read()
         row = await service.upload_template(
             db_session,
@@ -132,6 +134,23 @@ class DocumentTemplateController(Controller):
             content=content,
             actor=request.user,
             sample=service.sample_context,
+        )
+        await db_session.commit()
+        return Response(read_as(TemplateRead, row), status_code=201)
+
+    @post(
+        "/{kind:str}/{language:str}/revert",
+        operation_id="RevertDocumentTemplate",
+        guards=[requires_writer],
+        summary="Return to the built-in template",
+        description="Adds a template version that stands for the built-in template of this kind "
+        "and language; uploads stay in the history and the audit trail.",
+    )
+    async def revert(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, kind: str, language: str
+    ) -> Response[TemplateRead]:
+        row = await service.revert_template(
+            db_session, kind=kind, language=language, actor=request.user
         )
         await db_session.commit()
         return Response(read_as(TemplateRead, row), status_code=201)

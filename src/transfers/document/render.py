@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from transfers.document.kinds import KINDS, top_level_names
+from transfers.document.limits import LIMITS, BudgetedSandbox, BudgetError, Limits, check_archive
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates"
 RENDERED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$|\.rels$")
@@ -38,9 +39,13 @@ class RenderError(ValueError):
     """The template could not be rendered into a valid document."""
 
 
-def environment() -> SandboxedEnvironment:
-    """A fresh sandbox per render: autoescape, and StrictUndefined so a gap fails loudly."""
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+def environment(limits: Limits = LIMITS) -> SandboxedEnvironment:
+    """A fresh sandbox per render: autoescape, StrictUndefined so a gap fails loudly, and a budget
+    on what expressions and loops may build (:class:`~transfers.document.limits.BudgetedSandbox`)."""
+    return BudgetedSandbox(limits=limits, autoescape=True, undefined=StrictUndefined)
+
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 @lru_cache(maxsize=64)
@@ -97,7 +102,7 @@ def parse_parts(docx_bytes: bytes, *, all_parts: bool = False, what: str = "docu
             if not (RENDERED_PART.match(name) or (all_parts and name.endswith((".xml", ".rels")))):
                 continue
             try:
-                root = etree.fromstring(archive.read(name))
+                root = etree.fromstring(archive.read(name), _SAFE_XML)
             except etree.XMLSyntaxError as exc:
                 raise RenderError(f"the {what} has invalid XML in {name}: {exc}") from exc
             if name == "word/document.xml":
@@ -121,22 +126,28 @@ def check_output(
         )
 
 
-def render_docx(template_bytes: bytes, context: dict[str, Any]) -> bytes:
+def render_docx(template_bytes: bytes, context: dict[str, Any], limits: Limits = LIMITS) -> bytes:
     """Render ``context`` into the template; raises :class:`RenderError` with a clear message
-    when the template fails in the sandbox or the output is not a valid, complete document."""
+    when the template is over its size budget, fails in the sandbox, or the output is not a
+    valid, complete document. Untrusted templates run this in a worker process
+    (:mod:`transfers.document.worker`)."""
     values = [v for v in _strings(context) if LEFTOVER.search(v)]
+    check_archive(template_bytes, limits=limits)
     try:
         doc = DocxTemplate(io.BytesIO(template_bytes))
-        doc.render(context, jinja_env=environment(), autoescape=True)
+        doc.render(context, jinja_env=environment(limits), autoescape=True)
+    except BudgetError as exc:
+        raise RenderError(f"the template is over its budget: {exc}") from exc
     except SecurityError as exc:
         raise RenderError(f"the template tried something the sandbox forbids: {exc}") from exc
     except TemplateError as exc:
         raise RenderError(f"the template could not be rendered: {exc}") from exc
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
         raise RenderError(f"not a valid .docx template: {exc}") from exc
     out = io.BytesIO()
     doc.save(out)
     data = out.getvalue()
+    check_archive(data, limits=limits, what="rendered document")
     check_output(data, values)
     return data
 
@@ -168,7 +179,10 @@ def _private_access(tree: nodes.Template) -> list[str]:
 
 
 def validate_template(
-    template_bytes: bytes, kind: str, sample_context: dict[str, Any] | None = None
+    template_bytes: bytes,
+    kind: str,
+    sample_context: dict[str, Any] | None = None,
+    limits: Limits = LIMITS,
 ) -> list[str]:
     """Problems with an uploaded template (an empty list means acceptable): not a .docx,
     a syntax error, access to Python internals, variables outside the documented context of
@@ -177,13 +191,14 @@ def validate_template(
     if kind not in KINDS:
         return [f"unknown document kind {kind!r}; use one of {', '.join(KINDS)}"]
     try:
+        check_archive(template_bytes, limits=limits)
         parse_parts(template_bytes, all_parts=True, what="template")
     except RenderError as exc:
         return [str(exc)]
-    env = environment()
+    env = environment(limits)
     try:
         tree = env.parse(template_source(template_bytes))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
         return [f"not a valid .docx file: {exc}"]
     except TemplateError as exc:
         return [f"template syntax error: {exc}"]
@@ -206,7 +221,7 @@ def validate_template(
 
         sample_context = build_sample(kind, "en")
     try:
-        render_docx(template_bytes, sample_context)
+        render_docx(template_bytes, sample_context, limits)
     except RenderError as exc:
         problems.append(str(exc))
     return problems

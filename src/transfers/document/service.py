@@ -19,6 +19,7 @@ from transfers.compliance.service import downstream, load_facts
 from transfers.document import context as ctx
 from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.document.render import RenderError, builtin_template, render_docx, validate_template
+from transfers.document.worker import run_in_worker
 from transfers.models import (
     Agreement,
     Assessment,
@@ -37,6 +38,8 @@ from transfers.rules.evaluate import evaluate_transfer
 VENDOR_KINDS = frozenset({"dpa", "subprocessor_list"})
 TRANSFER_KINDS = frozenset({"scc_annexes"})
 ASSESSMENT_KINDS = frozenset({"tia"})
+REVERTED = b""
+"""Content of a template version that stands for the built-in template (a revert)."""
 REGISTER_KINDS = frozenset({"privacy_notice_section", "record_extract", "subprocessor_list"})
 
 
@@ -62,6 +65,8 @@ async def template_for(session: AsyncSession, kind: str, language: str) -> tuple
     if row is None:
         return builtin_template(language, kind), "builtin"
     await session.refresh(row, ["content"])
+    if row.content == REVERTED:
+        return builtin_template(language, kind), "builtin"
     return row.content, f"v{row.version}"
 
 
@@ -499,7 +504,7 @@ async def render_document(
         template_version=version,
     )
     try:
-        content = render_docx(template, context)
+        content = await run_in_worker(render_docx, template, context)
     except RenderError as exc:
         raise ProblemError(
             422, "render-failed", f"The {kind} template ({version}) could not be rendered: {exc}"
@@ -556,7 +561,10 @@ async def upload_template(
         )
     if language not in LANGUAGES:
         raise invalid("language must be en or fi.", field="language")
-    problems = validate_template(content, kind, sample(kind, language))
+    try:
+        problems = await run_in_worker(validate_template, content, kind, sample(kind, language))
+    except RenderError as exc:
+        problems = [f"the test render was stopped: {exc}"]
     if problems:
         raise ProblemError(
             422,
@@ -587,6 +595,44 @@ async def upload_template(
         row.id,
         None,
         {"kind": kind, "language": language, "version": row.version, "sha256": row.sha256},
+    )
+    return row
+
+
+async def revert_template(
+    session: AsyncSession, *, kind: str, language: str, actor: Actor
+) -> DocumentTemplate:
+    """Return to the built-in template: a new version that stands for it, so the history of
+    uploads stays and the next render uses ``templates/{language}/{kind}.docx`` again."""
+    if kind not in KINDS:
+        raise invalid(
+            f"Unknown document kind {kind!r}; use one of {', '.join(KINDS)}.", field="kind"
+        )
+    if language not in LANGUAGES:
+        raise invalid("language must be en or fi.", field="language")
+    latest = await session.scalar(
+        select(func.max(DocumentTemplate.version)).where(
+            DocumentTemplate.kind == kind, DocumentTemplate.language == language
+        )
+    )
+    row = DocumentTemplate(
+        kind=kind,
+        language=language,
+        version=(latest or 0) + 1,
+        sha256=hashlib.sha256(builtin_template(language, kind)).hexdigest(),
+        content=REVERTED,
+        uploaded_by=actor.label,
+    )
+    session.add(row)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "revert",
+        "document_template",
+        row.id,
+        None,
+        {"kind": kind, "language": language, "version": row.version, "builtin": True},
     )
     return row
 

@@ -8,9 +8,10 @@ columns repeated) and carries each vendor's latest DPA only, since a flat row ha
 columns. ``verdict`` and ``verdict_as_of`` are export-only columns: a verdict is computed by the
 rules engine as of a date, never imported.
 
-Text that a spreadsheet would run as a formula (starting with ``= + - @``) is neutralised: the
-CSV writer prefixes an apostrophe (OWASP's CSV-injection advice; the importer removes it again)
-and the XLSX writer stores such text as a string cell, never a formula.
+Text that a spreadsheet would run as a formula (starting with ``= + - @``, tab or carriage
+return, also after leading spaces) is neutralised: the CSV writer prefixes an apostrophe (OWASP's
+CSV-injection advice; the importer removes it again) and the XLSX writer stores such text as a
+string cell with Excel's quote prefix, never a formula.
 """
 
 from __future__ import annotations
@@ -277,7 +278,12 @@ def _sheet_rows(data: ExportData) -> dict[str, tuple[tuple[str, ...], Iterator[d
 # Writers
 # --------------------------------------------------------------------------------------------
 
-_FORMULA_START: Final = ("=", "+", "-", "@")
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _runs_as_formula(text: str) -> bool:
+    """OWASP's CSV-injection list, also behind leading spaces (Excel skips them)."""
+    return text.startswith(_FORMULA_START) or text.lstrip(" ").startswith(_FORMULA_START)
 
 
 def write_xlsx(data: ExportData, target: str | os.PathLike[str] | IO[bytes]) -> None:
@@ -297,6 +303,9 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object) -> object:
         cell = WriteOnlyCell(sheet, value=value)
         # openpyxl would store "=..." as a formula; a vendor name is never one.
         cell.data_type = "s"
+        if _runs_as_formula(value):  # Excel's own escape: shown as typed, never evaluated
+            cell.style = "Normal"
+            cell.quotePrefix = True
         return cell
     if isinstance(value, date):
         cell = WriteOnlyCell(sheet, value=value)
@@ -322,7 +331,7 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if _runs_as_formula(text) else text
 
 
 def write_json(data: ExportData, target: IO[bytes]) -> None:

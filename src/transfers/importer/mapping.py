@@ -20,6 +20,7 @@ from typing import Final, Literal, get_args
 import pycountry
 
 from transfers.common import fields
+from transfers.common.text import has_control
 from transfers.importer.parse import CellValue, Formula
 
 Entity = Literal["vendors", "agreements", "transfers", "subprocessors", "flat"]
@@ -258,6 +259,11 @@ def cell_text(value: CellValue) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     text = " ".join(str(value).split())
+    if has_control(text):
+        raise ValueProblem(
+            "the cell contains a control character (such as NUL), which the register refuses",
+            "Retype the value, or clean the column with Excel's CLEAN() and paste values.",
+        )
     return text or None
 
 

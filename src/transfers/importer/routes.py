@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -17,10 +20,12 @@ from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
 from transfers.common.fields import VendorCategory, VendorRole, VendorStatus
 from transfers.common.problems import ProblemError, invalid
+from transfers.common.text import check_filename
 from transfers.importer.export import render
+from transfers.importer.parse import Interrupt, ParseError
 from transfers.importer.validate import ImportPlan, plan_import
 from transfers.importer.writer import apply_plan, export_data
-from transfers.settings import get_settings
+from transfers.settings import Settings, get_settings
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -35,6 +40,33 @@ def _plan_counts(plan: ImportPlan) -> dict[str, int]:
         "agreements": len(plan.agreements),
         "transfers": len(plan.transfers),
     }
+
+
+@asynccontextmanager
+async def import_slot(request: Request[Any, Any, Any], settings: Settings) -> AsyncIterator[None]:
+    """At most ``max_concurrent_imports`` imports at once (each holds a core and a transaction);
+    one more is told to come back later (429 with Retry-After) rather than queue unseen."""
+    state = request.app.state
+    running = int(state.get("imports_running", 0))
+    if running >= settings.max_concurrent_imports:
+        raise ProblemError(
+            429,
+            "too-many-imports",
+            f"{running} imports are running; try again in a minute.",
+            headers={"Retry-After": "60"},
+        )
+    state.imports_running = running + 1
+    try:
+        yield
+    finally:
+        state.imports_running = int(state.get("imports_running", 1)) - 1
+
+
+async def _watch_disconnect(request: Request[Any, Any, Any], interrupt: Interrupt) -> None:
+    """Set ``interrupt.stop`` when the client goes away, so that work in threads stops too."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+    interrupt.stop.set()
 
 
 class ImportController(Controller):
@@ -63,7 +95,7 @@ class ImportController(Controller):
                 "Send the spreadsheet (.xlsx or .csv) as a multipart field named 'file'.",
                 field="file",
             )
-        name = upload.filename or "upload"
+        name = check_filename(upload.filename) or "upload"
         if not name.lower().endswith((".xlsx", ".csv")):
             raise ProblemError(
                 415, "unsupported-media-type", f"{name!r} is not an .xlsx or .csv file."
@@ -71,8 +103,43 @@ class ImportController(Controller):
         content = await upload.read()
         if not content:
             raise invalid("The uploaded file is empty.", field="file")
+        settings: Settings = request.app.state.get("settings") or get_settings()
+        interrupt = Interrupt(deadline=time.monotonic() + settings.import_seconds)
+        async with import_slot(request, settings):
+            watcher = asyncio.create_task(_watch_disconnect(request, interrupt))
+            try:
+                async with asyncio.timeout(settings.import_seconds):
+                    return await self._import(
+                        request, db_session, content, name, dry_run, settings, interrupt
+                    )
+            except TimeoutError:
+                await db_session.rollback()
+                raise ProblemError(
+                    422,
+                    "import-too-slow",
+                    f"The import of {name} took longer than {settings.import_seconds} s; "
+                    "nothing was written. Split the file into smaller imports.",
+                    title="Import took too long",
+                ) from None
+            finally:
+                watcher.cancel()
+
+    async def _import(
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        content: bytes,
+        name: str,
+        dry_run: bool,
+        settings: Settings,
+        interrupt: Interrupt,
+    ) -> dict[str, Any]:
         plan = await asyncio.to_thread(
-            plan_import, content, filename=name, max_bytes=get_settings().max_upload_bytes
+            plan_import,
+            content,
+            filename=name,
+            max_bytes=settings.max_upload_bytes,
+            interrupt=interrupt,
         )
         report = {
             "dry_run": dry_run,
@@ -90,7 +157,21 @@ class ImportController(Controller):
                 problems=report["problems"],
                 warnings=report["warnings"],
             )
-        result = await apply_plan(db_session, plan, request.user)
+        try:  # every 200 rows written: has the client left, or the deadline passed?
+            result = await apply_plan(
+                db_session,
+                plan,
+                request.user,
+                progress=lambda phase, done, total: interrupt.check(phase, done),
+            )
+        except ParseError as exc:
+            await db_session.rollback()
+            raise ProblemError(
+                422,
+                "import-stopped",
+                f"{exc.message}; nothing was written.",
+                title="Import stopped",
+            ) from exc
         if result.problems:
             await db_session.rollback()
             raise ProblemError(

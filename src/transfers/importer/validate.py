@@ -28,6 +28,7 @@ from transfers.importer.mapping import Entity, HeaderMap, ValueProblem, cell_tex
 from transfers.importer.parse import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
+    Interrupt,
     ParseError,
     Row,
     Sheet,
@@ -149,6 +150,7 @@ def plan_import(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
+    interrupt: Interrupt | None = None,
 ) -> ImportPlan:
     """Read a spreadsheet (path, bytes or binary file) and validate it into an :class:`ImportPlan`.
 
@@ -156,7 +158,9 @@ def plan_import(
     row where the limit was hit) rather than exceptions, so callers show one kind of report.
     """
     try:
-        book = open_spreadsheet(source, filename=filename, max_bytes=max_bytes, max_rows=max_rows)
+        book = open_spreadsheet(
+            source, filename=filename, max_bytes=max_bytes, max_rows=max_rows, interrupt=interrupt
+        )
     except ParseError as exc:
         return ImportPlan(problems=[_parse_problem(exc)])
     with book:

@@ -73,9 +73,18 @@ class OrganisationController(Controller):
 
     @delete("/{org_id:int}", operation_id="DeleteOrganisation", guards=[requires_writer])
     async def delete_organisation(
-        self, request: Request[Actor, Any, Any], db_session: AsyncSession, org_id: int
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        org_id: int,
+        if_match: str | None = Parameter(
+            header="If-Match",
+            default=None,
+            description="The ETag from GET: deleting needs the version you saw",
+        ),
     ) -> None:
         org = await service.get_organisation(db_session, org_id)
+        check_version(org, if_match, None)
         await delete_audited(db_session, org, request.user, "organisation")
         await db_session.commit()
 
@@ -132,8 +141,17 @@ class ProcessingController(Controller):
 
     @delete("/{processing_id:int}", operation_id="DeleteProcessing", guards=[requires_writer])
     async def delete_processing(
-        self, request: Request[Actor, Any, Any], db_session: AsyncSession, processing_id: int
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        processing_id: int,
+        if_match: str | None = Parameter(
+            header="If-Match",
+            default=None,
+            description="The ETag from GET: deleting needs the version you saw",
+        ),
     ) -> None:
         row = await service.get_processing(db_session, processing_id)
+        check_version(row, if_match, None)
         await delete_audited(db_session, row, request.user, "processing")
         await db_session.commit()

@@ -7,7 +7,19 @@ from datetime import datetime
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from transfers.common.fields import CountryCode, Email, Id, LongText, Name, PartyRole, ShortText
+from transfers.common.fields import (
+    BusinessId,
+    CountryCode,
+    Email,
+    Id,
+    LongText,
+    Name,
+    PartyRole,
+    PersonName,
+    Phone,
+    ServiceName,
+    ShortText,
+)
 
 Label = ShortText
 
@@ -16,11 +28,11 @@ class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     country: CountryCode
     roles: list[PartyRole] = msgspec.field(default_factory=lambda: ["controller"])
-    business_id: ShortText | None = None
+    business_id: BusinessId | None = None
     address: LongText | None = None
-    dpo_name: ShortText | None = None
+    dpo_name: PersonName | None = None
     dpo_email: Email | None = None
-    dpo_phone: ShortText | None = None
+    dpo_phone: Phone | None = None
     supervisory_authority: LongText | None = None
     notes: LongText | None = None
 
@@ -29,11 +41,11 @@ class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     country: CountryCode | UnsetType = UNSET
     roles: list[PartyRole] | UnsetType = UNSET
-    business_id: ShortText | UnsetType | None = UNSET
+    business_id: BusinessId | UnsetType | None = UNSET
     address: LongText | UnsetType | None = UNSET
-    dpo_name: ShortText | UnsetType | None = UNSET
+    dpo_name: PersonName | UnsetType | None = UNSET
     dpo_email: Email | UnsetType | None = UNSET
-    dpo_phone: ShortText | UnsetType | None = UNSET
+    dpo_phone: Phone | UnsetType | None = UNSET
     supervisory_authority: LongText | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
@@ -58,7 +70,7 @@ class OrganisationRead(msgspec.Struct):
 
 class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
     vendor_id: Id
-    service: Name
+    service: ServiceName
     our_role: PartyRole = "controller"
     organisation_id: Id | None = None
     purposes: list[Label] = msgspec.field(default_factory=list)
@@ -72,7 +84,7 @@ class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    service: Name | UnsetType = UNSET
+    service: ServiceName | UnsetType = UNSET
     our_role: PartyRole | UnsetType = UNSET
     organisation_id: Id | UnsetType | None = UNSET
     purposes: list[Label] | UnsetType = UNSET

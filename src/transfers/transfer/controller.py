@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
-from transfers.common.crud import check_version, delete_audited
+from transfers.common.crud import check_version
 from transfers.common.fields import Limit, Mechanism, Offset, PartyRole
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of
@@ -93,8 +93,22 @@ class TransferController(Controller):
 
     @delete("/{transfer_id:int}", operation_id="DeleteTransfer", guards=[requires_writer])
     async def delete_transfer(
-        self, request: Request[Actor, Any, Any], db_session: AsyncSession, transfer_id: int
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        transfer_id: int,
+        if_match: str | None = Parameter(
+            header="If-Match",
+            default=None,
+            description="The ETag from GET: deleting needs the version you saw",
+        ),
+        cascade: bool = Parameter(
+            query="cascade",
+            default=False,
+            description="Also delete (or detach) the records that depend on this one, each audited",
+        ),
     ) -> None:
         transfer = await service.get_transfer(db_session, transfer_id)
-        await delete_audited(db_session, transfer, request.user, "transfer")
+        check_version(transfer, if_match, None)
+        await service.delete_transfer(db_session, transfer, request.user, cascade=cascade)
         await db_session.commit()

@@ -9,6 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from transfers.common.fields import (
+    SINGLE_LINE,
     BcrType,
     CountryCode,
     Frequency,
@@ -16,14 +17,14 @@ from transfers.common.fields import (
     LongText,
     MechanismInput,
     PartyRole,
+    Reference,
     SccModule,
     ShortText,
     TransferType,
 )
 from transfers.compliance.schemas import EvaluationRead
 
-BcrRef = Annotated[str, msgspec.Meta(max_length=200)]
-AgreementRef = Annotated[str, msgspec.Meta(max_length=300)]
+AgreementRef = Annotated[str, msgspec.Meta(max_length=300, pattern=SINGLE_LINE)]
 
 
 class TransferCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -44,10 +45,10 @@ class TransferCreate(msgspec.Struct, forbid_unknown_fields=True):
     dpf_certified: bool | None = None
     dpf_hr_covered: bool | None = None
     dpf_verified_on: date | None = None
-    bcr_approval_ref: BcrRef | None = None
+    bcr_approval_ref: Reference | None = None
     bcr_type: BcrType | None = None
     importer_in_group: bool | None = None
-    approval_ref: BcrRef | None = None
+    approval_ref: Reference | None = None
     combines_eu_data: bool | None = None
     third_country_order: bool | None = None
     international_agreement: AgreementRef | None = None
@@ -76,10 +77,10 @@ class TransferUpdate(msgspec.Struct, forbid_unknown_fields=True):
     dpf_certified: bool | UnsetType | None = UNSET
     dpf_hr_covered: bool | UnsetType | None = UNSET
     dpf_verified_on: date | UnsetType | None = UNSET
-    bcr_approval_ref: BcrRef | UnsetType | None = UNSET
+    bcr_approval_ref: Reference | UnsetType | None = UNSET
     bcr_type: BcrType | UnsetType | None = UNSET
     importer_in_group: bool | UnsetType | None = UNSET
-    approval_ref: BcrRef | UnsetType | None = UNSET
+    approval_ref: Reference | UnsetType | None = UNSET
     combines_eu_data: bool | UnsetType | None = UNSET
     third_country_order: bool | UnsetType | None = UNSET
     international_agreement: AgreementRef | UnsetType | None = UNSET

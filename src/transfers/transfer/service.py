@@ -11,14 +11,15 @@ from transfers.auth.schemas import Actor
 from transfers.common.crud import (
     changes_of,
     create_audited,
+    delete_audited,
     get_or_404,
     paginate,
     to_plain,
     update_audited,
 )
 from transfers.common.fields import COUNTRY_ALIASES, check_period, country, mechanism_code
-from transfers.common.problems import invalid
-from transfers.models import Agreement, Organisation, Processing, Transfer, Vendor
+from transfers.common.problems import ProblemError, invalid
+from transfers.models import Agreement, Assessment, Organisation, Processing, Transfer, Vendor
 from transfers.reference import load_reference
 from transfers.transfer.schemas import TransferCreate, TransferUpdate
 
@@ -181,3 +182,33 @@ async def update_transfer(
     return await update_audited(
         session, transfer, {k: merged[k] for k in changes}, actor, "transfer"
     )
+
+
+async def delete_transfer(
+    session: AsyncSession, transfer: Transfer, actor: Actor, *, cascade: bool = False
+) -> None:
+    """Delete a transfer. Its transfer impact assessments (the evidence behind its verdict) go
+    with it only when asked (``cascade``), each with its own audit event; otherwise 409 naming
+    them, so that no assessment disappears unnoticed."""
+    assessments = list(
+        (
+            await session.scalars(
+                select(Assessment)
+                .where(Assessment.transfer_id == transfer.id)
+                .order_by(Assessment.id)
+            )
+        ).all()
+    )
+    if assessments and not cascade:
+        raise ProblemError(
+            409,
+            "has-dependents",
+            f"Transfer {transfer.id} has {len(assessments)} assessment(s) ("
+            + ", ".join(f"assessment {a.id}" for a in assessments)
+            + "); delete them first, or send ?cascade=true to delete them with it.",
+            title="Transfer has assessments",
+            dependents=[{"type": "assessment", "id": a.id} for a in assessments],
+        )
+    for assessment in assessments:
+        await delete_audited(session, assessment, actor, "assessment")
+    await delete_audited(session, transfer, actor, "transfer")

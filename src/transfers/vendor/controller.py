@@ -89,11 +89,14 @@ class VendorController(Controller):
         request: Request[Actor, Any, Any],
         db_session: AsyncSession,
         vendor_id: int,
-        if_match: str | None = Parameter(header="If-Match", default=None),
+        if_match: str | None = Parameter(
+            header="If-Match",
+            default=None,
+            description="The ETag from GET: deleting needs the version you saw",
+        ),
     ) -> None:
         vendor = await service.get_vendor(db_session, vendor_id)
-        if if_match is not None:
-            check_version(vendor, if_match, None)
+        check_version(vendor, if_match, None)
         await service.delete_vendor(db_session, vendor, request.user)
         await db_session.commit()
 

@@ -8,9 +8,11 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from transfers.common.fields import (
+    BusinessId,
     CountryCode,
     Email,
     Id,
+    LegalName,
     LongText,
     Name,
     ShortText,
@@ -33,8 +35,8 @@ class VendorCreate(msgspec.Struct, forbid_unknown_fields=True):
     role: VendorRole
     category: VendorCategory = "other"
     status: VendorStatus = "proposed"
-    legal_name: ShortText | None = None
-    business_id: ShortText | None = None
+    legal_name: LegalName | None = None
+    business_id: BusinessId | None = None
     contacts: list[Contact] = msgspec.field(default_factory=list)
     website: ShortText | None = None
     owner: Email | None = None
@@ -50,8 +52,8 @@ class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
     role: VendorRole | UnsetType = UNSET
     category: VendorCategory | UnsetType = UNSET
     status: VendorStatus | UnsetType = UNSET
-    legal_name: ShortText | UnsetType | None = UNSET
-    business_id: ShortText | UnsetType | None = UNSET
+    legal_name: LegalName | UnsetType | None = UNSET
+    business_id: BusinessId | UnsetType | None = UNSET
     contacts: list[Contact] | UnsetType = UNSET
     website: ShortText | UnsetType | None = UNSET
     owner: Email | UnsetType | None = UNSET
