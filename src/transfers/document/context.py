@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-import pycountry
 from dateutil.relativedelta import relativedelta
 
 from transfers.document.kinds import KINDS, LANGUAGES
-from transfers.importer.mapping import FINNISH_COUNTRY_NAMES
 from transfers.reference import load_reference
+from transfers.reference.names import country_name as _country_name
+from transfers.reference.names import term
 
 T = TypeVar("T")
 
@@ -289,9 +289,39 @@ assessment and the suitable safeguards to be documented in the Art. 30 record.""
 
 _ISO_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
-_FI_COUNTRY: dict[str, str] = {}
-for _name, _code in FINNISH_COUNTRY_NAMES.items():
-    _FI_COUNTRY.setdefault(_code, _name)
+NUMBER_WORDS: Mapping[str, tuple[str, ...]] = {
+    "en": (
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ),
+    "fi": (
+        "nolla",
+        "yksi",
+        "kaksi",
+        "kolme",
+        "neljä",
+        "viisi",
+        "kuusi",
+        "seitsemän",
+        "kahdeksan",
+        "yhdeksän",
+        "kymmenen",
+        "yksitoista",
+        "kaksitoista",
+    ),
+}
+"""Contract style writes small numbers in words with the figure: "three (3) years"."""
 
 
 def fmt_date(day: date | None, language: str) -> str:
@@ -304,29 +334,29 @@ def fmt_date(day: date | None, language: str) -> str:
 
 
 def fmt_period(iso: str | None, language: str) -> str:
-    """An ISO 8601 period as words: "P2Y" -> "2 years" / "2 vuotta"; other text unchanged."""
+    """An ISO 8601 period in contract words: "P3Y" -> "three (3) years" / "kolme (3) vuotta";
+    text that is not a period is printed as typed."""
     if not iso:
         return LABELS[language]["unknown"]
     match = _ISO_PERIOD.match(iso.strip().upper())
     if match is None or not any(match.groups()):
         return iso
     units = PERIOD_UNITS[language]
+    words = NUMBER_WORDS[language]
     parts = []
     for amount, unit in zip(match.groups(), "YMWD", strict=True):
         if amount:
             n = int(amount)
-            parts.append(f"{n} {units[unit][0] if n == 1 else units[unit][1]}")
+            unit_word = units[unit][0] if n == 1 else units[unit][1]
+            number = f"{words[n]} ({n})" if n < len(words) else str(n)
+            parts.append(f"{number} {unit_word}")
     joiner = " ja " if language == "fi" else " and "
     return joiner.join(parts)
 
 
 def country_name(code: str, language: str) -> str:
-    if language == "fi" and code in _FI_COUNTRY:
-        return _FI_COUNTRY[code]
-    found = pycountry.countries.get(alpha_2=code)
-    if found is not None:
-        return str(getattr(found, "common_name", None) or found.name)
-    return load_reference().names.get(code, code)
+    """The canonical name from ``reference/data/country_names.toml``."""
+    return _country_name(code, language)
 
 
 def mechanism_name(code: str, language: str) -> str:
@@ -356,7 +386,13 @@ def text(value: str | None, language: str) -> str:
 
 
 def joined(values: Sequence[str] | None) -> str:
-    return ", ".join(v.replace("_", " ") for v in values or ())
+    """Free text values as typed, comma-separated."""
+    return ", ".join(v.strip() for v in values or () if v.strip())
+
+
+def terms(vocabulary_name: str, values: Sequence[str] | None, language: str) -> str:
+    """Controlled values (data categories, data-subject categories) in the document's language."""
+    return ", ".join(term(vocabulary_name, v, language) for v in values or () if v.strip())
 
 
 # --- Input data ------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
     vendor_id: Id
     service: Name
     our_role: PartyRole = "controller"
+    controller: LongText | None = None
     organisation_id: Id | None = None
     purposes: list[Label] = msgspec.field(default_factory=list)
     data_categories: list[Label] = msgspec.field(default_factory=list)
@@ -74,6 +75,7 @@ class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
 class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     service: Name | UnsetType = UNSET
     our_role: PartyRole | UnsetType = UNSET
+    controller: LongText | UnsetType | None = UNSET
     organisation_id: Id | UnsetType | None = UNSET
     purposes: list[Label] | UnsetType = UNSET
     data_categories: list[Label] | UnsetType = UNSET
@@ -92,6 +94,7 @@ class ProcessingRead(msgspec.Struct):
     organisation_id: Id | None
     service: str
     our_role: str
+    controller: str | None
     purposes: list[str]
     data_categories: list[str]
     data_subject_categories: list[str]

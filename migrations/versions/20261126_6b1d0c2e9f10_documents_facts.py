@@ -1,0 +1,37 @@
+"""documents: engagement dates on chain links, controller on processing, vendor address
+
+Revision ID: 6b1d0c2e9f10
+Revises: 142f4e011627
+Create Date: 2026-11-26 15:15:00
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "6b1d0c2e9f10"
+down_revision: str | Sequence[str] | None = "142f4e011627"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("vendor_subprocessor", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("engaged_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("ended_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("processing", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("controller", sa.Text(), nullable=True))
+    with op.batch_alter_table("vendor", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("address", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("vendor", schema=None) as batch_op:
+        batch_op.drop_column("address")
+    with op.batch_alter_table("processing", schema=None) as batch_op:
+        batch_op.drop_column("controller")
+    with op.batch_alter_table("vendor_subprocessor", schema=None) as batch_op:
+        batch_op.drop_column("ended_on")
+        batch_op.drop_column("engaged_on")
