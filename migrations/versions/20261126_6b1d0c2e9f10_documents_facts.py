@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "6b1d0c2e9f10"
 down_revision: str | Sequence[str] | None = "142f4e011627"
@@ -23,6 +24,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("ended_on", sa.Date(), nullable=True))
     with op.batch_alter_table("processing", schema=None) as batch_op:
         batch_op.add_column(sa.Column("controller", sa.Text(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "translations",
+                sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+                nullable=True,
+            )
+        )
     with op.batch_alter_table("vendor", schema=None) as batch_op:
         batch_op.add_column(sa.Column("address", sa.Text(), nullable=True))
 
@@ -31,6 +39,7 @@ def downgrade() -> None:
     with op.batch_alter_table("vendor", schema=None) as batch_op:
         batch_op.drop_column("address")
     with op.batch_alter_table("processing", schema=None) as batch_op:
+        batch_op.drop_column("translations")
         batch_op.drop_column("controller")
     with op.batch_alter_table("vendor_subprocessor", schema=None) as batch_op:
         batch_op.drop_column("ended_on")

@@ -120,6 +120,17 @@ async def register(api: Api) -> dict[str, Any]:
         },
     )
     await api.create(
+        "/api/v1/processings",
+        {
+            "vendor_id": japan["id"],
+            "service": "Warranty repairs",
+            "our_role": "processor",
+            "controller": "Our customers, each under its own data processing agreement",
+            "purposes": ["warranty service"],
+            "data_categories": ["device_serial_numbers"],
+        },
+    )
+    await api.create(
         "/api/v1/transfers",
         {
             "vendor_id": japan["id"],
@@ -146,6 +157,8 @@ async def register(api: Api) -> dict[str, Any]:
         {
             "vendor_id": ireland["id"],
             "service": "Licence orders",
+            "our_role": "processor",
+            "controller": "Our customers, each under its own data processing agreement",
             "nature": "Order processing",
             "purposes": ["licence fulfilment"],
             "data_categories": ["identity", "employer"],
@@ -265,6 +278,11 @@ async def test_every_kind_renders_in_both_languages(api: Api, language: str) -> 
     assert ("lawful" if language == "en" else "lainmukainen") in tia
     assert "tia_completed" in tia or "scc_in_place" in tia
 
+    engaged = await api.put(
+        f"/api/v1/vendors/{r['ireland']['id']}/subprocessors/{r['india']['id']}/engagement",
+        json={"engaged_on": "2024-06-01"},
+    )
+    assert engaged.status_code == 200, engaged.text
     _, subs, _ = await render(
         api,
         {
@@ -276,6 +294,10 @@ async def test_every_kind_renders_in_both_languages(api: Api, language: str) -> 
     )
     assert "Bharat Licence Services Pvt Ltd" in subs
     assert ("added" if language == "en" else "lisätty") in subs
+    assert ("1 June 2024" if language == "en" else "1.6.2024") in subs
+    # The Irish processor is in the EEA; the Indian sub-processor never reads as "EU/EEA".
+    assert "India\nEU/EEA" not in subs and "Intia\nEU/ETA" not in subs
+    assert ("Ireland\nEU/EEA (no transfer)" if language == "en" else "Irlanti\nEU/ETA") in subs
 
     _, notice, _ = await render(api, {"kind": "privacy_notice_section", "language": language})
     heading = (
@@ -285,7 +307,8 @@ async def test_every_kind_renders_in_both_languages(api: Api, language: str) -> 
     )
     assert heading in notice
     assert "Privacy Shield" not in notice
-    assert "Kaito Devices K.K." in notice
+    # Kaito's transfer is ours as a processor: our customers publish it, not our notice.
+    assert "Kaito Devices K.K." not in notice
 
     _, extract, _ = await render(api, {"kind": "record_extract", "language": language})
     assert "Bharat Licence Services Pvt Ltd" in extract and "Kaito Devices K.K." in extract

@@ -24,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.reference import load_reference
 from transfers.reference.names import country_name as _country_name
-from transfers.reference.names import term
+from transfers.reference.names import term as term
 
 T = TypeVar("T")
 
@@ -105,7 +105,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "added": "added",
         "removed": "removed",
         "changed": "changed",
-        "whole_register": "all services",
+        "whole_register": "all services we provide to customers as their processor",
         "not_documented": "not documented",
         "no_art49": "not applicable",
         "art49_not_required": "not required (Art. 49(6) applies to the second subparagraph)",
@@ -113,6 +113,19 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_measures": "none: the assessment found the transfer tool effective without them",
         "review_default": "{date} (one year after the assessment; no earlier date was set)",
         "eea": "EU/EEA (no transfer)",
+        "received_from": "no transfer of its own: receives the data from {parent} in {country}",
+        "no_transfer_recorded": "no transfer recorded",
+        "added_planned": "to be added",
+        "removed_planned": "to be removed",
+        "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
+        "we_controller": "{org} (controller)",
+        "fallback": "; fallback: {mechanism}",
+        "dpa_transfers": "The Processor transfers the personal data to the destinations below, each with the safeguard stated:",
+        "dpa_no_transfers": "The register records no transfer of the personal data outside the EU/EEA by the Processor; any such transfer requires the Controller's prior written instruction.",
+        "no_fallback": "none agreed",
+        "breach_deadline": "without undue delay and in any event within {hours} hours after becoming aware of it",
+        "article_9": "special categories of personal data (Art. 9)",
+        "article_10": "personal data relating to criminal convictions and offences (Art. 10)",
         "destinations": "As of {date}, {org} transfers personal data to the countries below, outside the European Union and the European Economic Area, only with the safeguards shown.",
         "no_destinations": "As of {date}, {org} does not transfer personal data outside the European Union and the European Economic Area.",
         "authority_fi": "Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto), PL 800, 00531 Helsinki, Finland",
@@ -167,7 +180,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "added": "lisätty",
         "removed": "poistettu",
         "changed": "muutettu",
-        "whole_register": "kaikki palvelut",
+        "whole_register": "kaikki palvelut, joissa käsittelemme henkilötietoja asiakkaidemme lukuun",
         "not_documented": "ei dokumentoitu",
         "no_art49": "ei sovellu",
         "art49_not_required": "ei edellytetä (49 artiklan 6 kohta koskee 1 kohdan toista alakohtaa)",
@@ -175,6 +188,19 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_measures": "ei tarpeen: arvioinnin mukaan siirtoperuste on tehokas ilman niitä",
         "review_default": "{date} (vuosi arvioinnista; aikaisempaa päivää ei ole asetettu)",
         "eea": "EU/ETA (ei siirtoa)",
+        "received_from": "ei omaa siirtoa: saa tiedot alikäsittelijältä {parent} ({country})",
+        "no_transfer_recorded": "siirtoa ei ole kirjattu",
+        "added_planned": "lisätään",
+        "removed_planned": "poistetaan",
+        "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
+        "we_controller": "{org} (rekisterinpitäjä)",
+        "fallback": "; varalla: {mechanism}",
+        "dpa_transfers": "Käsittelijä siirtää henkilötietoja alla lueteltuihin kohteisiin kulloinkin mainitulla suojatoimella:",
+        "dpa_no_transfers": "Rekisterissä ei ole kirjattu Käsittelijän tekemiä henkilötietojen siirtoja EU/ETA-alueen ulkopuolelle; tällainen siirto edellyttää Rekisterinpitäjän ennakkoon antamaa kirjallista ohjetta.",
+        "no_fallback": "ei sovittu",
+        "breach_deadline": "ilman aiheetonta viivytystä ja joka tapauksessa {hours} tunnin kuluessa siitä, kun se on saanut loukkauksen tietoonsa",
+        "article_9": "erityiset henkilötietoryhmät (9 artikla)",
+        "article_10": "rikostuomioihin ja rikkomuksiin liittyvät tiedot (10 artikla)",
         "destinations": "{org} siirtää henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle vain alla lueteltuihin maihin ja vain alla mainituin suojatoimin (tilanne {date}).",
         "no_destinations": "{org} ei siirrä henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle (tilanne {date}).",
         "authority_fi": "Tietosuojavaltuutetun toimisto, PL 800, 00531 Helsinki",
@@ -390,9 +416,27 @@ def joined(values: Sequence[str] | None) -> str:
     return ", ".join(v.strip() for v in values or () if v.strip())
 
 
+def localised(
+    value: Any, translations: Mapping[str, Mapping[str, Any]] | None, name: str, language: str
+) -> Any:
+    """The free text ``name`` in ``language`` when the register has it, else as typed."""
+    given = (translations or {}).get(language, {}).get(name)
+    return given if given else value
+
+
 def terms(vocabulary_name: str, values: Sequence[str] | None, language: str) -> str:
     """Controlled values (data categories, data-subject categories) in the document's language."""
     return ", ".join(term(vocabulary_name, v, language) for v in values or () if v.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentOptions:
+    """Terms we offer that are policy, not register data (settings TRANSFERS_DOCUMENT_*)."""
+
+    objection_days: int = 30
+    """Days a customer has to object to a new sub-processor (GDPR Art. 28(2))."""
+    breach_hours: int = 48
+    """Hours within which a processor must notify us of a personal data breach (Art. 33(2))."""
 
 
 # --- Input data ------------------------------------------------------------------------------
@@ -424,6 +468,9 @@ class VendorData:
     business_id: str | None
     country: str
     role: str
+    address: str | None = None
+    contact: str | None = None
+    category: str = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +486,9 @@ class ProcessingData:
     criminal_data: bool = False
     retention: str | None = None
     measures: str | None = None
+    our_role: str = "controller"
+    controller: str | None = None
+    translations: Mapping[str, Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +549,12 @@ class TransferData:
     is_third_country: bool = True
     active: bool = True
     derogation_documentation: str | None = None
+    vendor_id: int | None = None
+    our_role: str = "controller"
+    processing_service: str | None = None
+    purposes: tuple[str, ...] = ()
+    controller: str | None = None
+    fallback_mechanism: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -601,8 +657,11 @@ def vendor_ctx(vendor: VendorData, language: str) -> dict[str, str]:
         "name": vendor.name,
         "legal_name": vendor.legal_name or vendor.name,
         "business_id": text(vendor.business_id, language),
+        "address": text(vendor.address, language),
+        "contact": text(vendor.contact, language),
         "country_name": country_name(vendor.country, language),
         "role": label(language, vendor.role),
+        "category": term("vendor_categories", vendor.category, language),
     }
 
 
@@ -611,7 +670,8 @@ def processing_ctx(
 ) -> dict[str, str]:
     """GDPR Art. 28(3): subject matter, nature and purpose, type of personal data and categories
     of data subjects; Annex II needs the Art. 32 measures. Retention defaults to the end of the
-    services (Art. 28(3)(g))."""
+    services (Art. 28(3)(g)). Free texts in the document's language when the register has
+    them; controlled values always in it."""
     if p is None:
         raise MissingDataError([prefix])
     _require(
@@ -624,20 +684,33 @@ def processing_ctx(
             (f"{prefix}.measures", p.measures),
         ]
     )
+    if p.our_role == "processor":
+        _require([(f"{prefix}.controller", p.controller)])
+    lab = LABELS[language]
+
+    def own(value: Any, name: str) -> Any:
+        return localised(value, p.translations, name, language)
+
     sensitive = [
-        x for x, flag in (("Art. 9", p.special_categories), ("Art. 10", p.criminal_data)) if flag
+        lab[key]
+        for key, flag in (("article_9", p.special_categories), ("article_10", p.criminal_data))
+        if flag
     ]
+    retention = own(p.retention, "retention")
     return {
-        "service": p.service,
-        "nature": text(p.nature, language),
-        "purposes": joined(p.purposes),
-        "data_categories": joined(p.data_categories),
-        "data_subjects": joined(p.data_subjects),
+        "service": own(p.service, "service"),
+        "nature": text(own(p.nature, "nature"), language),
+        "purposes": joined(own(p.purposes, "purposes")),
+        "data_categories": terms("data_categories", p.data_categories, language),
+        "data_subjects": terms(
+            "data_subject_categories", own(p.data_subjects, "data_subject_categories"), language
+        ),
         "sensitive": ", ".join(sensitive) if sensitive else label(language, "no"),
-        "retention": p.retention.strip()
-        if p.retention and p.retention.strip()
-        else LABELS[language]["retention_default"],
-        "measures": text(p.measures, language),
+        "retention": retention.strip()
+        if retention and retention.strip()
+        else lab["retention_default"],
+        "measures": text(own(p.measures, "technical_measures"), language),
+        "controller": text(own(p.controller, "controller"), language),
     }
 
 
@@ -708,6 +781,28 @@ def subprocessor_rows(rows: Sequence[SubprocessorRow], language: str) -> list[di
     ]
 
 
+ROLE_SWAP: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "en": (("Processor", "\x00"), ("Controller", "Processor"), ("\x00", "Sub-processor")),
+    "fi": (
+        ("Käsittelijä", "\x00"),
+        ("Rekisterinpitäjä", "Käsittelijä"),
+        ("\x00", "Alikäsittelijä"),
+    ),
+}
+"""The Art. 28(4) agreement moves each defined role one step down the chain (the same swap
+tools/build_templates.py applies to the clauses)."""
+
+
+def _same(value: str, language: str) -> str:
+    return value
+
+
+def swap_roles(value: str, language: str) -> str:
+    for old, new in ROLE_SWAP[language]:
+        value = value.replace(old, new)
+    return value
+
+
 def dpa_context(
     base: dict[str, Any],
     vendor: VendorData,
@@ -715,6 +810,9 @@ def dpa_context(
     agreement: AgreementData | None,
     subprocessors: Sequence[SubprocessorRow],
     language: str,
+    *,
+    options: DocumentOptions | None = None,
+    transfers: Sequence[TransferData] = (),
 ) -> dict[str, Any]:
     """A GDPR Art. 28(3) processing agreement with Annexes I-III (III: the sub-processor chain)."""
     lab = LABELS[language]
@@ -723,12 +821,45 @@ def dpa_context(
     processing_part = needs.part(lambda: processing_ctx(processing, language))
     agreement_part = needs.part(lambda: agreement_ctx(agreement, language))
     rows = needs.part(lambda: subprocessor_rows(subprocessors, language))
+    relevant = [t for t in transfers if t.active and t.is_third_country]
+    for t in relevant:
+        if invalid_safeguard(t):
+            needs.missing.append(
+                f"transfer {t.id} to {t.destination_country} has no valid safeguard ({t.mechanism})"
+            )
     needs.done()
+    sub_processing = processing is not None and processing.our_role == "processor"
+    if agreement_part and sub_processing:
+        agreement_part["authorisation_text"] = swap_roles(
+            agreement_part["authorisation_text"], language
+        )
+    transfer_rows = [
+        {
+            "country": country_name(t.destination_country, language),
+            "importer": t.vendor_name,
+            "mechanism": mechanism_name(t.mechanism, language),
+            "fallback": mechanism_name(t.fallback_mechanism, language)
+            if t.fallback_mechanism
+            else lab["no_fallback"],
+        }
+        for t in relevant
+    ]
     return base | {
         "vendor": vendor_part,
         "processing": processing_part,
         "agreement": agreement_part,
         "subprocessors": rows,
+        "transfers": transfer_rows,
+        "transfers_summary": (swap_roles if sub_processing else _same)(
+            lab["dpa_transfers" if transfer_rows else "dpa_no_transfers"], language
+        ),
+        "breach_deadline": LABELS[language]["breach_deadline"].format(
+            hours=(options or DocumentOptions()).breach_hours
+        ),
+        "parties": {
+            "sub_processing": sub_processing,
+            "controller": processing_part["controller"] if processing_part else "",
+        },
         "subprocessor_summary": lab["subprocessors"].format(n=len(subprocessors))
         if subprocessors
         else lab["no_subprocessors"],
@@ -879,24 +1010,19 @@ def tia_context(
     }
 
 
-def _change(c: ChangeRow | Mapping[str, Any]) -> ChangeRow:
-    if isinstance(c, ChangeRow):
-        return c
-    return ChangeRow(
-        str(c["change"]), str(c["name"]), str(c["parent"]), c["on"], str(c.get("detail") or "")
-    )
-
-
 def subprocessor_list_context(
     base: dict[str, Any],
     scope: str | None,
     rows: Sequence[SubprocessorRow],
-    changes: Sequence[ChangeRow | Mapping[str, Any]],
+    changes: Sequence[ChangeRow],
     since: date,
     language: str,
+    *,
+    objection_days: int = 30,
 ) -> dict[str, Any]:
-    """The sub-processor list for customers, with the changes since ``since``: the information
-    on intended changes that lets the controller object (GDPR Art. 28(2))."""
+    """The sub-processor list for customers, with the engagements started or ended (or
+    announced) since ``since`` and the period in which a customer may object (GDPR
+    Art. 28(2))."""
     lab = LABELS[language]
     change_rows = [
         {
@@ -906,7 +1032,7 @@ def subprocessor_list_context(
             "on": fmt_date(c.on, language),
             "detail": c.detail,
         }
-        for c in map(_change, changes)
+        for c in changes
     ]
     summary = (
         lab["changes"].format(n=len(change_rows), since=fmt_date(since, language))
@@ -919,7 +1045,16 @@ def subprocessor_list_context(
         "since": fmt_date(since, language),
         "changes": change_rows,
         "changes_summary": summary,
+        "objection_text": lab["objection"].format(days=objection_days),
     }
+
+
+def _change(c: ChangeRow | Mapping[str, Any]) -> ChangeRow:
+    if isinstance(c, ChangeRow):
+        return c
+    return ChangeRow(
+        str(c["change"]), str(c["name"]), str(c["parent"]), c["on"], str(c.get("detail") or "")
+    )
 
 
 def invalid_safeguard(transfer: TransferData, as_of: date | None = None) -> bool:
@@ -939,12 +1074,16 @@ def privacy_notice_context(
     as_of: date | None = None,
 ) -> dict[str, Any]:
     """The "transfers outside the EU/EEA" section of a privacy notice (GDPR Art. 13(1)(f),
-    14(1)(f)): per destination, the recipients and the safeguard in plain language.
+    14(1)(f)): per destination, the recipients and the safeguard in plain language. Only
+    processing where we are the controller: what we do as a processor is our customers' to
+    publish.
 
     Only valid safeguards are ever named: while a third-country transfer relies on an invalid
     one (Privacy Shield, Safe Harbour, old SCCs after 2022-12-27, an expired adequacy
     decision), the section is refused with the list of those transfers, to be fixed first."""
-    relevant = [t for t in transfers if t.active and t.is_third_country]
+    relevant = [
+        t for t in transfers if t.active and t.is_third_country and t.our_role == "controller"
+    ]
     invalid = [t for t in relevant if invalid_safeguard(t, as_of)]
     if invalid:
         raise MissingDataError(
@@ -979,9 +1118,11 @@ def privacy_notice_context(
 def record_extract_context(
     base: dict[str, Any], transfers: Sequence[TransferData], language: str
 ) -> dict[str, Any]:
-    """The transfers part of the record of processing activities (GDPR Art. 30(1)(e) for a
-    controller, 30(2)(c) for a processor), with the Art. 49(6) documentation of transfers on
-    the second subparagraph of Art. 49(1)."""
+    """The transfers part of the record of processing activities for the supervisory
+    authority: for each processing, on whose behalf it is carried out (ourselves as
+    controller, Art. 30(1)(e); a named controller when we are its processor, Art. 30(2)(a)
+    and (c)), the recipient, country and safeguard, with the Art. 49(6) documentation of
+    transfers on the second subparagraph of Art. 49(1). No internal verdicts."""
     needs = _Needs()
     rows = []
     for t in transfers:
@@ -996,13 +1137,30 @@ def record_extract_context(
             documentation = (
                 given.strip() if given and given.strip() else label(language, "art49_not_required")
             )
+        if t.our_role == "processor":
+            needs.check(
+                f"processing.controller for the transfer {t.id} to {t.vendor_name} (on whose "
+                "behalf we process, GDPR Art. 30(2)(a))",
+                t.controller,
+            )
+            behalf = (t.controller or "").strip()
+        else:
+            behalf = LABELS[language]["we_controller"].format(org=base["org"]["name"])
+        safeguard = mechanism_name(t.mechanism, language)
+        if t.fallback_mechanism and t.fallback_mechanism != t.mechanism:
+            safeguard += LABELS[language]["fallback"].format(
+                mechanism=mechanism_name(t.fallback_mechanism, language)
+            )
         rows.append(
             {
+                "processing": t.processing_service or t.vendor_name,
+                "purposes": joined(t.purposes) or label(language, None),
+                "behalf": behalf,
                 "recipient": t.vendor_name,
                 "country": country_name(t.destination_country, language),
-                "data": joined(t.data_categories) or label(language, None),
-                "safeguard": mechanism_name(t.mechanism, language),
-                "verdict": label(language, t.verdict),
+                "data": terms("data_categories", t.data_categories, language)
+                or label(language, None),
+                "safeguard": safeguard,
                 "documentation": documentation,
             }
         )
@@ -1063,7 +1221,15 @@ def build_context(
         needs.check(name, value)
     if kind == "dpa" and vendor is not None:
         result = needs.part(
-            lambda: dpa_context(base, vendor, processing, agreement, subprocessors, language)
+            lambda: dpa_context(
+                base,
+                vendor,
+                processing,
+                agreement,
+                subprocessors,
+                language,
+                transfers=[t for t in transfers if t.vendor_name == vendor.name],
+            )
         )
     elif kind == "scc_annexes" and vendor is not None and transfer is not None:
         result = needs.part(
@@ -1079,7 +1245,9 @@ def build_context(
     elif kind == "subprocessor_list":
         start = since or date(as_of.year, 1, 1)
         result = needs.part(
-            lambda: subprocessor_list_context(base, scope, subprocessors, changes, start, language)
+            lambda: subprocessor_list_context(
+                base, scope, subprocessors, [_change(c) for c in changes], start, language
+            )
         )
     elif kind == "privacy_notice_section":
         result = needs.part(lambda: privacy_notice_context(base, transfers, language, as_of=as_of))

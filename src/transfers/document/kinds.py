@@ -54,6 +54,9 @@ _VENDOR: Final = (
     _v("vendor.name", "str", "trading name"),
     _v("vendor.legal_name", "str", "legal name (the trading name when none is recorded)"),
     _v("vendor.business_id", "str", "business or registration number, or 'not specified'"),
+    _v("vendor.address", "str", "registered address, or 'not specified'"),
+    _v("vendor.contact", "str", "first contact person: name, role, email"),
+    _v("vendor.category", "str", "vendor category in the document's language"),
     _v("vendor.country_name", "str", "country of establishment"),
     _v("vendor.role", "str", "role in the processing (controller, processor, sub-processor)"),
 )
@@ -68,6 +71,7 @@ _PROCESSING: Final = (
     _v("processing.sensitive", "str", "Art. 9 / Art. 10 data, or 'none'"),
     _v("processing.retention", "str", "retention period or criteria"),
     _v("processing.measures", "str", "technical and organisational measures (Art. 32)"),
+    _v("processing.controller", "str", "on whose behalf, when we are processor (Art. 30(2)(a))"),
 )
 
 _SUBPROCESSORS: Final = (
@@ -89,6 +93,20 @@ VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
         _v("agreement.term_text", "str", "term, renewal and notice, from the agreement"),
         *_SUBPROCESSORS,
         _v("subprocessor_summary", "str", "one sentence on the authorised sub-processors"),
+        _v("parties", "object", "who is who: Art. 28(3) or, when we are processor, Art. 28(4)"),
+        _v(
+            "parties.sub_processing",
+            "bool",
+            "true: we are processor and the vendor our sub-processor",
+        ),
+        _v("parties.controller", "str", "the controller named in an Art. 28(4) agreement"),
+        _v("breach_deadline", "str", "when the processor must report a breach (setting)"),
+        _v("transfers_summary", "str", "one sentence on the vendor's third-country transfers"),
+        _v("transfers[]", "list[row]", "the vendor's transfers outside the EU/EEA"),
+        _v("transfers[].country", "str", "destination country"),
+        _v("transfers[].importer", "str", "importer"),
+        _v("transfers[].mechanism", "str", "safeguard relied on (valid ones only)"),
+        _v("transfers[].fallback", "str", "fallback safeguard, or 'none agreed'"),
     ),
     "scc_annexes": (
         *_COMMON,
@@ -151,6 +169,7 @@ VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
         _v("changes[].on", "str", "date of the change"),
         _v("changes[].detail", "str", "what changed ('' when nothing to add)"),
         _v("changes_summary", "str", "one sentence on the changes"),
+        _v("objection_text", "str", "how long a customer has to object (setting)"),
     ),
     "privacy_notice_section": (
         *_COMMON,
@@ -163,11 +182,13 @@ VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
     "record_extract": (
         *_COMMON,
         _v("transfers[]", "list[row]", "third-country transfers (Art. 30(1)(e), 30(2)(c))"),
+        _v("transfers[].processing", "str", "the processing (service)"),
+        _v("transfers[].purposes", "str", "its purposes"),
+        _v("transfers[].behalf", "str", "on whose behalf: us as controller, or the controller"),
         _v("transfers[].recipient", "str", "recipient"),
         _v("transfers[].country", "str", "destination country"),
         _v("transfers[].data", "str", "categories of personal data"),
         _v("transfers[].safeguard", "str", "transfer mechanism relied on"),
-        _v("transfers[].verdict", "str", "status on the snapshot date"),
         _v("transfers[].documentation", "str", "Art. 49(1) second subparagraph documentation"),
     ),
 }

@@ -33,3 +33,6 @@ class Processing(VersionedMixin, Base):
     nature: Mapped[str | None] = mapped_column(Text)
     retention: Mapped[str | None] = mapped_column(Text)
     technical_measures: Mapped[str | None] = mapped_column(Text)
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSONType)
+    """The free texts in another language, {"fi": {"service": ..., "nature": ...}}: each
+    document prints its own language's text when there is one, else the text as typed."""

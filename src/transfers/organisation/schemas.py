@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -10,6 +11,7 @@ from msgspec import UNSET, UnsetType
 from transfers.common.fields import CountryCode, Email, Id, LongText, Name, PartyRole, ShortText
 
 Label = ShortText
+DocumentLanguage = Literal["en", "fi"]
 
 
 class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -56,6 +58,19 @@ class OrganisationRead(msgspec.Struct):
     updated_at: datetime
 
 
+class ProcessingTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A processing's free texts in one more language (documents print their own language's)."""
+
+    service: Name | None = None
+    nature: LongText | None = None
+    purposes: list[Label] | None = None
+    data_subject_categories: list[Label] | None = None
+    retention: LongText | None = None
+    technical_measures: LongText | None = None
+    translations: dict[DocumentLanguage, ProcessingTexts] | None = None
+    controller: LongText | None = None
+
+
 class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
     vendor_id: Id
     service: Name
@@ -85,6 +100,7 @@ class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     nature: LongText | UnsetType | None = UNSET
     retention: LongText | UnsetType | None = UNSET
     technical_measures: LongText | UnsetType | None = UNSET
+    translations: dict[DocumentLanguage, ProcessingTexts] | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 
@@ -103,6 +119,7 @@ class ProcessingRead(msgspec.Struct):
     nature: str | None
     retention: str | None
     technical_measures: str | None
+    translations: dict[str, ProcessingTexts] | None
     version: int
     created_at: datetime
     updated_at: datetime
