@@ -68,6 +68,7 @@ def annex(text: str) -> H:
 
 
 LANGUAGE_TAGS = {"en": "en-GB", "fi": "fi-FI"}
+TABLE_FONT = Pt(9)
 PAGE = {"en": "Page", "fi": "Sivu"}
 
 
@@ -136,12 +137,14 @@ def _add(doc: DocumentObject, block: Block, text_width: int) -> None:
             for row in tbl.rows:
                 row.cells[i].width = width
         for i, head in enumerate(block.headers):
-            tbl.rows[0].cells[i].paragraphs[0].add_run(head).bold = True
+            run = tbl.rows[0].cells[i].paragraphs[0].add_run(head)
+            run.bold = True
+            run.font.size = TABLE_FONT
         header_row = tbl.rows[0]._tr.get_or_add_trPr()
         header_row.append(OxmlElement("w:tblHeader"))
         tbl.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for row in {block.loop} %}}")
         for i, cell in enumerate(block.cells):
-            tbl.rows[2].cells[i].paragraphs[0].add_run(cell)
+            tbl.rows[2].cells[i].paragraphs[0].add_run(cell).font.size = TABLE_FONT
         tbl.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
 
 
@@ -398,7 +401,7 @@ DPA_TEXT = {
         "us": "{{ org.name }}, business ID {{ org.business_id }}, {{ org.address }}, {{ org.country_name }}; contact person {{ org.dpo }} (the “Controller”);",
         "vendor": "{{ vendor.legal_name }} (trading as {{ vendor.name }}), business ID {{ vendor.business_id }}, {{ vendor.address }}, {{ vendor.country_name }}; contact person {{ vendor.contact }} (the “Processor”).",
         "intro": "The Processor processes personal data on behalf of the Controller. This agreement sets out the terms required by Article 28(3) of Regulation (EU) 2016/679 (the “GDPR”).",
-        "sub_intro": "1.3 The Processor processes the personal data described in section 2 on behalf of {{ parties.controller }} (the “Controller”) under a data processing agreement between the Controller and the Processor. As required by Article 28(4) GDPR, this agreement imposes on the Sub-processor the same data protection obligations as are set out in that agreement, in particular sufficient guarantees to implement appropriate technical and organisational measures. Where the Sub-processor fails to fulfil its data protection obligations, the Processor remains fully liable to the Controller for the performance of the Sub-processor's obligations.",
+        "sub_intro": "The Sub-processor processes personal data on behalf of the Processor, which itself processes the personal data described in section 2 on behalf of a controller (the “Controller”) under a data processing agreement between the Controller and the Processor (the “Controller Agreement”). The Controller is: {{ parties.controller }}. As required by Article 28(4) GDPR, this agreement imposes on the Sub-processor the same data protection obligations as are set out in the Controller Agreement, in particular sufficient guarantees to implement appropriate technical and organisational measures. Where the Sub-processor fails to fulfil its data protection obligations, the Processor remains fully liable to the Controller for the performance of the Sub-processor's obligations.",
         "breach": "3.10 Personal data breaches. The Processor notifies the Controller of a personal data breach {{ breach_deadline }}, describing at least the information listed in Article 33(3) GDPR as far as it is available, and assists the Controller with the notification to the supervisory authority and the communication to data subjects (Articles 33 and 34 GDPR).",
         "transfers_h": "5. Transfers to third countries (GDPR Chapter V)",
         "transfers_1": "5.1 The Processor transfers personal data to a third country or an international organisation only on documented instructions of the Controller and only where the conditions of Chapter V GDPR are met.",
@@ -421,7 +424,7 @@ DPA_TEXT = {
         "us": "{{ org.name }}, Y-tunnus {{ org.business_id }}, {{ org.address }}, {{ org.country_name }}; yhteyshenkilö {{ org.dpo }} (”Rekisterinpitäjä”);",
         "vendor": "{{ vendor.legal_name }} (markkinointinimi {{ vendor.name }}), Y-tunnus tai vastaava rekisteritunnus {{ vendor.business_id }}, {{ vendor.address }}, {{ vendor.country_name }}; yhteyshenkilö {{ vendor.contact }} (”Käsittelijä”).",
         "intro": "Käsittelijä käsittelee henkilötietoja Rekisterinpitäjän lukuun. Tässä sopimuksessa sovitaan Euroopan parlamentin ja neuvoston asetuksen (EU) 2016/679 (”tietosuoja-asetus”) 28 artiklan 3 kohdassa edellytetyistä ehdoista.",
-        "sub_intro": "1.3 Käsittelijä käsittelee 2 kohdassa kuvattuja henkilötietoja rekisterinpitäjän {{ parties.controller }} (”Rekisterinpitäjä”) lukuun Rekisterinpitäjän ja Käsittelijän välisen henkilötietojen käsittelysopimuksen perusteella. Tietosuoja-asetuksen 28 artiklan 4 kohdan mukaisesti tällä sopimuksella asetetaan Alikäsittelijälle samat tietosuojavelvoitteet kuin kyseisessä sopimuksessa, erityisesti velvollisuus antaa riittävät takeet asianmukaisten teknisten ja organisatoristen toimenpiteiden toteuttamisesta. Jos Alikäsittelijä ei täytä tietosuojavelvoitteitaan, Käsittelijä on täysimääräisesti vastuussa Rekisterinpitäjälle Alikäsittelijän velvoitteiden täyttämisestä.",
+        "sub_intro": "Alikäsittelijä käsittelee henkilötietoja Käsittelijän lukuun. Käsittelijä puolestaan käsittelee 2 kohdassa kuvattuja henkilötietoja rekisterinpitäjän (”Rekisterinpitäjä”) lukuun Rekisterinpitäjän ja Käsittelijän välisen henkilötietojen käsittelysopimuksen (”Rekisterinpitäjäsopimus”) perusteella. Rekisterinpitäjä on: {{ parties.controller }}. Tietosuoja-asetuksen 28 artiklan 4 kohdan mukaisesti tällä sopimuksella asetetaan Alikäsittelijälle samat tietosuojavelvoitteet kuin Rekisterinpitäjäsopimuksessa, erityisesti velvollisuus antaa riittävät takeet asianmukaisten teknisten ja organisatoristen toimenpiteiden toteuttamisesta. Jos Alikäsittelijä ei täytä tietosuojavelvoitteitaan, Käsittelijä on täysimääräisesti vastuussa Rekisterinpitäjälle Alikäsittelijän velvoitteiden täyttämisestä.",
         "breach": "3.10 Henkilötietojen tietoturvaloukkaukset. Käsittelijä ilmoittaa Rekisterinpitäjälle henkilötietojen tietoturvaloukkauksesta {{ breach_deadline }} ja antaa vähintään tietosuoja-asetuksen 33 artiklan 3 kohdassa luetellut tiedot siltä osin kuin ne ovat saatavilla sekä avustaa Rekisterinpitäjää ilmoituksessa valvontaviranomaiselle ja rekisteröidyille (tietosuoja-asetuksen 33 ja 34 artikla).",
         "transfers_h": "5. Siirrot kolmansiin maihin (tietosuoja-asetuksen V luku)",
         "transfers_1": "5.1 Käsittelijä siirtää henkilötietoja kolmanteen maahan tai kansainväliselle järjestölle vain Rekisterinpitäjän dokumentoitujen ohjeiden mukaisesti ja vain, jos tietosuoja-asetuksen V luvun edellytykset täyttyvät.",
@@ -499,7 +502,7 @@ def dpa(language: str, old: list[Block]) -> list[Block]:
         *signatures,
     ]
     sub = _swap(body, language)
-    sub.insert(4, P(t["sub_intro"]))
+    sub[3] = P(t["sub_intro"])
     annexes = old[
         annex_at : next(
             i
@@ -835,7 +838,7 @@ RECORD_EN: list[Block] = [
             "{{ row.safeguard }}",
             "{{ row.documentation }}",
         ],
-        [16, 13, 13, 10, 16, 18, 14],
+        [16, 15, 12, 12, 15, 18, 12],
     ),
 ]
 
@@ -863,7 +866,7 @@ RECORD_FI: list[Block] = [
             "{{ row.safeguard }}",
             "{{ row.documentation }}",
         ],
-        [16, 13, 13, 10, 16, 18, 14],
+        [16, 15, 12, 12, 15, 18, 12],
     ),
 ]
 

@@ -80,6 +80,8 @@ def to_plain(value: Any) -> Any:
         return msgspec.to_builtins(value)
     if isinstance(value, list):
         return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
     return value
 
 

@@ -162,8 +162,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "renews_notice": ", ellei kumpikaan osapuoli irtisano sitä viimeistään {notice} ennen sopimuskauden päättymistä.",
         "no_renewal": "Sopimus ei jatku automaattisesti.",
         "notice": "Irtisanomisaika on {notice}.",
-        "specific": "Käsittelijä ei saa käyttää toista käsittelijää (alikäsittelijää) ilman rekisterinpitäjän ennakkoon antamaa erityistä kirjallista lupaa (tietosuoja-asetuksen 28 artiklan 2 kohta); allekirjoitushetkellä hyväksytyt alikäsittelijät luetellaan liitteessä III.",
-        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); käsittelijä ilmoittaa aiotuista lisäyksistä tai vaihdoista vähintään {days} päivää etukäteen, jotta rekisterinpitäjä voi vastustaa muutosta.",
+        "specific": "Käsittelijä ei saa käyttää toista käsittelijää (alikäsittelijää) ilman Rekisterinpitäjän ennakkoon antamaa erityistä kirjallista lupaa (tietosuoja-asetuksen 28 artiklan 2 kohta); allekirjoitushetkellä hyväksytyt alikäsittelijät luetellaan liitteessä III.",
+        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); Käsittelijä ilmoittaa Rekisterinpitäjälle aiotuista lisäyksistä tai vaihdoista vähintään {days} päivää etukäteen, jotta Rekisterinpitäjä voi vastustaa muutosta.",
         "no_subprocessors": "Alikäsittelijöitä ei ole hyväksytty.",
         "subprocessors": "Hyväksyttyjä alikäsittelijöitä on {n}, ja ne luetellaan alla.",
         "module": "moduuli {m} (siirto {direction})",
@@ -555,6 +555,7 @@ class TransferData:
     purposes: tuple[str, ...] = ()
     controller: str | None = None
     fallback_mechanism: str | None = None
+    translations: Mapping[str, Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1137,13 +1138,17 @@ def record_extract_context(
             documentation = (
                 given.strip() if given and given.strip() else label(language, "art49_not_required")
             )
+
+        def own(value: Any, name: str, t: TransferData = t) -> Any:
+            return localised(value, t.translations, name, language)
+
         if t.our_role == "processor":
             needs.check(
                 f"processing.controller for the transfer {t.id} to {t.vendor_name} (on whose "
                 "behalf we process, GDPR Art. 30(2)(a))",
                 t.controller,
             )
-            behalf = (t.controller or "").strip()
+            behalf = (own(t.controller, "controller") or "").strip()
         else:
             behalf = LABELS[language]["we_controller"].format(org=base["org"]["name"])
         safeguard = mechanism_name(t.mechanism, language)
@@ -1153,8 +1158,8 @@ def record_extract_context(
             )
         rows.append(
             {
-                "processing": t.processing_service or t.vendor_name,
-                "purposes": joined(t.purposes) or label(language, None),
+                "processing": own(t.processing_service, "service") or t.vendor_name,
+                "purposes": joined(own(t.purposes, "purposes")) or label(language, None),
                 "behalf": behalf,
                 "recipient": t.vendor_name,
                 "country": country_name(t.destination_country, language),

@@ -231,6 +231,7 @@ async def _transfer_data(
                     purposes=tuple(processing.purposes or ()) if processing else (),
                     controller=processing.controller if processing else None,
                     fallback_mechanism=row.fallback_mechanism if row else None,
+                    translations=processing.translations if processing else None,
                 )
             )
     return sorted(out, key=lambda t: t.id)
@@ -321,9 +322,15 @@ async def _vendor_rows(
 
 
 async def _chain_rows(
-    session: AsyncSession, top_ids: set[int], as_of: date, language: str
+    session: AsyncSession,
+    top_ids: set[int],
+    as_of: date,
+    language: str,
+    *,
+    include_tops: bool = False,
 ) -> list[ctx.SubprocessorRow]:
-    """Every vendor engaged on ``as_of`` down the chains under ``top_ids`` (not the tops)."""
+    """Every vendor engaged on ``as_of`` down the chains under ``top_ids`` (and the tops
+    themselves with ``include_tops``), each with the parent it receives the data from."""
     links = await _links(session)
     children: dict[int, list[VendorSubprocessor]] = {}
     for link in links:
@@ -337,9 +344,10 @@ async def _chain_rows(
         for link in children.get(node, ()):
             if link.subprocessor_id not in seen:
                 seen.add(link.subprocessor_id)
-                parent_of[link.subprocessor_id] = node
                 stack.append(link.subprocessor_id)
-    return await _vendor_rows(session, seen - top_ids, parent_of, as_of, language)
+            parent_of.setdefault(link.subprocessor_id, node)
+    wanted = seen if include_tops else seen - top_ids
+    return await _vendor_rows(session, wanted, parent_of, as_of, language)
 
 
 async def _processor_scope(
@@ -539,9 +547,7 @@ async def build_context(
         base = ctx.common(await _org(session, None), language, as_of, today, template_version)
         if kind == "subprocessor_list":
             tops, scope = await _processor_scope(session, vendor_id)
-            chain_rows = await _chain_rows(session, tops, as_of, language)
-            rows = chain_rows + await _vendor_rows(session, tops, {}, as_of, language)
-            rows.sort(key=lambda r: r.name.lower())
+            rows = await _chain_rows(session, tops, as_of, language, include_tops=True)
             period_start = since or date(as_of.year, 1, 1)
             scope_ids = tops | await _chain_ids(session, tops)
             changes = await _changes(session, scope_ids, period_start, as_of)

@@ -67,7 +67,6 @@ class ProcessingTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
     data_subject_categories: list[Label] | None = None
     retention: LongText | None = None
     technical_measures: LongText | None = None
-    translations: dict[DocumentLanguage, ProcessingTexts] | None = None
     controller: LongText | None = None
 
 
@@ -85,6 +84,7 @@ class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
     nature: LongText | None = None
     retention: LongText | None = None
     technical_measures: LongText | None = None
+    translations: dict[DocumentLanguage, ProcessingTexts] | None = None
 
 
 class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):

@@ -27,9 +27,15 @@ from transfers.organisation.schemas import (
 )
 
 
-def _labels(values: list[str]) -> list[str]:
-    """Trimmed, lower-cased, de-duplicated category labels (``Contact `` == ``contact``)."""
-    return list(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
+def _labels(values: list[str], *, codes: bool) -> list[str]:
+    """Trimmed labels, de-duplicated regardless of case (``Contact `` == ``contact``). Data
+    categories are codes of a vocabulary and are lower-cased; purposes and data subjects are
+    free text that documents print as typed ("IT support", not "it support")."""
+    seen: dict[str, str] = {}
+    for v in values:
+        if v.strip():
+            seen.setdefault(v.strip().lower(), v.strip().lower() if codes else v.strip())
+    return list(seen.values())
 
 
 def _clean_org(values: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +110,7 @@ async def _check_processing_refs(session: AsyncSession, values: dict[str, Any]) 
         )
     for key in ("purposes", "data_categories", "data_subject_categories"):
         if key in values and values[key] is not None:
-            values[key] = _labels(values[key])
+            values[key] = _labels(values[key], codes=key == "data_categories")
 
 
 async def get_processing(session: AsyncSession, processing_id: int) -> Processing:
