@@ -838,7 +838,7 @@ RECORD_EN: list[Block] = [
             "{{ row.safeguard }}",
             "{{ row.documentation }}",
         ],
-        [16, 15, 12, 12, 15, 18, 12],
+        [15, 14, 12, 11, 15, 18, 15],
     ),
 ]
 
@@ -866,7 +866,7 @@ RECORD_FI: list[Block] = [
             "{{ row.safeguard }}",
             "{{ row.documentation }}",
         ],
-        [16, 15, 12, 12, 15, 18, 12],
+        [15, 14, 12, 11, 15, 18, 15],
     ),
 ]
 

@@ -915,7 +915,7 @@ def scc_context(
             "module_text": lab["module"].format(m=module, direction=lab[f"module_{module}"]),
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
-            "data_categories": joined(categories),
+            "data_categories": terms("data_categories", categories, language),
             "frequency": label(language, transfer.frequency),
             "subject_matter": transfer.description.strip()
             if transfer.description and transfer.description.strip()
@@ -970,7 +970,8 @@ def tia_context(
         "transfer": {
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
-            "data_categories": joined(transfer.data_categories) or label(language, None),
+            "data_categories": terms("data_categories", transfer.data_categories, language)
+            or label(language, None),
             "country_name": country_name(transfer.destination_country, language),
             "transfer_type": label(language, transfer.transfer_type),
             "frequency": label(language, transfer.frequency),
