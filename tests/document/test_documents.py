@@ -519,3 +519,35 @@ async def test_libreoffice_opens_the_documents(api: Api, tmp_path: Any) -> None:
     await asyncio.wait_for(proc.wait(), timeout=120)
     pdf = tmp_path / "dpa.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+async def test_customers_sub_processor_list_covers_processing_we_do_as_processor(api: Api) -> None:
+    """Scope, location, engagement dates and the objection period (GDPR Art. 28(2), (4))."""
+    r = await register(api)
+    engaged = await api.put(
+        f"/api/v1/vendors/{r['ireland']['id']}/subprocessors/{r['india']['id']}/engagement",
+        json={"engaged_on": "2026-02-01", "ended_on": "2027-06-30"},
+    )
+    assert engaged.status_code == 200
+    _, subs, _ = await render(
+        api,
+        {
+            "kind": "subprocessor_list",
+            "language": "en",
+            "as_of": "2026-11-24",
+            "since": "2026-01-01",
+        },
+    )
+    # The cloud vendor hosts our own customer register: not our customers' sub-processor.
+    assert HOSTILE not in subs
+    assert "Licence orders" in subs and "Bharat Licence Services Pvt Ltd" in subs
+    assert "added" in subs and "1 February 2026" in subs
+    assert "to be removed" in subs and "30 June 2027" in subs
+    assert "within 30 days" in subs
+    # A vendor that is not ours as processor gets a clear refusal, not a list.
+    refused = await api.post(
+        "/api/v1/documents",
+        json={"kind": "subprocessor_list", "vendor_id": r["cloud"]["id"]},
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")

@@ -22,6 +22,7 @@ from transfers.document.context import (
     AgreementData,
     AssessmentData,
     ChangeRow,
+    DocumentOptions,
     MissingDataError,
     OrganisationData,
     ProcessingData,
@@ -735,3 +736,105 @@ def test_committed_templates_are_what_the_builder_generates(tmp_path: Path) -> N
     for path in written:
         committed = TEMPLATE_DIR / path.relative_to(tmp_path)
         assert path.read_bytes() == committed.read_bytes(), f"{committed} is stale: rerun the tool"
+
+
+# --- Issue 10: the register's facts, in the document's language -------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dpa_where_we_are_processor_is_an_art_28_4_agreement_naming_the_controller(
+    language: str,
+) -> None:
+    ours = replace(
+        LICENTIA_PROCESSING,
+        our_role="processor",
+        controller="Asiakas Oy",
+        translations={"fi": {"controller": "Asiakas Oy (asiakkaamme)"}},
+    )
+    text, _ = render("dpa", language, processing=ours)
+    if language == "en":
+        assert "(the “Sub-processor”)" in text and "Article 28(4)" in text
+        assert "The Controller is: Asiakas Oy." in text
+        assert "the Processor remains fully liable to the Controller" in text
+        assert "(the “Controller”);" not in text  # we are not the controller here
+    else:
+        assert "(”Alikäsittelijä”)" in text and "28 artiklan 4 kohdan" in text
+        assert "Rekisterinpitäjä on: Asiakas Oy (asiakkaamme)." in text
+        assert "Käsittelijä on täysimääräisesti vastuussa Rekisterinpitäjälle" in text
+    # Where we are the controller, the plain Art. 28(3) agreement.
+    plain, _ = render("dpa", language)
+    assert ("(the “Controller”);" if language == "en" else "(”Rekisterinpitäjä”);") in plain
+    assert "Sub-processor”" not in plain and "”Alikäsittelijä”" not in plain
+
+
+def test_a_processor_dpa_without_its_controller_is_refused() -> None:
+    ours = replace(LICENTIA_PROCESSING, our_role="processor", controller=None)
+    with pytest.raises(MissingDataError) as error:
+        context("dpa", "en", processing=ours)
+    assert error.value.missing == ["processing.controller"]
+
+
+def test_controlled_values_and_countries_are_in_the_documents_language() -> None:
+    text, _ = render("dpa", "fi")
+    assert "Henkilötietotyypit: tunnistetiedot, työnantaja ja tehtävänimike." in text
+    assert "identity" not in text and "employer" not in text
+    assert "Intia" in text and "India" not in text
+    en, _ = render("dpa", "en")
+    assert "Types of personal data: identity data, employer and job title." in en
+
+
+def test_dpa_states_breach_deadline_transfers_law_and_signatures() -> None:
+    text, _ = render("dpa", "en")
+    assert "without undue delay and in any event within 48 hours" in text
+    # The transfers clause lists each destination with its safeguard and fallback.
+    assert "India\nLicentia Distribution Ltd\nStandard contractual clauses (2021)" in text
+    assert "EU-US Data Privacy Framework" in text  # the fallback
+    assert "governed by the laws of Finland" in text
+    assert text.count("Signatory") == 0 and text.count("Name and title:") == 2
+    fi = build_context(
+        "dpa",
+        "fi",
+        organisation=ORG,
+        as_of=AS_OF,
+        vendor=LICENTIA,
+        processing=LICENTIA_PROCESSING,
+        agreement=LICENTIA_DPA,
+        options=DocumentOptions(breach_hours=24),
+    )
+    assert fi["breach_deadline"].endswith(
+        "24 tunnin kuluessa siitä, kun se on saanut loukkauksen tietoonsa"
+    )
+
+
+def test_annex_iii_has_no_empty_table_without_sub_processors() -> None:
+    _, content = render("dpa", "en", subprocessors=())
+    doc = Docx(io.BytesIO(content))
+    headers = [t.rows[0].cells[0].text for t in doc.tables]
+    assert "Sub-processor" not in headers
+
+
+def test_scc_annexes_for_an_onward_transfer_name_the_vendor_as_exporter() -> None:
+    ctx = build_context(
+        "scc_annexes",
+        "en",
+        organisation=ORG,
+        as_of=AS_OF,
+        vendor=BHARAT,
+        processing=LICENTIA_PROCESSING,
+        transfer=BHARAT_TRANSFER,
+        exporter=LICENTIA,
+    )
+    assert ctx["exporter"]["name"] == "Licentia Distribution Limited"
+    assert ctx["importer"]["name"] == "Bharat Licence Services Pvt Ltd"
+    ours = context("scc_annexes", "fi")
+    assert ours["exporter"]["name"] == ORG.name
+    assert ours["exporter"]["business_id_label"] == "Y-tunnus"
+    assert ours["importer"]["business_id_label"] == "rekisteritunnus"
+
+
+def test_generated_documents_are_tagged_with_their_language() -> None:
+    for language, tag in (("en", "en-GB"), ("fi", "fi-FI")):
+        _, content = render("record_extract", language)
+        styles = zipfile.ZipFile(io.BytesIO(content)).read("word/styles.xml").decode()
+        assert f'w:val="{tag}"' in styles
+        assert Docx(io.BytesIO(content)).core_properties.language == tag

@@ -119,6 +119,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "removed_planned": "to be removed",
         "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
         "we_controller": "{org} (controller)",
+        "id_fi": "business ID",
+        "id_other": "registration number",
         "fallback": "; fallback: {mechanism}",
         "dpa_transfers": "The Processor transfers the personal data to the destinations below, each with the safeguard stated:",
         "dpa_no_transfers": "The register records no transfer of the personal data outside the EU/EEA by the Processor; any such transfer requires the Controller's prior written instruction.",
@@ -194,6 +196,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "removed_planned": "poistetaan",
         "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
         "we_controller": "{org} (rekisterinpitäjä)",
+        "id_fi": "Y-tunnus",
+        "id_other": "rekisteritunnus",
         "fallback": "; varalla: {mechanism}",
         "dpa_transfers": "Käsittelijä siirtää henkilötietoja alla lueteltuihin kohteisiin kulloinkin mainitulla suojatoimella:",
         "dpa_no_transfers": "Rekisterissä ei ole kirjattu Käsittelijän tekemiä henkilötietojen siirtoja EU/ETA-alueen ulkopuolelle; tällainen siirto edellyttää Rekisterinpitäjän ennakkoon antamaa kirjallista ohjetta.",
@@ -645,6 +649,7 @@ def common(
             "name": org.name,
             "business_id": org.business_id or "",
             "address": text(org.address, language),
+            "country": org.country,
             "country_name": country_name(org.country, language),
             "dpo": dpo or text(None, language),
             "supervisory_authority": text(authority, language),
@@ -652,11 +657,17 @@ def common(
     }
 
 
+def id_label(country: str, language: str) -> str:
+    """What a party's registration number is called: a Finnish company's is its Y-tunnus."""
+    return LABELS[language]["id_fi" if country == "FI" else "id_other"]
+
+
 def vendor_ctx(vendor: VendorData, language: str) -> dict[str, str]:
     _require([("vendor.name", vendor.name), ("vendor.country", vendor.country)])
     return {
         "name": vendor.name,
         "legal_name": vendor.legal_name or vendor.name,
+        "business_id_label": id_label(vendor.country, language),
         "business_id": text(vendor.business_id, language),
         "address": text(vendor.address, language),
         "contact": text(vendor.contact, language),
@@ -867,6 +878,17 @@ def dpa_context(
     }
 
 
+def party(v: Mapping[str, str]) -> dict[str, str]:
+    """A party of the SCC Annex I.A from a vendor context."""
+    return {
+        "name": v.get("legal_name", ""),
+        "business_id_label": v.get("business_id_label", ""),
+        "business_id": v.get("business_id", ""),
+        "address": f"{v.get('address', '')}, {v.get('country_name', '')}",
+        "contact": v.get("contact", ""),
+    }
+
+
 def scc_context(
     base: dict[str, Any],
     vendor: VendorData,
@@ -875,6 +897,8 @@ def scc_context(
     authority: str | None,
     subprocessors: Sequence[SubprocessorRow],
     language: str,
+    *,
+    exporter: VendorData | None = None,
 ) -> dict[str, Any]:
     """Annexes I-III of the standard contractual clauses of Decision (EU) 2021/914 for the
     transfer's module. Annex I.C is the exporter's supervisory authority (Clause 13(a)); Annex
@@ -907,8 +931,22 @@ def scc_context(
     needs.done()
     assert module is not None and processing is not None and rows is not None
     has_annex_iii = module in (2, 3)
+    org = base["org"]
+    exporter_part = (
+        party(vendor_ctx(exporter, language))
+        if exporter is not None
+        else {
+            "name": org["name"],
+            "business_id_label": id_label(org["country"], language),
+            "business_id": org["business_id"],
+            "address": f"{org['address']}, {org['country_name']}",
+            "contact": org["dpo"],
+        }
+    )
     return base | {
         "vendor": vendor_part,
+        "exporter": exporter_part | {"role": label(language, transfer.exporter_role)},
+        "importer": party(vendor_part or {}) | {"role": label(language, transfer.importer_role)},
         "processing": processing_part,
         "transfer": {
             "module": module,
@@ -1196,6 +1234,8 @@ def build_context(
     country_notes: str | None = None,
     generated_on: date | None = None,
     template_version: str = "builtin",
+    options: DocumentOptions | None = None,
+    exporter: VendorData | None = None,
 ) -> dict[str, Any]:
     """The context of ``kind`` in ``language`` from plain register data as of ``as_of``.
 
@@ -1234,12 +1274,15 @@ def build_context(
                 agreement,
                 subprocessors,
                 language,
+                options=options,
                 transfers=[t for t in transfers if t.vendor_name == vendor.name],
             )
         )
     elif kind == "scc_annexes" and vendor is not None and transfer is not None:
         result = needs.part(
-            lambda: scc_context(base, vendor, processing, transfer, None, subprocessors, language)
+            lambda: scc_context(
+                base, vendor, processing, transfer, None, subprocessors, language, exporter=exporter
+            )
         )
     elif kind == "tia" and vendor is not None and transfer is not None and assessment is not None:
         evaluated = assessment.completed_on or as_of
@@ -1252,7 +1295,13 @@ def build_context(
         start = since or date(as_of.year, 1, 1)
         result = needs.part(
             lambda: subprocessor_list_context(
-                base, scope, subprocessors, [_change(c) for c in changes], start, language
+                base,
+                scope,
+                subprocessors,
+                [_change(c) for c in changes],
+                start,
+                language,
+                objection_days=(options or DocumentOptions()).objection_days,
             )
         )
     elif kind == "privacy_notice_section":

@@ -487,6 +487,17 @@ async def build_context(
                 t for t in await _transfer_data(session, {vendor.id}, as_of) if t.id == transfer.id
             )
             subs = await _chain_rows(session, {vendor.id}, as_of, language)
+            exporter = None
+            if transfer.transfer_type == "onward_transfer":
+                # Vendor -> its sub-processor: the vendor that passes the data on exports it.
+                parent_id = await session.scalar(
+                    select(VendorSubprocessor.vendor_id)
+                    .where(VendorSubprocessor.subprocessor_id == vendor.id)
+                    .order_by(VendorSubprocessor.id)
+                    .limit(1)
+                )
+                parent = await session.get(Vendor, parent_id) if parent_id else None
+                exporter = _vendor(parent) if parent else None
             snapshot |= {
                 "transfer_id": transfer.id,
                 "transfer_version": transfer.version,
@@ -500,6 +511,7 @@ async def build_context(
                 org.supervisory_authority if org else None,
                 subs,
                 language,
+                exporter=exporter,
             ), snapshot
         if kind == "tia":
             if assessment_id is None:
