@@ -701,9 +701,10 @@ TIA_EN: list[Block] = [
     H("Verdict of the register's rules engine"),
     P("On {{ evaluation.as_of }} the transfer is: {{ evaluation.verdict }}."),
     table(
-        ["Reason", "Explanation", "Legal source"],
+        ["Finding", "Legal source"],
         "evaluation.reasons",
-        ["{{ row.code }}", "{{ row.message }}", "{{ row.citation }}"],
+        ["{{ row.message }}", "{{ row.citation }}"],
+        [62, 38],
     ),
 ]
 
@@ -732,9 +733,10 @@ TIA_FI: list[Block] = [
     H("Rekisterin sääntömoottorin arvio"),
     P("Siirron tila {{ evaluation.as_of }}: {{ evaluation.verdict }}."),
     table(
-        ["Peruste", "Selitys", "Oikeuslähde"],
+        ["Havainto", "Oikeuslähde"],
         "evaluation.reasons",
-        ["{{ row.code }}", "{{ row.message }}", "{{ row.citation }}"],
+        ["{{ row.message }}", "{{ row.citation }}"],
+        [62, 38],
     ),
 ]
 

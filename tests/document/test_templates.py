@@ -400,7 +400,9 @@ def test_tia_follows_the_six_steps_and_states_the_verdict(language: str) -> None
     assert ("1 February 2027" if language == "en" else "1.2.2027") in text  # step 6
     assert ("1 February 2026" if language == "en" else "1.2.2026") in text  # assessment date
     assert ("lawful" if language == "en" else "lainmukainen") in text
-    assert "scc_in_place" in text and "tia_completed" in text
+    # Reasons as sentences, never the engine's internal codes.
+    assert "scc_in_place" not in text and "tia_completed" not in text
+    assert "Transfer impact assessment documented" in text
     assert "EDPB Recommendations 01/2020" in text
     if language == "fi":
         assert "Siirtovaikutusten arviointi" in text
@@ -838,3 +840,15 @@ def test_generated_documents_are_tagged_with_their_language() -> None:
         styles = zipfile.ZipFile(io.BytesIO(content)).read("word/styles.xml").decode()
         assert f'w:val="{tag}"' in styles
         assert Docx(io.BytesIO(content)).core_properties.language == tag
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_tia_for_a_transfer_not_yet_started_says_so_never_lawful(language: str) -> None:
+    later = replace(CLOUD_SCC, active=False, started_on=date(2027, 3, 1))
+    text, _ = render("tia", language, transfer=later)
+    if language == "en":
+        assert "not yet active: the transfer is recorded to start on 1 March 2027" in text
+        assert "the transfer is: lawful" not in text
+    else:
+        assert "ei vielä alkanut: siirron on kirjattu alkavan 1.3.2027" in text
+        assert "lainmukainen." not in text

@@ -120,6 +120,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
         "we_controller": "{org} (controller)",
         "id_fi": "business ID",
+        "not_started": "not yet active: the transfer is recorded to start on {start}, so no verdict on its lawfulness is given",
+        "inactive": "not active on this date",
         "id_other": "registration number",
         "fallback": "; fallback: {mechanism}",
         "dpa_transfers": "The Processor transfers the personal data to the destinations below, each with the safeguard stated:",
@@ -197,6 +199,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
         "we_controller": "{org} (rekisterinpitäjä)",
         "id_fi": "Y-tunnus",
+        "not_started": "ei vielä alkanut: siirron on kirjattu alkavan {start}, joten sen lainmukaisuutta ei arvioida",
+        "inactive": "ei käytössä tänä päivänä",
         "id_other": "rekisteritunnus",
         "fallback": "; varalla: {mechanism}",
         "dpa_transfers": "Käsittelijä siirtää henkilötietoja alla lueteltuihin kohteisiin kulloinkin mainitulla suojatoimella:",
@@ -560,6 +564,7 @@ class TransferData:
     controller: str | None = None
     fallback_mechanism: str | None = None
     translations: Mapping[str, Mapping[str, Any]] | None = None
+    started_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -967,6 +972,17 @@ def scc_context(
     }
 
 
+def engine_verdict(transfer: TransferData, on: date, language: str) -> str:
+    """The engine's verdict as a document may state it: a transfer that is not active on the
+    date is never called lawful (it has not started, or it has ended)."""
+    lab = LABELS[language]
+    if transfer.verdict == "inactive" or not transfer.active:
+        if transfer.started_on is not None and transfer.started_on > on:
+            return lab["not_started"].format(start=fmt_date(transfer.started_on, language))
+        return lab["inactive"]
+    return label(language, transfer.verdict)
+
+
 def tia_context(
     base: dict[str, Any],
     vendor: VendorData,
@@ -1037,7 +1053,7 @@ def tia_context(
         },
         "evaluation": {
             "as_of": fmt_date(evaluation_as_of, language),
-            "verdict": label(language, transfer.verdict),
+            "verdict": engine_verdict(transfer, evaluation_as_of, language),
             "reasons": [
                 {
                     "code": str(r["code"]),

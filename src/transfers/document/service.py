@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 from collections.abc import Callable
 from datetime import date
@@ -158,8 +159,23 @@ async def _art28_agreement(
     )
 
 
+def reason_message(reason: Any, language: str | None) -> str:
+    """A reason's sentence in the document's language when the rules engine provides one
+    (``transfers.rules.messages.reason_text``), else its message."""
+    if language is None:
+        return str(reason.message)
+    try:
+        messages = importlib.import_module("transfers.rules.messages")
+    except ImportError:
+        return str(reason.message)
+    return str(messages.reason_text(reason, language))
+
+
 async def _transfer_data(
-    session: AsyncSession, vendor_ids: set[int] | None, as_of: date
+    session: AsyncSession,
+    vendor_ids: set[int] | None,
+    as_of: date,
+    language: str | None = None,
 ) -> list[ctx.TransferData]:
     facts = await load_facts(session, vendor_ids, as_of)
     ref = load_reference()
@@ -220,7 +236,11 @@ async def _transfer_data(
                     supplementary_measures=row.supplementary_measures if row else None,
                     verdict=evaluation.verdict,
                     reasons=tuple(
-                        {"code": r.code, "message": r.message, "citation": r.citation}
+                        {
+                            "code": r.code,
+                            "message": reason_message(r, language),
+                            "citation": r.citation,
+                        }
                         for r in evaluation.reasons
                     ),
                     is_third_country=ref.is_third_country(t.destination_country, as_of),
@@ -232,6 +252,7 @@ async def _transfer_data(
                     controller=processing.controller if processing else None,
                     fallback_mechanism=row.fallback_mechanism if row else None,
                     translations=processing.translations if processing else None,
+                    started_on=row.started_on if row else None,
                 )
             )
     return sorted(out, key=lambda t: t.id)
@@ -528,7 +549,9 @@ async def build_context(
             assert vendor is not None
             on = assessment.completed_on or as_of
             data = next(
-                t for t in await _transfer_data(session, {vendor.id}, on) if t.id == transfer.id
+                t
+                for t in await _transfer_data(session, {vendor.id}, on, language)
+                if t.id == transfer.id
             )
             base = ctx.common(
                 await _org(session, transfer.organisation_id),
