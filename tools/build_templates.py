@@ -257,9 +257,9 @@ DPA_EN: list[Block] = [
     P("Special categories or criminal data: {{ processing.sensitive }}"),
     P("Retention: {{ processing.retention }}"),
     P("Duration: {{ agreement.duration }}"),
-    H("Annex II – Technical and organisational measures (GDPR Art. 32)"),
+    annex("Annex II – Technical and organisational measures (GDPR Art. 32)"),
     P("{{ processing.measures }}"),
-    H("Annex III – Authorised sub-processors"),
+    annex("Annex III – Authorised sub-processors"),
     P("{{ subprocessor_summary }}"),
     table(
         ["Sub-processor", "Country", "Processing", "Transfer mechanism"],
@@ -344,9 +344,9 @@ DPA_FI: list[Block] = [
     P("Erityiset henkilötietoryhmät tai rikostiedot: {{ processing.sensitive }}"),
     P("Säilytysaika: {{ processing.retention }}"),
     P("Kesto: {{ agreement.duration }}"),
-    H("Liite II – Tekniset ja organisatoriset toimenpiteet (tietosuoja-asetuksen 32 artikla)"),
+    annex("Liite II – Tekniset ja organisatoriset toimenpiteet (tietosuoja-asetuksen 32 artikla)"),
     P("{{ processing.measures }}"),
-    H("Liite III – Hyväksytyt alikäsittelijät"),
+    annex("Liite III – Hyväksytyt alikäsittelijät"),
     P("{{ subprocessor_summary }}"),
     table(
         ["Alikäsittelijä", "Maa", "Käsittely", "Siirtotapa"],
@@ -542,7 +542,14 @@ SCC_EN: list[Block] = [
     P(
         "Annexes to the standard contractual clauses for the transfer of personal data to third countries (Commission Implementing Decision (EU) 2021/914), {{ transfer.module_text }}."
     ),
-    H("Annex I"),
+    H("Options elected in the Clauses"),
+    table(
+        ["Clause", "Option elected"],
+        "clauses",
+        ["{{ row.clause }}", "{{ row.election }}"],
+        [34, 66],
+    ),
+    annex("Annex I"),
     H("A. List of parties", 2),
     P("Data exporter", bold=True),
     P("Name: {{ exporter.name }} ({{ exporter.business_id_label }} {{ exporter.business_id }})"),
@@ -592,7 +599,7 @@ SCC_EN: list[Block] = [
     P(
         "Supplementary measures (EDPB Recommendations 01/2020): {{ transfer.supplementary_measures }}"
     ),
-    H("Annex III – List of sub-processors"),
+    annex("Annex III – List of sub-processors"),
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
     table(
@@ -609,7 +616,9 @@ SCC_FI: list[Block] = [
     P(
         "Liitteet vakiosopimuslausekkeisiin henkilötietojen siirtämiseksi kolmansiin maihin (komission täytäntöönpanopäätös (EU) 2021/914), {{ transfer.module_text }}."
     ),
-    H("Liite I"),
+    H("Lausekkeissa tehdyt valinnat"),
+    table(["Lauseke", "Valinta"], "clauses", ["{{ row.clause }}", "{{ row.election }}"], [34, 66]),
+    annex("Liite I"),
     H("A. Luettelo osapuolista", 2),
     P("Tietojen viejä", bold=True),
     P("Nimi: {{ exporter.name }} ({{ exporter.business_id_label }} {{ exporter.business_id }})"),
@@ -661,7 +670,7 @@ SCC_FI: list[Block] = [
     P(
         "Täydentävät toimenpiteet (Euroopan tietosuojaneuvoston suositukset 01/2020): {{ transfer.supplementary_measures }}"
     ),
-    H("Liite III – Luettelo alikäsittelijöistä"),
+    annex("Liite III – Luettelo alikäsittelijöistä"),
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
     table(

@@ -1,4 +1,4 @@
-"""documents: engagement dates on chain links, controller on processing, vendor address
+"""documents: engagement dates on chain links, controller and translations on processing, vendor address, SCC clause elections
 
 Revision ID: 6b1d0c2e9f10
 Revises: 142f4e011627
@@ -33,9 +33,19 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("vendor", schema=None) as batch_op:
         batch_op.add_column(sa.Column("address", sa.Text(), nullable=True))
+    with op.batch_alter_table("agreement", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "scc_clauses",
+                sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+                nullable=True,
+            )
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("agreement", schema=None) as batch_op:
+        batch_op.drop_column("scc_clauses")
     with op.batch_alter_table("vendor", schema=None) as batch_op:
         batch_op.drop_column("address")
     with op.batch_alter_table("processing", schema=None) as batch_op:

@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.agreement.schemas import AgreementCreate
+from transfers.agreement.schemas import AgreementCreate, SccClauses
 from transfers.agreement.service import create_agreement
 from transfers.assessment.schemas import AssessmentCreate
 from transfers.assessment.service import create_assessment
@@ -145,6 +145,12 @@ async def load_demo(
         subprocessor_authorisation="general",
         objection_period_days=30,
         owner="legal@esimerkki.example",
+        scc_clauses=SccClauses(
+            docking_clause=True,
+            supervisory_authority="Tietosuojavaltuutetun toimisto (Office of the Data Protection Ombudsman), Helsinki, Finland",
+            governing_law="FI",
+            forum="FI",
+        ),
     )
     t = await transfer(
         vendor_id=helpdesk,

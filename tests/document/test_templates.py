@@ -26,6 +26,7 @@ from transfers.document.context import (
     MissingDataError,
     OrganisationData,
     ProcessingData,
+    SccElections,
     SubprocessorRow,
     TransferData,
     VendorData,
@@ -852,3 +853,22 @@ def test_tia_for_a_transfer_not_yet_started_says_so_never_lawful(language: str) 
     else:
         assert "ei vielä alkanut: siirron on kirjattu alkavan 1.3.2027" in text
         assert "lainmukainen." not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_scc_annexes_print_the_clause_elections(language: str) -> None:
+    elections = SccElections(
+        docking_clause=False, subprocessor_option="general", subprocessor_days=45
+    )
+    text, _ = render("scc_annexes", language, clauses=elections)
+    if language == "en":
+        assert "Clause 7 \N{EN DASH} Docking clause\nnot included" in text
+        assert "Option 2, general written authorisation" in text and "45 days" in text
+        assert "Clause 17 \N{EN DASH} Governing law\nthe law of Finland" in text
+        assert (
+            "Clause 18 \N{EN DASH} Choice of forum and jurisdiction\nthe courts of Finland" in text
+        )
+    else:
+        assert "Lauseke 7 \N{EN DASH} Liittymislauseke\nei sisälly" in text
+        assert "vaihtoehto 2, yleinen kirjallinen lupa" in text and "45 päivää" in text
+        assert "jäsenvaltion laki: Suomi" in text

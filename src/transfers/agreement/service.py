@@ -24,6 +24,7 @@ from transfers.common.crud import (
 from transfers.common.problems import invalid
 from transfers.common.responses import read_as
 from transfers.models import Agreement, AgreementAttachment, Organisation, Vendor
+from transfers.reference import load_reference
 
 DURATION_FIELDS = ("term", "renewal_term", "notice_period")
 
@@ -75,7 +76,32 @@ def validate_agreement(values: dict[str, Any]) -> dict[str, Any]:
         )
     if values.get("status") == "signed" and signed is None:
         raise invalid("A signed agreement needs signed_on.", field="signed_on")
+    clauses = values.get("scc_clauses")
+    if clauses is not None:
+        _check_scc_clauses(clauses, values.get("kind"), values.get("scc_module"))
     return values
+
+
+def _check_scc_clauses(clauses: dict[str, Any], kind: str | None, module: int | None) -> None:
+    """Clause 17 and 18(b) of Decision (EU) 2021/914 (Modules 1-3): the law and the courts of
+    an EU Member State; the elections exist only on SCCs of that decision."""
+    if kind != "scc_2021":
+        raise invalid(
+            "scc_clauses apply only to agreements of kind scc_2021 (Decision 2021/914).",
+            field="scc_clauses",
+        )
+    if module == 4:
+        return
+    ref = load_reference()
+    today = date.today()
+    for name, clause in (("governing_law", "Clause 17"), ("forum", "Clause 18(b)")):
+        code = clauses.get(name, "FI")
+        period = ref.membership(code, today)
+        if period is None or period.regime != "eu":
+            raise invalid(
+                f"{clause} requires an EU Member State for Modules 1-3; {code} is not one.",
+                field=f"scc_clauses.{name}",
+            )
 
 
 def term_dates(agreement: Agreement, as_of: date) -> tuple[date | None, date | None]:

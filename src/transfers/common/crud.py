@@ -71,7 +71,7 @@ def changes_of(data: msgspec.Struct, *, exclude: frozenset[str] = frozenset()) -
             continue
         value = getattr(data, name)
         if value is not msgspec.UNSET:
-            out[name] = value
+            out[name] = to_plain(value)
     return out
 
 

@@ -120,6 +120,20 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
         "we_controller": "{org} (controller)",
         "id_fi": "business ID",
+        "c7": "Clause 7 – Docking clause",
+        "c7_yes": "included: further parties may accede with the agreement of all parties",
+        "c7_no": "not included",
+        "c9": "Clause 9(a) – Use of sub-processors",
+        "c9_general": "Option 2, general written authorisation: the data importer informs the data exporter of intended changes at least {days} days in advance",
+        "c9_specific": "Option 1, specific prior authorisation: the data importer submits the request at least {days} days in advance",
+        "c11": "Clause 11(a) – Redress",
+        "c11_yes": "the optional independent dispute resolution body is offered: {body}",
+        "c11_no": "the optional independent dispute resolution body is not used",
+        "c13": "Clause 13 – Supervision",
+        "c17": "Clause 17 – Governing law",
+        "c17_text": "the law of {country}",
+        "c18": "Clause 18 – Choice of forum and jurisdiction",
+        "c18_text": "the courts of {country}",
         "not_started": "not yet active: the transfer is recorded to start on {start}, so no verdict on its lawfulness is given",
         "inactive": "not active on this date",
         "id_other": "registration number",
@@ -199,6 +213,20 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
         "we_controller": "{org} (rekisterinpitäjä)",
         "id_fi": "Y-tunnus",
+        "c7": "Lauseke 7 – Liittymislauseke",
+        "c7_yes": "sisältyy: uusia osapuolia voi liittyä kaikkien osapuolten suostumuksella",
+        "c7_no": "ei sisälly",
+        "c9": "Lauseke 9 a – Alihankkijoiden käyttö",
+        "c9_general": "vaihtoehto 2, yleinen kirjallinen lupa: tietojen tuoja ilmoittaa aiotuista muutoksista tietojen viejälle vähintään {days} päivää etukäteen",
+        "c9_specific": "vaihtoehto 1, erityinen ennakkolupa: tietojen tuoja esittää pyynnön vähintään {days} päivää etukäteen",
+        "c11": "Lauseke 11 a – Oikeussuojakeinot",
+        "c11_yes": "rekisteröidyille tarjotaan valinnainen riippumaton riidanratkaisuelin: {body}",
+        "c11_no": "valinnaista riippumatonta riidanratkaisuelintä ei käytetä",
+        "c13": "Lauseke 13 – Valvonta",
+        "c17": "Lauseke 17 – Sovellettava laki",
+        "c17_text": "jäsenvaltion laki: {country}",
+        "c18": "Lauseke 18 – Oikeuspaikka ja toimivaltainen tuomioistuin",
+        "c18_text": "jäsenvaltion tuomioistuimet: {country}",
         "not_started": "ei vielä alkanut: siirron on kirjattu alkavan {start}, joten sen lainmukaisuutta ei arvioida",
         "inactive": "ei käytössä tänä päivänä",
         "id_other": "rekisteritunnus",
@@ -883,6 +911,47 @@ def dpa_context(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class SccElections:
+    """Options elected in the SCCs of Decision (EU) 2021/914 (agreement.scc_clauses)."""
+
+    docking_clause: bool = True
+    redress_body: str | None = None
+    supervisory_authority: str | None = None
+    governing_law: str = "FI"
+    forum: str = "FI"
+    subprocessor_option: str | None = None
+    subprocessor_days: int | None = None
+
+
+def scc_clause_rows(
+    e: SccElections, module: int, authority: str, language: str
+) -> list[dict[str, str]]:
+    """One row per elected clause, as the annex states them."""
+    lab = LABELS[language]
+    rows = [(lab["c7"], lab["c7_yes"] if e.docking_clause else lab["c7_no"])]
+    if module in (2, 3):
+        if e.subprocessor_option == "general":
+            nine = lab["c9_general"].format(days=e.subprocessor_days or "–")
+        elif e.subprocessor_option == "specific":
+            nine = lab["c9_specific"].format(days=e.subprocessor_days or 30)
+        else:
+            nine = lab["not_documented"]
+        rows.append((lab["c9"], nine))
+    rows.append(
+        (
+            lab["c11"],
+            lab["c11_yes"].format(body=e.redress_body) if e.redress_body else lab["c11_no"],
+        )
+    )
+    rows.append((lab["c13"], authority or lab["not_documented"]))
+    rows.append(
+        (lab["c17"], lab["c17_text"].format(country=country_name(e.governing_law, language)))
+    )
+    rows.append((lab["c18"], lab["c18_text"].format(country=country_name(e.forum, language))))
+    return [{"clause": c, "election": v} for c, v in rows]
+
+
 def party(v: Mapping[str, str]) -> dict[str, str]:
     """A party of the SCC Annex I.A from a vendor context."""
     return {
@@ -904,6 +973,7 @@ def scc_context(
     language: str,
     *,
     exporter: VendorData | None = None,
+    clauses: SccElections | None = None,
 ) -> dict[str, Any]:
     """Annexes I-III of the standard contractual clauses of Decision (EU) 2021/914 for the
     transfer's module. Annex I.C is the exporter's supervisory authority (Clause 13(a)); Annex
@@ -948,7 +1018,10 @@ def scc_context(
             "contact": org["dpo"],
         }
     )
+    elections = clauses or SccElections()
+    authority_text = elections.supervisory_authority or supervisory
     return base | {
+        "clauses": scc_clause_rows(elections, module, authority_text or "", language),
         "vendor": vendor_part,
         "exporter": exporter_part | {"role": label(language, transfer.exporter_role)},
         "importer": party(vendor_part or {}) | {"role": label(language, transfer.importer_role)},
@@ -1252,6 +1325,7 @@ def build_context(
     template_version: str = "builtin",
     options: DocumentOptions | None = None,
     exporter: VendorData | None = None,
+    clauses: SccElections | None = None,
 ) -> dict[str, Any]:
     """The context of ``kind`` in ``language`` from plain register data as of ``as_of``.
 
@@ -1297,7 +1371,15 @@ def build_context(
     elif kind == "scc_annexes" and vendor is not None and transfer is not None:
         result = needs.part(
             lambda: scc_context(
-                base, vendor, processing, transfer, None, subprocessors, language, exporter=exporter
+                base,
+                vendor,
+                processing,
+                transfer,
+                None,
+                subprocessors,
+                language,
+                exporter=exporter,
+                clauses=clauses,
             )
         )
     elif kind == "tia" and vendor is not None and transfer is not None and assessment is not None:

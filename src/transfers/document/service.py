@@ -371,6 +371,33 @@ async def _chain_rows(
     return await _vendor_rows(session, wanted, parent_of, as_of, language)
 
 
+async def _scc_elections(session: AsyncSession, transfer: Transfer) -> ctx.SccElections:
+    """The clause elections of the SCC agreement the transfer relies on (its linked
+    agreement, else the vendor's newest 2021 SCCs); defaults when none is recorded."""
+    agreement = (
+        await session.get(Agreement, transfer.agreement_id) if transfer.agreement_id else None
+    )
+    if agreement is None or agreement.kind != "scc_2021":
+        agreement = await session.scalar(
+            select(Agreement)
+            .where(Agreement.vendor_id == transfer.vendor_id, Agreement.kind == "scc_2021")
+            .order_by(Agreement.id.desc())
+            .limit(1)
+        )
+    if agreement is None:
+        return ctx.SccElections()
+    given: dict[str, Any] = dict(agreement.scc_clauses or {})
+    return ctx.SccElections(
+        docking_clause=bool(given.get("docking_clause", True)),
+        redress_body=given.get("redress_body"),
+        supervisory_authority=given.get("supervisory_authority"),
+        governing_law=str(given.get("governing_law", "FI")),
+        forum=str(given.get("forum", "FI")),
+        subprocessor_option=agreement.subprocessor_authorisation,
+        subprocessor_days=agreement.objection_period_days,
+    )
+
+
 async def _processor_scope(
     session: AsyncSession, vendor_id: int | None
 ) -> tuple[set[int], str | None]:
@@ -519,6 +546,7 @@ async def build_context(
                 )
                 parent = await session.get(Vendor, parent_id) if parent_id else None
                 exporter = _vendor(parent) if parent else None
+            clauses = await _scc_elections(session, transfer)
             snapshot |= {
                 "transfer_id": transfer.id,
                 "transfer_version": transfer.version,
@@ -533,6 +561,7 @@ async def build_context(
                 subs,
                 language,
                 exporter=exporter,
+                clauses=clauses,
             ), snapshot
         if kind == "tia":
             if assessment_id is None:
