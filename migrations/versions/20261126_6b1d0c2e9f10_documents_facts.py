@@ -1,4 +1,4 @@
-"""documents: engagement dates on chain links, controller and translations on processing, vendor address, SCC clause elections
+"""documents: engagement dates on chain links, controller and translations on processing, vendor address, SCC clause elections, TIA approver
 
 Revision ID: 6b1d0c2e9f10
 Revises: 142f4e011627
@@ -33,6 +33,9 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("vendor", schema=None) as batch_op:
         batch_op.add_column(sa.Column("address", sa.Text(), nullable=True))
+    with op.batch_alter_table("assessment", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("approver", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("approved_on", sa.Date(), nullable=True))
     with op.batch_alter_table("agreement", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -44,6 +47,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("assessment", schema=None) as batch_op:
+        batch_op.drop_column("approved_on")
+        batch_op.drop_column("approver")
     with op.batch_alter_table("agreement", schema=None) as batch_op:
         batch_op.drop_column("scc_clauses")
     with op.batch_alter_table("vendor", schema=None) as batch_op:

@@ -172,7 +172,9 @@ async def load_demo(
         conclusion="adequate_with_measures",
         next_review_on=today + timedelta(days=25),
         supplementary_measures="EU key management; transparency reports; contractual challenge of requests",
-        assessor="Legal team",
+        assessor="Laura Lakimies, legal counsel",
+        approver="Tiina Tietosuoja, data protection officer",
+        approved_on=date(2025, 12, 5),
         owner="legal@esimerkki.example",
     )
 

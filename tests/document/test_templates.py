@@ -396,7 +396,9 @@ def test_tia_follows_the_six_steps_and_states_the_verdict(language: str) -> None
     )
     for step in steps:
         assert step in text
-    assert "FISA Section 702" in text  # step 3: the reference note for the USA
+    # Step 3: the reference law of the USA, in the document's language, with its reach.
+    assert ("FISA Section 702" if language == "en" else "FISA-lain 702 pykälä") in text
+    assert ("Reach to this importer" if language == "en" else "Ulottuvuus tähän") in text
     assert "Encryption with keys held only by the exporter in the EU" in text
     assert ("1 February 2027" if language == "en" else "1.2.2027") in text  # step 6
     assert ("1 February 2026" if language == "en" else "1.2.2026") in text  # assessment date
@@ -872,3 +874,21 @@ def test_scc_annexes_print_the_clause_elections(language: str) -> None:
         assert "Lauseke 7 \N{EN DASH} Liittymislauseke\nei sisälly" in text
         assert "vaihtoehto 2, yleinen kirjallinen lupa" in text and "45 päivää" in text
         assert "jäsenvaltion laki: Suomi" in text
+
+
+def test_tia_states_who_assessed_and_approved_and_flags_a_passed_review() -> None:
+    signed = replace(
+        CLOUD_TIA,
+        assessor="Laura Lakimies",
+        approver="Pekka Päättäjä",
+        approved_on=date(2026, 2, 3),
+        next_review_on=date(2026, 6, 1),
+    )
+    text, _ = render("tia", "en", assessment=signed)
+    assert "Assessed by: Laura Lakimies. Approved by: Pekka Päättäjä (3 February 2026)." in text
+    assert "1 June 2026 \N{EN DASH} OVERDUE" in text  # as of 24 November 2026
+    fi, _ = render("tia", "fi", assessment=replace(signed, approver=None, approved_on=None))
+    assert "Arvioinnin hyväksyi: ei määritelty (ei hyväksytty)" in fi
+    assert "MYÖHÄSSÄ" in fi
+    current, _ = render("tia", "en", assessment=replace(signed, next_review_on=date(2027, 1, 1)))
+    assert "OVERDUE" not in current

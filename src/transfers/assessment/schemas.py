@@ -19,6 +19,8 @@ class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     procedural_steps: LongText | None = None
     next_review_on: date | None = None
     assessor: ShortText | None = None
+    approver: ShortText | None = None
+    approved_on: date | None = None
     owner: Email | None = None
     notes: LongText | None = None
 
@@ -31,6 +33,8 @@ class AssessmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
     procedural_steps: LongText | UnsetType | None = UNSET
     next_review_on: date | UnsetType | None = UNSET
     assessor: ShortText | UnsetType | None = UNSET
+    approver: ShortText | UnsetType | None = UNSET
+    approved_on: date | UnsetType | None = UNSET
     owner: Email | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
@@ -46,6 +50,8 @@ class AssessmentRead(msgspec.Struct):
     procedural_steps: str | None
     next_review_on: date | None
     assessor: str | None
+    approver: str | None
+    approved_on: date | None
     owner: str | None
     notes: str | None
     version: int

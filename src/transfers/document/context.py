@@ -25,6 +25,7 @@ from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.reference import load_reference
 from transfers.reference.names import country_name as _country_name
 from transfers.reference.names import term as term
+from transfers.reference.names import tia_country_law
 
 T = TypeVar("T")
 
@@ -120,6 +121,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
         "we_controller": "{org} (controller)",
         "id_fi": "business ID",
+        "access_remote": "remote access: the importer reaches the data held in the EU/EEA",
+        "access_stored": "storage: the data are stored by the importer",
+        "no_onward": "none recorded",
+        "not_signed_off": "not signed off",
+        "review_overdue": "{date} – OVERDUE: this review date has passed; re-assess before relying on this assessment",
         "c7": "Clause 7 – Docking clause",
         "c7_yes": "included: further parties may accede with the agreement of all parties",
         "c7_no": "not included",
@@ -213,10 +219,15 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
         "we_controller": "{org} (rekisterinpitäjä)",
         "id_fi": "Y-tunnus",
+        "access_remote": "etäkäyttö: tietojen tuoja käyttää EU:ssa/ETA:ssa säilytettäviä tietoja",
+        "access_stored": "tallennus: tietojen tuoja säilyttää tietoja",
+        "no_onward": "ei kirjattu",
+        "not_signed_off": "ei hyväksytty",
+        "review_overdue": "{date} – MYÖHÄSSÄ: uudelleenarvioinnin päivä on ohitettu; arvioi siirto uudelleen ennen kuin nojaudut tähän arviointiin",
         "c7": "Lauseke 7 – Liittymislauseke",
         "c7_yes": "sisältyy: uusia osapuolia voi liittyä kaikkien osapuolten suostumuksella",
         "c7_no": "ei sisälly",
-        "c9": "Lauseke 9 a – Alihankkijoiden käyttö",
+        "c9": "Lauseke 9 a – Alikäsittelijöiden käyttö",
         "c9_general": "vaihtoehto 2, yleinen kirjallinen lupa: tietojen tuoja ilmoittaa aiotuista muutoksista tietojen viejälle vähintään {days} päivää etukäteen",
         "c9_specific": "vaihtoehto 1, erityinen ennakkolupa: tietojen tuoja esittää pyynnön vähintään {days} päivää etukäteen",
         "c11": "Lauseke 11 a – Oikeussuojakeinot",
@@ -605,6 +616,9 @@ class AssessmentData:
     procedural_steps: str | None
     law_and_practice: str | None
     next_review_on: date | None
+    assessor: str | None = None
+    approver: str | None = None
+    approved_on: date | None = None
 
 
 # --- Checks ----------------------------------------------------------------------------------
@@ -1065,6 +1079,9 @@ def tia_context(
     language: str,
     *,
     country_notes: str | None = None,
+    processing: ProcessingData | None = None,
+    onward: Sequence[SubprocessorRow] = (),
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """A transfer impact assessment in the six steps of EDPB Recommendations 01/2020 (v2.0):
     map the transfer, the tool relied on, the destination's law and practice, supplementary
@@ -1083,11 +1100,17 @@ def tia_context(
             needs.check(f"evaluation.reasons[{i}].{key}", reason.get(key))
     needs.done()
     assert assessment.completed_on is not None
-    ref = load_reference()
-    note = ref.tia_note(transfer.destination_country)
+    law = tia_country_law(transfer.destination_country, language)
+    step1 = (
+        processing_ctx(processing, language)
+        if processing is not None
+        else dict.fromkeys(("data_subjects", "purposes", "retention", "measures"), lab["unknown"])
+    )
     own = assessment.law_and_practice or country_notes
     if assessment.next_review_on:
         review = fmt_date(assessment.next_review_on, language)
+        if as_of is not None and assessment.next_review_on < as_of:
+            review = lab["review_overdue"].format(date=review)
     else:
         review = lab["review_default"].format(
             date=fmt_date(assessment.completed_on + relativedelta(years=1), language)
@@ -1105,8 +1128,25 @@ def tia_context(
             "description": (transfer.description or "").strip(),
             "mechanism_name": mechanism_name(transfer.mechanism, language),
             "mechanism_basis": mechanism_basis(transfer.mechanism, language),
+            "data_subjects": step1["data_subjects"],
+            "purposes": step1["purposes"],
+            "retention": step1["retention"],
+            "access": lab[
+                "access_" + ("remote" if transfer.transfer_type == "remote_access" else "stored")
+            ],
+            "onward": "; ".join(f"{r.name} ({country_name(r.country, language)})" for r in onward)
+            or lab["no_onward"],
+            "measures": text(
+                transfer.supplementary_measures or (step1["measures"] if processing else None),
+                language,
+            ),
         },
         "assessment": {
+            "assessor": text(assessment.assessor, language),
+            "approver": text(assessment.approver, language),
+            "approved_on": fmt_date(assessment.approved_on, language)
+            if assessment.approved_on
+            else lab["not_signed_off"],
             "completed_on": fmt_date(assessment.completed_on, language),
             "conclusion": label(language, assessment.conclusion),
             "supplementary_measures": assessment.supplementary_measures.strip()
@@ -1118,11 +1158,13 @@ def tia_context(
             "next_review_on": review,
         },
         "country_note": {
-            "title": note.title
-            if not own and language == "en" and note.title
-            else country_name(transfer.destination_country, language),
-            "text": own.strip() if own else f"{note.law} {note.practice}".strip(),
-            "citation": "" if own else note.citation,
+            "title": country_name(transfer.destination_country, language)
+            if own or law["country"] == "default"
+            else law["title"],
+            "text": own.strip() if own else law["laws"],
+            "reach": "" if own else law["reach"],
+            "practice": "" if own else law["practice"],
+            "citation": "" if own else law["sources"],
         },
         "evaluation": {
             "as_of": fmt_date(evaluation_as_of, language),
@@ -1386,7 +1428,16 @@ def build_context(
         evaluated = assessment.completed_on or as_of
         result = needs.part(
             lambda: tia_context(
-                base, vendor, transfer, assessment, evaluated, language, country_notes=country_notes
+                base,
+                vendor,
+                transfer,
+                assessment,
+                evaluated,
+                language,
+                country_notes=country_notes,
+                processing=processing,
+                onward=subprocessors,
+                as_of=as_of,
             )
         )
     elif kind == "subprocessor_list":

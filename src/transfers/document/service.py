@@ -596,6 +596,9 @@ async def build_context(
                 assessment.procedural_steps,
                 assessment.law_and_practice,
                 assessment.next_review_on,
+                assessment.assessor,
+                assessment.approver,
+                assessment.approved_on,
             )
             if assessment.completed_on is None:
                 raise ctx.MissingDataError(
@@ -607,7 +610,19 @@ async def build_context(
                 "transfer_id": transfer.id,
                 "verdict": data.verdict,
             }
-            return ctx.tia_context(base, _vendor(vendor), data, a, on, language), snapshot
+            processing, _ = await _processing(session, vendor.id)
+            onward = await _chain_rows(session, {vendor.id}, on, language)
+            return ctx.tia_context(
+                base,
+                _vendor(vendor),
+                data,
+                a,
+                on,
+                language,
+                processing=processing,
+                onward=onward,
+                as_of=as_of,
+            ), snapshot
         base = ctx.common(await _org(session, None), language, as_of, today, template_version)
         if kind == "subprocessor_list":
             tops, scope = await _processor_scope(session, vendor_id)

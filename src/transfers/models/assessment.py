@@ -24,5 +24,8 @@ class Assessment(VersionedMixin, Base):
     procedural_steps: Mapped[str | None] = mapped_column(Text)
     next_review_on: Mapped[date | None] = mapped_column(Date)
     assessor: Mapped[str | None] = mapped_column(String(200))
+    approver: Mapped[str | None] = mapped_column(String(200))
+    """Who signed the assessment off (EDPB Recommendations 01/2020: documented and accountable)."""
+    approved_on: Mapped[date | None] = mapped_column(Date)
     owner: Mapped[str | None] = mapped_column(String(320))
     notes: Mapped[str | None] = mapped_column(Text)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 DATA_DIR = Path(__file__).parent / "data"
 VOCABULARIES = ("data_categories", "data_subject_categories", "vendor_categories")
@@ -67,3 +68,34 @@ def term(vocabulary_name: str, value: str, language: str) -> str:
         value.strip().lower()
     )
     return names[language] if names else value.replace("_", " ")
+
+
+@cache
+def _tia_law() -> Mapping[str, Mapping[str, Any]]:
+    raw = tomllib.loads((DATA_DIR / "tia_country_law.toml").read_text(encoding="utf-8"))
+    out: dict[str, Mapping[str, Any]] = {}
+    for i, entry in enumerate(raw.get("countries", [])):
+        for part in ("title", "laws", "reach", "practice"):
+            names = entry.get(part)
+            if not (isinstance(names, dict) and all(names.get(lang) for lang in ("en", "fi"))):
+                raise NamesError(f"tia_country_law.toml: countries[{i}].{part} needs en and fi")
+        if not entry.get("sources"):
+            raise NamesError(f"tia_country_law.toml: countries[{i}] needs its sources")
+        out[entry["country"]] = MappingProxyType(entry)
+    if "default" not in out:
+        raise NamesError("tia_country_law.toml: a 'default' entry is required")
+    return MappingProxyType(out)
+
+
+def tia_country_law(country: str, language: str) -> dict[str, str]:
+    """Step 3 of a TIA for ``country`` in ``language``: title, laws, reach, practice, sources
+    (the default entry for a country without its own)."""
+    entry = _tia_law().get(country) or _tia_law()["default"]
+    return {
+        "title": entry["title"][language],
+        "laws": entry["laws"][language],
+        "reach": entry["reach"][language],
+        "practice": entry["practice"][language],
+        "sources": str(entry["sources"]),
+        "country": str(entry["country"]),
+    }
