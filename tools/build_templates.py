@@ -258,7 +258,9 @@ DPA_EN: list[Block] = [
     P("Retention: {{ processing.retention }}"),
     P("Duration: {{ agreement.duration }}"),
     annex("Annex II – Technical and organisational measures (GDPR Art. 32)"),
-    P("{{ processing.measures }}"),
+    table(
+        ["Category", "Measures"], "measures", ["{{ row.category }}", "{{ row.measures }}"], [35, 65]
+    ),
     annex("Annex III – Authorised sub-processors"),
     P("{{ subprocessor_summary }}"),
     table(
@@ -345,7 +347,12 @@ DPA_FI: list[Block] = [
     P("Säilytysaika: {{ processing.retention }}"),
     P("Kesto: {{ agreement.duration }}"),
     annex("Liite II – Tekniset ja organisatoriset toimenpiteet (tietosuoja-asetuksen 32 artikla)"),
-    P("{{ processing.measures }}"),
+    table(
+        ["Luokka", "Toimenpiteet"],
+        "measures",
+        ["{{ row.category }}", "{{ row.measures }}"],
+        [35, 65],
+    ),
     annex("Liite III – Hyväksytyt alikäsittelijät"),
     P("{{ subprocessor_summary }}"),
     table(
@@ -514,7 +521,7 @@ def dpa(language: str, old: list[Block]) -> list[Block]:
     for block in annexes:
         if isinstance(block, H) and block.text.startswith(("Annex", "Liite")):
             fixed.append(annex(block.text))
-        elif isinstance(block, Table):
+        elif isinstance(block, Table) and block.loop == "subprocessors":
             fixed += [
                 P("{%p if subprocessors %}"),
                 table(list(block.headers), block.loop, list(block.cells), [26, 18, 28, 28]),
@@ -595,7 +602,9 @@ SCC_EN: list[Block] = [
     H(
         "Annex II – Technical and organisational measures including measures to ensure the security of the data"
     ),
-    P("{{ processing.measures }}"),
+    table(
+        ["Category", "Measures"], "measures", ["{{ row.category }}", "{{ row.measures }}"], [35, 65]
+    ),
     P(
         "Supplementary measures (EDPB Recommendations 01/2020): {{ transfer.supplementary_measures }}"
     ),
@@ -666,7 +675,12 @@ SCC_FI: list[Block] = [
     H(
         "Liite II – Tekniset ja organisatoriset toimenpiteet, mukaan lukien toimenpiteet tietoturvan varmistamiseksi"
     ),
-    P("{{ processing.measures }}"),
+    table(
+        ["Luokka", "Toimenpiteet"],
+        "measures",
+        ["{{ row.category }}", "{{ row.measures }}"],
+        [35, 65],
+    ),
     P(
         "Täydentävät toimenpiteet (Euroopan tietosuojaneuvoston suositukset 01/2020): {{ transfer.supplementary_measures }}"
     ),

@@ -26,6 +26,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("controller", sa.Text(), nullable=True))
         batch_op.add_column(
             sa.Column(
+                "measures_catalogue",
+                sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+                nullable=True,
+            )
+        )
+        batch_op.add_column(
+            sa.Column(
                 "translations",
                 sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
                 nullable=True,
@@ -56,6 +63,7 @@ def downgrade() -> None:
         batch_op.drop_column("address")
     with op.batch_alter_table("processing", schema=None) as batch_op:
         batch_op.drop_column("translations")
+        batch_op.drop_column("measures_catalogue")
         batch_op.drop_column("controller")
     with op.batch_alter_table("vendor_subprocessor", schema=None) as batch_op:
         batch_op.drop_column("ended_on")

@@ -118,6 +118,14 @@ async def load_demo(
         nature="Hosting and processing of support tickets",
         retention="Tickets are deleted 24 months after closing",
         technical_measures="Encryption in transit (TLS 1.2+) and at rest; SSO with MFA; audit logging",
+        measures_catalogue={
+            "pseudonymisation_encryption": "AES-256 encryption at rest with customer-managed keys held in the EU",
+            "identification_authorisation": "Single sign-on with multi-factor authentication; role-based access reviewed quarterly",
+            "protection_in_transit": "TLS 1.2 or higher for all connections",
+            "logging": "Administrator and support access logged and kept for 12 months",
+            "limited_retention": "Tickets deleted 24 months after closing",
+            "assistance": "Ticket export and deletion tools for data subject requests; breach notification runbook with a 24-hour internal target",
+        },
         controller="Customers of Esimerkki IT-Palvelut Oy, each under its own data processing agreement",
         translations={
             "fi": ProcessingTexts(
@@ -126,6 +134,14 @@ async def load_demo(
                 purposes=["IT-tuki", "häiriöiden käsittely"],
                 retention="Tukipyynnöt poistetaan 24 kuukauden kuluttua niiden sulkemisesta",
                 technical_measures="Salaus siirron aikana (TLS 1.2+) ja tallennettuna; kertakirjautuminen ja monivaiheinen tunnistautuminen; lokitus",
+                measures_catalogue={
+                    "pseudonymisation_encryption": "AES-256-salaus tallennettuna; asiakkaan hallinnoimat avaimet säilytetään EU:ssa",
+                    "identification_authorisation": "Kertakirjautuminen ja monivaiheinen tunnistautuminen; roolipohjaiset käyttöoikeudet tarkistetaan neljännesvuosittain",
+                    "protection_in_transit": "Kaikki yhteydet TLS 1.2 tai uudempi",
+                    "logging": "Ylläpitäjien ja tuen pääsy lokitetaan ja lokit säilytetään 12 kuukautta",
+                    "limited_retention": "Tukipyynnöt poistetaan 24 kuukauden kuluttua sulkemisesta",
+                    "assistance": "Tukipyyntöjen vienti- ja poistotyökalut rekisteröityjen pyyntöjä varten; tietoturvaloukkausten ilmoitusohje, jonka sisäinen tavoiteaika on 24 tuntia",
+                },
                 controller="Esimerkki IT-Palvelut Oy:n asiakkaat, kukin oman henkilötietojen käsittelysopimuksensa perusteella",
             )
         },

@@ -653,7 +653,7 @@ def test_an_undeclared_variable_is_reported() -> None:
     problems = validate_template(_template_with("{{ vendor.name }} {{ secret_sauce }}"), "dpa")
     assert problems == [
         "undeclared variable 'secret_sauce': the dpa context has agreement, as_of, breach_deadline, "
-        "generated_on, org, parties, processing, subprocessor_summary, subprocessors, "
+        "generated_on, measures, org, parties, processing, subprocessor_summary, subprocessors, "
         "template_version, transfers, transfers_summary, vendor"
     ]
 
@@ -892,3 +892,25 @@ def test_tia_states_who_assessed_and_approved_and_flags_a_passed_review() -> Non
     assert "MYÖHÄSSÄ" in fi
     current, _ = render("tia", "en", assessment=replace(signed, next_review_on=date(2027, 1, 1)))
     assert "OVERDUE" not in current
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_annex_ii_is_structured_by_the_categories_of_the_scc_annex(language: str) -> None:
+    catalogue = replace(
+        CLOUD_PROCESSING,
+        measures_catalogue={
+            "logging": "Central audit log kept 12 months",
+            "pseudonymisation_encryption": "AES-256 at rest, keys in an EU HSM",
+        },
+        translations={"fi": {"measures_catalogue": {"logging": "Keskitetty lokitus 12 kk"}}},
+    )
+    text, _ = render("scc_annexes", language, processing=catalogue)
+    if language == "en":
+        # In the Annex's order, whatever order they were typed in.
+        assert text.index("Pseudonymisation and encryption") < text.index("Events logging")
+        assert "Central audit log kept 12 months" in text
+        assert "Assistance to the controller" in text and "not documented" in text
+    else:
+        assert "Henkilötietojen pseudonymisointi ja salaus" in text
+        assert "Keskitetty lokitus 12 kk" in text and "Central audit log" not in text
+        assert "sovittava ennen allekirjoitusta" in text

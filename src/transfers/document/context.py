@@ -25,7 +25,7 @@ from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.reference import load_reference
 from transfers.reference.names import country_name as _country_name
 from transfers.reference.names import term as term
-from transfers.reference.names import tia_country_law
+from transfers.reference.names import tia_country_law, vocabulary
 
 T = TypeVar("T")
 
@@ -121,6 +121,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
         "we_controller": "{org} (controller)",
         "id_fi": "business ID",
+        "measures_general": "Measures",
+        "assistance_missing": "not documented in the register: to be agreed before signature",
         "access_remote": "remote access: the importer reaches the data held in the EU/EEA",
         "access_stored": "storage: the data are stored by the importer",
         "no_onward": "none recorded",
@@ -219,6 +221,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
         "we_controller": "{org} (rekisterinpitäjä)",
         "id_fi": "Y-tunnus",
+        "measures_general": "Toimenpiteet",
+        "assistance_missing": "ei kirjattu rekisteriin: sovittava ennen allekirjoitusta",
         "access_remote": "etäkäyttö: tietojen tuoja käyttää EU:ssa/ETA:ssa säilytettäviä tietoja",
         "access_stored": "tallennus: tietojen tuoja säilyttää tietoja",
         "no_onward": "ei kirjattu",
@@ -536,6 +540,7 @@ class ProcessingData:
     our_role: str = "controller"
     controller: str | None = None
     translations: Mapping[str, Mapping[str, Any]] | None = None
+    measures_catalogue: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -773,6 +778,38 @@ def processing_ctx(
     }
 
 
+def measure_rows(
+    p: ProcessingData | None, language: str, *, assistance: bool
+) -> list[dict[str, str]]:
+    """Annex II by the categories SCC Annex II lists, in its order, from the processing's
+    measures catalogue (in the document's language when translated); the free-text measures
+    when there is no catalogue. With ``assistance`` (a processor or sub-processor), the
+    assistance measures Annex II requires are always stated, or marked as not documented."""
+    if p is None:
+        return []
+    lab = LABELS[language]
+    catalogue = dict(p.measures_catalogue or {})
+    catalogue |= dict(localised(None, p.translations, "measures_catalogue", language) or {})
+    names = vocabulary()["measure_categories"]
+    rows = [
+        {"category": names[code][language], "measures": catalogue[code].strip()}
+        for code in names
+        if code != "assistance" and (catalogue.get(code) or "").strip()
+    ]
+    if not rows:
+        free = localised(p.measures, p.translations, "technical_measures", language)
+        rows = [{"category": lab["measures_general"], "measures": text(free, language)}]
+    if assistance:
+        given = (catalogue.get("assistance") or "").strip()
+        rows.append(
+            {
+                "category": names["assistance"][language],
+                "measures": given or lab["assistance_missing"],
+            }
+        )
+    return rows
+
+
 def agreement_ctx(a: AgreementData | None, language: str) -> dict[str, str]:
     """Duration (Art. 28(3)), sub-processor authorisation (Art. 28(2): specific, or general with
     an objection period) and the term, renewal and notice of the agreement."""
@@ -908,6 +945,7 @@ def dpa_context(
         "processing": processing_part,
         "agreement": agreement_part,
         "subprocessors": rows,
+        "measures": measure_rows(processing, language, assistance=True),
         "transfers": transfer_rows,
         "transfers_summary": (swap_roles if sub_processing else _same)(
             lab["dpa_transfers" if transfer_rows else "dpa_no_transfers"], language
@@ -1036,6 +1074,7 @@ def scc_context(
     authority_text = elections.supervisory_authority or supervisory
     return base | {
         "clauses": scc_clause_rows(elections, module, authority_text or "", language),
+        "measures": measure_rows(processing, language, assistance=module in (2, 3)),
         "vendor": vendor_part,
         "exporter": exporter_part | {"role": label(language, transfer.exporter_role)},
         "importer": party(vendor_part or {}) | {"role": label(language, transfer.importer_role)},

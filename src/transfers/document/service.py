@@ -123,6 +123,7 @@ async def _processing(
         our_role=p.our_role,
         controller=p.controller,
         translations=p.translations,
+        measures_catalogue=p.measures_catalogue,
     )
     return data, p.organisation_id
 

@@ -33,6 +33,9 @@ class Processing(VersionedMixin, Base):
     nature: Mapped[str | None] = mapped_column(Text)
     retention: Mapped[str | None] = mapped_column(Text)
     technical_measures: Mapped[str | None] = mapped_column(Text)
+    measures_catalogue: Mapped[dict[str, str] | None] = mapped_column(JSONType)
+    """Technical and organisational measures by the categories of SCC Annex II
+    (``reference/data/vocabulary.toml`` [measure_categories]), for DPA and SCC Annex II."""
     translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSONType)
     """The free texts in another language, {"fi": {"service": ..., "nature": ...}}: each
     document prints its own language's text when there is one, else the text as typed."""

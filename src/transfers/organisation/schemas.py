@@ -67,6 +67,7 @@ class ProcessingTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
     data_subject_categories: list[Label] | None = None
     retention: LongText | None = None
     technical_measures: LongText | None = None
+    measures_catalogue: dict[ShortText, LongText] | None = None
     controller: LongText | None = None
 
 
@@ -84,6 +85,7 @@ class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
     nature: LongText | None = None
     retention: LongText | None = None
     technical_measures: LongText | None = None
+    measures_catalogue: dict[ShortText, LongText] | None = None
     translations: dict[DocumentLanguage, ProcessingTexts] | None = None
 
 
@@ -100,6 +102,7 @@ class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     nature: LongText | UnsetType | None = UNSET
     retention: LongText | UnsetType | None = UNSET
     technical_measures: LongText | UnsetType | None = UNSET
+    measures_catalogue: dict[ShortText, LongText] | UnsetType | None = UNSET
     translations: dict[DocumentLanguage, ProcessingTexts] | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
@@ -119,6 +122,7 @@ class ProcessingRead(msgspec.Struct):
     nature: str | None
     retention: str | None
     technical_measures: str | None
+    measures_catalogue: dict[str, str] | None
     translations: dict[str, ProcessingTexts] | None
     version: int
     created_at: datetime

@@ -25,6 +25,7 @@ from transfers.organisation.schemas import (
     ProcessingCreate,
     ProcessingUpdate,
 )
+from transfers.reference.names import vocabulary
 
 
 def _labels(values: list[str], *, codes: bool) -> list[str]:
@@ -36,6 +37,14 @@ def _labels(values: list[str], *, codes: bool) -> list[str]:
         if v.strip():
             seen.setdefault(v.strip().lower(), v.strip().lower() if codes else v.strip())
     return list(seen.values())
+
+
+def _check_catalogue(catalogue: dict[str, str] | None, field: str) -> None:
+    """Measures are filed under the categories SCC Annex II lists (reference vocabulary)."""
+    known = vocabulary()["measure_categories"]
+    unknown = sorted(set(catalogue or {}) - set(known))
+    if unknown:
+        raise invalid(f"Unknown measure categories {unknown}; use {', '.join(known)}.", field=field)
 
 
 def _clean_org(values: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +116,11 @@ async def _check_processing_refs(session: AsyncSession, values: dict[str, Any]) 
     ):
         raise invalid(
             f"Organisation {values['organisation_id']} does not exist.", field="organisation_id"
+        )
+    _check_catalogue(values.get("measures_catalogue"), "measures_catalogue")
+    for lang, texts in (values.get("translations") or {}).items():
+        _check_catalogue(
+            (texts or {}).get("measures_catalogue"), f"translations.{lang}.measures_catalogue"
         )
     for key in ("purposes", "data_categories", "data_subject_categories"):
         if key in values and values[key] is not None:

@@ -16,7 +16,12 @@ from types import MappingProxyType
 from typing import Any
 
 DATA_DIR = Path(__file__).parent / "data"
-VOCABULARIES = ("data_categories", "data_subject_categories", "vendor_categories")
+VOCABULARIES = (
+    "data_categories",
+    "data_subject_categories",
+    "vendor_categories",
+    "measure_categories",
+)
 
 
 class NamesError(ValueError):
