@@ -1,4 +1,4 @@
-"""documents: engagement dates on chain links, controller and translations on processing, vendor address, SCC clause elections, TIA approver
+"""documents: engagement dates on chain links, controller and translations on processing, vendor address, SCC clause elections, TIA approver and risk method
 
 Revision ID: 6b1d0c2e9f10
 Revises: 142f4e011627
@@ -43,6 +43,15 @@ def upgrade() -> None:
     with op.batch_alter_table("assessment", schema=None) as batch_op:
         batch_op.add_column(sa.Column("approver", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("approved_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("risk_period_years", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "risk_scenarios",
+                sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+                nullable=True,
+            )
+        )
+        batch_op.add_column(sa.Column("conclusion_reasoning", sa.Text(), nullable=True))
     with op.batch_alter_table("agreement", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -55,6 +64,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("assessment", schema=None) as batch_op:
+        batch_op.drop_column("conclusion_reasoning")
+        batch_op.drop_column("risk_scenarios")
+        batch_op.drop_column("risk_period_years")
         batch_op.drop_column("approved_on")
         batch_op.drop_column("approver")
     with op.batch_alter_table("agreement", schema=None) as batch_op:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.schemas import AgreementCreate, SccClauses
 from transfers.agreement.service import create_agreement
-from transfers.assessment.schemas import AssessmentCreate
+from transfers.assessment.schemas import AssessmentCreate, RiskScenario
 from transfers.assessment.service import create_assessment
 from transfers.auth.schemas import Actor
 from transfers.models import Vendor
@@ -191,6 +191,22 @@ async def load_demo(
         assessor="Laura Lakimies, legal counsel",
         approver="Tiina Tietosuoja, data protection officer",
         approved_on=date(2025, 12, 5),
+        risk_period_years=3,
+        risk_scenarios=[
+            RiskScenario(
+                scenario="FISA Section 702 directive to the importer",
+                request=0.15,
+                compelled=0.6,
+                measures_fail=0.05,
+            ),
+            RiskScenario(
+                scenario="CLOUD Act warrant for stored tickets",
+                request=0.05,
+                compelled=0.7,
+                measures_fail=0.05,
+            ),
+        ],
+        conclusion_reasoning="Tickets are encrypted at rest with customer-managed keys held in the EU, so a compelled importer can disclose only ciphertext; the residual risk is low and the SCCs with these measures are effective.",
         owner="legal@esimerkki.example",
     )
 

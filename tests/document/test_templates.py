@@ -18,6 +18,7 @@ import pytest
 from docx import Document as Docx
 from lxml import etree
 
+from transfers.assessment.risk import Scenario
 from transfers.document.context import (
     AgreementData,
     AssessmentData,
@@ -127,6 +128,12 @@ CLOUD_TIA = AssessmentData(
     "No authorisation needed: the SCCs are used unchanged",
     None,
     date(2027, 2, 1),
+    risk_period_years=3,
+    risk_scenarios=(
+        Scenario("FISA 702 directive to the importer", 0.2, 0.5, 0.1),
+        Scenario("CLOUD Act warrant", 0.05, 0.8, 0.1),
+    ),
+    conclusion_reasoning="The keys stay in the EU, so a compelled importer can hand over only ciphertext.",
 )
 
 # A warranty vendor in Japan on adequacy.
@@ -914,3 +921,19 @@ def test_annex_ii_is_structured_by_the_categories_of_the_scc_annex(language: str
         assert "Henkilötietojen pseudonymisointi ja salaus" in text
         assert "Keskitetty lokitus 12 kk" in text and "Central audit log" not in text
         assert "sovittava ennen allekirjoitusta" in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_tia_documents_the_risk_method_inputs_result_and_reasoning(language: str) -> None:
+    text, _ = render("tia", language)
+    # 0.2 x 0.5 x 0.1 = 1%; 0.05 x 0.8 x 0.1 = 0.4%; 1 - 0.99 x 0.996 = 1.396%
+    if language == "en":
+        assert "FISA 702 directive to the importer\n20%\n50%\n10%\n1%" in text
+        assert "CLOUD Act warrant\n5%\n80%\n10%\n0.4%" in text
+        assert "Computed probability of disclosure over 3 year(s): 1.4%." in text
+        assert "1 \N{MINUS SIGN} \N{N-ARY PRODUCT}(1 \N{MINUS SIGN} p)" in text
+        assert "Reasoned conclusion: The keys stay in the EU" in text
+    else:
+        assert "0,4 %" in text and "3 vuoden aikana: 1,4 %." in text
+    none, _ = render("tia", language, assessment=replace(CLOUD_TIA, risk_scenarios=()))
+    assert ("No scenario estimates" if language == "en" else "Skenaariokohtaisia") in none

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from transfers.common.fields import Conclusion, Email, Id, LongText, ShortText
+
+Probability = Annotated[float, msgspec.Meta(ge=0, le=1)]
+
+
+class RiskScenario(msgspec.Struct, forbid_unknown_fields=True):
+    """The assessor's estimates for one scenario of access by a third-country authority over
+    the assessment period (transfers.assessment.risk)."""
+
+    scenario: ShortText
+    request: Probability
+    """That an authority requests these data from the importer."""
+    compelled: Probability
+    """That the importer is compelled to disclose them (its challenge fails)."""
+    measures_fail: Probability
+    """That the supplementary measures fail to keep the data unintelligible."""
 
 
 class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -21,6 +37,9 @@ class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     assessor: ShortText | None = None
     approver: ShortText | None = None
     approved_on: date | None = None
+    risk_period_years: Annotated[int, msgspec.Meta(ge=1, le=20)] | None = None
+    risk_scenarios: list[RiskScenario] | None = None
+    conclusion_reasoning: LongText | None = None
     owner: Email | None = None
     notes: LongText | None = None
 
@@ -35,6 +54,9 @@ class AssessmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
     assessor: ShortText | UnsetType | None = UNSET
     approver: ShortText | UnsetType | None = UNSET
     approved_on: date | UnsetType | None = UNSET
+    risk_period_years: Annotated[int, msgspec.Meta(ge=1, le=20)] | UnsetType | None = UNSET
+    risk_scenarios: list[RiskScenario] | UnsetType | None = UNSET
+    conclusion_reasoning: LongText | UnsetType | None = UNSET
     owner: Email | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
@@ -52,6 +74,9 @@ class AssessmentRead(msgspec.Struct):
     assessor: str | None
     approver: str | None
     approved_on: date | None
+    risk_period_years: int | None
+    risk_scenarios: list[RiskScenario] | None
+    conclusion_reasoning: str | None
     owner: str | None
     notes: str | None
     version: int

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta
 
+from transfers.assessment.risk import Scenario, overall_probability
 from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.reference import load_reference
 from transfers.reference.names import country_name as _country_name
@@ -121,6 +122,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
         "we_controller": "{org} (controller)",
         "id_fi": "business ID",
+        "risk_method": "For each scenario of access by a public authority of the destination country, the assessor estimates over the assessment period the probability that an authority requests these data from the importer, that the importer is compelled to disclose them, and that the supplementary measures fail to keep them unintelligible. A scenario leads to disclosure only if all three occur, so its probability is their product; treating the scenarios as independent, the probability that at least one occurs is 1 − ∏(1 − p).",
+        "risk_result": "Computed probability of disclosure over {years} year(s): {p}.",
+        "risk_none": "No scenario estimates are recorded; the conclusion rests on the reasoning below.",
         "measures_general": "Measures",
         "assistance_missing": "not documented in the register: to be agreed before signature",
         "access_remote": "remote access: the importer reaches the data held in the EU/EEA",
@@ -221,6 +225,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
         "we_controller": "{org} (rekisterinpitäjä)",
         "id_fi": "Y-tunnus",
+        "risk_method": "Arvioija arvioi kunkin kohdemaan viranomaisen tiedonsaantiskenaarion osalta arviointijakson ajalta todennäköisyyden sille, että viranomainen pyytää näitä tietoja tietojen tuojalta, että tuoja velvoitetaan luovuttamaan ne ja että täydentävät toimenpiteet eivät pidä tietoja käsittämättöminä. Skenaario johtaa tietojen luovuttamiseen vain, jos kaikki kolme toteutuvat, joten sen todennäköisyys on näiden tulo; kun skenaarioita pidetään toisistaan riippumattomina, todennäköisyys sille, että ainakin yksi toteutuu, on 1 − ∏(1 − p).",
+        "risk_result": "Laskettu luovuttamisen todennäköisyys {years} vuoden aikana: {p}.",
+        "risk_none": "Skenaariokohtaisia arvioita ei ole kirjattu; johtopäätös perustuu alla esitettyihin perusteluihin.",
         "measures_general": "Toimenpiteet",
         "assistance_missing": "ei kirjattu rekisteriin: sovittava ennen allekirjoitusta",
         "access_remote": "etäkäyttö: tietojen tuoja käyttää EU:ssa/ETA:ssa säilytettäviä tietoja",
@@ -624,6 +631,42 @@ class AssessmentData:
     assessor: str | None = None
     approver: str | None = None
     approved_on: date | None = None
+    risk_period_years: int | None = None
+    risk_scenarios: tuple[Scenario, ...] = ()
+    conclusion_reasoning: str | None = None
+
+
+def percent(value: float, language: str) -> str:
+    """0.025 -> "2.5%" / "2,5 %" (Finnish writes a decimal comma and a space)."""
+    number = f"{value * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{number.replace('.', ',')} %" if language == "fi" else f"{number}%"
+
+
+def risk_ctx(a: AssessmentData, language: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The documented risk method: the assessor's estimates per scenario, the computed
+    probabilities (transfers.assessment.risk) and the reasoned conclusion."""
+    lab = LABELS[language]
+    rows = [
+        {
+            "scenario": s.scenario,
+            "request": percent(s.request, language),
+            "compelled": percent(s.compelled, language),
+            "measures_fail": percent(s.measures_fail, language),
+            "probability": percent(s.probability, language),
+        }
+        for s in a.risk_scenarios
+    ]
+    summary = {
+        "method": lab["risk_method"],
+        "result": lab["risk_result"].format(
+            years=a.risk_period_years or 1,
+            p=percent(overall_probability(a.risk_scenarios), language),
+        )
+        if a.risk_scenarios
+        else lab["risk_none"],
+        "reasoning": text(a.conclusion_reasoning, language),
+    }
+    return summary, rows
 
 
 # --- Checks ----------------------------------------------------------------------------------
@@ -1140,6 +1183,7 @@ def tia_context(
     needs.done()
     assert assessment.completed_on is not None
     law = tia_country_law(transfer.destination_country, language)
+    risk_summary, risk_rows = risk_ctx(assessment, language)
     step1 = (
         processing_ctx(processing, language)
         if processing is not None
@@ -1180,6 +1224,8 @@ def tia_context(
                 language,
             ),
         },
+        "risk": risk_summary,
+        "risk_scenarios": risk_rows,
         "assessment": {
             "assessor": text(assessment.assessor, language),
             "approver": text(assessment.approver, language),

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.terms import current_term_end
+from transfers.assessment.risk import Scenario
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid, not_found
@@ -600,6 +601,17 @@ async def build_context(
                 assessment.assessor,
                 assessment.approver,
                 assessment.approved_on,
+                assessment.risk_period_years,
+                tuple(
+                    Scenario(
+                        str(r["scenario"]),
+                        float(r["request"]),
+                        float(r["compelled"]),
+                        float(r["measures_fail"]),
+                    )
+                    for r in _scenario_rows(assessment.risk_scenarios)
+                ),
+                assessment.conclusion_reasoning,
             )
             if assessment.completed_on is None:
                 raise ctx.MissingDataError(
@@ -652,6 +664,10 @@ async def build_context(
         return ctx.record_extract_context(base, transfers, language), snapshot
     except ctx.MissingDataError as exc:
         raise _missing(exc) from exc
+
+
+def _scenario_rows(value: Any) -> list[dict[str, Any]]:
+    return list(value or ())
 
 
 def filename_for(kind: str, language: str, subject: str, as_of: date) -> str:

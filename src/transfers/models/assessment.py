@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from transfers.models.base import Base, VersionedMixin
+from transfers.models.base import Base, JSONType, VersionedMixin
 
 
 class Assessment(VersionedMixin, Base):
@@ -27,5 +27,9 @@ class Assessment(VersionedMixin, Base):
     approver: Mapped[str | None] = mapped_column(String(200))
     """Who signed the assessment off (EDPB Recommendations 01/2020: documented and accountable)."""
     approved_on: Mapped[date | None] = mapped_column(Date)
+    risk_period_years: Mapped[int | None] = mapped_column(Integer)
+    risk_scenarios: Mapped[list[dict[str, object]] | None] = mapped_column(JSONType)
+    """The assessor's estimates per scenario (transfers.assessment.risk)."""
+    conclusion_reasoning: Mapped[str | None] = mapped_column(Text)
     owner: Mapped[str | None] = mapped_column(String(320))
     notes: Mapped[str | None] = mapped_column(Text)
