@@ -52,6 +52,13 @@ def upgrade() -> None:
             )
         )
         batch_op.add_column(sa.Column("conclusion_reasoning", sa.Text(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "translations",
+                sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+                nullable=True,
+            )
+        )
     with op.batch_alter_table("agreement", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -64,6 +71,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("assessment", schema=None) as batch_op:
+        batch_op.drop_column("translations")
         batch_op.drop_column("conclusion_reasoning")
         batch_op.drop_column("risk_scenarios")
         batch_op.drop_column("risk_period_years")

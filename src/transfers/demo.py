@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.schemas import AgreementCreate, SccClauses
 from transfers.agreement.service import create_agreement
-from transfers.assessment.schemas import AssessmentCreate, RiskScenario
+from transfers.assessment.schemas import AssessmentCreate, AssessmentTexts, RiskScenario
 from transfers.assessment.service import create_assessment
 from transfers.auth.schemas import Actor
 from transfers.models import Vendor
@@ -206,6 +206,12 @@ async def load_demo(
                 measures_fail=0.05,
             ),
         ],
+        translations={
+            "fi": AssessmentTexts(
+                supplementary_measures="Avainten hallinta EU:ssa; avoimuusraportit; viranomaispyyntöjen sopimusperusteinen riitauttaminen",
+                conclusion_reasoning="Tukipyynnöt on salattu tallennettuina asiakkaan hallinnoimilla avaimilla, joita säilytetään EU:ssa, joten tietojen luovuttamiseen velvoitettu tuoja voi luovuttaa vain salattua tietoa; jäännösriski on pieni, ja vakiosopimuslausekkeet ovat näiden toimenpiteiden kanssa tehokkaat.",
+            )
+        },
         conclusion_reasoning="Tickets are encrypted at rest with customer-managed keys held in the EU, so a compelled importer can disclose only ciphertext; the residual risk is low and the SCCs with these measures are effective.",
         owner="legal@esimerkki.example",
     )

@@ -937,3 +937,21 @@ def test_tia_documents_the_risk_method_inputs_result_and_reasoning(language: str
         assert "0,4 %" in text and "3 vuoden aikana: 1,4 %." in text
     none, _ = render("tia", language, assessment=replace(CLOUD_TIA, risk_scenarios=()))
     assert ("No scenario estimates" if language == "en" else "Skenaariokohtaisia") in none
+
+
+def test_tia_prints_the_assessments_own_text_in_the_documents_language() -> None:
+    bilingual = replace(
+        CLOUD_TIA,
+        translations={
+            "fi": {
+                "supplementary_measures": "Salaus avaimin, joita säilytetään vain EU:ssa",
+                "conclusion_reasoning": "Avaimet pysyvät EU:ssa.",
+            }
+        },
+    )
+    fi, _ = render("tia", "fi", assessment=bilingual)
+    assert "Salaus avaimin, joita säilytetään vain EU:ssa" in fi
+    assert "Perusteltu johtopäätös: Avaimet pysyvät EU:ssa." in fi
+    assert "Encryption with keys held only by the exporter" not in fi
+    en, _ = render("tia", "en", assessment=bilingual)
+    assert "Encryption with keys held only by the exporter in the EU" in en

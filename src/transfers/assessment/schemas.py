@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -24,6 +24,16 @@ class RiskScenario(msgspec.Struct, forbid_unknown_fields=True):
     """That the importer is compelled to disclose them (its challenge fails)."""
     measures_fail: Probability
     """That the supplementary measures fail to keep the data unintelligible."""
+
+
+class AssessmentTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """An assessment's free texts in one more language."""
+
+    supplementary_measures: LongText | None = None
+    law_and_practice: LongText | None = None
+    procedural_steps: LongText | None = None
+    conclusion_reasoning: LongText | None = None
+    translations: dict[Literal["en", "fi"], AssessmentTexts] | None = None
 
 
 class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -57,6 +67,7 @@ class AssessmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
     risk_period_years: Annotated[int, msgspec.Meta(ge=1, le=20)] | UnsetType | None = UNSET
     risk_scenarios: list[RiskScenario] | UnsetType | None = UNSET
     conclusion_reasoning: LongText | UnsetType | None = UNSET
+    translations: dict[Literal["en", "fi"], AssessmentTexts] | UnsetType | None = UNSET
     owner: Email | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
@@ -77,6 +88,7 @@ class AssessmentRead(msgspec.Struct):
     risk_period_years: int | None
     risk_scenarios: list[RiskScenario] | None
     conclusion_reasoning: str | None
+    translations: dict[str, AssessmentTexts] | None
     owner: str | None
     notes: str | None
     version: int

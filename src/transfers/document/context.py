@@ -634,6 +634,7 @@ class AssessmentData:
     risk_period_years: int | None = None
     risk_scenarios: tuple[Scenario, ...] = ()
     conclusion_reasoning: str | None = None
+    translations: Mapping[str, Mapping[str, Any]] | None = None
 
 
 def percent(value: float, language: str) -> str:
@@ -664,7 +665,10 @@ def risk_ctx(a: AssessmentData, language: str) -> tuple[dict[str, str], list[dic
         )
         if a.risk_scenarios
         else lab["risk_none"],
-        "reasoning": text(a.conclusion_reasoning, language),
+        "reasoning": text(
+            localised(a.conclusion_reasoning, a.translations, "conclusion_reasoning", language),
+            language,
+        ),
     }
     return summary, rows
 
@@ -1189,7 +1193,12 @@ def tia_context(
         if processing is not None
         else dict.fromkeys(("data_subjects", "purposes", "retention", "measures"), lab["unknown"])
     )
-    own = assessment.law_and_practice or country_notes
+
+    def mine(name: str) -> str | None:
+        value = localised(getattr(assessment, name), assessment.translations, name, language)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    own = mine("law_and_practice") or country_notes
     if assessment.next_review_on:
         review = fmt_date(assessment.next_review_on, language)
         if as_of is not None and assessment.next_review_on < as_of:
@@ -1234,12 +1243,8 @@ def tia_context(
             else lab["not_signed_off"],
             "completed_on": fmt_date(assessment.completed_on, language),
             "conclusion": label(language, assessment.conclusion),
-            "supplementary_measures": assessment.supplementary_measures.strip()
-            if assessment.supplementary_measures and assessment.supplementary_measures.strip()
-            else lab["no_measures"],
-            "procedural_steps": assessment.procedural_steps.strip()
-            if assessment.procedural_steps and assessment.procedural_steps.strip()
-            else lab["none_recorded"],
+            "supplementary_measures": mine("supplementary_measures") or lab["no_measures"],
+            "procedural_steps": mine("procedural_steps") or lab["none_recorded"],
             "next_review_on": review,
         },
         "country_note": {

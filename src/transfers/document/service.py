@@ -612,6 +612,7 @@ async def build_context(
                     for r in _scenario_rows(assessment.risk_scenarios)
                 ),
                 assessment.conclusion_reasoning,
+                assessment.translations,
             )
             if assessment.completed_on is None:
                 raise ctx.MissingDataError(

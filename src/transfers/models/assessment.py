@@ -31,5 +31,7 @@ class Assessment(VersionedMixin, Base):
     risk_scenarios: Mapped[list[dict[str, object]] | None] = mapped_column(JSONType)
     """The assessor's estimates per scenario (transfers.assessment.risk)."""
     conclusion_reasoning: Mapped[str | None] = mapped_column(Text)
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSONType)
+    """The free texts in another language; a TIA document prints its own language's."""
     owner: Mapped[str | None] = mapped_column(String(320))
     notes: Mapped[str | None] = mapped_column(Text)
