@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test install lint bench clean-db
+.PHONY: run test install lint bench clean-db docs-gallery
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5" || $(PYTHON) -m pip install --quiet --user --break-system-packages "uv>=0.5"
@@ -36,3 +36,10 @@ lint: install
 
 bench: install
 	@for b in bench/bench_*.py; do echo "== $$b"; $(UV) run --frozen python $$b; done
+
+## --- docs-gallery (issue 10) ---------------------------------------------------------------
+## Render every document kind in both languages from the sample register into docs-gallery/
+## (PDFs and one PNG per page; needs LibreOffice and poppler-utils, see .ci/run)
+docs-gallery: install
+	@$(UV) run --frozen python tools/docs_gallery.py
+## --- end docs-gallery ----------------------------------------------------------------------

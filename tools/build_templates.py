@@ -19,7 +19,11 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.shared import Pt
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 
 ROOT = Path(__file__).resolve().parents[1] / "templates"
 FIXED_TIME = datetime(2026, 1, 1)
@@ -29,6 +33,7 @@ FIXED_TIME = datetime(2026, 1, 1)
 class H:
     text: str
     level: int = 1
+    page_break: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,46 +49,125 @@ class Table:
     headers: tuple[str, ...]
     loop: str
     cells: tuple[str, ...]
+    widths: tuple[int, ...] = ()
 
 
 Block = H | P | Table
 
 
-def table(headers: list[str], loop: str, cells: list[str]) -> Table:
-    return Table(tuple(headers), loop, tuple(cells))
+def table(
+    headers: list[str], loop: str, cells: list[str], widths: list[int] | None = None
+) -> Table:
+    """``widths``: relative column widths (default equal), scaled to the text width."""
+    return Table(tuple(headers), loop, tuple(cells), tuple(widths or ()))
 
 
-def _add(doc: DocumentObject, block: Block) -> None:
+def annex(text: str) -> H:
+    """An annex heading starts on a new page."""
+    return H(text, 1, page_break=True)
+
+
+LANGUAGE_TAGS = {"en": "en-GB", "fi": "fi-FI"}
+TABLE_FONT = Pt(9)
+PAGE = {"en": "Page", "fi": "Sivu"}
+
+
+def _field(run_parent: object, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that LibreOffice and Word fill in when laying out."""
+    paragraph = run_parent
+    run = paragraph.add_run()  # type: ignore[attr-defined]
+    for kind, text in (("begin", None), (None, instruction), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        run._r.append(element)
+
+
+def _layout(doc: DocumentObject, title: str, language: str, landscape: bool) -> None:
+    """A4 with 20-25 mm margins, the title in the header, "Page n / m" in the footer, and the
+    document language (fi-FI / en-GB) on the default run style so spelling and hyphenation
+    follow it."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(22)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
+    section.header_distance = section.footer_distance = Mm(10)
+    header = section.header.paragraphs[0]
+    header.add_run(title).font.size = Pt(8.5)
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(f"{PAGE[language]} ").font.size = Pt(8.5)
+    _field(footer, "PAGE")
+    footer.add_run(" / ")
+    _field(footer, "NUMPAGES")
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
+    if rpr is not None:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        for attr in ("w:val", "w:eastAsia", "w:bidi"):
+            lang.set(qn(attr), LANGUAGE_TAGS[language])
+
+
+def _add(doc: DocumentObject, block: Block, text_width: int) -> None:
     if isinstance(block, H):
-        doc.add_heading(block.text, level=block.level)
+        heading = doc.add_heading(block.text, level=block.level)
+        heading.paragraph_format.page_break_before = block.page_break or None
     elif isinstance(block, P):
         # One run per paragraph: a Jinja tag split across runs would not parse.
         doc.add_paragraph().add_run(block.text).bold = block.bold or None
     else:
         tbl = doc.add_table(rows=4, cols=len(block.headers))
         tbl.style = "Table Grid"
+        tbl.autofit = False
+        weights = block.widths or tuple(1 for _ in block.headers)
+        for i, weight in enumerate(weights):
+            width = int(text_width * weight / sum(weights))
+            tbl.columns[i].width = width
+            for row in tbl.rows:
+                row.cells[i].width = width
         for i, head in enumerate(block.headers):
-            tbl.rows[0].cells[i].paragraphs[0].add_run(head).bold = True
+            run = tbl.rows[0].cells[i].paragraphs[0].add_run(head)
+            run.bold = True
+            run.font.size = TABLE_FONT
+        header_row = tbl.rows[0]._tr.get_or_add_trPr()
+        header_row.append(OxmlElement("w:tblHeader"))
         tbl.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for row in {block.loop} %}}")
         for i, cell in enumerate(block.cells):
-            tbl.rows[2].cells[i].paragraphs[0].add_run(cell)
+            tbl.rows[2].cells[i].paragraphs[0].add_run(cell).font.size = TABLE_FONT
         tbl.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
 
 
-def render_template(title: str, blocks: list[Block]) -> bytes:
+def render_template(
+    title: str, blocks: list[Block], language: str = "en", *, landscape: bool = False
+) -> bytes:
     """The .docx bytes of one template, identical on every run."""
     doc: DocumentObject = Document()
+    _layout(doc, title, language, landscape)
+    section = doc.sections[0]
+    text_width = int(section.page_width - section.left_margin - section.right_margin)
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(10.5)
     props = doc.core_properties
     props.title = title
+    props.language = LANGUAGE_TAGS[language]
     props.author = props.last_modified_by = "transfers (tools/build_templates.py)"
     props.created = props.modified = FIXED_TIME
     props.revision = 1
     doc.add_heading(title, level=0)
     for block in blocks:
-        _add(doc, block)
+        _add(doc, block, text_width)
     raw = io.BytesIO()
     doc.save(raw)
     out = io.BytesIO()
@@ -100,15 +184,7 @@ def render_template(title: str, blocks: list[Block]) -> bytes:
 
 # --- Art. 28 DPA ------------------------------------------------------------------------------
 
-GENERATED_EN = P(
-    "Generated by transfers on {{ generated_on }} from the register as of {{ as_of }}. Template version {{ template_version }}."
-)
-GENERATED_FI = P(
-    "Luotu transfers-rekisteristä {{ generated_on }}, rekisterin tila {{ as_of }}. Mallipohjan versio {{ template_version }}."
-)
-
 DPA_EN: list[Block] = [
-    GENERATED_EN,
     H("1. Parties"),
     P(
         "Controller: {{ org.name }}, business ID {{ org.business_id }}, {{ org.address }}, {{ org.country_name }} (the “Controller”)."
@@ -181,9 +257,11 @@ DPA_EN: list[Block] = [
     P("Special categories or criminal data: {{ processing.sensitive }}"),
     P("Retention: {{ processing.retention }}"),
     P("Duration: {{ agreement.duration }}"),
-    H("Annex II – Technical and organisational measures (GDPR Art. 32)"),
-    P("{{ processing.measures }}"),
-    H("Annex III – Authorised sub-processors"),
+    annex("Annex II – Technical and organisational measures (GDPR Art. 32)"),
+    table(
+        ["Category", "Measures"], "measures", ["{{ row.category }}", "{{ row.measures }}"], [35, 65]
+    ),
+    annex("Annex III – Authorised sub-processors"),
     P("{{ subprocessor_summary }}"),
     table(
         ["Sub-processor", "Country", "Processing", "Transfer mechanism"],
@@ -196,7 +274,6 @@ DPA_EN: list[Block] = [
 ]
 
 DPA_FI: list[Block] = [
-    GENERATED_FI,
     H("1. Osapuolet"),
     P(
         "Rekisterinpitäjä: {{ org.name }}, Y-tunnus {{ org.business_id }}, {{ org.address }}, {{ org.country_name }} (”Rekisterinpitäjä”)."
@@ -269,9 +346,14 @@ DPA_FI: list[Block] = [
     P("Erityiset henkilötietoryhmät tai rikostiedot: {{ processing.sensitive }}"),
     P("Säilytysaika: {{ processing.retention }}"),
     P("Kesto: {{ agreement.duration }}"),
-    H("Liite II – Tekniset ja organisatoriset toimenpiteet (tietosuoja-asetuksen 32 artikla)"),
-    P("{{ processing.measures }}"),
-    H("Liite III – Hyväksytyt alikäsittelijät"),
+    annex("Liite II – Tekniset ja organisatoriset toimenpiteet (tietosuoja-asetuksen 32 artikla)"),
+    table(
+        ["Luokka", "Toimenpiteet"],
+        "measures",
+        ["{{ row.category }}", "{{ row.measures }}"],
+        [35, 65],
+    ),
+    annex("Liite III – Hyväksytyt alikäsittelijät"),
     P("{{ subprocessor_summary }}"),
     table(
         ["Alikäsittelijä", "Maa", "Käsittely", "Siirtotapa"],
@@ -285,6 +367,178 @@ DPA_FI: list[Block] = [
     ),
 ]
 
+# The DPA as the register says it is: where we are the controller, a GDPR Art. 28(3) agreement;
+# where we process for our customers, the Art. 28(4) agreement with our sub-processor, with the
+# same clauses and the roles moved one step down the chain. Finnish stems make the move exact:
+# Käsittelijä(n/lle/ä) -> Alikäsittelijä(n/lle/ä), Rekisterinpitäjä(n/lle/ä) -> Käsittelijä(...).
+ROLE_SWAP = {
+    "en": (("Processor", "\x00"), ("Controller", "Processor"), ("\x00", "Sub-processor")),
+    "fi": (
+        ("Käsittelijä", "\x00"),
+        ("Rekisterinpitäjä", "Käsittelijä"),
+        ("\x00", "Alikäsittelijä"),
+    ),
+}
+
+
+def _swap(blocks: list[Block], language: str) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            out.append(block)
+            continue
+        text = block.text
+        for old, new in ROLE_SWAP[language]:
+            text = text.replace(old, new)
+        out.append(
+            H(text, block.level, block.page_break) if isinstance(block, H) else P(text, block.bold)
+        )
+    return out
+
+
+def _find(blocks: list[Block], start: str) -> int:
+    return next(
+        i for i, b in enumerate(blocks) if not isinstance(b, Table) and b.text.startswith(start)
+    )
+
+
+DPA_TEXT = {
+    "en": {
+        "parties": "1. Parties",
+        "us": "{{ org.name }}, business ID {{ org.business_id }}, {{ org.address }}, {{ org.country_name }}; contact person {{ org.dpo }} (the “Controller”);",
+        "vendor": "{{ vendor.legal_name }} (trading as {{ vendor.name }}), {{ vendor.business_id_label }} {{ vendor.business_id }}, {{ vendor.address }}, {{ vendor.country_name }}; contact person {{ vendor.contact }} (the “Processor”).",
+        "intro": "The Processor processes personal data on behalf of the Controller. This agreement sets out the terms required by Article 28(3) of Regulation (EU) 2016/679 (the “GDPR”).",
+        "sub_intro": "The Sub-processor processes personal data on behalf of the Processor, which itself processes the personal data described in section 2 on behalf of a controller (the “Controller”) under a data processing agreement between the Controller and the Processor (the “Controller Agreement”). The Controller is: {{ parties.controller }}. As required by Article 28(4) GDPR, this agreement imposes on the Sub-processor the same data protection obligations as are set out in the Controller Agreement, in particular sufficient guarantees to implement appropriate technical and organisational measures. Where the Sub-processor fails to fulfil its data protection obligations, the Processor remains fully liable to the Controller for the performance of the Sub-processor's obligations.",
+        "breach": "3.10 Personal data breaches. The Processor notifies the Controller of a personal data breach {{ breach_deadline }}, describing at least the information listed in Article 33(3) GDPR as far as it is available, and assists the Controller with the notification to the supervisory authority and the communication to data subjects (Articles 33 and 34 GDPR).",
+        "transfers_h": "5. Transfers to third countries (GDPR Chapter V)",
+        "transfers_1": "5.1 The Processor transfers personal data to a third country or an international organisation only on documented instructions of the Controller and only where the conditions of Chapter V GDPR are met.",
+        "transfers_2": "5.2 {{ transfers_summary }}",
+        "transfers_3": "5.3 The Processor informs the Controller without undue delay if a safeguard listed above is invalidated, expires or can no longer be complied with, and then suspends the transfer or relies on the stated fallback safeguard. Annex III states the safeguard relied on for each sub-processor.",
+        "transfer_cols": ["Destination", "Importer", "Safeguard", "Fallback safeguard"],
+        "precedence_h": "7. Relationship to the main agreement and precedence",
+        "precedence": "This agreement forms part of the agreement between the parties for the services described in section 2 (the “Main Agreement”). In the event of a conflict concerning the processing of personal data, standard contractual clauses concluded between the parties prevail (Clause 5 of Decision (EU) 2021/914), then this agreement, then the Main Agreement. Limitations of liability in the Main Agreement do not restrict the rights of data subjects or the powers of supervisory authorities.",
+        "law_h": "8. Governing law and disputes",
+        "law": "This agreement is governed by the laws of Finland, excluding its choice-of-law rules. Disputes are settled by the Helsinki District Court (Helsingin käräjäoikeus) as the court of first instance, unless the Main Agreement provides for arbitration.",
+        "sign_h": "Signatures",
+        "sign_intro": "This agreement has been signed in two counterparts, one for each party, or electronically.",
+        "sign_us": "For the Controller: {{ org.name }}",
+        "sign_vendor": "For the Processor: {{ vendor.legal_name }}",
+        "sign_lines": "Place and date: ______________________________\nSignature: ______________________________\nName and title: ______________________________",
+        "annex_iii_none": "{%p if subprocessors %}",
+    },
+    "fi": {
+        "parties": "1. Osapuolet",
+        "us": "{{ org.name }}, Y-tunnus {{ org.business_id }}, {{ org.address }}, {{ org.country_name }}; yhteyshenkilö {{ org.dpo }} (”Rekisterinpitäjä”);",
+        "vendor": "{{ vendor.legal_name }} (markkinointinimi {{ vendor.name }}), {{ vendor.business_id_label }} {{ vendor.business_id }}, {{ vendor.address }}, {{ vendor.country_name }}; yhteyshenkilö {{ vendor.contact }} (”Käsittelijä”).",
+        "intro": "Käsittelijä käsittelee henkilötietoja Rekisterinpitäjän lukuun. Tässä sopimuksessa sovitaan Euroopan parlamentin ja neuvoston asetuksen (EU) 2016/679 (”tietosuoja-asetus”) 28 artiklan 3 kohdassa edellytetyistä ehdoista.",
+        "sub_intro": "Alikäsittelijä käsittelee henkilötietoja Käsittelijän lukuun. Käsittelijä puolestaan käsittelee 2 kohdassa kuvattuja henkilötietoja rekisterinpitäjän (”Rekisterinpitäjä”) lukuun Rekisterinpitäjän ja Käsittelijän välisen henkilötietojen käsittelysopimuksen (”Rekisterinpitäjäsopimus”) perusteella. Rekisterinpitäjä on: {{ parties.controller }}. Tietosuoja-asetuksen 28 artiklan 4 kohdan mukaisesti tällä sopimuksella asetetaan Alikäsittelijälle samat tietosuojavelvoitteet kuin Rekisterinpitäjäsopimuksessa, erityisesti velvollisuus antaa riittävät takeet asianmukaisten teknisten ja organisatoristen toimenpiteiden toteuttamisesta. Jos Alikäsittelijä ei täytä tietosuojavelvoitteitaan, Käsittelijä on täysimääräisesti vastuussa Rekisterinpitäjälle Alikäsittelijän velvoitteiden täyttämisestä.",
+        "breach": "3.10 Henkilötietojen tietoturvaloukkaukset. Käsittelijä ilmoittaa Rekisterinpitäjälle henkilötietojen tietoturvaloukkauksesta {{ breach_deadline }} ja antaa vähintään tietosuoja-asetuksen 33 artiklan 3 kohdassa luetellut tiedot siltä osin kuin ne ovat saatavilla sekä avustaa Rekisterinpitäjää ilmoituksessa valvontaviranomaiselle ja rekisteröidyille (tietosuoja-asetuksen 33 ja 34 artikla).",
+        "transfers_h": "5. Siirrot kolmansiin maihin (tietosuoja-asetuksen V luku)",
+        "transfers_1": "5.1 Käsittelijä siirtää henkilötietoja kolmanteen maahan tai kansainväliselle järjestölle vain Rekisterinpitäjän dokumentoitujen ohjeiden mukaisesti ja vain, jos tietosuoja-asetuksen V luvun edellytykset täyttyvät.",
+        "transfers_2": "5.2 {{ transfers_summary }}",
+        "transfers_3": "5.3 Käsittelijä ilmoittaa Rekisterinpitäjälle ilman aiheetonta viivytystä, jos edellä mainittu suojatoimi mitätöidään, lakkaa olemasta voimassa tai sitä ei enää voida noudattaa, ja keskeyttää tällöin siirron tai siirtyy käyttämään mainittua varasuojatointa. Liitteessä III mainitaan kunkin alikäsittelijän siirron suojatoimi.",
+        "transfer_cols": ["Kohdemaa", "Vastaanottaja", "Suojatoimi", "Varasuojatoimi"],
+        "precedence_h": "7. Suhde pääsopimukseen ja pätemisjärjestys",
+        "precedence": "Tämä sopimus on osa osapuolten välistä sopimusta 2 kohdassa kuvatuista palveluista (”Pääsopimus”). Jos henkilötietojen käsittelyä koskevissa ehdoissa on ristiriita, ensisijaisia ovat osapuolten välillä sovitut vakiosopimuslausekkeet (päätöksen (EU) 2021/914 lauseke 5), sitten tämä sopimus ja sitten Pääsopimus. Pääsopimuksen vastuunrajoitukset eivät rajoita rekisteröityjen oikeuksia eivätkä valvontaviranomaisten toimivaltuuksia.",
+        "law_h": "8. Sovellettava laki ja riidanratkaisu",
+        "law": "Tähän sopimukseen sovelletaan Suomen lakia lukuun ottamatta sen lainvalintasääntöjä. Riidat ratkaistaan ensimmäisenä oikeusasteena Helsingin käräjäoikeudessa, jollei Pääsopimuksessa sovita välimiesmenettelystä.",
+        "sign_h": "Allekirjoitukset",
+        "sign_intro": "Tämä sopimus on allekirjoitettu kahtena kappaleena, yksi kummallekin osapuolelle, tai sähköisesti.",
+        "sign_us": "Rekisterinpitäjän puolesta: {{ org.name }}",
+        "sign_vendor": "Käsittelijän puolesta: {{ vendor.legal_name }}",
+        "sign_lines": "Paikka ja päiväys: ______________________________\nAllekirjoitus: ______________________________\nNimenselvennys ja asema: ______________________________",
+        "annex_iii_none": "{%p if subprocessors %}",
+    },
+}
+
+
+def dpa(language: str, old: list[Block]) -> list[Block]:
+    """The DPA in ``language`` from the clause text above and the existing clause list."""
+    t = DPA_TEXT[language]
+    core = old[
+        next(i for i, b in enumerate(old) if isinstance(b, H) and b.text.startswith("2.")) : next(
+            i for i, b in enumerate(old) if isinstance(b, H) and b.text.startswith("5.")
+        )
+    ]
+    term_at = next(i for i, b in enumerate(old) if isinstance(b, H) and b.text.startswith("6."))
+    annex_at = next(
+        i
+        for i, b in enumerate(old)
+        if isinstance(b, H) and b.text.startswith(("Annex I ", "Liite I "))
+    )
+    term = old[term_at:annex_at]
+    four = next(i for i, b in enumerate(core) if isinstance(b, H) and b.text.startswith("4."))
+    core = [*core[:four], P(t["breach"]), *core[four:]]
+    signatures: list[Block] = [
+        H(t["sign_h"], 1, page_break=False),
+        P(t["sign_intro"]),
+        P(t["sign_us"], bold=True),
+        *[P(line) for line in t["sign_lines"].split("\n")],
+        P(""),
+        P(t["sign_vendor"], bold=True),
+        *[P(line) for line in t["sign_lines"].split("\n")],
+    ]
+    body: list[Block] = [
+        H(t["parties"]),
+        P(t["us"]),
+        P(t["vendor"]),
+        P(t["intro"]),
+        *core,
+        H(t["transfers_h"]),
+        P(t["transfers_1"]),
+        P(t["transfers_2"]),
+        P("{%p if transfers %}"),
+        table(
+            t["transfer_cols"],
+            "transfers",
+            [
+                "{{ row.country }}",
+                "{{ row.importer }}",
+                "{{ row.mechanism }}",
+                "{{ row.fallback }}",
+            ],
+            [18, 22, 32, 28],
+        ),
+        P("{%p endif %}"),
+        P(t["transfers_3"]),
+        *term,
+        H(t["precedence_h"]),
+        P(t["precedence"]),
+        H(t["law_h"]),
+        P(t["law"]),
+        *signatures,
+    ]
+    sub = _swap(body, language)
+    sub[3] = P(t["sub_intro"])
+    annexes = old[
+        annex_at : next(
+            i
+            for i, b in enumerate(old)
+            if isinstance(b, H) and b.text in ("Signatures", "Allekirjoitukset")
+        )
+    ]
+    fixed: list[Block] = []
+    for block in annexes:
+        if isinstance(block, H) and block.text.startswith(("Annex", "Liite")):
+            fixed.append(annex(block.text))
+        elif isinstance(block, Table) and block.loop == "subprocessors":
+            fixed += [
+                P("{%p if subprocessors %}"),
+                table(list(block.headers), block.loop, list(block.cells), [26, 18, 28, 28]),
+                P("{%p endif %}"),
+            ]
+        else:
+            fixed.append(block)
+    return [
+        P("{%p if parties.sub_processing %}"),
+        *sub,
+        P("{%p else %}"),
+        *body,
+        P("{%p endif %}"),
+        *fixed,
+    ]
+
+
 # --- SCC 2021/914 annexes --------------------------------------------------------------------
 
 ANNEX_III_IF = P("{%p if transfer.module == 2 or transfer.module == 3 %}")
@@ -295,22 +549,31 @@ SCC_EN: list[Block] = [
     P(
         "Annexes to the standard contractual clauses for the transfer of personal data to third countries (Commission Implementing Decision (EU) 2021/914), {{ transfer.module_text }}."
     ),
-    GENERATED_EN,
-    H("Annex I"),
+    H("Options elected in the Clauses"),
+    table(
+        ["Clause", "Option elected"],
+        "clauses",
+        ["{{ row.clause }}", "{{ row.election }}"],
+        [34, 66],
+    ),
+    annex("Annex I"),
     H("A. List of parties", 2),
     P("Data exporter", bold=True),
-    P("Name: {{ org.name }} (business ID {{ org.business_id }})"),
-    P("Address: {{ org.address }}, {{ org.country_name }}"),
-    P("Contact person's name, position and contact details: {{ org.dpo }}"),
+    P("Name: {{ exporter.name }} ({{ exporter.business_id_label }} {{ exporter.business_id }})"),
+    P("Address: {{ exporter.address }}"),
+    P("Contact person's name, position and contact details: {{ exporter.contact }}"),
     P("Activities relevant to the data transferred under these Clauses: {{ processing.service }}"),
-    P("Role (controller/processor): {{ transfer.exporter_role }}"),
-    P("Signature and date: ______________________"),
+    P("Role (controller/processor): {{ exporter.role }}"),
+    P("Signatory's name and position: ______________________________"),
+    P("Signature and date: ______________________________"),
     P("Data importer", bold=True),
-    P("Name: {{ vendor.legal_name }} (business ID {{ vendor.business_id }})"),
-    P("Country: {{ vendor.country_name }}"),
+    P("Name: {{ importer.name }} ({{ importer.business_id_label }} {{ importer.business_id }})"),
+    P("Address: {{ importer.address }}"),
+    P("Contact person's name, position and contact details: {{ importer.contact }}"),
     P("Activities relevant to the data transferred under these Clauses: {{ processing.service }}"),
-    P("Role (controller/processor): {{ transfer.importer_role }}"),
-    P("Signature and date: ______________________"),
+    P("Role (controller/processor): {{ importer.role }}"),
+    P("Signatory's name and position: ______________________________"),
+    P("Signature and date: ______________________________"),
     H("B. Description of transfer", 2),
     P(
         "Categories of data subjects whose personal data is transferred: {{ processing.data_subjects }}"
@@ -339,11 +602,13 @@ SCC_EN: list[Block] = [
     H(
         "Annex II – Technical and organisational measures including measures to ensure the security of the data"
     ),
-    P("{{ processing.measures }}"),
+    table(
+        ["Category", "Measures"], "measures", ["{{ row.category }}", "{{ row.measures }}"], [35, 65]
+    ),
     P(
         "Supplementary measures (EDPB Recommendations 01/2020): {{ transfer.supplementary_measures }}"
     ),
-    H("Annex III – List of sub-processors"),
+    annex("Annex III – List of sub-processors"),
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
     table(
@@ -360,26 +625,30 @@ SCC_FI: list[Block] = [
     P(
         "Liitteet vakiosopimuslausekkeisiin henkilötietojen siirtämiseksi kolmansiin maihin (komission täytäntöönpanopäätös (EU) 2021/914), {{ transfer.module_text }}."
     ),
-    GENERATED_FI,
-    H("Liite I"),
+    H("Lausekkeissa tehdyt valinnat"),
+    table(["Lauseke", "Valinta"], "clauses", ["{{ row.clause }}", "{{ row.election }}"], [34, 66]),
+    annex("Liite I"),
     H("A. Luettelo osapuolista", 2),
     P("Tietojen viejä", bold=True),
-    P("Nimi: {{ org.name }} (Y-tunnus {{ org.business_id }})"),
-    P("Osoite: {{ org.address }}, {{ org.country_name }}"),
-    P("Yhteyshenkilön nimi, asema ja yhteystiedot: {{ org.dpo }}"),
+    P("Nimi: {{ exporter.name }} ({{ exporter.business_id_label }} {{ exporter.business_id }})"),
+    P("Osoite: {{ exporter.address }}"),
+    P("Yhteyshenkilön nimi, asema ja yhteystiedot: {{ exporter.contact }}"),
     P(
         "Näiden lausekkeiden nojalla siirrettäviin tietoihin liittyvä toiminta: {{ processing.service }}"
     ),
-    P("Rooli (rekisterinpitäjä/käsittelijä): {{ transfer.exporter_role }}"),
-    P("Allekirjoitus ja päiväys: ______________________"),
+    P("Rooli (rekisterinpitäjä/käsittelijä): {{ exporter.role }}"),
+    P("Allekirjoittajan nimi ja asema: ______________________________"),
+    P("Allekirjoitus ja päiväys: ______________________________"),
     P("Tietojen tuoja", bold=True),
-    P("Nimi: {{ vendor.legal_name }} (yritystunnus {{ vendor.business_id }})"),
-    P("Maa: {{ vendor.country_name }}"),
+    P("Nimi: {{ importer.name }} ({{ importer.business_id_label }} {{ importer.business_id }})"),
+    P("Osoite: {{ importer.address }}"),
+    P("Yhteyshenkilön nimi, asema ja yhteystiedot: {{ importer.contact }}"),
     P(
         "Näiden lausekkeiden nojalla siirrettäviin tietoihin liittyvä toiminta: {{ processing.service }}"
     ),
-    P("Rooli (rekisterinpitäjä/käsittelijä): {{ transfer.importer_role }}"),
-    P("Allekirjoitus ja päiväys: ______________________"),
+    P("Rooli (rekisterinpitäjä/käsittelijä): {{ importer.role }}"),
+    P("Allekirjoittajan nimi ja asema: ______________________________"),
+    P("Allekirjoitus ja päiväys: ______________________________"),
     H("B. Siirron kuvaus", 2),
     P("Rekisteröityjen ryhmät, joiden henkilötietoja siirretään: {{ processing.data_subjects }}"),
     P("Siirrettävät henkilötietoryhmät: {{ transfer.data_categories }}"),
@@ -406,11 +675,16 @@ SCC_FI: list[Block] = [
     H(
         "Liite II – Tekniset ja organisatoriset toimenpiteet, mukaan lukien toimenpiteet tietoturvan varmistamiseksi"
     ),
-    P("{{ processing.measures }}"),
+    table(
+        ["Luokka", "Toimenpiteet"],
+        "measures",
+        ["{{ row.category }}", "{{ row.measures }}"],
+        [35, 65],
+    ),
     P(
         "Täydentävät toimenpiteet (Euroopan tietosuojaneuvoston suositukset 01/2020): {{ transfer.supplementary_measures }}"
     ),
-    H("Liite III – Luettelo alikäsittelijöistä"),
+    annex("Liite III – Luettelo alikäsittelijöistä"),
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
     table(
@@ -429,18 +703,45 @@ TIA_EN: list[Block] = [
     P(
         "Transfer impact assessment following the six steps of EDPB Recommendations 01/2020 on measures that supplement transfer tools (version 2.0, 18 June 2021) and Clause 14 of the standard contractual clauses. Assessment date: {{ assessment.completed_on }}."
     ),
-    GENERATED_EN,
     H("Step 1 – Know your transfer"),
     P(
         "Exporter {{ org.name }} ({{ transfer.exporter_role }}) transfers {{ transfer.data_categories }} to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Type of transfer: {{ transfer.transfer_type }}; frequency: {{ transfer.frequency }}."
     ),
     P("{{ transfer.description }}"),
+    P("Categories of data subjects: {{ transfer.data_subjects }}."),
+    P("Purposes: {{ transfer.purposes }}."),
+    P("Access or storage: {{ transfer.access }}."),
+    P("Format and protection of the data as transferred: {{ transfer.measures }}."),
+    P("Onward transfers (the importer's sub-processors): {{ transfer.onward }}."),
+    P("Retention by the importer: {{ transfer.retention }}."),
     H("Step 2 – Transfer tool relied on"),
     P("{{ transfer.mechanism_name }} ({{ transfer.mechanism_basis }})."),
     H("Step 3 – Law and practice of the destination country"),
     P("{{ country_note.title }}", bold=True),
     P("{{ country_note.text }}"),
-    P("{{ country_note.citation }}"),
+    P("{%p if country_note.reach %}"),
+    P("Reach to this importer and these data: {{ country_note.reach }}"),
+    P("Practice: {{ country_note.practice }}"),
+    P("Sources: {{ country_note.citation }}"),
+    P("{%p endif %}"),
+    H("Risk of access in practice", 2),
+    P("{{ risk.method }}"),
+    P("{%p if risk_scenarios %}"),
+    table(
+        ["Scenario", "Request", "Compelled", "Measures fail", "Probability"],
+        "risk_scenarios",
+        [
+            "{{ row.scenario }}",
+            "{{ row.request }}",
+            "{{ row.compelled }}",
+            "{{ row.measures_fail }}",
+            "{{ row.probability }}",
+        ],
+        [36, 16, 16, 16, 16],
+    ),
+    P("{%p endif %}"),
+    P("{{ risk.result }}", bold=True),
+    P("Reasoned conclusion: {{ risk.reasoning }}"),
     H("Step 4 – Supplementary measures"),
     P("{{ assessment.supplementary_measures }}"),
     H("Step 5 – Procedural steps"),
@@ -448,12 +749,16 @@ TIA_EN: list[Block] = [
     H("Step 6 – Re-evaluation"),
     P("Conclusion of the assessment: {{ assessment.conclusion }}."),
     P("Next re-evaluation: {{ assessment.next_review_on }}."),
+    P(
+        "Assessed by: {{ assessment.assessor }}. Approved by: {{ assessment.approver }} ({{ assessment.approved_on }})."
+    ),
     H("Verdict of the register's rules engine"),
     P("On {{ evaluation.as_of }} the transfer is: {{ evaluation.verdict }}."),
     table(
-        ["Reason", "Explanation", "Legal source"],
+        ["Finding", "Legal source"],
         "evaluation.reasons",
-        ["{{ row.code }}", "{{ row.message }}", "{{ row.citation }}"],
+        ["{{ row.message }}", "{{ row.citation }}"],
+        [62, 38],
     ),
 ]
 
@@ -461,18 +766,45 @@ TIA_FI: list[Block] = [
     P(
         "Siirtovaikutusten arviointi Euroopan tietosuojaneuvoston siirtovälineitä täydentäviä toimenpiteitä koskevien suositusten 01/2020 (versio 2.0, 18.6.2021) kuuden vaiheen ja vakiosopimuslausekkeiden lausekkeen 14 mukaisesti. Arvioinnin päivämäärä: {{ assessment.completed_on }}."
     ),
-    GENERATED_FI,
     H("Vaihe 1 – Siirron tunnistaminen"),
     P(
         "Tietojen viejä {{ org.name }} ({{ transfer.exporter_role }}) siirtää henkilötietoja ({{ transfer.data_categories }}) tietojen tuojalle {{ vendor.legal_name }} ({{ transfer.importer_role }}), kohdemaa: {{ transfer.country_name }}. Siirron tyyppi: {{ transfer.transfer_type }}; tiheys: {{ transfer.frequency }}."
     ),
     P("{{ transfer.description }}"),
+    P("Rekisteröityjen ryhmät: {{ transfer.data_subjects }}."),
+    P("Käsittelyn tarkoitukset: {{ transfer.purposes }}."),
+    P("Etäkäyttö vai tallennus: {{ transfer.access }}."),
+    P("Tietojen muoto ja suojaus siirrettäessä: {{ transfer.measures }}."),
+    P("Edelleensiirrot (tietojen tuojan alikäsittelijät): {{ transfer.onward }}."),
+    P("Säilytysaika tietojen tuojalla: {{ transfer.retention }}."),
     H("Vaihe 2 – Käytetty siirtoväline"),
     P("{{ transfer.mechanism_name }} ({{ transfer.mechanism_basis }})."),
     H("Vaihe 3 – Kohdemaan lainsäädäntö ja käytäntö"),
     P("{{ country_note.title }}", bold=True),
     P("{{ country_note.text }}"),
-    P("{{ country_note.citation }}"),
+    P("{%p if country_note.reach %}"),
+    P("Ulottuvuus tähän tietojen tuojaan ja näihin tietoihin: {{ country_note.reach }}"),
+    P("Käytäntö: {{ country_note.practice }}"),
+    P("Lähteet: {{ country_note.citation }}"),
+    P("{%p endif %}"),
+    H("Tiedonsaannin riski käytännössä", 2),
+    P("{{ risk.method }}"),
+    P("{%p if risk_scenarios %}"),
+    table(
+        ["Skenaario", "Pyyntö", "Luovutus", "Toimenpiteet pettävät", "Todennäköisyys"],
+        "risk_scenarios",
+        [
+            "{{ row.scenario }}",
+            "{{ row.request }}",
+            "{{ row.compelled }}",
+            "{{ row.measures_fail }}",
+            "{{ row.probability }}",
+        ],
+        [30, 14, 16, 20, 20],
+    ),
+    P("{%p endif %}"),
+    P("{{ risk.result }}", bold=True),
+    P("Perusteltu johtopäätös: {{ risk.reasoning }}"),
     H("Vaihe 4 – Täydentävät toimenpiteet"),
     P("{{ assessment.supplementary_measures }}"),
     H("Vaihe 5 – Menettelyyn liittyvät toimet"),
@@ -480,12 +812,16 @@ TIA_FI: list[Block] = [
     H("Vaihe 6 – Uudelleenarviointi"),
     P("Arvioinnin johtopäätös: {{ assessment.conclusion }}."),
     P("Seuraava uudelleenarviointi: {{ assessment.next_review_on }}."),
+    P(
+        "Arvioinnin laati: {{ assessment.assessor }}. Arvioinnin hyväksyi: {{ assessment.approver }} ({{ assessment.approved_on }})."
+    ),
     H("Rekisterin sääntömoottorin arvio"),
     P("Siirron tila {{ evaluation.as_of }}: {{ evaluation.verdict }}."),
     table(
-        ["Peruste", "Selitys", "Oikeuslähde"],
+        ["Havainto", "Oikeuslähde"],
         "evaluation.reasons",
-        ["{{ row.code }}", "{{ row.message }}", "{{ row.citation }}"],
+        ["{{ row.message }}", "{{ row.citation }}"],
+        [62, 38],
     ),
 ]
 
@@ -493,60 +829,52 @@ TIA_FI: list[Block] = [
 
 SUBS_EN: list[Block] = [
     P(
-        "Sub-processors engaged for {{ org.name }} ({{ scope }}) as of {{ as_of }}, with the changes since {{ since }} (GDPR Art. 28(2))."
+        "Sub-processors that {{ org.name }} uses to process personal data on behalf of its customers ({{ scope }}), as of {{ as_of }}, with the changes since {{ since }} (GDPR Art. 28(2) and (4)). The location is the country where the sub-processor is established."
     ),
-    GENERATED_EN,
     H("Current sub-processors"),
     table(
-        ["Sub-processor", "Purpose", "Location", "Transfer mechanism"],
+        ["Sub-processor", "Processing", "Location", "Transfer safeguard"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.purpose }}", "{{ row.country }}", "{{ row.mechanism }}"],
+        [24, 28, 16, 32],
     ),
     H("Changes since {{ since }}"),
     P("{{ changes_summary }}"),
+    P("{%p if changes %}"),
     table(
-        ["Change", "Sub-processor", "Engaged by", "Date", "Details"],
+        ["Change", "Sub-processor", "Engaged by", "Date"],
         "changes",
-        [
-            "{{ row.change }}",
-            "{{ row.name }}",
-            "{{ row.parent }}",
-            "{{ row.on }}",
-            "{{ row.detail }}",
-        ],
+        ["{{ row.change }}", "{{ row.name }}", "{{ row.parent }}", "{{ row.on }}"],
+        [18, 32, 32, 18],
     ),
-    P(
-        "You may object to an intended addition or replacement of a sub-processor within the objection period of your agreement. Contact: {{ org.dpo }}."
-    ),
+    P("{%p endif %}"),
+    H("Right to object"),
+    P("{{ objection_text }} Contact: {{ org.dpo }}."),
 ]
 
 SUBS_FI: list[Block] = [
     P(
-        "Organisaation {{ org.name }} alikäsittelijät ({{ scope }}), tilanne {{ as_of }}, sekä muutokset {{ since }} jälkeen (tietosuoja-asetuksen 28 artiklan 2 kohta)."
+        "Alikäsittelijät, joita {{ org.name }} käyttää käsitellessään henkilötietoja asiakkaidensa lukuun ({{ scope }}), tilanne {{ as_of }}, sekä muutokset {{ since }} jälkeen (tietosuoja-asetuksen 28 artiklan 2 ja 4 kohta). Sijainti on maa, johon alikäsittelijä on sijoittautunut."
     ),
-    GENERATED_FI,
     H("Nykyiset alikäsittelijät"),
     table(
-        ["Alikäsittelijä", "Käyttötarkoitus", "Sijainti", "Siirtotapa"],
+        ["Alikäsittelijä", "Käsittely", "Sijainti", "Siirron suojatoimi"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.purpose }}", "{{ row.country }}", "{{ row.mechanism }}"],
+        [24, 28, 16, 32],
     ),
     H("Muutokset {{ since }} jälkeen"),
     P("{{ changes_summary }}"),
+    P("{%p if changes %}"),
     table(
-        ["Muutos", "Alikäsittelijä", "Käyttäjä", "Päivämäärä", "Lisätiedot"],
+        ["Muutos", "Alikäsittelijä", "Käyttäjä", "Päivämäärä"],
         "changes",
-        [
-            "{{ row.change }}",
-            "{{ row.name }}",
-            "{{ row.parent }}",
-            "{{ row.on }}",
-            "{{ row.detail }}",
-        ],
+        ["{{ row.change }}", "{{ row.name }}", "{{ row.parent }}", "{{ row.on }}"],
+        [18, 32, 32, 18],
     ),
-    P(
-        "Voitte vastustaa alikäsittelijän aiottua lisäystä tai vaihtoa sopimuksenne mukaisen vastustusajan kuluessa. Yhteystiedot: {{ org.dpo }}."
-    ),
+    P("{%p endif %}"),
+    H("Oikeus vastustaa muutosta"),
+    P("{{ objection_text }} Yhteystiedot: {{ org.dpo }}."),
 ]
 
 NOTICE_EN: list[Block] = [
@@ -581,59 +909,66 @@ NOTICE_FI: list[Block] = [
 
 RECORD_EN: list[Block] = [
     P(
-        "Extract of the record of processing activities of {{ org.name }}, business ID {{ org.business_id }}, {{ org.address }}: transfers of personal data to third countries or international organisations (GDPR Art. 30(1)(e) and 30(2)(c)), as of {{ as_of }}."
+        "Extract of the record of processing activities of {{ org.name }}, business ID {{ org.business_id }}, {{ org.address }}, {{ org.country_name }}: transfers of personal data to third countries or international organisations (GDPR Art. 30(1)(e) and, for processing carried out on behalf of a controller, Art. 30(2)(a) and (c)), as of {{ as_of }}. Data protection contact: {{ org.dpo }}."
     ),
-    GENERATED_EN,
     table(
         [
+            "Processing and purposes",
+            "On behalf of",
             "Recipient",
             "Destination",
-            "Data",
+            "Personal data",
             "Safeguard",
-            "Status",
             "Documentation (Art. 49(1), second subparagraph)",
         ],
         "transfers",
         [
+            "{{ row.processing }}: {{ row.purposes }}",
+            "{{ row.behalf }}",
             "{{ row.recipient }}",
             "{{ row.country }}",
             "{{ row.data }}",
             "{{ row.safeguard }}",
-            "{{ row.verdict }}",
             "{{ row.documentation }}",
         ],
+        [15, 14, 12, 11, 15, 18, 15],
     ),
 ]
 
 RECORD_FI: list[Block] = [
     P(
-        "Ote organisaation {{ org.name }} (Y-tunnus {{ org.business_id }}, {{ org.address }}) käsittelytoimien selosteesta: henkilötietojen siirrot kolmansiin maihin tai kansainvälisille järjestöille (tietosuoja-asetuksen 30 artiklan 1 kohdan e alakohta ja 2 kohdan c alakohta), tilanne {{ as_of }}."
+        "Ote organisaation {{ org.name }} (Y-tunnus {{ org.business_id }}, {{ org.address }}, {{ org.country_name }}) käsittelytoimien selosteesta: henkilötietojen siirrot kolmansiin maihin tai kansainvälisille järjestöille (tietosuoja-asetuksen 30 artiklan 1 kohdan e alakohta sekä rekisterinpitäjän lukuun suoritettavan käsittelyn osalta 30 artiklan 2 kohdan a ja c alakohta), tilanne {{ as_of }}. Tietosuojayhteyshenkilö: {{ org.dpo }}."
     ),
-    GENERATED_FI,
     table(
         [
+            "Käsittely ja tarkoitukset",
+            "Kenen lukuun",
             "Vastaanottaja",
             "Kohdemaa",
-            "Tiedot",
-            "Siirtotapa",
-            "Tila",
+            "Henkilötiedot",
+            "Suojatoimi",
             "Asiakirjat (49 artiklan 1 kohdan toinen alakohta)",
         ],
         "transfers",
         [
+            "{{ row.processing }}: {{ row.purposes }}",
+            "{{ row.behalf }}",
             "{{ row.recipient }}",
             "{{ row.country }}",
             "{{ row.data }}",
             "{{ row.safeguard }}",
-            "{{ row.verdict }}",
             "{{ row.documentation }}",
         ],
+        [15, 14, 12, 11, 15, 18, 15],
     ),
 ]
 
 TEMPLATES: dict[tuple[str, str], tuple[str, list[Block]]] = {
-    ("en", "dpa"): ("Data Processing Agreement (GDPR Art. 28)", DPA_EN),
-    ("fi", "dpa"): ("Henkilötietojen käsittelysopimus (tietosuoja-asetuksen 28 artikla)", DPA_FI),
+    ("en", "dpa"): ("Data Processing Agreement (GDPR Art. 28)", dpa("en", DPA_EN)),
+    ("fi", "dpa"): (
+        "Henkilötietojen käsittelysopimus (tietosuoja-asetuksen 28 artikla)",
+        dpa("fi", DPA_FI),
+    ),
     ("en", "scc_annexes"): ("Standard Contractual Clauses – Annexes", SCC_EN),
     ("fi", "scc_annexes"): ("Vakiosopimuslausekkeet – liitteet", SCC_FI),
     ("en", "tia"): ("Transfer Impact Assessment", TIA_EN),
@@ -656,7 +991,9 @@ def build(root: Path = ROOT) -> list[Path]:
     for (language, kind), (title, blocks) in TEMPLATES.items():
         path = root / language / f"{kind}.docx"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_template(title, blocks))
+        path.write_bytes(
+            render_template(title, blocks, language, landscape=kind == "record_extract")
+        )
         written.append(path)
     return written
 

@@ -440,8 +440,10 @@ def docs_render(
     from sqlalchemy import select
 
     from transfers.common.problems import ProblemError
+    from transfers.document.controller import options_from
     from transfers.document.service import render_document
     from transfers.models import Vendor
+    from transfers.settings import get_settings
 
     day = _parse_day(as_of)
     period = _parse_day(since) if since else None
@@ -481,6 +483,7 @@ def docs_render(
                             as_of=day,
                             since=period,
                             actor=actor,
+                            options=options_from(get_settings()),
                         )
                     (target / doc.filename).write_bytes(doc.content)
                     written.append(doc.filename)

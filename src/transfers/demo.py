@@ -16,18 +16,18 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.agreement.schemas import AgreementCreate
+from transfers.agreement.schemas import AgreementCreate, SccClauses
 from transfers.agreement.service import create_agreement
-from transfers.assessment.schemas import AssessmentCreate
+from transfers.assessment.schemas import AssessmentCreate, AssessmentTexts, RiskScenario
 from transfers.assessment.service import create_assessment
 from transfers.auth.schemas import Actor
 from transfers.models import Vendor
-from transfers.organisation.schemas import OrganisationCreate, ProcessingCreate
+from transfers.organisation.schemas import OrganisationCreate, ProcessingCreate, ProcessingTexts
 from transfers.organisation.service import create_organisation, create_processing
 from transfers.transfer.schemas import TransferCreate
 from transfers.transfer.service import create_transfer
 from transfers.vendor.schemas import Contact, VendorCreate
-from transfers.vendor.service import create_vendor
+from transfers.vendor.service import create_vendor, set_engagement
 
 DEMO_ACTOR = Actor(key_id=None, name="demo-loader", role="admin")
 
@@ -92,13 +92,20 @@ async def load_demo(
         name="Zentick Support Inc.",
         legal_name="Zentick Support, Inc.",
         business_id="US-DE-5512345",
+        address="500 Market Street, Suite 1200, San Francisco, CA 94105, USA",
         country="US",
         role="processor",
         category="support_tooling",
         status="approved",
         website="https://zentick.example",
         owner="legal@esimerkki.example",
-        contacts=[Contact(name="Privacy Team", email="privacy@zentick.example")],
+        contacts=[
+            Contact(
+                name="Dana Whitfield",
+                role="Data Protection Officer",
+                email="privacy@zentick.example",
+            )
+        ],
     )
     await processing(
         vendor_id=helpdesk,
@@ -111,6 +118,33 @@ async def load_demo(
         nature="Hosting and processing of support tickets",
         retention="Tickets are deleted 24 months after closing",
         technical_measures="Encryption in transit (TLS 1.2+) and at rest; SSO with MFA; audit logging",
+        measures_catalogue={
+            "pseudonymisation_encryption": "AES-256 encryption at rest with customer-managed keys held in the EU",
+            "identification_authorisation": "Single sign-on with multi-factor authentication; role-based access reviewed quarterly",
+            "protection_in_transit": "TLS 1.2 or higher for all connections",
+            "logging": "Administrator and support access logged and kept for 12 months",
+            "limited_retention": "Tickets deleted 24 months after closing",
+            "assistance": "Ticket export and deletion tools for data subject requests; breach notification runbook with a 24-hour internal target",
+        },
+        controller="Customers of Esimerkki IT-Palvelut Oy, each under its own data processing agreement",
+        translations={
+            "fi": ProcessingTexts(
+                service="Asiakkaiden henkilöstön tukipyyntöjen käsittely (helpdesk)",
+                nature="Tukipyyntöjen tallennus ja käsittely",
+                purposes=["IT-tuki", "häiriöiden käsittely"],
+                retention="Tukipyynnöt poistetaan 24 kuukauden kuluttua niiden sulkemisesta",
+                technical_measures="Salaus siirron aikana (TLS 1.2+) ja tallennettuna; kertakirjautuminen ja monivaiheinen tunnistautuminen; lokitus",
+                measures_catalogue={
+                    "pseudonymisation_encryption": "AES-256-salaus tallennettuna; asiakkaan hallinnoimat avaimet säilytetään EU:ssa",
+                    "identification_authorisation": "Kertakirjautuminen ja monivaiheinen tunnistautuminen; roolipohjaiset käyttöoikeudet tarkistetaan neljännesvuosittain",
+                    "protection_in_transit": "Kaikki yhteydet TLS 1.2 tai uudempi",
+                    "logging": "Ylläpitäjien ja tuen pääsy lokitetaan ja lokit säilytetään 12 kuukautta",
+                    "limited_retention": "Tukipyynnöt poistetaan 24 kuukauden kuluttua sulkemisesta",
+                    "assistance": "Tukipyyntöjen vienti- ja poistotyökalut rekisteröityjen pyyntöjä varten; tietoturvaloukkausten ilmoitusohje, jonka sisäinen tavoiteaika on 24 tuntia",
+                },
+                controller="Esimerkki IT-Palvelut Oy:n asiakkaat, kukin oman henkilötietojen käsittelysopimuksensa perusteella",
+            )
+        },
     )
     helpdesk_dpa = await agreement(
         vendor_id=helpdesk,
@@ -127,6 +161,12 @@ async def load_demo(
         subprocessor_authorisation="general",
         objection_period_days=30,
         owner="legal@esimerkki.example",
+        scc_clauses=SccClauses(
+            docking_clause=True,
+            supervisory_authority="Tietosuojavaltuutetun toimisto (Office of the Data Protection Ombudsman), Helsinki, Finland",
+            governing_law="FI",
+            forum="FI",
+        ),
     )
     t = await transfer(
         vendor_id=helpdesk,
@@ -148,7 +188,31 @@ async def load_demo(
         conclusion="adequate_with_measures",
         next_review_on=today + timedelta(days=25),
         supplementary_measures="EU key management; transparency reports; contractual challenge of requests",
-        assessor="Legal team",
+        assessor="Laura Lakimies, legal counsel",
+        approver="Tiina Tietosuoja, data protection officer",
+        approved_on=date(2025, 12, 5),
+        risk_period_years=3,
+        risk_scenarios=[
+            RiskScenario(
+                scenario="FISA Section 702 directive to the importer",
+                request=0.15,
+                compelled=0.6,
+                measures_fail=0.05,
+            ),
+            RiskScenario(
+                scenario="CLOUD Act warrant for stored tickets",
+                request=0.05,
+                compelled=0.7,
+                measures_fail=0.05,
+            ),
+        ],
+        translations={
+            "fi": AssessmentTexts(
+                supplementary_measures="Avainten hallinta EU:ssa; avoimuusraportit; viranomaispyyntöjen sopimusperusteinen riitauttaminen",
+                conclusion_reasoning="Tukipyynnöt on salattu tallennettuina asiakkaan hallinnoimilla avaimilla, joita säilytetään EU:ssa, joten tietojen luovuttamiseen velvoitettu tuoja voi luovuttaa vain salattua tietoa; jäännösriski on pieni, ja vakiosopimuslausekkeet ovat näiden toimenpiteiden kanssa tehokkaat.",
+            )
+        },
+        conclusion_reasoning="Tickets are encrypted at rest with customer-managed keys held in the EU, so a compelled importer can disclose only ciphertext; the residual risk is low and the SCCs with these measures are effective.",
         owner="legal@esimerkki.example",
     )
 
@@ -157,6 +221,12 @@ async def load_demo(
     cloud = await vendor(
         name="Northwind Cloud LLC",
         business_id="US-WA-7788123",
+        address="1200 Fifth Avenue, Seattle, WA 98101, USA",
+        contacts=[
+            Contact(
+                name="Privacy Office", role="Privacy counsel", email="privacy@northwind.example"
+            )
+        ],
         country="US",
         role="processor",
         category="cloud_hosting",
@@ -224,6 +294,8 @@ async def load_demo(
     devices = await vendor(
         name="Kaito Devices K.K.",
         business_id="JP-0104-01-123456",
+        address="2-1-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005, Japan",
+        contacts=[Contact(name="Haruto Sato", role="Service manager", email="dp@kaito.example")],
         country="JP",
         role="processor",
         category="device_warranty",
@@ -260,6 +332,10 @@ async def load_demo(
     licences = await vendor(
         name="Licentia Distribution Ltd",
         business_id="IE-654321",
+        address="12 Harcourt Street, Dublin 2, D02 XY34, Ireland",
+        contacts=[
+            Contact(name="Aoife Byrne", role="Legal counsel", email="legal@licentia.example")
+        ],
         country="IE",
         role="processor",
         category="software_licence",
@@ -290,6 +366,7 @@ async def load_demo(
     india = await vendor(
         name="Bharat Licence Services Pvt Ltd",
         business_id="IN-U72900MH",
+        address="Bandra Kurla Complex, Mumbai 400051, India",
         country="IN",
         role="subprocessor",
         category="software_licence",
@@ -442,17 +519,76 @@ async def load_demo(
             ["delivery recipients"],
         ),
     }
+    finnish = {
+        cloud: (
+            "Asiakasrekisterin ja verkkokaupan ylläpito",
+            ["asiakkuudenhallinta", "verkkokaupan tilaukset"],
+            ["asiakkaiden yhteyshenkilöt", "verkkokaupan asiakkaat"],
+        ),
+        devices: (
+            "Asiakaslaitteiden takuukorjaukset",
+            ["takuuhuolto"],
+            ["asiakkaiden työntekijät"],
+        ),
+        licences: (
+            "Ohjelmistolisenssien tilaukset",
+            ["lisenssien toimitus"],
+            ["asiakkaiden työntekijät"],
+        ),
+        india: (
+            "Lisenssitilausten käsittely",
+            ["lisenssien toimitus"],
+            ["asiakkaiden työntekijät"],
+        ),
+        dc: ("Konesalipalvelut", ["palvelinten ylläpito"], ["asiakkaiden työntekijät"]),
+        logistics: ("Laitetoimitukset", ["logistiikka"], ["toimitusten vastaanottajat"]),
+    }
     for vendor_id, (service, role, purposes, categories, subjects) in descriptions.items():
+        fi_service, fi_purposes, fi_subjects = finnish[vendor_id]
         await processing(
             vendor_id=vendor_id,
             organisation_id=org.id,
             service=service,
             our_role=role,
+            nature=service,
             purposes=purposes,
             data_categories=categories,
             data_subject_categories=subjects,
             technical_measures="Encryption in transit and at rest; role-based access; logging",
+            controller="Customers of Esimerkki IT-Palvelut Oy, each under its own data processing agreement"
+            if role == "processor"
+            else None,
+            translations={
+                "fi": ProcessingTexts(
+                    service=fi_service,
+                    nature=fi_service,
+                    purposes=fi_purposes,
+                    data_subject_categories=fi_subjects,
+                    technical_measures="Salaus siirron aikana ja tallennettuna; roolipohjainen pääsynhallinta; lokitus",
+                    controller="Esimerkki IT-Palvelut Oy:n asiakkaat, kukin oman henkilötietojen käsittelysopimuksensa perusteella"
+                    if role == "processor"
+                    else None,
+                )
+            },
         )
+    # When each sub-processor started (or will stop) working for its parent: the dates the
+    # customers' sub-processor list reports (GDPR Art. 28(2)).
+    await set_engagement(
+        session,
+        vendor_id=licences,
+        subprocessor_id=india,
+        engaged_on=date(2024, 6, 1),
+        ended_on=None,
+        actor=actor,
+    )
+    await set_engagement(
+        session,
+        vendor_id=india,
+        subprocessor_id=dc,
+        engaged_on=date(2024, 7, 1),
+        ended_on=today + timedelta(days=45),
+        actor=actor,
+    )
 
     # Insurer and payment provider in Finland: independent controllers, no Chapter V transfer.
     await vendor(

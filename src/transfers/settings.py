@@ -71,6 +71,8 @@ class Settings:
     reminder_default_owner: str | None = None
     holiday_country: str = "FI"
     assessment_review_months: int = 12
+    document_objection_days: int = 30
+    document_breach_hours: int = 48
     debug: bool = False
 
     @property
@@ -100,6 +102,8 @@ def settings_from_env() -> Settings:
         reminder_default_owner=env.get("TRANSFERS_REMINDER_DEFAULT_OWNER") or None,
         holiday_country=env.get("TRANSFERS_HOLIDAY_COUNTRY", "FI").upper(),
         assessment_review_months=_int("TRANSFERS_ASSESSMENT_REVIEW_MONTHS", 12),
+        document_objection_days=_int("TRANSFERS_DOCUMENT_OBJECTION_DAYS", 30),
+        document_breach_hours=_int("TRANSFERS_DOCUMENT_BREACH_HOURS", 48),
         debug=_bool("TRANSFERS_DEBUG", False),
     )
 

@@ -109,3 +109,60 @@ async def test_attachments_round_trip_and_are_audited(api: Api) -> None:
     assert empty.status_code == 422
     no_file = await api.post(f"{AGREEMENTS}/{a['id']}/attachments", data={"note": "no file"})
     assert no_file.status_code in (400, 422)
+
+
+async def test_scc_clause_elections_are_recorded_validated_and_audited(api: Api) -> None:
+    v = await factories.vendor(api)
+    refused = await api.post(
+        AGREEMENTS,
+        json={"vendor_id": v["id"], "kind": "dpa", "scc_clauses": {"governing_law": "FI"}},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "scc_clauses"
+    us_law = await api.post(
+        AGREEMENTS,
+        json={
+            "vendor_id": v["id"],
+            "kind": "scc_2021",
+            "scc_module": 2,
+            "scc_clauses": {"governing_law": "US"},
+        },
+    )
+    assert us_law.status_code == 422
+    assert us_law.json()["errors"][0]["field"] == "scc_clauses.governing_law"
+    unknown = await api.post(
+        AGREEMENTS,
+        json={"vendor_id": v["id"], "kind": "scc_2021", "scc_clauses": {"clause_99": True}},
+    )
+    assert unknown.status_code == 400
+    assert (await api.get(AGREEMENTS)).json()["total"] == 0
+
+    a = await factories.agreement(
+        api,
+        v["id"],
+        kind="scc_2021",
+        scc_module=2,
+        scc_clauses={"docking_clause": False, "redress_body": "Finnish mediation body"},
+    )
+    assert a["scc_clauses"] == {
+        "docking_clause": False,
+        "redress_body": "Finnish mediation body",
+        "supervisory_authority": None,
+        "governing_law": "FI",
+        "forum": "FI",
+    }
+    patched = await api.patch(
+        f"{AGREEMENTS}/{a['id']}",
+        json={"scc_clauses": {"governing_law": "SE", "forum": "SE"}},
+        headers={"If-Match": '"1"'},
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["scc_clauses"]["governing_law"] == "SE"
+    assert patched.json()["scc_clauses"]["docking_clause"] is True
+    trail = (
+        await api.get("/api/v1/audit", params={"entity_type": "agreement", "entity_id": a["id"]})
+    ).json()
+    assert any(
+        (e.get("after") or {}).get("scc_clauses", {}).get("governing_law") == "SE"
+        for e in trail["items"]
+    )

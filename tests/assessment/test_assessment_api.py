@@ -56,3 +56,44 @@ async def test_assessment_validation(api: Api) -> None:
         if field:
             assert response.json()["errors"][0]["field"] == field
     assert (await api.get(ASSESSMENTS)).json()["total"] == 0
+
+
+async def test_sign_off_needs_an_approver_and_a_completed_assessment(api: Api) -> None:
+    v = await factories.vendor(api)
+    t = await factories.transfer(api, v["id"])
+    url = "/api/v1/assessments"
+    nameless = await api.post(
+        url,
+        json={
+            "transfer_id": t["id"],
+            "completed_on": "2026-02-01",
+            "conclusion": "adequate",
+            "approved_on": "2026-02-03",
+        },
+    )
+    assert nameless.status_code == 422 and nameless.json()["errors"][0]["field"] == "approver"
+    early = await api.post(
+        url,
+        json={
+            "transfer_id": t["id"],
+            "completed_on": "2026-02-01",
+            "conclusion": "adequate",
+            "approver": "Pekka",
+            "approved_on": "2026-01-03",
+        },
+    )
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "approved_on"
+    assert (await api.get(url)).json()["total"] == 0
+    ok = await api.post(
+        url,
+        json={
+            "transfer_id": t["id"],
+            "completed_on": "2026-02-01",
+            "conclusion": "adequate",
+            "assessor": "Laura",
+            "approver": "Pekka",
+            "approved_on": "2026-02-03",
+        },
+    )
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["approver"] == "Pekka" and ok.json()["approved_on"] == "2026-02-03"

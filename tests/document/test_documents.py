@@ -120,6 +120,17 @@ async def register(api: Api) -> dict[str, Any]:
         },
     )
     await api.create(
+        "/api/v1/processings",
+        {
+            "vendor_id": japan["id"],
+            "service": "Warranty repairs",
+            "our_role": "processor",
+            "controller": "Our customers, each under its own data processing agreement",
+            "purposes": ["warranty service"],
+            "data_categories": ["device_serial_numbers"],
+        },
+    )
+    await api.create(
         "/api/v1/transfers",
         {
             "vendor_id": japan["id"],
@@ -146,6 +157,8 @@ async def register(api: Api) -> dict[str, Any]:
         {
             "vendor_id": ireland["id"],
             "service": "Licence orders",
+            "our_role": "processor",
+            "controller": "Our customers, each under its own data processing agreement",
             "nature": "Order processing",
             "purposes": ["licence fulfilment"],
             "data_categories": ["identity", "employer"],
@@ -263,8 +276,13 @@ async def test_every_kind_renders_in_both_languages(api: Api, language: str) -> 
     )
     assert "EU-held encryption keys" in tia
     assert ("lawful" if language == "en" else "lainmukainen") in tia
-    assert "tia_completed" in tia or "scc_in_place" in tia
+    assert "tia_completed" not in tia and "scc_in_place" not in tia
 
+    engaged = await api.put(
+        f"/api/v1/vendors/{r['ireland']['id']}/subprocessors/{r['india']['id']}/engagement",
+        json={"engaged_on": "2024-06-01"},
+    )
+    assert engaged.status_code == 200, engaged.text
     _, subs, _ = await render(
         api,
         {
@@ -276,6 +294,10 @@ async def test_every_kind_renders_in_both_languages(api: Api, language: str) -> 
     )
     assert "Bharat Licence Services Pvt Ltd" in subs
     assert ("added" if language == "en" else "lisätty") in subs
+    assert ("1 June 2024" if language == "en" else "1.6.2024") in subs
+    # The Irish processor is in the EEA; the Indian sub-processor never reads as "EU/EEA".
+    assert "India\nEU/EEA" not in subs and "Intia\nEU/ETA" not in subs
+    assert ("Ireland\nEU/EEA (no transfer)" if language == "en" else "Irlanti\nEU/ETA") in subs
 
     _, notice, _ = await render(api, {"kind": "privacy_notice_section", "language": language})
     heading = (
@@ -285,7 +307,8 @@ async def test_every_kind_renders_in_both_languages(api: Api, language: str) -> 
     )
     assert heading in notice
     assert "Privacy Shield" not in notice
-    assert "Kaito Devices K.K." in notice
+    # Kaito's transfer is ours as a processor: our customers publish it, not our notice.
+    assert "Kaito Devices K.K." not in notice
 
     _, extract, _ = await render(api, {"kind": "record_extract", "language": language})
     assert "Bharat Licence Services Pvt Ltd" in extract and "Kaito Devices K.K." in extract
@@ -496,3 +519,35 @@ async def test_libreoffice_opens_the_documents(api: Api, tmp_path: Any) -> None:
     await asyncio.wait_for(proc.wait(), timeout=120)
     pdf = tmp_path / "dpa.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+async def test_customers_sub_processor_list_covers_processing_we_do_as_processor(api: Api) -> None:
+    """Scope, location, engagement dates and the objection period (GDPR Art. 28(2), (4))."""
+    r = await register(api)
+    engaged = await api.put(
+        f"/api/v1/vendors/{r['ireland']['id']}/subprocessors/{r['india']['id']}/engagement",
+        json={"engaged_on": "2026-02-01", "ended_on": "2027-06-30"},
+    )
+    assert engaged.status_code == 200
+    _, subs, _ = await render(
+        api,
+        {
+            "kind": "subprocessor_list",
+            "language": "en",
+            "as_of": "2026-11-24",
+            "since": "2026-01-01",
+        },
+    )
+    # The cloud vendor hosts our own customer register: not our customers' sub-processor.
+    assert HOSTILE not in subs
+    assert "Licence orders" in subs and "Bharat Licence Services Pvt Ltd" in subs
+    assert "added" in subs and "1 February 2026" in subs
+    assert "to be removed" in subs and "30 June 2027" in subs
+    assert "within 30 days" in subs
+    # A vendor that is not ours as processor gets a clear refusal, not a list.
+    refused = await api.post(
+        "/api/v1/documents",
+        json={"kind": "subprocessor_list", "vendor_id": r["cloud"]["id"]},
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")

@@ -81,3 +81,29 @@ async def test_get_and_delete_every_simple_resource(api: Api) -> None:
         "assessment",
         "transfer",
     }
+
+
+async def test_measures_are_filed_under_known_annex_ii_categories(api: Api) -> None:
+    v = await api.create("/api/v1/vendors", {"name": "Host", "country": "US", "role": "processor"})
+    bad = await api.post(
+        "/api/v1/processings",
+        json={"vendor_id": v["id"], "service": "Hosting", "measures_catalogue": {"magic": "x"}},
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "measures_catalogue"
+    ok = await api.post(
+        "/api/v1/processings",
+        json={
+            "vendor_id": v["id"],
+            "service": "Hosting",
+            "purposes": ["IT support"],
+            "measures_catalogue": {"logging": "Audit log"},
+            "translations": {
+                "fi": {"service": "Ylläpito", "measures_catalogue": {"logging": "Loki"}}
+            },
+        },
+    )
+    assert ok.status_code == 201, ok.text
+    body = ok.json()
+    assert body["measures_catalogue"] == {"logging": "Audit log"}
+    assert body["translations"]["fi"]["service"] == "Ylläpito"
+    assert body["purposes"] == ["IT support"]  # free text kept as typed

@@ -231,3 +231,36 @@ async def test_vendor_with_records_cannot_be_deleted(api: Api) -> None:
     assert response.status_code == 409
     assert response.json()["dependents"]["transfers"] == 1
     assert (await api.get(f"{VENDORS}/{v['id']}")).status_code == 200
+
+
+async def test_engagement_dates_on_a_chain_link(api: Api) -> None:
+    top = await api.create(VENDORS, vendor_body(name="Helpdesk", business_id="H"))
+    sub = await api.create(
+        VENDORS,
+        vendor_body(
+            name="Call Centre",
+            country="PH",
+            role="subprocessor",
+            business_id="C",
+            parent_vendor_ids=[top["id"]],
+        ),
+    )
+    url = f"{VENDORS}/{top['id']}/subprocessors/{sub['id']}/engagement"
+    ok = await api.put(url, json={"engaged_on": "2026-03-01", "ended_on": "2026-12-31"})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["engaged_on"] == "2026-03-01"
+    assert ok.json()["ended_on"] == "2026-12-31"
+
+    backwards = await api.put(url, json={"engaged_on": "2026-03-01", "ended_on": "2026-01-01"})
+    assert backwards.status_code == 422
+    assert backwards.headers["content-type"].startswith("application/problem+json")
+    unknown = await api.put(
+        f"{VENDORS}/{sub['id']}/subprocessors/{top['id']}/engagement", json={"engaged_on": None}
+    )
+    assert unknown.status_code == 404
+    bad = await api.put(url, json={"engaged_on": "March"})
+    assert bad.status_code == 400
+
+    trail = (await api.get("/api/v1/audit", params={"entity_type": "vendor_engagement"})).json()
+    assert len(trail["items"]) == 1
+    assert trail["items"][0]["after"]["ended_on"] == "2026-12-31"

@@ -11,14 +11,33 @@ from msgspec import UNSET, UnsetType
 from transfers.common.fields import (
     AgreementKind,
     AgreementStatus,
+    CountryCode,
     Duration,
     Email,
     Id,
     LegalName,
     LongText,
     SccModule,
+    ShortText,
     SubprocessorAuthorisation,
 )
+
+
+class SccClauses(msgspec.Struct, forbid_unknown_fields=True):
+    """Options elected in the standard contractual clauses of Decision (EU) 2021/914; the
+    Clause 9(a) option and its period are the agreement's sub-processor authorisation and
+    objection period. Defaults: docking clause kept, no redress body, Finnish law and courts."""
+
+    docking_clause: bool = True
+    """Clause 7: other parties may accede to the clauses."""
+    redress_body: ShortText | None = None
+    """Clause 11(a) option: an independent dispute resolution body offered to data subjects."""
+    supervisory_authority: LongText | None = None
+    """Clause 13(a): the competent authority; default the exporter's."""
+    governing_law: CountryCode = "FI"
+    """Clause 17: the law of an EU Member State that allows third-party beneficiary rights."""
+    forum: CountryCode = "FI"
+    """Clause 18(b): the courts of an EU Member State."""
 
 
 class AgreementCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -40,6 +59,7 @@ class AgreementCreate(msgspec.Struct, forbid_unknown_fields=True):
     objection_period_days: int | None = msgspec.field(default=None)
     owner: Email | None = None
     notes: LongText | None = None
+    scc_clauses: SccClauses | None = None
 
 
 class AgreementUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -60,6 +80,7 @@ class AgreementUpdate(msgspec.Struct, forbid_unknown_fields=True):
     objection_period_days: int | UnsetType | None = UNSET
     owner: Email | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
+    scc_clauses: SccClauses | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 
@@ -83,6 +104,7 @@ class AgreementRead(msgspec.Struct):
     objection_period_days: int | None
     owner: str | None
     notes: str | None
+    scc_clauses: SccClauses | None
     current_term_ends_on: date | None
     next_notice_deadline: date | None
     version: int

@@ -26,6 +26,7 @@ from transfers.common.problems import ProblemError, invalid
 from transfers.common.responses import read_as
 from transfers.common.text import check_filename
 from transfers.models import Agreement, AgreementAttachment, Organisation, Transfer, Vendor
+from transfers.reference import load_reference
 
 DURATION_FIELDS = ("term", "renewal_term", "notice_period")
 
@@ -88,6 +89,9 @@ def validate_agreement(values: dict[str, Any]) -> dict[str, Any]:
             f"terminated_on ({terminated}) is before the agreement took effect ({start}).",
             field="terminated_on",
         )
+    clauses = values.get("scc_clauses")
+    if clauses is not None:
+        _check_scc_clauses(clauses, values.get("kind"), values.get("scc_module"))
     return values
 
 
@@ -109,6 +113,28 @@ async def _check_linked_transfers(
             raise invalid(
                 f"Transfer {transfer.id} is linked to this agreement: {problem}",
                 field="kind" if merged["kind"] != agreement.kind else "scc_module",
+            )
+
+
+def _check_scc_clauses(clauses: dict[str, Any], kind: str | None, module: int | None) -> None:
+    """Clause 17 and 18(b) of Decision (EU) 2021/914 (Modules 1-3): the law and the courts of
+    an EU Member State; the elections exist only on SCCs of that decision."""
+    if kind != "scc_2021":
+        raise invalid(
+            "scc_clauses apply only to agreements of kind scc_2021 (Decision 2021/914).",
+            field="scc_clauses",
+        )
+    if module == 4:
+        return
+    ref = load_reference()
+    today = date.today()
+    for name, clause in (("governing_law", "Clause 17"), ("forum", "Clause 18(b)")):
+        code = clauses.get(name, "FI")
+        period = ref.membership(code, today)
+        if period is None or period.regime != "eu":
+            raise invalid(
+                f"{clause} requires an EU Member State for Modules 1-3; {code} is not one.",
+                field=f"scc_clauses.{name}",
             )
 
 

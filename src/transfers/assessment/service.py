@@ -33,6 +33,18 @@ def validate_assessment(values: dict[str, Any]) -> dict[str, Any]:
     check_period(
         values.get("completed_on"), values.get("next_review_on"), "completed_on", "next_review_on"
     )
+    if values.get("risk_scenarios") and not values.get("risk_period_years"):
+        raise invalid(
+            "Risk estimates are made over a period: give risk_period_years.",
+            field="risk_period_years",
+        )
+    if values.get("approved_on") is not None and not values.get("approver"):
+        raise invalid("A sign-off date needs the approver's name.", field="approver")
+    if values.get("approved_on") is not None and values.get("completed_on") is None:
+        raise invalid("Only a completed assessment can be signed off.", field="approved_on")
+    check_period(
+        values.get("completed_on"), values.get("approved_on"), "completed_on", "approved_on"
+    )
     return values
 
 

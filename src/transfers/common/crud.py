@@ -71,7 +71,7 @@ def changes_of(data: msgspec.Struct, *, exclude: frozenset[str] = frozenset()) -
             continue
         value = getattr(data, name)
         if value is not msgspec.UNSET:
-            out[name] = value
+            out[name] = to_plain(value)
     return out
 
 
@@ -80,6 +80,8 @@ def to_plain(value: Any) -> Any:
         return msgspec.to_builtins(value)
     if isinstance(value, list):
         return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
     return value
 
 

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-import pycountry
 from dateutil.relativedelta import relativedelta
 
+from transfers.assessment.risk import Scenario, overall_probability
 from transfers.document.kinds import KINDS, LANGUAGES
-from transfers.importer.mapping import FINNISH_COUNTRY_NAMES
 from transfers.reference import load_reference
+from transfers.reference.names import country_name as _country_name
+from transfers.reference.names import term as term
+from transfers.reference.names import tia_country_law, vocabulary
 
 T = TypeVar("T")
 
@@ -69,7 +71,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "at_risk": "lawful with open conditions",
         "lawful_with_conditions": "lawful with open conditions",
         "unlawful": "unlawful",
-        "inactive": "not active on this date",
         "adequate": "adequate",
         "adequate_with_measures": "adequate with supplementary measures",
         "not_adequate": "not adequate",
@@ -106,7 +107,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "added": "added",
         "removed": "removed",
         "changed": "changed",
-        "whole_register": "all services",
+        "whole_register": "all services we provide to customers as their processor",
         "not_documented": "not documented",
         "no_art49": "not applicable",
         "art49_not_required": "not required (Art. 49(6) applies to the second subparagraph)",
@@ -114,6 +115,47 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_measures": "none: the assessment found the transfer tool effective without them",
         "review_default": "{date} (one year after the assessment; no earlier date was set)",
         "eea": "EU/EEA (no transfer)",
+        "received_from": "no transfer of its own: receives the data from {parent} in {country}",
+        "no_transfer_recorded": "no transfer recorded",
+        "added_planned": "to be added",
+        "removed_planned": "to be removed",
+        "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
+        "we_controller": "{org} (controller)",
+        "id_fi": "business ID",
+        "risk_method": "For each scenario of access by a public authority of the destination country, the assessor estimates over the assessment period the probability that an authority requests these data from the importer, that the importer is compelled to disclose them, and that the supplementary measures fail to keep them unintelligible. A scenario leads to disclosure only if all three occur, so its probability is their product; treating the scenarios as independent, the probability that at least one occurs is 1 − ∏(1 − p).",
+        "risk_result": "Computed probability of disclosure over {years} year(s): {p}.",
+        "risk_none": "No scenario estimates are recorded; the conclusion rests on the reasoning below.",
+        "measures_general": "Measures",
+        "assistance_missing": "not documented in the register: to be agreed before signature",
+        "access_remote": "remote access: the importer reaches the data held in the EU/EEA",
+        "access_stored": "storage: the data are stored by the importer",
+        "no_onward": "none recorded",
+        "not_signed_off": "not signed off",
+        "review_overdue": "{date} – OVERDUE: this review date has passed; re-assess before relying on this assessment",
+        "c7": "Clause 7 – Docking clause",
+        "c7_yes": "included: further parties may accede with the agreement of all parties",
+        "c7_no": "not included",
+        "c9": "Clause 9(a) – Use of sub-processors",
+        "c9_general": "Option 2, general written authorisation: the data importer informs the data exporter of intended changes at least {days} days in advance",
+        "c9_specific": "Option 1, specific prior authorisation: the data importer submits the request at least {days} days in advance",
+        "c11": "Clause 11(a) – Redress",
+        "c11_yes": "the optional independent dispute resolution body is offered: {body}",
+        "c11_no": "the optional independent dispute resolution body is not used",
+        "c13": "Clause 13 – Supervision",
+        "c17": "Clause 17 – Governing law",
+        "c17_text": "the law of {country}",
+        "c18": "Clause 18 – Choice of forum and jurisdiction",
+        "c18_text": "the courts of {country}",
+        "not_started": "not yet active: the transfer is recorded to start on {start}, so no verdict on its lawfulness is given",
+        "inactive": "not active on this date",
+        "id_other": "registration number",
+        "fallback": "; fallback: {mechanism}",
+        "dpa_transfers": "The Processor transfers the personal data to the destinations below, each with the safeguard stated:",
+        "dpa_no_transfers": "The register records no transfer of the personal data outside the EU/EEA by the Processor; any such transfer requires the Controller's prior written instruction.",
+        "no_fallback": "none agreed",
+        "breach_deadline": "without undue delay and in any event within {hours} hours after becoming aware of it",
+        "article_9": "special categories of personal data (Art. 9)",
+        "article_10": "personal data relating to criminal convictions and offences (Art. 10)",
         "destinations": "As of {date}, {org} transfers personal data to the countries below, outside the European Union and the European Economic Area, only with the safeguards shown.",
         "no_destinations": "As of {date}, {org} does not transfer personal data outside the European Union and the European Economic Area.",
         "authority_fi": "Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto), PL 800, 00531 Helsinki, Finland",
@@ -132,7 +174,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "at_risk": "lainmukainen, avoimia ehtoja",
         "lawful_with_conditions": "lainmukainen, avoimia ehtoja",
         "unlawful": "lainvastainen",
-        "inactive": "ei käynnissä tänä päivänä",
         "adequate": "riittävä",
         "adequate_with_measures": "riittävä täydentävin toimenpitein",
         "not_adequate": "ei riittävä",
@@ -151,8 +192,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "renews_notice": ", ellei kumpikaan osapuoli irtisano sitä viimeistään {notice} ennen sopimuskauden päättymistä.",
         "no_renewal": "Sopimus ei jatku automaattisesti.",
         "notice": "Irtisanomisaika on {notice}.",
-        "specific": "Käsittelijä ei saa käyttää toista käsittelijää (alikäsittelijää) ilman rekisterinpitäjän ennakkoon antamaa erityistä kirjallista lupaa (tietosuoja-asetuksen 28 artiklan 2 kohta); allekirjoitushetkellä hyväksytyt alikäsittelijät luetellaan liitteessä III.",
-        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); käsittelijä ilmoittaa aiotuista lisäyksistä tai vaihdoista vähintään {days} päivää etukäteen, jotta rekisterinpitäjä voi vastustaa muutosta.",
+        "specific": "Käsittelijä ei saa käyttää toista käsittelijää (alikäsittelijää) ilman Rekisterinpitäjän ennakkoon antamaa erityistä kirjallista lupaa (tietosuoja-asetuksen 28 artiklan 2 kohta); allekirjoitushetkellä hyväksytyt alikäsittelijät luetellaan liitteessä III.",
+        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); Käsittelijä ilmoittaa Rekisterinpitäjälle aiotuista lisäyksistä tai vaihdoista vähintään {days} päivää etukäteen, jotta Rekisterinpitäjä voi vastustaa muutosta.",
         "no_subprocessors": "Alikäsittelijöitä ei ole hyväksytty.",
         "subprocessors": "Hyväksyttyjä alikäsittelijöitä on {n}, ja ne luetellaan alla.",
         "module": "moduuli {m} (siirto {direction})",
@@ -169,7 +210,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "added": "lisätty",
         "removed": "poistettu",
         "changed": "muutettu",
-        "whole_register": "kaikki palvelut",
+        "whole_register": "kaikki palvelut, joissa käsittelemme henkilötietoja asiakkaidemme lukuun",
         "not_documented": "ei dokumentoitu",
         "no_art49": "ei sovellu",
         "art49_not_required": "ei edellytetä (49 artiklan 6 kohta koskee 1 kohdan toista alakohtaa)",
@@ -177,6 +218,47 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_measures": "ei tarpeen: arvioinnin mukaan siirtoperuste on tehokas ilman niitä",
         "review_default": "{date} (vuosi arvioinnista; aikaisempaa päivää ei ole asetettu)",
         "eea": "EU/ETA (ei siirtoa)",
+        "received_from": "ei omaa siirtoa: saa tiedot alikäsittelijältä {parent} ({country})",
+        "no_transfer_recorded": "siirtoa ei ole kirjattu",
+        "added_planned": "lisätään",
+        "removed_planned": "poistetaan",
+        "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
+        "we_controller": "{org} (rekisterinpitäjä)",
+        "id_fi": "Y-tunnus",
+        "risk_method": "Arvioija arvioi kunkin kohdemaan viranomaisen tiedonsaantiskenaarion osalta arviointijakson ajalta todennäköisyyden sille, että viranomainen pyytää näitä tietoja tietojen tuojalta, että tuoja velvoitetaan luovuttamaan ne ja että täydentävät toimenpiteet eivät pidä tietoja käsittämättöminä. Skenaario johtaa tietojen luovuttamiseen vain, jos kaikki kolme toteutuvat, joten sen todennäköisyys on näiden tulo; kun skenaarioita pidetään toisistaan riippumattomina, todennäköisyys sille, että ainakin yksi toteutuu, on 1 − ∏(1 − p).",
+        "risk_result": "Laskettu luovuttamisen todennäköisyys {years} vuoden aikana: {p}.",
+        "risk_none": "Skenaariokohtaisia arvioita ei ole kirjattu; johtopäätös perustuu alla esitettyihin perusteluihin.",
+        "measures_general": "Toimenpiteet",
+        "assistance_missing": "ei kirjattu rekisteriin: sovittava ennen allekirjoitusta",
+        "access_remote": "etäkäyttö: tietojen tuoja käyttää EU:ssa/ETA:ssa säilytettäviä tietoja",
+        "access_stored": "tallennus: tietojen tuoja säilyttää tietoja",
+        "no_onward": "ei kirjattu",
+        "not_signed_off": "ei hyväksytty",
+        "review_overdue": "{date} – MYÖHÄSSÄ: uudelleenarvioinnin päivä on ohitettu; arvioi siirto uudelleen ennen kuin nojaudut tähän arviointiin",
+        "c7": "Lauseke 7 – Liittymislauseke",
+        "c7_yes": "sisältyy: uusia osapuolia voi liittyä kaikkien osapuolten suostumuksella",
+        "c7_no": "ei sisälly",
+        "c9": "Lauseke 9 a – Alikäsittelijöiden käyttö",
+        "c9_general": "vaihtoehto 2, yleinen kirjallinen lupa: tietojen tuoja ilmoittaa aiotuista muutoksista tietojen viejälle vähintään {days} päivää etukäteen",
+        "c9_specific": "vaihtoehto 1, erityinen ennakkolupa: tietojen tuoja esittää pyynnön vähintään {days} päivää etukäteen",
+        "c11": "Lauseke 11 a – Oikeussuojakeinot",
+        "c11_yes": "rekisteröidyille tarjotaan valinnainen riippumaton riidanratkaisuelin: {body}",
+        "c11_no": "valinnaista riippumatonta riidanratkaisuelintä ei käytetä",
+        "c13": "Lauseke 13 – Valvonta",
+        "c17": "Lauseke 17 – Sovellettava laki",
+        "c17_text": "jäsenvaltion laki: {country}",
+        "c18": "Lauseke 18 – Oikeuspaikka ja toimivaltainen tuomioistuin",
+        "c18_text": "jäsenvaltion tuomioistuimet: {country}",
+        "not_started": "ei vielä alkanut: siirron on kirjattu alkavan {start}, joten sen lainmukaisuutta ei arvioida",
+        "inactive": "ei käytössä tänä päivänä",
+        "id_other": "rekisteritunnus",
+        "fallback": "; varalla: {mechanism}",
+        "dpa_transfers": "Käsittelijä siirtää henkilötietoja alla lueteltuihin kohteisiin kulloinkin mainitulla suojatoimella:",
+        "dpa_no_transfers": "Rekisterissä ei ole kirjattu Käsittelijän tekemiä henkilötietojen siirtoja EU/ETA-alueen ulkopuolelle; tällainen siirto edellyttää Rekisterinpitäjän ennakkoon antamaa kirjallista ohjetta.",
+        "no_fallback": "ei sovittu",
+        "breach_deadline": "ilman aiheetonta viivytystä ja joka tapauksessa {hours} tunnin kuluessa siitä, kun se on saanut loukkauksen tietoonsa",
+        "article_9": "erityiset henkilötietoryhmät (9 artikla)",
+        "article_10": "rikostuomioihin ja rikkomuksiin liittyvät tiedot (10 artikla)",
         "destinations": "{org} siirtää henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle vain alla lueteltuihin maihin ja vain alla mainituin suojatoimin (tilanne {date}).",
         "no_destinations": "{org} ei siirrä henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle (tilanne {date}).",
         "authority_fi": "Tietosuojavaltuutetun toimisto, PL 800, 00531 Helsinki",
@@ -291,9 +373,39 @@ assessment and the suitable safeguards to be documented in the Art. 30 record.""
 
 _ISO_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
-_FI_COUNTRY: dict[str, str] = {}
-for _name, _code in FINNISH_COUNTRY_NAMES.items():
-    _FI_COUNTRY.setdefault(_code, _name)
+NUMBER_WORDS: Mapping[str, tuple[str, ...]] = {
+    "en": (
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ),
+    "fi": (
+        "nolla",
+        "yksi",
+        "kaksi",
+        "kolme",
+        "neljä",
+        "viisi",
+        "kuusi",
+        "seitsemän",
+        "kahdeksan",
+        "yhdeksän",
+        "kymmenen",
+        "yksitoista",
+        "kaksitoista",
+    ),
+}
+"""Contract style writes small numbers in words with the figure: "three (3) years"."""
 
 
 def fmt_date(day: date | None, language: str) -> str:
@@ -306,29 +418,29 @@ def fmt_date(day: date | None, language: str) -> str:
 
 
 def fmt_period(iso: str | None, language: str) -> str:
-    """An ISO 8601 period as words: "P2Y" -> "2 years" / "2 vuotta"; other text unchanged."""
+    """An ISO 8601 period in contract words: "P3Y" -> "three (3) years" / "kolme (3) vuotta";
+    text that is not a period is printed as typed."""
     if not iso:
         return LABELS[language]["unknown"]
     match = _ISO_PERIOD.match(iso.strip().upper())
     if match is None or not any(match.groups()):
         return iso
     units = PERIOD_UNITS[language]
+    words = NUMBER_WORDS[language]
     parts = []
     for amount, unit in zip(match.groups(), "YMWD", strict=True):
         if amount:
             n = int(amount)
-            parts.append(f"{n} {units[unit][0] if n == 1 else units[unit][1]}")
+            unit_word = units[unit][0] if n == 1 else units[unit][1]
+            number = f"{words[n]} ({n})" if n < len(words) else str(n)
+            parts.append(f"{number} {unit_word}")
     joiner = " ja " if language == "fi" else " and "
     return joiner.join(parts)
 
 
 def country_name(code: str, language: str) -> str:
-    if language == "fi" and code in _FI_COUNTRY:
-        return _FI_COUNTRY[code]
-    found = pycountry.countries.get(alpha_2=code)
-    if found is not None:
-        return str(getattr(found, "common_name", None) or found.name)
-    return load_reference().names.get(code, code)
+    """The canonical name from ``reference/data/country_names.toml``."""
+    return _country_name(code, language)
 
 
 def mechanism_name(code: str, language: str) -> str:
@@ -358,7 +470,31 @@ def text(value: str | None, language: str) -> str:
 
 
 def joined(values: Sequence[str] | None) -> str:
-    return ", ".join(v.replace("_", " ") for v in values or ())
+    """Free text values as typed, comma-separated."""
+    return ", ".join(v.strip() for v in values or () if v.strip())
+
+
+def localised(
+    value: Any, translations: Mapping[str, Mapping[str, Any]] | None, name: str, language: str
+) -> Any:
+    """The free text ``name`` in ``language`` when the register has it, else as typed."""
+    given = (translations or {}).get(language, {}).get(name)
+    return given if given else value
+
+
+def terms(vocabulary_name: str, values: Sequence[str] | None, language: str) -> str:
+    """Controlled values (data categories, data-subject categories) in the document's language."""
+    return ", ".join(term(vocabulary_name, v, language) for v in values or () if v.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentOptions:
+    """Terms we offer that are policy, not register data (settings TRANSFERS_DOCUMENT_*)."""
+
+    objection_days: int = 30
+    """Days a customer has to object to a new sub-processor (GDPR Art. 28(2))."""
+    breach_hours: int = 48
+    """Hours within which a processor must notify us of a personal data breach (Art. 33(2))."""
 
 
 # --- Input data ------------------------------------------------------------------------------
@@ -390,6 +526,9 @@ class VendorData:
     business_id: str | None
     country: str
     role: str
+    address: str | None = None
+    contact: str | None = None
+    category: str = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,6 +544,10 @@ class ProcessingData:
     criminal_data: bool = False
     retention: str | None = None
     measures: str | None = None
+    our_role: str = "controller"
+    controller: str | None = None
+    translations: Mapping[str, Mapping[str, Any]] | None = None
+    measures_catalogue: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,6 +608,14 @@ class TransferData:
     is_third_country: bool = True
     active: bool = True
     derogation_documentation: str | None = None
+    vendor_id: int | None = None
+    our_role: str = "controller"
+    processing_service: str | None = None
+    purposes: tuple[str, ...] = ()
+    controller: str | None = None
+    fallback_mechanism: str | None = None
+    translations: Mapping[str, Mapping[str, Any]] | None = None
+    started_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,6 +628,49 @@ class AssessmentData:
     procedural_steps: str | None
     law_and_practice: str | None
     next_review_on: date | None
+    assessor: str | None = None
+    approver: str | None = None
+    approved_on: date | None = None
+    risk_period_years: int | None = None
+    risk_scenarios: tuple[Scenario, ...] = ()
+    conclusion_reasoning: str | None = None
+    translations: Mapping[str, Mapping[str, Any]] | None = None
+
+
+def percent(value: float, language: str) -> str:
+    """0.025 -> "2.5%" / "2,5 %" (Finnish writes a decimal comma and a space)."""
+    number = f"{value * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{number.replace('.', ',')} %" if language == "fi" else f"{number}%"
+
+
+def risk_ctx(a: AssessmentData, language: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The documented risk method: the assessor's estimates per scenario, the computed
+    probabilities (transfers.assessment.risk) and the reasoned conclusion."""
+    lab = LABELS[language]
+    rows = [
+        {
+            "scenario": s.scenario,
+            "request": percent(s.request, language),
+            "compelled": percent(s.compelled, language),
+            "measures_fail": percent(s.measures_fail, language),
+            "probability": percent(s.probability, language),
+        }
+        for s in a.risk_scenarios
+    ]
+    summary = {
+        "method": lab["risk_method"],
+        "result": lab["risk_result"].format(
+            years=a.risk_period_years or 1,
+            p=percent(overall_probability(a.risk_scenarios), language),
+        )
+        if a.risk_scenarios
+        else lab["risk_none"],
+        "reasoning": text(
+            localised(a.conclusion_reasoning, a.translations, "conclusion_reasoning", language),
+            language,
+        ),
+    }
+    return summary, rows
 
 
 # --- Checks ----------------------------------------------------------------------------------
@@ -554,6 +748,7 @@ def common(
             "name": org.name,
             "business_id": org.business_id or "",
             "address": text(org.address, language),
+            "country": org.country,
             "country_name": country_name(org.country, language),
             "dpo": dpo or text(None, language),
             "supervisory_authority": text(authority, language),
@@ -561,14 +756,23 @@ def common(
     }
 
 
+def id_label(country: str, language: str) -> str:
+    """What a party's registration number is called: a Finnish company's is its Y-tunnus."""
+    return LABELS[language]["id_fi" if country == "FI" else "id_other"]
+
+
 def vendor_ctx(vendor: VendorData, language: str) -> dict[str, str]:
     _require([("vendor.name", vendor.name), ("vendor.country", vendor.country)])
     return {
         "name": vendor.name,
         "legal_name": vendor.legal_name or vendor.name,
+        "business_id_label": id_label(vendor.country, language),
         "business_id": text(vendor.business_id, language),
+        "address": text(vendor.address, language),
+        "contact": text(vendor.contact, language),
         "country_name": country_name(vendor.country, language),
         "role": label(language, vendor.role),
+        "category": term("vendor_categories", vendor.category, language),
     }
 
 
@@ -577,7 +781,8 @@ def processing_ctx(
 ) -> dict[str, str]:
     """GDPR Art. 28(3): subject matter, nature and purpose, type of personal data and categories
     of data subjects; Annex II needs the Art. 32 measures. Retention defaults to the end of the
-    services (Art. 28(3)(g))."""
+    services (Art. 28(3)(g)). Free texts in the document's language when the register has
+    them; controlled values always in it."""
     if p is None:
         raise MissingDataError([prefix])
     _require(
@@ -590,21 +795,66 @@ def processing_ctx(
             (f"{prefix}.measures", p.measures),
         ]
     )
+    if p.our_role == "processor":
+        _require([(f"{prefix}.controller", p.controller)])
+    lab = LABELS[language]
+
+    def own(value: Any, name: str) -> Any:
+        return localised(value, p.translations, name, language)
+
     sensitive = [
-        x for x, flag in (("Art. 9", p.special_categories), ("Art. 10", p.criminal_data)) if flag
+        lab[key]
+        for key, flag in (("article_9", p.special_categories), ("article_10", p.criminal_data))
+        if flag
     ]
+    retention = own(p.retention, "retention")
     return {
-        "service": p.service,
-        "nature": text(p.nature, language),
-        "purposes": joined(p.purposes),
-        "data_categories": joined(p.data_categories),
-        "data_subjects": joined(p.data_subjects),
+        "service": own(p.service, "service"),
+        "nature": text(own(p.nature, "nature"), language),
+        "purposes": joined(own(p.purposes, "purposes")),
+        "data_categories": terms("data_categories", p.data_categories, language),
+        "data_subjects": terms(
+            "data_subject_categories", own(p.data_subjects, "data_subject_categories"), language
+        ),
         "sensitive": ", ".join(sensitive) if sensitive else label(language, "no"),
-        "retention": p.retention.strip()
-        if p.retention and p.retention.strip()
-        else LABELS[language]["retention_default"],
-        "measures": text(p.measures, language),
+        "retention": retention.strip()
+        if retention and retention.strip()
+        else lab["retention_default"],
+        "measures": text(own(p.measures, "technical_measures"), language),
+        "controller": text(own(p.controller, "controller"), language),
     }
+
+
+def measure_rows(
+    p: ProcessingData | None, language: str, *, assistance: bool
+) -> list[dict[str, str]]:
+    """Annex II by the categories SCC Annex II lists, in its order, from the processing's
+    measures catalogue (in the document's language when translated); the free-text measures
+    when there is no catalogue. With ``assistance`` (a processor or sub-processor), the
+    assistance measures Annex II requires are always stated, or marked as not documented."""
+    if p is None:
+        return []
+    lab = LABELS[language]
+    catalogue = dict(p.measures_catalogue or {})
+    catalogue |= dict(localised(None, p.translations, "measures_catalogue", language) or {})
+    names = vocabulary()["measure_categories"]
+    rows = [
+        {"category": names[code][language], "measures": catalogue[code].strip()}
+        for code in names
+        if code != "assistance" and (catalogue.get(code) or "").strip()
+    ]
+    if not rows:
+        free = localised(p.measures, p.translations, "technical_measures", language)
+        rows = [{"category": lab["measures_general"], "measures": text(free, language)}]
+    if assistance:
+        given = (catalogue.get("assistance") or "").strip()
+        rows.append(
+            {
+                "category": names["assistance"][language],
+                "measures": given or lab["assistance_missing"],
+            }
+        )
+    return rows
 
 
 def agreement_ctx(a: AgreementData | None, language: str) -> dict[str, str]:
@@ -674,6 +924,28 @@ def subprocessor_rows(rows: Sequence[SubprocessorRow], language: str) -> list[di
     ]
 
 
+ROLE_SWAP: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "en": (("Processor", "\x00"), ("Controller", "Processor"), ("\x00", "Sub-processor")),
+    "fi": (
+        ("Käsittelijä", "\x00"),
+        ("Rekisterinpitäjä", "Käsittelijä"),
+        ("\x00", "Alikäsittelijä"),
+    ),
+}
+"""The Art. 28(4) agreement moves each defined role one step down the chain (the same swap
+tools/build_templates.py applies to the clauses)."""
+
+
+def _same(value: str, language: str) -> str:
+    return value
+
+
+def swap_roles(value: str, language: str) -> str:
+    for old, new in ROLE_SWAP[language]:
+        value = value.replace(old, new)
+    return value
+
+
 def dpa_context(
     base: dict[str, Any],
     vendor: VendorData,
@@ -681,6 +953,9 @@ def dpa_context(
     agreement: AgreementData | None,
     subprocessors: Sequence[SubprocessorRow],
     language: str,
+    *,
+    options: DocumentOptions | None = None,
+    transfers: Sequence[TransferData] = (),
 ) -> dict[str, Any]:
     """A GDPR Art. 28(3) processing agreement with Annexes I-III (III: the sub-processor chain)."""
     lab = LABELS[language]
@@ -689,15 +964,101 @@ def dpa_context(
     processing_part = needs.part(lambda: processing_ctx(processing, language))
     agreement_part = needs.part(lambda: agreement_ctx(agreement, language))
     rows = needs.part(lambda: subprocessor_rows(subprocessors, language))
+    relevant = [t for t in transfers if t.active and t.is_third_country]
+    for t in relevant:
+        if invalid_safeguard(t):
+            needs.missing.append(
+                f"transfer {t.id} to {t.destination_country} has no valid safeguard ({t.mechanism})"
+            )
     needs.done()
+    sub_processing = processing is not None and processing.our_role == "processor"
+    if agreement_part and sub_processing:
+        agreement_part["authorisation_text"] = swap_roles(
+            agreement_part["authorisation_text"], language
+        )
+    transfer_rows = [
+        {
+            "country": country_name(t.destination_country, language),
+            "importer": t.vendor_name,
+            "mechanism": mechanism_name(t.mechanism, language),
+            "fallback": mechanism_name(t.fallback_mechanism, language)
+            if t.fallback_mechanism
+            else lab["no_fallback"],
+        }
+        for t in relevant
+    ]
     return base | {
         "vendor": vendor_part,
         "processing": processing_part,
         "agreement": agreement_part,
         "subprocessors": rows,
+        "measures": measure_rows(processing, language, assistance=True),
+        "transfers": transfer_rows,
+        "transfers_summary": (swap_roles if sub_processing else _same)(
+            lab["dpa_transfers" if transfer_rows else "dpa_no_transfers"], language
+        ),
+        "breach_deadline": LABELS[language]["breach_deadline"].format(
+            hours=(options or DocumentOptions()).breach_hours
+        ),
+        "parties": {
+            "sub_processing": sub_processing,
+            "controller": processing_part["controller"] if processing_part else "",
+        },
         "subprocessor_summary": lab["subprocessors"].format(n=len(subprocessors))
         if subprocessors
         else lab["no_subprocessors"],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SccElections:
+    """Options elected in the SCCs of Decision (EU) 2021/914 (agreement.scc_clauses)."""
+
+    docking_clause: bool = True
+    redress_body: str | None = None
+    supervisory_authority: str | None = None
+    governing_law: str = "FI"
+    forum: str = "FI"
+    subprocessor_option: str | None = None
+    subprocessor_days: int | None = None
+
+
+def scc_clause_rows(
+    e: SccElections, module: int, authority: str, language: str
+) -> list[dict[str, str]]:
+    """One row per elected clause, as the annex states them."""
+    lab = LABELS[language]
+    rows = [(lab["c7"], lab["c7_yes"] if e.docking_clause else lab["c7_no"])]
+    if module in (2, 3):
+        if e.subprocessor_option == "general":
+            nine = lab["c9_general"].format(days=e.subprocessor_days or "–")
+        elif e.subprocessor_option == "specific":
+            nine = lab["c9_specific"].format(days=e.subprocessor_days or 30)
+        else:
+            nine = lab["not_documented"]
+        rows.append((lab["c9"], nine))
+    rows.append(
+        (
+            lab["c11"],
+            lab["c11_yes"].format(body=e.redress_body) if e.redress_body else lab["c11_no"],
+        )
+    )
+    rows.append((lab["c13"], authority or lab["not_documented"]))
+    rows.append(
+        (lab["c17"], lab["c17_text"].format(country=country_name(e.governing_law, language)))
+    )
+    rows.append((lab["c18"], lab["c18_text"].format(country=country_name(e.forum, language))))
+    return [{"clause": c, "election": v} for c, v in rows]
+
+
+def party(v: Mapping[str, str]) -> dict[str, str]:
+    """A party of the SCC Annex I.A from a vendor context."""
+    return {
+        "name": v.get("legal_name", ""),
+        "business_id_label": v.get("business_id_label", ""),
+        "business_id": v.get("business_id", ""),
+        "address": f"{v.get('address', '')}, {v.get('country_name', '')}",
+        "contact": v.get("contact", ""),
     }
 
 
@@ -709,6 +1070,9 @@ def scc_context(
     authority: str | None,
     subprocessors: Sequence[SubprocessorRow],
     language: str,
+    *,
+    exporter: VendorData | None = None,
+    clauses: SccElections | None = None,
 ) -> dict[str, Any]:
     """Annexes I-III of the standard contractual clauses of Decision (EU) 2021/914 for the
     transfer's module. Annex I.C is the exporter's supervisory authority (Clause 13(a)); Annex
@@ -741,15 +1105,33 @@ def scc_context(
     needs.done()
     assert module is not None and processing is not None and rows is not None
     has_annex_iii = module in (2, 3)
+    org = base["org"]
+    exporter_part = (
+        party(vendor_ctx(exporter, language))
+        if exporter is not None
+        else {
+            "name": org["name"],
+            "business_id_label": id_label(org["country"], language),
+            "business_id": org["business_id"],
+            "address": f"{org['address']}, {org['country_name']}",
+            "contact": org["dpo"],
+        }
+    )
+    elections = clauses or SccElections()
+    authority_text = elections.supervisory_authority or supervisory
     return base | {
+        "clauses": scc_clause_rows(elections, module, authority_text or "", language),
+        "measures": measure_rows(processing, language, assistance=module in (2, 3)),
         "vendor": vendor_part,
+        "exporter": exporter_part | {"role": label(language, transfer.exporter_role)},
+        "importer": party(vendor_part or {}) | {"role": label(language, transfer.importer_role)},
         "processing": processing_part,
         "transfer": {
             "module": module,
             "module_text": lab["module"].format(m=module, direction=lab[f"module_{module}"]),
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
-            "data_categories": joined(categories),
+            "data_categories": terms("data_categories", categories, language),
             "frequency": label(language, transfer.frequency),
             "subject_matter": transfer.description.strip()
             if transfer.description and transfer.description.strip()
@@ -763,6 +1145,17 @@ def scc_context(
     }
 
 
+def engine_verdict(transfer: TransferData, on: date, language: str) -> str:
+    """The engine's verdict as a document may state it: a transfer that is not active on the
+    date is never called lawful (it has not started, or it has ended)."""
+    lab = LABELS[language]
+    if transfer.verdict == "inactive" or not transfer.active:
+        if transfer.started_on is not None and transfer.started_on > on:
+            return lab["not_started"].format(start=fmt_date(transfer.started_on, language))
+        return lab["inactive"]
+    return label(language, transfer.verdict)
+
+
 def tia_context(
     base: dict[str, Any],
     vendor: VendorData,
@@ -772,6 +1165,9 @@ def tia_context(
     language: str,
     *,
     country_notes: str | None = None,
+    processing: ProcessingData | None = None,
+    onward: Sequence[SubprocessorRow] = (),
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """A transfer impact assessment in the six steps of EDPB Recommendations 01/2020 (v2.0):
     map the transfer, the tool relied on, the destination's law and practice, supplementary
@@ -790,11 +1186,23 @@ def tia_context(
             needs.check(f"evaluation.reasons[{i}].{key}", reason.get(key))
     needs.done()
     assert assessment.completed_on is not None
-    ref = load_reference()
-    note = ref.tia_note(transfer.destination_country)
-    own = assessment.law_and_practice or country_notes
+    law = tia_country_law(transfer.destination_country, language)
+    risk_summary, risk_rows = risk_ctx(assessment, language)
+    step1 = (
+        processing_ctx(processing, language)
+        if processing is not None
+        else dict.fromkeys(("data_subjects", "purposes", "retention", "measures"), lab["unknown"])
+    )
+
+    def mine(name: str) -> str | None:
+        value = localised(getattr(assessment, name), assessment.translations, name, language)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    own = mine("law_and_practice") or country_notes
     if assessment.next_review_on:
         review = fmt_date(assessment.next_review_on, language)
+        if as_of is not None and assessment.next_review_on < as_of:
+            review = lab["review_overdue"].format(date=review)
     else:
         review = lab["review_default"].format(
             date=fmt_date(assessment.completed_on + relativedelta(years=1), language)
@@ -804,35 +1212,53 @@ def tia_context(
         "transfer": {
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
-            "data_categories": joined(transfer.data_categories) or label(language, None),
+            "data_categories": terms("data_categories", transfer.data_categories, language)
+            or label(language, None),
             "country_name": country_name(transfer.destination_country, language),
             "transfer_type": label(language, transfer.transfer_type),
             "frequency": label(language, transfer.frequency),
             "description": (transfer.description or "").strip(),
             "mechanism_name": mechanism_name(transfer.mechanism, language),
             "mechanism_basis": mechanism_basis(transfer.mechanism, language),
+            "data_subjects": step1["data_subjects"],
+            "purposes": step1["purposes"],
+            "retention": step1["retention"],
+            "access": lab[
+                "access_" + ("remote" if transfer.transfer_type == "remote_access" else "stored")
+            ],
+            "onward": "; ".join(f"{r.name} ({country_name(r.country, language)})" for r in onward)
+            or lab["no_onward"],
+            "measures": text(
+                transfer.supplementary_measures or (step1["measures"] if processing else None),
+                language,
+            ),
         },
+        "risk": risk_summary,
+        "risk_scenarios": risk_rows,
         "assessment": {
+            "assessor": text(assessment.assessor, language),
+            "approver": text(assessment.approver, language),
+            "approved_on": fmt_date(assessment.approved_on, language)
+            if assessment.approved_on
+            else lab["not_signed_off"],
             "completed_on": fmt_date(assessment.completed_on, language),
             "conclusion": label(language, assessment.conclusion),
-            "supplementary_measures": assessment.supplementary_measures.strip()
-            if assessment.supplementary_measures and assessment.supplementary_measures.strip()
-            else lab["no_measures"],
-            "procedural_steps": assessment.procedural_steps.strip()
-            if assessment.procedural_steps and assessment.procedural_steps.strip()
-            else lab["none_recorded"],
+            "supplementary_measures": mine("supplementary_measures") or lab["no_measures"],
+            "procedural_steps": mine("procedural_steps") or lab["none_recorded"],
             "next_review_on": review,
         },
         "country_note": {
-            "title": note.title
-            if not own and language == "en" and note.title
-            else country_name(transfer.destination_country, language),
-            "text": own.strip() if own else f"{note.law} {note.practice}".strip(),
-            "citation": "" if own else note.citation,
+            "title": country_name(transfer.destination_country, language)
+            if own or law["country"] == "default"
+            else law["title"],
+            "text": own.strip() if own else law["laws"],
+            "reach": "" if own else law["reach"],
+            "practice": "" if own else law["practice"],
+            "citation": "" if own else law["sources"],
         },
         "evaluation": {
             "as_of": fmt_date(evaluation_as_of, language),
-            "verdict": label(language, transfer.verdict),
+            "verdict": engine_verdict(transfer, evaluation_as_of, language),
             "reasons": [
                 {
                     "code": str(r["code"]),
@@ -845,24 +1271,19 @@ def tia_context(
     }
 
 
-def _change(c: ChangeRow | Mapping[str, Any]) -> ChangeRow:
-    if isinstance(c, ChangeRow):
-        return c
-    return ChangeRow(
-        str(c["change"]), str(c["name"]), str(c["parent"]), c["on"], str(c.get("detail") or "")
-    )
-
-
 def subprocessor_list_context(
     base: dict[str, Any],
     scope: str | None,
     rows: Sequence[SubprocessorRow],
-    changes: Sequence[ChangeRow | Mapping[str, Any]],
+    changes: Sequence[ChangeRow],
     since: date,
     language: str,
+    *,
+    objection_days: int = 30,
 ) -> dict[str, Any]:
-    """The sub-processor list for customers, with the changes since ``since``: the information
-    on intended changes that lets the controller object (GDPR Art. 28(2))."""
+    """The sub-processor list for customers, with the engagements started or ended (or
+    announced) since ``since`` and the period in which a customer may object (GDPR
+    Art. 28(2))."""
     lab = LABELS[language]
     change_rows = [
         {
@@ -872,7 +1293,7 @@ def subprocessor_list_context(
             "on": fmt_date(c.on, language),
             "detail": c.detail,
         }
-        for c in map(_change, changes)
+        for c in changes
     ]
     summary = (
         lab["changes"].format(n=len(change_rows), since=fmt_date(since, language))
@@ -885,7 +1306,16 @@ def subprocessor_list_context(
         "since": fmt_date(since, language),
         "changes": change_rows,
         "changes_summary": summary,
+        "objection_text": lab["objection"].format(days=objection_days),
     }
+
+
+def _change(c: ChangeRow | Mapping[str, Any]) -> ChangeRow:
+    if isinstance(c, ChangeRow):
+        return c
+    return ChangeRow(
+        str(c["change"]), str(c["name"]), str(c["parent"]), c["on"], str(c.get("detail") or "")
+    )
 
 
 def invalid_safeguard(transfer: TransferData, as_of: date | None = None) -> bool:
@@ -905,12 +1335,16 @@ def privacy_notice_context(
     as_of: date | None = None,
 ) -> dict[str, Any]:
     """The "transfers outside the EU/EEA" section of a privacy notice (GDPR Art. 13(1)(f),
-    14(1)(f)): per destination, the recipients and the safeguard in plain language.
+    14(1)(f)): per destination, the recipients and the safeguard in plain language. Only
+    processing where we are the controller: what we do as a processor is our customers' to
+    publish.
 
     Only valid safeguards are ever named: while a third-country transfer relies on an invalid
     one (Privacy Shield, Safe Harbour, old SCCs after 2022-12-27, an expired adequacy
     decision), the section is refused with the list of those transfers, to be fixed first."""
-    relevant = [t for t in transfers if t.active and t.is_third_country]
+    relevant = [
+        t for t in transfers if t.active and t.is_third_country and t.our_role == "controller"
+    ]
     invalid = [t for t in relevant if invalid_safeguard(t, as_of)]
     if invalid:
         raise MissingDataError(
@@ -945,9 +1379,11 @@ def privacy_notice_context(
 def record_extract_context(
     base: dict[str, Any], transfers: Sequence[TransferData], language: str
 ) -> dict[str, Any]:
-    """The transfers part of the record of processing activities (GDPR Art. 30(1)(e) for a
-    controller, 30(2)(c) for a processor), with the Art. 49(6) documentation of transfers on
-    the second subparagraph of Art. 49(1)."""
+    """The transfers part of the record of processing activities for the supervisory
+    authority: for each processing, on whose behalf it is carried out (ourselves as
+    controller, Art. 30(1)(e); a named controller when we are its processor, Art. 30(2)(a)
+    and (c)), the recipient, country and safeguard, with the Art. 49(6) documentation of
+    transfers on the second subparagraph of Art. 49(1). No internal verdicts."""
     needs = _Needs()
     rows = []
     for t in transfers:
@@ -962,13 +1398,34 @@ def record_extract_context(
             documentation = (
                 given.strip() if given and given.strip() else label(language, "art49_not_required")
             )
+
+        def own(value: Any, name: str, t: TransferData = t) -> Any:
+            return localised(value, t.translations, name, language)
+
+        if t.our_role == "processor":
+            needs.check(
+                f"processing.controller for the transfer {t.id} to {t.vendor_name} (on whose "
+                "behalf we process, GDPR Art. 30(2)(a))",
+                t.controller,
+            )
+            behalf = (own(t.controller, "controller") or "").strip()
+        else:
+            behalf = LABELS[language]["we_controller"].format(org=base["org"]["name"])
+        safeguard = mechanism_name(t.mechanism, language)
+        if t.fallback_mechanism and t.fallback_mechanism != t.mechanism:
+            safeguard += LABELS[language]["fallback"].format(
+                mechanism=mechanism_name(t.fallback_mechanism, language)
+            )
         rows.append(
             {
+                "processing": own(t.processing_service, "service") or t.vendor_name,
+                "purposes": joined(own(t.purposes, "purposes")) or label(language, None),
+                "behalf": behalf,
                 "recipient": t.vendor_name,
                 "country": country_name(t.destination_country, language),
-                "data": joined(t.data_categories) or label(language, None),
-                "safeguard": mechanism_name(t.mechanism, language),
-                "verdict": label(language, t.verdict),
+                "data": terms("data_categories", t.data_categories, language)
+                or label(language, None),
+                "safeguard": safeguard,
                 "documentation": documentation,
             }
         )
@@ -998,6 +1455,9 @@ def build_context(
     country_notes: str | None = None,
     generated_on: date | None = None,
     template_version: str = "builtin",
+    options: DocumentOptions | None = None,
+    exporter: VendorData | None = None,
+    clauses: SccElections | None = None,
 ) -> dict[str, Any]:
     """The context of ``kind`` in ``language`` from plain register data as of ``as_of``.
 
@@ -1029,23 +1489,59 @@ def build_context(
         needs.check(name, value)
     if kind == "dpa" and vendor is not None:
         result = needs.part(
-            lambda: dpa_context(base, vendor, processing, agreement, subprocessors, language)
+            lambda: dpa_context(
+                base,
+                vendor,
+                processing,
+                agreement,
+                subprocessors,
+                language,
+                options=options,
+                transfers=[t for t in transfers if t.vendor_name == vendor.name],
+            )
         )
     elif kind == "scc_annexes" and vendor is not None and transfer is not None:
         result = needs.part(
-            lambda: scc_context(base, vendor, processing, transfer, None, subprocessors, language)
+            lambda: scc_context(
+                base,
+                vendor,
+                processing,
+                transfer,
+                None,
+                subprocessors,
+                language,
+                exporter=exporter,
+                clauses=clauses,
+            )
         )
     elif kind == "tia" and vendor is not None and transfer is not None and assessment is not None:
         evaluated = assessment.completed_on or as_of
         result = needs.part(
             lambda: tia_context(
-                base, vendor, transfer, assessment, evaluated, language, country_notes=country_notes
+                base,
+                vendor,
+                transfer,
+                assessment,
+                evaluated,
+                language,
+                country_notes=country_notes,
+                processing=processing,
+                onward=subprocessors,
+                as_of=as_of,
             )
         )
     elif kind == "subprocessor_list":
         start = since or date(as_of.year, 1, 1)
         result = needs.part(
-            lambda: subprocessor_list_context(base, scope, subprocessors, changes, start, language)
+            lambda: subprocessor_list_context(
+                base,
+                scope,
+                subprocessors,
+                [_change(c) for c in changes],
+                start,
+                language,
+                objection_days=(options or DocumentOptions()).objection_days,
+            )
         )
     elif kind == "privacy_notice_section":
         result = needs.part(lambda: privacy_notice_context(base, transfers, language, as_of=as_of))

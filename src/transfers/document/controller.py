@@ -20,12 +20,20 @@ from transfers.common.problems import not_found
 from transfers.common.responses import read_as
 from transfers.common.text import check_filename, content_disposition
 from transfers.document import service
+from transfers.document.context import DocumentOptions
 from transfers.document.schemas import DocumentCreate, DocumentRead, TemplateRead
 from transfers.models import Document, DocumentTemplate
-from transfers.settings import get_settings
+from transfers.settings import Settings, get_settings
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PATH = "/api/v1/documents"
+
+
+def options_from(settings: Settings) -> DocumentOptions:
+    return DocumentOptions(
+        objection_days=settings.document_objection_days,
+        breach_hours=settings.document_breach_hours,
+    )
 
 
 def _read(doc: Document) -> DocumentRead:
@@ -50,6 +58,7 @@ class DocumentController(Controller):
             as_of=data.as_of or date.today(),
             since=data.since,
             actor=request.user,
+            options=options_from(request.app.state.settings),
         )
         await db_session.commit()
         return Response(_read(doc), status_code=201, headers={"Location": f"{PATH}/{doc.id}"})

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.terms import current_term_end
+from transfers.assessment.risk import Scenario
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid, not_found
-from transfers.compliance.service import downstream, load_facts
+from transfers.compliance.service import load_facts
 from transfers.document import context as ctx
 from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.document.render import RenderError, builtin_template, render_docx, validate_template
@@ -23,7 +25,6 @@ from transfers.document.worker import run_in_worker
 from transfers.models import (
     Agreement,
     Assessment,
-    AuditEvent,
     Document,
     DocumentTemplate,
     Organisation,
@@ -88,7 +89,23 @@ async def _org(session: AsyncSession, org_id: int | None) -> ctx.OrgData | None:
 
 
 def _vendor(v: Vendor) -> ctx.VendorData:
-    return ctx.VendorData(v.id, v.name, v.legal_name, v.business_id, v.country, v.role)
+    contact = next(iter(v.contacts or ()), None)
+    contact_text = (
+        ", ".join(x for x in (contact.get("name"), contact.get("role"), contact.get("email")) if x)
+        if contact
+        else None
+    )
+    return ctx.VendorData(
+        v.id,
+        v.name,
+        v.legal_name,
+        v.business_id,
+        v.country,
+        v.role,
+        address=v.address,
+        contact=contact_text,
+        category=v.category,
+    )
 
 
 async def _processing(
@@ -109,6 +126,10 @@ async def _processing(
         p.criminal_data,
         p.retention,
         p.technical_measures,
+        our_role=p.our_role,
+        controller=p.controller,
+        translations=p.translations,
+        measures_catalogue=p.measures_catalogue,
     )
     return data, p.organisation_id
 
@@ -145,8 +166,23 @@ async def _art28_agreement(
     )
 
 
+def reason_message(reason: Any, language: str | None) -> str:
+    """A reason's sentence in the document's language when the rules engine provides one
+    (``transfers.rules.messages.reason_text``), else its message."""
+    if language is None:
+        return str(reason.message)
+    try:
+        messages = importlib.import_module("transfers.rules.messages")
+    except ImportError:
+        return str(reason.message)
+    return str(messages.reason_text(reason, language))
+
+
 async def _transfer_data(
-    session: AsyncSession, vendor_ids: set[int] | None, as_of: date
+    session: AsyncSession,
+    vendor_ids: set[int] | None,
+    as_of: date,
+    language: str | None = None,
 ) -> list[ctx.TransferData]:
     facts = await load_facts(session, vendor_ids, as_of)
     ref = load_reference()
@@ -160,11 +196,37 @@ async def _transfer_data(
         if facts
         else {}
     )
+    processings = await _processings(session, set(facts))
+    missing_own = set(facts) - set(processings)
+    if missing_own:
+        # A sub-processor without a processing of its own works for its parent's processing.
+        parents: dict[int, int] = {}
+        for link in await _links(session):
+            parents.setdefault(link.subprocessor_id, link.vendor_id)
+        for vid in missing_own:
+            node, seen = parents.get(vid), {vid}
+            while node is not None and node not in seen:
+                seen.add(node)
+                found = (await _processings(session, {node})).get(node)
+                if found is not None:
+                    processings[vid] = found
+                    break
+                node = parents.get(node)
+    by_id = {p.id: p for p in processings.values()}
+    if any(r.processing_id and r.processing_id not in by_id for r in rows.values()):
+        ids = [r.processing_id for r in rows.values() if r.processing_id]
+        by_id |= {
+            p.id: p
+            for p in (await session.scalars(select(Processing).where(Processing.id.in_(ids)))).all()
+        }
     out = []
-    for vendor in facts.values():
+    for vendor_id, vendor in facts.items():
         for t in vendor.transfers:
             evaluation = evaluate_transfer(t, as_of, ref)
             row = rows.get(t.id) if t.id is not None else None
+            processing = (
+                by_id.get(row.processing_id) if row and row.processing_id else None
+            ) or processings.get(vendor_id)
             out.append(
                 ctx.TransferData(
                     id=t.id or 0,
@@ -181,116 +243,230 @@ async def _transfer_data(
                     supplementary_measures=row.supplementary_measures if row else None,
                     verdict=evaluation.verdict,
                     reasons=tuple(
-                        {"code": r.code, "message": r.message, "citation": r.citation}
+                        {
+                            "code": r.code,
+                            "message": reason_message(r, language),
+                            "citation": r.citation,
+                        }
                         for r in evaluation.reasons
                     ),
                     is_third_country=ref.is_third_country(t.destination_country, as_of),
                     active=evaluation.active,
+                    vendor_id=vendor_id,
+                    our_role=processing.our_role if processing else t.exporter_role,
+                    processing_service=processing.service if processing else None,
+                    purposes=tuple(processing.purposes or ()) if processing else (),
+                    controller=processing.controller if processing else None,
+                    fallback_mechanism=row.fallback_mechanism if row else None,
+                    translations=processing.translations if processing else None,
+                    started_on=row.started_on if row else None,
                 )
             )
     return sorted(out, key=lambda t: t.id)
 
 
-async def _chain_rows(
-    session: AsyncSession, top_ids: set[int], as_of: date, language: str
+async def _processings(session: AsyncSession, vendor_ids: set[int]) -> dict[int, Processing]:
+    """Each vendor's first processing record (the one its documents describe)."""
+    if not vendor_ids:
+        return {}
+    rows = (
+        await session.scalars(
+            select(Processing)
+            .where(Processing.vendor_id.in_(list(vendor_ids)))
+            .order_by(Processing.id.desc())
+        )
+    ).all()
+    return {p.vendor_id: p for p in rows}
+
+
+async def _links(session: AsyncSession) -> list[VendorSubprocessor]:
+    return list((await session.scalars(select(VendorSubprocessor))).all())
+
+
+def _current(link: VendorSubprocessor, as_of: date) -> bool:
+    """A link counts on ``as_of`` unless its engagement has not started or has ended."""
+    started = link.engaged_on is None or link.engaged_on <= as_of
+    return started and (link.ended_on is None or link.ended_on > as_of)
+
+
+async def _vendor_rows(
+    session: AsyncSession,
+    vendor_ids: set[int],
+    parent_of: dict[int, int],
+    as_of: date,
+    language: str,
 ) -> list[ctx.SubprocessorRow]:
-    """Every vendor down the chains under ``top_ids`` (not the tops themselves)."""
-    chain: set[int] = set()
-    for vid in top_ids:
-        chain |= await downstream(session, vid)
-    subs = chain - top_ids
-    if not subs:
+    """One row per vendor: its own country, what it does (its processing), and the safeguard
+    of its own transfers. A third-country entity is never shown as "EU/EEA": without a
+    transfer of its own it receives the data from its parent in its country (SCC Clause 8.7
+    onward transfer); an invalid safeguard is refused, never published."""
+    if not vendor_ids:
         return []
+    ref = load_reference()
     vendors = {
         v.id: v
-        for v in (await session.scalars(select(Vendor).where(Vendor.id.in_(list(subs))))).all()
-    }
-    transfers = await _transfer_data(session, subs, as_of)
-    purposes = {
-        p.vendor_id: p.service
-        for p in (
-            await session.scalars(select(Processing).where(Processing.vendor_id.in_(list(subs))))
+        for v in (
+            await session.scalars(select(Vendor).where(Vendor.id.in_(list(vendor_ids))))
         ).all()
     }
-    rows = []
-    for vid in sorted(subs, key=lambda i: vendors[i].name.lower()):
+    transfers = await _transfer_data(session, vendor_ids, as_of)
+    processings = await _processings(session, vendor_ids)
+    names = {v.id: v.name for v in (await session.execute(select(Vendor.id, Vendor.name))).all()}
+    rows: list[ctx.SubprocessorRow] = []
+    missing: list[str] = []
+    for vid in sorted(vendor_ids, key=lambda i: vendors[i].name.lower()):
         v = vendors[vid]
-        mechs = sorted(
-            {
-                ctx.mechanism_name(t.mechanism, language)
-                for t in transfers
-                if t.vendor_name == v.name and t.active and t.is_third_country
-            }
-        )
-        mechanism = (
-            "; ".join(mechs)
-            if mechs
-            else ("EU/ETA" if language == "fi" else "EU/EEA (no transfer)")
-        )
-        rows.append(
-            ctx.SubprocessorRow(
-                v.name, v.country, purposes.get(vid) or v.category.replace("_", " "), mechanism
+        own = [t for t in transfers if t.vendor_id == vid and t.active and t.is_third_country]
+        invalid = [t for t in own if ctx.invalid_safeguard(t, as_of)]
+        missing += [
+            f"transfer {t.id} to {t.destination_country} ({v.name}) has no valid safeguard "
+            f"({t.mechanism})"
+            for t in invalid
+        ]
+        mechs = sorted({ctx.mechanism_name(t.mechanism, language) for t in own if t not in invalid})
+        if mechs:
+            mechanism = "; ".join(mechs)
+        elif ref.is_third_country(v.country, as_of):
+            parent = names.get(parent_of.get(vid, 0))
+            mechanism = (
+                ctx.LABELS[language]["received_from"].format(
+                    parent=parent, country=ctx.country_name(v.country, language)
+                )
+                if parent
+                else ctx.LABELS[language]["no_transfer_recorded"]
             )
+        else:
+            mechanism = ctx.LABELS[language]["eea"]
+        processing = processings.get(vid)
+        purpose = (
+            ctx.localised(processing.service, processing.translations, "service", language)
+            if processing
+            else ctx.term("vendor_categories", v.category, language)
         )
+        rows.append(ctx.SubprocessorRow(v.name, v.country, purpose, mechanism))
+    if missing:
+        raise ctx.MissingDataError(missing)
     return rows
 
 
-async def _changes(
-    session: AsyncSession, vendor_ids: set[int] | None, since: date
-) -> list[dict[str, Any]]:
-    """Subprocessors added to or removed from chains since ``since``, from the audit trail."""
-    stmt = select(AuditEvent).where(
-        AuditEvent.entity_type == "vendor_chain",
-        AuditEvent.occurred_at >= datetime.combine(since, time.min, tzinfo=UTC),
+async def _chain_rows(
+    session: AsyncSession,
+    top_ids: set[int],
+    as_of: date,
+    language: str,
+    *,
+    include_tops: bool = False,
+) -> list[ctx.SubprocessorRow]:
+    """Every vendor engaged on ``as_of`` down the chains under ``top_ids`` (and the tops
+    themselves with ``include_tops``), each with the parent it receives the data from."""
+    links = await _links(session)
+    children: dict[int, list[VendorSubprocessor]] = {}
+    for link in links:
+        if _current(link, as_of):
+            children.setdefault(link.vendor_id, []).append(link)
+    parent_of: dict[int, int] = {}
+    seen = set(top_ids)
+    stack = list(top_ids)
+    while stack:
+        node = stack.pop()
+        for link in children.get(node, ()):
+            if link.subprocessor_id not in seen:
+                seen.add(link.subprocessor_id)
+                stack.append(link.subprocessor_id)
+            parent_of.setdefault(link.subprocessor_id, node)
+    wanted = seen if include_tops else seen - top_ids
+    return await _vendor_rows(session, wanted, parent_of, as_of, language)
+
+
+async def _scc_elections(session: AsyncSession, transfer: Transfer) -> ctx.SccElections:
+    """The clause elections of the SCC agreement the transfer relies on (its linked
+    agreement, else the vendor's newest 2021 SCCs); defaults when none is recorded."""
+    agreement = (
+        await session.get(Agreement, transfer.agreement_id) if transfer.agreement_id else None
     )
-    events = (await session.scalars(stmt.order_by(AuditEvent.id))).all()
+    if agreement is None or agreement.kind != "scc_2021":
+        agreement = await session.scalar(
+            select(Agreement)
+            .where(Agreement.vendor_id == transfer.vendor_id, Agreement.kind == "scc_2021")
+            .order_by(Agreement.id.desc())
+            .limit(1)
+        )
+    if agreement is None:
+        return ctx.SccElections()
+    given: dict[str, Any] = dict(agreement.scc_clauses or {})
+    return ctx.SccElections(
+        docking_clause=bool(given.get("docking_clause", True)),
+        redress_body=given.get("redress_body"),
+        supervisory_authority=given.get("supervisory_authority"),
+        governing_law=str(given.get("governing_law", "FI")),
+        forum=str(given.get("forum", "FI")),
+        subprocessor_option=agreement.subprocessor_authorisation,
+        subprocessor_days=agreement.objection_period_days,
+    )
+
+
+async def _processor_scope(
+    session: AsyncSession, vendor_id: int | None
+) -> tuple[set[int], str | None]:
+    """The vendors we engage for processing we do as our customers' processor (their
+    sub-processors); processors we use for our own purposes are not. With ``vendor_id``, that
+    vendor alone (it must be one of them)."""
+    stmt = (
+        select(Vendor.id, Vendor.name)
+        .join(Processing, Processing.vendor_id == Vendor.id)
+        .where(Processing.our_role == "processor", Vendor.status != "offboarded")
+    )
+    found = {vid: name for vid, name in (await session.execute(stmt)).all()}
+    if vendor_id is None:
+        return set(found), None
+    if vendor_id not in found:
+        vendor = await session.get(Vendor, vendor_id)
+        if vendor is None:
+            raise not_found("Vendor", vendor_id)
+        raise invalid(
+            f"{vendor.name} processes no data we process as a processor, so it is not our "
+            "customers' sub-processor.",
+            field="vendor_id",
+        )
+    return {vendor_id}, found[vendor_id]
+
+
+async def _chain_ids(session: AsyncSession, tops: set[int]) -> set[int]:
+    links = await _links(session)
+    children: dict[int, set[int]] = {}
+    for link in links:
+        children.setdefault(link.vendor_id, set()).add(link.subprocessor_id)
+    seen, stack = set(tops), list(tops)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
+
+
+async def _changes(
+    session: AsyncSession, scope_ids: set[int], since: date, as_of: date
+) -> list[ctx.ChangeRow]:
+    """Engagements that started or ended (or will) since ``since`` under vendors in
+    ``scope_ids``: the dates come from the chain link, not from when a row was typed in."""
     names = {v.id: v.name for v in (await session.execute(select(Vendor.id, Vendor.name))).all()}
-    out: list[dict[str, Any]] = []
-    for e in events:
-        before, after = e.before or {}, e.after or {}
-        if "subprocessor_ids" in after:
-            parent = e.entity_id or 0
-            pairs = (
-                [(parent, c) for c in after["subprocessor_ids"]],
-                [(parent, c) for c in before.get("subprocessor_ids", [])],
-            )
-        else:
-            child = e.entity_id or 0
-            pairs = (
-                [(p, child) for p in after.get("parent_vendor_ids", [])],
-                [(p, child) for p in before.get("parent_vendor_ids", [])],
-            )
-        added = set(pairs[0]) - set(pairs[1])
-        removed = set(pairs[1]) - set(pairs[0])
-        for change, items in (("added", added), ("removed", removed)):
-            for parent, child in sorted(items):
-                if vendor_ids is not None and parent not in vendor_ids:
-                    continue
-                out.append(
-                    {
-                        "change": change,
-                        "name": names.get(child, f"vendor {child}"),
-                        "parent": names.get(parent, f"vendor {parent}"),
-                        "on": e.occurred_at.date(),
-                    }
-                )
-    # Links created with the vendor itself appear as notified_on dates.
-    links = select(VendorSubprocessor).where(VendorSubprocessor.notified_on >= since)
-    for link in (await session.scalars(links)).all():
-        if vendor_ids is not None and link.vendor_id not in vendor_ids:
+    out: list[ctx.ChangeRow] = []
+    for link in await _links(session):
+        if link.vendor_id not in scope_ids:
             continue
-        row = {
-            "change": "added",
-            "name": names.get(link.subprocessor_id, ""),
-            "parent": names.get(link.vendor_id, ""),
-            "on": link.notified_on,
-        }
-        if not any(
-            r["change"] == "added" and r["name"] == row["name"] and r["parent"] == row["parent"]
-            for r in out
-        ):
-            out.append(row)
-    return sorted(out, key=lambda r: (r["on"], r["name"]))
+        for on, change in ((link.engaged_on, "added"), (link.ended_on, "removed")):
+            if on is not None and on >= since:
+                planned = on > as_of
+                out.append(
+                    ctx.ChangeRow(
+                        f"{change}_planned" if planned else change,
+                        names.get(link.subprocessor_id, ""),
+                        names.get(link.vendor_id, ""),
+                        on,
+                    )
+                )
+    return sorted(out, key=lambda r: (r.on, r.name))
 
 
 async def build_context(
@@ -304,8 +480,10 @@ async def build_context(
     as_of: date,
     since: date | None,
     template_version: str,
+    options: ctx.DocumentOptions | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(context, snapshot): the snapshot records which register rows the document used."""
+    options = options or ctx.DocumentOptions()
     if kind not in KINDS:
         raise invalid(
             f"Unknown document kind {kind!r}; use one of {', '.join(KINDS)}.", field="kind"
@@ -335,8 +513,16 @@ async def build_context(
                 "vendor_version": vendor.version,
                 "subprocessors": [s.name for s in subs],
             }
+            own = await _transfer_data(session, {vendor.id}, as_of)
             return ctx.dpa_context(
-                base, _vendor(vendor), processing, agreement, subs, language
+                base,
+                _vendor(vendor),
+                processing,
+                agreement,
+                subs,
+                language,
+                options=options,
+                transfers=own,
             ), snapshot
         if kind == "scc_annexes":
             if transfer_id is None:
@@ -356,6 +542,18 @@ async def build_context(
                 t for t in await _transfer_data(session, {vendor.id}, as_of) if t.id == transfer.id
             )
             subs = await _chain_rows(session, {vendor.id}, as_of, language)
+            exporter = None
+            if transfer.transfer_type == "onward_transfer":
+                # Vendor -> its sub-processor: the vendor that passes the data on exports it.
+                parent_id = await session.scalar(
+                    select(VendorSubprocessor.vendor_id)
+                    .where(VendorSubprocessor.subprocessor_id == vendor.id)
+                    .order_by(VendorSubprocessor.id)
+                    .limit(1)
+                )
+                parent = await session.get(Vendor, parent_id) if parent_id else None
+                exporter = _vendor(parent) if parent else None
+            clauses = await _scc_elections(session, transfer)
             snapshot |= {
                 "transfer_id": transfer.id,
                 "transfer_version": transfer.version,
@@ -369,6 +567,8 @@ async def build_context(
                 org.supervisory_authority if org else None,
                 subs,
                 language,
+                exporter=exporter,
+                clauses=clauses,
             ), snapshot
         if kind == "tia":
             if assessment_id is None:
@@ -385,7 +585,9 @@ async def build_context(
             assert vendor is not None
             on = assessment.completed_on or as_of
             data = next(
-                t for t in await _transfer_data(session, {vendor.id}, on) if t.id == transfer.id
+                t
+                for t in await _transfer_data(session, {vendor.id}, on, language)
+                if t.id == transfer.id
             )
             base = ctx.common(
                 await _org(session, transfer.organisation_id),
@@ -401,6 +603,21 @@ async def build_context(
                 assessment.procedural_steps,
                 assessment.law_and_practice,
                 assessment.next_review_on,
+                assessment.assessor,
+                assessment.approver,
+                assessment.approved_on,
+                assessment.risk_period_years,
+                tuple(
+                    Scenario(
+                        str(r["scenario"]),
+                        float(r["request"]),
+                        float(r["compelled"]),
+                        float(r["measures_fail"]),
+                    )
+                    for r in _scenario_rows(assessment.risk_scenarios)
+                ),
+                assessment.conclusion_reasoning,
+                assessment.translations,
             )
             if assessment.completed_on is None:
                 raise ctx.MissingDataError(
@@ -412,58 +629,39 @@ async def build_context(
                 "transfer_id": transfer.id,
                 "verdict": data.verdict,
             }
-            return ctx.tia_context(base, _vendor(vendor), data, a, on, language), snapshot
+            processing, _ = await _processing(session, vendor.id)
+            onward = await _chain_rows(session, {vendor.id}, on, language)
+            return ctx.tia_context(
+                base,
+                _vendor(vendor),
+                data,
+                a,
+                on,
+                language,
+                processing=processing,
+                onward=onward,
+                as_of=as_of,
+            ), snapshot
         base = ctx.common(await _org(session, None), language, as_of, today, template_version)
         if kind == "subprocessor_list":
-            if vendor_id is not None:
-                vendor = await session.get(Vendor, vendor_id)
-                if vendor is None:
-                    raise not_found("Vendor", vendor_id)
-                tops, scope = {vendor.id}, vendor.name
-            else:
-                tops = set(
-                    (
-                        await session.scalars(
-                            select(Vendor.id).where(
-                                Vendor.role == "processor", Vendor.status != "offboarded"
-                            )
-                        )
-                    ).all()
-                )
-                scope = None
-            rows = await _chain_rows(session, tops, as_of, language)
-            if vendor_id is None:
-                processors = (
-                    await session.scalars(select(Vendor).where(Vendor.id.in_(list(tops))))
-                ).all()
-                transfers = await _transfer_data(session, tops, as_of) if tops else []
-                for v in processors:
-                    mechs = sorted(
-                        {
-                            ctx.mechanism_name(t.mechanism, language)
-                            for t in transfers
-                            if t.vendor_name == v.name and t.active and t.is_third_country
-                        }
-                    )
-                    rows.append(
-                        ctx.SubprocessorRow(
-                            v.name,
-                            v.country,
-                            v.category.replace("_", " "),
-                            "; ".join(mechs)
-                            or ("EU/ETA" if language == "fi" else "EU/EEA (no transfer)"),
-                        )
-                    )
-                rows.sort(key=lambda r: r.name.lower())
+            tops, scope = await _processor_scope(session, vendor_id)
+            rows = await _chain_rows(session, tops, as_of, language, include_tops=True)
             period_start = since or date(as_of.year, 1, 1)
-            changes = await _changes(session, tops if vendor_id is not None else None, period_start)
+            scope_ids = tops | await _chain_ids(session, tops)
+            changes = await _changes(session, scope_ids, period_start, as_of)
             snapshot |= {
                 "vendor_id": vendor_id,
                 "since": period_start.isoformat(),
                 "rows": len(rows),
             }
             return ctx.subprocessor_list_context(
-                base, scope, rows, changes, period_start, language
+                base,
+                scope,
+                rows,
+                changes,
+                period_start,
+                language,
+                objection_days=options.objection_days,
             ), snapshot
         transfers = await _transfer_data(session, None, as_of)
         snapshot |= {"transfers": [t.id for t in transfers]}
@@ -472,6 +670,10 @@ async def build_context(
         return ctx.record_extract_context(base, transfers, language), snapshot
     except ctx.MissingDataError as exc:
         raise _missing(exc) from exc
+
+
+def _scenario_rows(value: Any) -> list[dict[str, Any]]:
+    return list(value or ())
 
 
 def filename_for(kind: str, language: str, subject: str, as_of: date) -> str:
@@ -490,6 +692,7 @@ async def render_document(
     as_of: date,
     since: date | None,
     actor: Actor,
+    options: ctx.DocumentOptions | None = None,
 ) -> Document:
     template, version = await template_for(session, kind, language) if kind in KINDS else (b"", "")
     context, snapshot = await build_context(
@@ -502,6 +705,7 @@ async def render_document(
         as_of=as_of,
         since=since,
         template_version=version,
+        options=options,
     )
     try:
         content = await run_in_worker(render_docx, template, context)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from transfers.models.base import Base, UTCDateTime, VersionedMixin, utcnow
+from transfers.models.base import Base, JSONType, UTCDateTime, VersionedMixin, utcnow
 
 
 class Agreement(VersionedMixin, Base):
@@ -36,6 +36,9 @@ class Agreement(VersionedMixin, Base):
     objection_period_days: Mapped[int | None] = mapped_column(Integer)
     owner: Mapped[str | None] = mapped_column(String(320))
     notes: Mapped[str | None] = mapped_column(Text)
+    scc_clauses: Mapped[dict[str, object] | None] = mapped_column(JSONType)
+    """The options elected in SCCs of Decision (EU) 2021/914 (Clauses 7, 11, 13, 17, 18; the
+    Clause 9(a) option is ``subprocessor_authorisation`` with ``objection_period_days``)."""
 
 
 class AgreementAttachment(Base):

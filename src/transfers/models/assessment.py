@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from transfers.models.base import Base, VersionedMixin
+from transfers.models.base import Base, JSONType, VersionedMixin
 
 
 class Assessment(VersionedMixin, Base):
@@ -24,5 +24,14 @@ class Assessment(VersionedMixin, Base):
     procedural_steps: Mapped[str | None] = mapped_column(Text)
     next_review_on: Mapped[date | None] = mapped_column(Date)
     assessor: Mapped[str | None] = mapped_column(String(200))
+    approver: Mapped[str | None] = mapped_column(String(200))
+    """Who signed the assessment off (EDPB Recommendations 01/2020: documented and accountable)."""
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    risk_period_years: Mapped[int | None] = mapped_column(Integer)
+    risk_scenarios: Mapped[list[dict[str, object]] | None] = mapped_column(JSONType)
+    """The assessor's estimates per scenario (transfers.assessment.risk)."""
+    conclusion_reasoning: Mapped[str | None] = mapped_column(Text)
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSONType)
+    """The free texts in another language; a TIA document prints its own language's."""
     owner: Mapped[str | None] = mapped_column(String(320))
     notes: Mapped[str | None] = mapped_column(Text)

@@ -20,6 +20,9 @@ class Processing(VersionedMixin, Base):
     )
     service: Mapped[str] = mapped_column(String(300), nullable=False)
     our_role: Mapped[str] = mapped_column(String(20), nullable=False, default="controller")
+    controller: Mapped[str | None] = mapped_column(Text)
+    """On whose behalf we process when ``our_role`` is processor (GDPR Art. 30(2)(a)); named
+    in the Art. 28(4) sub-processing agreement and the record extract."""
     purposes: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
     data_categories: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
     data_subject_categories: Mapped[list[str]] = mapped_column(
@@ -30,3 +33,9 @@ class Processing(VersionedMixin, Base):
     nature: Mapped[str | None] = mapped_column(Text)
     retention: Mapped[str | None] = mapped_column(Text)
     technical_measures: Mapped[str | None] = mapped_column(Text)
+    measures_catalogue: Mapped[dict[str, str] | None] = mapped_column(JSONType)
+    """Technical and organisational measures by the categories of SCC Annex II
+    (``reference/data/vocabulary.toml`` [measure_categories]), for DPA and SCC Annex II."""
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSONType)
+    """The free texts in another language, {"fi": {"service": ..., "nature": ...}}: each
+    document prints its own language's text when there is one, else the text as typed."""

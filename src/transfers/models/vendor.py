@@ -21,6 +21,8 @@ class Vendor(VersionedMixin, Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     legal_name: Mapped[str | None] = mapped_column(String(300))
     business_id: Mapped[str | None] = mapped_column(String(40), unique=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    """Registered postal address: the party clause of a DPA and SCC Annex I.A."""
     country: Mapped[str] = mapped_column(String(2), nullable=False)
     category: Mapped[str] = mapped_column(String(40), nullable=False, default="other")
     role: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -46,3 +48,8 @@ class VendorSubprocessor(Base):
         ForeignKey("vendor.id", ondelete="CASCADE"), nullable=False, index=True
     )
     notified_on: Mapped[date | None] = mapped_column(Date)
+    engaged_on: Mapped[date | None] = mapped_column(Date)
+    """When the sub-processor started (or will start) processing for ``vendor``: the date a
+    customer's sub-processor list reports as the change (GDPR Art. 28(2))."""
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    """When the engagement ended or will end (announced removal)."""

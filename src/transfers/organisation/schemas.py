@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -22,6 +23,7 @@ from transfers.common.fields import (
 )
 
 Label = ShortText
+DocumentLanguage = Literal["en", "fi"]
 
 
 class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -68,10 +70,24 @@ class OrganisationRead(msgspec.Struct):
     updated_at: datetime
 
 
+class ProcessingTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A processing's free texts in one more language (documents print their own language's)."""
+
+    service: Name | None = None
+    nature: LongText | None = None
+    purposes: list[Label] | None = None
+    data_subject_categories: list[Label] | None = None
+    retention: LongText | None = None
+    technical_measures: LongText | None = None
+    measures_catalogue: dict[ShortText, LongText] | None = None
+    controller: LongText | None = None
+
+
 class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
     vendor_id: Id
     service: ServiceName
     our_role: PartyRole = "controller"
+    controller: LongText | None = None
     organisation_id: Id | None = None
     purposes: list[Label] = msgspec.field(default_factory=list)
     data_categories: list[Label] = msgspec.field(default_factory=list)
@@ -81,11 +97,14 @@ class ProcessingCreate(msgspec.Struct, forbid_unknown_fields=True):
     nature: LongText | None = None
     retention: LongText | None = None
     technical_measures: LongText | None = None
+    measures_catalogue: dict[ShortText, LongText] | None = None
+    translations: dict[DocumentLanguage, ProcessingTexts] | None = None
 
 
 class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     service: ServiceName | UnsetType = UNSET
     our_role: PartyRole | UnsetType = UNSET
+    controller: LongText | UnsetType | None = UNSET
     organisation_id: Id | UnsetType | None = UNSET
     purposes: list[Label] | UnsetType = UNSET
     data_categories: list[Label] | UnsetType = UNSET
@@ -95,6 +114,8 @@ class ProcessingUpdate(msgspec.Struct, forbid_unknown_fields=True):
     nature: LongText | UnsetType | None = UNSET
     retention: LongText | UnsetType | None = UNSET
     technical_measures: LongText | UnsetType | None = UNSET
+    measures_catalogue: dict[ShortText, LongText] | UnsetType | None = UNSET
+    translations: dict[DocumentLanguage, ProcessingTexts] | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 
@@ -104,6 +125,7 @@ class ProcessingRead(msgspec.Struct):
     organisation_id: Id | None
     service: str
     our_role: str
+    controller: str | None
     purposes: list[str]
     data_categories: list[str]
     data_subject_categories: list[str]
@@ -112,6 +134,8 @@ class ProcessingRead(msgspec.Struct):
     nature: str | None
     retention: str | None
     technical_measures: str | None
+    measures_catalogue: dict[str, str] | None
+    translations: dict[str, ProcessingTexts] | None
     version: int
     created_at: datetime
     updated_at: datetime

@@ -25,11 +25,26 @@ from transfers.organisation.schemas import (
     ProcessingCreate,
     ProcessingUpdate,
 )
+from transfers.reference.names import vocabulary
 
 
-def _labels(values: list[str]) -> list[str]:
-    """Trimmed, lower-cased, de-duplicated category labels (``Contact `` == ``contact``)."""
-    return list(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
+def _labels(values: list[str], *, codes: bool) -> list[str]:
+    """Trimmed labels, de-duplicated regardless of case (``Contact `` == ``contact``). Data
+    categories are codes of a vocabulary and are lower-cased; purposes and data subjects are
+    free text that documents print as typed ("IT support", not "it support")."""
+    seen: dict[str, str] = {}
+    for v in values:
+        if v.strip():
+            seen.setdefault(v.strip().lower(), v.strip().lower() if codes else v.strip())
+    return list(seen.values())
+
+
+def _check_catalogue(catalogue: dict[str, str] | None, field: str) -> None:
+    """Measures are filed under the categories SCC Annex II lists (reference vocabulary)."""
+    known = vocabulary()["measure_categories"]
+    unknown = sorted(set(catalogue or {}) - set(known))
+    if unknown:
+        raise invalid(f"Unknown measure categories {unknown}; use {', '.join(known)}.", field=field)
 
 
 def _clean_org(values: dict[str, Any]) -> dict[str, Any]:
@@ -102,9 +117,14 @@ async def _check_processing_refs(session: AsyncSession, values: dict[str, Any]) 
         raise invalid(
             f"Organisation {values['organisation_id']} does not exist.", field="organisation_id"
         )
+    _check_catalogue(values.get("measures_catalogue"), "measures_catalogue")
+    for lang, texts in (values.get("translations") or {}).items():
+        _check_catalogue(
+            (texts or {}).get("measures_catalogue"), f"translations.{lang}.measures_catalogue"
+        )
     for key in ("purposes", "data_categories", "data_subject_categories"):
         if key in values and values[key] is not None:
-            values[key] = _labels(values[key])
+            values[key] = _labels(values[key], codes=key == "data_categories")
 
 
 async def get_processing(session: AsyncSession, processing_id: int) -> Processing:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -37,6 +37,7 @@ class VendorCreate(msgspec.Struct, forbid_unknown_fields=True):
     status: VendorStatus = "proposed"
     legal_name: LegalName | None = None
     business_id: BusinessId | None = None
+    address: LongText | None = None
     contacts: list[Contact] = msgspec.field(default_factory=list)
     website: ShortText | None = None
     owner: Email | None = None
@@ -54,6 +55,7 @@ class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
     status: VendorStatus | UnsetType = UNSET
     legal_name: LegalName | UnsetType | None = UNSET
     business_id: BusinessId | UnsetType | None = UNSET
+    address: LongText | UnsetType | None = UNSET
     contacts: list[Contact] | UnsetType = UNSET
     website: ShortText | UnsetType | None = UNSET
     owner: Email | UnsetType | None = UNSET
@@ -69,6 +71,7 @@ class VendorRead(msgspec.Struct):
     name: str
     legal_name: str | None
     business_id: str | None
+    address: str | None
     country: str
     category: str
     role: str
@@ -92,3 +95,18 @@ class ChainNode(msgspec.Struct):
     role: str
     status: str
     subprocessors: list[ChainNode]
+
+
+class EngagementUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """When a sub-processor's engagement for a vendor starts and ends (GDPR Art. 28(2))."""
+
+    engaged_on: date | None = None
+    ended_on: date | None = None
+
+
+class EngagementRead(msgspec.Struct):
+    vendor_id: int
+    subprocessor_id: int
+    engaged_on: date | None
+    ended_on: date | None
+    notified_on: date | None

@@ -23,7 +23,7 @@ from transfers.common.crud import (
     update_audited,
 )
 from transfers.common.fields import clean_name, country
-from transfers.common.problems import ProblemError, invalid
+from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.models import Vendor, VendorSubprocessor
 from transfers.vendor.schemas import ChainNode, VendorCreate, VendorRead, VendorUpdate
 
@@ -70,6 +70,7 @@ def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRe
         name=vendor.name,
         legal_name=vendor.legal_name,
         business_id=vendor.business_id,
+        address=vendor.address,
         country=vendor.country,
         category=vendor.category,
         role=vendor.role,
@@ -182,6 +183,8 @@ async def set_links(
             VendorSubprocessor.vendor_id,
             VendorSubprocessor.subprocessor_id,
             VendorSubprocessor.notified_on,
+            VendorSubprocessor.engaged_on,
+            VendorSubprocessor.ended_on,
         ).where(
             or_(
                 VendorSubprocessor.vendor_id == vendor_id,
@@ -189,7 +192,9 @@ async def set_links(
             )
         )
     )
-    notified = {(p, c): n for p, c, n in existing}
+    rows = existing.all()
+    notified = {(p, c): n for p, c, n, _, _ in rows}
+    engagement = {(p, c): (start, end) for p, c, _, start, end in rows}
     today = date.today()
     old_parents = sorted(p for p, kids in children.items() if vendor_id in kids)
     old_children = sorted(children.get(vendor_id, []))
@@ -215,6 +220,8 @@ async def set_links(
                 vendor_id=p,
                 subprocessor_id=vendor_id,
                 notified_on=notified.get((p, vendor_id), today),
+                engaged_on=engagement.get((p, vendor_id), (None, None))[0],
+                ended_on=engagement.get((p, vendor_id), (None, None))[1],
             )
             for p in set(parent_ids)
         )
@@ -236,6 +243,8 @@ async def set_links(
                 vendor_id=vendor_id,
                 subprocessor_id=c,
                 notified_on=notified.get((vendor_id, c), today),
+                engaged_on=engagement.get((vendor_id, c), (None, None))[0],
+                ended_on=engagement.get((vendor_id, c), (None, None))[1],
             )
             for c in set(subprocessor_ids)
         )
@@ -249,6 +258,47 @@ async def set_links(
             {"subprocessor_ids": sorted(set(subprocessor_ids))},
         )
     await session.flush()
+
+
+async def set_engagement(
+    session: AsyncSession,
+    *,
+    vendor_id: int,
+    subprocessor_id: int,
+    engaged_on: date | None,
+    ended_on: date | None,
+    actor: Actor,
+) -> VendorSubprocessor:
+    """Record when a sub-processor's engagement for ``vendor_id`` starts and ends: the dates a
+    customer's sub-processor list reports as changes, so the controller can object in time
+    (GDPR Art. 28(2)). Audited; the link must exist."""
+    link = await session.scalar(
+        select(VendorSubprocessor).where(
+            VendorSubprocessor.vendor_id == vendor_id,
+            VendorSubprocessor.subprocessor_id == subprocessor_id,
+        )
+    )
+    if link is None:
+        raise not_found("Sub-processor link", f"{vendor_id}->{subprocessor_id}")
+    if engaged_on is not None and ended_on is not None and ended_on < engaged_on:
+        raise invalid("The engagement cannot end before it starts.", field="ended_on")
+    before = {"engaged_on": link.engaged_on, "ended_on": link.ended_on}
+    link.engaged_on, link.ended_on = engaged_on, ended_on
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "update",
+        "vendor_engagement",
+        vendor_id,
+        {"subprocessor_id": subprocessor_id} | {k: v and v.isoformat() for k, v in before.items()},
+        {
+            "subprocessor_id": subprocessor_id,
+            "engaged_on": engaged_on and engaged_on.isoformat(),
+            "ended_on": ended_on and ended_on.isoformat(),
+        },
+    )
+    return link
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
