@@ -55,6 +55,14 @@ class Settings:
     holiday_country: str = "FI"
     assessment_review_months: int = 12
     debug: bool = False
+    session_idle_minutes: int = 60
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Browsers send Secure cookies only over https, so mark them only behind https."""
+        return self.public_url.startswith("https://")
 
     @property
     def is_sqlite(self) -> bool:
@@ -82,6 +90,9 @@ def settings_from_env() -> Settings:
         holiday_country=env.get("TRANSFERS_HOLIDAY_COUNTRY", "FI").upper(),
         assessment_review_months=_int("TRANSFERS_ASSESSMENT_REVIEW_MONTHS", 12),
         debug=_bool("TRANSFERS_DEBUG", False),
+        session_idle_minutes=_int("TRANSFERS_SESSION_IDLE_MINUTES", 60),
+        login_max_failures=_int("TRANSFERS_LOGIN_MAX_FAILURES", 5),
+        login_lockout_minutes=_int("TRANSFERS_LOGIN_LOCKOUT_MINUTES", 15),
     )
 
 

@@ -10,6 +10,7 @@ from transfers.models.organisation import Organisation
 from transfers.models.processing import Processing
 from transfers.models.reminder import CalendarFeed, ReminderDelivery, ReminderState
 from transfers.models.transfer import Transfer
+from transfers.models.user import LoginThrottle, User, UserSession
 from transfers.models.vendor import Vendor, VendorSubprocessor
 
 __all__ = [
@@ -22,11 +23,14 @@ __all__ = [
     "CalendarFeed",
     "Document",
     "DocumentTemplate",
+    "LoginThrottle",
     "Organisation",
     "Processing",
     "ReminderDelivery",
     "ReminderState",
     "Transfer",
+    "User",
+    "UserSession",
     "Vendor",
     "VendorSubprocessor",
 ]

@@ -1,0 +1,50 @@
+"""The workspace's Jinja environment: autoescaped, translated per request, a few filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from transfers.web import i18n
+from transfers.web.labels import badge, label
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+def format_date(value: date | datetime | None) -> str:
+    """Finnish readers expect 24.11.2026; English pages show ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(
+            "%d.%m.%Y %H:%M" if i18n.current_language() == "fi" else "%Y-%m-%d %H:%M"
+        )
+    return value.strftime("%d.%m.%Y") if i18n.current_language() == "fi" else value.isoformat()
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.filters["country"] = i18n.country_name
+    env.filters["day"] = format_date
+    env.filters["label"] = label
+    env.filters["badge"] = badge
+    env.globals["current_language"] = i18n.current_language
+    return env
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    env = make_environment()
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
