@@ -43,6 +43,11 @@ def _(message: str) -> str:
     return translations(current_language()).gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language()).ngettext(singular, plural, n)
 

@@ -7,13 +7,7 @@ neutral badge, so a new value never breaks a page.
 
 from __future__ import annotations
 
-from transfers.web.i18n import _
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated when shown."""
-    return message
-
+from transfers.web.i18n import N_, _
 
 LABELS: dict[str, str] = {
     "lawful": N_("lawful"),

@@ -84,12 +84,14 @@ class ReadingPages(Controller):
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
         )
+        compliance = await reads.statuses_for(db_session, [v.id for v in items], date.today())
         partial = request.headers.get("hx-request") == "true"
         return Template(
             template_name="vendor_rows.html" if partial else "vendors.html",
             context={
                 "me": identity(request),
                 "items": items,
+                "compliance": compliance,
                 "total": total,
                 "page": page,
                 "pages": max(1, -(-total // PAGE_SIZE)),

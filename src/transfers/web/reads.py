@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
-from transfers.compliance.service import load_facts, status_of
+from transfers.compliance.service import children_map, load_facts, status_of
 from transfers.models import AuditEvent, Document, Processing, Vendor
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
@@ -60,6 +60,23 @@ async def today(session: AsyncSession, *, as_of: date, settings: Settings) -> To
         overdue=[r for r in reminders if r.overdue],
         upcoming=[r for r in reminders if not r.overdue],
     )
+
+
+async def statuses_for(
+    session: AsyncSession, vendor_ids: list[int], as_of: date
+) -> dict[int, VendorStatus]:
+    """Compliance status of a page of vendors: their chains are loaded, not the register."""
+    children = await children_map(session)
+    wanted = set(vendor_ids)
+    stack = list(wanted)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in wanted:
+                wanted.add(child)
+                stack.append(child)
+    facts = await load_facts(session, wanted, as_of)
+    statuses = vendor_statuses(facts.values(), as_of, load_reference())
+    return {vid: statuses[vid] for vid in vendor_ids if vid in statuses}
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from litestar.types import ControllerRouterHandler
 from transfers.web.auth_pages import AuthPages
 from transfers.web.errors import WEB_EXCEPTION_HANDLERS
 from transfers.web.pages import ReadingPages
+from transfers.web.register_forms import RegisterForms
 from transfers.web.security import after_request, before_request
 from transfers.web.vendor_forms import VendorForms
 
@@ -22,7 +23,7 @@ PAGES_OPT = {"exclude_from_auth": True}
 def web_handlers() -> list[ControllerRouterHandler]:
     pages = Router(
         path="/",
-        route_handlers=[AuthPages, ReadingPages, VendorForms],
+        route_handlers=[AuthPages, ReadingPages, VendorForms, RegisterForms],
         before_request=before_request,
         after_request=after_request,
         exception_handlers=WEB_EXCEPTION_HANDLERS,

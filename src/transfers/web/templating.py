@@ -26,6 +26,15 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d.%m.%Y") if i18n.current_language() == "fi" else value.isoformat()
 
 
+def shown(value: object) -> str:
+    """A value from the audit trail as a person reads it: nothing is a dash, lists are joined."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -41,6 +50,7 @@ def make_environment() -> Environment:
     env.filters["day"] = format_date
     env.filters["label"] = label
     env.filters["badge"] = badge
+    env.filters["shown"] = shown
     env.globals["current_language"] = i18n.current_language
     return env
 

@@ -40,6 +40,7 @@ def _form_page(
     version: int | None,
     errors: FormErrors | None = None,
     conflict: list[Any] | None = None,
+    original: dict[str, str] | None = None,
 ) -> Template:
     return Template(
         template_name="vendor_form.html",
@@ -50,10 +51,31 @@ def _form_page(
             "version": version,
             "errors": errors,
             "conflict": conflict,
+            "original": original if original is not None else dict(values),
             **choices(),
         },
         status_code=(errors.status if errors else 200),
     )
+
+
+def _originals(form: Any) -> dict[str, str]:
+    """The values the person saw when they opened the form (hidden ``orig-*`` fields)."""
+    out = {}
+    for name in FIELDS:
+        value = form.get(f"orig-{name}")
+        out[name] = value.strip() if isinstance(value, str) else ""
+    return out
+
+
+def _edited(form: Any, values: dict[str, str]) -> dict[str, Any]:
+    """Only the fields this person changed, so saving never resets what others changed."""
+    original = _originals(form)
+    changed: dict[str, Any] = {}
+    for name in FIELDS:
+        now = values.get(name, "")
+        if now != original.get(name, ""):
+            changed[name] = now if now else None
+    return changed
 
 
 class VendorForms(Controller):
@@ -98,7 +120,7 @@ class VendorForms(Controller):
     ) -> Template:
         require_writer(identity(request))
         vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        values = {f: getattr(vendor, f) or "" for f in FIELDS}
+        values = {f: str(getattr(vendor, f) or "") for f in FIELDS}
         return _form_page(request, values=values, vendor_id=vendor_id, version=vendor.version)
 
     @post("/{vendor_id:int}/edit")
@@ -122,24 +144,30 @@ class VendorForms(Controller):
             )
             newer = max(0, vendor.version - (version or 0))
             changes = [e for e in events if e.action == "update"][:newer]
+            current = {f: str(getattr(vendor, f) or "") for f in FIELDS}
+            mine = {k: (v or "") for k, v in _edited(form, values).items()}
             return _form_page(
                 request,
-                values=values,
+                values=current | mine,
                 vendor_id=vendor_id,
                 version=vendor.version,
                 errors=from_problem(exc),
                 conflict=changes,
+                original=current,
             )
-        payload: dict[str, Any] = dict(values)
-        for name in OPTIONAL:
-            payload.setdefault(name, None)
+        payload = _edited(form, values)
         try:
             data = convert(payload, VendorUpdate)
             await vendor_service.update_vendor(db_session, vendor, data, me.actor)
         except FormErrors as exc:
             await db_session.rollback()
             return _form_page(
-                request, values=values, vendor_id=vendor_id, version=version, errors=exc
+                request,
+                values=values,
+                vendor_id=vendor_id,
+                version=version,
+                errors=exc,
+                original=_originals(form),
             )
         except ProblemError as exc:
             await db_session.rollback()
@@ -149,6 +177,7 @@ class VendorForms(Controller):
                 vendor_id=vendor_id,
                 version=version,
                 errors=from_problem(exc),
+                original=_originals(form),
             )
         await db_session.commit()
         return Redirect(f"/vendors/{vendor_id}", status_code=303)
