@@ -149,3 +149,121 @@ def test_script_names_render_as_text_csrf_less_posts_and_password_guessing_are_r
         stranger.shot("login-throttled")
     finally:
         stranger.close()
+
+
+BAD_CSV = (
+    "name,business_id,country,role,destination_country,mechanism,scc_module\n"
+    "Fjord Analytics AS,NO-998877,NO,processor,NO,adequacy,\n"
+    "Mistral Support SAS,FR-445566,Atlantis,processor,US,SCC 2021,2\n"
+)
+GOOD_CSV = BAD_CSV.replace("Atlantis", "FR")
+
+
+def test_an_import_with_a_bad_row_writes_nothing_and_the_corrected_file_imports(
+    person: Person,
+) -> None:
+    page = person.page
+    person.login("legal")
+    page.get_by_role("link", name="Import and export").click()
+    page.get_by_label("Spreadsheet (.xlsx or .csv)").set_input_files(
+        files=[{"name": "vendors.csv", "mimeType": "text/csv", "buffer": BAD_CSV.encode()}]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("nothing was written")).to_be_visible()
+    expect(page.get_by_role("cell", name="Atlantis", exact=True)).to_be_visible()
+    person.shot("import-report")
+    person.go("/vendors?q=Fjord")
+    expect(page.get_by_text("No vendor matches.")).to_be_visible()
+
+    person.go("/import")
+    page.get_by_label("Spreadsheet (.xlsx or .csv)").set_input_files(
+        files=[{"name": "vendors.csv", "mimeType": "text/csv", "buffer": GOOD_CSV.encode()}]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("no problems")).to_be_visible()
+    other_tab = person.context.new_page()
+    other_tab.goto(person.server.url + "/vendors?q=Fjord")
+    expect(other_tab.get_by_text("No vendor matches.")).to_be_visible()  # a dry run writes nothing
+    other_tab.close()
+    page.get_by_role("button", name="Confirm the import").click()
+    expect(page.get_by_role("status")).to_contain_text("Imported vendors.csv")
+    person.go("/vendors?q=Fjord")
+    expect(page.get_by_role("link", name="Fjord Analytics AS")).to_be_visible()
+
+
+def test_a_finnish_dpa_is_generated_downloaded_and_opens_as_docx(
+    person: Person, tmp_path: object
+) -> None:
+    from docx import Document as Docx
+
+    page = person.page
+    person.login("legal")
+    person.go("/vendors?q=Zentick")
+    page.get_by_role("link", name="Zentick Support Inc.").click()
+    page.get_by_label("Document", exact=True).select_option("dpa")
+    page.get_by_label("Language").select_option("fi")
+    page.get_by_role("button", name="Generate").click()
+    link = page.locator("li[id^=document-] a").first
+    expect(link).to_contain_text("fi")
+    with page.expect_download() as info:
+        link.click()
+    target = f"{tmp_path}/dpa.docx"
+    info.value.save_as(target)
+    text = "\n".join(p.text for p in Docx(target).paragraphs)
+    assert "Zentick" in text
+    assert "käsittel" in text.lower()  # Finnish: käsittelijä, käsittely ...
+
+
+def test_a_snoozed_reminder_leaves_today_until_its_date(person: Person) -> None:
+    page = person.page
+    person.login("legal")
+    person.go("/reminders?within=30d")
+    first = page.locator("tbody tr").first
+    title = first.locator("td").nth(1).inner_text().split("\n")[0].strip()
+    # the citation sits in the same cell; keep only the sentence people read
+    title = title.split(" GDPR")[0].split(" Commission")[0]
+    person.go("/")
+    expect(page.locator("#reminders")).to_contain_text(title[:40])
+    person.go("/reminders?within=30d")
+    first = page.locator("tbody tr").first
+    first.get_by_label("Snooze until").fill("2099-01-01")
+    first.get_by_role("button", name="Snooze").click()
+    person.go("/")
+    expect(page.locator("#reminders")).not_to_contain_text(title[:40])
+    person.go("/reminders?within=30d&include_done=true")
+    expect(page.get_by_text("snoozed → 2099-01-01")).to_be_visible()
+    person.shot("reminders")
+
+
+MAIN_PAGES = {
+    "today": "/",
+    "vendors": "/vendors",
+    "vendor-page": "/vendors/1",
+    "procurement-check": "/check?q=cloud",
+    "is-it-lawful": "/lawful?dpf_falls_on=2027-06-01",
+    "reminders": "/reminders",
+    "documents": "/documents",
+    "import-export": "/import",
+    "audit-log": "/audit",
+    "vendor-edit": "/vendors/1/edit",
+}
+
+
+def test_every_main_page_fits_1280_and_768_pixels_and_is_saved_as_a_screenshot(
+    chromium: object, server: object
+) -> None:
+    for width in (1280, 768):
+        person = Person(chromium, server, width=width)  # type: ignore[arg-type]
+        try:
+            person.login("legal")
+            for name, path in MAIN_PAGES.items():
+                response = person.go(path)
+                assert response.status == 200, (path, response.status)  # type: ignore[attr-defined]
+                expect(person.page.locator("h1")).to_be_visible()
+                overflow = person.page.evaluate(
+                    "document.documentElement.scrollWidth - window.innerWidth"
+                )
+                assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+                person.shot(name)
+        finally:
+            person.close()
