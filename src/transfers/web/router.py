@@ -8,6 +8,7 @@ from litestar import Router
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from transfers.web.admin_pages import AdminPages
 from transfers.web.auth_pages import AuthPages
 from transfers.web.errors import WEB_EXCEPTION_HANDLERS
 from transfers.web.pages import ReadingPages
@@ -24,7 +25,7 @@ PAGES_OPT = {"exclude_from_auth": True}
 def web_handlers() -> list[ControllerRouterHandler]:
     pages = Router(
         path="/",
-        route_handlers=[AuthPages, ReadingPages, VendorForms, RegisterForms, WorkPages],
+        route_handlers=[AuthPages, ReadingPages, VendorForms, RegisterForms, WorkPages, AdminPages],
         before_request=before_request,
         after_request=after_request,
         exception_handlers=WEB_EXCEPTION_HANDLERS,
