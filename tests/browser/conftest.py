@@ -72,8 +72,10 @@ async def _seed(url: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Module-scoped, like ``chromium``: Playwright's sync API holds an event loop on this
+    thread while it is open, which the asyncio tests of other modules must not inherit."""
     path = tmp_path_factory.mktemp("browser") / "transfers.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
     with ThreadPoolExecutor(1) as pool:  # pytest-asyncio may already run a loop here
@@ -120,7 +122,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         proc.wait(timeout=30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -138,6 +140,8 @@ class Person:
         )
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
     def go(self, path: str) -> object:

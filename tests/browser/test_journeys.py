@@ -42,6 +42,9 @@ def test_legal_registers_a_us_cloud_vendor_with_dpa_scc_transfer_and_tia(person:
     )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("cell", name=re.compile("scc_2021"))).to_be_visible()
+    with page.expect_download() as signed_copy:
+        page.get_by_role("link", name="dpa.pdf").click()
+    assert signed_copy.value.suggested_filename == "dpa.pdf"
 
     page.get_by_role("link", name="New transfer").click()
     expect(page.get_by_label("Mechanism *")).to_have_value("scc_2021")
@@ -69,6 +72,12 @@ def test_legal_registers_a_us_cloud_vendor_with_dpa_scc_transfer_and_tia(person:
 def test_procurement_finds_a_vendor_by_part_of_its_name_and_cannot_edit(person: Person) -> None:
     page = person.page
     person.login("procurement")
+    page.get_by_role("link", name="Vendors", exact=True).click()
+    page.get_by_label("Name or business ID").press_sequentially(
+        "licentia"
+    )  # htmx narrows as one types
+    expect(page.locator("#vendor-rows tbody tr")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"/vendors\?q=licentia"))
     page.get_by_role("link", name="Procurement check").click()
     page.get_by_label("Vendor name or business ID (part is enough)").fill("northw")
     page.get_by_role("button", name="Check").click()
@@ -245,6 +254,8 @@ MAIN_PAGES = {
     "documents": "/documents",
     "import-export": "/import",
     "audit-log": "/audit",
+    "organisations": "/organisations",
+    "transfer-form": "/vendors/1/transfers/new",
     "vendor-edit": "/vendors/1/edit",
 }
 
@@ -264,6 +275,14 @@ def test_every_main_page_fits_1280_and_768_pixels_and_is_saved_as_a_screenshot(
                     "document.documentElement.scrollWidth - window.innerWidth"
                 )
                 assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+                unlabelled = person.page.evaluate(
+                    """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                       .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+                       .map(e => e.name || e.id)"""
+                )
+                assert unlabelled == [], f"{path}: inputs without a label: {unlabelled}"
                 person.shot(name)
+            blocked = [e for e in person.errors if "Content Security Policy" in e]
+            assert blocked == [], blocked  # htmx and the stylesheet load under the strict CSP
         finally:
             person.close()

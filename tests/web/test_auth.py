@@ -180,3 +180,37 @@ async def test_an_edit_on_a_stale_version_shows_the_conflict_and_keeps_the_other
         assert await s.scalar(select(Vendor.name)) == "Acme Cloud EU"
         actors = set((await s.scalars(select(AuditEvent.actor))).all())
     assert people.legal in actors
+
+
+async def test_legal_adds_an_organisation_and_a_processing_through_the_forms(
+    browser: Browser, people: People, engine: AsyncEngine
+) -> None:
+    from transfers.models import Organisation, Processing
+
+    await browser.login(people.legal)
+    await browser.get("/organisations/new")
+    bad = await browser.post("/organisations/new", {"name": "Esimerkki Oy", "country": "XX"})
+    assert bad.status_code == 422
+    assert "Unknown country code" in bad.text
+    ok = await browser.post(
+        "/organisations/new",
+        {
+            "name": "Esimerkki Oy",
+            "country": "FI",
+            "business_id": "1234567-8",
+            "roles": "controller",
+        },
+    )
+    assert ok.status_code == 303
+    await browser.post("/vendors/new", {"name": "Acme Cloud", "country": "US", "role": "processor"})
+    created = await browser.post(
+        "/vendors/1/processings/new",
+        {"service": "Helpdesk", "our_role": "controller", "purposes": "support, billing"},
+    )
+    assert created.status_code == 303
+    async with session_factory(engine)() as s:
+        assert await s.scalar(select(Organisation.name)) == "Esimerkki Oy"
+        processing = await s.scalar(select(Processing))
+        assert processing is not None
+        assert processing.purposes == ["support", "billing"]
+    assert "Helpdesk" in (await browser.get("/vendors/1")).text

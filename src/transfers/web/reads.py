@@ -18,7 +18,7 @@ from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
 from transfers.compliance.service import children_map, load_facts, status_of
-from transfers.models import AuditEvent, Document, Processing, Vendor
+from transfers.models import AgreementAttachment, AuditEvent, Document, Processing, Vendor
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
 from transfers.reminder.schemas import ReminderRead
@@ -89,6 +89,7 @@ class VendorPage:
     names: dict[int, str]
     documents: list[Document]
     history: list[AuditEvent]
+    attachments: dict[int, list[tuple[int, str]]]
 
 
 async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> VendorPage:
@@ -113,6 +114,16 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
         ).all()
     )
     history, _ = await list_events(session, entity_type="vendor", entity_id=vendor_id, limit=50)
+    attachments: dict[int, list[tuple[int, str]]] = {}
+    rows = await session.execute(
+        select(
+            AgreementAttachment.agreement_id, AgreementAttachment.id, AgreementAttachment.filename
+        )
+        .where(AgreementAttachment.agreement_id.in_([a.id for a in agreements]))
+        .order_by(AgreementAttachment.id)
+    )
+    for agreement_id, attachment_id, filename in rows:
+        attachments.setdefault(agreement_id, []).append((attachment_id, filename))
     return VendorPage(
         vendor=read,
         status=await status_of(session, vendor_id, as_of),
@@ -122,6 +133,7 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
         names=names,
         documents=documents,
         history=history,
+        attachments=attachments,
     )
 
 

@@ -28,6 +28,8 @@ from transfers.common.fields import (
 )
 from transfers.common.problems import ProblemError
 from transfers.compliance.service import importer_role
+from transfers.organisation import service as organisation_service
+from transfers.organisation.schemas import OrganisationCreate, ProcessingCreate
 from transfers.reference import load_reference
 from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferCreate
@@ -138,6 +140,35 @@ def assessment_fields() -> list[Field]:
         Field("next_review_on", _(N_("Next review on")), "date"),
         Field("assessor", _(N_("Assessor"))),
         Field("owner", _(N_("Owner (e-mail)"))),
+    ]
+
+
+def processing_fields() -> list[Field]:
+    return [
+        Field("service", _(N_("Service")), required=True),
+        Field("our_role", _(N_("Our role")), "select", _codes(get_args(PartyRole))),
+        Field("organisation_id", _(N_("Organisation (id)")), "number"),
+        Field("purposes", _(N_("Purposes (comma separated)")), "list"),
+        Field("data_categories", _(N_("Data categories (comma separated)")), "list"),
+        Field("data_subject_categories", _(N_("Data subjects (comma separated)")), "list"),
+        Field("special_categories", _(N_("Special categories of data (Art. 9)")), "checkbox"),
+        Field("criminal_data", _(N_("Criminal convictions data (Art. 10)")), "checkbox"),
+        Field("nature", _(N_("Nature of the processing")), "textarea"),
+        Field("retention", _(N_("Retention")), "textarea"),
+        Field("technical_measures", _(N_("Technical and organisational measures")), "textarea"),
+    ]
+
+
+def organisation_fields() -> list[Field]:
+    return [
+        Field("name", _(N_("Name")), required=True),
+        Field("business_id", _(N_("Business ID"))),
+        Field("country", _(N_("Country")), "select", _countries(), True),
+        Field("roles", _(N_("Roles (comma separated: controller, processor)")), "list"),
+        Field("address", _(N_("Address")), "textarea"),
+        Field("dpo_name", _(N_("Data protection officer"))),
+        Field("dpo_email", _(N_("DPO e-mail"))),
+        Field("supervisory_authority", _(N_("Supervisory authority")), "textarea"),
     ]
 
 
@@ -356,3 +387,95 @@ class RegisterForms(Controller):
             )
         await db_session.commit()
         return Redirect(f"/vendors/{vendor_id}", status_code=303)
+
+    @get("/vendors/{vendor_id:int}/processings/new")
+    async def new_processing(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
+    ) -> Template:
+        require_writer(identity(request))
+        vendor = await vendor_service.get_vendor(db_session, vendor_id)
+        return _page(
+            request,
+            title=_("New processing by %(vendor)s") % {"vendor": vendor.name},
+            action=f"/vendors/{vendor_id}/processings/new",
+            back=f"/vendors/{vendor_id}",
+            fields=processing_fields(),
+            values={"our_role": "controller"},
+        )
+
+    @post("/vendors/{vendor_id:int}/processings/new")
+    async def create_processing(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
+    ) -> Response[Any]:
+        me = identity(request)
+        require_writer(me)
+        vendor = await vendor_service.get_vendor(db_session, vendor_id)
+        fields = processing_fields()
+        form = await request.form()
+        raw: dict[str, str] = {}
+        try:
+            values, raw = payload(form, fields)
+            data = convert({**values, "vendor_id": vendor_id}, ProcessingCreate)
+            await organisation_service.create_processing(db_session, data, me.actor)
+        except (FormErrors, ProblemError) as exc:
+            await db_session.rollback()
+            return _page(
+                request,
+                title=_("New processing by %(vendor)s") % {"vendor": vendor.name},
+                action=f"/vendors/{vendor_id}/processings/new",
+                back=f"/vendors/{vendor_id}",
+                fields=fields,
+                values=raw,
+                errors=exc if isinstance(exc, FormErrors) else from_problem(exc),
+            )
+        await db_session.commit()
+        return Redirect(f"/vendors/{vendor_id}", status_code=303)
+
+    @get("/organisations")
+    async def organisations(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession
+    ) -> Template:
+        rows, _total = await organisation_service.list_organisations(db_session, 500, 0)
+        return Template(
+            template_name="organisations.html",
+            context={"me": identity(request), "organisations": rows},
+        )
+
+    @get("/organisations/new")
+    async def new_organisation(self, request: Request[Any, Any, Any]) -> Template:
+        require_writer(identity(request))
+        return _page(
+            request,
+            title=_("New organisation"),
+            action="/organisations/new",
+            back="/organisations",
+            fields=organisation_fields(),
+            values={"country": "FI", "roles": "controller"},
+        )
+
+    @post("/organisations/new")
+    async def create_organisation(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession
+    ) -> Response[Any]:
+        me = identity(request)
+        require_writer(me)
+        fields = organisation_fields()
+        form = await request.form()
+        raw: dict[str, str] = {}
+        try:
+            values, raw = payload(form, fields)
+            data = convert(values, OrganisationCreate)
+            await organisation_service.create_organisation(db_session, data, me.actor)
+        except (FormErrors, ProblemError) as exc:
+            await db_session.rollback()
+            return _page(
+                request,
+                title=_("New organisation"),
+                action="/organisations/new",
+                back="/organisations",
+                fields=fields,
+                values=raw,
+                errors=exc if isinstance(exc, FormErrors) else from_problem(exc),
+            )
+        await db_session.commit()
+        return Redirect("/organisations", status_code=303)

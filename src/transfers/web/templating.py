@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from transfers.reference import load_reference
 from transfers.web import i18n
 from transfers.web.labels import badge, label
 
@@ -35,6 +36,14 @@ def shown(value: object) -> str:
     return str(value)
 
 
+def mechanism_name(code: str | None) -> str:
+    """The reference data's name for a mechanism code (codes stay in the data and the API)."""
+    if not code:
+        return ""
+    found = load_reference().mechanism(code)
+    return found.name if found else code
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -51,6 +60,7 @@ def make_environment() -> Environment:
     env.filters["label"] = label
     env.filters["badge"] = badge
     env.filters["shown"] = shown
+    env.filters["mechanism"] = mechanism_name
     env.globals["current_language"] = i18n.current_language
     return env
 

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.agreement import service as agreement_service
 from transfers.audit.service import list_events
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.document import service as document_service
@@ -35,6 +36,7 @@ EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
+SAFE_ATTACHMENT_TYPES = frozenset({"application/pdf", DOCX, "image/png", "image/jpeg"})
 STATE_ACTIONS = ("acknowledged", "snoozed", "done", "open")
 
 
@@ -192,6 +194,27 @@ class WorkPages(Controller):
             doc.content,
             media_type=DOCX,
             headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'},
+        )
+
+    @get("/agreements/{agreement_id:int}/attachments/{attachment_id:int}")
+    async def attachment(
+        self, db_session: AsyncSession, agreement_id: int, attachment_id: int
+    ) -> Response[bytes]:
+        """Always a download, and only known document types keep their type: an uploaded
+        HTML file must never render as a page of this site."""
+        found = await agreement_service.get_attachment(db_session, agreement_id, attachment_id)
+        await db_session.refresh(found, ["content"])
+        media = (
+            found.content_type
+            if found.content_type in SAFE_ATTACHMENT_TYPES
+            else "application/octet-stream"
+        )
+        return Response(
+            found.content,
+            media_type=media,
+            headers={
+                "Content-Disposition": f'attachment; filename="{found.filename.replace(chr(34), "")}"'
+            },
         )
 
     @post("/documents/templates")
