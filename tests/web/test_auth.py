@@ -214,3 +214,22 @@ async def test_legal_adds_an_organisation_and_a_processing_through_the_forms(
         assert processing is not None
         assert processing.purposes == ["support", "billing"]
     assert "Helpdesk" in (await browser.get("/vendors/1")).text
+
+
+async def test_today_follows_every_change_to_the_register(browser: Browser, people: People) -> None:
+    """Today is computed once per register change; a change must show at once."""
+    await browser.login(people.legal)
+    assert "Shady Hosting" not in (await browser.get("/")).text
+    await browser.get("/vendors/new")
+    await browser.post(
+        "/vendors/new", {"name": "Shady Hosting", "country": "US", "role": "processor"}
+    )
+    await browser.get("/vendors/1/transfers/new")
+    created = await browser.post(
+        "/vendors/1/transfers/new",
+        {"exporter_role": "controller", "destination_country": "US", "mechanism": "privacy_shield"},
+    )
+    assert created.status_code == 303
+    today = (await browser.get("/")).text
+    assert "Shady Hosting" in today
+    assert "EU-US Privacy Shield" in today

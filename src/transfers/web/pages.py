@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.common.fields import VendorCategory, VendorRole, VendorStatus
 from transfers.common.problems import ProblemError
-from transfers.compliance.service import register_view, status_of
+from transfers.compliance.service import status_of
 from transfers.vendor import service as vendor_service
 from transfers.web import reads
 from transfers.web.i18n import _, country_names, current_language
@@ -157,7 +157,7 @@ class ReadingPages(Controller):
         """The register on any date, and what happens if the DPF falls on a given date."""
         day = parse_day(as_of)
         falls = parse_day(dpf_falls_on, "dpf_falls_on") if dpf_falls_on else None
-        view = await register_view(db_session, day, "dpf" if falls else None, falls)
+        view = await reads.register_on(db_session, day, "dpf" if falls else None, falls)
         return Template(
             template_name="lawful.html",
             context={

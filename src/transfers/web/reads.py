@@ -7,6 +7,7 @@ than in a controller, so controllers stay parse -> read -> render.
 from __future__ import annotations
 
 import difflib
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
-from transfers.compliance.service import children_map, load_facts, status_of
+from transfers.compliance.service import children_map, load_facts, register_view, status_of
 from transfers.models import AgreementAttachment, AuditEvent, Document, Processing, Vendor
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
@@ -30,6 +31,54 @@ from transfers.vendor import service as vendor_service
 from transfers.vendor.schemas import ChainNode, VendorRead
 
 ATTENTION_DAYS = 30
+_CACHE_SIZE = 8
+_views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+
+async def register_stamp(session: AsyncSession) -> tuple[str, int, Any]:
+    """Which database, and its newest audit event (id and time): every change to the register
+    writes one, so a register-wide view computed at one stamp stays right until it moves."""
+    newest = (
+        await session.execute(
+            select(AuditEvent.id, AuditEvent.occurred_at).order_by(AuditEvent.id.desc()).limit(1)
+        )
+    ).first()
+    bind = session.get_bind()
+    database = str(bind.engine.url)
+    return (database, *newest) if newest else (database, 0, None)
+
+
+def _remember(key: tuple[Any, ...], value: Any) -> Any:
+    _views[key] = value
+    _views.move_to_end(key)
+    while len(_views) > _CACHE_SIZE:
+        _views.popitem(last=False)
+    return value
+
+
+async def register_on(
+    session: AsyncSession, as_of: date, assume_invalid: str | None, assume_from: date | None
+) -> Compliance:
+    """``register_view`` once per register change and date (it evaluates every transfer)."""
+    key = ("register", as_of, assume_invalid, assume_from, await register_stamp(session))
+    if key in _views:
+        cached: Compliance = _views[key]
+        return cached
+    return _remember(key, await register_view(session, as_of, assume_invalid, assume_from))  # type: ignore[no-any-return]
+
+
+async def reminders_on(
+    session: AsyncSession, *, as_of: date, within_days: int, filters: Filters, settings: Settings
+) -> list[ReminderRead]:
+    """Reminders once per register change, day and filter (acknowledging one is audited too)."""
+    key = ("reminders", as_of, within_days, filters, await register_stamp(session))
+    if key in _views:
+        cached: list[ReminderRead] = _views[key]
+        return cached
+    found = await list_reminders(
+        session, as_of=as_of, within_days=within_days, filters=filters, settings=settings
+    )
+    return _remember(key, found)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +92,15 @@ class Today:
 
 
 async def today(session: AsyncSession, *, as_of: date, settings: Settings) -> Today:
-    """What needs attention on ``as_of``: one load of the register, evaluated once per view."""
+    """What needs attention on ``as_of``: computed once per register change and day."""
+    key = ("today", as_of, await register_stamp(session))
+    if key in _views:
+        cached: Today = _views[key]
+        return cached
+    return _remember(key, await _today(session, as_of=as_of, settings=settings))  # type: ignore[no-any-return]
+
+
+async def _today(session: AsyncSession, *, as_of: date, settings: Settings) -> Today:
     ref = load_reference()
     facts = await load_facts(session, None, as_of)
     compliance = register_compliance(facts.values(), as_of, reference=ref)

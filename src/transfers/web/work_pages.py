@@ -26,6 +26,7 @@ from transfers.importer.validate import plan_import
 from transfers.importer.writer import apply_plan, export_data
 from transfers.models import Document, DocumentTemplate
 from transfers.reminder import service as reminder_service
+from transfers.web import reads
 from transfers.web.i18n import _
 from transfers.web.pages import parse_day
 from transfers.web.security import identity, require_writer, safe_next, settings_of
@@ -63,7 +64,7 @@ class WorkPages(Controller):
         include_done: bool = False,
     ) -> Template:
         days = reminder_service.parse_within(within)
-        items = await reminder_service.list_reminders(
+        items = await reads.reminders_on(
             db_session,
             as_of=date.today(),
             within_days=days,
