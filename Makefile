@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test install lint bench clean-db docs-gallery
+.PHONY: run test install lint bench clean-db docs-gallery i18n
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5" || $(PYTHON) -m pip install --quiet --user --break-system-packages "uv>=0.5"
@@ -18,6 +18,10 @@ run: install
 	@$(UV) run --frozen transfers db upgrade
 	@$(UV) run --frozen transfers demo --if-empty
 	@$(UV) run --frozen transfers keys bootstrap
+	@# -- web workspace (issue 11): a first login, and where to open it
+	@$(UV) run --frozen transfers users bootstrap
+	@echo "Workspace: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/schema"
+	@# -- end web workspace
 	@$(UV) run --frozen transfers serve --no-migrate --host $(HOST) --port $(PORT)
 
 ## Coverage printed by `make test` (issue 9); `make test COVERAGE_ARGS=` turns it off.
@@ -43,3 +47,10 @@ bench: install
 docs-gallery: install
 	@$(UV) run --frozen python tools/docs_gallery.py
 ## --- end docs-gallery ----------------------------------------------------------------------
+
+## -- web workspace (issue 11): refresh the UI catalogs after changing strings in src/transfers/web
+i18n: install
+	@cd src/transfers/web && $(UV) run --frozen pybabel extract -F babel.cfg -k N_ -k _ -k ngettext:1,2 --no-location --sort-output --omit-header -o locale/messages.pot . \
+	  && $(UV) run --frozen pybabel update -i locale/messages.pot -d locale -l fi --no-location --omit-header \
+	  && $(UV) run --frozen pybabel compile -d locale -l fi --statistics
+## -- end web workspace

@@ -13,7 +13,7 @@ from advanced_alchemy.extensions.litestar import (
 from litestar import Litestar, get
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from transfers.agreement.controller import AgreementController
@@ -33,6 +33,8 @@ from transfers.reminder.controller import CalendarFeedController, ReminderContro
 from transfers.settings import Settings, get_settings
 from transfers.transfer.controller import TransferController
 from transfers.vendor.controller import VendorController
+from transfers.web.router import web_handlers
+from transfers.web.templating import template_config
 
 API_VERSION = "1.0.0"
 
@@ -83,7 +85,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ImportController,
             ExportController,
             ApiKeyController,
+            *web_handlers(),
         ],
+        template_config=template_config(),
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         middleware=[DefineMiddleware(ApiKeyAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
         before_send=[security_headers],
@@ -96,7 +100,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=API_VERSION,
             description="Register of GDPR processors, subprocessors and third-country transfers.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[
+                # Served from the package's own copy, so the docs work with no internet.
+                SwaggerRenderPlugin(
+                    path=["/", "/swagger"],
+                    js_url="/static/vendor/swagger/swagger-ui-bundle.js",
+                    css_url="/static/vendor/swagger/swagger-ui.css",
+                    standalone_preset_js_url="/static/vendor/swagger/swagger-ui-standalone-preset.js",
+                    favicon="<link rel='icon' href='/static/vendor/swagger/favicon-32x32.png'>",
+                )
+            ],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", description="API key")

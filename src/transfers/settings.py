@@ -74,6 +74,14 @@ class Settings:
     document_objection_days: int = 30
     document_breach_hours: int = 48
     debug: bool = False
+    session_idle_minutes: int = 60
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Browsers send Secure cookies only over https, so mark them only behind https."""
+        return self.public_url.startswith("https://")
 
     @property
     def is_sqlite(self) -> bool:
@@ -105,6 +113,9 @@ def settings_from_env() -> Settings:
         document_objection_days=_int("TRANSFERS_DOCUMENT_OBJECTION_DAYS", 30),
         document_breach_hours=_int("TRANSFERS_DOCUMENT_BREACH_HOURS", 48),
         debug=_bool("TRANSFERS_DEBUG", False),
+        session_idle_minutes=_int("TRANSFERS_SESSION_IDLE_MINUTES", 60),
+        login_max_failures=_int("TRANSFERS_LOGIN_MAX_FAILURES", 5),
+        login_lockout_minutes=_int("TRANSFERS_LOGIN_LOCKOUT_MINUTES", 15),
     )
 
 

@@ -7,6 +7,7 @@ register of 10,000 vendors and 50,000 transfers this way takes a fraction of the
 from __future__ import annotations
 
 import gc
+from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import select
@@ -31,6 +32,20 @@ async def load_facts(
     process's snapshot of the register, brought up to date first."""
     snapshot = await register.current(session)
     return snapshot.facts(as_of, vendor_ids)
+
+
+importer_role = register.importer_role
+
+
+async def children_map(
+    session: AsyncSession, vendor_ids: list[int] | None = None
+) -> dict[int, list[int]]:
+    """Direct sub-processors of the given vendors (of every vendor when None)."""
+    snapshot = await register.current(session)
+    wanted = snapshot.children.keys() if vendor_ids is None else vendor_ids
+    children: dict[int, list[int]] = defaultdict(list)
+    children.update({v: list(snapshot.children[v]) for v in wanted if v in snapshot.children})
+    return children
 
 
 async def downstream(session: AsyncSession, vendor_id: int) -> set[int]:

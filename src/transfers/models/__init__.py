@@ -11,6 +11,7 @@ from transfers.models.processing import Processing
 from transfers.models.register_change import RegisterChange
 from transfers.models.reminder import CalendarFeed, ReminderDelivery, ReminderState
 from transfers.models.transfer import Transfer
+from transfers.models.user import LoginThrottle, User, UserSession
 from transfers.models.vendor import Vendor, VendorSubprocessor
 
 __all__ = [
@@ -23,12 +24,15 @@ __all__ = [
     "CalendarFeed",
     "Document",
     "DocumentTemplate",
+    "LoginThrottle",
     "Organisation",
     "Processing",
     "RegisterChange",
     "ReminderDelivery",
     "ReminderState",
     "Transfer",
+    "User",
+    "UserSession",
     "Vendor",
     "VendorSubprocessor",
 ]

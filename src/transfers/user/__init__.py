@@ -1,0 +1,1 @@
+"""Workspace accounts: people log in with e-mail and password; machines keep API keys."""

@@ -1,0 +1,261 @@
+"""Accounts, logins and sessions. Never commits: the request or CLI boundary does.
+
+Passwords are hashed with Argon2id (argon2-cffi defaults, RFC 9106's second recommended
+profile). Session tokens are 256-bit random values; like API keys, only their SHA-256 digest is
+stored, so a copy of the database does not let anyone log in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.audit.service import record
+from transfers.auth.schemas import Actor
+from transfers.auth.service import ROLES
+from transfers.common.fields import clean_name
+from transfers.common.problems import ProblemError, invalid, not_found
+from transfers.models import LoginThrottle, User, UserSession
+from transfers.models.base import utcnow
+from transfers.settings import Settings
+from transfers.user.schemas import LANGUAGES, WebIdentity
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if "@" not in cleaned or len(cleaned) > 320 or " " in cleaned:
+        raise invalid("Give a valid e-mail address.", field="email")
+    return cleaned
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise invalid(
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            field="password",
+        )
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None,
+    actor: Actor | str,
+    language: str = "fi",
+) -> tuple[User, str]:
+    """Create an account; returns it and its password (generated when none is given)."""
+    if role not in ROLES:
+        raise invalid(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.", field="role")
+    if language not in LANGUAGES:
+        raise invalid(f"Unknown language {language!r}.", field="language")
+    email = normalise_email(email)
+    name = clean_name(name)
+    password = password or generate_password()
+    _check_password(password)
+    if await session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ProblemError(409, "duplicate", f"A user with e-mail {email!r} already exists.")
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        language=language,
+        password_hash=_hasher.hash(password),
+    )
+    session.add(user)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "create",
+        "user",
+        user.id,
+        None,
+        {"email": email, "name": name, "role": role, "language": language},
+    )
+    return user, password
+
+
+async def list_users(session: AsyncSession) -> list[User]:
+    return list((await session.scalars(select(User).order_by(User.email))).all())
+
+
+async def count_users(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).select_from(User)) or 0
+
+
+async def find_user(session: AsyncSession, ident: str) -> User:
+    """A user by id or e-mail (what an operator has at hand)."""
+    stmt = select(User).where(User.email == ident.strip().lower())
+    if ident.isdigit():
+        stmt = select(User).where(User.id == int(ident))
+    user = await session.scalar(stmt)
+    if user is None:
+        raise not_found("User", ident)
+    return user
+
+
+async def disable_user(session: AsyncSession, user: User, actor: Actor | str) -> User:
+    """Disable an account and end its sessions at once (the row stays for the audit trail)."""
+    if user.disabled_at is None:
+        user.disabled_at = utcnow()
+        await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+        await session.flush()
+        await record(
+            session,
+            actor,
+            "disable",
+            "user",
+            user.id,
+            {"disabled_at": None},
+            {"disabled_at": user.disabled_at.isoformat()},
+        )
+    return user
+
+
+async def set_password(
+    session: AsyncSession, user: User, password: str | None, actor: Actor | str
+) -> str:
+    """Set (or generate) a password; other sessions of the user end, as after any reset."""
+    password = password or generate_password()
+    _check_password(password)
+    user.password_hash = _hasher.hash(password)
+    await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    await session.flush()
+    await record(session, actor, "set-password", "user", user.id, None, {"password": "changed"})
+    return password
+
+
+async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
+    """Remember a person's language choice (a preference, not a register change: not audited)."""
+    if language not in LANGUAGES:
+        raise invalid(f"Unknown language {language!r}.", field="language")
+    user = await session.get(User, user_id)
+    if user is None:
+        raise not_found("User", user_id)
+    user.language = language
+    await session.flush()
+
+
+async def _throttle_row(session: AsyncSession, email: str) -> LoginThrottle | None:
+    return await session.scalar(select(LoginThrottle).where(LoginThrottle.email == email))
+
+
+async def login(
+    session: AsyncSession, *, email: str, password: str, settings: Settings
+) -> tuple[User, str]:
+    """Check a password and open a session; returns the user and the cookie token.
+
+    After ``login_max_failures`` wrong attempts on one address, further attempts are refused
+    (429) for ``login_lockout_minutes`` without even checking the password, so guessing is slow.
+    """
+    now = utcnow()
+    key = email.strip().lower()[:320]
+    throttle = await _throttle_row(session, key)
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
+        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
+        raise ProblemError(
+            429,
+            "login-throttled",
+            f"Too many failed logins; try again in {minutes} minutes.",
+            retry_after_minutes=minutes,
+        )
+    user = await session.scalar(select(User).where(User.email == key))
+    ok = False
+    try:
+        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or user is None or user.disabled_at is not None:
+        if throttle is None:
+            throttle = LoginThrottle(email=key, failures=0)
+            session.add(throttle)
+        window = timedelta(minutes=settings.login_lockout_minutes)
+        if throttle.last_failed_at is not None and now - throttle.last_failed_at > window:
+            throttle.failures = 0
+        throttle.failures += 1
+        throttle.last_failed_at = now
+        if throttle.failures >= settings.login_max_failures:
+            throttle.locked_until = now + window
+            throttle.failures = 0
+        await session.flush()
+        raise ProblemError(401, "login-failed", "Wrong e-mail or password.")
+    if throttle is not None:
+        await session.delete(throttle)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = now
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            token_hash=_digest(token),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
+    await session.flush()
+    return user, token
+
+
+async def identify(
+    session: AsyncSession, token: str, *, settings: Settings, now: datetime | None = None
+) -> WebIdentity | None:
+    """The person behind a session cookie, or None when it is unknown, idle too long or the
+    account is disabled. Refreshes the idle clock (at most once a minute, to spare writes)."""
+    now = now or utcnow()
+    row = (
+        await session.execute(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == _digest(token))
+        )
+    ).first()
+    if row is None:
+        return None
+    web_session, user = row
+    if user.disabled_at is not None:
+        return None
+    if now - web_session.last_seen_at > timedelta(minutes=settings.session_idle_minutes):
+        await session.delete(web_session)
+        await session.flush()
+        return None
+    if now - web_session.last_seen_at > timedelta(minutes=1):
+        web_session.last_seen_at = now
+        await session.flush()
+    return WebIdentity(
+        user_id=user.id,
+        session_id=web_session.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        language=user.language,
+        csrf_token=web_session.csrf_token,
+    )
+
+
+async def logout(session: AsyncSession, token: str) -> None:
+    await session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
+    await session.flush()

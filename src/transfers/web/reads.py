@@ -1,0 +1,234 @@
+"""Read models for the pages: each gathers what one screen shows, through the domain services.
+
+Queries the services do not offer yet (documents of a vendor, "did you mean") live here rather
+than in a controller, so controllers stay parse -> read -> render.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.agreement import service as agreement_service
+from transfers.agreement.schemas import AgreementRead
+from transfers.audit.service import list_events
+from transfers.compliance.service import children_map, load_facts, register_view, status_of
+from transfers.models import AgreementAttachment, AuditEvent, Document, Processing, Vendor
+from transfers.organisation import service as organisation_service
+from transfers.reference import load_reference
+from transfers.reminder.schemas import ReminderRead
+from transfers.reminder.service import Filters, list_reminders
+from transfers.rules.compliance import Compliance, register_compliance
+from transfers.rules.status import VendorStatus, vendor_statuses
+from transfers.settings import Settings
+from transfers.vendor import service as vendor_service
+from transfers.vendor.schemas import ChainNode, VendorRead
+
+ATTENTION_DAYS = 30
+_CACHE_SIZE = 8
+_views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+
+async def register_stamp(session: AsyncSession) -> tuple[str, int, Any]:
+    """Which database, and its newest audit event (id and time): every change to the register
+    writes one, so a register-wide view computed at one stamp stays right until it moves."""
+    newest = (
+        await session.execute(
+            select(AuditEvent.id, AuditEvent.occurred_at).order_by(AuditEvent.id.desc()).limit(1)
+        )
+    ).first()
+    bind = session.get_bind()
+    database = str(bind.engine.url)
+    return (database, *newest) if newest else (database, 0, None)
+
+
+def _remember(key: tuple[Any, ...], value: Any) -> Any:
+    _views[key] = value
+    _views.move_to_end(key)
+    while len(_views) > _CACHE_SIZE:
+        _views.popitem(last=False)
+    return value
+
+
+async def register_on(
+    session: AsyncSession, as_of: date, assume_invalid: str | None, assume_from: date | None
+) -> Compliance:
+    """``register_view`` once per register change and date (it evaluates every transfer)."""
+    key = ("register", as_of, assume_invalid, assume_from, await register_stamp(session))
+    if key in _views:
+        cached: Compliance = _views[key]
+        return cached
+    return _remember(key, await register_view(session, as_of, assume_invalid, assume_from))  # type: ignore[no-any-return]
+
+
+async def reminders_on(
+    session: AsyncSession, *, as_of: date, within_days: int, filters: Filters, settings: Settings
+) -> list[ReminderRead]:
+    """Reminders once per register change, day and filter (acknowledging one is audited too)."""
+    key = ("reminders", as_of, within_days, filters, await register_stamp(session))
+    if key in _views:
+        cached: list[ReminderRead] = _views[key]
+        return cached
+    found = await list_reminders(
+        session, as_of=as_of, within_days=within_days, filters=filters, settings=settings
+    )
+    return _remember(key, found)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    as_of: date
+    compliance: Compliance
+    blocked: list[VendorStatus]
+    conditional: list[VendorStatus]
+    overdue: list[ReminderRead]
+    upcoming: list[ReminderRead]
+
+
+async def today(session: AsyncSession, *, as_of: date, settings: Settings) -> Today:
+    """What needs attention on ``as_of``: computed once per register change and day."""
+    key = ("today", as_of, await register_stamp(session))
+    if key in _views:
+        cached: Today = _views[key]
+        return cached
+    return _remember(key, await _today(session, as_of=as_of, settings=settings))  # type: ignore[no-any-return]
+
+
+async def _today(session: AsyncSession, *, as_of: date, settings: Settings) -> Today:
+    ref = load_reference()
+    facts = await load_facts(session, None, as_of)
+    compliance = register_compliance(facts.values(), as_of, reference=ref)
+    statuses = vendor_statuses(facts.values(), as_of, ref)
+    by_name = sorted(statuses.values(), key=lambda s: s.vendor_name.lower())
+    reminders = await list_reminders(
+        session, as_of=as_of, within_days=ATTENTION_DAYS, filters=Filters(), settings=settings
+    )
+    return Today(
+        as_of=as_of,
+        compliance=compliance,
+        blocked=[s for s in by_name if s.status == "blocked"],
+        conditional=[s for s in by_name if s.status == "conditional"],
+        overdue=[r for r in reminders if r.overdue],
+        upcoming=[r for r in reminders if not r.overdue],
+    )
+
+
+async def statuses_for(
+    session: AsyncSession, vendor_ids: list[int], as_of: date
+) -> dict[int, VendorStatus]:
+    """Compliance status of a page of vendors: their chains are loaded, not the register."""
+    children = await children_map(session)
+    wanted = set(vendor_ids)
+    stack = list(wanted)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in wanted:
+                wanted.add(child)
+                stack.append(child)
+    facts = await load_facts(session, wanted, as_of)
+    statuses = vendor_statuses(facts.values(), as_of, load_reference())
+    return {vid: statuses[vid] for vid in vendor_ids if vid in statuses}
+
+
+@dataclass(frozen=True, slots=True)
+class VendorPage:
+    vendor: VendorRead
+    status: VendorStatus
+    agreements: list[AgreementRead]
+    processings: list[Processing]
+    chain: ChainNode
+    names: dict[int, str]
+    documents: list[Document]
+    history: list[AuditEvent]
+    attachments: dict[int, list[tuple[int, str]]]
+
+
+async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> VendorPage:
+    vendor = await vendor_service.get_vendor(session, vendor_id)
+    read = await vendor_service.read_vendor(session, vendor)
+    agreements, _ = await agreement_service.list_agreements(
+        session, vendor_id=vendor_id, kind=None, status=None, limit=500, offset=0
+    )
+    processings, _ = await organisation_service.list_processings(session, vendor_id, 500, 0)
+    linked = set(read.parent_vendor_ids)
+    names = dict(
+        (await session.execute(select(Vendor.id, Vendor.name).where(Vendor.id.in_(linked)))).all()
+    )
+    documents = list(
+        (
+            await session.scalars(
+                select(Document)
+                .where(Document.vendor_id == vendor_id)
+                .order_by(Document.id.desc())
+                .limit(50)
+            )
+        ).all()
+    )
+    history, _ = await list_events(session, entity_type="vendor", entity_id=vendor_id, limit=50)
+    attachments: dict[int, list[tuple[int, str]]] = {}
+    rows = await session.execute(
+        select(
+            AgreementAttachment.agreement_id, AgreementAttachment.id, AgreementAttachment.filename
+        )
+        .where(AgreementAttachment.agreement_id.in_([a.id for a in agreements]))
+        .order_by(AgreementAttachment.id)
+    )
+    for agreement_id, attachment_id, filename in rows:
+        attachments.setdefault(agreement_id, []).append((attachment_id, filename))
+    return VendorPage(
+        vendor=read,
+        status=await status_of(session, vendor_id, as_of),
+        agreements=[agreement_service.to_read(a, as_of) for a in agreements],
+        processings=processings,
+        chain=await vendor_service.chain(session, vendor),
+        names=names,
+        documents=documents,
+        history=history,
+        attachments=attachments,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    matches: list[tuple[int, str, str | None]]
+    suggestions: list[str]
+
+
+async def find_vendors(session: AsyncSession, text: str, *, limit: int = 20) -> CheckResult:
+    """Vendors whose name or business ID contains ``text``; when none does, close names
+    ("did you mean") by similarity over all names, so a typo still finds the vendor."""
+    needle = " ".join(text.split())
+    pattern = f"%{needle}%"
+    rows = (
+        await session.execute(
+            select(Vendor.id, Vendor.name, Vendor.business_id)
+            .where(
+                or_(
+                    Vendor.name.ilike(pattern),
+                    Vendor.legal_name.ilike(pattern),
+                    Vendor.business_id.ilike(pattern),
+                )
+            )
+            .order_by(func.lower(Vendor.name))
+            .limit(limit)
+        )
+    ).all()
+    matches = [(int(r.id), str(r.name), r.business_id) for r in rows]
+    suggestions: list[str] = []
+    if not matches and needle:
+        names = list((await session.scalars(select(Vendor.name))).all())
+        by_lower = {n.lower(): n for n in names}
+        close = difflib.get_close_matches(needle.lower(), list(by_lower), n=5, cutoff=0.6)
+        suggestions = [by_lower[c] for c in close]
+    return CheckResult(matches=matches, suggestions=suggestions)
+
+
+def version_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """Fields that differ between the version a person edited and the current one."""
+    return [(k, before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)]

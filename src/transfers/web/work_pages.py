@@ -1,0 +1,370 @@
+"""Reminders, documents, import/export and the audit log."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import tempfile
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.agreement import service as agreement_service
+from transfers.audit.service import list_events
+from transfers.common.problems import ProblemError, invalid, not_found
+from transfers.document import service as document_service
+from transfers.document.kinds import KINDS, LANGUAGES
+from transfers.importer.export import render
+from transfers.importer.validate import plan_import
+from transfers.importer.writer import apply_plan, export_data
+from transfers.models import Document, DocumentTemplate
+from transfers.reminder import service as reminder_service
+from transfers.web import reads
+from transfers.web.i18n import _
+from transfers.web.pages import parse_day
+from transfers.web.security import identity, require_writer, safe_next, settings_of
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+SAFE_ATTACHMENT_TYPES = frozenset({"application/pdf", DOCX, "image/png", "image/jpeg"})
+STATE_ACTIONS = ("acknowledged", "snoozed", "done", "open")
+
+
+def _pending_dir() -> Path:
+    path = Path(tempfile.gettempdir()) / "transfers-imports"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+class WorkPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    # -- reminders ---------------------------------------------------------------------
+
+    @get("/reminders")
+    async def reminders(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        within: str = "90d",
+        kind: str | None = None,
+        owner: str | None = None,
+        include_done: bool = False,
+    ) -> Template:
+        days = reminder_service.parse_within(within)
+        items = await reads.reminders_on(
+            db_session,
+            as_of=date.today(),
+            within_days=days,
+            filters=reminder_service.Filters(
+                kind=kind or None, owner=owner or None, include_done=include_done
+            ),
+            settings=settings_of(request),
+        )
+        kinds = sorted({r.kind for r in items} | ({kind} if kind else set()))
+        return Template(
+            template_name="reminders.html",
+            context={
+                "me": identity(request),
+                "items": items,
+                "filters": {
+                    "within": within,
+                    "kind": kind or "",
+                    "owner": owner or "",
+                    "include_done": include_done,
+                },
+                "kinds": kinds,
+                "today": date.today(),
+            },
+        )
+
+    @post("/reminders/state")
+    async def reminder_state(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession
+    ) -> Response[Any]:
+        me = identity(request)
+        require_writer(me)
+        form = await request.form()
+        state = str(form.get("state") or "")
+        if state not in STATE_ACTIONS:
+            raise invalid(_("Unknown reminder action."), field="state")
+        until_text = str(form.get("snoozed_until") or "")
+        until = parse_day(until_text, "snoozed_until") if until_text else None
+        await reminder_service.set_state(
+            db_session,
+            str(form.get("key") or ""),
+            state=state,
+            snoozed_until=until if state == "snoozed" else None,
+            owner=None,
+            actor=me.actor,
+            as_of=date.today(),
+            settings=settings_of(request),
+        )
+        await db_session.commit()
+        return Redirect(safe_next(str(form.get("next") or "/reminders")), status_code=303)
+
+    @post("/reminders/feed")
+    async def create_feed(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession
+    ) -> Template:
+        """A calendar subscription; its URL is shown on this page once and stored only hashed."""
+        me = identity(request)
+        _feed, token = await reminder_service.create_feed(db_session, me.email, me.actor)
+        await db_session.commit()
+        url = f"{settings_of(request).public_url}/api/v1/calendar-feeds/{token}/feed.ics"
+        return Template(template_name="feed.html", context={"me": me, "url": url})
+
+    # -- documents ---------------------------------------------------------------------
+
+    @get("/documents")
+    async def documents(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession
+    ) -> Template:
+        docs = (
+            await db_session.scalars(select(Document).order_by(Document.id.desc()).limit(200))
+        ).all()
+        templates = (
+            await db_session.scalars(
+                select(DocumentTemplate).order_by(
+                    DocumentTemplate.kind, DocumentTemplate.language, DocumentTemplate.version
+                )
+            )
+        ).all()
+        return Template(
+            template_name="documents.html",
+            context={
+                "me": identity(request),
+                "documents": docs,
+                "templates": templates,
+                "kinds": KINDS,
+                "languages": LANGUAGES,
+            },
+        )
+
+    @post("/documents")
+    async def generate(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession
+    ) -> Response[Any]:
+        """Generate a document from a vendor, transfer or assessment page (legal and admin)."""
+        me = identity(request)
+        require_writer(me)
+        form = await request.form()
+
+        def ident(name: str) -> int | None:
+            text = str(form.get(name) or "")
+            return int(text) if text.isdigit() and len(text) < 10 else None
+
+        kind = str(form.get("kind") or "")
+        language = str(form.get("language") or "")
+        if kind not in KINDS or language not in LANGUAGES:
+            raise invalid(_("Choose a document kind and a language."), field="kind")
+        doc = await document_service.render_document(
+            db_session,
+            kind=kind,
+            language=language,
+            vendor_id=ident("vendor_id"),
+            transfer_id=ident("transfer_id"),
+            assessment_id=ident("assessment_id"),
+            as_of=date.today(),
+            since=None,
+            actor=me.actor,
+        )
+        await db_session.commit()
+        back = safe_next(str(form.get("next") or "/documents"))
+        return Redirect(f"{back}#document-{doc.id}", status_code=303)
+
+    @get("/documents/{document_id:int}/download")
+    async def download(self, db_session: AsyncSession, document_id: int) -> Response[bytes]:
+        doc = await db_session.get(Document, document_id)
+        if doc is None:
+            raise not_found("Document", document_id)
+        await db_session.refresh(doc, ["content"])
+        return Response(
+            doc.content,
+            media_type=DOCX,
+            headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'},
+        )
+
+    @get("/agreements/{agreement_id:int}/attachments/{attachment_id:int}")
+    async def attachment(
+        self, db_session: AsyncSession, agreement_id: int, attachment_id: int
+    ) -> Response[bytes]:
+        """Always a download, and only known document types keep their type: an uploaded
+        HTML file must never render as a page of this site."""
+        found = await agreement_service.get_attachment(db_session, agreement_id, attachment_id)
+        await db_session.refresh(found, ["content"])
+        media = (
+            found.content_type
+            if found.content_type in SAFE_ATTACHMENT_TYPES
+            else "application/octet-stream"
+        )
+        return Response(
+            found.content,
+            media_type=media,
+            headers={
+                "Content-Disposition": f'attachment; filename="{found.filename.replace(chr(34), "")}"'
+            },
+        )
+
+    @post("/documents/templates")
+    async def upload_template(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession
+    ) -> Response[Any]:
+        me = identity(request)
+        require_writer(me)
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise invalid(_("Choose a .docx template to upload."), field="file")
+        await document_service.upload_template(
+            db_session,
+            kind=str(form.get("kind") or ""),
+            language=str(form.get("language") or ""),
+            content=await upload.read(),
+            actor=me.actor,
+            sample=document_service.sample_context,
+        )
+        await db_session.commit()
+        return Redirect("/documents", status_code=303)
+
+    # -- import / export ---------------------------------------------------------------
+
+    @get("/import")
+    async def import_form(self, request: Request[Any, Any, Any]) -> Template:
+        return Template(template_name="import.html", context={"me": identity(request)})
+
+    @post("/import")
+    async def import_sheet(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession
+    ) -> Template:
+        """Upload -> dry run (report, nothing written); the file waits, bound to this session,
+        until the person confirms it. Confirming runs the same plan, all or nothing."""
+        me = identity(request)
+        require_writer(me)
+        form = await request.form()
+        settings = settings_of(request)
+        pending = str(form.get("pending") or "")
+        confirm = bool(form.get("confirm")) and pending.isalnum()
+        if confirm:
+            path = _pending_dir() / f"{me.session_id}-{pending}"
+            if not path.exists():
+                raise invalid(_("The uploaded file has expired; upload it again."), field="file")
+            name = str(form.get("filename") or "upload.xlsx")
+            content = path.read_bytes()
+        else:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise invalid(_("Choose an .xlsx or .csv file."), field="file")
+            name = upload.filename
+            if not name.lower().endswith((".xlsx", ".csv")):
+                raise ProblemError(
+                    415, "unsupported-media-type", _("Only .xlsx and .csv files can be imported.")
+                )
+            content = await upload.read()
+            if not content:
+                raise invalid(_("The uploaded file is empty."), field="file")
+        plan = await asyncio.to_thread(
+            plan_import, content, filename=name, max_bytes=settings.max_upload_bytes
+        )
+        problems = [asdict(p) for p in plan.problems]
+        counts: dict[str, Any] = {}
+        if plan.complete:
+            result = await apply_plan(db_session, plan, me.actor)
+            problems = [asdict(p) for p in result.problems]
+            counts = result.as_dict()
+        written = False
+        token = ""
+        if problems or not confirm:
+            await db_session.rollback()
+            if not problems:
+                token = secrets.token_hex(16)
+                (_pending_dir() / f"{me.session_id}-{token}").write_bytes(content)
+        else:
+            await db_session.commit()
+            written = True
+            (_pending_dir() / f"{me.session_id}-{pending}").unlink(missing_ok=True)
+        return Template(
+            template_name="import.html",
+            context={
+                "me": me,
+                "filename": name,
+                "problems": problems,
+                "warnings": [asdict(w) for w in plan.warnings],
+                "counts": counts,
+                "written": written,
+                "pending": token,
+            },
+            status_code=422 if problems else 200,
+        )
+
+    @get("/export")
+    async def export(
+        self,
+        db_session: AsyncSession,
+        format: str = "xlsx",
+        status: str | None = None,
+        country: str | None = None,
+        category: str | None = None,
+        role: str | None = None,
+    ) -> Response[bytes]:
+        if format not in EXPORT_TYPES:
+            raise invalid(_("Choose xlsx, csv or json."), field="format")
+        day = date.today()
+        filters = {
+            "status": status or None,
+            "country": (country or "").upper()[:2] or None,
+            "category": category or None,
+            "role": role or None,
+        }
+        data = await export_data(db_session, as_of=day, filters=filters)
+        body = await asyncio.to_thread(render, data, format)  # type: ignore[arg-type]
+        return Response(
+            body,
+            media_type=EXPORT_TYPES[format],
+            headers={
+                "Content-Disposition": f'attachment; filename="transfers-register-{day}.{format}"'
+            },
+        )
+
+    # -- audit -------------------------------------------------------------------------
+
+    @get("/audit")
+    async def audit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        entity_type: str | None = None,
+        actor: str | None = None,
+        page: int = 1,
+    ) -> Template:
+        page = max(1, min(page, 100_000))
+        events, total = await list_events(
+            db_session,
+            entity_type=entity_type or None,
+            actor=actor or None,
+            limit=100,
+            offset=(page - 1) * 100,
+        )
+        return Template(
+            template_name="audit.html",
+            context={
+                "me": identity(request),
+                "events": events,
+                "total": total,
+                "page": page,
+                "pages": max(1, -(-total // 100)),
+                "filters": {"entity_type": entity_type or "", "actor": actor or ""},
+            },
+        )
