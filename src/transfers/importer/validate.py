@@ -83,6 +83,7 @@ class VendorRow:
     parents: tuple[VendorRef, ...] = ()
     row: int = field(default=0, compare=False)
     sheet: str = field(default="", compare=False)
+    address: str | None = None
 
     @property
     def ref(self) -> VendorRef:
@@ -275,6 +276,7 @@ _VENDOR_ATTRIBUTES: Final = (
     "category",
     "status",
     "website",
+    "address",
     "dpa_signed_on",
     "dpa_ends_on",
 )
@@ -455,6 +457,7 @@ class _Builder:
             "category": cells.parse("category", mapping.parse_category),
             "status": cells.parse("status", mapping.parse_status),
             "website": cells.text("website"),
+            "address": cells.text("address"),
         }
         if dpa:
             values["dpa_signed_on"] = cells.parse(
@@ -779,6 +782,7 @@ class _Builder:
             business_id=draft.business_id,
             legal_name=values.get("legal_name"),
             website=values.get("website"),
+            address=values.get("address"),
             parents=tuple(parents),
             row=draft.row,
             sheet=draft.sheet,
