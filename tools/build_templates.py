@@ -885,6 +885,7 @@ NOTICE_EN: list[Block] = [
         ["Destination country", "Recipients", "Safeguard"],
         "destinations",
         ["{{ row.country }}", "{{ row.recipients }}", "{{ row.safeguard }}"],
+        [20, 28, 52],
     ),
     ENDIF,
     P(
@@ -900,10 +901,11 @@ NOTICE_FI: list[Block] = [
         ["Kohdemaa", "Vastaanottajat", "Suojatoimi"],
         "destinations",
         ["{{ row.country }}", "{{ row.recipients }}", "{{ row.safeguard }}"],
+        [20, 28, 52],
     ),
     ENDIF,
     P(
-        "Voitte pyytää jäljennöstä suojatoimista tai tietoa siitä, missä ne on asetettu saataville: {{ org.dpo }} (tietosuoja-asetuksen 13 artiklan 1 kohdan f alakohta ja 14 artiklan 1 kohdan f alakohta)."
+        "Voit pyytää jäljennöstä suojatoimista tai tietoa siitä, missä ne on asetettu saataville: {{ org.dpo }} (tietosuoja-asetuksen 13 artiklan 1 kohdan f alakohta ja 14 artiklan 1 kohdan f alakohta)."
     ),
 ]
 

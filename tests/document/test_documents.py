@@ -551,3 +551,73 @@ async def test_customers_sub_processor_list_covers_processing_we_do_as_processor
     )
     assert refused.status_code == 422
     assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_the_sample_register_yields_every_document_in_both_languages(db: Any) -> None:
+    """What `make docs-gallery` shows: the demo register through the document service. The
+    privacy notice is refused while the demo's Privacy Shield and 2010-SCC transfers last."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from tests.conftest import SYSTEM
+    from transfers.common.problems import ProblemError
+    from transfers.db import create_engine, session_scope
+    from transfers.demo import load_demo
+    from transfers.document.service import render_document
+    from transfers.models import Assessment, Transfer, Vendor
+
+    engine = create_engine(url=db.url)
+    try:
+        async with session_scope(engine) as session:
+            await load_demo(session, today=date(2026, 11, 24))
+        async with session_scope(engine) as session:
+            vendors = {v.name: v.id for v in (await session.scalars(select(Vendor))).all()}
+            helpdesk = vendors["Zentick Support Inc."]
+            transfer_id = await session.scalar(
+                select(Transfer.id).where(Transfer.vendor_id == helpdesk).order_by(Transfer.id)
+            )
+            assessment_id = await session.scalar(select(Assessment.id))
+            jobs: list[dict[str, Any]] = [
+                {"kind": "dpa", "vendor_id": vendors["Northwind Cloud LLC"]},
+                {"kind": "dpa", "vendor_id": helpdesk},
+                {"kind": "scc_annexes", "transfer_id": transfer_id},
+                {"kind": "tia", "assessment_id": assessment_id},
+                {"kind": "subprocessor_list"},
+                {"kind": "record_extract"},
+            ]
+            texts = {}
+            for language in ("en", "fi"):
+                for job in jobs:
+                    doc = await render_document(
+                        session,
+                        kind=job["kind"],
+                        language=language,
+                        vendor_id=job.get("vendor_id"),
+                        transfer_id=job.get("transfer_id"),
+                        assessment_id=job.get("assessment_id"),
+                        as_of=date(2026, 11, 24),
+                        since=None,
+                        actor=SYSTEM,
+                    )
+                    texts[(job["kind"], job.get("vendor_id"), language)] = doc.content
+                with pytest.raises(ProblemError) as refused:
+                    await render_document(
+                        session,
+                        kind="privacy_notice_section",
+                        language=language,
+                        vendor_id=None,
+                        transfer_id=None,
+                        assessment_id=None,
+                        as_of=date(2026, 11, 24),
+                        since=None,
+                        actor=SYSTEM,
+                    )
+                assert "privacy_shield" in str(refused.value.detail)
+    finally:
+        await engine.dispose()
+    from transfers.document.render import document_text
+
+    fi_dpa = document_text(texts[("dpa", helpdesk, "fi")])
+    assert "(”Alikäsittelijä”)" in fi_dpa and "Esimerkki IT-Palvelut Oy:n asiakkaat" in fi_dpa
+    assert "Asiakkaiden henkilöstön tukipyyntöjen käsittely" in fi_dpa

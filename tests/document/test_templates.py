@@ -955,3 +955,9 @@ def test_tia_prints_the_assessments_own_text_in_the_documents_language() -> None
     assert "Encryption with keys held only by the exporter" not in fi
     en, _ = render("tia", "en", assessment=bilingual)
     assert "Encryption with keys held only by the exporter in the EU" in en
+
+
+def test_finnish_privacy_notice_speaks_to_the_data_subject_as_voit() -> None:
+    text, _ = render("privacy_notice_section", "fi")
+    assert "Voit pyytää jäljennöstä suojatoimista" in text
+    assert "Voitte" not in text and "suostumukseenne" not in text

@@ -115,6 +115,7 @@ async def test_export_round_trips_into_an_empty_register(api: Api, db: Database)
             "country": "IN",
             "role": "subprocessor",
             "business_id": "IN-1",
+            "address": "Bandra Kurla Complex, Mumbai 400051",
             "parent_vendor_ids": [parent["id"]],
         },
     )
@@ -131,7 +132,13 @@ async def test_export_round_trips_into_an_empty_register(api: Api, db: Database)
         assert f"transfers-register-2026-11-24.{fmt}" in response.headers["content-disposition"]
     exported = (await api.get("/api/v1/exports", params={"format": "xlsx"})).content
     before_vendors = sorted(
-        (v["name"], v["country"], v["role"], tuple(v["parent_vendor_ids"] and ["x"]))
+        (
+            v["name"],
+            v["country"],
+            v["role"],
+            v["address"] or "",
+            tuple(v["parent_vendor_ids"] and ["x"]),
+        )
         for v in (await api.get("/api/v1/vendors")).json()["items"]
     )
     before_transfers = sorted(
@@ -158,7 +165,13 @@ async def test_export_round_trips_into_an_empty_register(api: Api, db: Database)
     )
     assert reimport.status_code == 200, reimport.text
     after_vendors = sorted(
-        (v["name"], v["country"], v["role"], tuple(v["parent_vendor_ids"] and ["x"]))
+        (
+            v["name"],
+            v["country"],
+            v["role"],
+            v["address"] or "",
+            tuple(v["parent_vendor_ids"] and ["x"]),
+        )
         for v in (await api.get("/api/v1/vendors")).json()["items"]
     )
     after_transfers = sorted(
@@ -178,3 +191,14 @@ async def test_a_control_character_in_a_cell_is_a_problem_naming_the_cell(api: A
     assert {(2, "name"), (3, "name")} <= cells
     assert any("control character" in p["message"] for p in response.json()["problems"])
     assert await counts(api) == before
+
+
+async def test_vendor_address_is_imported_from_a_finnish_column(api: Api) -> None:
+    sheet = (
+        "Nimi;Y-tunnus;Maa;Rooli;Osoite;Kohdemaa;Siirtoperuste\n"
+        "Acme Oy;1234567-8;Suomi;käsittelijä;Esimerkkikatu 2, 00100 Helsinki;;\n"
+    )
+    response = await upload(api, sheet.encode(), dry_run=False)
+    assert response.status_code == 200, response.text
+    vendor = (await api.get("/api/v1/vendors")).json()["items"][0]
+    assert vendor["address"] == "Esimerkkikatu 2, 00100 Helsinki"

@@ -33,7 +33,6 @@ class AssessmentTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
     law_and_practice: LongText | None = None
     procedural_steps: LongText | None = None
     conclusion_reasoning: LongText | None = None
-    translations: dict[Literal["en", "fi"], AssessmentTexts] | None = None
 
 
 class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -50,6 +49,7 @@ class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     risk_period_years: Annotated[int, msgspec.Meta(ge=1, le=20)] | None = None
     risk_scenarios: list[RiskScenario] | None = None
     conclusion_reasoning: LongText | None = None
+    translations: dict[Literal["en", "fi"], AssessmentTexts] | None = None
     owner: Email | None = None
     notes: LongText | None = None
 

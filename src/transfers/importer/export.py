@@ -62,6 +62,7 @@ class ExportVendor:
     business_id: str | None = None
     legal_name: str | None = None
     website: str | None = None
+    address: str | None = None
 
     @classmethod
     def of(cls, source: Mapping[str, Any] | object) -> ExportVendor:
@@ -133,6 +134,7 @@ VENDOR_SHEET_COLUMNS: Final = (
     "category",
     "status",
     "website",
+    "address",
 )
 AGREEMENT_SHEET_COLUMNS: Final = AGREEMENT_COLUMNS
 TRANSFER_SHEET_COLUMNS: Final = (*TRANSFER_COLUMNS, "verdict", "verdict_as_of")

@@ -84,6 +84,7 @@ COLUMN_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
         "toimittajan y-tunnus",
     ),
     "legal_name": ("virallinen nimi", "toiminimi", "legal name", "company name"),
+    "address": ("osoite", "postiosoite", "käyntiosoite", "address", "postal address"),
     "country": ("maa", "kotimaa", "sijaintimaa", "vendor country", "toimittajan maa"),
     "role": ("rooli", "vendor role", "toimittajan rooli"),
     "category": ("kategoria", "luokka", "vendor category"),
@@ -941,6 +942,7 @@ FLAT_COLUMNS: Final = (
     _spec("legal_name", "Vendor's registered legal name."),
     _spec("status", "proposed | in_review | approved | suspended | offboarded"),
     _spec("website", "Vendor website."),
+    _spec("address", "Vendor's registered address (printed in DPAs and SCC annexes)."),
     _spec("exporter_role", "controller | processor (our role; default controller)."),
     _spec("data_categories", "Categories of personal data, comma or semicolon separated."),
     _spec("frequency", "occasional | systematic"),
@@ -961,6 +963,7 @@ VENDOR_COLUMNS: Final = (
     "category",
     "status",
     "website",
+    "address",
     "parent_business_id",
     "parent_name",
 )

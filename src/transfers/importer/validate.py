@@ -84,6 +84,7 @@ class VendorRow:
     parents: tuple[VendorRef, ...] = ()
     row: int = field(default=0, compare=False)
     sheet: str = field(default="", compare=False)
+    address: str | None = None
 
     @property
     def ref(self) -> VendorRef:
@@ -279,6 +280,7 @@ _VENDOR_ATTRIBUTES: Final = (
     "category",
     "status",
     "website",
+    "address",
     "dpa_signed_on",
     "dpa_ends_on",
 )
@@ -459,6 +461,7 @@ class _Builder:
             "category": cells.parse("category", mapping.parse_category),
             "status": cells.parse("status", mapping.parse_status),
             "website": cells.text("website"),
+            "address": cells.text("address"),
         }
         if dpa:
             values["dpa_signed_on"] = cells.parse(
@@ -783,6 +786,7 @@ class _Builder:
             business_id=draft.business_id,
             legal_name=values.get("legal_name"),
             website=values.get("website"),
+            address=values.get("address"),
             parents=tuple(parents),
             row=draft.row,
             sheet=draft.sheet,

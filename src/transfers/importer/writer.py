@@ -136,6 +136,7 @@ async def apply_plan(
             "business_id": row.business_id,
             "legal_name": row.legal_name,
             "website": row.website,
+            "address": row.address,
         }
         existing = index.find(row.ref)
         if existing is None:
