@@ -269,6 +269,7 @@ async def load_demo(
         dpf_hr_covered=False,
         dpf_verified_on=today - relativedelta(months=2),
         fallback_mechanism="scc_2021",
+        scc_module=2,
         agreement_id=cloud_scc,
         data_categories=["identity", "contact", "purchase_history"],
         frequency="systematic",
