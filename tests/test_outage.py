@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from transfers.app import create_app
 from transfers.common.problems import EXCEPTION_HANDLERS
@@ -69,8 +69,9 @@ class _Orig(Exception):
 async def test_database_errors_are_classified_by_whose_fault_they_are(
     message: str, sqlstate: str, status: int
 ) -> None:
-    error = DBAPIError("INSERT ...", {}, _Orig(message, sqlstate))
     request: Any = type("R", (), {"url": type("U", (), {"path": "/api/v1/x"})()})()
-    response = EXCEPTION_HANDLERS[DBAPIError](request, error)
-    assert response.status_code == status
-    assert ("Retry-After" in (response.headers or {})) == (status == 503)
+    for kind in (DBAPIError, DataError):  # asyncpg's class-22 errors arrive as DataError
+        error = kind("INSERT ...", {}, _Orig(message, sqlstate))
+        response = EXCEPTION_HANDLERS[kind](request, error)
+        assert response.status_code == status, kind
+        assert ("Retry-After" in (response.headers or {})) == (status == 503)

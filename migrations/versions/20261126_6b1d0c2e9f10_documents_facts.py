@@ -1,7 +1,7 @@
 """documents: engagement dates on chain links, controller and translations on processing, vendor address, SCC clause elections, TIA approver and risk method
 
 Revision ID: 6b1d0c2e9f10
-Revises: a3169c463f0d
+Revises: b7e14c0d2a51
 Create Date: 2026-11-26 15:15:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "6b1d0c2e9f10"
-down_revision: str | Sequence[str] | None = "a3169c463f0d"
+down_revision: str | Sequence[str] | None = "b7e14c0d2a51"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

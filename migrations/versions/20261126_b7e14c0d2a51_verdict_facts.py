@@ -6,7 +6,7 @@ agreements, Art. 49(1) second-subparagraph conditions on transfers; sub-processo
 under the engaging processor's DPA on vendors.
 
 Revision ID: b7e14c0d2a51
-Revises: 142f4e011627
+Revises: e50090b34425
 Create Date: 2026-11-26 15:20:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b7e14c0d2a51"
-down_revision: str | Sequence[str] | None = "142f4e011627"
+down_revision: str | Sequence[str] | None = "e50090b34425"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

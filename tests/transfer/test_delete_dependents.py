@@ -60,3 +60,16 @@ async def test_an_agreement_transfers_rely_on_needs_cascade_and_detaching_is_aud
     assert (await api.get(f"{TRANSFERS}/{t['id']}")).json()["agreement_id"] is None
     assert "update" in await audit_of(api, "transfer", t["id"])
     assert "delete" in await audit_of(api, "agreement", agreement["id"])
+
+
+async def test_a_deleted_transfer_s_id_is_never_handed_out_again(api: Api) -> None:
+    v = await factories.vendor(api)
+    first = await factories.transfer(api, v["id"])
+    deleted = await api.delete(f"{TRANSFERS}/{first['id']}", headers={"If-Match": '"1"'})
+    assert deleted.status_code == 204
+    second = await factories.transfer(api, v["id"])
+    assert second["id"] > first["id"]
+    trail = await api.get(
+        "/api/v1/audit", params={"entity_type": "transfer", "entity_id": second["id"]}
+    )
+    assert [e["action"] for e in trail.json()["items"]] == ["create"]

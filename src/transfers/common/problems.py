@@ -298,7 +298,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: handle_http_exception,
     IntegrityError: handle_integrity_error,
     StaleDataError: handle_stale,
-    DataError: handle_out_of_range,
+    DataError: handle_db_error,
     OverflowError: handle_out_of_range,
     DBAPIError: handle_db_error,
     SATimeoutError: handle_unreachable,

@@ -33,13 +33,24 @@ class BudgetExceeded(RenderError):
     """The worker ran out of memory, CPU or wall-clock time."""
 
 
+class _CpuBudget(Exception):
+    """Raised in the worker when the soft CPU limit sends SIGXCPU (the hard limit kills)."""
+
+
+def _on_sigxcpu(signum: int, frame: object) -> None:
+    raise _CpuBudget
+
+
 def _child(
     conn: Connection, job: Callable[..., Any], args: tuple[Any, ...], limits: Limits
 ) -> None:
+    signal.signal(signal.SIGXCPU, _on_sigxcpu)
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 2))
     try:
         result: tuple[str, Any] = ("ok", job(*args))
+    except _CpuBudget:
+        result = ("cpu", None)
     except MemoryError:
         result = ("memory", None)
     except RecursionError:
@@ -97,9 +108,10 @@ def run_limited(job: Callable[..., T], *args: Any, limits: Limits = LIMITS) -> T
         raise BudgetExceeded(f"it needed more than {limits.memory_bytes // 2**20} MB of memory")
     if status == "timeout":
         raise BudgetExceeded(f"it took longer than {limits.wall_seconds:g} s")
-    if process.exitcode == -signal.SIGXCPU:
+    if status == "cpu" or process.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+        # SIGKILL comes from the hard CPU limit (or the kernel's OOM killer): over budget either way.
         raise BudgetExceeded(f"it used more than {limits.cpu_seconds} s of CPU")
-    raise BudgetExceeded(f"the worker stopped (exit code {process.exitcode}); likely memory")
+    raise BudgetExceeded(f"the worker stopped (exit code {process.exitcode})")
 
 
 async def run_in_worker(job: Callable[..., T], *args: Any, limits: Limits = LIMITS) -> T:

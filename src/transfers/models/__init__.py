@@ -14,6 +14,17 @@ from transfers.models.transfer import Transfer
 from transfers.models.user import LoginThrottle, User, UserSession
 from transfers.models.vendor import Vendor, VendorSubprocessor
 
+
+def _ids_never_reused() -> None:
+    """SQLite hands a deleted row's id to the next row unless the table is AUTOINCREMENT (then
+    the audit trail would mix two records under one id); PostgreSQL sequences never go back."""
+    for table in Base.metadata.tables.values():
+        if "id" in table.c and table.c.id.primary_key:
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_ids_never_reused()
+
 __all__ = [
     "Agreement",
     "AgreementAttachment",
