@@ -1016,3 +1016,8 @@ def test_status_reasons_read_in_finnish() -> None:
         "Siirto #1 (Intia, ”ei siirtoperustetta”) on lainvastainen: Siirto kolmanteen maahan "
         "(Intia) ilman siirtoperustetta.",
     ]
+
+
+def test_far_future_verification_date_does_not_break_the_engine() -> None:
+    evaluation = evaluate("2026-11-24", **{**DPF, "dpf_verified_on": D("9999-12-01")})
+    assert evaluation.verdict == "at_risk"  # no check on or before the day is recorded

@@ -20,7 +20,7 @@ import csv
 import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import IO, Any, Final, Literal, TypeVar
 
@@ -102,7 +102,12 @@ class ExportTransfer:
 
     @classmethod
     def of(cls, source: Mapping[str, Any] | object) -> ExportTransfer:
-        return _of(cls, source)
+        """The sheet carries modules of the 2021 SCCs as the mechanism only: it has no fallback
+        column, and a module without its SCC mechanism would not re-import."""
+        row = _of(cls, source)
+        if row.mechanism != "scc_2021" and row.scc_module is not None:
+            row = replace(row, scc_module=None)
+        return row
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,6 +111,8 @@ _DAYS_IN_MONTH: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 def add_months(day: date, months: int) -> date:
     """``day`` plus whole calendar months, clamped to the month's last day (31 Jan + 1 = 28 Feb)."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if year > date.max.year:
+        return date.max  # a date typed as 9999-12-01 plus a term: never due, never a 500
     last = _DAYS_IN_MONTH[month]
     if month == 1 and calendar.isleap(year):
         last = 29
