@@ -233,3 +233,15 @@ async def test_today_follows_every_change_to_the_register(browser: Browser, peop
     today = (await browser.get("/")).text
     assert "Shady Hosting" in today
     assert "EU-US Privacy Shield" in today
+
+
+async def test_a_vendor_without_a_country_is_refused_next_to_the_field(
+    browser: Browser, people: People, engine: AsyncEngine
+) -> None:
+    await browser.login(people.legal)
+    assert "Choose a country" in (await browser.get("/vendors/new")).text
+    refused = await browser.post("/vendors/new", {"name": "Nowhere Oy", "role": "processor"})
+    assert refused.status_code == 422
+    assert 'id="country-error"' in refused.text
+    assert 'value="Nowhere Oy"' in refused.text  # the input is kept
+    assert await _vendor_count(engine) == 0

@@ -16,7 +16,7 @@ from transfers.common.problems import ProblemError
 
 S = TypeVar("S", bound=msgspec.Struct)
 
-_PATH = re.compile(r"at `\$\.([a-z_]+)")
+_PATH = re.compile(r"at `\$\.([a-z_]+)|missing required field `([a-z_]+)`")
 
 
 class FormErrors(Exception):
@@ -50,5 +50,5 @@ def convert(values: dict[str, Any], schema: type[S]) -> S:
     except msgspec.ValidationError as exc:
         message = str(exc)
         match = _PATH.search(message)
-        field = match.group(1) if match else "form"
+        field = (match.group(1) or match.group(2)) if match else "form"
         raise FormErrors(message, {field: message.split(" - at ")[0]}) from exc

@@ -18,6 +18,8 @@ from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementCreate
 from transfers.assessment import service as assessment_service
 from transfers.assessment.schemas import AssessmentCreate
+from transfers.audit.service import list_events
+from transfers.common.crud import check_version
 from transfers.common.fields import (
     AgreementKind,
     AgreementStatus,
@@ -32,7 +34,7 @@ from transfers.organisation import service as organisation_service
 from transfers.organisation.schemas import OrganisationCreate, ProcessingCreate
 from transfers.reference import load_reference
 from transfers.transfer import service as transfer_service
-from transfers.transfer.schemas import TransferCreate
+from transfers.transfer.schemas import TransferCreate, TransferUpdate
 from transfers.vendor import service as vendor_service
 from transfers.web.forms import FormErrors, convert, from_problem
 from transfers.web.i18n import N_, _, country_names, current_language
@@ -210,6 +212,9 @@ def _page(
     errors: FormErrors | None = None,
     explain: list[Any] | None = None,
     multipart: bool = False,
+    version: int | None = None,
+    original: dict[str, str] | None = None,
+    conflict: list[Any] | None = None,
 ) -> Template:
     return Template(
         template_name="entity_form.html",
@@ -223,9 +228,40 @@ def _page(
             "errors": errors,
             "mechanisms": explain,
             "multipart": multipart,
+            "version": version,
+            "original": original,
+            "conflict": conflict,
         },
         status_code=errors.status if errors else 200,
     )
+
+
+def as_text(value: Any) -> str:
+    """A stored value as the form shows it (dates ISO, lists comma separated, flags on/off)."""
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "on"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def changed_fields(form: Any, fields: list[Field]) -> dict[str, Any]:
+    """Only what this person changed (against the hidden ``orig-*`` values), parsed; an
+    emptied field becomes None, so a save never resets what someone else changed meanwhile."""
+    values, raw = payload(form, fields)
+    out: dict[str, Any] = {}
+    for f in fields:
+        if f.kind == "file":
+            continue
+        before = form.get(f"orig-{f.name}")
+        before = before.strip() if isinstance(before, str) else ""
+        if raw.get(f.name, "") != before:
+            out[f.name] = values.get(f.name, False if f.kind == "checkbox" else None)
+    return out
 
 
 class RegisterForms(Controller):
@@ -479,3 +515,84 @@ class RegisterForms(Controller):
             )
         await db_session.commit()
         return Redirect("/organisations", status_code=303)
+
+    @get("/transfers/{transfer_id:int}/edit")
+    async def edit_transfer(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
+    ) -> Template:
+        require_writer(identity(request))
+        transfer = await transfer_service.get_transfer(db_session, transfer_id)
+        vendor = await vendor_service.get_vendor(db_session, transfer.vendor_id)
+        fields = transfer_fields(vendor.role)
+        values = {f.name: as_text(getattr(transfer, f.name, None)) for f in fields}
+        return _page(
+            request,
+            title=_("Edit transfer %(id)d to %(vendor)s")
+            % {"id": transfer_id, "vendor": vendor.name},
+            action=f"/transfers/{transfer_id}/edit",
+            back=f"/vendors/{vendor.id}",
+            fields=fields,
+            values=values,
+            explain=list(load_reference().mechanisms()),
+            version=transfer.version,
+            original=values,
+        )
+
+    @post("/transfers/{transfer_id:int}/edit")
+    async def update_transfer(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
+    ) -> Response[Any]:
+        """Like the vendor form: a stale version shows what changed and saves nothing."""
+        me = identity(request)
+        require_writer(me)
+        transfer = await transfer_service.get_transfer(db_session, transfer_id)
+        vendor = await vendor_service.get_vendor(db_session, transfer.vendor_id)
+        fields = transfer_fields(vendor.role)
+        form = await request.form()
+        raw_version = str(form.get("version") or "")
+        version = int(raw_version) if raw_version.isdigit() else None
+        page: dict[str, Any] = {
+            "title": _("Edit transfer %(id)d to %(vendor)s")
+            % {"id": transfer_id, "vendor": vendor.name},
+            "action": f"/transfers/{transfer_id}/edit",
+            "back": f"/vendors/{vendor.id}",
+            "fields": fields,
+            "explain": list(load_reference().mechanisms()),
+        }
+        submitted = {f.name: str(form.get(f.name) or "").strip() for f in fields}
+        try:
+            changes = changed_fields(form, fields)
+            check_version(transfer, None, version)
+        except FormErrors as exc:
+            return _page(request, **page, values=submitted, errors=exc, version=version)
+        except ProblemError as exc:
+            events, _count = await list_events(
+                db_session, entity_type="transfer", entity_id=transfer_id, limit=50
+            )
+            newer = max(0, transfer.version - (version or 0))
+            current = {f.name: as_text(getattr(transfer, f.name, None)) for f in fields}
+            mine = {k: as_text(v) for k, v in changes.items()}
+            return _page(
+                request,
+                **page,
+                values=current | mine,
+                errors=from_problem(exc),
+                version=transfer.version,
+                original=current,
+                conflict=[e for e in events if e.action == "update"][:newer],
+            )
+        try:
+            data = convert(changes, TransferUpdate)
+            await transfer_service.update_transfer(db_session, transfer, data, me.actor)
+        except (FormErrors, ProblemError) as exc:
+            await db_session.rollback()
+            return _page(
+                request,
+                **page,
+                values=submitted,
+                errors=exc if isinstance(exc, FormErrors) else from_problem(exc),
+                version=version,
+                original={f.name: str(form.get(f"orig-{f.name}") or "") for f in fields},
+            )
+        await db_session.commit()
+        return Redirect(f"/vendors/{vendor.id}", status_code=303)
