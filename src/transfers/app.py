@@ -26,6 +26,7 @@ from transfers.compliance.controller import EvaluationController, ReferenceContr
 from transfers.db import create_engine, session_factory
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.importer.routes import ExportController, ImportController
+from transfers.intake.controller import IntakeController
 from transfers.organisation.controller import OrganisationController, ProcessingController
 from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ImportController,
             ExportController,
             ApiKeyController,
+            IntakeController,
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         middleware=[DefineMiddleware(ApiKeyAuthenticationMiddleware, exclude=PUBLIC_PATHS)],

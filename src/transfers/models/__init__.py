@@ -6,6 +6,7 @@ from transfers.models.assessment import Assessment
 from transfers.models.audit import AuditEvent
 from transfers.models.base import Base
 from transfers.models.document import Document, DocumentTemplate
+from transfers.models.intake import IntakeRequest
 from transfers.models.organisation import Organisation
 from transfers.models.processing import Processing
 from transfers.models.reminder import CalendarFeed, ReminderDelivery, ReminderState
@@ -22,6 +23,7 @@ __all__ = [
     "CalendarFeed",
     "Document",
     "DocumentTemplate",
+    "IntakeRequest",
     "Organisation",
     "Processing",
     "ReminderDelivery",

@@ -1,0 +1,76 @@
+"""workflow: vendor intake requests (issue 12)
+
+Revision ID: c3d9a1f4e8b2
+Revises: b7e14c0d2a51
+Create Date: 2026-11-26 15:50:00
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "c3d9a1f4e8b2"
+down_revision: str | Sequence[str] | None = "b7e14c0d2a51"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def _json() -> sa.types.TypeEngine[object]:
+    return sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "intake_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=30), nullable=False),
+        sa.Column("requester", sa.String(length=200), nullable=False),
+        sa.Column("requester_email", sa.String(length=320), nullable=True),
+        sa.Column("vendor_id", sa.Integer(), nullable=True),
+        sa.Column("vendor_name", sa.String(length=200), nullable=False),
+        sa.Column("vendor_country", sa.String(length=2), nullable=False),
+        sa.Column("vendor_business_id", sa.String(length=40), nullable=True),
+        sa.Column("vendor_role", sa.String(length=20), nullable=False),
+        sa.Column("service", sa.String(length=300), nullable=False),
+        sa.Column("purposes", _json(), nullable=False),
+        sa.Column("data_categories", _json(), nullable=False),
+        sa.Column("data_subjects", _json(), nullable=False),
+        sa.Column("destinations", _json(), nullable=False),
+        sa.Column("expected_start", sa.Date(), nullable=True),
+        sa.Column("processing_id", sa.Integer(), nullable=True),
+        sa.Column("decided_by", sa.String(length=200), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decision_reason", sa.Text(), nullable=True),
+        sa.Column("conditions", _json(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["processing_id"],
+            ["processing.id"],
+            name=op.f("fk_intake_request_processing_id_processing"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["vendor_id"],
+            ["vendor.id"],
+            name=op.f("fk_intake_request_vendor_id_vendor"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_intake_request")),
+    )
+    with op.batch_alter_table("intake_request", schema=None) as batch_op:
+        batch_op.create_index("ix_intake_request_state", ["state"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_intake_request_vendor_id"), ["vendor_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_intake_request_processing_id"), ["processing_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    op.drop_table("intake_request")
