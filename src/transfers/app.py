@@ -27,6 +27,7 @@ from transfers.db import create_engine, session_factory
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.importer.routes import ExportController, ImportController
 from transfers.intake.controller import IntakeController
+from transfers.notice.controller import NoticeController
 from transfers.organisation.controller import OrganisationController, ProcessingController
 from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ExportController,
             ApiKeyController,
             IntakeController,
+            NoticeController,
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         middleware=[DefineMiddleware(ApiKeyAuthenticationMiddleware, exclude=PUBLIC_PATHS)],

@@ -624,5 +624,33 @@ def serve(host: str, port: int, workers: int, no_migrate: bool) -> None:
     )
 
 
+# Sub-processor change notices (issue 12) ---------------------------------------------------
+
+
+@main.group()
+def notices() -> None:
+    """Sub-processor change notices (GDPR Art. 28(2))."""
+
+
+@notices.command("apply")
+@click.option(
+    "--as-of", "as_of", default=None, help="Apply changes effective on or before this day"
+)
+def notices_apply(as_of: str | None) -> None:
+    """Apply accepted sub-processor changes whose effective date has come (run daily)."""
+    from transfers.notice.service import apply_due
+
+    day = _parse_day(as_of)
+
+    async def work(session: Any) -> list[int]:
+        return await apply_due(session, day, cli_actor())
+
+    applied = run_in_session(work)
+    console.print(
+        f"applied {len(applied)} accepted notice(s)"
+        + (f": {', '.join(map(str, applied))}" if applied else "")
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

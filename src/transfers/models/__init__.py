@@ -7,6 +7,7 @@ from transfers.models.audit import AuditEvent
 from transfers.models.base import Base
 from transfers.models.document import Document, DocumentTemplate
 from transfers.models.intake import IntakeRequest
+from transfers.models.notice import SubprocessorNotice
 from transfers.models.organisation import Organisation
 from transfers.models.processing import Processing
 from transfers.models.reminder import CalendarFeed, ReminderDelivery, ReminderState
@@ -28,6 +29,7 @@ __all__ = [
     "Processing",
     "ReminderDelivery",
     "ReminderState",
+    "SubprocessorNotice",
     "Transfer",
     "Vendor",
     "VendorSubprocessor",

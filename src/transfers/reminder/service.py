@@ -32,6 +32,7 @@ from transfers.models import (
     Vendor,
     VendorSubprocessor,
 )
+from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
 from transfers.reminder.digest import build_digest, send_messages
 from transfers.reminder.schemas import ReminderRead
@@ -43,6 +44,7 @@ from transfers.rules.deadlines import (
     ConditionInput,
     Deadline,
     LegalEventInput,
+    NoticeInput,
     SubprocessorChangeInput,
     TransferInput,
     compute_deadlines,
@@ -284,6 +286,19 @@ async def compute(
         )
         for intake, number, condition in await open_conditions(session)
     ]
+    notices = [
+        NoticeInput(
+            n.id,
+            n.vendor_id,
+            vendor(n.vendor_id)[0],
+            n.subprocessor_name,
+            n.change,
+            decide_by(n),
+            n.authorisation != "general",
+            vendor(n.vendor_id)[1] or settings.reminder_default_owner,
+        )
+        for n in await pending_with_deadlines(session)
+    ]
     stopped = {vid for vid, row in vendors.items() if row.status == "offboarded"}
     ref = load_reference()
     dpf = ref.mechanism("dpf")
@@ -295,6 +310,7 @@ async def compute(
         legal_events=legal_events(as_of),
         subprocessor_changes=changes,
         conditions=conditions,
+        notices=notices,
         as_of=as_of,
         horizon_days=within_days,
         review_cadence_months=settings.assessment_review_months,

@@ -120,6 +120,21 @@ class SubprocessorChangeInput:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeInput:
+    """An undecided sub-processor change notice: object by ``decide_by`` (general
+    authorisation) or consent before it takes effect (specific authorisation)."""
+
+    id: int
+    vendor_id: int
+    vendor_name: str
+    subprocessor_name: str
+    change: str
+    decide_by: date
+    needs_consent: bool
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ConditionInput:
     """An open condition of a conditional vendor approval (intake request ``intake_id``)."""
 
@@ -215,6 +230,7 @@ def compute_deadlines(
     legal_events: Iterable[LegalEventInput] = (),
     subprocessor_changes: Iterable[SubprocessorChangeInput] = (),
     conditions: Iterable[ConditionInput] = (),
+    notices: Iterable[NoticeInput] = (),
     as_of: date,
     horizon_days: int,
     overdue_days: int = 365,
@@ -402,6 +418,25 @@ def compute_deadlines(
                     change.vendor_id,
                     change.vendor_name,
                     None,
+                    "GDPR Art. 28(2)",
+                )
+            )
+
+    for n in notices:
+        if since <= n.decide_by <= until:
+            verb = "Consent to or refuse" if n.needs_consent else "Object to or accept"
+            out.append(
+                _deadline(
+                    f"notice:{n.id}:objection:{n.decide_by.isoformat()}",
+                    "objection_window",
+                    n.decide_by,
+                    f"{verb} {n.vendor_name}'s sub-processor change: {n.subprocessor_name} "
+                    f"{n.change}",
+                    "subprocessor_notice",
+                    n.id,
+                    n.vendor_id,
+                    n.vendor_name,
+                    n.owner,
                     "GDPR Art. 28(2)",
                 )
             )

@@ -163,8 +163,10 @@ async def set_links(
     parent_ids: list[int] | None,
     subprocessor_ids: list[int] | None,
     actor: Actor,
+    notified_on: date | None = None,
 ) -> None:
-    """Replace a vendor's place in the chain, refusing self-links and cycles at any depth."""
+    """Replace a vendor's place in the chain, refusing self-links and cycles at any depth.
+    New links are dated ``notified_on`` (the day the processor told us; default today)."""
     wanted = set(parent_ids or []) | set(subprocessor_ids or [])
     if vendor_id in wanted:
         raise invalid("A vendor cannot be its own subprocessor.", field="subprocessor_ids")
@@ -190,7 +192,7 @@ async def set_links(
         )
     )
     notified = {(p, c): n for p, c, n in existing}
-    today = date.today()
+    today = notified_on or date.today()
     old_parents = sorted(p for p, kids in children.items() if vendor_id in kids)
     old_children = sorted(children.get(vendor_id, []))
     if parent_ids is not None:
