@@ -25,6 +25,7 @@ from transfers.common.problems import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory
 from transfers.document.controller import DocumentController, DocumentTemplateController
+from transfers.dpf.controller import DpfController
 from transfers.importer.routes import ExportController, ImportController
 from transfers.intake.controller import IntakeController
 from transfers.notice.controller import NoticeController
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ApiKeyController,
             IntakeController,
             NoticeController,
+            DpfController,
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
         middleware=[DefineMiddleware(ApiKeyAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
