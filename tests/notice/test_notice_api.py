@@ -217,3 +217,24 @@ async def test_an_accepted_change_is_applied_on_its_effective_date(api: Api, db:
     assert after["applied_on"] == "2030-06-01"
     again = await asyncio.to_thread(run_cli, db.url, "notices", "apply", "--as-of", "2030-07-01")
     assert "applied 0" in again.stdout
+
+
+async def test_accepting_an_existing_vendor_authorises_it_as_subprocessor(api: Api) -> None:
+    vid = await processor(api)
+    sub = await factories.vendor(
+        api, name="Relay GmbH", country="DE", role="subprocessor", status="approved"
+    )
+    notice = await api.create(
+        URL,
+        notice_body(
+            vid, subprocessor_id=sub["id"], received_on="2025-01-02", effective_on="2025-02-01"
+        ),
+    )
+    assert notice["subprocessor_name"] == "Relay GmbH"
+    accepted = await api.post(f"{URL}/{notice['id']}/accept", json={"version": 1})
+    assert accepted.status_code == 200, accepted.text
+    after = (await api.get(f"/api/v1/vendors/{sub['id']}")).json()
+    assert after["authorised_by_processor"] is True
+    assert after["parent_vendor_ids"] == [vid]
+    status = (await api.get(f"/api/v1/vendors/{vid}/status")).json()
+    assert status["status"] == "approved", status["reasons"]

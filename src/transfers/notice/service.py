@@ -37,7 +37,7 @@ from transfers.rules.status import VendorStatus, vendor_statuses
 from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferCreate
 from transfers.vendor import service as vendor_service
-from transfers.vendor.schemas import VendorCreate
+from transfers.vendor.schemas import VendorCreate, VendorUpdate
 
 ENTITY = "subprocessor_notice"
 NEW_ID = -1  # the id of a sub-processor not yet in the register, in what-if facts
@@ -425,6 +425,13 @@ async def apply(session: AsyncSession, notice: SubprocessorNotice, actor: Actor)
                 ),
                 actor,
             )
+        else:
+            existing = await vendor_service.get_vendor(session, sub_id)
+            if existing.authorised_by_processor is not True:
+                # Accepting the notice is the Art. 28(2) authorisation the engine asks about.
+                await vendor_service.update_vendor(
+                    session, existing, VendorUpdate(authorised_by_processor=True), actor
+                )
         children = [c for c in children if c != notice.replaces_id] + [sub_id]
     await vendor_service.set_links(
         session,
