@@ -17,6 +17,7 @@ from transfers.common.problems import ProblemError, invalid
 from transfers.dpf import service
 from transfers.dpf.parse import ListError
 from transfers.dpf.schemas import SyncReport
+from transfers.intake.service import plausible_day
 
 
 class DpfController(Controller):
@@ -45,6 +46,7 @@ class DpfController(Controller):
             raise ProblemError(
                 415, "unsupported-media-type", f"{name!r} is not a .csv or .json file."
             )
+        plausible_day(list_date, "list_date")
         content = await upload.read()
         try:
             report = await service.sync(

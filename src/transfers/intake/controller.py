@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
 from transfers.common.crud import check_version
-from transfers.common.fields import Limit, Offset
+from transfers.common.fields import MAX_ID, Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import etag, version_of
 from transfers.intake import service
@@ -59,7 +59,7 @@ class IntakeController(Controller):
         self,
         db_session: AsyncSession,
         state_: IntakeState | None = Parameter(query="state", default=None),
-        vendor_id: int | None = Parameter(default=None, ge=1),
+        vendor_id: int | None = Parameter(default=None, ge=1, le=MAX_ID),
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[IntakeRead]:

@@ -48,6 +48,15 @@ OPEN = frozenset({"submitted", "in_review"})
 _CONTRACT_KEYS = frozenset({"contract_missing", "contract_not_signed"})
 
 
+LAST_DAY = date(2999, 12, 31)
+
+
+def plausible_day(day: date | None, field: str) -> None:
+    """Refuse dates the engine's month arithmetic cannot reach past (year 9999 is the end)."""
+    if day is not None and day > LAST_DAY:
+        raise invalid(f"{day} is not a plausible date (at most {LAST_DAY}).", field=field)
+
+
 def _labels(values: list[str]) -> list[str]:
     return list(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
 
@@ -127,9 +136,11 @@ async def create_intake(session: AsyncSession, data: IntakeCreate, actor: Actor)
     purposes = _labels(data.purposes)
     if not purposes:
         raise invalid("Name at least one purpose.", field="purposes")
+    plausible_day(data.expected_start, "expected_start")
     destinations = data.destinations or [Destination(country=home)]
     checked = []
     for i, d in enumerate(destinations):
+        plausible_day(d.dpf_verified_on, f"destinations[{i}].dpf_verified_on")
         try:
             checked.append(_destination(d, categories))
         except ProblemError as exc:
@@ -385,6 +396,8 @@ async def decide(
         raise invalid("Approving with conditions needs at least one condition.", field="conditions")
     if data.decision != "approve_with_conditions" and data.conditions:
         raise invalid("Conditions go with approve_with_conditions only.", field="conditions")
+    for i, c in enumerate(data.conditions):
+        plausible_day(c.due_on, f"conditions[{i}].due_on")
     reason = (data.reason or "").strip() or None
     if data.decision == "reject" and reason is None:
         raise invalid("Say why the request is rejected.", field="reason")

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
 from transfers.common.crud import check_version
-from transfers.common.fields import Limit, Offset
+from transfers.common.fields import MAX_ID, Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import etag, version_of
 from transfers.notice import service
@@ -56,7 +56,7 @@ class NoticeController(Controller):
         self,
         db_session: AsyncSession,
         state_: NoticeState | None = Parameter(query="state", default=None),
-        vendor_id: int | None = Parameter(default=None, ge=1),
+        vendor_id: int | None = Parameter(default=None, ge=1, le=MAX_ID),
         overdue: bool = Parameter(default=False, description="Only undecided notices past due"),
         limit: Limit = 50,
         offset: Offset = 0,

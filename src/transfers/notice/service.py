@@ -22,6 +22,7 @@ from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
 from transfers.compliance.schemas import reasons as reasons_read
 from transfers.compliance.service import downstream, load_facts
+from transfers.intake.service import plausible_day
 from transfers.models import Agreement, SubprocessorNotice, Vendor, VendorSubprocessor
 from transfers.notice.schemas import (
     NoticeCreate,
@@ -110,6 +111,8 @@ async def _authorisation(
 async def create_notice(
     session: AsyncSession, data: NoticeCreate, actor: Actor
 ) -> SubprocessorNotice:
+    plausible_day(data.received_on, "received_on")
+    plausible_day(data.effective_on, "effective_on")
     vendor = await session.get(Vendor, data.vendor_id)
     if vendor is None:
         raise invalid(f"Vendor {data.vendor_id} does not exist.", field="vendor_id")
@@ -365,6 +368,7 @@ async def object_to(
     today: date,
 ) -> None:
     _pending(notice, "objected")
+    plausible_day(data.sent_on, "sent_on")
     reason = data.reason.strip()
     if not reason:
         raise invalid("Say why we object.", field="reason")
