@@ -632,6 +632,56 @@ def notices() -> None:
     """Sub-processor change notices (GDPR Art. 28(2))."""
 
 
+@notices.command("list")
+@click.option(
+    "--state",
+    "state",
+    default="pending",
+    show_default=True,
+    help="pending, accepted, objected or all",
+)
+@click.option("--as-of", "as_of", default=None)
+def notices_list(state: str, as_of: str | None) -> None:
+    """Print sub-processor notices with their deadlines; exit 1 when one is overdue."""
+    from transfers.notice.service import decide_by, is_overdue, list_notices
+
+    if state not in ("pending", "accepted", "objected", "all"):
+        fail(f"unknown state {state!r}: use pending, accepted, objected or all")
+    day = _parse_day(as_of)
+
+    async def work(session: Any) -> Any:
+        items, _ = await list_notices(
+            session,
+            state=None if state == "all" else state,
+            vendor_id=None,
+            overdue_on=None,
+            limit=10_000,
+            offset=0,
+        )
+        return items
+
+    items = run_in_session(work)
+    table = Table("id", "vendor", "change", "sub-processor", "country", "decide by", "state")
+    overdue = 0
+    for n in items:
+        late = is_overdue(n, day)
+        overdue += late
+        due = decide_by(n).isoformat()
+        table.add_row(
+            str(n.id),
+            str(n.vendor_id),
+            n.change,
+            n.subprocessor_name,
+            n.subprocessor_country,
+            f"[red]{due} overdue[/red]" if late else due,
+            n.state,
+        )
+    console.print(table)
+    console.print(f"{len(items)} notices, {overdue} overdue")
+    if overdue:
+        sys.exit(1)
+
+
 @notices.command("apply")
 @click.option(
     "--as-of", "as_of", default=None, help="Apply changes effective on or before this day"
@@ -705,6 +755,48 @@ def dpf_sync(file: str, list_date: str | None, apply_: bool, as_json: bool) -> N
         console.print(f"[yellow]uncertain[/yellow] {u.vendor_name} (vendor {u.vendor_id}): {names}")
     if not apply_:
         console.print("dry run: nothing written; run again with --apply to write")
+
+
+# Vendor intake (issue 12) ----------------------------------------------------------------------
+
+
+@main.group()
+def intake() -> None:
+    """Vendor intake requests."""
+
+
+@intake.command("list")
+@click.option(
+    "--state",
+    "state",
+    default=None,
+    type=click.Choice(
+        ["submitted", "in_review", "approved", "approved_with_conditions", "rejected"]
+    ),
+    help="Only requests in this state (default: all)",
+)
+def intake_list(state: str | None) -> None:
+    """Print intake requests, newest first, with open conditions."""
+    from transfers.intake.service import list_intakes
+
+    async def work(session: Any) -> Any:
+        items, _ = await list_intakes(session, state=state, vendor_id=None, limit=10_000, offset=0)
+        return items
+
+    items = run_in_session(work)
+    table = Table("id", "state", "vendor", "service", "requester", "open conditions")
+    for i in items:
+        open_ = [c for c in i.conditions if not c.get("met_on")]
+        table.add_row(
+            str(i.id),
+            i.state,
+            i.vendor_name,
+            i.service,
+            i.requester,
+            "; ".join(f"{c['text']} (by {c['due_on']})" for c in open_),
+        )
+    console.print(table)
+    console.print(f"{len(items)} intake requests")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 from typing import Any
 
 from tests import factories
-from tests.conftest import Api
+from tests.conftest import Api, Database
 
 URL = "/api/v1/intake-requests"
 
@@ -194,3 +198,25 @@ async def test_a_failed_approval_rolls_back_everything(api: Api) -> None:
     assert response.status_code == 409
     assert (await api.get(f"{URL}/{intake['id']}")).json()["state"] == "submitted"
     assert await totals(api) == (1, 0, 0)
+
+
+async def test_cli_lists_requests_by_state(api: Api, db: Database) -> None:
+    await ask(api)
+    env = {**os.environ, "TRANSFERS_DATABASE_URL": db.url, "COLUMNS": "200"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "transfers.cli", "intake", "list", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    listed = await asyncio.to_thread(run, "--state", "submitted")
+    assert listed.returncode == 0, listed.stderr
+    assert "Northwind Analytics Inc." in listed.stdout
+    assert "1 intake requests" in listed.stdout
+    none = await asyncio.to_thread(run, "--state", "rejected")
+    assert "0 intake requests" in none.stdout

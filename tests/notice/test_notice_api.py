@@ -238,3 +238,14 @@ async def test_accepting_an_existing_vendor_authorises_it_as_subprocessor(api: A
     assert after["parent_vendor_ids"] == [vid]
     status = (await api.get(f"/api/v1/vendors/{vid}/status")).json()
     assert status["status"] == "approved", status["reasons"]
+
+
+async def test_cli_lists_notices_and_exits_1_when_one_is_overdue(api: Api, db: Database) -> None:
+    vid = await processor(api)
+    await api.create(URL, notice_body(vid))
+    calm = await asyncio.to_thread(run_cli, db.url, "notices", "list", "--as-of", "2030-05-20")
+    assert calm.returncode == 0, calm.stderr
+    assert "1 notices, 0 overdue" in calm.stdout
+    late = await asyncio.to_thread(run_cli, db.url, "notices", "list", "--as-of", "2030-06-01")
+    assert late.returncode == 1
+    assert "1 notices, 1 overdue" in late.stdout
