@@ -1,4 +1,4 @@
-"""workflow: vendor intake requests, sub-processor change notices (issue 12)
+"""workflow: vendor intake requests, sub-processor change notices, DPF participant id (issue 12)
 
 Revision ID: c3d9a1f4e8b2
 Revises: b7e14c0d2a51
@@ -23,6 +23,8 @@ def _json() -> sa.types.TypeEngine[object]:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("vendor", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("dpf_participant_id", sa.String(length=40), nullable=True))
     op.create_table(
         "intake_request",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -127,3 +129,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("subprocessor_notice")
     op.drop_table("intake_request")
+    with op.batch_alter_table("vendor", schema=None) as batch_op:
+        batch_op.drop_column("dpf_participant_id")

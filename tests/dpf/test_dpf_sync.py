@@ -171,3 +171,31 @@ async def test_cli_dry_run_then_apply(api: Api, db: Database) -> None:
     bad = await asyncio.to_thread(run_cli, db.url, "dpf", "sync", str(HERE / "__init__.py"))
     assert bad.returncode == 2
     assert "No participants found" in bad.stderr
+
+
+async def test_a_recorded_participant_id_resolves_a_near_match(api: Api) -> None:
+    ids = await register(api)
+    first = (await upload(api, CSV, dry_run="false")).json()
+    assert {(r["vendor_id"], r["participant_id"]) for r in first["recorded_ids"]} == {
+        (ids["acme"][0], "0000000A1bCdEfG"),
+        (ids["summit"][0], "0000000B2cDeFgH"),
+    }
+    acme = (await api.get(f"/api/v1/vendors/{ids['acme'][0]}")).json()
+    assert acme["dpf_participant_id"] == "0000000A1bCdEfG"
+    # Legal checks the DPF List by hand and records the ID of the near match.
+    northwind = ids["northwind"][0]
+    patched = await api.patch(
+        f"/api/v1/vendors/{northwind}",
+        json={"dpf_participant_id": "0000000C3dEfGhI", "version": 1},
+    )
+    assert patched.status_code == 200, patched.text
+    ghost = ids["ghost"][0]
+    await api.patch(f"/api/v1/vendors/{ghost}", json={"dpf_participant_id": "NOPE", "version": 1})
+    second = (await upload(api, CSV, dry_run="false")).json()
+    assert second["uncertain"] == []
+    assert [c["transfer_id"] for c in second["changes"]] == [ids["northwind"][1]]
+    assert second["recorded_ids"] == []
+    missing = next(f for f in second["flagged"] if f["vendor_id"] == ghost)
+    assert "NOPE" in missing["detail"]
+    transfer = (await api.get(f"/api/v1/transfers/{ids['northwind'][1]}")).json()
+    assert (transfer["dpf_certified"], transfer["dpf_hr_covered"]) == (True, False)

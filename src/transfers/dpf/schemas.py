@@ -37,6 +37,14 @@ class Uncertain(msgspec.Struct):
     detail: str
 
 
+class RecordedId(msgspec.Struct):
+    """A participant ID learnt from an exact name match, recorded on the vendor when applied."""
+
+    vendor_id: int
+    vendor_name: str
+    participant_id: str
+
+
 class SyncReport(msgspec.Struct):
     applied: bool
     filename: str
@@ -46,5 +54,6 @@ class SyncReport(msgspec.Struct):
     vendors_on_dpf: int
     changes: list[TransferChange]
     unchanged: int
+    recorded_ids: list[RecordedId]
     flagged: list[Flag]
     uncertain: list[Uncertain]

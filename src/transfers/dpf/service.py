@@ -1,7 +1,8 @@
 """Sync the DPF participant list onto the transfers of vendors that rely on the DPF.
 
-A vendor matches a participant only on its exact name or legal name (case, accents and
-punctuation aside). Anything less is reported with the closest names and their similarity,
+A vendor matches a participant on the participant ID recorded on the vendor, else on its exact
+name or legal name (case, accents and punctuation aside); a name match records the ID, so the
+next sync matches exactly even after a rename. Anything less is reported with the closest names and their similarity,
 never applied: a wrong match would certify the wrong company. Writes go through the transfer
 service (validated, audited) and each is also recorded with the file's SHA-256 and date, so the
 trail shows which list a certification came from. Never commits: the CLI or request does.
@@ -21,10 +22,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.dpf.parse import Participant, core_name, normalise, read_list
-from transfers.dpf.schemas import Candidate, Flag, SyncReport, TransferChange, Uncertain
+from transfers.dpf.schemas import (
+    Candidate,
+    Flag,
+    RecordedId,
+    SyncReport,
+    TransferChange,
+    Uncertain,
+)
 from transfers.models import Transfer, Vendor
 from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferUpdate
+from transfers.vendor import service as vendor_service
+from transfers.vendor.schemas import VendorUpdate
 
 SIMILARITY_CUTOFF = 0.85
 FIELDS = ("dpf_certified", "dpf_hr_covered", "dpf_verified_on")
@@ -50,15 +60,18 @@ async def sync(
     participants = read_list(content, filename)
     digest = checksum(content)
     exact: dict[str, list[Participant]] = defaultdict(list)
+    by_id: dict[str, Participant] = {}
     for p in participants:
         exact[normalise(p.name)].append(p)
+        if p.participant_id:
+            by_id[p.participant_id.casefold()] = p
     cores = defaultdict(list)
     for p in participants:
         cores[core_name(p.name)].append(p)
 
     rows = (
         await session.execute(
-            select(Transfer, Vendor.name, Vendor.legal_name)
+            select(Transfer, Vendor.name, Vendor.legal_name, Vendor.dpf_participant_id)
             .join(Vendor, Vendor.id == Transfer.vendor_id)
             .where(
                 Transfer.mechanism == "dpf",
@@ -68,19 +81,35 @@ async def sync(
         )
     ).all()
     by_vendor: dict[int, list[Transfer]] = defaultdict(list)
-    names: dict[int, tuple[str, str | None]] = {}
-    for transfer, name, legal_name in rows:
+    names: dict[int, tuple[str, str | None, str | None]] = {}
+    for transfer, name, legal_name, known_id in rows:
         by_vendor[transfer.vendor_id].append(transfer)
-        names[transfer.vendor_id] = (name, legal_name)
+        names[transfer.vendor_id] = (name, legal_name, known_id)
 
     changes: list[TransferChange] = []
     flagged: list[Flag] = []
     uncertain: list[Uncertain] = []
+    recorded: list[RecordedId] = []
     unchanged = 0
     for vendor_id, transfers in by_vendor.items():
-        name, legal_name = names[vendor_id]
-        keys = {normalise(n) for n in (name, legal_name) if n}
-        found = [p for k in keys for p in exact.get(k, [])]
+        name, legal_name, known_id = names[vendor_id]
+        if known_id:
+            match = by_id.get(known_id.casefold())
+            if match is None:
+                flagged.append(
+                    Flag(
+                        vendor_id,
+                        name,
+                        "missing",
+                        f"The vendor's DPF participant ID {known_id} is not on the list: its "
+                        "transfers cannot rely on the DPF unless the list is out of date.",
+                    )
+                )
+                continue
+            found = [match]
+        else:
+            keys = {normalise(n) for n in (name, legal_name) if n}
+            found = [p for k in keys for p in exact.get(k, [])]
         if len({(p.name, p.participant_id) for p in found}) > 1:
             uncertain.append(
                 Uncertain(
@@ -100,7 +129,8 @@ async def sync(
                         name,
                         close,
                         "No participant has exactly this name; a similar name is not proof. "
-                        "Check on the DPF List and record the vendor's exact or legal name.",
+                        "Check on the DPF List and record the participant's ID on the vendor "
+                        "(dpf_participant_id), or its exact legal name.",
                     )
                 )
             else:
@@ -115,6 +145,16 @@ async def sync(
                 )
             continue
         participant = found[0]
+        if not known_id and participant.participant_id:
+            recorded.append(RecordedId(vendor_id, name, participant.participant_id))
+            if apply:
+                vendor = await vendor_service.get_vendor(session, vendor_id)
+                await vendor_service.update_vendor(
+                    session,
+                    vendor,
+                    VendorUpdate(dpf_participant_id=participant.participant_id),
+                    actor,
+                )
         if participant.active is None:
             flagged.append(
                 Flag(
@@ -185,6 +225,7 @@ async def sync(
         vendors_on_dpf=len(by_vendor),
         changes=changes,
         unchanged=unchanged,
+        recorded_ids=recorded,
         flagged=flagged,
         uncertain=uncertain,
     )

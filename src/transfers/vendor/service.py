@@ -79,6 +79,7 @@ def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRe
         owner=vendor.owner,
         notes=vendor.notes,
         authorised_by_processor=vendor.authorised_by_processor,
+        dpf_participant_id=vendor.dpf_participant_id,
         parent_vendor_ids=sorted(parents),
         subprocessor_ids=sorted(children),
         version=vendor.version,
@@ -258,8 +259,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         values["name"] = clean_name(values["name"])
     if "country" in values:
         values["country"] = country(values["country"])
-    if values.get("business_id") is not None:
-        values["business_id"] = values["business_id"].strip() or None
+    for key in ("business_id", "dpf_participant_id"):
+        if values.get(key) is not None:
+            values[key] = values[key].strip() or None
     return values
 
 
