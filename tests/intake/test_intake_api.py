@@ -173,6 +173,15 @@ async def test_reject_needs_a_reason_and_writes_nothing(api: Api) -> None:
         path, json={"decision": "approve_with_conditions", "conditions": [], "version": 1}
     )
     assert bad.status_code == 422
+    blank = await api.post(
+        path,
+        json={
+            "decision": "approve_with_conditions",
+            "conditions": [{"text": "  ", "due_on": "2030-01-01"}],
+            "version": 1,
+        },
+    )
+    assert blank.status_code == 422
     rejected = await api.post(
         path,
         json={"decision": "reject", "reason": "Use our existing analytics tool.", "version": 1},

@@ -398,6 +398,8 @@ async def decide(
         raise invalid("Conditions go with approve_with_conditions only.", field="conditions")
     for i, c in enumerate(data.conditions):
         plausible_day(c.due_on, f"conditions[{i}].due_on")
+        if not c.text.strip():
+            raise invalid("A condition needs a text.", field=f"conditions[{i}].text")
     reason = (data.reason or "").strip() or None
     if data.decision == "reject" and reason is None:
         raise invalid("Say why the request is rejected.", field="reason")
