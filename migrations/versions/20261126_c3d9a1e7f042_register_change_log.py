@@ -6,7 +6,7 @@ transaction, whatever wrote it. Each process keeps a snapshot of the register an
 the vendors changed since its version (the highest id).
 
 Revision ID: c3d9a1e7f042
-Revises: b7e3f19a2c41
+Revises: c3d9a1f4e8b2
 Create Date: 2026-11-26 15:40:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c3d9a1e7f042"
-down_revision: str | Sequence[str] | None = "b7e3f19a2c41"
+down_revision: str | Sequence[str] | None = "c3d9a1f4e8b2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -26,7 +26,10 @@ from transfers.common.problems import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory
 from transfers.document.controller import DocumentController, DocumentTemplateController
+from transfers.dpf.controller import DpfController
 from transfers.importer.routes import ExportController, ImportController
+from transfers.intake.controller import IntakeController
+from transfers.notice.controller import NoticeController
 from transfers.openapi import on_startup as openapi_problems
 from transfers.organisation.controller import OrganisationController, ProcessingController
 from transfers.reminder.controller import CalendarFeedController, ReminderController
@@ -86,6 +89,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ExportController,
             ApiKeyController,
             *web_handlers(),
+            IntakeController,
+            NoticeController,
+            DpfController,
         ],
         template_config=template_config(),
         plugins=[SQLAlchemyPlugin(config=alchemy)],

@@ -775,5 +775,180 @@ def users_set_password(user: str, password: str | None) -> None:
         click.echo(secret)
 
 
+# Sub-processor change notices (issue 12) ---------------------------------------------------
+
+
+@main.group()
+def notices() -> None:
+    """Sub-processor change notices (GDPR Art. 28(2))."""
+
+
+@notices.command("list")
+@click.option(
+    "--state",
+    "state",
+    default="pending",
+    show_default=True,
+    help="pending, accepted, objected or all",
+)
+@click.option("--as-of", "as_of", default=None)
+def notices_list(state: str, as_of: str | None) -> None:
+    """Print sub-processor notices with their deadlines; exit 1 when one is overdue."""
+    from transfers.notice.service import decide_by, is_overdue, list_notices
+
+    if state not in ("pending", "accepted", "objected", "all"):
+        fail(f"unknown state {state!r}: use pending, accepted, objected or all")
+    day = _parse_day(as_of)
+
+    async def work(session: Any) -> Any:
+        items, _ = await list_notices(
+            session,
+            state=None if state == "all" else state,
+            vendor_id=None,
+            overdue_on=None,
+            limit=10_000,
+            offset=0,
+        )
+        return items
+
+    items = run_in_session(work)
+    table = Table("id", "vendor", "change", "sub-processor", "country", "decide by", "state")
+    overdue = 0
+    for n in items:
+        late = is_overdue(n, day)
+        overdue += late
+        due = decide_by(n).isoformat()
+        table.add_row(
+            str(n.id),
+            str(n.vendor_id),
+            n.change,
+            n.subprocessor_name,
+            n.subprocessor_country,
+            f"[red]{due} overdue[/red]" if late else due,
+            n.state,
+        )
+    console.print(table)
+    console.print(f"{len(items)} notices, {overdue} overdue")
+    if overdue:
+        sys.exit(1)
+
+
+@notices.command("apply")
+@click.option(
+    "--as-of", "as_of", default=None, help="Apply changes effective on or before this day"
+)
+def notices_apply(as_of: str | None) -> None:
+    """Apply accepted sub-processor changes whose effective date has come (run daily)."""
+    from transfers.notice.service import apply_due
+
+    day = _parse_day(as_of)
+
+    async def work(session: Any) -> list[int]:
+        return await apply_due(session, day, cli_actor())
+
+    applied = run_in_session(work)
+    console.print(
+        f"applied {len(applied)} accepted notice(s)"
+        + (f": {', '.join(map(str, applied))}" if applied else "")
+    )
+
+
+# The DPF participant list (issue 12) ----------------------------------------------------------
+
+
+@main.group()
+def dpf() -> None:
+    """The official DPF participant list, as downloaded from the DPF website."""
+
+
+@dpf.command("sync")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--list-date", default=None, help="The day the list was downloaded (default today)")
+@click.option("--apply", "apply_", is_flag=True, help="Write the changes (default: dry run)")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON")
+def dpf_sync(file: str, list_date: str | None, apply_: bool, as_json: bool) -> None:
+    """Set DPF certification, HR coverage and check date on DPF transfers from the list."""
+    from pathlib import Path
+
+    import msgspec
+
+    from transfers.dpf.parse import ListError
+    from transfers.dpf.service import sync
+
+    path = Path(file)
+    content = path.read_bytes()
+    day = _parse_day(list_date)
+
+    async def work(session: Any) -> Any:
+        return await sync(
+            session, content, filename=path.name, list_date=day, apply=apply_, actor=cli_actor()
+        )
+
+    try:
+        report = run_in_session(work)
+    except ListError as exc:
+        fail(f"{path.name}: {exc}")
+    if as_json:
+        click.echo(msgspec.json.encode(report).decode())
+        return
+    verb = "changed" if apply_ else "would change"
+    console.print(
+        f"{path.name} (sha256 {report.sha256[:12]}…, {report.participants} participants, "
+        f"list of {report.list_date}): {report.vendors_on_dpf} vendors rely on the DPF; "
+        f"{verb} {len(report.changes)} transfers, {report.unchanged} already up to date"
+    )
+    for f in report.flagged:
+        console.print(
+            f"[yellow]{f.issue}[/yellow] {f.vendor_name} (vendor {f.vendor_id}): {f.detail}"
+        )
+    for u in report.uncertain:
+        names = ", ".join(f"{c.name} ({c.similarity:.2f})" for c in u.candidates)
+        console.print(f"[yellow]uncertain[/yellow] {u.vendor_name} (vendor {u.vendor_id}): {names}")
+    if not apply_:
+        console.print("dry run: nothing written; run again with --apply to write")
+
+
+# Vendor intake (issue 12) ----------------------------------------------------------------------
+
+
+@main.group()
+def intake() -> None:
+    """Vendor intake requests."""
+
+
+@intake.command("list")
+@click.option(
+    "--state",
+    "state",
+    default=None,
+    type=click.Choice(
+        ["submitted", "in_review", "approved", "approved_with_conditions", "rejected"]
+    ),
+    help="Only requests in this state (default: all)",
+)
+def intake_list(state: str | None) -> None:
+    """Print intake requests, newest first, with open conditions."""
+    from transfers.intake.service import list_intakes
+
+    async def work(session: Any) -> Any:
+        items, _ = await list_intakes(session, state=state, vendor_id=None, limit=10_000, offset=0)
+        return items
+
+    items = run_in_session(work)
+    table = Table("id", "state", "vendor", "service", "requester", "open conditions")
+    for i in items:
+        open_ = [c for c in i.conditions if not c.get("met_on")]
+        table.add_row(
+            str(i.id),
+            i.state,
+            i.vendor_name,
+            i.service,
+            i.requester,
+            "; ".join(f"{c['text']} (by {c['due_on']})" for c in open_),
+        )
+    console.print(table)
+    console.print(f"{len(items)} intake requests")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.common.fields import Limit, Mechanism, Offset
 from transfers.compliance import service
+from transfers.compliance.clearance import cleared_for
 from transfers.compliance.schemas import (
     ComplianceRead,
     EvaluationRead,
@@ -25,8 +26,35 @@ from transfers.reference import load_reference
 AS_OF = Parameter(default=None, description="Evaluate on this day (default: today)")
 
 
+USE_CATEGORY = Parameter(default=None, max_length=200, description="Is this data category cleared?")
+USE_COUNTRY = Parameter(default=None, max_length=60, description="...for this destination country?")
+USE_PURPOSE = Parameter(default=None, max_length=200, description="...for this purpose?")
+
+
 def _day(as_of: date | None) -> date:
     return as_of or date.today()
+
+
+async def _status(
+    db_session: AsyncSession,
+    vendor_id: int,
+    day: date,
+    data_category: str | None,
+    country: str | None,
+    purpose: str | None,
+) -> VendorStatusRead:
+    """The engine's status, with what the vendor is cleared for (and open approval conditions)."""
+    status = await service.status_of(db_session, vendor_id, day)
+    status, cleared = await cleared_for(
+        db_session,
+        vendor_id,
+        status,
+        day,
+        data_category=data_category,
+        country=country,
+        purpose=purpose,
+    )
+    return status_read(vendor_id, status, day, load_reference().version, cleared)
 
 
 class EvaluationController(Controller):
@@ -41,11 +69,15 @@ class EvaluationController(Controller):
 
     @get("/api/v1/vendors/{vendor_id:int}/status", operation_id="GetVendorStatus")
     async def vendor_status(
-        self, db_session: AsyncSession, vendor_id: int, as_of: date | None = AS_OF
+        self,
+        db_session: AsyncSession,
+        vendor_id: int,
+        as_of: date | None = AS_OF,
+        data_category: str | None = USE_CATEGORY,
+        country: str | None = USE_COUNTRY,
+        purpose: str | None = USE_PURPOSE,
     ) -> VendorStatusRead:
-        day = _day(as_of)
-        status = await service.status_of(db_session, vendor_id, day)
-        return status_read(vendor_id, status, day, load_reference().version)
+        return await _status(db_session, vendor_id, _day(as_of), data_category, country, purpose)
 
     @get("/api/v1/vendors/status", operation_id="LookupVendorStatus")
     async def lookup_status(
@@ -54,11 +86,12 @@ class EvaluationController(Controller):
         name: str | None = Parameter(default=None, max_length=200),
         business_id: str | None = Parameter(default=None, max_length=40),
         as_of: date | None = AS_OF,
+        data_category: str | None = USE_CATEGORY,
+        country: str | None = USE_COUNTRY,
+        purpose: str | None = USE_PURPOSE,
     ) -> VendorStatusRead:
-        day = _day(as_of)
         vendor_id = await service.find_vendor_id(db_session, name=name, business_id=business_id)
-        status = await service.status_of(db_session, vendor_id, day)
-        return status_read(vendor_id, status, day, load_reference().version)
+        return await _status(db_session, vendor_id, _day(as_of), data_category, country, purpose)
 
     @get("/api/v1/compliance", operation_id="GetCompliance")
     async def compliance(

@@ -43,6 +43,33 @@ class TransferVerdict(msgspec.Struct):
     reasons: list[ReasonRead]
 
 
+class OpenCondition(msgspec.Struct):
+    intake_id: int
+    number: int
+    text: str
+    due_on: date
+    overdue: bool
+
+
+class RequestedUse(msgspec.Struct):
+    data_category: str | None
+    country: str | None
+    purpose: str | None
+    inside: bool
+    why: list[str]
+
+
+class Clearance(msgspec.Struct):
+    """What the vendor is approved for: its processings' purposes and data categories, and the
+    countries its current or planned transfers may go to without being unlawful."""
+
+    purposes: list[str]
+    data_categories: list[str]
+    countries: list[str]
+    open_conditions: list[OpenCondition]
+    requested: RequestedUse | None = None
+
+
 class VendorStatusRead(msgspec.Struct):
     vendor_id: int
     vendor_name: str
@@ -53,6 +80,7 @@ class VendorStatusRead(msgspec.Struct):
     as_of: date
     reference_version: str
     next_deadline_item: str = ""
+    cleared: Clearance | None = None
 
 
 class ProblemRow(msgspec.Struct):
@@ -147,7 +175,11 @@ def evaluation_read(
 
 
 def status_read(
-    vendor_id: int, status: VendorStatus, as_of: date, version: str
+    vendor_id: int,
+    status: VendorStatus,
+    as_of: date,
+    version: str,
+    cleared: Clearance | None = None,
 ) -> VendorStatusRead:
     return VendorStatusRead(
         vendor_id=vendor_id,
@@ -169,6 +201,7 @@ def status_read(
         as_of=as_of,
         reference_version=version,
         next_deadline_item=status.next_deadline_item,
+        cleared=cleared,
     )
 
 

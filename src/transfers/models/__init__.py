@@ -6,6 +6,8 @@ from transfers.models.assessment import Assessment
 from transfers.models.audit import AuditEvent
 from transfers.models.base import Base
 from transfers.models.document import Document, DocumentTemplate
+from transfers.models.intake import IntakeRequest
+from transfers.models.notice import SubprocessorNotice
 from transfers.models.organisation import Organisation
 from transfers.models.processing import Processing
 from transfers.models.register_change import RegisterChange
@@ -35,12 +37,14 @@ __all__ = [
     "CalendarFeed",
     "Document",
     "DocumentTemplate",
+    "IntakeRequest",
     "LoginThrottle",
     "Organisation",
     "Processing",
     "RegisterChange",
     "ReminderDelivery",
     "ReminderState",
+    "SubprocessorNotice",
     "Transfer",
     "User",
     "UserSession",

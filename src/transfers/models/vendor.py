@@ -32,6 +32,7 @@ class Vendor(VersionedMixin, Base):
     owner: Mapped[str | None] = mapped_column(String(320))
     notes: Mapped[str | None] = mapped_column(Text)
     authorised_by_processor: Mapped[bool | None] = mapped_column(Boolean)
+    dpf_participant_id: Mapped[str | None] = mapped_column(String(40))
 
 
 class VendorSubprocessor(Base):

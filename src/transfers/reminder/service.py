@@ -21,6 +21,7 @@ from transfers.agreement.terms import parse_duration
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid, not_found
+from transfers.intake.service import open_conditions
 from transfers.models import (
     Agreement,
     Assessment,
@@ -31,6 +32,7 @@ from transfers.models import (
     Vendor,
     VendorSubprocessor,
 )
+from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
 from transfers.reminder.digest import build_digest, send_messages
 from transfers.reminder.schemas import ReminderRead
@@ -39,8 +41,10 @@ from transfers.rules.deadlines import (
     KINDS,
     AgreementInput,
     AssessmentInput,
+    ConditionInput,
     Deadline,
     LegalEventInput,
+    NoticeInput,
     SubprocessorChangeInput,
     TransferInput,
     compute_deadlines,
@@ -268,6 +272,33 @@ async def compute(
             )
         )
     ]
+    conditions = [
+        ConditionInput(
+            intake.id,
+            number,
+            condition["text"],
+            date.fromisoformat(condition["due_on"]),
+            intake.vendor_id,
+            intake.vendor_name,
+            intake.requester_email
+            or (vendor(intake.vendor_id)[1] if intake.vendor_id else None)
+            or settings.reminder_default_owner,
+        )
+        for intake, number, condition in await open_conditions(session)
+    ]
+    notices = [
+        NoticeInput(
+            n.id,
+            n.vendor_id,
+            vendor(n.vendor_id)[0],
+            n.subprocessor_name,
+            n.change,
+            decide_by(n),
+            n.authorisation != "general",
+            vendor(n.vendor_id)[1] or settings.reminder_default_owner,
+        )
+        for n in await pending_with_deadlines(session)
+    ]
     stopped = {vid for vid, row in vendors.items() if row.status == "offboarded"}
     ref = load_reference()
     dpf = ref.mechanism("dpf")
@@ -278,6 +309,8 @@ async def compute(
         transfers=[x for x in transfers if x.vendor_id not in stopped],
         legal_events=legal_events(as_of),
         subprocessor_changes=changes,
+        conditions=conditions,
+        notices=notices,
         as_of=as_of,
         horizon_days=within_days,
         review_cadence_months=settings.assessment_review_months,

@@ -12,6 +12,8 @@ Kinds, and why each exists:
 - ``legal_event``: a decision or mechanism a registered transfer relies on expires.
 - ``objection_window``: under general authorisation the controller may object to a new
   subprocessor until the window closes (GDPR Art. 28(2)).
+- ``intake_condition``: a condition legal attached to a vendor approval falls due (the
+  approval is conditional until every condition is met).
 
 A deadline falling on a weekend or a Finnish public holiday is *reported* on the previous
 business day (``report_on``); the legal date stays in ``due_on``.
@@ -38,6 +40,7 @@ KINDS: Final = (
     "dpf_reverification",
     "legal_event",
     "objection_window",
+    "intake_condition",
 )
 
 DEFAULT_LEADS: Final[Mapping[str, tuple[int, ...]]] = {
@@ -47,6 +50,7 @@ DEFAULT_LEADS: Final[Mapping[str, tuple[int, ...]]] = {
     "dpf_reverification": (30, 7),
     "legal_event": (180, 90, 30),
     "objection_window": (7, 2),
+    "intake_condition": (14, 3),
 }
 
 
@@ -113,6 +117,34 @@ class SubprocessorChangeInput:
     subprocessor_id: int
     subprocessor_name: str
     notified_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeInput:
+    """An undecided sub-processor change notice: object by ``decide_by`` (general
+    authorisation) or consent before it takes effect (specific authorisation)."""
+
+    id: int
+    vendor_id: int
+    vendor_name: str
+    subprocessor_name: str
+    change: str
+    decide_by: date
+    needs_consent: bool
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionInput:
+    """An open condition of a conditional vendor approval (intake request ``intake_id``)."""
+
+    intake_id: int
+    number: int
+    text: str
+    due_on: date
+    vendor_id: int | None
+    vendor_name: str
+    owner: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +229,8 @@ def compute_deadlines(
     transfers: Iterable[TransferInput] = (),
     legal_events: Iterable[LegalEventInput] = (),
     subprocessor_changes: Iterable[SubprocessorChangeInput] = (),
+    conditions: Iterable[ConditionInput] = (),
+    notices: Iterable[NoticeInput] = (),
     as_of: date,
     horizon_days: int,
     overdue_days: int = 365,
@@ -385,6 +419,42 @@ def compute_deadlines(
                     change.vendor_name,
                     None,
                     "GDPR Art. 28(2)",
+                )
+            )
+
+    for n in notices:
+        if since <= n.decide_by <= until:
+            verb = "Consent to or refuse" if n.needs_consent else "Object to or accept"
+            out.append(
+                _deadline(
+                    f"notice:{n.id}:objection:{n.decide_by.isoformat()}",
+                    "objection_window",
+                    n.decide_by,
+                    f"{verb} {n.vendor_name}'s sub-processor change: {n.subprocessor_name} "
+                    f"{n.change}",
+                    "subprocessor_notice",
+                    n.id,
+                    n.vendor_id,
+                    n.vendor_name,
+                    n.owner,
+                    "GDPR Art. 28(2)",
+                )
+            )
+
+    for c in conditions:
+        if since <= c.due_on <= until:
+            out.append(
+                _deadline(
+                    f"intake:{c.intake_id}:condition:{c.number}",
+                    "intake_condition",
+                    c.due_on,
+                    f"Condition {c.number} of the approval of {c.vendor_name}: {c.text}",
+                    "intake_request",
+                    c.intake_id,
+                    c.vendor_id,
+                    c.vendor_name,
+                    c.owner,
+                    f"Legal review decision (intake request {c.intake_id})",
                 )
             )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -20,6 +21,13 @@ from transfers.common.fields import (
     VendorRole,
     VendorStatus,
 )
+
+DpfParticipantId = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1, max_length=40, description="The vendor's ID on the DPF participant list"
+    ),
+]
 
 
 class Contact(msgspec.Struct, forbid_unknown_fields=True):
@@ -43,6 +51,7 @@ class VendorCreate(msgspec.Struct, forbid_unknown_fields=True):
     owner: Email | None = None
     notes: LongText | None = None
     authorised_by_processor: bool | None = msgspec.field(default=None)
+    dpf_participant_id: DpfParticipantId | None = None
     parent_vendor_ids: list[Id] = msgspec.field(default_factory=list)
     subprocessor_ids: list[Id] = msgspec.field(default_factory=list)
 
@@ -61,6 +70,7 @@ class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
     owner: Email | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
     authorised_by_processor: bool | UnsetType | None = UNSET
+    dpf_participant_id: DpfParticipantId | UnsetType | None = UNSET
     parent_vendor_ids: list[Id] | UnsetType = UNSET
     subprocessor_ids: list[Id] | UnsetType = UNSET
     version: int | UnsetType = UNSET
@@ -86,6 +96,7 @@ class VendorRead(msgspec.Struct):
     version: int
     created_at: datetime
     updated_at: datetime
+    dpf_participant_id: str | None = None
 
 
 class ChainNode(msgspec.Struct):

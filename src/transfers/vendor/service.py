@@ -80,6 +80,7 @@ def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRe
         owner=vendor.owner,
         notes=vendor.notes,
         authorised_by_processor=vendor.authorised_by_processor,
+        dpf_participant_id=vendor.dpf_participant_id,
         parent_vendor_ids=sorted(parents),
         subprocessor_ids=sorted(children),
         version=vendor.version,
@@ -164,8 +165,10 @@ async def set_links(
     parent_ids: list[int] | None,
     subprocessor_ids: list[int] | None,
     actor: Actor,
+    notified_on: date | None = None,
 ) -> None:
-    """Replace a vendor's place in the chain, refusing self-links and cycles at any depth."""
+    """Replace a vendor's place in the chain, refusing self-links and cycles at any depth.
+    New links are dated ``notified_on`` (the day the processor told us; default today)."""
     wanted = set(parent_ids or []) | set(subprocessor_ids or [])
     if vendor_id in wanted:
         raise invalid("A vendor cannot be its own subprocessor.", field="subprocessor_ids")
@@ -195,7 +198,7 @@ async def set_links(
     rows = existing.all()
     notified = {(p, c): n for p, c, n, _, _ in rows}
     engagement = {(p, c): (start, end) for p, c, _, start, end in rows}
-    today = date.today()
+    today = notified_on or date.today()
     old_parents = sorted(p for p, kids in children.items() if vendor_id in kids)
     old_children = sorted(children.get(vendor_id, []))
     if parent_ids is not None:
@@ -306,8 +309,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         values["name"] = clean_name(values["name"])
     if "country" in values:
         values["country"] = country(values["country"])
-    if values.get("business_id") is not None:
-        values["business_id"] = values["business_id"].strip() or None
+    for key in ("business_id", "dpf_participant_id"):
+        if values.get(key) is not None:
+            values[key] = values[key].strip() or None
     return values
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.contrib.jinja import JinjaTemplateEngine
@@ -14,6 +15,16 @@ from transfers.web import i18n
 from transfers.web.labels import badge, label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+def reason_sentence(reason: Any) -> str:
+    """An engine reason in the page's language (issue 14: Finnish pages show Finnish reasons)."""
+    from transfers.rules.evaluate import Reason
+    from transfers.rules.messages import reason_text
+
+    if isinstance(reason, Reason):
+        return reason_text(reason, i18n.current_language())
+    return str(getattr(reason, "message", reason))
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -61,6 +72,7 @@ def make_environment() -> Environment:
     env.filters["badge"] = badge
     env.filters["shown"] = shown
     env.filters["mechanism"] = mechanism_name
+    env.filters["reason"] = reason_sentence
     env.globals["current_language"] = i18n.current_language
     return env
 

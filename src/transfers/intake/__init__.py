@@ -1,0 +1,1 @@
+"""Vendor intake: procurement asks, the rules engine pre-checks, legal decides (issue 12)."""
