@@ -29,6 +29,7 @@ COVERAGE_ARGS ?= --cov --cov-report=term
 
 ## Run the whole test suite on SQLite and PostgreSQL (starts PostgreSQL if it is not running)
 test: install
+	@scripts/ensure-test-tools
 	@export TRANSFERS_TEST_POSTGRES_URL="$${TRANSFERS_TEST_POSTGRES_URL:-$$(scripts/ensure-postgres)}"; \
 	echo "PostgreSQL for tests: $$TRANSFERS_TEST_POSTGRES_URL"; \
 	$(UV) run --frozen pytest -q -p no:cacheprovider $(COVERAGE_ARGS) $(PYTEST_ARGS)

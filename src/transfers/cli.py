@@ -143,7 +143,7 @@ def keys_bootstrap() -> None:
     err_console.print("First admin key (shown only once; keep it):")
     click.echo(secret)
     err_console.print(
-        f'Try: curl -H "Authorization: Bearer {secret}" http://127.0.0.1:8000/api/v1/vendors'
+        f'Try: curl -H "Authorization: Bearer {secret}" {get_settings().public_url}/api/v1/vendors'
     )
 
 
