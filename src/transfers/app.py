@@ -24,7 +24,7 @@ from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddlewa
 from transfers.common.headers import redact_access_logs, security_headers
 from transfers.common.problems import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
-from transfers.db import create_engine, session_factory
+from transfers.db import create_engine, session_factory, tolerant_close
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.dpf.controller import DpfController
 from transfers.importer.routes import ExportController, ImportController
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         set_default_exception_handler=False,
         create_all=False,
     )
+    alchemy.before_send_handler = tolerant_close(alchemy.before_send_handler)
     maker = session_factory(engine)
 
     @asynccontextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -69,3 +70,17 @@ async def session_scope(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+
+
+def tolerant_close(handler: Any) -> Any:
+    """Wrap advanced-alchemy's before-send handler, which closes the request's session as the
+    response starts: a connection the database dropped meanwhile must not turn a finished answer
+    into an error after the response started. Closing only rolls back what was never committed,
+    and the server already did that when it dropped the connection."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    async def close(message: Any, scope: Any) -> None:
+        with contextlib.suppress(SQLAlchemyError, OSError):
+            await handler(message, scope)
+
+    return close

@@ -58,7 +58,7 @@ async def us_vendor(api: Api) -> int:
 async def test_cleared_uses_come_from_processings_and_not_unlawful_transfers(api: Api) -> None:
     vid = await us_vendor(api)
     body = await cleared(api, vid)
-    assert body["cleared"]["purposes"] == ["payroll"]
+    assert body["cleared"]["purposes"] == ["Payroll"]  # kept as typed
     assert body["cleared"]["countries"] == ["US"], "an ended transfer clears nothing"
     assert body["cleared"]["requested"] is None
 
