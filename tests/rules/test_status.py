@@ -333,3 +333,36 @@ def test_ten_thousand_vendors_are_fast() -> None:
     ]
     statuses = vendor_statuses(vendors, AS_OF)
     assert len(statuses) == 10_000
+
+
+def test_memo_reuses_unchanged_vendors_and_follows_a_changed_chain() -> None:
+    """After one write the memo re-evaluates only the changed vendor, and the statuses up the
+    chain (whose facts objects did not change) still follow it."""
+    from transfers.reference import load_reference
+
+    ref = load_reference()
+    leaf = vendor(3, name="Leaf Hosting")
+    middle = vendor(2, children=(3,), name="Middle Ltd")
+    top = vendor(1, children=(2,), name="Top Oy", transfers=(LAWFUL, AT_RISK))
+    memo: dict[int, Any] = {}
+    first = vendor_statuses([top, middle, leaf], AS_OF, ref, memo)
+    assert {k: s.status for k, s in first.items()} == {
+        1: "conditional",
+        2: "approved",
+        3: "approved",
+    }
+    top_part = memo[1][2]
+
+    broken_leaf = replace(leaf, agreements=())  # the write: the leaf's DPA is gone
+    second = vendor_statuses([top, middle, broken_leaf], AS_OF, ref, memo)
+    fresh = vendor_statuses([top, middle, broken_leaf], AS_OF, ref)
+    assert second == fresh
+    assert {k: s.status for k, s in second.items()} == {1: "blocked", 2: "blocked", 3: "blocked"}
+    assert memo[1][2] is top_part  # the top vendor's transfers were not evaluated again
+    assert memo[3][0] is broken_leaf
+
+    # Another reference (a what-if scenario) never reuses the day's entries.
+    scenario = ref.with_invalidation("scc_2021", AS_OF)
+    assumed = vendor_statuses([top, middle, broken_leaf], AS_OF, scenario, memo)
+    assert assumed == vendor_statuses([top, middle, broken_leaf], AS_OF, scenario)
+    assert assumed[1].transfers[1][1].verdict == "unlawful"

@@ -124,7 +124,8 @@ async def register_view(
             f"Unknown mechanism {assume_invalid!r} for assume_invalid.",
             errors=[{"field": "assume_invalid", "message": "unknown mechanism code"}],
         )
-    facts = await load_facts(session, None, as_of)
+    snapshot = await register.current(session)
+    facts = snapshot.facts(as_of)
     # Cyclic GC finds nothing to collect in the engine's frozen dataclasses but scans them all:
     # pausing it around a register-wide evaluation halves the time (issue 13 profile).
     paused = gc.isenabled()
@@ -136,6 +137,7 @@ async def register_view(
             assume_invalid=assume_invalid,
             assume_from=assume_from,
             reference=ref,
+            memo_for=snapshot.memo,
         )
     finally:
         if paused:

@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, TypeVar
@@ -265,8 +265,11 @@ class HrVocabulary(_Row, frozen=True):
         return found
 
 
+@lru_cache(maxsize=4096)
 def _code(value: str) -> str:
-    """A free value folded to the vocabulary's spelling: "Former employees" -> former_employees."""
+    """A free value folded to the vocabulary's spelling: "Former employees" -> former_employees.
+
+    Cached: the same few category names recur on every transfer of a register-wide evaluation."""
     return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
 
 

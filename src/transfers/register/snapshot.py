@@ -23,8 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from transfers.models import RegisterChange
+from transfers.reference import Reference
 from transfers.register.rows import RegisterRows, VendorRows, build_facts, load_rows
 from transfers.rules.facts import VendorFacts
+from transfers.rules.status import OwnMemo
 
 #: Past this many changed vendors a full reload is cheaper than a long IN list.
 FULL_RELOAD_AFTER: Final = 2000
@@ -42,6 +44,7 @@ class Snapshot:
     parents: dict[int, list[int]] = field(default_factory=dict)
     transfer_vendor: dict[int, int] = field(default_factory=dict)
     days: dict[date, dict[int, VendorFacts]] = field(default_factory=dict)
+    memos: dict[tuple[date, str], OwnMemo] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     loaded: bool = False
 
@@ -66,6 +69,21 @@ class Snapshot:
                     gc.enable()
         return {i: built[i] for i in wanted if i in built}
 
+    def memo(self, as_of: date, reference: Reference) -> OwnMemo:
+        """The engine's per-vendor memo for a day and reference (a what-if has its own).
+
+        It holds evaluations of facts this snapshot built; the engine reuses an entry only for
+        the very same facts object, so a vendor reloaded after a write is evaluated afresh and
+        the others are not (a register-wide view after one write costs one vendor's evaluation).
+        """
+        key = (as_of, reference.version)
+        memo = self.memos.get(key)
+        if memo is None:
+            if len(self.memos) >= 2 * DAYS_KEPT:
+                self.memos.pop(next(iter(self.memos)))
+            memo = self.memos[key] = {}
+        return memo
+
     def downstream(self, vendor_id: int) -> set[int]:
         """The vendor and everyone down its sub-processor chain (cycles terminate)."""
         seen = {vendor_id}
@@ -86,6 +104,7 @@ class Snapshot:
             t.id: vendor_id for vendor_id, rows in loaded.vendors.items() for t in rows.transfers
         }
         self.days = {}
+        self.memos = {}
 
     def _replace(
         self,
@@ -184,6 +203,7 @@ async def current(session: AsyncSession) -> Snapshot:
                 for t in rows.transfers
             }
             snapshot.days = {}
+            snapshot.memos = {}
         elif changed:
             loaded = await load_rows(session, changed)
             snapshot._replace(changed, loaded.vendors, loaded.children, loaded.parents)

@@ -7,9 +7,10 @@ date lives in code (legal-facts §4.4: C-703/25 P pending, Trump v. Slaughter).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from transfers.reference import Reference, load_reference
 from transfers.rules.evaluate import (
@@ -21,7 +22,7 @@ from transfers.rules.evaluate import (
     is_active,
 )
 from transfers.rules.facts import VendorFacts
-from transfers.rules.status import VendorStatus, vendor_statuses
+from transfers.rules.status import MemoFor, VendorStatus, vendor_statuses
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,22 +98,48 @@ class Compliance:
     what_if: WhatIf | None
 
 
+_SCENARIOS_KEPT: Final = 16
+_scenarios: dict[tuple[int, str, date], tuple[Reference, Reference]] = {}
+
+
+def scenario_of(ref: Reference, mechanism: str, invalid_from: date) -> Reference:
+    """The what-if reference, one object per assumption: the per-vendor memos recognise their
+    reference by identity, so asking the same question twice reuses the first answer's work."""
+    key = (id(ref), mechanism, invalid_from)
+    kept = _scenarios.get(key)
+    if kept is not None and kept[0] is ref:
+        return kept[1]
+    scenario = ref.with_invalidation(mechanism, invalid_from)
+    if len(_scenarios) >= _SCENARIOS_KEPT:
+        _scenarios.pop(next(iter(_scenarios)))
+    _scenarios[key] = (ref, scenario)
+    return scenario
+
+
 def register_compliance(
     vendors: Iterable[VendorFacts],
     as_of: date,
     assume_invalid: str | None = None,
     assume_from: date | None = None,
     reference: Reference | None = None,
+    memo_for: MemoFor | None = None,
+    statuses: Mapping[int, VendorStatus] | None = None,
 ) -> Compliance:
     """Compliance of the whole register on ``as_of``.
 
     With ``assume_invalid`` (a mechanism code, e.g. ``"dpf"``), also report the vendors that
     would become blocked if that mechanism were unusable from ``assume_from`` (default:
     ``as_of``). Raises ``KeyError`` for an unknown mechanism code.
+
+    ``memo_for`` gives the per-vendor memo of a day and reference (see
+    :data:`transfers.rules.status.OwnMemo`); ``statuses`` are this register's statuses on
+    ``as_of`` when the caller has them already.
     """
     ref = reference if reference is not None else load_reference()
     register = tuple(vendors)
-    statuses = vendor_statuses(register, as_of, ref)
+    memo = memo_for or _no_memo
+    if statuses is None:
+        statuses = vendor_statuses(register, as_of, ref, memo(as_of, ref))
 
     counts: dict[ActiveVerdict, int] = {"lawful": 0, "at_risk": 0, "unlawful": 0}
     inactive = 0
@@ -152,7 +179,9 @@ def register_compliance(
 
     what_if = None
     if assume_invalid is not None:
-        what_if = _what_if(register, statuses, as_of, assume_invalid, assume_from or as_of, ref)
+        what_if = _what_if(
+            register, statuses, as_of, assume_invalid, assume_from or as_of, ref, memo
+        )
 
     return Compliance(
         as_of=as_of,
@@ -167,8 +196,12 @@ def register_compliance(
     )
 
 
+def _no_memo(_day: date, _ref: Reference) -> None:
+    return None
+
+
 def _problems(
-    register: tuple[VendorFacts, ...], statuses: dict[int, VendorStatus]
+    register: tuple[VendorFacts, ...], statuses: Mapping[int, VendorStatus]
 ) -> tuple[Problem, ...]:
     return tuple(
         Problem(
@@ -188,16 +221,17 @@ def _problems(
 
 def _what_if(
     register: tuple[VendorFacts, ...],
-    statuses: dict[int, VendorStatus],
+    statuses: Mapping[int, VendorStatus],
     as_of: date,
     mechanism: str,
     invalid_from: date,
     ref: Reference,
+    memo: MemoFor,
 ) -> WhatIf:
-    scenario = ref.with_invalidation(mechanism, invalid_from)
+    scenario = scenario_of(ref, mechanism, invalid_from)
     on = max(as_of, invalid_from)
-    baseline = statuses if on == as_of else vendor_statuses(register, on, ref)
-    assumed = vendor_statuses(register, on, scenario)
+    baseline = statuses if on == as_of else vendor_statuses(register, on, ref, memo(on, ref))
+    assumed = vendor_statuses(register, on, scenario, memo(on, scenario))
     newly_blocked = tuple(
         NewlyBlocked(v.id, v.name, tuple(r for r in assumed[v.id].reasons if r.severity == "error"))
         for v in register

@@ -8,7 +8,7 @@ the exact :func:`evaluate_transfer` results, so the status never disagrees with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
@@ -27,6 +27,7 @@ from transfers.rules.facts import AgreementFacts, TransferFacts, VendorFacts
 __all__ = [
     "REFERENCE_REASON_CODES",
     "AgreementFacts",
+    "OwnMemo",
     "VendorFacts",
     "VendorStatus",
     "agreement_in_force",
@@ -71,6 +72,23 @@ class VendorStatus:
     next_deadline_item: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class OwnPart:
+    """What a vendor's status owes to its own facts alone (not to its sub-processors)."""
+
+    reasons: tuple[Reason, ...]
+    evaluated: tuple[tuple[TransferFacts, Evaluation], ...]
+    deadline: tuple[date, str] | None
+
+
+#: Own parts already computed, per vendor id, with the facts and reference they came from. The
+#: engine reuses an entry only for the very same (immutable) facts and reference objects, so a
+#: memo kept beside a register snapshot can never give an answer for facts that changed.
+OwnMemo = MutableMapping[int, tuple[VendorFacts, Reference, OwnPart]]
+#: The memo for a day and a reference (what-if scenarios get their own), or None for no memo.
+MemoFor = Callable[[date, Reference], OwnMemo | None]
+
+
 def vendor_status(
     vendor: VendorFacts,
     as_of: date,
@@ -84,13 +102,20 @@ def vendor_status(
 
 
 def vendor_statuses(
-    vendors: Iterable[VendorFacts], as_of: date, reference: Reference | None = None
+    vendors: Iterable[VendorFacts],
+    as_of: date,
+    reference: Reference | None = None,
+    memo: OwnMemo | None = None,
 ) -> dict[int, VendorStatus]:
     """Statuses of all ``vendors``, resolved bottom-up along subprocessor chains.
 
     Strongly connected components come out children first (Tarjan), so each vendor is evaluated
     once after all its subprocessors. A vendor on a cycle is blocked (``subprocessor_cycle``):
     the chain of Art. 28(2) authorisations cannot be traced.
+
+    ``memo`` (see :data:`OwnMemo`) spares re-evaluating the transfers of vendors whose facts are
+    the same objects as last time: after one write, only the changed vendors are evaluated again,
+    while every status is still assembled along the chains as they are now.
     """
     ref = reference if reference is not None else load_reference()
     by_id = {v.id: v for v in vendors}
@@ -100,7 +125,9 @@ def vendor_statuses(
         cyclic = len(component) > 1 or first in by_id[first].subprocessor_ids
         on_cycle = frozenset(component) if cyclic else frozenset()
         for vendor_id in component:
-            statuses[vendor_id] = _vendor_status(by_id[vendor_id], as_of, statuses, ref, on_cycle)
+            statuses[vendor_id] = _vendor_status(
+                by_id[vendor_id], as_of, statuses, ref, on_cycle, memo
+            )
     return statuses
 
 
@@ -110,30 +137,93 @@ def _vendor_status(
     chain_statuses: Mapping[int, VendorStatus],
     ref: Reference,
     on_cycle: frozenset[int],
+    memo: OwnMemo | None = None,
 ) -> VendorStatus:
+    own: OwnPart | None = None
+    if memo is not None:
+        entry = memo.get(vendor.id)
+        if entry is not None and entry[0] is vendor and entry[1] is ref:
+            own = entry[2]
+    if own is None:
+        own = _own_part(vendor, as_of, ref)
+        if memo is not None:
+            memo[vendor.id] = (vendor, ref, own)
+    reasons = list(own.reasons)
+
+    for child_id in vendor.subprocessor_ids:
+        if child_id in on_cycle:
+            _append(
+                reasons,
+                ref,
+                "subprocessor_cycle",
+                "error",
+                f"The sub-processor with id {child_id} is on a sub-processor cycle with "
+                f"{vendor.name}.",
+                child=child_id,
+            )
+            continue
+        child = chain_statuses.get(child_id)
+        if child is None:
+            _append(
+                reasons,
+                ref,
+                "subprocessor_unknown",
+                "warning",
+                f"The sub-processor with id {child_id} is not assessed.",
+                child=child_id,
+            )
+        elif child.status == "blocked":
+            cause = next((r for r in child.reasons if r.severity == "error"), None)
+            _append(
+                reasons,
+                ref,
+                "subprocessor_blocked",
+                "error",
+                _clip(f"{_name(child, child_id)} is blocked: {cause.message if cause else ''}"),
+                child=child_id,
+                child_name=child.vendor_name,
+                nested=(cause,) if cause else (),
+            )
+        elif child.status == "conditional":
+            _append(
+                reasons,
+                ref,
+                "subprocessor_conditional",
+                "warning",
+                f"{_name(child, child_id)} is approved only with conditions.",
+                child=child_id,
+                child_name=child.vendor_name,
+            )
+
+    rank = max((_RANK[r.severity] for r in reasons), default=0)
+    deadline = own.deadline
+    return VendorStatus(
+        status=_STATUS_BY_RANK[rank],
+        reasons=tuple(reasons),
+        transfers=own.evaluated,
+        next_deadline=deadline[0] if deadline else None,
+        vendor_id=vendor.id,
+        vendor_name=vendor.name,
+        next_deadline_item=deadline[1] if deadline else "",
+    )
+
+
+def _own_part(vendor: VendorFacts, as_of: date, ref: Reference) -> OwnPart:
     reasons: list[Reason] = []
 
-    def add(
-        code: str,
-        severity: Literal["info", "warning", "error"],
-        message: str,
-        key: str = "",
-        **params: object,
-    ) -> None:
-        source = ref.reason_source(code)
-        reasons.append(
-            Reason(code, severity, message, source.citation, source.confidence, key or code, params)
-        )
-
     if vendor.status in _STOPPED:
-        add(
+        _append(
+            reasons,
+            ref,
             f"vendor_{vendor.status}",
             "error",
             f"{vendor.name} is {vendor.status}.",
             vendor=vendor.name,
         )
     elif vendor.status in _NOT_YET_APPROVED:
-        add(
+        _append(
+            reasons,
+            ref,
             "vendor_not_approved",
             "warning",
             f"{vendor.name} is {vendor.status.replace('_', ' ')}, not yet approved.",
@@ -141,14 +231,22 @@ def _vendor_status(
             vendor=vendor.name,
         )
     elif vendor.status != "approved":
-        add("vendor_status_unknown", "warning", f"The vendor status {vendor.status!r} is unknown.")
+        _append(
+            reasons,
+            ref,
+            "vendor_status_unknown",
+            "warning",
+            f"The vendor status {vendor.status!r} is unknown.",
+        )
 
     flow_down = vendor.role == "subprocessor" and bool(vendor.parent_ids)
     if flow_down:
         # GDPR Art. 28(2) and 28(4): our processor engages it under its DPA with us; no direct
         # DPA between us and the sub-processor is needed, but the authorisation is.
         if vendor.authorised_by_processor is False:
-            add(
+            _append(
+                reasons,
+                ref,
                 "subprocessor_flow_down",
                 "error",
                 f"{vendor.name} is not authorised under the DPA of the processor that engages it.",
@@ -156,7 +254,9 @@ def _vendor_status(
                 vendor=vendor.name,
             )
         elif vendor.authorised_by_processor is None:
-            add(
+            _append(
+                reasons,
+                ref,
                 "subprocessor_flow_down",
                 "warning",
                 f"Record whether the DPA of the processor that engages {vendor.name} authorises "
@@ -165,7 +265,9 @@ def _vendor_status(
                 vendor=vendor.name,
             )
         else:
-            add(
+            _append(
+                reasons,
+                ref,
                 "subprocessor_flow_down",
                 "info",
                 f"{vendor.name} is engaged by our processor under its DPA with us, which "
@@ -222,53 +324,22 @@ def _vendor_status(
             )
         )
 
-    for child_id in vendor.subprocessor_ids:
-        if child_id in on_cycle:
-            add(
-                "subprocessor_cycle",
-                "error",
-                f"The sub-processor with id {child_id} is on a sub-processor cycle with "
-                f"{vendor.name}.",
-                child=child_id,
-            )
-            continue
-        child = chain_statuses.get(child_id)
-        if child is None:
-            add(
-                "subprocessor_unknown",
-                "warning",
-                f"The sub-processor with id {child_id} is not assessed.",
-                child=child_id,
-            )
-        elif child.status == "blocked":
-            cause = next((r for r in child.reasons if r.severity == "error"), None)
-            add(
-                "subprocessor_blocked",
-                "error",
-                _clip(f"{_name(child, child_id)} is blocked: {cause.message if cause else ''}"),
-                child=child_id,
-                child_name=child.vendor_name,
-                nested=(cause,) if cause else (),
-            )
-        elif child.status == "conditional":
-            add(
-                "subprocessor_conditional",
-                "warning",
-                f"{_name(child, child_id)} is approved only with conditions.",
-                child=child_id,
-                child_name=child.vendor_name,
-            )
+    return OwnPart(tuple(reasons), evaluated, _next_deadline(vendor, evaluated, as_of, ref))
 
-    rank = max((_RANK[r.severity] for r in reasons), default=0)
-    deadline = _next_deadline(vendor, evaluated, as_of, ref)
-    return VendorStatus(
-        status=_STATUS_BY_RANK[rank],
-        reasons=tuple(reasons),
-        transfers=evaluated,
-        next_deadline=deadline[0] if deadline else None,
-        vendor_id=vendor.id,
-        vendor_name=vendor.name,
-        next_deadline_item=deadline[1] if deadline else "",
+
+def _append(
+    reasons: list[Reason],
+    ref: Reference,
+    code: str,
+    severity: Literal["info", "warning", "error"],
+    message: str,
+    key: str = "",
+    **params: object,
+) -> None:
+    """Add a reason whose citation and confidence come from ``rules.toml`` ``[reasons]``."""
+    source = ref.reason_source(code)
+    reasons.append(
+        Reason(code, severity, message, source.citation, source.confidence, key or code, params)
     )
 
 

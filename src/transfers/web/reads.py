@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers import register
 from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
-from transfers.compliance.service import children_map, load_facts, register_view, status_of
+from transfers.compliance.service import children_map, register_view, status_of
 from transfers.models import AgreementAttachment, AuditEvent, Document, Processing, Vendor
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
@@ -102,9 +103,10 @@ async def today(session: AsyncSession, *, as_of: date, settings: Settings) -> To
 
 async def _today(session: AsyncSession, *, as_of: date, settings: Settings) -> Today:
     ref = load_reference()
-    facts = await load_facts(session, None, as_of)
-    compliance = register_compliance(facts.values(), as_of, reference=ref)
-    statuses = vendor_statuses(facts.values(), as_of, ref)
+    snapshot = await register.current(session)
+    facts = snapshot.facts(as_of)
+    statuses = vendor_statuses(facts.values(), as_of, ref, snapshot.memo(as_of, ref))
+    compliance = register_compliance(facts.values(), as_of, reference=ref, statuses=statuses)
     by_name = sorted(statuses.values(), key=lambda s: s.vendor_name.lower())
     reminders = await list_reminders(
         session, as_of=as_of, within_days=ATTENTION_DAYS, filters=Filters(), settings=settings
@@ -131,8 +133,10 @@ async def statuses_for(
             if child not in wanted:
                 wanted.add(child)
                 stack.append(child)
-    facts = await load_facts(session, wanted, as_of)
-    statuses = vendor_statuses(facts.values(), as_of, load_reference())
+    snapshot = await register.current(session)
+    facts = snapshot.facts(as_of, wanted)
+    ref = load_reference()
+    statuses = vendor_statuses(facts.values(), as_of, ref, snapshot.memo(as_of, ref))
     return {vid: statuses[vid] for vid in vendor_ids if vid in statuses}
 
 
