@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
@@ -24,6 +25,7 @@ from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddlewa
 from transfers.common.headers import redact_access_logs, security_headers
 from transfers.common.problems import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
+from transfers.compliance.service import warm
 from transfers.db import create_engine, session_factory, tolerant_close
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.dpf.controller import DpfController
@@ -65,9 +67,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.session_maker = maker
         app.state.settings = settings
+        warming = asyncio.create_task(warm(maker)) if settings.warm_on_start else None
+        app.state.warming = warming
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+                with suppress(asyncio.CancelledError):
+                    await warming
             await engine.dispose()
 
     return Litestar(

@@ -637,12 +637,15 @@ def demo(if_empty: bool) -> None:
 @click.option("--no-migrate", is_flag=True, help="Do not apply pending migrations first")
 def serve(host: str, port: int, workers: int, no_migrate: bool) -> None:
     """Run the API with uvicorn (no reload)."""
+    import os
+
     import uvicorn
 
     if not no_migrate:
         from transfers.migrate import upgrade
 
         upgrade()
+    os.environ.setdefault("TRANSFERS_WARM_ON_START", "1")
     uvicorn.run(
         "transfers.app:create_app",
         factory=True,

@@ -77,6 +77,9 @@ class Settings:
     session_idle_minutes: int = 60
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    #: Load the register snapshot and evaluate today's register when the server starts, so
+    #: the first page a person opens does not pay for it (`transfers serve` turns it on).
+    warm_on_start: bool = False
 
     @property
     def secure_cookies(self) -> bool:
@@ -116,6 +119,7 @@ def settings_from_env() -> Settings:
         session_idle_minutes=_int("TRANSFERS_SESSION_IDLE_MINUTES", 60),
         login_max_failures=_int("TRANSFERS_LOGIN_MAX_FAILURES", 5),
         login_lockout_minutes=_int("TRANSFERS_LOGIN_LOCKOUT_MINUTES", 15),
+        warm_on_start=_bool("TRANSFERS_WARM_ON_START", False),
     )
 
 

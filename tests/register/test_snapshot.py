@@ -25,6 +25,7 @@ from tests.conftest import SYSTEM, Api, Database, Keys
 from transfers import register
 from transfers.app import create_app
 from transfers.auth.service import create_key
+from transfers.compliance.service import warm
 from transfers.db import create_engine, session_factory
 from transfers.settings import Settings
 
@@ -281,3 +282,22 @@ async def test_change_triggers_exist_after_every_migration(
             )
             tables = {r[0] for r in rows}
     assert tables == set(TRIGGERED)
+
+
+async def test_a_served_instance_warms_its_snapshot_at_start(api: Api, db: Database) -> None:
+    """`transfers serve` loads the register and evaluates today's vendors before anyone asks,
+    so the first page opened after a start does not pay for it."""
+    await factories.vendor(api, name="Warm Oy")
+    engine = create_engine(url=db.url)
+    try:
+        await warm(session_factory(engine))
+        async with session_factory(engine)() as s:
+            snapshot = await register.current(s)
+        assert any(v.vendor.name == "Warm Oy" for v in snapshot.vendors.values())
+        [memo] = snapshot.memos.values()  # today's evaluation is done already
+        assert set(memo) == set(snapshot.vendors)
+    finally:
+        await engine.dispose()
+    app = create_app(Settings(database_url=db.url, db_pool_size=5, warm_on_start=True))
+    async with AsyncTestClient(app=app) as client:  # the warm-up never delays the answers
+        assert (await client.get("/health")).status_code == 200

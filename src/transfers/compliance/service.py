@@ -7,11 +7,12 @@ register of 10,000 vendors and 50,000 transfers this way takes a fraction of the
 from __future__ import annotations
 
 import gc
+import logging
 from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from transfers import register
 from transfers.common.problems import ProblemError, not_found
@@ -35,6 +36,7 @@ async def load_facts(
 
 
 importer_role = register.importer_role
+_log = logging.getLogger(__name__)
 
 
 async def children_map(
@@ -142,3 +144,27 @@ async def register_view(
     finally:
         if paused:
             gc.enable()
+
+
+async def warm(maker: async_sessionmaker[AsyncSession]) -> None:
+    """Load the snapshot and evaluate today's register once, in the background at start-up.
+
+    A failure here is not fatal (the first request then does the work and reports any error).
+    """
+    try:
+        async with maker() as session:
+            snapshot = await register.current(session)
+            as_of = date.today()
+            ref = load_reference()
+            paused = gc.isenabled()
+            gc.disable()
+            try:
+                vendor_statuses(
+                    snapshot.facts(as_of).values(), as_of, ref, snapshot.memo(as_of, ref)
+                )
+            finally:
+                if paused:
+                    gc.enable()
+            _log.info("register snapshot warm: %d vendors", len(snapshot.vendors))
+    except Exception:
+        _log.warning("register snapshot warm-up failed", exc_info=True)
