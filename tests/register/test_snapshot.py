@@ -150,6 +150,56 @@ async def test_a_deleted_vendor_leaves_the_snapshot(api: Api, engine: AsyncEngin
     assert response.status_code == 404
 
 
+async def test_a_late_commit_with_a_lower_id_is_seen(
+    api: Api, engine: AsyncEngine, db: Database
+) -> None:
+    """PostgreSQL hands out ids when a transaction writes, not when it commits: a slow writer
+    commits an older id after a newer one was read. Its vendor must not stay stale."""
+    if db.backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time: ids commit in order")
+    slow = await factories.vendor(api, country="IN", name="Slow Writer", status="approved")
+    await factories.agreement(api, slow["id"])
+    t = await factories.transfer(
+        api, slow["id"], destination_country="IN", mechanism="none", scc_module=None
+    )
+    fast = await factories.vendor(api, name="Fast Writer")
+    assert await status(api, slow["id"]) == "blocked"
+    async with engine.connect() as slow_conn:
+        tx = await slow_conn.begin()
+        await slow_conn.execute(  # takes the lower change id, commits last
+            text("UPDATE transfer SET destination_country = 'CH' WHERE id = :id"), {"id": t["id"]}
+        )
+        async with engine.begin() as fast_conn:
+            await fast_conn.execute(
+                text("UPDATE vendor SET notes = 'fast' WHERE id = :id"), {"id": fast["id"]}
+            )
+        assert await status(api, slow["id"]) == "blocked"  # the snapshot moves past both ids
+        await tx.commit()
+    assert await status(api, slow["id"]) == "approved"
+
+
+async def test_pruning_the_change_log_keeps_the_version_and_snapshots_right(
+    api: Api, engine: AsyncEngine
+) -> None:
+    v = await factories.vendor(api, country="IN", status="approved")
+    await factories.agreement(api, v["id"])
+    t = await factories.transfer(
+        api, v["id"], destination_country="IN", mechanism="none", scc_module=None
+    )
+    assert await status(api, v["id"]) == "blocked"
+    async with session_factory(engine)() as s:
+        before = await register.register_version(s)
+        removed = await register.prune(s, keep=1)
+        await s.commit()
+        assert removed > 0
+        assert await register.register_version(s) == before  # never goes back
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE transfer SET destination_country = 'CH' WHERE id = :id"), {"id": t["id"]}
+        )
+    assert await status(api, v["id"]) == "approved"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

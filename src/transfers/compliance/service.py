@@ -147,12 +147,17 @@ async def register_view(
 
 
 async def warm(maker: async_sessionmaker[AsyncSession]) -> None:
-    """Load the snapshot and evaluate today's register once, in the background at start-up.
+    """Prune the change log, load the snapshot and evaluate today's register once, in the
+    background at start-up.
 
     A failure here is not fatal (the first request then does the work and reports any error).
     """
     try:
         async with maker() as session:
+            pruned = await register.prune(session)  # the change log never grows without end
+            await session.commit()
+            if pruned:
+                _log.info("register change log: %d old rows pruned", pruned)
             snapshot = await register.current(session)
             as_of = date.today()
             ref = load_reference()

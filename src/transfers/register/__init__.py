@@ -10,7 +10,7 @@ from transfers.register.rows import (
     importer_role,
     load_rows,
 )
-from transfers.register.snapshot import Snapshot, current, register_version
+from transfers.register.snapshot import Snapshot, current, prune, register_version
 
 __all__ = [
     "RegisterRows",
@@ -20,5 +20,6 @@ __all__ = [
     "current",
     "importer_role",
     "load_rows",
+    "prune",
     "register_version",
 ]

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, delete, event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.sql.elements import TextClause
 
 from transfers.models import RegisterChange
 from transfers.reference import Reference
@@ -30,6 +32,10 @@ from transfers.rules.status import OwnMemo
 
 #: Past this many changed vendors a full reload is cheaper than a long IN list.
 FULL_RELOAD_AFTER: Final = 2000
+#: Ids behind the newest whose arrival is still checked (late commits on PostgreSQL).
+LOOKBACK: Final = 2000
+#: Change-log rows kept by :func:`prune`; a snapshot further behind reloads in full.
+KEEP: Final = 50_000
 #: Days whose built facts are kept (today, and a few what-if or historical dates).
 DAYS_KEPT: Final = 4
 
@@ -47,6 +53,14 @@ class Snapshot:
     memos: dict[tuple[date, str], OwnMemo] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     loaded: bool = False
+    seen: dict[int, int | None] = field(
+        default_factory=dict
+    )  # change id -> vendor, last LOOKBACK ids
+
+    def fresh(self, version: int, count: int) -> bool:
+        """Whether the change log's window (the LOOKBACK ids up to ``version``) holds just what
+        was seen: ``seen`` is kept to exactly that window."""
+        return self.loaded and self.version == version and count == len(self.seen)
 
     def facts(self, as_of: date, vendor_ids: Iterable[int] | None = None) -> dict[int, VendorFacts]:
         """Facts on ``as_of`` of the given vendors (all when None), built once per version."""
@@ -137,6 +151,7 @@ class Snapshot:
                 built.pop(vendor_id, None)
 
 
+_READS: Final = re.compile(r"\s*(SELECT|WITH|SHOW|EXPLAIN|PRAGMA)\b", re.IGNORECASE)
 _SNAPSHOTS: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()
 _WROTE: Final = "transfers.register.wrote"
 
@@ -150,6 +165,8 @@ def _flushed(session: Session, _flush: UOWTransaction) -> None:
 def _executed(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info[_WROTE] = True
+    elif isinstance(state.statement, TextClause) and not _READS.match(state.statement.text):
+        state.session.info[_WROTE] = True  # raw SQL that may write
 
 
 @event.listens_for(Session, "after_commit")
@@ -162,8 +179,26 @@ async def register_version(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.coalesce(func.max(RegisterChange.id), 0))) or 0)
 
 
+async def _window(session: AsyncSession, floor: int) -> tuple[int, int]:
+    """(highest id, number of rows above ``floor``): one index range scan."""
+    row = (
+        await session.execute(
+            select(func.coalesce(func.max(RegisterChange.id), 0), func.count()).where(
+                RegisterChange.id > floor
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
 async def current(session: AsyncSession) -> Snapshot:
-    """The snapshot of the engine ``session`` is bound to, brought up to the register's version."""
+    """The snapshot of the engine ``session`` is bound to, brought up to the register's version.
+
+    On PostgreSQL ids are taken when a transaction writes, not when it commits: a slow writer can
+    commit id 100 after id 101 was seen. The snapshot therefore remembers the ids it has seen in
+    the last :data:`LOOKBACK` ids and also compares how many rows that window holds, so a late
+    commit inside the window is found by the same single query.
+    """
     if session.sync_session.info.get(_WROTE):
         # Uncommitted writes of this session must be seen here, and must never reach the
         # shared snapshot (they may be rolled back): read them into a private one.
@@ -175,38 +210,66 @@ async def current(session: AsyncSession) -> Snapshot:
     snapshot = _SNAPSHOTS.get(engine)
     if snapshot is None:
         snapshot = _SNAPSHOTS.setdefault(engine, Snapshot())
-    version = await register_version(session)
-    if snapshot.loaded and snapshot.version == version:
+    floor = max(0, (snapshot.version or 0) - LOOKBACK)
+    version, count = await _window(session, floor)
+    if snapshot.fresh(version, count):
         return snapshot
     async with snapshot.lock:
-        if snapshot.loaded and snapshot.version == version:
+        floor = max(0, (snapshot.version or 0) - LOOKBACK)
+        version, count = await _window(session, floor)
+        if snapshot.fresh(version, count):
             return snapshot
         changed: set[int] | None = None
-        if snapshot.loaded and snapshot.version is not None and version > snapshot.version:
-            rows = await session.scalars(
-                select(RegisterChange.vendor_id)
-                .where(RegisterChange.id > snapshot.version, RegisterChange.id <= version)
-                .distinct()
-                .limit(FULL_RELOAD_AFTER + 1)
-            )
-            changed = {v for v in rows if v is not None}
+        if (
+            snapshot.loaded
+            and snapshot.version is not None
+            and version - snapshot.version <= KEEP - LOOKBACK  # nothing unseen was pruned
+        ):
+            rows = (
+                await session.execute(
+                    select(RegisterChange.id, RegisterChange.vendor_id)
+                    .where(RegisterChange.id > floor)
+                    .order_by(RegisterChange.id)
+                )
+            ).all()
+            present = {i for i, _ in rows}
+            unseen = [(i, v) for i, v in rows if i not in snapshot.seen]
+            # A seen id that is gone was read inside a transaction that rolled back.
+            vanished = [v for i, v in snapshot.seen.items() if i > floor and i not in present]
+            changed = {v for _, v in unseen if v is not None} | {
+                v for v in vanished if v is not None
+            }
             if len(changed) > FULL_RELOAD_AFTER:
                 changed = None
+            else:
+                snapshot.seen = {i: v for i, v in rows}
         if changed is None:
+            seen = await session.execute(
+                select(RegisterChange.id, RegisterChange.vendor_id).where(
+                    RegisterChange.id > max(0, version - LOOKBACK)
+                )
+            )
+            snapshot.seen = {i: v for i, v in seen.all()}
             loaded = await load_rows(session, None)
-            snapshot.vendors = loaded.vendors
-            snapshot.children = loaded.children
-            snapshot.parents = loaded.parents
-            snapshot.transfer_vendor = {
-                t.id: vendor_id
-                for vendor_id, rows in loaded.vendors.items()
-                for t in rows.transfers
-            }
-            snapshot.days = {}
-            snapshot.memos = {}
+            snapshot._fill(loaded)
+            # Rows committed between the two reads are in the data but not yet in ``seen``:
+            # they are reloaded once more on the next request, which is harmless.
+            version = max(snapshot.seen, default=version)
         elif changed:
             loaded = await load_rows(session, changed)
             snapshot._replace(changed, loaded.vendors, loaded.children, loaded.parents)
-        snapshot.version = version
+        snapshot.version = max(version, max(snapshot.seen, default=0))
+        low = snapshot.version - LOOKBACK
+        snapshot.seen = {i: v for i, v in snapshot.seen.items() if i > low}
         snapshot.loaded = True
         return snapshot
+
+
+async def prune(session: AsyncSession, keep: int = KEEP) -> int:
+    """Delete change-log rows older than the last ``keep`` ids (the newest always stays, so the
+    version never goes back); a snapshot further behind than that reloads in full."""
+    version = await register_version(session)
+    result = await session.execute(
+        delete(RegisterChange).where(RegisterChange.id <= version - keep)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
