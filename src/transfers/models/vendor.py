@@ -15,6 +15,8 @@ class Vendor(VersionedMixin, Base):
     __table_args__ = (
         Index("ix_vendor_name_lower", "name"),
         Index("ix_vendor_status", "status"),
+        # The list filters by country and orders by name (issue 13: no index made it a scan).
+        Index("ix_vendor_country_name", "country", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
