@@ -14,13 +14,19 @@ install:
 HOST ?= 127.0.0.1
 PORT ?= 8000
 run: export TRANSFERS_PUBLIC_URL := $(or $(TRANSFERS_PUBLIC_URL),http://$(HOST):$(PORT))
-run: install
+run:
+	@echo "[1/6] Installing Python and dependencies (uv; the first run downloads them)..."
+	@$(MAKE) --no-print-directory install
+	@echo "[2/6] Migrating the database..."
 	@$(UV) run --frozen transfers db upgrade
+	@echo "[3/6] Loading the sample register (only into an empty database)..."
 	@$(UV) run --frozen transfers demo --if-empty
+	@echo "[4/6] API key for machines..."
 	@$(UV) run --frozen transfers keys bootstrap
 	@# -- web workspace (issue 11): a first login, and where to open it
+	@echo "[5/6] First workspace login..."
 	@$(UV) run --frozen transfers users bootstrap
-	@echo "Workspace: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/schema"
+	@echo "[6/6] Serving. Workspace: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/schema"
 	@# -- end web workspace
 	@$(UV) run --frozen transfers serve --no-migrate --host $(HOST) --port $(PORT)
 
