@@ -1,7 +1,8 @@
 """Reads served from the register snapshot, next to a bare ORM read of the same row, same run.
 
-1. GET /api/v1/vendors/{id}/status and GET /api/v1/transfers/{id}/evaluation against a bare
-   Litestar app doing one ORM get of the vendor row from the same database (bench/bare_orm_app).
+1. GET /api/v1/vendors/{id}, .../status, GET /api/v1/transfers/{id}/evaluation and the vendor
+   list by country, each against a bare Litestar app doing one ORM get of the vendor row from the
+   same database (bench/bare_orm_app); then a mix of the four on 32 connections.
 2. The register-wide view (GET /api/v1/compliance) end to end, and the snapshot's cold load and
    incremental refresh after one write.
 
@@ -58,6 +59,7 @@ def main() -> None:
     parser.add_argument("--vendors", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--mixed-seconds", type=float, default=30.0)
     args = parser.parse_args()
     url, key = seed(args.vendors, 5)
     cold, build, refresh = asyncio.run(snapshot_figures(url))
@@ -77,34 +79,65 @@ def main() -> None:
         )
     with server("transfers.app:create_app", env) as app:
         httpx.get(f"{app}/api/v1/vendors/1/status", headers=headers, timeout=120)  # warm
-        status = load(
-            "transfers GET /vendors/{id}/status",
-            app,
-            lambda r: f"/api/v1/vendors/{r.randint(1, args.vendors)}/status?as_of={AS_OF}",
-            headers=headers,
-            concurrency=args.concurrency,
-            duration=args.seconds,
-        )
-        evaluation = load(
-            "transfers GET /transfers/{id}/evaluation",
-            app,
-            lambda r: (
-                f"/api/v1/transfers/{r.randint(1, args.vendors * 5)}/evaluation?as_of={AS_OF}"
+        results = [
+            load(
+                "transfers GET /vendors/{id}",
+                app,
+                lambda r: f"/api/v1/vendors/{r.randint(1, args.vendors)}",
+                headers=headers,
+                concurrency=args.concurrency,
+                duration=args.seconds,
             ),
+            load(
+                "transfers GET /vendors/{id}/status",
+                app,
+                lambda r: f"/api/v1/vendors/{r.randint(1, args.vendors)}/status?as_of={AS_OF}",
+                headers=headers,
+                concurrency=args.concurrency,
+                duration=args.seconds,
+            ),
+            load(
+                "transfers GET /transfers/{id}/evaluation",
+                app,
+                lambda r: (
+                    f"/api/v1/transfers/{r.randint(1, args.vendors * 5)}/evaluation?as_of={AS_OF}"
+                ),
+                headers=headers,
+                concurrency=args.concurrency,
+                duration=args.seconds,
+            ),
+            load(
+                "transfers GET /vendors?country=US",
+                app,
+                lambda r: f"/api/v1/vendors?country=US&limit=50&offset={r.randint(0, 20) * 50}",
+                headers=headers,
+                concurrency=args.concurrency,
+                duration=args.seconds,
+            ),
+        ]
+        mixed_paths = [
+            lambda r: f"/api/v1/vendors/{r.randint(1, args.vendors)}",
+            lambda r: f"/api/v1/vendors/{r.randint(1, args.vendors)}/status",
+            lambda r: f"/api/v1/transfers/{r.randint(1, args.vendors * 5)}/evaluation",
+            lambda r: f"/api/v1/vendors?country=US&limit=50&offset={r.randint(0, 20) * 50}",
+        ]
+        mixed = load(
+            "mixed reads (32 connections)",
+            app,
+            lambda r: r.choice(mixed_paths)(r),
             headers=headers,
-            concurrency=args.concurrency,
-            duration=args.seconds,
+            concurrency=32,
+            duration=args.mixed_seconds,
         )
         t0 = time.perf_counter()
         response = httpx.get(f"{app}/api/v1/compliance?as_of={AS_OF}", headers=headers, timeout=300)
         compliance_s = time.perf_counter() - t0
     print(baseline.row())
-    print(status.row())
-    print(evaluation.row())
-    print(f"ratio status/bare ORM read:     {status.rps / baseline.rps:.2f}x")
-    print(f"ratio evaluation/bare ORM read: {evaluation.rps / baseline.rps:.2f}x")
+    for result in results:
+        print(f"{result.row()}   {result.rps / baseline.rps:.2f}x bare")
+    print(mixed.row())
     print(
-        f"GET /compliance end to end: {compliance_s:.2f} s, {len(response.content) / 1e6:.1f} MB "
+        f"GET /compliance end to end: {compliance_s:.2f} s, {len(response.content) / 1e6:.2f} MB "
         f"(status {response.status_code})"
     )
 

@@ -661,6 +661,9 @@ def serve(host: str, port: int, workers: int, no_migrate: bool, access_log: bool
         log_level="info",
         access_log=access_log,
         reload=False,
+        # A worker answers the supervisor's ping only once its process has imported the app;
+        # on a busy box that takes longer than uvicorn's 5 s and the worker would be killed.
+        timeout_worker_healthcheck=60,
     )
 
 

@@ -80,6 +80,9 @@ async def test_conditional_approval_until_the_condition_is_met(api: Api) -> None
     assert cleared["countries"] == ["IE"]
     assert cleared["open_conditions"][0]["text"] == "Obtain the ISO 27001 certificate"
     assert cleared["requested"]["inside"] is True
+    # Every view agrees: the register-wide summary counts it conditional too.
+    summary = (await api.get("/api/v1/compliance", role="procurement")).json()
+    assert summary["vendor_counts"] == {"approved": 0, "conditional": 1, "blocked": 0}
     outside = (
         await api.get(
             f"/api/v1/vendors/{vendor['id']}/status",
@@ -101,6 +104,8 @@ async def test_conditional_approval_until_the_condition_is_met(api: Api) -> None
     after = (await api.get(f"/api/v1/vendors/{vendor['id']}/status", role="procurement")).json()
     assert after["status"] == "approved"
     assert after["cleared"]["open_conditions"] == []
+    summary = (await api.get("/api/v1/compliance", role="procurement")).json()
+    assert summary["vendor_counts"] == {"approved": 1, "conditional": 0, "blocked": 0}
     gone = (
         await api.get(
             "/api/v1/reminders",

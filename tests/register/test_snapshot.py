@@ -307,7 +307,15 @@ async def _wait_ready(client: httpx.AsyncClient, port: int) -> None:
         await asyncio.sleep(0.3)
 
 
-TRIGGERED = ("vendor", "agreement", "transfer", "assessment", "processing", "vendor_subprocessor")
+TRIGGERED = (
+    "vendor",
+    "agreement",
+    "transfer",
+    "assessment",
+    "processing",
+    "vendor_subprocessor",
+    "intake_request",
+)
 
 
 async def test_change_triggers_exist_after_every_migration(

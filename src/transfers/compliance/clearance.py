@@ -9,18 +9,16 @@ conditions of a conditional approval keep an otherwise approved vendor ``conditi
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers import register
 from transfers.common.fields import country as country_code
+from transfers.common.problems import not_found
 from transfers.compliance.schemas import Clearance, OpenCondition, RequestedUse
-from transfers.intake.service import open_conditions
-from transfers.models import Processing, Vendor
 from transfers.reference import load_reference
-from transfers.rules.evaluate import Reason
+from transfers.register.rows import VendorRows
 from transfers.rules.status import VendorStatus
 
 
@@ -34,18 +32,36 @@ async def cleared_for(
     country: str | None = None,
     purpose: str | None = None,
 ) -> tuple[VendorStatus, Clearance]:
+    """The clearance of a vendor, read from the register snapshot (no query of its own when the
+    snapshot is current: ``status_of`` has just brought it up to date)."""
+    snapshot = await register.current(session)
+    rows = snapshot.vendors.get(vendor_id)
+    if rows is None:
+        raise not_found("Vendor", vendor_id)
+    return clearance(
+        rows,
+        status,
+        as_of,
+        data_category=data_category,
+        country=country,
+        purpose=purpose,
+    )
+
+
+def clearance(
+    rows: VendorRows,
+    status: VendorStatus,
+    as_of: date,
+    *,
+    data_category: str | None = None,
+    country: str | None = None,
+    purpose: str | None = None,
+) -> tuple[VendorStatus, Clearance]:
+    """What the vendor of ``rows`` is approved for, given its engine status on ``as_of``."""
     ref = load_reference()
-    vendor = await session.get(Vendor, vendor_id)
-    assert vendor is not None  # status_of has already answered 404
-    rows = (
-        await session.execute(
-            select(Processing.purposes, Processing.data_categories).where(
-                Processing.vendor_id == vendor_id
-            )
-        )
-    ).all()
-    purposes = sorted({p for r in rows for p in (r.purposes or ())})
-    categories = {c for r in rows for c in (r.data_categories or ())}
+    vendor = rows.vendor
+    purposes = sorted({p for r in rows.processings for p in (r.purposes or ())})
+    categories = {c for r in rows.processings for c in (r.data_categories or ())}
     by_country: dict[str, set[str]] = defaultdict(set)
     for facts, evaluation in status.transfers:
         planned = evaluation.verdict == "inactive" and evaluation.period_day is not None
@@ -68,28 +84,10 @@ async def cleared_for(
             due_on=date.fromisoformat(c["due_on"]),
             overdue=date.fromisoformat(c["due_on"]) < as_of,
         )
-        for intake, number, c in await open_conditions(session, {vendor_id})
+        for intake in sorted(rows.conditions, key=lambda r: r.id)
+        for number, c in enumerate(intake.conditions or (), start=1)
+        if not c.get("met_on")
     ]
-    if conditions and status.status == "approved":
-        ids = sorted({c.intake_id for c in conditions})
-        status = replace(
-            status,
-            status="conditional",
-            reasons=(
-                *status.reasons,
-                Reason(
-                    "intake_conditions_open",
-                    "warning",
-                    f"Approved with conditions: {len(conditions)} condition(s) of intake "
-                    f"request(s) {', '.join(map(str, ids))} not yet met.",
-                    f"Legal review decision (intake request {', '.join(map(str, ids))})",
-                    "K",
-                    "intake_conditions_open",
-                    {"intake_ids": tuple(ids), "open": len(conditions)},
-                ),
-            ),
-        )
-
     requested = None
     if data_category is not None or country is not None or purpose is not None:
         requested = _requested(

@@ -21,6 +21,7 @@ from transfers.agreement.terms import current_term_end
 from transfers.models import (
     Agreement,
     Assessment,
+    IntakeRequest,
     Processing,
     Transfer,
     Vendor,
@@ -46,6 +47,8 @@ class VendorRows:
     transfers: list[Any] = field(default_factory=list)
     assessments: dict[int, list[Any]] = field(default_factory=dict)  # by transfer id
     data_subjects: dict[int, tuple[str, ...]] = field(default_factory=dict)  # by processing id
+    processings: list[Any] = field(default_factory=list)  # purposes and data categories
+    conditions: list[Any] = field(default_factory=list)  # intake approvals with conditions
 
 
 @dataclass(slots=True)
@@ -78,7 +81,7 @@ _S = Assessment.__table__.c
 _P = Processing.__table__.c
 _L = VendorSubprocessor.__table__.c
 
-_VENDORS = select(_V.id, _V.name, _V.role, _V.status, _V.authorised_by_processor)
+_VENDORS = select(_V.id, _V.name, _V.role, _V.status, _V.authorised_by_processor, _V.country)
 _AGREEMENTS = select(
     _A.id,
     _A.vendor_id,
@@ -122,14 +125,21 @@ _TRANSFERS = select(
     _T.ended_on,
     _T.processing_id,
 )
-_SUBJECTS = select(_P.id, _P.vendor_id, _P.data_subject_categories)
+_PROCESSINGS = select(
+    _P.id, _P.vendor_id, _P.data_subject_categories, _P.purposes, _P.data_categories
+)
+_I = IntakeRequest.__table__.c
+#: Conditions of a conditional approval keep a vendor conditional until met (issue 12).
+_CONDITIONS = select(_I.id, _I.vendor_id, _I.conditions).where(
+    _I.state == "approved_with_conditions", _I.vendor_id.is_not(None)
+)
 _ASSESSMENTS = select(
     _S.id, _S.transfer_id, _S.completed_on, _S.conclusion, _S.next_review_on, _T.vendor_id
 ).join(Transfer.__table__, _T.id == _S.transfer_id)
 
 
 async def load_rows(session: AsyncSession, vendor_ids: Iterable[int] | None) -> RegisterRows:
-    """Rows of the given vendors (every vendor when None), in six set-based queries."""
+    """Rows of the given vendors (every vendor when None), in seven set-based queries."""
     ids = sorted(set(vendor_ids)) if vendor_ids is not None else None
     vendors = {r.id: VendorRows(r) for r in await _rows(session, _VENDORS, _V.id, ids)}
     for r in await _rows(session, _AGREEMENTS, _A.vendor_id, ids):
@@ -138,9 +148,13 @@ async def load_rows(session: AsyncSession, vendor_ids: Iterable[int] | None) -> 
     for r in await _rows(session, _TRANSFERS, _T.vendor_id, ids):
         if r.vendor_id in vendors:
             vendors[r.vendor_id].transfers.append(r)
-    for r in await _rows(session, _SUBJECTS, _P.vendor_id, ids):
+    for r in await _rows(session, _PROCESSINGS, _P.vendor_id, ids):
         if r.vendor_id in vendors:
             vendors[r.vendor_id].data_subjects[r.id] = tuple(r.data_subject_categories or ())
+            vendors[r.vendor_id].processings.append(r)
+    for r in await _rows(session, _CONDITIONS, _I.vendor_id, ids):
+        if r.vendor_id in vendors:
+            vendors[r.vendor_id].conditions.append(r)
     for r in await _rows(session, _ASSESSMENTS, _T.vendor_id, ids):
         if r.vendor_id in vendors:
             vendors[r.vendor_id].assessments.setdefault(r.transfer_id, []).append(r)
@@ -248,6 +262,12 @@ def vendor_facts(
         subprocessor_ids=tuple(c for c in children.get(v.id, ()) if c in known),
         parent_ids=tuple(parents.get(v.id, ())),
         authorised_by_processor=v.authorised_by_processor,
+        open_conditions=tuple(
+            (intake.id, number)
+            for intake in sorted(rows.conditions, key=lambda r: r.id)
+            for number, condition in enumerate(intake.conditions or (), start=1)
+            if not condition.get("met_on")
+        ),
     )
 
 

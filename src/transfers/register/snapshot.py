@@ -154,25 +154,36 @@ class Snapshot:
 _READS: Final = re.compile(r"\s*(SELECT|WITH|SHOW|EXPLAIN|PRAGMA)\b", re.IGNORECASE)
 _SNAPSHOTS: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()
 _WROTE: Final = "transfers.register.wrote"
+#: The snapshot this session has already brought up to date: a request that asks twice (a
+#: status, then its clearance) checks the version once. Dropped on commit, rollback or write.
+_CHECKED: Final = "transfers.register.checked"
 
 
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _flush: UOWTransaction) -> None:
     session.info[_WROTE] = True
+    session.info.pop(_CHECKED, None)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
+    if (state.is_insert or state.is_update or state.is_delete) or (
+        isinstance(state.statement, TextClause) and not _READS.match(state.statement.text)
+    ):  # the ORM's writes, or raw SQL that may write
         state.session.info[_WROTE] = True
-    elif isinstance(state.statement, TextClause) and not _READS.match(state.statement.text):
-        state.session.info[_WROTE] = True  # raw SQL that may write
+        state.session.info.pop(_CHECKED, None)
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_soft_rollback")
 def _ended(session: Session, *_: object) -> None:
     session.info.pop(_WROTE, None)
+    session.info.pop(_CHECKED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, *_: object) -> None:
+    session.info.pop(_CHECKED, None)  # a new transaction checks the version again
 
 
 async def register_version(session: AsyncSession) -> int:
@@ -205,6 +216,9 @@ async def current(session: AsyncSession) -> Snapshot:
         private = Snapshot(loaded=True)
         private._fill(await load_rows(session, None))
         return private
+    checked = session.sync_session.info.get(_CHECKED)
+    if checked is not None:
+        return checked  # type: ignore[no-any-return]
     engine = session.sync_session.get_bind()
     assert isinstance(engine, Engine)
     snapshot = _SNAPSHOTS.get(engine)
@@ -213,11 +227,13 @@ async def current(session: AsyncSession) -> Snapshot:
     floor = max(0, (snapshot.version or 0) - LOOKBACK)
     version, count = await _window(session, floor)
     if snapshot.fresh(version, count):
+        session.sync_session.info[_CHECKED] = snapshot
         return snapshot
     async with snapshot.lock:
         floor = max(0, (snapshot.version or 0) - LOOKBACK)
         version, count = await _window(session, floor)
         if snapshot.fresh(version, count):
+            session.sync_session.info[_CHECKED] = snapshot
             return snapshot
         changed: set[int] | None = None
         if (
@@ -262,6 +278,7 @@ async def current(session: AsyncSession) -> Snapshot:
         low = snapshot.version - LOOKBACK
         snapshot.seen = {i: v for i, v in snapshot.seen.items() if i > low}
         snapshot.loaded = True
+        session.sync_session.info[_CHECKED] = snapshot
         return snapshot
 
 

@@ -85,3 +85,5 @@ class VendorFacts:
     subprocessor_ids: tuple[int, ...]  # direct subprocessors (children)
     parent_ids: tuple[int, ...] = ()  # the processors that engage this vendor
     authorised_by_processor: bool | None = None  # the parent's DPA authorises it (Art. 28(2))
+    #: (intake request id, condition number) of every unmet condition of a conditional approval
+    open_conditions: tuple[tuple[int, int], ...] = ()

@@ -132,6 +132,10 @@ FI: Final[Mapping[str, str]] = {
     "subprocessor_unknown": "Alihankkijaa (tunniste {child}) ei ole arvioitu.",
     "subprocessor_blocked": "Alihankkija {child_name} on estetty: {nested}",
     "subprocessor_conditional": "Alihankkija {child_name} on hyväksytty vain ehdoin.",
+    "intake_conditions_open": (
+        "Hyväksytty ehdoin: {open} hankintapyynnön ehtoa on vielä täyttämättä "
+        "(pyyntö {intake_ids})."
+    ),
 }
 
 
@@ -165,6 +169,8 @@ def _fi(name: str, value: object) -> str:
     if isinstance(value, date):
         return f"{value.day}.{value.month}.{value.year}"
     if isinstance(value, tuple):
+        if not any(isinstance(r, Reason) for r in value):
+            return ", ".join(map(str, value))  # ids, e.g. intake requests
         return " ".join(reason_text(r, "fi") for r in value if isinstance(r, Reason))
     text = str(value)
     if name in ("mechanism", "fallback", "framework"):

@@ -196,6 +196,24 @@ def _vendor_status(
             )
 
     rank = max((_RANK[r.severity] for r in reasons), default=0)
+    if rank == 0 and vendor.open_conditions:
+        # Legal approved the vendor with conditions (intake review, issue 12): approved only
+        # once they are met. A decision of ours, not a rule of law: cited as such.
+        ids = sorted({intake for intake, _ in vendor.open_conditions})
+        listed = ", ".join(map(str, ids))
+        reasons.append(
+            Reason(
+                "intake_conditions_open",
+                "warning",
+                f"Approved with conditions: {len(vendor.open_conditions)} condition(s) of intake "
+                f"request(s) {listed} not yet met.",
+                f"Legal review decision (intake request {listed})",
+                "K",
+                "intake_conditions_open",
+                {"intake_ids": tuple(ids), "open": len(vendor.open_conditions)},
+            )
+        )
+        rank = 1
     deadline = own.deadline
     return VendorStatus(
         status=_STATUS_BY_RANK[rank],
