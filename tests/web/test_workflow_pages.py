@@ -7,11 +7,19 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests import factories
-from tests.conftest import Api
+from tests.conftest import Api, Keys
 from tests.web.conftest import Browser, People
 
 DPF_CSV = Path(__file__).resolve().parents[1] / "dpf" / "dpf-participants-sample.csv"
+
+
+@pytest.fixture
+def api(browser: Browser, keys: Keys) -> Api:
+    """The API on the browser's own client: one app lifespan per test, not two."""
+    return Api(browser.client, keys)
 
 
 def _id(response_location: str) -> int:
