@@ -252,7 +252,7 @@ async def test_procurement_cannot_record_or_decide_notices(
     assert refused.status_code == 403
 
 
-async def test_the_dpf_list_report_lists_unsure_matches_and_writes_nothing(
+async def test_the_dpf_list_report_lists_unsure_matches_and_applies_on_request(
     api: Api, browser: Browser, people: People
 ) -> None:
     for name in ("Acme Cloud Inc.", "Northwind Analytcs Inc"):
@@ -271,6 +271,14 @@ async def test_the_dpf_list_report_lists_unsure_matches_and_writes_nothing(
     assert "Report only: nothing was written." in text
     unsure = text.split("Unsure matches")[1]
     assert "Northwind Analytcs Inc" in unsure and "Northwind Analytics, Inc." in unsure
+    applied = await browser.client.post(
+        "/dpf",
+        data={"csrf_token": browser.csrf, "list_date": "2026-11-20", "apply": "on"},
+        files={"file": ("dpf.csv", content, "text/csv")},
+    )
+    assert "The changes below were written to the register and audited." in applied.text
+    audit = await browser.get("/audit?entity_type=transfer")
+    assert "dpf_verified_on" in audit.text, "every change is audited"
     bad = await browser.client.post(
         "/dpf",
         data={"csrf_token": browser.csrf},

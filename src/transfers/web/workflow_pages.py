@@ -360,8 +360,12 @@ class WorkflowPages(Controller):
         matches = (await reads.find_vendors(db_session, vendor_q)).matches if vendor_q else []
         chosen = values.get("vendor_id", "")
         if chosen.isdigit() and len(chosen) < 10 and all(str(m[0]) != chosen for m in matches):
-            vendor = await vendor_service.get_vendor(db_session, int(chosen))
-            matches = [(vendor.id, vendor.name, vendor.business_id), *matches]
+            try:
+                vendor = await vendor_service.get_vendor(db_session, int(chosen))
+            except ProblemError:
+                pass  # a vendor that is gone: the service's own error names it next to the field
+            else:
+                matches = [(vendor.id, vendor.name, vendor.business_id), *matches]
         return Template(
             template_name="workflow/intake_form.html",
             context=context(request)
