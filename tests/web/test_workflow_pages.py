@@ -12,6 +12,8 @@ import pytest
 from tests import factories
 from tests.conftest import Api, Keys
 from tests.web.conftest import Browser, People
+from transfers.web.i18n import set_language
+from transfers.web.workflow_pages import need_text
 
 DPF_CSV = Path(__file__).resolve().parents[1] / "dpf" / "dpf-participants-sample.csv"
 
@@ -26,6 +28,30 @@ def _id(response_location: str) -> int:
     found = re.search(r"/(\d+)$", response_location)
     assert found is not None, response_location
     return int(found.group(1))
+
+
+def test_every_need_the_engine_words_reads_in_finnish() -> None:
+    """A need added to intake/needs.py without a Finnish wording here would show in English."""
+    from transfers.intake.needs import _NO_MECHANISM_NEEDED, _SHORT
+
+    lines = [
+        *_SHORT.values(),
+        *_NO_MECHANISM_NEEDED.values(),
+        "needs a TIA",
+        "needs an SCC module (module 2 fits)",
+        "needs signed Data processing agreement",
+        "needs signed Standard contractual clauses (2021) module 3 + TIA",
+    ]
+    set_language("fi")
+    try:
+        finnish = {line: need_text(line) for line in lines}
+    finally:
+        set_language("fi")
+    assert [line for line, text in finnish.items() if text == line] == []
+    assert finnish["needs signed Standard contractual clauses (2021) module 3 + TIA"] == (
+        "tarvitaan allekirjoitettu sopimus: vakiosopimuslausekkeet (2021), moduuli 3 "
+        "+ siirtovaikutusten arviointi"
+    )
 
 
 async def ask(browser: Browser, **overrides: str) -> int:

@@ -166,6 +166,8 @@ class PrecheckView:
 
 
 def precheck_view(check: Precheck) -> PrecheckView:
+    """``Precheck.needs`` lists the vendor's own needs first, then each destination's
+    (prefixed with its country); the page shows the destinations' in their table rows."""
     per_destination = sum(len(d.needs) for d in check.destinations)
     vendor_level = check.needs[: len(check.needs) - per_destination]
     return PrecheckView(
