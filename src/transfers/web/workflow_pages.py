@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any, get_args
 
 import msgspec
@@ -279,8 +280,15 @@ def notice_values(form: Any) -> dict[str, str]:
 
 def options() -> dict[str, Any]:
     """Pickers in the UI language: countries, mechanisms, vendor roles."""
-    countries = sorted(country_names(current_language()).items(), key=lambda kv: kv[1])
-    mechanisms = [(m.code, mechanism_label(m.code)) for m in load_reference().mechanisms()]
+    return _options(current_language())
+
+
+@cache
+def _options(language: str) -> dict[str, Any]:
+    countries = sorted(country_names(language).items(), key=lambda kv: kv[1])
+    mechanisms = [
+        (m.code, m.name_fi if language == "fi" else m.name) for m in load_reference().mechanisms()
+    ]
     return {"countries": countries, "mechanisms": mechanisms, "roles": get_args(VendorRole)}
 
 
