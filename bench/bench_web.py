@@ -55,6 +55,10 @@ PAGES = [
     "/import",
     "/audit",
     "/admin",
+    "/intake",
+    "/intake/new?vendor_q=00042",
+    "/notices",
+    "/dpf",
 ]
 
 

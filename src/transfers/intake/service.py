@@ -7,6 +7,7 @@ gets exactly the validation and audit trail it would get from their own endpoint
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from transfers.auth.schemas import Actor
 from transfers.common.crud import create_audited, get_or_404, paginate, update_audited
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
+from transfers.compliance.schemas import ReasonRead
 from transfers.compliance.schemas import reasons as reasons_read
 from transfers.compliance.service import downstream, importer_role, load_facts
 from transfers.intake.needs import needs_of
@@ -70,11 +72,24 @@ async def get_intake(session: AsyncSession, intake_id: int) -> IntakeRequest:
 
 
 async def list_intakes(
-    session: AsyncSession, *, state: str | None, vendor_id: int | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    state: str | None,
+    vendor_id: int | None,
+    limit: int,
+    offset: int,
+    requester: str | None = None,
+    states: frozenset[str] | None = None,
 ) -> tuple[list[IntakeRequest], int]:
+    """Newest first; ``requester`` lets a person follow their own requests, ``states`` counts
+    e.g. the open ones."""
     stmt = select(IntakeRequest)
     if state:
         stmt = stmt.where(IntakeRequest.state == state)
+    if states is not None:
+        stmt = stmt.where(IntakeRequest.state.in_(sorted(states)))
+    if requester is not None:
+        stmt = stmt.where(IntakeRequest.requester == requester)
     if vendor_id is not None:
         stmt = stmt.where(IntakeRequest.vendor_id == vendor_id)
     return await paginate(session, stmt.order_by(IntakeRequest.id.desc()), limit, offset)
@@ -189,13 +204,19 @@ def _transfer_facts(intake: IntakeRequest, d: dict[str, Any], start: date) -> Tr
     )
 
 
-async def precheck(session: AsyncSession, intake: IntakeRequest, as_of: date) -> Precheck:
+async def precheck(
+    session: AsyncSession,
+    intake: IntakeRequest,
+    as_of: date,
+    render: Callable[[tuple[Reason, ...]], list[ReasonRead]] = reasons_read,
+) -> Precheck:
     """Evaluate the requested transfers as if the vendor were approved, in memory only.
 
     Judged on the expected start (or ``as_of`` if later), with the vendor's real agreements and
     sub-processor chain when it is already in the register. Where a contract is missing, the
     engine is asked again as if it were signed, so the answer also names what that contract
-    alone would not fix (a TIA, for the 2021 SCCs).
+    alone would not fix (a TIA, for the 2021 SCCs). ``render`` lets a page write the reasons
+    in its reader's language.
     """
     ref = load_reference()
     day = max(as_of, intake.expected_start or as_of)
@@ -244,7 +265,7 @@ async def precheck(session: AsyncSession, intake: IntakeRequest, as_of: date) ->
                 mechanism=facts.mechanism,
                 verdict=evaluation.verdict,
                 needs=own,
-                reasons=reasons_read(evaluation.reasons),
+                reasons=render(evaluation.reasons),
             )
         )
     vendor_level = tuple(r for r in status.reasons if not r.code.startswith("transfer_"))
@@ -254,7 +275,7 @@ async def precheck(session: AsyncSession, intake: IntakeRequest, as_of: date) ->
         lawful_as_requested=status.status == "approved",
         needs=[*needs_of(vendor_level, ref), *needs],
         destinations=checks,
-        vendor_reasons=reasons_read(vendor_level),
+        vendor_reasons=render(vendor_level),
         reference_version=ref.version,
     )
 

@@ -9,6 +9,7 @@ chain (through the vendor service, audited) on its effective date.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from transfers.auth.schemas import Actor
 from transfers.common.crud import create_audited, get_or_404, paginate, update_audited
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
+from transfers.compliance.schemas import ReasonRead
 from transfers.compliance.schemas import reasons as reasons_read
 from transfers.compliance.service import downstream, load_facts
 from transfers.intake.service import plausible_day
@@ -33,6 +35,7 @@ from transfers.notice.schemas import (
     VendorEffect,
 )
 from transfers.reference import load_reference
+from transfers.rules.evaluate import Reason
 from transfers.rules.facts import TransferFacts, VendorFacts
 from transfers.rules.status import VendorStatus, vendor_statuses
 from transfers.transfer import service as transfer_service
@@ -251,9 +254,15 @@ def after_change(
     return out
 
 
-async def impact(session: AsyncSession, notice: SubprocessorNotice, as_of: date) -> NoticeImpact:
+async def impact(
+    session: AsyncSession,
+    notice: SubprocessorNotice,
+    as_of: date,
+    render: Callable[[tuple[Reason, ...]], list[ReasonRead]] = reasons_read,
+) -> NoticeImpact:
     """Statuses and verdicts of everything the change touches, before and after, judged on
-    the effective date (or today, if later)."""
+    the effective date (or today, if later). ``render`` writes the reasons in the reader's
+    language."""
     ref = load_reference()
     day = max(as_of, notice.effective_on)
     ids = await _ancestors(session, notice.vendor_id) | await downstream(session, notice.vendor_id)
@@ -283,7 +292,7 @@ async def impact(session: AsyncSession, notice: SubprocessorNotice, as_of: date)
             mechanism=t.mechanism,
             before=verdicts.get(t.id) if t.id is not None else None,
             after=e.verdict,
-            reasons=reasons_read(e.reasons),
+            reasons=render(e.reasons),
         )
         for vid, s in sorted(after.items())
         for t, e in s.transfers
@@ -293,7 +302,7 @@ async def impact(session: AsyncSession, notice: SubprocessorNotice, as_of: date)
         as_of=day,
         vendor_status_before=before[notice.vendor_id].status,
         vendor_status_after=mine.status,
-        vendor_reasons_after=reasons_read(mine.reasons),
+        vendor_reasons_after=render(mine.reasons),
         vendors=vendors,
         transfers=transfers,
     )

@@ -16,6 +16,7 @@ from transfers.vendor import service as vendor_service
 from transfers.web import reads
 from transfers.web.i18n import _, country_names, current_language
 from transfers.web.security import identity, settings_of
+from transfers.web.workflow_pages import workflow_counts
 
 PAGE_SIZE = 50
 
@@ -52,7 +53,11 @@ class ReadingPages(Controller):
     @get("/")
     async def today(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         view = await reads.today(db_session, as_of=date.today(), settings=settings_of(request))
-        return Template(template_name="today.html", context={"me": identity(request), "view": view})
+        flow = await workflow_counts(db_session, date.today())
+        return Template(
+            template_name="today.html",
+            context={"me": identity(request), "view": view, "flow": flow},
+        )
 
     @get("/vendors")
     async def vendors(

@@ -16,6 +16,7 @@ from transfers.web.register_forms import RegisterForms
 from transfers.web.security import after_request, before_request
 from transfers.web.vendor_forms import VendorForms
 from transfers.web.work_pages import WorkPages
+from transfers.web.workflow_pages import WorkflowPages
 
 STATIC_DIR = Path(__file__).parent / "static"
 PAGES_OPT = {"exclude_from_auth": True}
@@ -25,7 +26,15 @@ PAGES_OPT = {"exclude_from_auth": True}
 def web_handlers() -> list[ControllerRouterHandler]:
     pages = Router(
         path="/",
-        route_handlers=[AuthPages, ReadingPages, VendorForms, RegisterForms, WorkPages, AdminPages],
+        route_handlers=[
+            AuthPages,
+            ReadingPages,
+            VendorForms,
+            RegisterForms,
+            WorkPages,
+            WorkflowPages,
+            AdminPages,
+        ],
         before_request=before_request,
         after_request=after_request,
         exception_handlers=WEB_EXCEPTION_HANDLERS,
