@@ -27,6 +27,7 @@ from _seed import bench_database_url, seed
 from jinja2 import Environment
 from litestar import Litestar, MediaType, get
 from litestar.testing import AsyncTestClient
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.app import create_app
@@ -38,6 +39,7 @@ from transfers.models import Vendor
 from transfers.settings import Settings
 from transfers.user.service import create_user
 
+AFTER_WRITE = ["/", "/vendors", "/lawful", "/lawful?dpf_falls_on=2027-06-01", "/reminders"]
 ACTOR = Actor(key_id=None, name="bench", role="admin")
 PASSWORD = "bench-password-1"
 PAGES = [
@@ -137,6 +139,20 @@ async def measure(label: str, url: str, repeat: int) -> None:
         for path in PAGES:
             p50, p95, status, first = await timed(client, path, repeat)
             print(f"{path:40} {first:9.1f} {p50:8.1f} {p95:8.1f} {p50 / base[0]:7.1f}  {status}")
+        # A colleague edits one vendor: the register-wide pages are computed again, but only
+        # that vendor is re-evaluated (the snapshot's per-vendor memo).
+        print(f"{'after one write elsewhere':40} {'first ms':>9}")
+        for path in AFTER_WRITE:
+            engine = create_engine(url=url)
+            async with engine.begin() as conn:
+                await conn.execute(
+                    text("UPDATE vendor SET notes = :n WHERE id = 2"), {"n": f"bench {path}"}
+                )
+            await engine.dispose()
+            t0 = time.perf_counter()
+            response = await client.get(path)
+            first = (time.perf_counter() - t0) * 1000
+            print(f"{path:40} {first:9.1f} {'':8} {'':8} {'':7}  {response.status_code}")
 
 
 def main() -> None:

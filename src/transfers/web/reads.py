@@ -36,7 +36,7 @@ _CACHE_SIZE = 8
 _views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
-async def register_stamp(session: AsyncSession) -> tuple[str, int, Any]:
+async def register_stamp(session: AsyncSession) -> tuple[Any, ...]:
     """Which database, and its newest audit event (id and time): every change to the register
     writes one, so a register-wide view computed at one stamp stays right until it moves."""
     newest = (
@@ -46,7 +46,10 @@ async def register_stamp(session: AsyncSession) -> tuple[str, int, Any]:
     ).first()
     bind = session.get_bind()
     database = str(bind.engine.url)
-    return (database, *newest) if newest else (database, 0, None)
+    # The register version too: a write that bypasses the services (raw SQL, another tool)
+    # leaves no audit event but always a register change.
+    version = (await register.current(session)).version
+    return (database, version, *newest) if newest else (database, version, 0, None)
 
 
 def _remember(key: tuple[Any, ...], value: Any) -> Any:
