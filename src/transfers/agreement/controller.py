@@ -18,9 +18,9 @@ from transfers.agreement.schemas import (
     AgreementUpdate,
     AttachmentRead,
 )
+from transfers.audit.crud import check_version
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
-from transfers.common.crud import check_version
 from transfers.common.fields import AgreementKind, AgreementStatus, Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of

@@ -11,9 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.schemas import AgreementCreate, AgreementRead, AgreementUpdate
 from transfers.agreement.terms import current_term_end, next_notice_deadline, normalise_duration
-from transfers.audit.service import record
-from transfers.auth.schemas import Actor
-from transfers.common.crud import (
+from transfers.audit.crud import (
     changes_of,
     create_audited,
     delete_audited,
@@ -22,6 +20,8 @@ from transfers.common.crud import (
     to_plain,
     update_audited,
 )
+from transfers.audit.service import record
+from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid
 from transfers.common.responses import read_as
 from transfers.common.text import check_filename

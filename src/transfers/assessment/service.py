@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.assessment.schemas import AssessmentCreate, AssessmentUpdate
-from transfers.auth.schemas import Actor
-from transfers.common.crud import (
+from transfers.audit.crud import (
     changes_of,
     create_audited,
     get_or_404,
@@ -17,6 +16,7 @@ from transfers.common.crud import (
     to_plain,
     update_audited,
 )
+from transfers.auth.schemas import Actor
 from transfers.common.fields import check_period
 from transfers.common.problems import invalid
 from transfers.models import Assessment, Transfer

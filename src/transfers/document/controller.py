@@ -72,7 +72,7 @@ class DocumentController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[DocumentRead]:
-        from transfers.common.crud import paginate
+        from transfers.audit.crud import paginate
 
         stmt = select(Document)
         if vendor_id is not None:
