@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.schemas import AgreementCreate, AgreementRead, AgreementUpdate
-from transfers.agreement.terms import current_term_end, next_notice_deadline, normalise_duration
 from transfers.audit.crud import (
     changes_of,
     create_audited,
@@ -27,6 +26,7 @@ from transfers.common.responses import read_as
 from transfers.common.text import check_filename
 from transfers.models import Agreement, AgreementAttachment, Organisation, Transfer, Vendor
 from transfers.reference import load_reference
+from transfers.rules.calendar import current_term_end, next_notice_deadline, normalise_duration
 
 DURATION_FIELDS = ("term", "renewal_term", "notice_period")
 

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.agreement.terms import current_term_end
 from transfers.assessment.risk import Scenario
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
@@ -34,6 +33,7 @@ from transfers.models import (
     VendorSubprocessor,
 )
 from transfers.reference import load_reference
+from transfers.rules.calendar import current_term_end
 from transfers.rules.evaluate import evaluate_transfer
 
 VENDOR_KINDS = frozenset({"dpa", "subprocessor_list"})

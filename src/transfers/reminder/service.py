@@ -17,7 +17,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.agreement.terms import parse_duration
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid, not_found
@@ -36,6 +35,7 @@ from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
 from transfers.reminder.digest import build_digest, send_messages
 from transfers.reminder.schemas import ReminderRead
+from transfers.rules.calendar import parse_duration
 from transfers.rules.deadlines import (
     DEFAULT_LEADS,
     KINDS,

@@ -23,15 +23,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
 import holidays
-from dateutil.relativedelta import relativedelta
-from dateutil.rrule import MONTHLY, rrule
 
-from transfers.agreement.terms import current_term_end, next_notice_deadline
+from transfers.rules.calendar import (
+    current_term_end,
+    next_notice_deadline,
+    reverification_due,
+    review_due,
+)
 
 KINDS: Final = (
     "agreement_end",
@@ -173,26 +176,6 @@ def previous_business_day(day: date, country: str) -> date:
     while day.weekday() >= 5 or day in _holidays(country, day.year):
         day -= timedelta(days=1)
     return day
-
-
-def review_due(completed_on: date, cadence_months: int) -> date:
-    """When a TIA completed on ``completed_on`` falls due on a cadence of ``cadence_months``.
-
-    An rrule with ``bymonthday=(day, -1)`` and ``bysetpos=1`` keeps the day of the month and
-    falls back to the month's last day where it does not exist: completed 31 January with a
-    monthly cadence is due 28/29 February; completed 29 February with a yearly one, 28 February.
-    """
-    rule = rrule(
-        MONTHLY,
-        interval=cadence_months,
-        dtstart=datetime.combine(completed_on, time.min),
-        bymonthday=(completed_on.day, -1),
-        bysetpos=1,
-    )
-    following = rule.after(datetime.combine(completed_on, time.min), inc=False)
-    if following is None:  # pragma: no cover - the rule is unbounded
-        raise ValueError("no review date")
-    return following.date()
 
 
 def _deadline(
@@ -351,7 +334,7 @@ def compute_deadlines(
         active_countries.setdefault(t.destination_country, []).append(t)
         active_mechanisms.setdefault(t.mechanism, []).append(t)
         if t.mechanism == "dpf" and t.dpf_verified_on is not None:
-            due = t.dpf_verified_on + relativedelta(months=dpf_reverification_months)
+            due = reverification_due(t.dpf_verified_on, dpf_reverification_months)
             if since <= due <= until:
                 out.append(
                     _deadline(
