@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import heapq
 import re
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,18 +23,11 @@ from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.intake.service import open_conditions
-from transfers.models import (
-    Agreement,
-    Assessment,
-    CalendarFeed,
-    ReminderDelivery,
-    ReminderState,
-    Transfer,
-    Vendor,
-    VendorSubprocessor,
-)
+from transfers.models import CalendarFeed, ReminderDelivery, ReminderState
 from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
+from transfers.register.reminders import ReminderRows, reminder_rows
+from transfers.register.snapshot import Snapshot
 from transfers.reminder.digest import build_digest, send_messages
 from transfers.reminder.schemas import ReminderRead
 from transfers.rules.calendar import parse_duration
@@ -51,6 +46,8 @@ from transfers.rules.deadlines import (
     due_leads,
     parse_leads,
 )
+from transfers.rules.evaluate import deciding_assessment, is_active
+from transfers.rules.facts import AssessmentFacts, TransferFacts
 from transfers.settings import Settings
 
 AGREEMENT_LABELS = {
@@ -58,6 +55,7 @@ AGREEMENT_LABELS = {
     "joint_controller": "joint-controller arrangement",
     "other": "agreement",
 }
+T = TypeVar("T")
 _WITHIN = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
 MAX_WITHIN_DAYS = 3660
 
@@ -146,132 +144,185 @@ class Filters:
     include_done: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    """The register's deadline inputs on one day: built once per register version and day."""
+
+    agreements: list[AgreementInput]
+    assessments: list[AssessmentInput]
+    transfers: list[TransferInput]
+    changes: list[SubprocessorChangeInput]
+
+
+def _build_inputs(
+    snapshot: Snapshot, extra: ReminderRows, as_of: date, default_owner: str | None
+) -> _Inputs:
+    """Deadline inputs from the register read model. Whether a transfer is active and which TIA
+    decides are the engine's own answers (``is_active``, ``deciding_assessment``), so a reminder
+    never disagrees with a verdict. Offboarded vendors have no deadlines."""
+    agreements: list[AgreementInput] = []
+    assessments: list[AssessmentInput] = []
+    transfers: list[TransferInput] = []
+    owners = extra.vendor_owner
+    for vendor_id, rows in snapshot.vendors.items():
+        v = rows.vendor
+        if v.status == "offboarded":
+            continue
+        name = v.name
+        vendor_owner = owners.get(vendor_id) or default_owner
+        for g in rows.agreements:
+            more = extra.agreements.get(g.id)
+            if more is None:
+                continue  # written after the snapshot's version: the next version has it
+            agreements.append(
+                AgreementInput(
+                    g.id,
+                    vendor_id,
+                    name,
+                    g.kind,
+                    g.status,
+                    g.effective_on or g.signed_on,
+                    g.term,
+                    g.ends_on,
+                    g.auto_renew,
+                    g.renewal_term,
+                    more.notice_period,
+                    more.subprocessor_authorisation,
+                    more.objection_period_days,
+                    more.owner or vendor_owner,
+                )
+            )
+        for t in rows.transfers:
+            # The engine reads only started_on / ended_on to decide activity.
+            active = is_active(cast(TransferFacts, t), as_of)
+            transfers.append(
+                TransferInput(
+                    t.id,
+                    vendor_id,
+                    name,
+                    t.destination_country,
+                    t.mechanism,
+                    t.dpf_verified_on,
+                    active,
+                    vendor_owner,
+                    t.ended_on,
+                )
+            )
+            if t.ended_on is not None and t.ended_on < as_of:
+                continue  # a TIA of a transfer that has ended needs no re-evaluation
+            found = rows.assessments.get(t.id)
+            if not found:
+                continue
+            tia = deciding_assessment(
+                (
+                    AssessmentFacts(a.id, a.completed_on, a.conclusion, a.next_review_on)
+                    for a in found
+                ),
+                as_of,
+            )
+            if tia is None or tia.id is None:
+                continue
+            assessments.append(
+                AssessmentInput(
+                    tia.id,
+                    t.id,
+                    vendor_id,
+                    name,
+                    tia.completed_on,
+                    tia.next_review_on,
+                    extra.assessment_owner.get(tia.id) or vendor_owner,
+                )
+            )
+
+    def vendor_name(vendor_id: int) -> str:
+        rows = snapshot.vendors.get(vendor_id)
+        return rows.vendor.name if rows is not None else f"vendor {vendor_id}"
+
+    changes = [
+        SubprocessorChangeInput(parent, vendor_name(parent), child, vendor_name(child), notified_on)
+        for parent, child, notified_on in extra.notified
+    ]
+    return _Inputs(agreements, assessments, transfers, changes)
+
+
+def _kept(extra: ReminderRows, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """``build()`` once per register version and key (nothing kept for a private snapshot)."""
+    if extra.version is None:
+        return build()
+    if key not in extra.cache:
+        if len(extra.cache) >= 8:
+            extra.cache.pop(next(iter(extra.cache)))
+        extra.cache[key] = build()
+    return cast(T, extra.cache[key])
+
+
+def _register_deadlines(
+    snapshot: Snapshot, extra: ReminderRows, as_of: date, within_days: int, settings: Settings
+) -> list[Deadline]:
+    """Deadlines that follow from register rows and the reference data alone: the same for
+    every request until the register changes (its version), so they are kept beside the rows."""
+    owner = settings.reminder_default_owner
+    inputs = _kept(
+        extra,
+        ("inputs", as_of, owner),
+        lambda: _build_inputs(snapshot, extra, as_of, owner),
+    )
+    ref = load_reference()
+    dpf = ref.mechanism("dpf")
+    labels = {m.code: m.name for m in ref.mechanisms()} | AGREEMENT_LABELS
+    return _kept(
+        extra,
+        (
+            "deadlines",
+            as_of,
+            within_days,
+            owner,
+            settings.assessment_review_months,
+            settings.holiday_country,
+            ref.version,
+        ),
+        lambda: compute_deadlines(
+            agreements=inputs.agreements,
+            assessments=inputs.assessments,
+            transfers=inputs.transfers,
+            legal_events=legal_events(as_of),
+            subprocessor_changes=inputs.changes,
+            as_of=as_of,
+            horizon_days=within_days,
+            review_cadence_months=settings.assessment_review_months,
+            dpf_reverification_months=(
+                dpf.reverification_months if dpf and dpf.reverification_months else 12
+            ),
+            dpf_citation=(dpf.reverification_citation or dpf.citation) if dpf else "",
+            kind_labels=labels,
+            holiday_country=settings.holiday_country,
+        ),
+    )
+
+
+def _order(d: Deadline) -> tuple[date, str, str]:
+    return d.report_on, d.kind, d.key
+
+
 async def compute(
     session: AsyncSession, as_of: date, within_days: int, settings: Settings
 ) -> list[Deadline]:
-    """Every deadline up to ``within_days`` ahead, plus overdue ones from the past year."""
-    v = Vendor.__table__.c
-    a = Agreement.__table__.c
-    t = Transfer.__table__.c
-    s = Assessment.__table__.c
-    links = VendorSubprocessor.__table__.c
-    vendors = {r.id: r for r in await session.execute(select(v.id, v.name, v.owner, v.status))}
+    """Every deadline up to ``within_days`` ahead, plus overdue ones from the past year.
 
-    def vendor(vid: int) -> tuple[str, str | None]:
-        row = vendors.get(vid)
-        return (row.name, row.owner) if row else (f"vendor {vid}", None)
+    Register deadlines come from the register snapshot (recomputed only when the register
+    changed); intake conditions and sub-processor notices, which are not register rows, are
+    queried and computed per call and merged in order.
+    """
+    snapshot, extra = await reminder_rows(session)
+    default_owner = settings.reminder_default_owner
+    register_part = _register_deadlines(snapshot, extra, as_of, within_days, settings)
 
-    agreements = [
-        AgreementInput(
-            id=r.id,
-            vendor_id=r.vendor_id,
-            vendor_name=vendor(r.vendor_id)[0],
-            kind=r.kind,
-            status=r.status,
-            start=r.effective_on or r.signed_on,
-            term=r.term,
-            ends_on=r.ends_on,
-            auto_renew=r.auto_renew,
-            renewal_term=r.renewal_term,
-            notice_period=r.notice_period,
-            subprocessor_authorisation=r.subprocessor_authorisation,
-            objection_period_days=r.objection_period_days,
-            owner=r.owner or vendor(r.vendor_id)[1] or settings.reminder_default_owner,
-        )
-        for r in await session.execute(
-            select(
-                a.id,
-                a.vendor_id,
-                a.kind,
-                a.status,
-                a.effective_on,
-                a.signed_on,
-                a.term,
-                a.ends_on,
-                a.auto_renew,
-                a.renewal_term,
-                a.notice_period,
-                a.subprocessor_authorisation,
-                a.objection_period_days,
-                a.owner,
-            )
-        )
-    ]
-    transfers = []
-    transfer_vendor: dict[int, int] = {}
-    ended: set[int] = set()  # a TIA of a transfer that has ended needs no re-evaluation
-    for r in await session.execute(
-        select(
-            t.id,
-            t.vendor_id,
-            t.destination_country,
-            t.mechanism,
-            t.dpf_verified_on,
-            t.started_on,
-            t.ended_on,
-        )
-    ):
-        transfer_vendor[r.id] = r.vendor_id
-        name, owner = vendor(r.vendor_id)
-        active = (r.started_on is None or r.started_on <= as_of) and (
-            r.ended_on is None or r.ended_on >= as_of
-        )
-        transfers.append(
-            TransferInput(
-                r.id,
-                r.vendor_id,
-                name,
-                r.destination_country,
-                r.mechanism,
-                r.dpf_verified_on,
-                active,
-                owner or settings.reminder_default_owner,
-                r.ended_on,
-            )
-        )
-        if r.ended_on is not None and r.ended_on < as_of:
-            ended.add(r.id)
-    # Only the latest completed assessment of a transfer sets its review date.
-    latest: dict[int, Any] = {}  # transfer id -> assessment row
-    for row in await session.execute(
-        select(s.id, s.transfer_id, s.completed_on, s.next_review_on, s.owner).where(
-            s.completed_on.is_not(None)
-        )
-    ):
-        current = latest.get(row.transfer_id)
-        if current is None or (row.completed_on, row.id) > (current.completed_on, current.id):
-            latest[row.transfer_id] = row
-    assessments = []
-    for r in latest.values():
-        if r.transfer_id in ended:
-            continue
-        vid = transfer_vendor.get(r.transfer_id, 0)
-        name, owner = vendor(vid)
-        assessments.append(
-            AssessmentInput(
-                r.id,
-                r.transfer_id,
-                vid,
-                name,
-                r.completed_on,
-                r.next_review_on,
-                r.owner or owner or settings.reminder_default_owner,
-            )
-        )
-    changes = [
-        SubprocessorChangeInput(
-            r.vendor_id,
-            vendor(r.vendor_id)[0],
-            r.subprocessor_id,
-            vendor(r.subprocessor_id)[0],
-            r.notified_on,
-        )
-        for r in await session.execute(
-            select(links.vendor_id, links.subprocessor_id, links.notified_on).where(
-                links.notified_on.is_not(None)
-            )
-        )
-    ]
+    def vendor(vid: int | None) -> tuple[str, str | None]:
+        rows = snapshot.vendors.get(vid) if vid is not None else None
+        if rows is None:
+            return f"vendor {vid}", None
+        return rows.vendor.name, extra.vendor_owner.get(rows.vendor.id)
+
     conditions = [
         ConditionInput(
             intake.id,
@@ -282,7 +333,7 @@ async def compute(
             intake.vendor_name,
             intake.requester_email
             or (vendor(intake.vendor_id)[1] if intake.vendor_id else None)
-            or settings.reminder_default_owner,
+            or default_owner,
         )
         for intake, number, condition in await open_conditions(session)
     ]
@@ -295,33 +346,20 @@ async def compute(
             n.change,
             decide_by(n),
             n.authorisation != "general",
-            vendor(n.vendor_id)[1] or settings.reminder_default_owner,
+            vendor(n.vendor_id)[1] or default_owner,
         )
         for n in await pending_with_deadlines(session)
     ]
-    stopped = {vid for vid, row in vendors.items() if row.status == "offboarded"}
-    ref = load_reference()
-    dpf = ref.mechanism("dpf")
-    labels = {m.code: m.name for m in ref.mechanisms()} | AGREEMENT_LABELS
-    deadlines = compute_deadlines(
-        agreements=[x for x in agreements if x.vendor_id not in stopped],
-        assessments=[x for x in assessments if x.vendor_id not in stopped],
-        transfers=[x for x in transfers if x.vendor_id not in stopped],
-        legal_events=legal_events(as_of),
-        subprocessor_changes=changes,
+    if not conditions and not notices:
+        return list(register_part)
+    workflow_part = compute_deadlines(
         conditions=conditions,
         notices=notices,
         as_of=as_of,
         horizon_days=within_days,
-        review_cadence_months=settings.assessment_review_months,
-        dpf_reverification_months=(
-            dpf.reverification_months if dpf and dpf.reverification_months else 12
-        ),
-        dpf_citation=(dpf.reverification_citation or dpf.citation) if dpf else "",
-        kind_labels=labels,
         holiday_country=settings.holiday_country,
     )
-    return deadlines
+    return list(heapq.merge(register_part, workflow_part, key=_order))
 
 
 async def states(session: AsyncSession) -> dict[str, ReminderState]:
