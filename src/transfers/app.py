@@ -22,7 +22,7 @@ from transfers.audit.controller import AuditController
 from transfers.auth.controller import ApiKeyController
 from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddleware
 from transfers.common.headers import redact_access_logs, security_headers
-from transfers.common.problems import EXCEPTION_HANDLERS
+from transfers.common.problem_handlers import EXCEPTION_HANDLERS
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory, tolerant_close
 from transfers.document.controller import DocumentController, DocumentTemplateController

@@ -2,26 +2,54 @@
 
 from __future__ import annotations
 
-import asyncio
-import getpass
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from transfers.auth.schemas import Actor
-from transfers.db import create_engine, session_scope
 from transfers.settings import get_settings
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from transfers.auth.schemas import Actor
+
 T = TypeVar("T")
-console = Console()
-err_console = Console(stderr=True)
+
+
+class _LazyConsole:
+    """A rich ``Console`` made on first use: ``transfers --help`` and plain-text output never
+    import rich (0.1-0.6 s on a busy machine)."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return getattr(self._console, name)
+
+
+console: Any = _LazyConsole()
+err_console: Any = _LazyConsole(stderr=True)
+
+
+def new_table(*columns: str) -> Table:
+    from rich.table import Table
+
+    return Table(*columns)
 
 
 def cli_actor() -> Actor:
+    import getpass
+
+    from transfers.auth.schemas import Actor
+
     try:
         user = getpass.getuser()
     except Exception:  # pragma: no cover - no passwd entry in some containers
@@ -31,6 +59,10 @@ def cli_actor() -> Actor:
 
 def run_in_session(work: Callable[[Any], Awaitable[T]]) -> T:
     """Run one CLI command in one transaction: all of it lands, or none of it."""
+
+    import asyncio
+
+    from transfers.db import create_engine, session_scope
 
     async def runner() -> T:
         engine = create_engine(get_settings())
@@ -153,7 +185,7 @@ def keys_list() -> None:
     from transfers.auth.service import list_keys
 
     rows = run_in_session(list_keys)
-    table = Table("id", "name", "role", "prefix", "created", "revoked")
+    table = new_table("id", "name", "role", "prefix", "created", "revoked")
     for key in rows:
         table.add_row(
             str(key.id),
@@ -233,7 +265,7 @@ def check(as_of: str | None, assume_invalid: str | None, from_: str | None, as_j
             f"vendors {result.vendor_counts}"
         )
         if result.problems:
-            table = Table("verdict", "vendor", "transfer", "to", "mechanism", "reasons")
+            table = new_table("verdict", "vendor", "transfer", "to", "mechanism", "reasons")
             for p in result.problems:
                 colour = "red" if p.verdict == "unlawful" else "yellow"
                 table.add_row(
@@ -280,7 +312,7 @@ def reference(as_json: bool) -> None:
         )
         return
     console.print(f"[bold]Legal reference {ref.version}[/bold]")
-    mech = Table("code", "kind", "valid from", "invalid from", "citation")
+    mech = new_table("code", "kind", "valid from", "invalid from", "citation")
     for m in ref.mechanisms():
         data = msgspec.to_builtins(m)
         mech.add_row(
@@ -291,7 +323,7 @@ def reference(as_json: bool) -> None:
             str(data.get("citation", "")),
         )
     console.print(mech)
-    countries = Table("code", "name", "status", "source")
+    countries = new_table("code", "name", "status", "source")
     for c in ref.countries():
         data = msgspec.to_builtins(c)
         countries.add_row(
@@ -335,7 +367,7 @@ def reminders_list(within: str, kind: str | None, owner: str | None, as_of: str 
         items = run_in_session(work)
     except ProblemError as exc:
         fail(exc.detail)
-    table = Table("report on", "due", "days", "kind", "vendor", "what", "owner", "state")
+    table = new_table("report on", "due", "days", "kind", "vendor", "what", "owner", "state")
     for r in items:
         colour = "red" if r.overdue else ("yellow" if r.days_left <= 30 else "")
         days = f"[{colour}]{r.days_left}[/{colour}]" if colour else str(r.days_left)
@@ -547,7 +579,7 @@ def import_(file: str, dry_run: bool) -> None:
         )
 
     def report(problems: list[Any]) -> None:
-        table = Table("row", "sheet", "column", "value", "problem", "fix")
+        table = new_table("row", "sheet", "column", "value", "problem", "fix")
         for p in problems:
             table.add_row(str(p.row), p.sheet, p.column, str(p.value)[:40], p.message, p.fix)
         console.print(table)
@@ -721,7 +753,7 @@ def users_list() -> None:
     from transfers.user.service import list_users
 
     rows = run_in_session(list_users)
-    table = Table("id", "email", "name", "role", "language", "last login", "disabled")
+    table = new_table("id", "email", "name", "role", "language", "last login", "disabled")
     for user in rows:
         table.add_row(
             str(user.id),
@@ -812,7 +844,7 @@ def notices_list(state: str, as_of: str | None) -> None:
         return items
 
     items = run_in_session(work)
-    table = Table("id", "vendor", "change", "sub-processor", "country", "decide by", "state")
+    table = new_table("id", "vendor", "change", "sub-processor", "country", "decide by", "state")
     overdue = 0
     for n in items:
         late = is_overdue(n, day)
@@ -935,7 +967,7 @@ def intake_list(state: str | None) -> None:
         return items
 
     items = run_in_session(work)
-    table = Table("id", "state", "vendor", "service", "requester", "open conditions")
+    table = new_table("id", "state", "vendor", "service", "requester", "open conditions")
     for i in items:
         open_ = [c for c in i.conditions if not c.get("met_on")]
         table.add_row(
