@@ -228,6 +228,27 @@ def _parse_day(value: str | None) -> Any:
         fail(f"not a date: {value!r} (use YYYY-MM-DD)")
 
 
+def print_rows(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A plain aligned table of a few rows (rich's table layout cost most of a long listing)."""
+    widths = [len(c) for c in columns]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    for row in (columns, *rows):
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def stream_lines(rows: Any) -> None:
+    """Every row as one tab-separated line, written as it comes (for grep, cut and cron)."""
+    out = sys.stdout
+    for row in rows:
+        out.write("\t".join(row))
+        out.write("\n")
+
+
+SHOWN = 20
+"""Rows printed after a summary unless --all or --limit says otherwise."""
+
+
 @main.command()
 @click.option(
     "--as-of", "as_of", default=None, help="Evaluate on this day (YYYY-MM-DD; default today)"
@@ -236,13 +257,23 @@ def _parse_day(value: str | None) -> Any:
     "--assume-invalid", default=None, help="What-if: treat this mechanism code as invalid"
 )
 @click.option("--from", "from_", default=None, help="What-if: invalid from this day")
-@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON")
-def check(as_of: str | None, assume_invalid: str | None, from_: str | None, as_json: bool) -> None:
-    """Evaluate every transfer; exit 1 when anything is unlawful (for cron)."""
-    import msgspec
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON")
+@click.option(
+    "--limit", default=SHOWN, show_default=True, help="Problem rows shown after the summary"
+)
+@click.option("--all", "show_all", is_flag=True, help="Every problem, one tab-separated line each")
+def check(
+    as_of: str | None,
+    assume_invalid: str | None,
+    from_: str | None,
+    as_json: bool,
+    limit: int,
+    show_all: bool,
+) -> None:
+    """Evaluate every transfer; exit 1 when anything is unlawful (for cron).
 
+    Prints a summary and the first problems; --all streams every problem as plain lines."""
     from transfers.common.problems import ProblemError
-    from transfers.compliance.schemas import compliance_read
     from transfers.compliance.service import register_view
 
     day = _parse_day(as_of)
@@ -252,43 +283,60 @@ def check(as_of: str | None, assume_invalid: str | None, from_: str | None, as_j
         return await register_view(session, day, assume_invalid, since)
 
     try:
-        result = compliance_read(run_in_session(work))
+        result = run_in_session(work)
     except ProblemError as exc:
         fail(exc.detail)
     if as_json:
-        click.echo(msgspec.json.encode(result).decode())
+        import msgspec
+
+        from transfers.compliance.schemas import compliance_read
+
+        shown = len(result.problems) if show_all else max(limit, 0)
+        click.echo(msgspec.json.encode(compliance_read(result, limit=shown)).decode())
     else:
-        counts = result.counts
-        console.print(
-            f"[bold]{day}[/bold] (reference {result.reference_version}): {counts['lawful']} lawful, "
-            f"{counts['at_risk']} at risk, {counts['unlawful']} unlawful active transfers; "
-            f"vendors {result.vendor_counts}"
-        )
-        if result.problems:
-            table = new_table("verdict", "vendor", "transfer", "to", "mechanism", "reasons")
-            for p in result.problems:
-                colour = "red" if p.verdict == "unlawful" else "yellow"
-                table.add_row(
-                    f"[{colour}]{p.verdict}[/{colour}]",
-                    p.vendor_name,
-                    str(p.transfer_id),
-                    p.destination_country,
-                    p.mechanism,
-                    "; ".join(r.code for r in p.reasons if r.severity != "info"),
-                )
-            console.print(table)
-        for row in result.invalidated_mechanism_transfers:
-            console.print(
-                f"[red]still relying on {row.mechanism}[/red]: {row.vendor_name} (transfer {row.transfer_id}, {row.destination_country})"
-            )
-        if result.what_if is not None:
-            w = result.what_if
-            names = ", ".join(n.vendor_name for n in w.newly_blocked) or "none"
-            console.print(
-                f"what if {w.mechanism} fell on {w.invalid_from}: newly blocked vendors: {names}"
-            )
+        _print_check(result, day, limit, show_all)
     if result.counts["unlawful"]:
         sys.exit(1)
+
+
+def _problem_cells(p: Any) -> tuple[str, ...]:
+    return (
+        p.verdict,
+        p.vendor_name,
+        str(p.transfer_id),
+        p.destination_country,
+        p.mechanism,
+        "; ".join(r.code for r in p.reasons if r.severity != "info"),
+    )
+
+
+def _print_check(result: Any, day: Any, limit: int, show_all: bool) -> None:
+    counts = result.counts
+    vendors = ", ".join(f"{k} {v}" for k, v in sorted(result.vendor_counts.items()))
+    click.echo(
+        f"{day} (reference {result.reference_version}): {counts['lawful']} lawful, "
+        f"{counts['at_risk']} at risk, {counts['unlawful']} unlawful active transfers "
+        f"({result.inactive} inactive); vendors: {vendors or 'none'}"
+    )
+    problems = result.problems
+    columns = ("verdict", "vendor", "transfer", "to", "mechanism", "reasons")
+    if show_all:
+        stream_lines(_problem_cells(p) for p in problems)
+    elif problems and limit > 0:
+        print_rows(columns, [_problem_cells(p) for p in problems[:limit]])
+        if len(problems) > limit:
+            click.echo(f"... {len(problems) - limit} more problems (--all lists every one)")
+    for row in result.invalidated_mechanism_transfers[: None if show_all else limit]:
+        click.echo(
+            f"still relying on {row.mechanism}: {row.vendor_name} "
+            f"(transfer {row.transfer_id}, {row.destination_country})"
+        )
+    if result.what_if is not None:
+        w = result.what_if
+        names = ", ".join(n.vendor_name for n in w.newly_blocked) or "none"
+        click.echo(
+            f"what if {w.mechanism} fell on {w.invalid_from}: newly blocked vendors: {names}"
+        )
 
 
 @main.command()
@@ -345,8 +393,19 @@ def reminders() -> None:
 @click.option("--kind", default=None)
 @click.option("--owner", default=None)
 @click.option("--as-of", "as_of", default=None)
-def reminders_list(within: str, kind: str | None, owner: str | None, as_of: str | None) -> None:
-    """Print upcoming and overdue deadlines; exit 1 when something is overdue."""
+@click.option("--limit", default=SHOWN, show_default=True, help="Rows shown after the summary")
+@click.option("--all", "show_all", is_flag=True, help="Every reminder, one tab-separated line each")
+def reminders_list(
+    within: str,
+    kind: str | None,
+    owner: str | None,
+    as_of: str | None,
+    limit: int,
+    show_all: bool,
+) -> None:
+    """Print a summary and the first deadlines (overdue first); exit 1 when something is overdue.
+
+    --all streams every reminder as plain lines."""
     from transfers.common.problems import ProblemError
     from transfers.reminder import service
 
@@ -367,23 +426,34 @@ def reminders_list(within: str, kind: str | None, owner: str | None, as_of: str 
         items = run_in_session(work)
     except ProblemError as exc:
         fail(exc.detail)
-    table = new_table("report on", "due", "days", "kind", "vendor", "what", "owner", "state")
+    overdue = sum(1 for r in items if r.overdue)
+    by_kind: dict[str, int] = {}
     for r in items:
-        colour = "red" if r.overdue else ("yellow" if r.days_left <= 30 else "")
-        days = f"[{colour}]{r.days_left}[/{colour}]" if colour else str(r.days_left)
-        table.add_row(
+        by_kind[r.kind] = by_kind.get(r.kind, 0) + 1
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items()))
+    click.echo(
+        f"{len(items)} reminders within {within} of {day}, {overdue} overdue ({kinds or 'none'})"
+    )
+
+    def cells(r: Any) -> tuple[str, ...]:
+        return (
             r.report_on.isoformat(),
             r.due_on.isoformat(),
-            days,
+            str(r.days_left),
             r.kind,
-            r.vendor_name,
+            r.vendor_name or "",
             r.title,
             r.owner or "",
             r.state,
         )
-    console.print(table)
-    overdue = sum(1 for r in items if r.overdue)
-    console.print(f"{len(items)} reminders, {overdue} overdue")
+
+    if show_all:
+        stream_lines(cells(r) for r in items)
+    elif items and limit > 0:
+        columns = ("report on", "due", "days", "kind", "vendor", "what", "owner", "state")
+        print_rows(columns, [cells(r) for r in items[:limit]])
+        if len(items) > limit:
+            click.echo(f"... {len(items) - limit} more (--all lists every one)")
     if overdue:
         sys.exit(1)
 

@@ -4,6 +4,7 @@ them (acknowledged, snoozed, done) and what was sent are stored."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import heapq
 import re
@@ -155,11 +156,21 @@ class _Inputs:
 
 
 def _build_inputs(
-    snapshot: Snapshot, extra: ReminderRows, as_of: date, default_owner: str | None
+    snapshot: Snapshot,
+    extra: ReminderRows,
+    as_of: date,
+    default_owner: str | None,
+    events: list[LegalEventInput],
 ) -> _Inputs:
     """Deadline inputs from the register read model. Whether a transfer is active and which TIA
     decides are the engine's own answers (``is_active``, ``deciding_assessment``), so a reminder
-    never disagrees with a verdict. Offboarded vendors have no deadlines."""
+    never disagrees with a verdict. Offboarded vendors have no deadlines.
+
+    A transfer matters to deadlines only through DPF re-verification or a legal event on its
+    country or mechanism, so the others are not copied (most of a 50,000-transfer register).
+    """
+    countries = {c for e in events for c in e.countries}
+    mechanisms = {e.mechanism for e in events if e.mechanism is not None} | {"dpf"}
     agreements: list[AgreementInput] = []
     assessments: list[AssessmentInput] = []
     transfers: list[TransferInput] = []
@@ -193,26 +204,28 @@ def _build_inputs(
                 )
             )
         for t in rows.transfers:
+            found = rows.assessments.get(t.id)
+            dated = t.mechanism in mechanisms or t.destination_country in countries
+            if not dated and not found:
+                continue
             # The engine reads only started_on / ended_on to decide activity.
             active = is_active(cast(TransferFacts, t), as_of)
-            transfers.append(
-                TransferInput(
-                    t.id,
-                    vendor_id,
-                    name,
-                    t.destination_country,
-                    t.mechanism,
-                    t.dpf_verified_on,
-                    active,
-                    vendor_owner,
-                    t.ended_on,
+            if dated:
+                transfers.append(
+                    TransferInput(
+                        t.id,
+                        vendor_id,
+                        name,
+                        t.destination_country,
+                        t.mechanism,
+                        t.dpf_verified_on,
+                        active,
+                        vendor_owner,
+                        t.ended_on,
+                    )
                 )
-            )
-            if t.ended_on is not None and t.ended_on < as_of:
+            if not found or (t.ended_on is not None and t.ended_on < as_of):
                 continue  # a TIA of a transfer that has ended needs no re-evaluation
-            found = rows.assessments.get(t.id)
-            if not found:
-                continue
             tia = deciding_assessment(
                 (
                     AssessmentFacts(a.id, a.completed_on, a.conclusion, a.next_review_on)
@@ -245,14 +258,26 @@ def _build_inputs(
     return _Inputs(agreements, assessments, transfers, changes)
 
 
+def _built(build: Callable[[], T]) -> T:
+    """``build()`` with cyclic GC paused: tens of thousands of new dataclasses trigger GC passes
+    over every object the snapshot holds, and none of them is garbage (issue 13 profile)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _kept(extra: ReminderRows, key: tuple[Any, ...], build: Callable[[], T]) -> T:
     """``build()`` once per register version and key (nothing kept for a private snapshot)."""
     if extra.version is None:
-        return build()
+        return _built(build)
     if key not in extra.cache:
         if len(extra.cache) >= 8:
             extra.cache.pop(next(iter(extra.cache)))
-        extra.cache[key] = build()
+        extra.cache[key] = _built(build)
     return cast(T, extra.cache[key])
 
 
@@ -262,10 +287,11 @@ def _register_deadlines(
     """Deadlines that follow from register rows and the reference data alone: the same for
     every request until the register changes (its version), so they are kept beside the rows."""
     owner = settings.reminder_default_owner
+    events = legal_events(as_of)
     inputs = _kept(
         extra,
         ("inputs", as_of, owner),
-        lambda: _build_inputs(snapshot, extra, as_of, owner),
+        lambda: _build_inputs(snapshot, extra, as_of, owner, events),
     )
     ref = load_reference()
     dpf = ref.mechanism("dpf")
@@ -285,7 +311,7 @@ def _register_deadlines(
             agreements=inputs.agreements,
             assessments=inputs.assessments,
             transfers=inputs.transfers,
-            legal_events=legal_events(as_of),
+            legal_events=events,
             subprocessor_changes=inputs.changes,
             as_of=as_of,
             horizon_days=within_days,
