@@ -19,10 +19,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from transfers.agreement.controller import AgreementController
 from transfers.assessment.controller import AssessmentController
 from transfers.audit.controller import AuditController
+from transfers.auth.cache import actor_cache
 from transfers.auth.controller import ApiKeyController
 from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddleware
 from transfers.common.headers import redact_access_logs, security_headers
 from transfers.common.problem_handlers import EXCEPTION_HANDLERS
+from transfers.common.uploads import apply_upload_limit
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.db import create_engine, session_factory, tolerant_close
 from transfers.document.controller import DocumentController, DocumentTemplateController
@@ -70,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await engine.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             VendorController,
@@ -126,3 +128,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=settings.debug,
     )
+    apply_upload_limit(app, settings.max_upload_bytes)
+    actor_cache.configure(settings.auth_cache_seconds)
+    return app

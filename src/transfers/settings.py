@@ -50,6 +50,11 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
@@ -77,6 +82,9 @@ class Settings:
     session_idle_minutes: int = 60
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    auth_cache_seconds: float = 5.0
+    """How long a verified API key is trusted without a database read (0: never); a revocation
+    made in another process takes effect within this time."""
 
     @property
     def secure_cookies(self) -> bool:
@@ -116,6 +124,7 @@ def settings_from_env() -> Settings:
         session_idle_minutes=_int("TRANSFERS_SESSION_IDLE_MINUTES", 60),
         login_max_failures=_int("TRANSFERS_LOGIN_MAX_FAILURES", 5),
         login_lockout_minutes=_int("TRANSFERS_LOGIN_LOCKOUT_MINUTES", 15),
+        auth_cache_seconds=_float("TRANSFERS_AUTH_CACHE_SECONDS", 5.0),
     )
 
 

@@ -292,6 +292,15 @@ async def get_attachment(
     return attachment
 
 
+async def get_attachment_content(
+    session: AsyncSession, agreement_id: int, attachment_id: int
+) -> AgreementAttachment:
+    """An attachment with its bytes loaded (the column is deferred in listings)."""
+    attachment = await get_attachment(session, agreement_id, attachment_id)
+    await session.refresh(attachment, ["content"])
+    return attachment
+
+
 async def delete_agreement(
     session: AsyncSession, agreement: Agreement, actor: Actor, *, cascade: bool = False
 ) -> None:

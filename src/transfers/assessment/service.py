@@ -11,6 +11,7 @@ from transfers.assessment.schemas import AssessmentCreate, AssessmentUpdate
 from transfers.audit.crud import (
     changes_of,
     create_audited,
+    delete_audited,
     get_or_404,
     paginate,
     to_plain,
@@ -78,3 +79,8 @@ async def update_assessment(
         {c.key: getattr(assessment, c.key) for c in Assessment.__table__.columns} | changes
     )
     return await update_audited(session, assessment, changes, actor, "assessment")
+
+
+async def delete_assessment(session: AsyncSession, assessment: Assessment, actor: Actor) -> None:
+    """Delete a TIA (audited with its last state, so the evidence stays in the trail)."""
+    await delete_audited(session, assessment, actor, "assessment")

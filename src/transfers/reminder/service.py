@@ -504,6 +504,10 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+async def list_feeds(session: AsyncSession) -> list[CalendarFeed]:
+    return list((await session.scalars(select(CalendarFeed).order_by(CalendarFeed.id))).all())
+
+
 async def create_feed(
     session: AsyncSession, owner: str | None, actor: Actor
 ) -> tuple[CalendarFeed, str]:
