@@ -9,15 +9,17 @@ re-read per request. Read-only helpers: the snapshot itself is not changed here.
 
 from __future__ import annotations
 
+import gc
 import weakref
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.models import Agreement, Assessment, Vendor, VendorSubprocessor
+from transfers.models import Agreement, Assessment, Transfer, Vendor, VendorSubprocessor
+from transfers.register.rows import VendorRows
 from transfers.register.snapshot import Snapshot, current
 
 
@@ -38,63 +40,133 @@ class ReminderRows:
     agreements: dict[int, AgreementExtras]
     assessment_owner: dict[int, str | None]
     notified: list[tuple[int, int, date]]
-    cache: dict[Any, Any] = field(default_factory=dict)
-    """Inputs built from these rows for one day and settings (see reminder.service)."""
+    seen: dict[int, VendorRows] = field(default_factory=dict)
+    """The snapshot's rows of each vendor when these columns were read: a vendor whose rows
+    object was replaced since then was written to, and only its columns are read again."""
 
 
 _KEPT: weakref.WeakKeyDictionary[Engine, ReminderRows] = weakref.WeakKeyDictionary()
+#: Past this many changed vendors one full read is cheaper than long IN lists.
+FULL_RELOAD_AFTER: Final = 2000
 
 _V = Vendor.__table__.c
 _A = Agreement.__table__.c
 _S = Assessment.__table__.c
+_T = Transfer.__table__.c
 _L = VendorSubprocessor.__table__.c
 
 
-async def _load(session: AsyncSession, version: int | None) -> ReminderRows:
-    vendor_owner = {r.id: r.owner for r in await session.execute(select(_V.id, _V.owner))}
-    agreements = {
-        r.id: AgreementExtras(
-            r.notice_period, r.subprocessor_authorisation, r.objection_period_days, r.owner
-        )
-        for r in await session.execute(
-            select(
-                _A.id,
-                _A.notice_period,
-                _A.subprocessor_authorisation,
-                _A.objection_period_days,
-                _A.owner,
+async def _rows(session: AsyncSession, stmt: Any, column: Any, ids: list[int] | None) -> list[Any]:
+    if ids is None:
+        return list((await session.execute(stmt)).all())
+    out: list[Any] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        out.extend((await session.execute(stmt.where(column.in_(chunk)))).all())
+    return out
+
+
+async def _load(
+    session: AsyncSession,
+    snapshot: Snapshot,
+    base: ReminderRows | None,
+    changed: set[int] | None,
+) -> ReminderRows:
+    """The columns of every vendor (``changed`` None), or of ``changed`` vendors on top of
+    ``base``."""
+    ids = sorted(changed) if changed is not None else None
+    vendors = await _rows(session, select(_V.id, _V.owner), _V.id, ids)
+    agreements = await _rows(
+        session,
+        select(
+            _A.id,
+            _A.notice_period,
+            _A.subprocessor_authorisation,
+            _A.objection_period_days,
+            _A.owner,
+        ),
+        _A.vendor_id,
+        ids,
+    )
+    assessments = await _rows(
+        session,
+        select(_S.id, _S.owner)
+        .join(Transfer.__table__, _T.id == _S.transfer_id)
+        .where(_S.owner.is_not(None)),
+        _T.vendor_id,
+        ids,
+    )
+    links_stmt = select(_L.vendor_id, _L.subprocessor_id, _L.notified_on).where(
+        _L.notified_on.is_not(None)
+    )
+    links = await _rows(session, links_stmt, _L.vendor_id, ids)
+    if ids is not None:
+        links += await _rows(session, links_stmt, _L.subprocessor_id, ids)
+    # Tens of thousands of new objects would trigger cyclic GC passes over the whole snapshot;
+    # none of them can be garbage yet.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        out = ReminderRows(snapshot.version, {}, {}, {}, [], dict(snapshot.vendors))
+        if base is not None and changed is not None:
+            out.vendor_owner = {k: v for k, v in base.vendor_owner.items() if k not in changed}
+            gone_agreements = {
+                g.id for v in changed if v in base.seen for g in base.seen[v].agreements
+            }
+            gone_assessments = {
+                a.id
+                for v in changed
+                if v in base.seen
+                for found in base.seen[v].assessments.values()
+                for a in found
+            }
+            out.agreements = {k: v for k, v in base.agreements.items() if k not in gone_agreements}
+            out.assessment_owner = {
+                k: v for k, v in base.assessment_owner.items() if k not in gone_assessments
+            }
+            out.notified = [n for n in base.notified if n[0] not in changed and n[1] not in changed]
+        out.vendor_owner.update((r.id, r.owner) for r in vendors)
+        out.agreements.update(
+            (
+                r.id,
+                AgreementExtras(
+                    r.notice_period, r.subprocessor_authorisation, r.objection_period_days, r.owner
+                ),
             )
+            for r in agreements
         )
-    }
-    assessment_owner = {
-        r.id: r.owner
-        for r in await session.execute(select(_S.id, _S.owner).where(_S.owner.is_not(None)))
-    }
-    notified = [
-        (r.vendor_id, r.subprocessor_id, r.notified_on)
-        for r in await session.execute(
-            select(_L.vendor_id, _L.subprocessor_id, _L.notified_on).where(
-                _L.notified_on.is_not(None)
-            )
+        out.assessment_owner.update((r.id, r.owner) for r in assessments)
+        out.notified.extend(
+            sorted({(r.vendor_id, r.subprocessor_id, r.notified_on) for r in links})
         )
-    ]
-    return ReminderRows(version, vendor_owner, agreements, assessment_owner, notified)
+        return out
+    finally:
+        if paused:
+            gc.enable()
 
 
 async def reminder_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
     """The register snapshot and the reminder columns of the same version.
 
     A snapshot with uncommitted writes of this session (version None) gets a fresh, uncached
-    read. The extra columns are read after the snapshot's version, so they are never older than
-    it; a row missing from either side (a write in between) is skipped by the caller.
+    read. After a write only the vendors whose snapshot rows were replaced are read again. The
+    columns are read after the snapshot's version, so they are never older than it; a row
+    missing from either side (a write in between) is skipped by the caller.
     """
     snapshot = await current(session)
     if snapshot.version is None:
-        return snapshot, await _load(session, None)
+        return snapshot, await _load(session, snapshot, None, None)
     engine = session.sync_session.get_bind()
     assert isinstance(engine, Engine)
     kept = _KEPT.get(engine)
-    if kept is None or kept.version != snapshot.version:
-        kept = await _load(session, snapshot.version)
-        _KEPT[engine] = kept
+    if kept is not None and kept.version == snapshot.version:
+        return snapshot, kept
+    changed: set[int] | None = None
+    if kept is not None:
+        changed = {v for v, rows in snapshot.vendors.items() if kept.seen.get(v) is not rows}
+        changed |= kept.seen.keys() - snapshot.vendors.keys()
+        if len(changed) > FULL_RELOAD_AFTER:
+            changed = None
+    kept = await _load(session, snapshot, kept if changed is not None else None, changed)
+    _KEPT[engine] = kept
     return snapshot, kept

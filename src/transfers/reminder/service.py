@@ -9,13 +9,14 @@ import hashlib
 import heapq
 import re
 import secrets
+import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,7 @@ from transfers.models import CalendarFeed, ReminderDelivery, ReminderState
 from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
 from transfers.register.reminders import ReminderRows, reminder_rows
+from transfers.register.rows import VendorRows
 from transfers.register.snapshot import Snapshot
 from transfers.reminder.digest import build_digest, send_messages
 from transfers.reminder.schemas import ReminderRead
@@ -145,117 +147,211 @@ class Filters:
     include_done: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Inputs:
-    """The register's deadline inputs on one day: built once per register version and day."""
-
-    agreements: list[AgreementInput]
-    assessments: list[AssessmentInput]
-    transfers: list[TransferInput]
-    changes: list[SubprocessorChangeInput]
-
-
-def _build_inputs(
-    snapshot: Snapshot,
+def _vendor_inputs(
+    rows: VendorRows,
     extra: ReminderRows,
     as_of: date,
     default_owner: str | None,
-    events: list[LegalEventInput],
-) -> _Inputs:
-    """Deadline inputs from the register read model. Whether a transfer is active and which TIA
-    decides are the engine's own answers (``is_active``, ``deciding_assessment``), so a reminder
-    never disagrees with a verdict. Offboarded vendors have no deadlines.
+    countries: set[str],
+    mechanisms: set[str],
+) -> tuple[list[AgreementInput], list[AssessmentInput], list[TransferInput]]:
+    """One vendor's deadline inputs from the register read model. Whether a transfer is active
+    and which TIA decides are the engine's own answers (``is_active``, ``deciding_assessment``),
+    so a reminder never disagrees with a verdict.
 
     A transfer matters to deadlines only through DPF re-verification or a legal event on its
     country or mechanism, so the others are not copied (most of a 50,000-transfer register).
     """
-    countries = {c for e in events for c in e.countries}
-    mechanisms = {e.mechanism for e in events if e.mechanism is not None} | {"dpf"}
+    v = rows.vendor
+    vendor_id, name = v.id, v.name
+    vendor_owner = extra.vendor_owner.get(vendor_id) or default_owner
     agreements: list[AgreementInput] = []
     assessments: list[AssessmentInput] = []
     transfers: list[TransferInput] = []
-    owners = extra.vendor_owner
-    for vendor_id, rows in snapshot.vendors.items():
-        v = rows.vendor
-        if v.status == "offboarded":
-            continue
-        name = v.name
-        vendor_owner = owners.get(vendor_id) or default_owner
-        for g in rows.agreements:
-            more = extra.agreements.get(g.id)
-            if more is None:
-                continue  # written after the snapshot's version: the next version has it
-            agreements.append(
-                AgreementInput(
-                    g.id,
-                    vendor_id,
-                    name,
-                    g.kind,
-                    g.status,
-                    g.effective_on or g.signed_on,
-                    g.term,
-                    g.ends_on,
-                    g.auto_renew,
-                    g.renewal_term,
-                    more.notice_period,
-                    more.subprocessor_authorisation,
-                    more.objection_period_days,
-                    more.owner or vendor_owner,
-                )
+    for g in rows.agreements:
+        more = extra.agreements.get(g.id)
+        if more is None:
+            continue  # written after the snapshot's version: the next version has it
+        agreements.append(
+            AgreementInput(
+                g.id,
+                vendor_id,
+                name,
+                g.kind,
+                g.status,
+                g.effective_on or g.signed_on,
+                g.term,
+                g.ends_on,
+                g.auto_renew,
+                g.renewal_term,
+                more.notice_period,
+                more.subprocessor_authorisation,
+                more.objection_period_days,
+                more.owner or vendor_owner,
             )
-        for t in rows.transfers:
-            found = rows.assessments.get(t.id)
-            dated = t.mechanism in mechanisms or t.destination_country in countries
-            if not dated and not found:
-                continue
+        )
+    for t in rows.transfers:
+        found = rows.assessments.get(t.id)
+        dated = t.mechanism in mechanisms or t.destination_country in countries
+        if not dated and not found:
+            continue
+        if dated:
             # The engine reads only started_on / ended_on to decide activity.
             active = is_active(cast(TransferFacts, t), as_of)
-            if dated:
-                transfers.append(
-                    TransferInput(
-                        t.id,
-                        vendor_id,
-                        name,
-                        t.destination_country,
-                        t.mechanism,
-                        t.dpf_verified_on,
-                        active,
-                        vendor_owner,
-                        t.ended_on,
-                    )
-                )
-            if not found or (t.ended_on is not None and t.ended_on < as_of):
-                continue  # a TIA of a transfer that has ended needs no re-evaluation
-            tia = deciding_assessment(
-                (
-                    AssessmentFacts(a.id, a.completed_on, a.conclusion, a.next_review_on)
-                    for a in found
-                ),
-                as_of,
-            )
-            if tia is None or tia.id is None:
-                continue
-            assessments.append(
-                AssessmentInput(
-                    tia.id,
+            transfers.append(
+                TransferInput(
                     t.id,
                     vendor_id,
                     name,
-                    tia.completed_on,
-                    tia.next_review_on,
-                    extra.assessment_owner.get(tia.id) or vendor_owner,
+                    t.destination_country,
+                    t.mechanism,
+                    t.dpf_verified_on,
+                    active,
+                    vendor_owner,
+                    t.ended_on,
+                )
+            )
+        if not found or (t.ended_on is not None and t.ended_on < as_of):
+            continue  # a TIA of a transfer that has ended needs no re-evaluation
+        tia = deciding_assessment(
+            (AssessmentFacts(a.id, a.completed_on, a.conclusion, a.next_review_on) for a in found),
+            as_of,
+        )
+        if tia is None or tia.id is None:
+            continue
+        assessments.append(
+            AssessmentInput(
+                tia.id,
+                t.id,
+                vendor_id,
+                name,
+                tia.completed_on,
+                tia.next_review_on,
+                extra.assessment_owner.get(tia.id) or vendor_owner,
+            )
+        )
+    return agreements, assessments, transfers
+
+
+@dataclass(slots=True)
+class _Kept:
+    """Register deadlines for one day, horizon and settings: per vendor, with the snapshot rows
+    they came from, and merged in report order."""
+
+    version: int | None
+    per_vendor: dict[int, tuple[VendorRows, list[Deadline]]]
+    merged: list[Deadline]
+
+
+_KEPT: weakref.WeakKeyDictionary[Engine, dict[tuple[Any, ...], _Kept]] = weakref.WeakKeyDictionary()
+_HORIZONS_KEPT = 8
+
+
+def _register_deadlines(
+    session: AsyncSession,
+    snapshot: Snapshot,
+    extra: ReminderRows,
+    as_of: date,
+    within_days: int,
+    settings: Settings,
+) -> list[Deadline]:
+    """Deadlines that follow from register rows and the reference data alone.
+
+    Computed per vendor and kept beside the snapshot: after a write only the vendors whose
+    snapshot rows were replaced (and their parents, whose objection windows name them) are
+    computed again, so one edit does not recompute 10,000 vendors.
+    """
+    owner = settings.reminder_default_owner
+    ref = load_reference()
+    key = (
+        as_of,
+        within_days,
+        owner,
+        settings.assessment_review_months,
+        settings.holiday_country,
+        ref.version,
+    )
+    engine = session.sync_session.get_bind()
+    assert isinstance(engine, Engine)
+    horizons = _KEPT.setdefault(engine, {}) if extra.version is not None else {}
+    kept = horizons.get(key)
+    if kept is not None and kept.version == extra.version:
+        return kept.merged
+    previous = kept.per_vendor if kept is not None else {}
+    changed = {
+        vendor_id
+        for vendor_id, rows in snapshot.vendors.items()
+        if vendor_id not in previous or previous[vendor_id][0] is not rows
+    }
+    changed |= {p for v in changed for p in snapshot.parents.get(v, ())}
+    events = legal_events(as_of)
+    countries = {c for e in events for c in e.countries}
+    mechanisms = {e.mechanism for e in events if e.mechanism is not None} | {"dpf"}
+    dpf = ref.mechanism("dpf")
+    labels = {m.code: m.name for m in ref.mechanisms()} | AGREEMENT_LABELS
+    notified: dict[int, list[SubprocessorChangeInput]] = {}
+    for parent, child, notified_on in extra.notified:
+        if parent in changed:
+            notified.setdefault(parent, []).append(
+                SubprocessorChangeInput(
+                    parent, _name(snapshot, parent), child, _name(snapshot, child), notified_on
                 )
             )
 
-    def vendor_name(vendor_id: int) -> str:
-        rows = snapshot.vendors.get(vendor_id)
-        return rows.vendor.name if rows is not None else f"vendor {vendor_id}"
+    def build() -> dict[int, tuple[VendorRows, list[Deadline]]]:
+        per_vendor = {
+            vendor_id: found
+            for vendor_id, found in previous.items()
+            if vendor_id in snapshot.vendors and vendor_id not in changed
+        }
+        for vendor_id in changed:
+            rows = snapshot.vendors.get(vendor_id)
+            if rows is None:
+                continue
+            if rows.vendor.status == "offboarded":
+                per_vendor[vendor_id] = (rows, [])
+                continue
+            agreements, assessments, transfers = _vendor_inputs(
+                rows, extra, as_of, owner, countries, mechanisms
+            )
+            per_vendor[vendor_id] = (
+                rows,
+                compute_deadlines(
+                    agreements=agreements,
+                    assessments=assessments,
+                    transfers=transfers,
+                    legal_events=events,
+                    subprocessor_changes=notified.get(vendor_id, ()),
+                    as_of=as_of,
+                    horizon_days=within_days,
+                    review_cadence_months=settings.assessment_review_months,
+                    dpf_reverification_months=(
+                        dpf.reverification_months if dpf and dpf.reverification_months else 12
+                    ),
+                    dpf_citation=(dpf.reverification_citation or dpf.citation) if dpf else "",
+                    kind_labels=labels,
+                    holiday_country=settings.holiday_country,
+                ),
+            )
+        return per_vendor
 
-    changes = [
-        SubprocessorChangeInput(parent, vendor_name(parent), child, vendor_name(child), notified_on)
-        for parent, child, notified_on in extra.notified
-    ]
-    return _Inputs(agreements, assessments, transfers, changes)
+    def build_and_merge() -> tuple[dict[int, tuple[VendorRows, list[Deadline]]], list[Deadline]]:
+        per_vendor = build()
+        return per_vendor, sorted(
+            (d for _, found in per_vendor.values() for d in found), key=_order
+        )
+
+    per_vendor, merged = _built(build_and_merge)
+    if extra.version is not None:
+        if key not in horizons and len(horizons) >= _HORIZONS_KEPT:
+            horizons.pop(next(iter(horizons)))
+        horizons[key] = _Kept(extra.version, per_vendor, merged)
+    return merged
+
+
+def _name(snapshot: Snapshot, vendor_id: int) -> str:
+    rows = snapshot.vendors.get(vendor_id)
+    return rows.vendor.name if rows is not None else f"vendor {vendor_id}"
 
 
 def _built(build: Callable[[], T]) -> T:
@@ -268,62 +364,6 @@ def _built(build: Callable[[], T]) -> T:
     finally:
         if paused:
             gc.enable()
-
-
-def _kept(extra: ReminderRows, key: tuple[Any, ...], build: Callable[[], T]) -> T:
-    """``build()`` once per register version and key (nothing kept for a private snapshot)."""
-    if extra.version is None:
-        return _built(build)
-    if key not in extra.cache:
-        if len(extra.cache) >= 8:
-            extra.cache.pop(next(iter(extra.cache)))
-        extra.cache[key] = _built(build)
-    return cast(T, extra.cache[key])
-
-
-def _register_deadlines(
-    snapshot: Snapshot, extra: ReminderRows, as_of: date, within_days: int, settings: Settings
-) -> list[Deadline]:
-    """Deadlines that follow from register rows and the reference data alone: the same for
-    every request until the register changes (its version), so they are kept beside the rows."""
-    owner = settings.reminder_default_owner
-    events = legal_events(as_of)
-    inputs = _kept(
-        extra,
-        ("inputs", as_of, owner),
-        lambda: _build_inputs(snapshot, extra, as_of, owner, events),
-    )
-    ref = load_reference()
-    dpf = ref.mechanism("dpf")
-    labels = {m.code: m.name for m in ref.mechanisms()} | AGREEMENT_LABELS
-    return _kept(
-        extra,
-        (
-            "deadlines",
-            as_of,
-            within_days,
-            owner,
-            settings.assessment_review_months,
-            settings.holiday_country,
-            ref.version,
-        ),
-        lambda: compute_deadlines(
-            agreements=inputs.agreements,
-            assessments=inputs.assessments,
-            transfers=inputs.transfers,
-            legal_events=events,
-            subprocessor_changes=inputs.changes,
-            as_of=as_of,
-            horizon_days=within_days,
-            review_cadence_months=settings.assessment_review_months,
-            dpf_reverification_months=(
-                dpf.reverification_months if dpf and dpf.reverification_months else 12
-            ),
-            dpf_citation=(dpf.reverification_citation or dpf.citation) if dpf else "",
-            kind_labels=labels,
-            holiday_country=settings.holiday_country,
-        ),
-    )
 
 
 def _order(d: Deadline) -> tuple[date, str, str]:
@@ -341,7 +381,7 @@ async def compute(
     """
     snapshot, extra = await reminder_rows(session)
     default_owner = settings.reminder_default_owner
-    register_part = _register_deadlines(snapshot, extra, as_of, within_days, settings)
+    register_part = _register_deadlines(session, snapshot, extra, as_of, within_days, settings)
 
     def vendor(vid: int | None) -> tuple[str, str | None]:
         rows = snapshot.vendors.get(vid) if vid is not None else None
