@@ -6,7 +6,8 @@ Kinds, and why each exists:
 - ``notice_deadline``: the last day to object or renegotiate before an auto-renewing agreement
   renews by itself (end of term minus the notice period).
 - ``assessment_review``: a TIA falls due for re-evaluation (EDPB Recommendations 01/2020,
-  step 6): its ``next_review_on``, or completion plus the configured cadence (an rrule).
+  step 6): its ``next_review_on``, or completion plus the configured cadence in calendar
+  months (``rules.calendar.review_due``).
 - ``dpf_reverification``: a DPF certification was verified more than the reference's
   re-verification period ago (EU-US DPF, Decision (EU) 2023/1795).
 - ``legal_event``: a decision or mechanism a registered transfer relies on expires.
