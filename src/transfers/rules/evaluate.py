@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import Final, Literal
 
 from transfers.reference import AdequacyDecision, Mechanism, Reference, load_reference
+from transfers.rules.calendar import add_months as add_months  # the shared one (was defined here)
 from transfers.rules.calendar import reverification_due
 from transfers.rules.facts import AgreementFacts, AssessmentFacts, TransferFacts
 
