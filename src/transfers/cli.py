@@ -420,6 +420,7 @@ def reminders_list(
             within_days=days,
             filters=service.Filters(kind=kind, owner=owner),
             settings=settings,
+            one_shot=True,
         )
 
     try:

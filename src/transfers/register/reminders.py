@@ -170,3 +170,101 @@ async def reminder_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
     kept = await _load(session, snapshot, kept if changed is not None else None, changed)
     _KEPT[engine] = kept
     return snapshot, kept
+
+
+async def one_shot_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
+    """The columns reminders read, for a process that computes them once (the CLI): a few
+    narrow queries instead of the whole register snapshot, which the engine's verdicts need
+    but reminders do not. Nothing is kept (version None)."""
+    vendor_rows = (await session.execute(select(_V.id, _V.name, _V.status, _V.owner))).all()
+    agreement_rows = (
+        await session.execute(
+            select(
+                _A.id,
+                _A.vendor_id,
+                _A.kind,
+                _A.status,
+                _A.effective_on,
+                _A.signed_on,
+                _A.term,
+                _A.ends_on,
+                _A.auto_renew,
+                _A.renewal_term,
+                _A.notice_period,
+                _A.subprocessor_authorisation,
+                _A.objection_period_days,
+                _A.owner,
+            )
+        )
+    ).all()
+    transfer_rows = (
+        await session.execute(
+            select(
+                _T.id,
+                _T.vendor_id,
+                _T.destination_country,
+                _T.mechanism,
+                _T.dpf_verified_on,
+                _T.started_on,
+                _T.ended_on,
+            )
+        )
+    ).all()
+    assessment_rows = (
+        await session.execute(
+            select(
+                _S.id,
+                _S.transfer_id,
+                _S.completed_on,
+                _S.conclusion,
+                _S.next_review_on,
+                _S.owner,
+                _T.vendor_id,
+            ).join(Transfer.__table__, _T.id == _S.transfer_id)
+        )
+    ).all()
+    link_rows = (
+        await session.execute(select(_L.vendor_id, _L.subprocessor_id, _L.notified_on))
+    ).all()
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        vendors = {r.id: VendorRows(r) for r in vendor_rows}
+        for g in agreement_rows:
+            if g.vendor_id in vendors:
+                vendors[g.vendor_id].agreements.append(g)
+        for t in transfer_rows:
+            if t.vendor_id in vendors:
+                vendors[t.vendor_id].transfers.append(t)
+        for a in assessment_rows:
+            if a.vendor_id in vendors:
+                vendors[a.vendor_id].assessments.setdefault(a.transfer_id, []).append(a)
+        parents: dict[int, list[int]] = {}
+        children: dict[int, list[int]] = {}
+        for link in link_rows:
+            children.setdefault(link.vendor_id, []).append(link.subprocessor_id)
+            parents.setdefault(link.subprocessor_id, []).append(link.vendor_id)
+        snapshot = Snapshot(
+            version=None, vendors=vendors, children=children, parents=parents, loaded=True
+        )
+        extra = ReminderRows(
+            None,
+            {r.id: r.owner for r in vendor_rows},
+            {
+                g.id: AgreementExtras(
+                    g.notice_period, g.subprocessor_authorisation, g.objection_period_days, g.owner
+                )
+                for g in agreement_rows
+            },
+            {a.id: a.owner for a in assessment_rows if a.owner is not None},
+            sorted(
+                (r.vendor_id, r.subprocessor_id, r.notified_on)
+                for r in link_rows
+                if r.notified_on is not None
+            ),
+            vendors,
+        )
+        return snapshot, extra
+    finally:
+        if paused:
+            gc.enable()

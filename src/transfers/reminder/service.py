@@ -11,7 +11,7 @@ import re
 import secrets
 import weakref
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
@@ -28,7 +28,7 @@ from transfers.intake.service import open_conditions
 from transfers.models import CalendarFeed, ReminderDelivery, ReminderState
 from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
-from transfers.register.reminders import ReminderRows, reminder_rows
+from transfers.register.reminders import ReminderRows, one_shot_rows, reminder_rows
 from transfers.register.rows import VendorRows
 from transfers.register.snapshot import Snapshot
 from transfers.reminder.digest import build_digest, send_messages
@@ -273,11 +273,11 @@ def _register_deadlines(
     )
     engine = session.sync_session.get_bind()
     assert isinstance(engine, Engine)
-    horizons = _KEPT.setdefault(engine, {}) if extra.version is not None else {}
+    horizons = _KEPT.setdefault(engine, {})
     kept = horizons.get(key)
     if kept is not None and kept.version == extra.version:
         return kept.merged
-    previous = kept.per_vendor if kept is not None else {}
+    previous = kept.per_vendor if kept is not None and extra.version is not None else {}
     changed = {
         vendor_id
         for vendor_id, rows in snapshot.vendors.items()
@@ -298,6 +298,46 @@ def _register_deadlines(
                 )
             )
 
+    def deadlines(
+        agreements: list[AgreementInput],
+        assessments: list[AssessmentInput],
+        transfers: list[TransferInput],
+        changes: Iterable[SubprocessorChangeInput],
+    ) -> list[Deadline]:
+        return compute_deadlines(
+            agreements=agreements,
+            assessments=assessments,
+            transfers=transfers,
+            legal_events=events,
+            subprocessor_changes=changes,
+            as_of=as_of,
+            horizon_days=within_days,
+            review_cadence_months=settings.assessment_review_months,
+            dpf_reverification_months=(
+                dpf.reverification_months if dpf and dpf.reverification_months else 12
+            ),
+            dpf_citation=(dpf.reverification_citation or dpf.citation) if dpf else "",
+            kind_labels=labels,
+            holiday_country=settings.holiday_country,
+        )
+
+    if extra.version is None:
+        # Nothing is kept (uncommitted writes, or a one-shot process): one pass over all.
+        def everything() -> list[Deadline]:
+            agreements: list[AgreementInput] = []
+            assessments: list[AssessmentInput] = []
+            transfers: list[TransferInput] = []
+            for rows in snapshot.vendors.values():
+                if rows.vendor.status != "offboarded":
+                    a, s, t = _vendor_inputs(rows, extra, as_of, owner, countries, mechanisms)
+                    agreements += a
+                    assessments += s
+                    transfers += t
+            changes = [c for found in notified.values() for c in found]
+            return deadlines(agreements, assessments, transfers, changes)
+
+        return _built(everything)
+
     def build() -> dict[int, tuple[VendorRows, list[Deadline]]]:
         per_vendor = {
             vendor_id: found
@@ -316,22 +356,7 @@ def _register_deadlines(
             )
             per_vendor[vendor_id] = (
                 rows,
-                compute_deadlines(
-                    agreements=agreements,
-                    assessments=assessments,
-                    transfers=transfers,
-                    legal_events=events,
-                    subprocessor_changes=notified.get(vendor_id, ()),
-                    as_of=as_of,
-                    horizon_days=within_days,
-                    review_cadence_months=settings.assessment_review_months,
-                    dpf_reverification_months=(
-                        dpf.reverification_months if dpf and dpf.reverification_months else 12
-                    ),
-                    dpf_citation=(dpf.reverification_citation or dpf.citation) if dpf else "",
-                    kind_labels=labels,
-                    holiday_country=settings.holiday_country,
-                ),
+                deadlines(agreements, assessments, transfers, notified.get(vendor_id, ())),
             )
         return per_vendor
 
@@ -342,10 +367,9 @@ def _register_deadlines(
         )
 
     per_vendor, merged = _built(build_and_merge)
-    if extra.version is not None:
-        if key not in horizons and len(horizons) >= _HORIZONS_KEPT:
-            horizons.pop(next(iter(horizons)))
-        horizons[key] = _Kept(extra.version, per_vendor, merged)
+    if key not in horizons and len(horizons) >= _HORIZONS_KEPT:
+        horizons.pop(next(iter(horizons)))
+    horizons[key] = _Kept(extra.version, per_vendor, merged)
     return merged
 
 
@@ -371,7 +395,12 @@ def _order(d: Deadline) -> tuple[date, str, str]:
 
 
 async def compute(
-    session: AsyncSession, as_of: date, within_days: int, settings: Settings
+    session: AsyncSession,
+    as_of: date,
+    within_days: int,
+    settings: Settings,
+    *,
+    one_shot: bool = False,
 ) -> list[Deadline]:
     """Every deadline up to ``within_days`` ahead, plus overdue ones from the past year.
 
@@ -379,7 +408,7 @@ async def compute(
     changed); intake conditions and sub-processor notices, which are not register rows, are
     queried and computed per call and merged in order.
     """
-    snapshot, extra = await reminder_rows(session)
+    snapshot, extra = await (one_shot_rows(session) if one_shot else reminder_rows(session))
     default_owner = settings.reminder_default_owner
     register_part = _register_deadlines(session, snapshot, extra, as_of, within_days, settings)
 
@@ -466,9 +495,17 @@ def to_read(d: Deadline, state: ReminderState | None, as_of: date) -> ReminderRe
 
 
 async def list_reminders(
-    session: AsyncSession, *, as_of: date, within_days: int, filters: Filters, settings: Settings
+    session: AsyncSession,
+    *,
+    as_of: date,
+    within_days: int,
+    filters: Filters,
+    settings: Settings,
+    one_shot: bool = False,
 ) -> list[ReminderRead]:
-    found = await compute(session, as_of, within_days, settings)
+    """Reminders with their states; ``one_shot`` for a process that asks once (the CLI), which
+    reads only the columns reminders need instead of loading the shared register snapshot."""
+    found = await compute(session, as_of, within_days, settings, one_shot=one_shot)
     known = await states(session)
     out = []
     for d in found:
