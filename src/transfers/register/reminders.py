@@ -33,7 +33,7 @@ class AgreementExtras:
 
 @dataclass(slots=True)
 class ReminderRows:
-    """Reminder-only columns of the register at ``version`` (None: not cacheable)."""
+    """Reminder-only columns of the register (``version`` None: a private read, not kept)."""
 
     version: int | None
     vendor_owner: dict[int, str | None]
@@ -159,12 +159,14 @@ async def reminder_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
     engine = session.sync_session.get_bind()
     assert isinstance(engine, Engine)
     kept = _KEPT.get(engine)
-    if kept is not None and kept.version == snapshot.version:
-        return snapshot, kept
     changed: set[int] | None = None
     if kept is not None:
+        # Compared by the identity of each vendor's rows, not by the version number alone: the
+        # snapshot replaces the rows of every vendor it reloads (a late commit included).
         changed = {v for v, rows in snapshot.vendors.items() if kept.seen.get(v) is not rows}
         changed |= kept.seen.keys() - snapshot.vendors.keys()
+        if not changed:
+            return snapshot, kept
         if len(changed) > FULL_RELOAD_AFTER:
             changed = None
     kept = await _load(session, snapshot, kept if changed is not None else None, changed)

@@ -275,15 +275,17 @@ def _register_deadlines(
     assert isinstance(engine, Engine)
     horizons = _KEPT.setdefault(engine, {})
     kept = horizons.get(key)
-    if kept is not None and kept.version == extra.version:
-        return kept.merged
     previous = kept.per_vendor if kept is not None and extra.version is not None else {}
+    # A vendor changed when the snapshot replaced its rows (any write, a late commit included).
     changed = {
         vendor_id
         for vendor_id, rows in snapshot.vendors.items()
         if vendor_id not in previous or previous[vendor_id][0] is not rows
     }
-    changed |= {p for v in changed for p in snapshot.parents.get(v, ())}
+    gone = previous.keys() - snapshot.vendors.keys()
+    if kept is not None and extra.version is not None and not changed and not gone:
+        return kept.merged
+    changed |= {p for v in changed | gone for p in snapshot.parents.get(v, ())}
     events = legal_events(as_of)
     countries = {c for e in events for c in e.countries}
     mechanisms = {e.mechanism for e in events if e.mechanism is not None} | {"dpf"}
