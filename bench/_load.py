@@ -54,7 +54,9 @@ def server(app: str, env: dict[str, str] | None = None, factory: bool = True) ->
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120  # importing the app on a busy box
+        deadline = time.monotonic() + float(
+            os.environ.get("TRANSFERS_BENCH_STARTUP_SECONDS", "120")
+        )
         while time.monotonic() < deadline:
             try:
                 httpx.get(base + "/health", timeout=0.5)

@@ -60,3 +60,40 @@ async def test_keys_and_reference(cli: Any) -> None:
     reference = await cli("reference", "--json")
     assert reference.exit_code == 0, reference.output
     assert json.loads(reference.output)
+
+
+async def test_check_and_reminders_print_a_summary_then_rows_and_all_streams_lines(
+    cli: Any,
+) -> None:
+    assert (await cli("demo", "--if-empty")).exit_code == 0
+
+    every = await cli("check", "--all")
+    assert every.exit_code == 1, every.output  # the sample register has unlawful transfers
+    summary, *lines = every.output.splitlines()
+    assert "unlawful active transfers" in summary
+    problems = [line.split("\t") for line in lines if "\t" in line]
+    assert len(problems) > 2 and all(len(p) == 6 for p in problems)
+    assert {p[0] for p in problems} <= {"unlawful", "at_risk"}
+
+    short = await cli("check", "--limit", "2")
+    out = short.output.splitlines()
+    assert out[0] == summary
+    assert out[1].split() == ["verdict", "vendor", "transfer", "to", "mechanism", "reasons"]
+    assert f"... {len(problems) - 2} more problems (--all lists every one)" in out
+    assert "\t" not in short.output
+
+    reminders = await cli("reminders", "list", "--within", "400d", "--all")
+    head, *rows = reminders.output.splitlines()
+    fields = [r.split("\t") for r in rows]
+    assert head.startswith(f"{len(fields)} reminders within 400d")
+    assert fields and all(len(f) == 8 for f in fields)
+    assert [f[0] for f in fields] == sorted(f[0] for f in fields)  # by report date
+    overdue = sum(1 for f in fields if int(f[2]) < 0)
+    assert f", {overdue} overdue" in head
+    assert reminders.exit_code == (1 if overdue else 0)
+
+    first = await cli("reminders", "list", "--within", "400d", "--limit", "1")
+    shown = first.output.splitlines()
+    assert shown[0] == head and shown[1].startswith("report on")
+    assert shown[2].split()[0] == fields[0][0]
+    assert shown[-1] == f"... {len(fields) - 1} more (--all lists every one)"

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.exc import DataError, DBAPIError
 
 from transfers.app import create_app
-from transfers.common.problems import EXCEPTION_HANDLERS
+from transfers.common.problem_handlers import EXCEPTION_HANDLERS
 from transfers.settings import Settings
 
 

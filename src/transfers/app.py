@@ -20,10 +20,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from transfers.agreement.controller import AgreementController
 from transfers.assessment.controller import AssessmentController
 from transfers.audit.controller import AuditController
+from transfers.auth.cache import actor_cache
 from transfers.auth.controller import ApiKeyController
 from transfers.auth.middleware import PUBLIC_PATHS, ApiKeyAuthenticationMiddleware
 from transfers.common.headers import redact_access_logs, security_headers
-from transfers.common.problems import EXCEPTION_HANDLERS
+from transfers.common.problem_handlers import EXCEPTION_HANDLERS
+from transfers.common.uploads import apply_upload_limit
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.compliance.service import warm
 from transfers.db import create_engine, session_factory, tolerant_close
@@ -78,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     await warming
             await engine.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             VendorController,
@@ -134,3 +136,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=settings.debug,
     )
+    apply_upload_limit(app, settings.max_upload_bytes)
+    actor_cache.configure(settings.auth_cache_seconds)
+    return app

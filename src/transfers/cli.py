@@ -2,26 +2,54 @@
 
 from __future__ import annotations
 
-import asyncio
-import getpass
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from transfers.auth.schemas import Actor
-from transfers.db import create_engine, session_scope
 from transfers.settings import get_settings
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from transfers.auth.schemas import Actor
+
 T = TypeVar("T")
-console = Console()
-err_console = Console(stderr=True)
+
+
+class _LazyConsole:
+    """A rich ``Console`` made on first use: ``transfers --help`` and plain-text output never
+    import rich (0.1-0.6 s on a busy machine)."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return getattr(self._console, name)
+
+
+console: Any = _LazyConsole()
+err_console: Any = _LazyConsole(stderr=True)
+
+
+def new_table(*columns: str) -> Table:
+    from rich.table import Table
+
+    return Table(*columns)
 
 
 def cli_actor() -> Actor:
+    import getpass
+
+    from transfers.auth.schemas import Actor
+
     try:
         user = getpass.getuser()
     except Exception:  # pragma: no cover - no passwd entry in some containers
@@ -29,8 +57,21 @@ def cli_actor() -> Actor:
     return Actor(key_id=None, name=f"cli:{user}", role="admin")
 
 
+def read_only_pass() -> None:
+    """A command that reads the whole register once and exits: cyclic GC would scan the
+    hundreds of thousands of row and fact objects again and again, none of them garbage before
+    the process ends (it was about half of a register-wide evaluation, issue 13)."""
+    import gc
+
+    gc.disable()
+
+
 def run_in_session(work: Callable[[Any], Awaitable[T]]) -> T:
     """Run one CLI command in one transaction: all of it lands, or none of it."""
+
+    import asyncio
+
+    from transfers.db import create_engine, session_scope
 
     async def runner() -> T:
         engine = create_engine(get_settings())
@@ -153,7 +194,7 @@ def keys_list() -> None:
     from transfers.auth.service import list_keys
 
     rows = run_in_session(list_keys)
-    table = Table("id", "name", "role", "prefix", "created", "revoked")
+    table = new_table("id", "name", "role", "prefix", "created", "revoked")
     for key in rows:
         table.add_row(
             str(key.id),
@@ -196,6 +237,27 @@ def _parse_day(value: str | None) -> Any:
         fail(f"not a date: {value!r} (use YYYY-MM-DD)")
 
 
+def print_rows(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A plain aligned table of a few rows (rich's table layout cost most of a long listing)."""
+    widths = [len(c) for c in columns]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    for row in (columns, *rows):
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def stream_lines(rows: Any) -> None:
+    """Every row as one tab-separated line, written as it comes (for grep, cut and cron)."""
+    out = sys.stdout
+    for row in rows:
+        out.write("\t".join(row))
+        out.write("\n")
+
+
+SHOWN = 20
+"""Rows printed after a summary unless --all or --limit says otherwise."""
+
+
 @main.command()
 @click.option(
     "--as-of", "as_of", default=None, help="Evaluate on this day (YYYY-MM-DD; default today)"
@@ -204,59 +266,87 @@ def _parse_day(value: str | None) -> Any:
     "--assume-invalid", default=None, help="What-if: treat this mechanism code as invalid"
 )
 @click.option("--from", "from_", default=None, help="What-if: invalid from this day")
-@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON")
-def check(as_of: str | None, assume_invalid: str | None, from_: str | None, as_json: bool) -> None:
-    """Evaluate every transfer; exit 1 when anything is unlawful (for cron)."""
-    import msgspec
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON")
+@click.option(
+    "--limit", default=SHOWN, show_default=True, help="Problem rows shown after the summary"
+)
+@click.option("--all", "show_all", is_flag=True, help="Every problem, one tab-separated line each")
+def check(
+    as_of: str | None,
+    assume_invalid: str | None,
+    from_: str | None,
+    as_json: bool,
+    limit: int,
+    show_all: bool,
+) -> None:
+    """Evaluate every transfer; exit 1 when anything is unlawful (for cron).
 
+    Prints a summary and the first problems; --all streams every problem as plain lines."""
     from transfers.common.problems import ProblemError
-    from transfers.compliance.schemas import compliance_read
     from transfers.compliance.service import register_view
 
     day = _parse_day(as_of)
     since = _parse_day(from_) if from_ else None
+    read_only_pass()
 
     async def work(session: Any) -> Any:
         return await register_view(session, day, assume_invalid, since)
 
     try:
-        result = compliance_read(run_in_session(work))
+        result = run_in_session(work)
     except ProblemError as exc:
         fail(exc.detail)
     if as_json:
-        click.echo(msgspec.json.encode(result).decode())
+        import msgspec
+
+        from transfers.compliance.schemas import compliance_read
+
+        shown = len(result.problems) if show_all else max(limit, 0)
+        click.echo(msgspec.json.encode(compliance_read(result, limit=shown)).decode())
     else:
-        counts = result.counts
-        console.print(
-            f"[bold]{day}[/bold] (reference {result.reference_version}): {counts['lawful']} lawful, "
-            f"{counts['at_risk']} at risk, {counts['unlawful']} unlawful active transfers; "
-            f"vendors {result.vendor_counts}"
-        )
-        if result.problems:
-            table = Table("verdict", "vendor", "transfer", "to", "mechanism", "reasons")
-            for p in result.problems:
-                colour = "red" if p.verdict == "unlawful" else "yellow"
-                table.add_row(
-                    f"[{colour}]{p.verdict}[/{colour}]",
-                    p.vendor_name,
-                    str(p.transfer_id),
-                    p.destination_country,
-                    p.mechanism,
-                    "; ".join(r.code for r in p.reasons if r.severity != "info"),
-                )
-            console.print(table)
-        for row in result.invalidated_mechanism_transfers:
-            console.print(
-                f"[red]still relying on {row.mechanism}[/red]: {row.vendor_name} (transfer {row.transfer_id}, {row.destination_country})"
-            )
-        if result.what_if is not None:
-            w = result.what_if
-            names = ", ".join(n.vendor_name for n in w.newly_blocked) or "none"
-            console.print(
-                f"what if {w.mechanism} fell on {w.invalid_from}: newly blocked vendors: {names}"
-            )
+        _print_check(result, day, limit, show_all)
     if result.counts["unlawful"]:
         sys.exit(1)
+
+
+def _problem_cells(p: Any) -> tuple[str, ...]:
+    return (
+        p.verdict,
+        p.vendor_name,
+        str(p.transfer_id),
+        p.destination_country,
+        p.mechanism,
+        "; ".join(r.code for r in p.reasons if r.severity != "info"),
+    )
+
+
+def _print_check(result: Any, day: Any, limit: int, show_all: bool) -> None:
+    counts = result.counts
+    vendors = ", ".join(f"{k} {v}" for k, v in sorted(result.vendor_counts.items()))
+    click.echo(
+        f"{day} (reference {result.reference_version}): {counts['lawful']} lawful, "
+        f"{counts['at_risk']} at risk, {counts['unlawful']} unlawful active transfers "
+        f"({result.inactive} inactive); vendors: {vendors or 'none'}"
+    )
+    problems = result.problems
+    columns = ("verdict", "vendor", "transfer", "to", "mechanism", "reasons")
+    if show_all:
+        stream_lines(_problem_cells(p) for p in problems)
+    elif problems and limit > 0:
+        print_rows(columns, [_problem_cells(p) for p in problems[:limit]])
+        if len(problems) > limit:
+            click.echo(f"... {len(problems) - limit} more problems (--all lists every one)")
+    for row in result.invalidated_mechanism_transfers[: None if show_all else limit]:
+        click.echo(
+            f"still relying on {row.mechanism}: {row.vendor_name} "
+            f"(transfer {row.transfer_id}, {row.destination_country})"
+        )
+    if result.what_if is not None:
+        w = result.what_if
+        names = ", ".join(n.vendor_name for n in w.newly_blocked) or "none"
+        click.echo(
+            f"what if {w.mechanism} fell on {w.invalid_from}: newly blocked vendors: {names}"
+        )
 
 
 @main.command()
@@ -280,7 +370,7 @@ def reference(as_json: bool) -> None:
         )
         return
     console.print(f"[bold]Legal reference {ref.version}[/bold]")
-    mech = Table("code", "kind", "valid from", "invalid from", "citation")
+    mech = new_table("code", "kind", "valid from", "invalid from", "citation")
     for m in ref.mechanisms():
         data = msgspec.to_builtins(m)
         mech.add_row(
@@ -291,7 +381,7 @@ def reference(as_json: bool) -> None:
             str(data.get("citation", "")),
         )
     console.print(mech)
-    countries = Table("code", "name", "status", "source")
+    countries = new_table("code", "name", "status", "source")
     for c in ref.countries():
         data = msgspec.to_builtins(c)
         countries.add_row(
@@ -313,13 +403,25 @@ def reminders() -> None:
 @click.option("--kind", default=None)
 @click.option("--owner", default=None)
 @click.option("--as-of", "as_of", default=None)
-def reminders_list(within: str, kind: str | None, owner: str | None, as_of: str | None) -> None:
-    """Print upcoming and overdue deadlines; exit 1 when something is overdue."""
+@click.option("--limit", default=SHOWN, show_default=True, help="Rows shown after the summary")
+@click.option("--all", "show_all", is_flag=True, help="Every reminder, one tab-separated line each")
+def reminders_list(
+    within: str,
+    kind: str | None,
+    owner: str | None,
+    as_of: str | None,
+    limit: int,
+    show_all: bool,
+) -> None:
+    """Print a summary and the first deadlines (overdue first); exit 1 when something is overdue.
+
+    --all streams every reminder as plain lines."""
     from transfers.common.problems import ProblemError
     from transfers.reminder import service
 
     day = _parse_day(as_of)
     settings = get_settings()
+    read_only_pass()
 
     async def work(session: Any) -> Any:
         days = service.parse_within(within)
@@ -329,29 +431,41 @@ def reminders_list(within: str, kind: str | None, owner: str | None, as_of: str 
             within_days=days,
             filters=service.Filters(kind=kind, owner=owner),
             settings=settings,
+            one_shot=True,
         )
 
     try:
         items = run_in_session(work)
     except ProblemError as exc:
         fail(exc.detail)
-    table = Table("report on", "due", "days", "kind", "vendor", "what", "owner", "state")
+    overdue = sum(1 for r in items if r.overdue)
+    by_kind: dict[str, int] = {}
     for r in items:
-        colour = "red" if r.overdue else ("yellow" if r.days_left <= 30 else "")
-        days = f"[{colour}]{r.days_left}[/{colour}]" if colour else str(r.days_left)
-        table.add_row(
+        by_kind[r.kind] = by_kind.get(r.kind, 0) + 1
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items()))
+    click.echo(
+        f"{len(items)} reminders within {within} of {day}, {overdue} overdue ({kinds or 'none'})"
+    )
+
+    def cells(r: Any) -> tuple[str, ...]:
+        return (
             r.report_on.isoformat(),
             r.due_on.isoformat(),
-            days,
+            str(r.days_left),
             r.kind,
-            r.vendor_name,
+            r.vendor_name or "",
             r.title,
             r.owner or "",
             r.state,
         )
-    console.print(table)
-    overdue = sum(1 for r in items if r.overdue)
-    console.print(f"{len(items)} reminders, {overdue} overdue")
+
+    if show_all:
+        stream_lines(cells(r) for r in items)
+    elif items and limit > 0:
+        columns = ("report on", "due", "days", "kind", "vendor", "what", "owner", "state")
+        print_rows(columns, [cells(r) for r in items[:limit]])
+        if len(items) > limit:
+            click.echo(f"... {len(items) - limit} more (--all lists every one)")
     if overdue:
         sys.exit(1)
 
@@ -547,7 +661,7 @@ def import_(file: str, dry_run: bool) -> None:
         )
 
     def report(problems: list[Any]) -> None:
-        table = Table("row", "sheet", "column", "value", "problem", "fix")
+        table = new_table("row", "sheet", "column", "value", "problem", "fix")
         for p in problems:
             table.add_row(str(p.row), p.sheet, p.column, str(p.value)[:40], p.message, p.fix)
         console.print(table)
@@ -734,7 +848,7 @@ def users_list() -> None:
     from transfers.user.service import list_users
 
     rows = run_in_session(list_users)
-    table = Table("id", "email", "name", "role", "language", "last login", "disabled")
+    table = new_table("id", "email", "name", "role", "language", "last login", "disabled")
     for user in rows:
         table.add_row(
             str(user.id),
@@ -825,7 +939,7 @@ def notices_list(state: str, as_of: str | None) -> None:
         return items
 
     items = run_in_session(work)
-    table = Table("id", "vendor", "change", "sub-processor", "country", "decide by", "state")
+    table = new_table("id", "vendor", "change", "sub-processor", "country", "decide by", "state")
     overdue = 0
     for n in items:
         late = is_overdue(n, day)
@@ -948,7 +1062,7 @@ def intake_list(state: str | None) -> None:
         return items
 
     items = run_in_session(work)
-    table = Table("id", "state", "vendor", "service", "requester", "open conditions")
+    table = new_table("id", "state", "vendor", "service", "requester", "open conditions")
     for i in items:
         open_ = [c for c in i.conditions if not c.get("met_on")]
         table.add_row(

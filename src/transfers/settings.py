@@ -50,6 +50,11 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = field(default_factory=_default_database_url)
@@ -61,6 +66,9 @@ class Settings:
     """Deadline of one import (parse, validate and write); beyond it the import is refused."""
     max_concurrent_imports: int = 2
     """Imports running at once; one more gets 429 with Retry-After."""
+    auth_cache_seconds: float = 5.0
+    """How long a verified API key is trusted without a database read (0: never); a revocation
+    made in another process takes effect within this time."""
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_tls: str = "none"  # none | starttls | ssl
@@ -103,6 +111,7 @@ def settings_from_env() -> Settings:
         max_upload_bytes=_int("TRANSFERS_MAX_UPLOAD_BYTES", 32 * 1_048_576),
         import_seconds=_int("TRANSFERS_IMPORT_SECONDS", 300),
         max_concurrent_imports=_int("TRANSFERS_MAX_CONCURRENT_IMPORTS", 2),
+        auth_cache_seconds=_float("TRANSFERS_AUTH_CACHE_SECONDS", 5.0),
         smtp_host=env.get("TRANSFERS_SMTP_HOST", "localhost"),
         smtp_port=_int("TRANSFERS_SMTP_PORT", 25),
         smtp_tls=env.get("TRANSFERS_SMTP_TLS", "none"),

@@ -143,3 +143,59 @@ async def test_calendar_feed_subscribes_without_credentials_and_can_be_revoked(a
     assert (
         await api.get("/api/v1/calendar-feeds/cal_wrong/feed.ics", role=None)
     ).status_code == 404
+
+
+async def test_reminders_follow_every_write_and_only_the_engines_deciding_tia(api: Api) -> None:
+    """Reminders are kept between requests; an edit, a new vendor, a deletion and a newer TIA
+    each show at the next request (no stale reminder after a write)."""
+    ids = await seed(api)
+
+    async def listed() -> list[dict[str, object]]:
+        body = (await api.get("/api/v1/reminders", params={"within": "400d"})).json()
+        return list(body["items"])
+
+    before = await listed()
+    notice = next(r for r in before if r["kind"] == "notice_deadline")
+    agreement = (await api.get(f"/api/v1/agreements/{ids['agreement']}")).json()
+    changed = await api.patch(
+        f"/api/v1/agreements/{ids['agreement']}",
+        json={"owner": "dpo@example.com", "notice_period": "P20D", "version": agreement["version"]},
+    )
+    assert changed.status_code == 200, changed.text
+    after = await listed()
+    moved = next(r for r in after if r["kind"] == "notice_deadline")
+    assert moved["owner"] == "dpo@example.com"
+    # 20 days' notice instead of a month: a later last day before the same renewal.
+    assert moved["due_on"] > notice["due_on"]
+    assert str(moved["title"]).split("renews on ")[1] == str(notice["title"]).split("renews on ")[1]
+
+    other = await factories.vendor(api, name="Contoso Mail", owner="mail@example.com")
+    start = TODAY - timedelta(days=300)
+    await factories.agreement(
+        api, other["id"], signed_on=start.isoformat(), effective_on=start.isoformat(), term="P1Y"
+    )
+    assert any(r["vendor_name"] == "Contoso Mail" for r in await listed())
+
+    t = await factories.transfer(api, ids["vendor"], mechanism="scc_2021", scc_module=2)
+    for completed, review in ((300, 30), (10, 200)):
+        made = await api.post(
+            "/api/v1/assessments",
+            json={
+                "transfer_id": t["id"],
+                "completed_on": (TODAY - timedelta(days=completed)).isoformat(),
+                "conclusion": "adequate_with_measures",
+                "next_review_on": (TODAY + timedelta(days=review)).isoformat(),
+            },
+        )
+        assert made.status_code == 201, made.text
+    reviews = [r for r in await listed() if r["kind"] == "assessment_review"]
+    # The newest completed TIA decides (as in the verdict), so only its review date is due.
+    assert [r["due_on"] for r in reviews] == [(TODAY + timedelta(days=200)).isoformat()]
+
+    dpf = next(r for r in await listed() if r["kind"] == "dpf_reverification")
+    transfer = (await api.get(f"/api/v1/transfers/{ids['transfer']}")).json()
+    gone = await api.delete(
+        f"/api/v1/transfers/{ids['transfer']}", headers={"If-Match": f'"{transfer["version"]}"'}
+    )
+    assert gone.status_code == 204, gone.text
+    assert dpf["key"] not in {r["key"] for r in await listed()}

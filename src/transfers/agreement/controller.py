@@ -18,14 +18,14 @@ from transfers.agreement.schemas import (
     AgreementUpdate,
     AttachmentRead,
 )
+from transfers.audit.crud import check_version
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
-from transfers.common.crud import check_version
 from transfers.common.fields import AgreementKind, AgreementStatus, Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of
 from transfers.common.text import ATTACHMENT_HEADERS, content_disposition, safe_content_type
-from transfers.settings import get_settings
+from transfers.common.uploads import UPLOAD
 
 
 class AgreementController(Controller):
@@ -120,7 +120,7 @@ class AgreementController(Controller):
         "/{agreement_id:int}/attachments",
         operation_id="AddAgreementAttachment",
         guards=[requires_writer],
-        request_max_body_size=get_settings().max_upload_bytes,
+        opt=UPLOAD,
     )
     async def add_attachment(
         self,
@@ -155,8 +155,7 @@ class AgreementController(Controller):
     async def attachment_content(
         self, db_session: AsyncSession, agreement_id: int, attachment_id: int
     ) -> Response[bytes]:
-        attachment = await service.get_attachment(db_session, agreement_id, attachment_id)
-        await db_session.refresh(attachment, ["content"])
+        attachment = await service.get_attachment_content(db_session, agreement_id, attachment_id)
         return Response(
             attachment.content,
             media_type=safe_content_type(attachment.content_type),

@@ -10,10 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement.schemas import AgreementCreate, AgreementRead, AgreementUpdate
-from transfers.agreement.terms import current_term_end, next_notice_deadline, normalise_duration
-from transfers.audit.service import record
-from transfers.auth.schemas import Actor
-from transfers.common.crud import (
+from transfers.audit.crud import (
     changes_of,
     create_audited,
     delete_audited,
@@ -22,11 +19,14 @@ from transfers.common.crud import (
     to_plain,
     update_audited,
 )
+from transfers.audit.service import record
+from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid
 from transfers.common.responses import read_as
 from transfers.common.text import check_filename
 from transfers.models import Agreement, AgreementAttachment, Organisation, Transfer, Vendor
 from transfers.reference import load_reference
+from transfers.rules.calendar import current_term_end, next_notice_deadline, normalise_duration
 
 DURATION_FIELDS = ("term", "renewal_term", "notice_period")
 
@@ -289,6 +289,15 @@ async def get_attachment(
         from transfers.common.problems import not_found
 
         raise not_found("Attachment", attachment_id)
+    return attachment
+
+
+async def get_attachment_content(
+    session: AsyncSession, agreement_id: int, attachment_id: int
+) -> AgreementAttachment:
+    """An attachment with its bytes loaded (the column is deferred in listings)."""
+    attachment = await get_attachment(session, agreement_id, attachment_id)
+    await session.refresh(attachment, ["content"])
     return attachment
 
 

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.assessment import service
 from transfers.assessment.schemas import AssessmentCreate, AssessmentRead, AssessmentUpdate
+from transfers.audit.crud import check_version
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
-from transfers.common.crud import check_version, delete_audited
 from transfers.common.fields import Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of
@@ -84,5 +84,5 @@ class AssessmentController(Controller):
     ) -> None:
         row = await service.get_assessment(db_session, assessment_id)
         check_version(row, if_match, None)
-        await delete_audited(db_session, row, request.user, "assessment")
+        await service.delete_assessment(db_session, row, request.user)
         await db_session.commit()

@@ -8,15 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.assessment.schemas import AssessmentCreate, AssessmentUpdate
-from transfers.auth.schemas import Actor
-from transfers.common.crud import (
+from transfers.audit.crud import (
     changes_of,
     create_audited,
+    delete_audited,
     get_or_404,
     paginate,
     to_plain,
     update_audited,
 )
+from transfers.auth.schemas import Actor
 from transfers.common.fields import check_period
 from transfers.common.problems import invalid
 from transfers.models import Assessment, Transfer
@@ -78,3 +79,8 @@ async def update_assessment(
         {c.key: getattr(assessment, c.key) for c in Assessment.__table__.columns} | changes
     )
     return await update_audited(session, assessment, changes, actor, "assessment")
+
+
+async def delete_assessment(session: AsyncSession, assessment: Assessment, actor: Actor) -> None:
+    """Delete a TIA (audited with its last state, so the evidence stays in the trail)."""
+    await delete_audited(session, assessment, actor, "assessment")

@@ -1,13 +1,12 @@
 """A short-lived cache of verified keys, so a request costs one database session, not two.
 
 Revoking through the API clears it at once in this process; a revocation made elsewhere (the
-CLI, another instance) takes effect within ``TRANSFERS_AUTH_CACHE_SECONDS`` (default 5 s; 0 turns
-the cache off).
+CLI, another instance) takes effect within ``Settings.auth_cache_seconds``
+(``TRANSFERS_AUTH_CACHE_SECONDS``, default 5 s; 0 turns the cache off), applied by ``create_app``.
 """
 
 from __future__ import annotations
 
-import os
 import time
 
 from transfers.auth.schemas import Actor
@@ -39,5 +38,11 @@ class ActorCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    def configure(self, ttl_seconds: float) -> None:
+        """Take the TTL from the app's settings (entries cached under another TTL are dropped)."""
+        self.ttl = ttl_seconds
+        self._entries.clear()
 
-actor_cache = ActorCache(float(os.environ.get("TRANSFERS_AUTH_CACHE_SECONDS", "5")))
+
+actor_cache = ActorCache(5.0)
+"""The process's cache; ``create_app`` sets its TTL from ``Settings.auth_cache_seconds``."""

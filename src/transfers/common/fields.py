@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 import pycountry
-from litestar.params import Parameter
 from msgspec import Meta
 
 from transfers.common.problems import invalid
+
+if TYPE_CHECKING:
+    from transfers.common.params import Limit as Limit
+    from transfers.common.params import Offset as Offset
 
 SINGLE_LINE = r"\A[^\x00-\x1f\x7f]*\Z"
 """No control characters: NUL breaks PostgreSQL, \\u0001 breaks an XLSX export."""
@@ -51,8 +54,6 @@ CountryCode = Annotated[
 ]
 Email = Annotated[str, Meta(max_length=320, pattern=SINGLE_LINE)]
 SccModule = Annotated[int, Meta(ge=1, le=4)]
-Limit = Annotated[int, Parameter(ge=1, le=500, description="Page size, 1-500")]
-Offset = Annotated[int, Parameter(ge=0, description="Items to skip")]
 MAX_ID = 2_147_483_647
 """Ids are 32-bit on PostgreSQL; larger numbers are refused as input, never sent to the database."""
 Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
@@ -200,3 +201,13 @@ def check_period(start: date | None, end: date | None, start_field: str, end_fie
             f"{end_field} ({end.isoformat()}) is before {start_field} ({start.isoformat()}).",
             field=end_field,
         )
+
+
+def __getattr__(name: str) -> Any:
+    """``Limit`` and ``Offset`` are Litestar query parameters (``common.params``): imported on
+    first use so that the CLI, the importer and the rules never load the web stack."""
+    if name in ("Limit", "Offset"):
+        from transfers.common import params
+
+        return getattr(params, name)
+    raise AttributeError(name)

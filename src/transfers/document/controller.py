@@ -9,21 +9,20 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
 from transfers.common.fields import Limit, Offset
 from transfers.common.pagination import Page
-from transfers.common.problems import not_found
 from transfers.common.responses import read_as
 from transfers.common.text import check_filename, content_disposition
+from transfers.common.uploads import UPLOAD
 from transfers.document import service
 from transfers.document.context import DocumentOptions
 from transfers.document.schemas import DocumentCreate, DocumentRead, TemplateRead
-from transfers.models import Document, DocumentTemplate
-from transfers.settings import Settings, get_settings
+from transfers.models import Document
+from transfers.settings import Settings
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PATH = "/api/v1/documents"
@@ -72,29 +71,18 @@ class DocumentController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[DocumentRead]:
-        from transfers.common.crud import paginate
-
-        stmt = select(Document)
-        if vendor_id is not None:
-            stmt = stmt.where(Document.vendor_id == vendor_id)
-        if kind:
-            stmt = stmt.where(Document.kind == kind)
-        rows, total = await paginate(db_session, stmt.order_by(Document.id.desc()), limit, offset)
+        rows, total = await service.list_documents(
+            db_session, vendor_id=vendor_id, kind=kind, limit=limit, offset=offset
+        )
         return Page(items=[_read(r) for r in rows], total=total, limit=limit, offset=offset)
 
     @get("/{document_id:int}", operation_id="GetDocument")
     async def get_document(self, db_session: AsyncSession, document_id: int) -> DocumentRead:
-        doc = await db_session.get(Document, document_id)
-        if doc is None:
-            raise not_found("Document", document_id)
-        return _read(doc)
+        return _read(await service.get_document(db_session, document_id=document_id))
 
     @get("/{document_id:int}/content", operation_id="GetDocumentContent", media_type=DOCX)
     async def content(self, db_session: AsyncSession, document_id: int) -> Response[bytes]:
-        doc = await db_session.get(Document, document_id)
-        if doc is None:
-            raise not_found("Document", document_id)
-        await db_session.refresh(doc, ["content"])
+        doc = await service.get_document(db_session, document_id=document_id, content=True)
         return Response(
             doc.content,
             media_type=DOCX,
@@ -108,20 +96,13 @@ class DocumentTemplateController(Controller):
 
     @get("/", operation_id="ListDocumentTemplates")
     async def list_templates(self, db_session: AsyncSession) -> list[TemplateRead]:
-        rows = (
-            await db_session.scalars(
-                select(DocumentTemplate).order_by(
-                    DocumentTemplate.kind, DocumentTemplate.language, DocumentTemplate.version
-                )
-            )
-        ).all()
-        return [read_as(TemplateRead, r) for r in rows]
+        return [read_as(TemplateRead, r) for r in await service.list_templates(db_session)]
 
     @post(
         "/",
         operation_id="UploadDocumentTemplate",
         guards=[requires_writer],
-        request_max_body_size=get_settings().max_upload_bytes,
+        opt=UPLOAD,
     )
     async def upload(
         self,

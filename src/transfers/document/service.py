@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.agreement.terms import current_term_end
 from transfers.assessment.risk import Scenario
+from transfers.audit.crud import paginate
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid, not_found
@@ -34,6 +34,7 @@ from transfers.models import (
     VendorSubprocessor,
 )
 from transfers.reference import load_reference
+from transfers.rules.calendar import current_term_end
 from transfers.rules.evaluate import evaluate_transfer
 
 VENDOR_KINDS = frozenset({"dpa", "subprocessor_list"})
@@ -897,3 +898,35 @@ def sample_context(kind: str, language: str) -> dict[str, Any]:
     if kind == "privacy_notice_section":
         return ctx.privacy_notice_context(base, [transfer], language)
     return ctx.record_extract_context(base, [transfer], language)
+
+
+async def list_documents(
+    session: AsyncSession, *, vendor_id: int | None, kind: str | None, limit: int, offset: int
+) -> tuple[list[Document], int]:
+    """Generated documents, newest first, one page and the total."""
+    stmt = select(Document)
+    if vendor_id is not None:
+        stmt = stmt.where(Document.vendor_id == vendor_id)
+    if kind:
+        stmt = stmt.where(Document.kind == kind)
+    return await paginate(session, stmt.order_by(Document.id.desc()), limit, offset)
+
+
+async def get_document(
+    session: AsyncSession, *, document_id: int, content: bool = False
+) -> Document:
+    """One generated document; its DOCX bytes (deferred) only when ``content`` is asked for."""
+    doc = await session.get(Document, document_id)
+    if doc is None:
+        raise not_found("Document", document_id)
+    if content:
+        await session.refresh(doc, ["content"])
+    return doc
+
+
+async def list_templates(session: AsyncSession) -> list[DocumentTemplate]:
+    """Every uploaded template version, by kind, language and version."""
+    stmt = select(DocumentTemplate).order_by(
+        DocumentTemplate.kind, DocumentTemplate.language, DocumentTemplate.version
+    )
+    return list((await session.scalars(stmt)).all())

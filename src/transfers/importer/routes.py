@@ -21,6 +21,7 @@ from transfers.auth.schemas import Actor
 from transfers.common.fields import VendorCategory, VendorRole, VendorStatus
 from transfers.common.problems import ProblemError, invalid
 from transfers.common.text import check_filename
+from transfers.common.uploads import UPLOAD
 from transfers.importer.export import render
 from transfers.importer.parse import Interrupt, ParseError
 from transfers.importer.validate import ImportPlan, plan_import
@@ -77,7 +78,7 @@ class ImportController(Controller):
         "/",
         operation_id="ImportRegister",
         guards=[requires_writer],
-        request_max_body_size=get_settings().max_upload_bytes,
+        opt=UPLOAD,
         status_code=200,
     )
     async def import_sheet(

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.audit.crud import update_audited
 from transfers.audit.service import record_created
 from transfers.auth.schemas import Actor
-from transfers.common.crud import update_audited
 from transfers.compliance.service import load_facts
 from transfers.importer.export import (
     ExportAgreement,

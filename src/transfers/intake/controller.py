@@ -9,9 +9,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.audit.crud import check_version
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
-from transfers.common.crud import check_version
 from transfers.common.fields import MAX_ID, Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import etag, version_of

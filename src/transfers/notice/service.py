@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.audit.crud import create_audited, get_or_404, paginate, update_audited
 from transfers.auth.schemas import Actor
-from transfers.common.crud import create_audited, get_or_404, paginate, update_audited
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
 from transfers.compliance.schemas import ReasonRead

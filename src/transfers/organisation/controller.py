@@ -8,9 +8,9 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.audit.crud import check_version
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
-from transfers.common.crud import check_version, delete_audited
 from transfers.common.fields import Limit, Offset
 from transfers.common.pagination import Page
 from transfers.common.responses import created, etag, read_as, version_of
@@ -85,7 +85,7 @@ class OrganisationController(Controller):
     ) -> None:
         org = await service.get_organisation(db_session, org_id)
         check_version(org, if_match, None)
-        await delete_audited(db_session, org, request.user, "organisation")
+        await service.delete_organisation(db_session, org, request.user)
         await db_session.commit()
 
 
@@ -153,5 +153,5 @@ class ProcessingController(Controller):
     ) -> None:
         row = await service.get_processing(db_session, processing_id)
         check_version(row, if_match, None)
-        await delete_audited(db_session, row, request.user, "processing")
+        await service.delete_processing(db_session, row, request.user)
         await db_session.commit()

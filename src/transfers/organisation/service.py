@@ -7,15 +7,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.auth.schemas import Actor
-from transfers.common.crud import (
+from transfers.audit.crud import (
     changes_of,
     create_audited,
+    delete_audited,
     get_or_404,
     paginate,
     to_plain,
     update_audited,
 )
+from transfers.auth.schemas import Actor
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
 from transfers.models import Organisation, Processing, Vendor
@@ -157,3 +158,15 @@ async def update_processing(
         changes["service"] = clean_name(changes["service"], "service")
     await _check_processing_refs(session, changes)
     return await update_audited(session, processing, changes, actor, "processing")
+
+
+async def delete_organisation(
+    session: AsyncSession, organisation: Organisation, actor: Actor
+) -> None:
+    """Delete one of our organisations (audited); one still referenced is refused with 409."""
+    await delete_audited(session, organisation, actor, "organisation")
+
+
+async def delete_processing(session: AsyncSession, processing: Processing, actor: Actor) -> None:
+    """Delete a processing activity (audited); one still referenced is refused with 409."""
+    await delete_audited(session, processing, actor, "processing")

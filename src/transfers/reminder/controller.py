@@ -7,13 +7,11 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import Parameter
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
 from transfers.common.responses import read_as
-from transfers.models import CalendarFeed
 from transfers.reminder import service
 from transfers.reminder.feed import build_calendar
 from transfers.reminder.schemas import (
@@ -102,8 +100,7 @@ class CalendarFeedController(Controller):
 
     @get("/", operation_id="ListCalendarFeeds")
     async def list_feeds(self, db_session: AsyncSession) -> list[CalendarFeedRead]:
-        rows = (await db_session.scalars(select(CalendarFeed).order_by(CalendarFeed.id))).all()
-        return [read_as(CalendarFeedRead, r) for r in rows]
+        return [read_as(CalendarFeedRead, r) for r in await service.list_feeds(db_session)]
 
     @post("/", operation_id="CreateCalendarFeed", guards=[requires_writer])
     async def create_feed(

@@ -4,38 +4,36 @@ them (acknowledged, snoozed, done) and what was sent are stored."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
+import heapq
 import re
 import secrets
+import weakref
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.agreement.terms import parse_duration
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.intake.service import open_conditions
-from transfers.models import (
-    Agreement,
-    Assessment,
-    CalendarFeed,
-    ReminderDelivery,
-    ReminderState,
-    Transfer,
-    Vendor,
-    VendorSubprocessor,
-)
+from transfers.models import CalendarFeed, ReminderDelivery, ReminderState
 from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
+from transfers.register.reminders import ReminderRows, one_shot_rows, reminder_rows
+from transfers.register.rows import VendorRows
+from transfers.register.snapshot import Snapshot
 from transfers.reminder.digest import build_digest, send_messages
 from transfers.reminder.schemas import ReminderRead
+from transfers.rules.calendar import parse_duration
 from transfers.rules.deadlines import (
     DEFAULT_LEADS,
     KINDS,
@@ -51,6 +49,8 @@ from transfers.rules.deadlines import (
     due_leads,
     parse_leads,
 )
+from transfers.rules.evaluate import deciding_assessment, is_active
+from transfers.rules.facts import AssessmentFacts, TransferFacts
 from transfers.settings import Settings
 
 AGREEMENT_LABELS = {
@@ -58,6 +58,7 @@ AGREEMENT_LABELS = {
     "joint_controller": "joint-controller arrangement",
     "other": "agreement",
 }
+T = TypeVar("T")
 _WITHIN = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
 MAX_WITHIN_DAYS = 3660
 
@@ -146,132 +147,279 @@ class Filters:
     include_done: bool = False
 
 
-async def compute(
-    session: AsyncSession, as_of: date, within_days: int, settings: Settings
-) -> list[Deadline]:
-    """Every deadline up to ``within_days`` ahead, plus overdue ones from the past year."""
-    v = Vendor.__table__.c
-    a = Agreement.__table__.c
-    t = Transfer.__table__.c
-    s = Assessment.__table__.c
-    links = VendorSubprocessor.__table__.c
-    vendors = {r.id: r for r in await session.execute(select(v.id, v.name, v.owner, v.status))}
+def _vendor_inputs(
+    rows: VendorRows,
+    extra: ReminderRows,
+    as_of: date,
+    default_owner: str | None,
+    countries: set[str],
+    mechanisms: set[str],
+) -> tuple[list[AgreementInput], list[AssessmentInput], list[TransferInput]]:
+    """One vendor's deadline inputs from the register read model. Whether a transfer is active
+    and which TIA decides are the engine's own answers (``is_active``, ``deciding_assessment``),
+    so a reminder never disagrees with a verdict.
 
-    def vendor(vid: int) -> tuple[str, str | None]:
-        row = vendors.get(vid)
-        return (row.name, row.owner) if row else (f"vendor {vid}", None)
-
-    agreements = [
-        AgreementInput(
-            id=r.id,
-            vendor_id=r.vendor_id,
-            vendor_name=vendor(r.vendor_id)[0],
-            kind=r.kind,
-            status=r.status,
-            start=r.effective_on or r.signed_on,
-            term=r.term,
-            ends_on=r.ends_on,
-            auto_renew=r.auto_renew,
-            renewal_term=r.renewal_term,
-            notice_period=r.notice_period,
-            subprocessor_authorisation=r.subprocessor_authorisation,
-            objection_period_days=r.objection_period_days,
-            owner=r.owner or vendor(r.vendor_id)[1] or settings.reminder_default_owner,
-        )
-        for r in await session.execute(
-            select(
-                a.id,
-                a.vendor_id,
-                a.kind,
-                a.status,
-                a.effective_on,
-                a.signed_on,
-                a.term,
-                a.ends_on,
-                a.auto_renew,
-                a.renewal_term,
-                a.notice_period,
-                a.subprocessor_authorisation,
-                a.objection_period_days,
-                a.owner,
-            )
-        )
-    ]
-    transfers = []
-    transfer_vendor: dict[int, int] = {}
-    ended: set[int] = set()  # a TIA of a transfer that has ended needs no re-evaluation
-    for r in await session.execute(
-        select(
-            t.id,
-            t.vendor_id,
-            t.destination_country,
-            t.mechanism,
-            t.dpf_verified_on,
-            t.started_on,
-            t.ended_on,
-        )
-    ):
-        transfer_vendor[r.id] = r.vendor_id
-        name, owner = vendor(r.vendor_id)
-        active = (r.started_on is None or r.started_on <= as_of) and (
-            r.ended_on is None or r.ended_on >= as_of
-        )
-        transfers.append(
-            TransferInput(
-                r.id,
-                r.vendor_id,
+    A transfer matters to deadlines only through DPF re-verification or a legal event on its
+    country or mechanism, so the others are not copied (most of a 50,000-transfer register).
+    """
+    v = rows.vendor
+    vendor_id, name = v.id, v.name
+    vendor_owner = extra.vendor_owner.get(vendor_id) or default_owner
+    agreements: list[AgreementInput] = []
+    assessments: list[AssessmentInput] = []
+    transfers: list[TransferInput] = []
+    for g in rows.agreements:
+        more = extra.agreements.get(g.id)
+        if more is None:
+            continue  # written after the snapshot's version: the next version has it
+        agreements.append(
+            AgreementInput(
+                g.id,
+                vendor_id,
                 name,
-                r.destination_country,
-                r.mechanism,
-                r.dpf_verified_on,
-                active,
-                owner or settings.reminder_default_owner,
-                r.ended_on,
+                g.kind,
+                g.status,
+                g.effective_on or g.signed_on,
+                g.term,
+                g.ends_on,
+                g.auto_renew,
+                g.renewal_term,
+                more.notice_period,
+                more.subprocessor_authorisation,
+                more.objection_period_days,
+                more.owner or vendor_owner,
             )
         )
-        if r.ended_on is not None and r.ended_on < as_of:
-            ended.add(r.id)
-    # Only the latest completed assessment of a transfer sets its review date.
-    latest: dict[int, Any] = {}  # transfer id -> assessment row
-    for row in await session.execute(
-        select(s.id, s.transfer_id, s.completed_on, s.next_review_on, s.owner).where(
-            s.completed_on.is_not(None)
-        )
-    ):
-        current = latest.get(row.transfer_id)
-        if current is None or (row.completed_on, row.id) > (current.completed_on, current.id):
-            latest[row.transfer_id] = row
-    assessments = []
-    for r in latest.values():
-        if r.transfer_id in ended:
+    for t in rows.transfers:
+        found = rows.assessments.get(t.id)
+        dated = t.mechanism in mechanisms or t.destination_country in countries
+        if not dated and not found:
             continue
-        vid = transfer_vendor.get(r.transfer_id, 0)
-        name, owner = vendor(vid)
+        if dated:
+            # The engine reads only started_on / ended_on to decide activity.
+            active = is_active(cast(TransferFacts, t), as_of)
+            transfers.append(
+                TransferInput(
+                    t.id,
+                    vendor_id,
+                    name,
+                    t.destination_country,
+                    t.mechanism,
+                    t.dpf_verified_on,
+                    active,
+                    vendor_owner,
+                    t.ended_on,
+                )
+            )
+        if not found or (t.ended_on is not None and t.ended_on < as_of):
+            continue  # a TIA of a transfer that has ended needs no re-evaluation
+        tia = deciding_assessment(
+            (AssessmentFacts(a.id, a.completed_on, a.conclusion, a.next_review_on) for a in found),
+            as_of,
+        )
+        if tia is None or tia.id is None:
+            continue
         assessments.append(
             AssessmentInput(
-                r.id,
-                r.transfer_id,
-                vid,
+                tia.id,
+                t.id,
+                vendor_id,
                 name,
-                r.completed_on,
-                r.next_review_on,
-                r.owner or owner or settings.reminder_default_owner,
+                tia.completed_on,
+                tia.next_review_on,
+                extra.assessment_owner.get(tia.id) or vendor_owner,
             )
         )
-    changes = [
-        SubprocessorChangeInput(
-            r.vendor_id,
-            vendor(r.vendor_id)[0],
-            r.subprocessor_id,
-            vendor(r.subprocessor_id)[0],
-            r.notified_on,
-        )
-        for r in await session.execute(
-            select(links.vendor_id, links.subprocessor_id, links.notified_on).where(
-                links.notified_on.is_not(None)
+    return agreements, assessments, transfers
+
+
+@dataclass(slots=True)
+class _Kept:
+    """Register deadlines for one day, horizon and settings: per vendor, with the snapshot rows
+    they came from, and merged in report order."""
+
+    version: int | None
+    per_vendor: dict[int, tuple[VendorRows, list[Deadline]]]
+    merged: list[Deadline]
+
+
+_KEPT: weakref.WeakKeyDictionary[Engine, dict[tuple[Any, ...], _Kept]] = weakref.WeakKeyDictionary()
+_HORIZONS_KEPT = 8
+
+
+def _register_deadlines(
+    session: AsyncSession,
+    snapshot: Snapshot,
+    extra: ReminderRows,
+    as_of: date,
+    within_days: int,
+    settings: Settings,
+) -> list[Deadline]:
+    """Deadlines that follow from register rows and the reference data alone.
+
+    Computed per vendor and kept beside the snapshot: after a write only the vendors whose
+    snapshot rows were replaced (and their parents, whose objection windows name them) are
+    computed again, so one edit does not recompute 10,000 vendors.
+    """
+    owner = settings.reminder_default_owner
+    ref = load_reference()
+    key = (
+        as_of,
+        within_days,
+        owner,
+        settings.assessment_review_months,
+        settings.holiday_country,
+        ref.version,
+    )
+    engine = session.sync_session.get_bind()
+    assert isinstance(engine, Engine)
+    horizons = _KEPT.setdefault(engine, {})
+    kept = horizons.get(key)
+    previous = kept.per_vendor if kept is not None and extra.version is not None else {}
+    # A vendor changed when the snapshot replaced its rows (any write, a late commit included).
+    changed = {
+        vendor_id
+        for vendor_id, rows in snapshot.vendors.items()
+        if vendor_id not in previous or previous[vendor_id][0] is not rows
+    }
+    gone = previous.keys() - snapshot.vendors.keys()
+    if kept is not None and extra.version is not None and not changed and not gone:
+        return kept.merged
+    changed |= {p for v in changed | gone for p in snapshot.parents.get(v, ())}
+    events = legal_events(as_of)
+    countries = {c for e in events for c in e.countries}
+    mechanisms = {e.mechanism for e in events if e.mechanism is not None} | {"dpf"}
+    dpf = ref.mechanism("dpf")
+    labels = {m.code: m.name for m in ref.mechanisms()} | AGREEMENT_LABELS
+    notified: dict[int, list[SubprocessorChangeInput]] = {}
+    for parent, child, notified_on in extra.notified:
+        if parent in changed:
+            notified.setdefault(parent, []).append(
+                SubprocessorChangeInput(
+                    parent, _name(snapshot, parent), child, _name(snapshot, child), notified_on
+                )
             )
+
+    def deadlines(
+        agreements: list[AgreementInput],
+        assessments: list[AssessmentInput],
+        transfers: list[TransferInput],
+        changes: Iterable[SubprocessorChangeInput],
+    ) -> list[Deadline]:
+        return compute_deadlines(
+            agreements=agreements,
+            assessments=assessments,
+            transfers=transfers,
+            legal_events=events,
+            subprocessor_changes=changes,
+            as_of=as_of,
+            horizon_days=within_days,
+            review_cadence_months=settings.assessment_review_months,
+            dpf_reverification_months=(
+                dpf.reverification_months if dpf and dpf.reverification_months else 12
+            ),
+            dpf_citation=(dpf.reverification_citation or dpf.citation) if dpf else "",
+            kind_labels=labels,
+            holiday_country=settings.holiday_country,
         )
-    ]
+
+    if extra.version is None:
+        # Nothing is kept (uncommitted writes, or a one-shot process): one pass over all.
+        def everything() -> list[Deadline]:
+            agreements: list[AgreementInput] = []
+            assessments: list[AssessmentInput] = []
+            transfers: list[TransferInput] = []
+            for rows in snapshot.vendors.values():
+                if rows.vendor.status != "offboarded":
+                    a, s, t = _vendor_inputs(rows, extra, as_of, owner, countries, mechanisms)
+                    agreements += a
+                    assessments += s
+                    transfers += t
+            changes = [c for found in notified.values() for c in found]
+            return deadlines(agreements, assessments, transfers, changes)
+
+        return _built(everything)
+
+    def build() -> dict[int, tuple[VendorRows, list[Deadline]]]:
+        per_vendor = {
+            vendor_id: found
+            for vendor_id, found in previous.items()
+            if vendor_id in snapshot.vendors and vendor_id not in changed
+        }
+        for vendor_id in changed:
+            rows = snapshot.vendors.get(vendor_id)
+            if rows is None:
+                continue
+            if rows.vendor.status == "offboarded":
+                per_vendor[vendor_id] = (rows, [])
+                continue
+            agreements, assessments, transfers = _vendor_inputs(
+                rows, extra, as_of, owner, countries, mechanisms
+            )
+            per_vendor[vendor_id] = (
+                rows,
+                deadlines(agreements, assessments, transfers, notified.get(vendor_id, ())),
+            )
+        return per_vendor
+
+    def build_and_merge() -> tuple[dict[int, tuple[VendorRows, list[Deadline]]], list[Deadline]]:
+        per_vendor = build()
+        return per_vendor, sorted(
+            (d for _, found in per_vendor.values() for d in found), key=_order
+        )
+
+    per_vendor, merged = _built(build_and_merge)
+    if key not in horizons and len(horizons) >= _HORIZONS_KEPT:
+        horizons.pop(next(iter(horizons)))
+    horizons[key] = _Kept(extra.version, per_vendor, merged)
+    return merged
+
+
+def _name(snapshot: Snapshot, vendor_id: int) -> str:
+    rows = snapshot.vendors.get(vendor_id)
+    return rows.vendor.name if rows is not None else f"vendor {vendor_id}"
+
+
+def _built(build: Callable[[], T]) -> T:
+    """``build()`` with cyclic GC paused: tens of thousands of new dataclasses trigger GC passes
+    over every object the snapshot holds, and none of them is garbage (issue 13 profile)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _order(d: Deadline) -> tuple[date, str, str]:
+    return d.report_on, d.kind, d.key
+
+
+async def compute(
+    session: AsyncSession,
+    as_of: date,
+    within_days: int,
+    settings: Settings,
+    *,
+    one_shot: bool = False,
+) -> list[Deadline]:
+    """Every deadline up to ``within_days`` ahead, plus overdue ones from the past year.
+
+    Register deadlines come from the register snapshot (recomputed only when the register
+    changed); intake conditions and sub-processor notices, which are not register rows, are
+    queried and computed per call and merged in order.
+    """
+    snapshot, extra = await (one_shot_rows(session) if one_shot else reminder_rows(session))
+    default_owner = settings.reminder_default_owner
+    register_part = _register_deadlines(session, snapshot, extra, as_of, within_days, settings)
+
+    def vendor(vid: int | None) -> tuple[str, str | None]:
+        rows = snapshot.vendors.get(vid) if vid is not None else None
+        if rows is None:
+            return f"vendor {vid}", None
+        return rows.vendor.name, extra.vendor_owner.get(rows.vendor.id)
+
     conditions = [
         ConditionInput(
             intake.id,
@@ -282,7 +430,7 @@ async def compute(
             intake.vendor_name,
             intake.requester_email
             or (vendor(intake.vendor_id)[1] if intake.vendor_id else None)
-            or settings.reminder_default_owner,
+            or default_owner,
         )
         for intake, number, condition in await open_conditions(session)
     ]
@@ -295,33 +443,20 @@ async def compute(
             n.change,
             decide_by(n),
             n.authorisation != "general",
-            vendor(n.vendor_id)[1] or settings.reminder_default_owner,
+            vendor(n.vendor_id)[1] or default_owner,
         )
         for n in await pending_with_deadlines(session)
     ]
-    stopped = {vid for vid, row in vendors.items() if row.status == "offboarded"}
-    ref = load_reference()
-    dpf = ref.mechanism("dpf")
-    labels = {m.code: m.name for m in ref.mechanisms()} | AGREEMENT_LABELS
-    deadlines = compute_deadlines(
-        agreements=[x for x in agreements if x.vendor_id not in stopped],
-        assessments=[x for x in assessments if x.vendor_id not in stopped],
-        transfers=[x for x in transfers if x.vendor_id not in stopped],
-        legal_events=legal_events(as_of),
-        subprocessor_changes=changes,
+    if not conditions and not notices:
+        return list(register_part)
+    workflow_part = compute_deadlines(
         conditions=conditions,
         notices=notices,
         as_of=as_of,
         horizon_days=within_days,
-        review_cadence_months=settings.assessment_review_months,
-        dpf_reverification_months=(
-            dpf.reverification_months if dpf and dpf.reverification_months else 12
-        ),
-        dpf_citation=(dpf.reverification_citation or dpf.citation) if dpf else "",
-        kind_labels=labels,
         holiday_country=settings.holiday_country,
     )
-    return deadlines
+    return list(heapq.merge(register_part, workflow_part, key=_order))
 
 
 async def states(session: AsyncSession) -> dict[str, ReminderState]:
@@ -362,9 +497,17 @@ def to_read(d: Deadline, state: ReminderState | None, as_of: date) -> ReminderRe
 
 
 async def list_reminders(
-    session: AsyncSession, *, as_of: date, within_days: int, filters: Filters, settings: Settings
+    session: AsyncSession,
+    *,
+    as_of: date,
+    within_days: int,
+    filters: Filters,
+    settings: Settings,
+    one_shot: bool = False,
 ) -> list[ReminderRead]:
-    found = await compute(session, as_of, within_days, settings)
+    """Reminders with their states; ``one_shot`` for a process that asks once (the CLI), which
+    reads only the columns reminders need instead of loading the shared register snapshot."""
+    found = await compute(session, as_of, within_days, settings, one_shot=one_shot)
     known = await states(session)
     out = []
     for d in found:
@@ -438,6 +581,10 @@ async def set_state(
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def list_feeds(session: AsyncSession) -> list[CalendarFeed]:
+    return list((await session.scalars(select(CalendarFeed).order_by(CalendarFeed.id))).all())
 
 
 async def create_feed(

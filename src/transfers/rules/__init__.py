@@ -5,6 +5,7 @@ No HTTP, no SQL: the API, CLI, documents and reminders all call these same funct
 
 from __future__ import annotations
 
+from transfers.rules.calendar import add_months
 from transfers.rules.compliance import (
     Compliance,
     InvalidatedReliance,
@@ -18,7 +19,6 @@ from transfers.rules.evaluate import (
     Reason,
     Severity,
     Verdict,
-    add_months,
     deciding_assessment,
     evaluate_transfer,
     is_active,

@@ -6,7 +6,8 @@ Kinds, and why each exists:
 - ``notice_deadline``: the last day to object or renegotiate before an auto-renewing agreement
   renews by itself (end of term minus the notice period).
 - ``assessment_review``: a TIA falls due for re-evaluation (EDPB Recommendations 01/2020,
-  step 6): its ``next_review_on``, or completion plus the configured cadence (an rrule).
+  step 6): its ``next_review_on``, or completion plus the configured cadence in calendar
+  months (``rules.calendar.review_due``).
 - ``dpf_reverification``: a DPF certification was verified more than the reference's
   re-verification period ago (EU-US DPF, Decision (EU) 2023/1795).
 - ``legal_event``: a decision or mechanism a registered transfer relies on expires.
@@ -22,16 +23,20 @@ business day (``report_on``); the legal date stays in ``due_on``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
 import holidays
-from dateutil.relativedelta import relativedelta
-from dateutil.rrule import MONTHLY, rrule
 
-from transfers.agreement.terms import current_term_end, next_notice_deadline
+from transfers.rules.calendar import (
+    notice_deadlines,
+    reverification_due,
+    review_due,
+    term_end,
+    term_ends,
+)
 
 KINDS: Final = (
     "agreement_end",
@@ -42,6 +47,9 @@ KINDS: Final = (
     "objection_window",
     "intake_condition",
 )
+
+MAX_PER_AGREEMENT: Final = 400
+"""Bound on the term ends (and notice deadlines) listed for one agreement in one horizon."""
 
 DEFAULT_LEADS: Final[Mapping[str, tuple[int, ...]]] = {
     "agreement_end": (90, 30, 7),
@@ -175,53 +183,6 @@ def previous_business_day(day: date, country: str) -> date:
     return day
 
 
-def review_due(completed_on: date, cadence_months: int) -> date:
-    """When a TIA completed on ``completed_on`` falls due on a cadence of ``cadence_months``.
-
-    An rrule with ``bymonthday=(day, -1)`` and ``bysetpos=1`` keeps the day of the month and
-    falls back to the month's last day where it does not exist: completed 31 January with a
-    monthly cadence is due 28/29 February; completed 29 February with a yearly one, 28 February.
-    """
-    rule = rrule(
-        MONTHLY,
-        interval=cadence_months,
-        dtstart=datetime.combine(completed_on, time.min),
-        bymonthday=(completed_on.day, -1),
-        bysetpos=1,
-    )
-    following = rule.after(datetime.combine(completed_on, time.min), inc=False)
-    if following is None:  # pragma: no cover - the rule is unbounded
-        raise ValueError("no review date")
-    return following.date()
-
-
-def _deadline(
-    key: str,
-    kind: str,
-    due_on: date,
-    title: str,
-    entity_type: str,
-    entity_id: int,
-    vendor_id: int | None,
-    vendor_name: str,
-    owner: str | None,
-    citation: str,
-) -> Deadline:
-    return Deadline(
-        key,
-        kind,
-        due_on,
-        due_on,  # moved to a business day once the exporter's calendar is known
-        title,
-        entity_type,
-        entity_id,
-        vendor_id,
-        vendor_name,
-        owner,
-        citation,
-    )
-
-
 def compute_deadlines(
     *,
     agreements: Iterable[AgreementInput] = (),
@@ -246,6 +207,37 @@ def compute_deadlines(
     caller (the legal reference data), so no legal fact lives here.
     """
     labels = kind_labels or {}
+    reported: dict[date, date] = {}
+
+    def make(
+        key: str,
+        kind: str,
+        due_on: date,
+        title: str,
+        entity_type: str,
+        entity_id: int,
+        vendor_id: int | None,
+        vendor_name: str,
+        owner: str | None,
+        citation: str,
+    ) -> Deadline:
+        """A deadline, reported on the previous business day of the exporter's calendar."""
+        report_on = reported.get(due_on)
+        if report_on is None:
+            report_on = reported[due_on] = previous_business_day(due_on, holiday_country)
+        return Deadline(
+            key,
+            kind,
+            due_on,
+            report_on,
+            title,
+            entity_type,
+            entity_id,
+            vendor_id,
+            vendor_name,
+            owner,
+            citation,
+        )
 
     def _kind_label(kind: str) -> str:
         return labels.get(kind, kind)
@@ -268,48 +260,46 @@ def compute_deadlines(
             )
         # A renewal or notice date that has passed is history, not an overdue task: an
         # auto-renewing agreement is listed from today on. A lapsed fixed-term one stays overdue.
-        first_day = as_of if a.auto_renew else since
-        end = current_term_end(a.start, a.term, a.ends_on, a.auto_renew, a.renewal_term, first_day)
-        seen = 0
-        while end is not None and end <= until and seen < 400:
-            if end >= first_day:
-                verb = "renews" if a.auto_renew else "ends"
-                out.append(
-                    _deadline(
-                        f"agreement:{a.id}:end:{end.isoformat()}",
-                        "agreement_end",
-                        end,
-                        f"{_kind_label(a.kind)} with {a.vendor_name} {verb} on {end.isoformat()}",
-                        "agreement",
-                        a.id,
-                        a.vendor_id,
-                        a.vendor_name,
-                        a.owner,
-                        "GDPR Art. 28(3)",
-                    )
+        # Each list is one walk over the terms, each term end computed from the anchor.
+        if a.auto_renew:
+            ends = term_ends(a.start, a.term, a.ends_on, a.renewal_term, since=as_of, until=until)
+        else:
+            end = term_end(a.start, a.term, a.ends_on)
+            ends = [end] if end is not None and since <= end <= until else []
+        verb = "renews" if a.auto_renew else "ends"
+        for end in ends[:MAX_PER_AGREEMENT]:
+            out.append(
+                make(
+                    f"agreement:{a.id}:end:{end.isoformat()}",
+                    "agreement_end",
+                    end,
+                    f"{_kind_label(a.kind)} with {a.vendor_name} {verb} on {end.isoformat()}",
+                    "agreement",
+                    a.id,
+                    a.vendor_id,
+                    a.vendor_name,
+                    a.owner,
+                    "GDPR Art. 28(3)",
                 )
-            if not a.auto_renew:
-                break
-            seen += 1
-            end = current_term_end(
-                a.start, a.term, a.ends_on, a.auto_renew, a.renewal_term, end + timedelta(days=1)
             )
         if a.auto_renew and a.notice_period:
-            cursor = as_of
-            for _ in range(400):
-                found = next_notice_deadline(
-                    a.start, a.term, a.ends_on, a.renewal_term, a.notice_period, cursor
-                )
-                if found is None or found[0] > until:
-                    break
-                deadline, term_end = found
+            found = notice_deadlines(
+                a.start,
+                a.term,
+                a.ends_on,
+                a.renewal_term,
+                a.notice_period,
+                since=as_of,
+                until=until,
+            )
+            for deadline, renews_on in found[:MAX_PER_AGREEMENT]:
                 out.append(
-                    _deadline(
+                    make(
                         f"agreement:{a.id}:notice:{deadline.isoformat()}",
                         "notice_deadline",
                         deadline,
                         f"Last day to give notice on the {_kind_label(a.kind)} with {a.vendor_name} "
-                        f"before it renews on {term_end.isoformat()}",
+                        f"before it renews on {renews_on.isoformat()}",
                         "agreement",
                         a.id,
                         a.vendor_id,
@@ -318,7 +308,6 @@ def compute_deadlines(
                         "Agreement notice period (contract term)",
                     )
                 )
-                cursor = deadline + timedelta(days=1)
 
     for s in assessments:
         if s.next_review_on is not None:
@@ -329,7 +318,7 @@ def compute_deadlines(
             continue
         if since <= due <= until:
             out.append(
-                _deadline(
+                make(
                     f"assessment:{s.id}:review:{due.isoformat()}",
                     "assessment_review",
                     due,
@@ -351,10 +340,10 @@ def compute_deadlines(
         active_countries.setdefault(t.destination_country, []).append(t)
         active_mechanisms.setdefault(t.mechanism, []).append(t)
         if t.mechanism == "dpf" and t.dpf_verified_on is not None:
-            due = t.dpf_verified_on + relativedelta(months=dpf_reverification_months)
+            due = reverification_due(t.dpf_verified_on, dpf_reverification_months)
             if since <= due <= until:
                 out.append(
-                    _deadline(
+                    make(
                         f"transfer:{t.id}:dpf:{due.isoformat()}",
                         "dpf_reverification",
                         due,
@@ -387,7 +376,7 @@ def compute_deadlines(
             )
         for t in touched:
             out.append(
-                _deadline(
+                make(
                     f"transfer:{t.id}:legal:{event.key}:{event.on.isoformat()}",
                     "legal_event",
                     event.on,
@@ -408,7 +397,7 @@ def compute_deadlines(
         closes = change.notified_on + timedelta(days=days)
         if as_of <= closes <= until:
             out.append(
-                _deadline(
+                make(
                     f"vendor:{change.vendor_id}:objection:{change.subprocessor_id}:{closes.isoformat()}",
                     "objection_window",
                     closes,
@@ -426,7 +415,7 @@ def compute_deadlines(
         if since <= n.decide_by <= until:
             verb = "Consent to or refuse" if n.needs_consent else "Object to or accept"
             out.append(
-                _deadline(
+                make(
                     f"notice:{n.id}:objection:{n.decide_by.isoformat()}",
                     "objection_window",
                     n.decide_by,
@@ -444,7 +433,7 @@ def compute_deadlines(
     for c in conditions:
         if since <= c.due_on <= until:
             out.append(
-                _deadline(
+                make(
                     f"intake:{c.intake_id}:condition:{c.number}",
                     "intake_condition",
                     c.due_on,
@@ -458,7 +447,6 @@ def compute_deadlines(
                 )
             )
 
-    out = [replace(d, report_on=previous_business_day(d.due_on, holiday_country)) for d in out]
     out = [d for d in out if d.report_on <= until]
     out.sort(key=lambda d: (d.report_on, d.kind, d.key))
     return out

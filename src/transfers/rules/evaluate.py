@@ -17,14 +17,14 @@ Judgment calls (documented in the README, "Is it lawful?"):
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Final, Literal
 
 from transfers.reference import AdequacyDecision, Mechanism, Reference, load_reference
+from transfers.rules.calendar import add_months as add_months  # the shared one (was defined here)
+from transfers.rules.calendar import reverification_due
 from transfers.rules.facts import AgreementFacts, AssessmentFacts, TransferFacts
 
 Severity = Literal["info", "warning", "error"]
@@ -102,21 +102,6 @@ def verdict_of(reasons: Iterable[Reason]) -> ActiveVerdict:
 
 def worse(a: ActiveVerdict, b: ActiveVerdict) -> ActiveVerdict:
     return a if _VERDICT_RANK[a] >= _VERDICT_RANK[b] else b
-
-
-_DAYS_IN_MONTH: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-@lru_cache(maxsize=8192)
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole calendar months, clamped to the month's last day (31 Jan + 1 = 28 Feb)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    if year > date.max.year:
-        return date.max  # a date typed as 9999-12-01 plus a term: never due, never a 500
-    last = _DAYS_IN_MONTH[month]
-    if month == 1 and calendar.isleap(year):
-        last = 29
-    return date(year, month + 1, min(day.day, last))
 
 
 def is_active(facts: TransferFacts, as_of: date) -> bool:
@@ -291,7 +276,10 @@ def _breakpoints(facts: TransferFacts, ref: Reference) -> set[date]:
         days.add(facts.dpf_verified_on)
         for m in (ref.mechanism(facts.mechanism),):
             if m is not None and m.reverification_months is not None:
-                days.add(add_months(facts.dpf_verified_on, m.reverification_months) + timedelta(1))
+                days.add(
+                    reverification_due(facts.dpf_verified_on, m.reverification_months)
+                    + timedelta(1)
+                )
     if facts.authority_informed_on is not None:
         days.add(facts.authority_informed_on)
     return days
@@ -735,7 +723,7 @@ def _framework(
                 )
             )
         else:
-            due = add_months(verified, mechanism.reverification_months)
+            due = reverification_due(verified, mechanism.reverification_months)
             if as_of > due:
                 reasons.append(
                     Reason(

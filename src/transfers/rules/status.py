@@ -14,10 +14,10 @@ from datetime import date
 from typing import Final, Literal
 
 from transfers.reference import Reference, load_reference
+from transfers.rules.calendar import reverification_due
 from transfers.rules.evaluate import (
     Evaluation,
     Reason,
-    add_months,
     agreement_in_force,
     deciding_assessment,
     evaluate_transfer,
@@ -396,7 +396,7 @@ def _next_deadline(
         if mechanism is None:
             continue
         if mechanism.reverification_months is not None and transfer.dpf_verified_on is not None:
-            due = add_months(transfer.dpf_verified_on, mechanism.reverification_months)
+            due = reverification_due(transfer.dpf_verified_on, mechanism.reverification_months)
             item = (due, f"{label}: {mechanism.name} certification check")
             (overdue if due < as_of else upcoming).append(item)
         if mechanism.valid_until is not None:

@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.auth.schemas import Actor
-from transfers.common.crud import (
+from transfers.audit.crud import (
     changes_of,
     create_audited,
     delete_audited,
@@ -17,6 +16,7 @@ from transfers.common.crud import (
     to_plain,
     update_audited,
 )
+from transfers.auth.schemas import Actor
 from transfers.common.fields import COUNTRY_ALIASES, check_period, country, mechanism_code
 from transfers.common.problems import ProblemError, invalid
 from transfers.models import Agreement, Assessment, Organisation, Processing, Transfer, Vendor

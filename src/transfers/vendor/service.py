@@ -11,9 +11,7 @@ import msgspec
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.audit.service import record
-from transfers.auth.schemas import Actor
-from transfers.common.crud import (
+from transfers.audit.crud import (
     changes_of,
     create_audited,
     delete_audited,
@@ -22,6 +20,8 @@ from transfers.common.crud import (
     to_plain,
     update_audited,
 )
+from transfers.audit.service import record
+from transfers.auth.schemas import Actor
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.models import Vendor, VendorSubprocessor

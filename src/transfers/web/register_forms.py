@@ -18,8 +18,8 @@ from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementCreate
 from transfers.assessment import service as assessment_service
 from transfers.assessment.schemas import AssessmentCreate
+from transfers.audit.crud import check_version
 from transfers.audit.service import list_events
-from transfers.common.crud import check_version
 from transfers.common.fields import (
     AgreementKind,
     AgreementStatus,

@@ -8,8 +8,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.audit.crud import check_version
 from transfers.audit.service import list_events
-from transfers.common.crud import check_version
 from transfers.common.problems import ProblemError
 from transfers.vendor import service as vendor_service
 from transfers.vendor.schemas import VendorCreate, VendorUpdate

@@ -1,0 +1,101 @@
+"""The `transfers` command as a user runs it (fresh processes), each figure next to a baseline.
+
+- `transfers --help` next to a bare interpreter and one that only imports click;
+- `transfers check` (summary + first rows, and --all) next to a fresh process that only fetches
+  the rows the check reads (the goal is <= 1.5x of that fetch);
+- `transfers reminders list --within 365d` (goal < 2 s).
+
+Each command is run once first so that bytecode is cached, as after any installation; with
+--no-bytecode every run compiles every module (PYTHONDONTWRITEBYTECODE=1, which is how some
+containers run and what made `--help` take 9-16 s). --before PATH times another checkout's
+`transfers` (e.g. /work/main/.venv/bin/transfers) on the same register.
+
+Usage: python bench/bench_cli.py [--vendors 10000] [--runs 3] [--before PATH] [--no-bytecode]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._seed import seed
+
+AS_OF = "2026-11-24"
+FETCH = """
+import asyncio, sys
+from sqlalchemy import text
+from transfers.db import create_engine
+async def main():
+    engine = create_engine(url=sys.argv[1])
+    async with engine.connect() as c:
+        for table in ("vendor", "agreement", "transfer", "assessment", "processing",
+                      "vendor_subprocessor"):
+            (await c.execute(text(f"SELECT * FROM {table}"))).all()
+    await engine.dispose()
+asyncio.run(main())
+"""
+
+
+def timed(args: list[str], env: dict[str, str], runs: int) -> float:
+    """Median wall time of ``runs`` runs (after one untimed run that caches bytecode)."""
+    subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(
+            args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vendors", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", default=None, help="another `transfers` executable to time")
+    parser.add_argument("--no-bytecode", action="store_true")
+    args = parser.parse_args()
+    url, _ = seed(args.vendors, 5)
+    env = {**os.environ, "TRANSFERS_DATABASE_URL": url}
+    if args.no_bytecode:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    python = sys.executable
+    here = str(Path(python).parent / "transfers")
+    tools = {"now": here} | ({"before": args.before} if args.before else {})
+    n = args.runs
+    print(f"{args.vendors} vendors, {5 * args.vendors} transfers; median of {n} runs")
+
+    bare = timed([python, "-c", "pass"], env, n)
+    click = timed([python, "-c", "import click"], env, n)
+    fetch = timed([python, "-c", FETCH, url], env, n)
+    print(f"baseline: bare interpreter {bare:.2f} s, import click {click:.2f} s")
+    print(f"baseline: a process fetching every row the check reads {fetch:.2f} s")
+    for label, exe in tools.items():
+        if label == "before":
+            # Its bytecode goes to /tmp, never into the other checkout.
+            env = {**env, "PYTHONPYCACHEPREFIX": "/tmp/transfers-bench-pycache-before"}
+        help_ = timed([exe, "--help"], env, n)
+        print(f"[{label}] transfers --help {help_:.2f} s ({help_ / click:.1f}x import click)")
+        check = timed([exe, "check", "--as-of", AS_OF], env, n)
+        print(
+            f"[{label}] transfers check {check:.2f} s ({check / fetch:.2f}x the fetch); goal <= 1.5x"
+        )
+        if label == "now":
+            check_all = timed([exe, "check", "--as-of", AS_OF, "--all"], env, n)
+            print(f"[{label}] transfers check --all {check_all:.2f} s ({check_all / fetch:.2f}x)")
+        rem = timed([exe, "reminders", "list", "--within", "365d", "--as-of", AS_OF], env, n)
+        print(f"[{label}] transfers reminders list --within 365d {rem:.2f} s; goal < 2 s")
+
+
+if __name__ == "__main__":
+    main()

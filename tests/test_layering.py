@@ -1,0 +1,135 @@
+"""The layering rules of STYLE.md, enforced: a change that breaks one fails here, naming the file.
+
+- ``common/`` is the shared kernel: it imports no domain package (only itself, the legal
+  reference data and the settings).
+- Controllers parse, call a service and return: no query and no delete of their own.
+- Settings come from the one ``Settings`` object: only ``settings.py`` reads the environment.
+- The CLI's entry point does not load the web stack (``transfers --help`` stays fast).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "transfers"
+KERNEL_MAY_IMPORT = ("transfers.common", "transfers.reference", "transfers.settings")
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """Every module a file imports, with its line (function-level imports included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "transfers":
+                found.extend((node.lineno, f"transfers.{alias.name}") for alias in node.names)
+            else:
+                found.append((node.lineno, node.module))
+    return found
+
+
+def _queries(path: Path) -> list[tuple[int, str]]:
+    """Statement builders and audited deletes called by name (``select(...)``), and any call on
+    a session (``db_session.execute(...)``, ``session.get(...)``) other than ending the
+    transaction, which is the request boundary's job."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in BUILDERS:
+            out.append((node.lineno, func.id))
+        elif (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and "session" in func.value.id
+            and func.attr not in BOUNDARY
+        ):
+            out.append((node.lineno, f"{func.value.id}.{func.attr}"))
+    return out
+
+
+def test_common_imports_no_domain_package() -> None:
+    wrong = [
+        f"{path.relative_to(SRC)}:{line} imports {module}"
+        for path in sorted((SRC / "common").glob("*.py"))
+        for line, module in _imports(path)
+        if module.startswith("transfers") and not module.startswith(KERNEL_MAY_IMPORT)
+    ]
+    assert wrong == []
+
+
+BUILDERS = {"select", "insert", "update", "text", "delete_audited", "create_audited"}
+BOUNDARY = {"commit", "rollback"}
+
+
+def _controllers() -> list[Path]:
+    return sorted(SRC.glob("*/controller.py"))
+
+
+def test_controllers_run_no_queries_and_delete_through_services() -> None:
+    assert _controllers(), "no controllers found: the layout changed, update this test"
+    wrong: list[str] = []
+    for path in _controllers():
+        wrong.extend(
+            f"{path.relative_to(SRC)}:{line} calls {name}()" for line, name in _queries(path)
+        )
+    assert wrong == []
+
+
+def _environment_reads(path: Path) -> list[int]:
+    """Lines reading ``os.environ`` (``.get``, ``[...]`` as a value, ``in``) or ``getenv``.
+    Setting a variable for a child process (``os.environ.setdefault``) is not a read."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def is_environ(node: ast.AST) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "environ"
+
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "getenv" or (
+                node.func.attr == "get" and is_environ(node.func.value)
+            ):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            if is_environ(node.value):
+                lines.append(node.lineno)
+        elif (isinstance(node, ast.Compare) and any(is_environ(c) for c in node.comparators)) or (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("dict", "getenv")
+            and any(is_environ(a) for a in node.args)
+        ):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_settings_reads_the_environment() -> None:
+    wrong = [
+        f"{path.relative_to(SRC)}:{line} reads the environment"
+        for path in sorted(SRC.rglob("*.py"))
+        if path != SRC / "settings.py"
+        for line in _environment_reads(path)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("heavy", ["litestar", "sqlalchemy", "rich", "transfers.app"])
+def test_cli_entry_point_does_not_import_the_web_stack(heavy: str) -> None:
+    code = (
+        "import sys, transfers.cli; "
+        f"print(any(m == {heavy!r} or m.startswith({heavy!r} + '.') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
