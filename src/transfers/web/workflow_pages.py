@@ -21,7 +21,7 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.common.crud import check_version
+from transfers.audit.crud import check_version
 from transfers.common.fields import VendorRole
 from transfers.common.problems import ProblemError
 from transfers.compliance.clearance import cleared_for
