@@ -115,8 +115,16 @@ async def delete_audited(session: AsyncSession, obj: Any, actor: Actor, entity_t
 async def paginate(
     session: AsyncSession, stmt: Select[Any], limit: int, offset: int
 ) -> tuple[list[Any], int]:
+    """One page of ``stmt`` (a select of one entity) and the total, in one query: the total
+    rides on each row as ``count(*) OVER ()``; only a page past the end asks for it apart."""
+    page = (
+        await session.execute(
+            stmt.add_columns(func.count().over().label("total")).limit(limit).offset(offset)
+        )
+    ).all()
+    if page:
+        return [row[0] for row in page], int(page[0][-1])
     total = (
         await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     )
-    rows = (await session.scalars(stmt.limit(limit).offset(offset))).all()
-    return list(rows), total
+    return [], total

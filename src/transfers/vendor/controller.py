@@ -70,8 +70,7 @@ class VendorController(Controller):
 
     @get("/{vendor_id:int}", operation_id="GetVendor")
     async def get_vendor(self, db_session: AsyncSession, vendor_id: int) -> Response[VendorRead]:
-        vendor = await service.get_vendor(db_session, vendor_id)
-        body = await service.read_vendor(db_session, vendor)
+        body = await service.read_vendor_by_id(db_session, vendor_id)
         return Response(body, headers=etag(body.version))
 
     @patch("/{vendor_id:int}", operation_id="UpdateVendor", guards=[requires_writer])
