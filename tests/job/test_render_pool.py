@@ -1,0 +1,58 @@
+"""The render pool keeps its workers warm and still enforces every budget (issue 9 and 13)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from transfers.document.limits import Limits
+from transfers.document.render import RenderError, builtin_template, document_text, render_docx
+from transfers.document.service import sample_context
+from transfers.document.worker import BudgetExceeded, run_limited
+
+POOL = Limits(cpu_seconds=1, wall_seconds=30, concurrent=1)
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+def _fail() -> None:
+    raise ValueError("the template's own error")
+
+
+def test_a_second_job_runs_in_the_same_warm_worker() -> None:
+    first = run_limited(os.getpid, limits=POOL)
+    assert first != os.getpid()
+    assert run_limited(os.getpid, limits=POOL) == first
+
+
+def test_a_job_over_its_cpu_budget_retires_its_worker_and_the_next_job_runs() -> None:
+    before = run_limited(os.getpid, limits=POOL)
+    with pytest.raises(BudgetExceeded, match="CPU"):
+        run_limited(_spin, limits=POOL)
+    after = run_limited(os.getpid, limits=POOL)
+    assert after != before
+
+
+def test_a_failing_job_keeps_the_worker() -> None:
+    before = run_limited(os.getpid, limits=POOL)
+    with pytest.raises(RenderError, match="own error"):
+        run_limited(_fail, limits=POOL)
+    assert run_limited(os.getpid, limits=POOL) == before
+
+
+def test_repeated_renders_of_one_template_give_the_same_document() -> None:
+    template = builtin_template("fi", "dpa")
+    context = sample_context("dpa", "fi")
+    first = run_limited(render_docx, template, context, limits=POOL)
+    second = run_limited(render_docx, template, context, limits=POOL)
+    assert (
+        document_text(first)
+        == document_text(second)
+        == document_text(render_docx(template, context))
+    )
+    other = dict(context, vendor=dict(context["vendor"], name="Toinen Oy"))
+    assert "Toinen Oy" in document_text(run_limited(render_docx, template, other, limits=POOL))
