@@ -29,6 +29,8 @@ from transfers.document.controller import DocumentController, DocumentTemplateCo
 from transfers.dpf.controller import DpfController
 from transfers.importer.routes import ExportController, ImportController
 from transfers.intake.controller import IntakeController
+from transfers.job.controller import DocumentJobController
+from transfers.job.queue import JobQueue, Runtime
 from transfers.notice.controller import NoticeController
 from transfers.openapi import on_startup as openapi_problems
 from transfers.organisation.controller import OrganisationController, ProcessingController
@@ -60,14 +62,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     alchemy.before_send_handler = tolerant_close(alchemy.before_send_handler)
     maker = session_factory(engine)
+    jobs = JobQueue(Runtime(settings, maker))
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.session_maker = maker
         app.state.settings = settings
+        app.state.jobs = jobs
         try:
+            if settings.job_worker:
+                await jobs.start_worker()
             yield
         finally:
+            await jobs.close()
             await engine.dispose()
 
     return Litestar(
@@ -93,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             IntakeController,
             NoticeController,
             DpfController,
+            DocumentJobController,
         ],
         template_config=template_config(),
         plugins=[SQLAlchemyPlugin(config=alchemy)],

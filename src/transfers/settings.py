@@ -77,6 +77,10 @@ class Settings:
     session_idle_minutes: int = 60
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    job_worker: bool = False
+    """Run a job worker inside the web process (``transfers serve`` turns it on; issue 13)."""
+    digest_cron: str = "0 6 * * *"
+    """When the job worker mails the daily reminder digest (cron, UTC); empty: never."""
 
     @property
     def secure_cookies(self) -> bool:
@@ -116,6 +120,8 @@ def settings_from_env() -> Settings:
         session_idle_minutes=_int("TRANSFERS_SESSION_IDLE_MINUTES", 60),
         login_max_failures=_int("TRANSFERS_LOGIN_MAX_FAILURES", 5),
         login_lockout_minutes=_int("TRANSFERS_LOGIN_LOCKOUT_MINUTES", 15),
+        job_worker=_bool("TRANSFERS_JOB_WORKER", False),
+        digest_cron=env.get("TRANSFERS_DIGEST_CRON", "0 6 * * *").strip(),
     )
 
 
