@@ -635,14 +635,23 @@ def demo(if_empty: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 @click.option("--no-migrate", is_flag=True, help="Do not apply pending migrations first")
-def serve(host: str, port: int, workers: int, no_migrate: bool) -> None:
-    """Run the API with uvicorn (no reload)."""
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Run no job worker in the server (on PostgreSQL, run `transfers worker` instead)",
+)
+def serve(host: str, port: int, workers: int, no_migrate: bool, no_worker: bool) -> None:
+    """Run the API with uvicorn (no reload), with a job worker in each server process."""
+    import os
+
     import uvicorn
 
     if not no_migrate:
         from transfers.migrate import upgrade
 
         upgrade()
+    os.environ["TRANSFERS_JOB_WORKER"] = "0" if no_worker else "1"
+    get_settings.cache_clear()
     uvicorn.run(
         "transfers.app:create_app",
         factory=True,
@@ -652,6 +661,35 @@ def serve(host: str, port: int, workers: int, no_migrate: bool) -> None:
         log_level="info",
         reload=False,
     )
+
+
+@main.command()
+def worker() -> None:
+    """Run a job worker (bulk documents, the daily reminder digest) until stopped.
+
+    On PostgreSQL any number of workers, on any machine, share the queue with the servers; on
+    the embedded SQLite default the queue lives inside `transfers serve`, which runs the jobs."""
+    from transfers.db import session_factory
+    from transfers.job.queue import JobQueue, Runtime
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        fail(
+            "on SQLite the job queue lives inside `transfers serve`, which runs the jobs itself; "
+            "a separate worker needs PostgreSQL (TRANSFERS_DATABASE_URL)"
+        )
+
+    async def run() -> None:
+        engine = create_engine(settings)
+        queue = JobQueue(Runtime(settings, session_factory(engine)))
+        try:
+            await queue.run_worker()
+        finally:
+            await queue.close()
+            await engine.dispose()
+
+    console.print(f"job worker on {_safe_url(settings.database_url)} (Ctrl+C stops it)")
+    asyncio.run(run())
 
 
 # -- workspace users (issue 11) -----------------------------------------------------------

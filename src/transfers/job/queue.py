@@ -135,7 +135,9 @@ class JobQueue:
     async def run_worker(self) -> None:
         """Run a worker in the foreground until cancelled (``transfers worker``)."""
         await self._open()
-        await self.app.run_worker_async(**self.worker_options())
+        await self.app.run_worker_async(
+            **(self.worker_options() | {"install_signal_handlers": True})
+        )
 
     async def close(self) -> None:
         if self._worker is not None:
