@@ -21,11 +21,6 @@ QUEUE_TABLES = (
 
 
 @pytest.fixture
-def settings(db: Database) -> Settings:
-    return replace(Settings(), database_url=db.url, db_pool_size=5, job_worker=True, digest_cron="")
-
-
-@pytest.fixture(autouse=True)
 async def empty_queue(db: Database) -> AsyncIterator[None]:
     yield
     if db.backend != "postgresql":
@@ -37,3 +32,8 @@ async def empty_queue(db: Database) -> AsyncIterator[None]:
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+def settings(db: Database, empty_queue: None) -> Settings:
+    return replace(Settings(), database_url=db.url, db_pool_size=5, job_worker=True, digest_cron="")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -88,24 +89,28 @@ class Prepared:
     patched: dict[str, str] = field(default_factory=dict)
 
 
-_PREPARED: OrderedDict[tuple[str, Limits], Prepared] = OrderedDict()
+_LOCAL = threading.local()
 PREPARED_TEMPLATES = 16
-"""Templates kept prepared per process (each a few MB at most)."""
+"""Templates kept prepared per thread (each a few MB at most). Per thread, because a sandbox
+counts the loop items of the render it is in; the render workers have one thread each."""
 
 
 def prepared(template_bytes: bytes, limits: Limits = LIMITS) -> Prepared:
     """The prepared form of a template, by checksum (the same bytes always prepare alike, so a
     new upload or version is a new entry and a stale one cannot be served)."""
     key = (hashlib.sha256(template_bytes).hexdigest(), limits)
-    found = _PREPARED.get(key)
+    cache: OrderedDict[tuple[str, Limits], Prepared] | None = getattr(_LOCAL, "prepared", None)
+    if cache is None:
+        cache = _LOCAL.prepared = OrderedDict()
+    found = cache.get(key)
     if found is not None:
-        _PREPARED.move_to_end(key)
+        cache.move_to_end(key)
         return found
     check_archive(template_bytes, limits=limits)
     found = Prepared(CachingSandbox(limits=limits, autoescape=True, undefined=StrictUndefined))
-    _PREPARED[key] = found
-    while len(_PREPARED) > PREPARED_TEMPLATES:
-        _PREPARED.popitem(last=False)
+    cache[key] = found
+    while len(cache) > PREPARED_TEMPLATES:
+        cache.popitem(last=False)
     return found
 
 

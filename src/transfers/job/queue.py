@@ -21,16 +21,17 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from procrastinate import App, PsycopgConnector
-from procrastinate.connector import BaseAsyncConnector
-from procrastinate.testing import InMemoryConnector
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from transfers.document.context import DocumentOptions
 from transfers.settings import Settings
+
+if TYPE_CHECKING:
+    from procrastinate import App
+    from procrastinate.connector import BaseAsyncConnector
 
 log = logging.getLogger(__name__)
 QUEUE_SCHEMA = "procrastinate"
@@ -43,6 +44,9 @@ REMINDERS_QUEUE = "reminders"
 def connector_for(settings: Settings) -> BaseAsyncConnector:
     """PostgreSQL through psycopg (procrastinate has no asyncpg connector) on the same database
     as the register; SQLite: the in-memory connector, so the worker runs in this process."""
+    from procrastinate import PsycopgConnector
+    from procrastinate.testing import InMemoryConnector
+
     if settings.is_sqlite:
         return InMemoryConnector()
     url = make_url(settings.database_url).set(drivername="postgresql")
@@ -71,6 +75,8 @@ class Runtime:
 
 def build_app(runtime: Runtime) -> App:
     """A procrastinate app with the document job and the daily reminder digest registered."""
+    from procrastinate import App
+
     settings = runtime.settings
     app = App(connector=connector_for(settings))
 
@@ -98,15 +104,22 @@ def build_app(runtime: Runtime) -> App:
 
 
 class JobQueue:
-    """The queue as the web app and the CLI use it: opened on first use, and optionally a worker
-    running in this process's event loop (``transfers serve``)."""
+    """The queue as the web app and the CLI use it: built and opened on first use (an app that
+    never queues a job never imports the library), and optionally a worker running in this
+    process's event loop (``transfers serve``)."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.app = build_app(runtime)
+        self._app: App | None = None
         self._opened = False
         self._lock = asyncio.Lock()
         self._worker: asyncio.Task[None] | None = None
+
+    @property
+    def app(self) -> App:
+        if self._app is None:
+            self._app = build_app(self.runtime)
+        return self._app
 
     async def _open(self) -> None:
         async with self._lock:
