@@ -91,7 +91,7 @@ async def create_job(session: AsyncSession, data: DocumentJobCreate, actor: Acto
         )
     ids = await _chosen_vendors(session, data)
     selection: dict[str, Any] = (
-        {"vendor_ids": len(ids)}
+        {"listed_vendors": len(ids)}
         if data.filter is None
         else {"filter": msgspec.to_builtins(data.filter, order="deterministic")}
     )
