@@ -38,11 +38,11 @@ async def test_the_digest_job_mails_due_reminders_once(
             notice_period=None,
         )
         queue: JobQueue = app.state.jobs
-        [(name, cron)] = [
-            (task.task.name, task.cron)
+        schedule = {
+            task.task.name: task.cron
             for task in queue.app.periodic_registry.periodic_tasks.values()
-        ]
-        assert (name, cron) == (DIGEST_TASK, "0 6 * * *")
+        }
+        assert schedule[DIGEST_TASK] == "0 6 * * *"
 
         digest = queue.app.configure_task(DIGEST_TASK)
         for tick in (1, 2):  # two ticks (or two instances) of the daily schedule

@@ -7,8 +7,17 @@ import io
 import zipfile
 from typing import Any
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from tests.conftest import Api
+from transfers.auth.schemas import Actor
+from transfers.db import session_factory
 from transfers.document.render import document_text
+from transfers.job.queue import JobQueue
+from transfers.job.schemas import DocumentJobCreate
+from transfers.job.service import create_job, run_job
+from transfers.models import DocumentJobItem
 
 JOBS = "/api/v1/document-jobs"
 
@@ -171,3 +180,46 @@ async def test_the_zip_waits_for_the_job(api: Api) -> None:
         assert early.status_code == 409 and early.json()["state"] in ("queued", "running")
     job = await _until_finished(api, url)
     assert (await api.get(job["result_url"])).status_code == 200
+
+
+async def test_a_queue_that_refuses_the_job_is_a_503_and_the_job_is_failed(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [vendor] = await _register(api, 1)
+
+    async def refuse(self: JobQueue, job_id: int) -> None:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(JobQueue, "defer_document_job", refuse)
+    response = await api.post(JOBS, json={"vendor_ids": [vendor["id"]]})
+    assert response.status_code == 503
+    assert response.json()["type"].endswith("queue-unavailable")
+    jobs = (
+        await api.get("/api/v1/audit", params={"entity_type": "document_job"}, role="admin")
+    ).json()
+    assert [e["action"] for e in jobs["items"]] in (["fail", "create"], ["create", "fail"])
+    job = (await api.get(f"{JOBS}/{jobs['items'][0]['entity_id']}")).json()
+    assert job["state"] == "failed" and "queue" in job["error"]
+
+
+async def test_an_interrupted_job_resumes_with_the_vendors_not_done(
+    api: Api, engine: AsyncEngine
+) -> None:
+    vendors = await _register(api, 3)
+    maker = session_factory(engine)
+    async with maker() as session:
+        job = await create_job(
+            session,
+            DocumentJobCreate(vendor_ids=[v["id"] for v in vendors]),
+            Actor(key_id=None, name="legal", role="legal"),
+        )
+        job.state = "running"  # a worker died after the first vendor
+        session.add(
+            DocumentJobItem(job_id=job.id, vendor_id=vendors[0]["id"], vendor_name="done before")
+        )
+        await session.commit()
+    await run_job(maker, job.id)
+    body = (await api.get(f"{JOBS}/{job.id}")).json()
+    assert body["state"] == "done" and body["progress"]["done"] == 3
+    assert body["progress"]["documents"] == 2  # the first vendor was not generated again
+    assert (await api.get("/api/v1/documents")).json()["total"] == 2

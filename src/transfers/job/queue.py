@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 QUEUE_SCHEMA = "procrastinate"
 DOCUMENT_TASK = "transfers.document_job"
 DIGEST_TASK = "transfers.reminder_digest"
+RESUME_TASK = "transfers.resume_stalled_jobs"
+RESUME_CRON = "*/5 * * * *"
 DOCUMENTS_QUEUE = "documents"
 REMINDERS_QUEUE = "reminders"
 
@@ -95,6 +97,15 @@ def build_app(runtime: Runtime) -> App:
             report = await send_due(session, as_of=date.today(), settings=settings)
             await session.commit()
         log.info("reminder digest: %s messages, %s reminders", report.messages, report.reminders)
+
+    @app.periodic(cron=RESUME_CRON)
+    @app.task(name=RESUME_TASK, queue=DOCUMENTS_QUEUE, queueing_lock=RESUME_TASK)
+    async def resume_stalled_jobs(timestamp: int) -> None:
+        """A document job whose worker died (a deploy, a crash) is handed to another worker once
+        that worker's heartbeat has stopped; the job resumes with the vendors not done yet."""
+        for stalled in await app.job_manager.get_stalled_jobs(task_name=DOCUMENT_TASK):
+            log.warning("resuming stalled document job %s", stalled.task_kwargs)
+            await app.job_manager.retry_job(stalled)
 
     if settings.digest_cron:
         app.periodic(cron=settings.digest_cron)(
