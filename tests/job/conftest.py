@@ -20,9 +20,7 @@ QUEUE_TABLES = (
 )
 
 
-@pytest.fixture
-async def empty_queue(db: Database) -> AsyncIterator[None]:
-    yield
+async def _truncate_queue(db: Database) -> None:
     if db.backend != "postgresql":
         return
     engine = create_engine(url=db.url)
@@ -32,6 +30,15 @@ async def empty_queue(db: Database) -> AsyncIterator[None]:
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def empty_queue(db: Database) -> AsyncIterator[None]:
+    """Empty before (another test's app may have queued jobs whose ids this test's rows reuse)
+    and after (leave nothing behind)."""
+    await _truncate_queue(db)
+    yield
+    await _truncate_queue(db)
 
 
 @pytest.fixture

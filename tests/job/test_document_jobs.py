@@ -223,3 +223,21 @@ async def test_an_interrupted_job_resumes_with_the_vendors_not_done(
     assert body["state"] == "done" and body["progress"]["done"] == 3
     assert body["progress"]["documents"] == 2  # the first vendor was not generated again
     assert (await api.get("/api/v1/documents")).json()["total"] == 2
+
+
+async def test_two_workers_on_one_job_generate_each_document_once(
+    api: Api, engine: AsyncEngine
+) -> None:
+    vendors = await _register(api, 3)
+    maker = session_factory(engine)
+    async with maker() as session:
+        job = await create_job(
+            session,
+            DocumentJobCreate(vendor_ids=[v["id"] for v in vendors]),
+            Actor(key_id=None, name="legal", role="legal"),
+        )
+        await session.commit()
+    await asyncio.gather(run_job(maker, job.id, lanes=1), run_job(maker, job.id, lanes=1))
+    body = (await api.get(f"{JOBS}/{job.id}")).json()
+    assert body["state"] == "done" and body["progress"]["documents"] == 3
+    assert (await api.get("/api/v1/documents")).json()["total"] == 3

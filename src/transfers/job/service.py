@@ -20,6 +20,7 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from transfers.audit.service import record
@@ -237,7 +238,12 @@ async def _one(
                     problem=_problem(exc),
                 )
             )
-        await session.commit()
+        try:
+            await session.commit()
+        except IntegrityError:
+            # Another worker took the same job (a stalled one retried) and did this vendor
+            # first: its document stands, this one is rolled back with the outcome row.
+            await session.rollback()
 
 
 async def _finish(
