@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
-from transfers.common.problems import ProblemError
+from transfers.common.problems import PROBLEM_MEDIA_TYPE, ProblemError
 from transfers.common.text import content_disposition
 from transfers.job import service
 from transfers.job.queue import JobQueue
@@ -47,7 +48,18 @@ class DocumentJobController(Controller):
         """State, progress (done of total), per-vendor problems, and the ZIP link when done."""
         return await service.to_read(db_session, await service.get_job(db_session, job_id))
 
-    @get("/{job_id:int}/result", operation_id="GetDocumentJobResult", media_type="application/zip")
+    @get(
+        "/{job_id:int}/result",
+        operation_id="GetDocumentJobResult",
+        media_type="application/zip",
+        responses={
+            409: ResponseSpec(
+                data_container=dict[str, Any],
+                description="The job is not done yet (its state is in the problem)",
+                media_type=PROBLEM_MEDIA_TYPE,
+            )
+        },
+    )
     async def result(
         self, request: Request[Actor, Any, Any], db_session: AsyncSession, job_id: int
     ) -> Stream:
