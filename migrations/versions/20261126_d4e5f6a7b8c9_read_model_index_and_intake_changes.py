@@ -6,7 +6,7 @@ open conditions of an intake approval keep a vendor ``conditional``, so a write 
 and the snapshot serves a vendor's status with no further query.
 
 Revision ID: d4e5f6a7b8c9
-Revises: c3d9a1e7f042
+Revises: d4b1f7a9c2e8
 Create Date: 2026-11-26 18:45:00
 
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "d4e5f6a7b8c9"
-down_revision: str | Sequence[str] | None = "c3d9a1e7f042"
+down_revision: str | Sequence[str] | None = "d4b1f7a9c2e8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

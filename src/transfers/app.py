@@ -33,6 +33,8 @@ from transfers.document.controller import DocumentController, DocumentTemplateCo
 from transfers.dpf.controller import DpfController
 from transfers.importer.routes import ExportController, ImportController
 from transfers.intake.controller import IntakeController
+from transfers.job.controller import DocumentJobController
+from transfers.job.queue import JobQueue, Runtime
 from transfers.notice.controller import NoticeController
 from transfers.openapi import on_startup as openapi_problems
 from transfers.organisation.controller import OrganisationController, ProcessingController
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     alchemy.before_send_handler = tolerant_close(alchemy.before_send_handler)
     maker = session_factory(engine)
+    jobs = JobQueue(Runtime(settings, maker))
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -71,13 +74,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.settings = settings
         warming = asyncio.create_task(warm(maker)) if settings.warm_on_start else None
         app.state.warming = warming
+        app.state.jobs = jobs
         try:
+            if settings.job_worker:
+                await jobs.start_worker()
             yield
         finally:
             if warming is not None:
                 warming.cancel()
                 with suppress(asyncio.CancelledError):
                     await warming
+            await jobs.close()
             await engine.dispose()
 
     app = Litestar(
@@ -103,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             IntakeController,
             NoticeController,
             DpfController,
+            DocumentJobController,
         ],
         template_config=template_config(),
         plugins=[SQLAlchemyPlugin(config=alchemy)],

@@ -88,6 +88,12 @@ class Settings:
     #: Load the register snapshot and evaluate today's register when the server starts, so
     #: the first page a person opens does not pay for it (`transfers serve` turns it on).
     warm_on_start: bool = False
+    job_worker: bool = False
+    """Run a job worker inside the web process (``transfers serve`` turns it on; issue 13)."""
+    digest_cron: str = "0 6 * * *"
+    """When the job worker mails the daily reminder digest (cron, UTC); empty: never. From the
+    environment it defaults to daily at 06:00 only once ``TRANSFERS_SMTP_HOST`` is set, so a
+    server with no mail set up does not fail at it every morning."""
 
     @property
     def secure_cookies(self) -> bool:
@@ -129,6 +135,10 @@ def settings_from_env() -> Settings:
         login_max_failures=_int("TRANSFERS_LOGIN_MAX_FAILURES", 5),
         login_lockout_minutes=_int("TRANSFERS_LOGIN_LOCKOUT_MINUTES", 15),
         warm_on_start=_bool("TRANSFERS_WARM_ON_START", False),
+        job_worker=_bool("TRANSFERS_JOB_WORKER", False),
+        digest_cron=env.get(
+            "TRANSFERS_DIGEST_CRON", "0 6 * * *" if env.get("TRANSFERS_SMTP_HOST") else ""
+        ).strip(),
     )
 
 

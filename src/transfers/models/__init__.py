@@ -6,6 +6,7 @@ from transfers.models.assessment import Assessment
 from transfers.models.audit import AuditEvent
 from transfers.models.base import Base
 from transfers.models.document import Document, DocumentTemplate
+from transfers.models.document_job import DocumentJob, DocumentJobItem
 from transfers.models.intake import IntakeRequest
 from transfers.models.notice import SubprocessorNotice
 from transfers.models.organisation import Organisation
@@ -36,6 +37,8 @@ __all__ = [
     "Base",
     "CalendarFeed",
     "Document",
+    "DocumentJob",
+    "DocumentJobItem",
     "DocumentTemplate",
     "IntakeRequest",
     "LoginThrottle",
