@@ -12,6 +12,7 @@ from transfers.web.admin_pages import AdminPages
 from transfers.web.auth_pages import AuthPages
 from transfers.web.errors import WEB_EXCEPTION_HANDLERS
 from transfers.web.pages import ReadingPages
+from transfers.web.record_pages import RecordPages
 from transfers.web.register_forms import RegisterForms
 from transfers.web.security import after_request, before_request
 from transfers.web.vendor_forms import VendorForms
@@ -25,7 +26,15 @@ PAGES_OPT = {"exclude_from_auth": True}
 def web_handlers() -> list[ControllerRouterHandler]:
     pages = Router(
         path="/",
-        route_handlers=[AuthPages, ReadingPages, VendorForms, RegisterForms, WorkPages, AdminPages],
+        route_handlers=[
+            AuthPages,
+            ReadingPages,
+            VendorForms,
+            RegisterForms,
+            RecordPages,
+            WorkPages,
+            AdminPages,
+        ],
         before_request=before_request,
         after_request=after_request,
         exception_handlers=WEB_EXCEPTION_HANDLERS,
