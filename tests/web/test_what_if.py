@@ -30,7 +30,7 @@ async def _dpf_vendor(browser: Browser, vid: int, name: str, fallback: bool) -> 
     saved = await browser.post(f"/vendors/{vid}/transfers/new", transfer)
     assert saved.status_code == 303, saved.text
     if fallback:
-        await browser.get("/transfers/%d/assessments/new" % vid)
+        await browser.get(f"/transfers/{vid}/assessments/new")
         await browser.post(
             f"/transfers/{vid}/assessments/new",
             {

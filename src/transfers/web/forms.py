@@ -78,7 +78,9 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text|date|number|select|textarea|checkbox|list|file|email|contacts
+    kind: str = (
+        "text"  # text|date|number|select|textarea|checkbox|list|file|email|contacts|password
+    )
     options: tuple[tuple[str, str], ...] = ()
     required: bool = False
     hint: str = ""
@@ -112,6 +114,9 @@ def payload(form: Any, fields: list[Field]) -> tuple[dict[str, Any], dict[str, A
             continue
         value = form.get(f.name)
         text = value.strip() if isinstance(value, str) else ""
+        if f.kind == "password":  # typed exactly: spaces are part of a password
+            out[f.name] = value if isinstance(value, str) else ""
+            continue
         if f.kind == "checkbox":
             out[f.name] = bool(text)
             raw[f.name] = "on" if text else ""

@@ -8,6 +8,7 @@ from litestar import Router
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from transfers.web.account_pages import AccountPages
 from transfers.web.admin_pages import AdminPages
 from transfers.web.auth_pages import AuthPages
 from transfers.web.errors import WEB_EXCEPTION_HANDLERS
@@ -34,6 +35,7 @@ def web_handlers() -> list[ControllerRouterHandler]:
             RecordPages,
             WorkPages,
             AdminPages,
+            AccountPages,
         ],
         before_request=before_request,
         after_request=after_request,

@@ -6,7 +6,7 @@ import asyncio
 import secrets
 import tempfile
 from dataclasses import asdict
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -347,13 +347,22 @@ class WorkPages(Controller):
         db_session: AsyncSession,
         entity_type: str | None = None,
         actor: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
         page: int = 1,
     ) -> Template:
+        """Filtered by record type, person and a date range (both days included)."""
         page = max(1, min(page, 100_000))
+        first = parse_day(since, "since") if since else None
+        last = parse_day(until, "until") if until else None
+        if first and last and last < first:
+            raise invalid(_("The end date is before the start date."), field="until")
         events, total = await list_events(
             db_session,
             entity_type=entity_type or None,
             actor=actor or None,
+            since=datetime.combine(first, time.min, UTC) if first else None,
+            until=datetime.combine(last + timedelta(days=1), time.min, UTC) if last else None,
             limit=100,
             offset=(page - 1) * 100,
         )
@@ -365,6 +374,11 @@ class WorkPages(Controller):
                 "total": total,
                 "page": page,
                 "pages": max(1, -(-total // 100)),
-                "filters": {"entity_type": entity_type or "", "actor": actor or ""},
+                "filters": {
+                    "entity_type": entity_type or "",
+                    "actor": actor or "",
+                    "since": first.isoformat() if first else "",
+                    "until": last.isoformat() if last else "",
+                },
             },
         )
