@@ -9,6 +9,7 @@ from transfers.models.document import Document, DocumentTemplate
 from transfers.models.intake import IntakeRequest
 from transfers.models.notice import SubprocessorNotice
 from transfers.models.organisation import Organisation
+from transfers.models.pending_import import PendingImport
 from transfers.models.processing import Processing
 from transfers.models.register_change import RegisterChange
 from transfers.models.reminder import CalendarFeed, ReminderDelivery, ReminderState
@@ -40,6 +41,7 @@ __all__ = [
     "IntakeRequest",
     "LoginThrottle",
     "Organisation",
+    "PendingImport",
     "Processing",
     "RegisterChange",
     "ReminderDelivery",
