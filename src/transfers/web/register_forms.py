@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, get
 from litestar.datastructures import UploadFile
+from litestar.handlers import HTTPRouteHandler
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,19 +42,11 @@ from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferCreate, TransferUpdate
 from transfers.user.schemas import WebIdentity
 from transfers.vendor import service as vendor_service
-from transfers.web.forms import (
-    Field,
-    FormErrors,
-    FormPage,
-    as_text,
-    convert,
-    save,
-    save_edit,
-    shown_values,
-)
+from transfers.web.form_routes import RecordForms, routes
+from transfers.web.forms import Field, FormErrors, FormPage, convert
 from transfers.web.i18n import N_, _, country_names, current_language
 from transfers.web.labels import label
-from transfers.web.security import identity, require_writer, settings_of
+from transfers.web.security import identity, settings_of
 
 
 def _codes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -198,31 +191,51 @@ async def _attach(
     )
 
 
-def _transfer_page(vendor: Vendor, transfer_id: int | None = None) -> FormPage:
+def _title(record: Any, edit: str, new: str, **names: Any) -> str:
+    return _(edit) % {"id": record.id, **names} if record else _(new) % names
+
+
+async def _transfer_page(session: AsyncSession, vendor: Vendor | None, transfer: Any) -> FormPage:
+    vendor = vendor or await vendor_service.get_vendor(session, transfer.vendor_id)
     return FormPage(
-        title=(
-            _("Edit transfer %(id)d to %(vendor)s") % {"id": transfer_id, "vendor": vendor.name}
-            if transfer_id
-            else _("New transfer to %(vendor)s") % {"vendor": vendor.name}
+        title=_title(
+            transfer,
+            N_("Edit transfer %(id)d to %(vendor)s"),
+            N_("New transfer to %(vendor)s"),
+            vendor=vendor.name,
         ),
-        action=f"/transfers/{transfer_id}/edit"
-        if transfer_id
+        action=f"/transfers/{transfer.id}/edit"
+        if transfer
         else f"/vendors/{vendor.id}/transfers/new",
-        back=f"/transfers/{transfer_id}" if transfer_id else f"/vendors/{vendor.id}",
+        back=f"/transfers/{transfer.id}" if transfer else f"/vendors/{vendor.id}",
         fields=transfer_fields(vendor.role),
         explain=list(load_reference().mechanisms()),
     )
 
 
-def _agreement_page(vendor: Vendor, agreement_id: int | None = None) -> FormPage:
+def _transfer_defaults(vendor: Vendor) -> dict[str, Any]:
+    """Our role as controller, the vendor's country, SCC 2021 with the module the roles give."""
+    scc = load_reference().mechanism("scc_2021")
+    module = scc.module_for("controller", importer_role(vendor.role)) if scc else None
+    return {
+        "exporter_role": "controller",
+        "destination_country": vendor.country,
+        "mechanism": "scc_2021",
+        "scc_module": str(module or ""),
+    }
+
+
+async def _agreement_page(session: AsyncSession, vendor: Vendor | None, agreement: Any) -> FormPage:
+    vendor = vendor or await vendor_service.get_vendor(session, agreement.vendor_id)
     return FormPage(
-        title=(
-            _("Edit agreement %(id)d with %(vendor)s") % {"id": agreement_id, "vendor": vendor.name}
-            if agreement_id
-            else _("New agreement with %(vendor)s") % {"vendor": vendor.name}
+        title=_title(
+            agreement,
+            N_("Edit agreement %(id)d with %(vendor)s"),
+            N_("New agreement with %(vendor)s"),
+            vendor=vendor.name,
         ),
-        action=f"/agreements/{agreement_id}/edit"
-        if agreement_id
+        action=f"/agreements/{agreement.id}/edit"
+        if agreement
         else f"/vendors/{vendor.id}/agreements/new",
         back=f"/vendors/{vendor.id}",
         fields=agreement_fields(),
@@ -230,356 +243,209 @@ def _agreement_page(vendor: Vendor, agreement_id: int | None = None) -> FormPage
     )
 
 
-def _assessment_page(transfer: Transfer, assessment_id: int | None = None) -> FormPage:
+async def _assessment_page(
+    session: AsyncSession, transfer: Transfer | None, assessment: Any
+) -> FormPage:
+    transfer_id = transfer.id if transfer else assessment.transfer_id
     return FormPage(
         title=(
-            _("Edit transfer impact assessment %(id)d") % {"id": assessment_id}
-            if assessment_id
-            else _("New transfer impact assessment for transfer %(id)d") % {"id": transfer.id}
+            _("Edit transfer impact assessment %(id)d") % {"id": assessment.id}
+            if assessment
+            else _("New transfer impact assessment for transfer %(id)d") % {"id": transfer_id}
         ),
-        action=f"/assessments/{assessment_id}/edit"
-        if assessment_id
-        else f"/transfers/{transfer.id}/assessments/new",
-        back=f"/assessments/{assessment_id}" if assessment_id else f"/transfers/{transfer.id}",
+        action=f"/assessments/{assessment.id}/edit"
+        if assessment
+        else f"/transfers/{transfer_id}/assessments/new",
+        back=f"/assessments/{assessment.id}" if assessment else f"/transfers/{transfer_id}",
         fields=assessment_fields(),
     )
 
 
-def _processing_page(vendor: Vendor, processing_id: int | None = None) -> FormPage:
+async def _processing_page(
+    session: AsyncSession, vendor: Vendor | None, processing: Any
+) -> FormPage:
+    vendor = vendor or await vendor_service.get_vendor(session, processing.vendor_id)
     return FormPage(
-        title=(
-            _("Edit processing %(id)d by %(vendor)s") % {"id": processing_id, "vendor": vendor.name}
-            if processing_id
-            else _("New processing by %(vendor)s") % {"vendor": vendor.name}
+        title=_title(
+            processing,
+            N_("Edit processing %(id)d by %(vendor)s"),
+            N_("New processing by %(vendor)s"),
+            vendor=vendor.name,
         ),
-        action=f"/processings/{processing_id}/edit"
-        if processing_id
+        action=f"/processings/{processing.id}/edit"
+        if processing
         else f"/vendors/{vendor.id}/processings/new",
         back=f"/vendors/{vendor.id}",
         fields=processing_fields(),
     )
 
 
-def _organisation_page(organisation_id: int | None = None) -> FormPage:
+async def _organisation_page(session: AsyncSession, _parent: None, org: Any) -> FormPage:
     return FormPage(
-        title=_("Edit organisation") if organisation_id else _("New organisation"),
-        action=f"/organisations/{organisation_id}/edit"
-        if organisation_id
-        else "/organisations/new",
+        title=_("Edit organisation") if org else _("New organisation"),
+        action=f"/organisations/{org.id}/edit" if org else "/organisations/new",
         back="/organisations",
         fields=organisation_fields(),
     )
 
 
-class RegisterForms(Controller):
-    """Create and edit forms for transfers, agreements, assessments, processings and
-    organisations: every one goes through ``forms.save`` / ``forms.save_edit``."""
-
-    path = "/"
-    include_in_schema = False
-
-    # -- transfers ---------------------------------------------------------------------
-
-    @get("/vendors/{vendor_id:int}/transfers/new")
-    async def new_transfer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        scc = load_reference().mechanism("scc_2021")
-        module = scc.module_for("controller", importer_role(vendor.role)) if scc else None
-        values = {
-            "exporter_role": "controller",
-            "destination_country": vendor.country,
-            "mechanism": "scc_2021",
-            "scc_module": str(module or ""),
-        }
-        return _transfer_page(vendor).render(request, values=values)
-
-    @post("/vendors/{vendor_id:int}/transfers/new")
-    async def create_transfer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-
-        async def write(values: dict[str, Any]) -> Any:
-            data = convert({**values, "vendor_id": vendor_id}, TransferCreate)
-            return await transfer_service.create_transfer(db_session, data, me.actor)
-
-        return await save(
-            request, db_session, _transfer_page(vendor), write, done=f"/vendors/{vendor_id}"
-        )
-
-    @get("/transfers/{transfer_id:int}/edit")
-    async def edit_transfer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        transfer = await transfer_service.get_transfer(db_session, transfer_id)
-        vendor = await vendor_service.get_vendor(db_session, transfer.vendor_id)
-        page = _transfer_page(vendor, transfer_id)
-        return _edit(request, page, transfer)
-
-    @post("/transfers/{transfer_id:int}/edit")
-    async def update_transfer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-        transfer = await transfer_service.get_transfer(db_session, transfer_id)
-        vendor = await vendor_service.get_vendor(db_session, transfer.vendor_id)
-
-        async def write(changes: dict[str, Any]) -> Any:
-            data = convert(changes, TransferUpdate)
-            return await transfer_service.update_transfer(db_session, transfer, data, me.actor)
-
-        return await save_edit(
-            request,
-            db_session,
-            _transfer_page(vendor, transfer_id),
-            record=transfer,
-            entity_type="transfer",
-            write=write,
-            done=f"/transfers/{transfer_id}",
-        )
-
-    # -- agreements --------------------------------------------------------------------
-
-    @get("/vendors/{vendor_id:int}/agreements/new")
-    async def new_agreement(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        return _agreement_page(vendor).render(request, values={"kind": "dpa", "status": "signed"})
-
-    @post("/vendors/{vendor_id:int}/agreements/new")
-    async def create_agreement(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-
-        async def write(values: dict[str, Any]) -> Any:
-            data = convert({**values, "vendor_id": vendor_id}, AgreementCreate)
-            agreement = await agreement_service.create_agreement(db_session, data, me.actor)
-            await _attach(request, db_session, agreement, me)
-            return agreement
-
-        return await save(
-            request, db_session, _agreement_page(vendor), write, done=f"/vendors/{vendor_id}"
-        )
-
-    @get("/agreements/{agreement_id:int}/edit")
-    async def edit_agreement(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, agreement_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        agreement = await agreement_service.get_agreement(db_session, agreement_id)
-        vendor = await vendor_service.get_vendor(db_session, agreement.vendor_id)
-        return _edit(request, _agreement_page(vendor, agreement_id), agreement)
-
-    @post("/agreements/{agreement_id:int}/edit")
-    async def update_agreement(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, agreement_id: int
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-        agreement = await agreement_service.get_agreement(db_session, agreement_id)
-        vendor = await vendor_service.get_vendor(db_session, agreement.vendor_id)
-
-        async def write(changes: dict[str, Any]) -> Any:
-            data = convert(changes, AgreementUpdate)
-            await agreement_service.update_agreement(db_session, agreement, data, me.actor)
-            await _attach(request, db_session, agreement, me)
-
-        return await save_edit(
-            request,
-            db_session,
-            _agreement_page(vendor, agreement_id),
-            record=agreement,
-            entity_type="agreement",
-            write=write,
-            done=f"/vendors/{vendor.id}",
-        )
-
-    # -- assessments -------------------------------------------------------------------
-
-    @get("/transfers/{transfer_id:int}/assessments/new")
-    async def new_assessment(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        transfer = await transfer_service.get_transfer(db_session, transfer_id)
-        return _assessment_page(transfer).render(request, values={})
-
-    @post("/transfers/{transfer_id:int}/assessments/new")
-    async def create_assessment(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-        transfer = await transfer_service.get_transfer(db_session, transfer_id)
-        vendor_id = transfer.vendor_id
-
-        async def write(values: dict[str, Any]) -> Any:
-            data = convert({**values, "transfer_id": transfer_id}, AssessmentCreate)
-            return await assessment_service.create_assessment(db_session, data, me.actor)
-
-        return await save(
-            request, db_session, _assessment_page(transfer), write, done=f"/vendors/{vendor_id}"
-        )
-
-    @get("/assessments/{assessment_id:int}/edit")
-    async def edit_assessment(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, assessment_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        assessment = await assessment_service.get_assessment(db_session, assessment_id)
-        transfer = await transfer_service.get_transfer(db_session, assessment.transfer_id)
-        return _edit(request, _assessment_page(transfer, assessment_id), assessment)
-
-    @post("/assessments/{assessment_id:int}/edit")
-    async def update_assessment(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, assessment_id: int
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-        assessment = await assessment_service.get_assessment(db_session, assessment_id)
-        transfer = await transfer_service.get_transfer(db_session, assessment.transfer_id)
-
-        async def write(changes: dict[str, Any]) -> Any:
-            data = convert(changes, AssessmentUpdate)
-            return await assessment_service.update_assessment(
-                db_session, assessment, data, me.actor
-            )
-
-        return await save_edit(
-            request,
-            db_session,
-            _assessment_page(transfer, assessment_id),
-            record=assessment,
-            entity_type="assessment",
-            write=write,
-            done=f"/assessments/{assessment_id}",
-        )
-
-    # -- processings -------------------------------------------------------------------
-
-    @get("/vendors/{vendor_id:int}/processings/new")
-    async def new_processing(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        return _processing_page(vendor).render(request, values={"our_role": "controller"})
-
-    @post("/vendors/{vendor_id:int}/processings/new")
-    async def create_processing(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-
-        async def write(values: dict[str, Any]) -> Any:
-            data = convert({**values, "vendor_id": vendor_id}, ProcessingCreate)
-            return await organisation_service.create_processing(db_session, data, me.actor)
-
-        return await save(
-            request, db_session, _processing_page(vendor), write, done=f"/vendors/{vendor_id}"
-        )
-
-    @get("/processings/{processing_id:int}/edit")
-    async def edit_processing(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, processing_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        processing = await organisation_service.get_processing(db_session, processing_id)
-        vendor = await vendor_service.get_vendor(db_session, processing.vendor_id)
-        return _edit(request, _processing_page(vendor, processing_id), processing)
-
-    @post("/processings/{processing_id:int}/edit")
-    async def update_processing(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, processing_id: int
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-        processing = await organisation_service.get_processing(db_session, processing_id)
-        vendor = await vendor_service.get_vendor(db_session, processing.vendor_id)
-
-        async def write(changes: dict[str, Any]) -> Any:
-            data = convert(changes, ProcessingUpdate)
-            return await organisation_service.update_processing(
-                db_session, processing, data, me.actor
-            )
-
-        return await save_edit(
-            request,
-            db_session,
-            _processing_page(vendor, processing_id),
-            record=processing,
-            entity_type="processing",
-            write=write,
-            done=f"/vendors/{vendor.id}",
-        )
-
-    # -- organisations -----------------------------------------------------------------
-
-    @get("/organisations")
-    async def organisations(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession
-    ) -> Template:
-        rows, _total = await organisation_service.list_organisations(db_session, 500, 0)
-        return Template(
-            template_name="organisations.html",
-            context={"me": identity(request), "organisations": rows},
-        )
-
-    @get("/organisations/new")
-    async def new_organisation(self, request: Request[Any, Any, Any]) -> Template:
-        require_writer(identity(request))
-        return _organisation_page().render(request, values={"country": "FI", "roles": "controller"})
-
-    @post("/organisations/new")
-    async def create_organisation(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-
-        async def write(values: dict[str, Any]) -> Any:
-            data = convert(values, OrganisationCreate)
-            return await organisation_service.create_organisation(db_session, data, me.actor)
-
-        return await save(request, db_session, _organisation_page(), write, done="/organisations")
-
-    @get("/organisations/{organisation_id:int}/edit")
-    async def edit_organisation(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, organisation_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        org = await organisation_service.get_organisation(db_session, organisation_id)
-        return _edit(request, _organisation_page(organisation_id), org)
-
-    @post("/organisations/{organisation_id:int}/edit")
-    async def update_organisation(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, organisation_id: int
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-        org = await organisation_service.get_organisation(db_session, organisation_id)
-
-        async def write(changes: dict[str, Any]) -> Any:
-            data = convert(changes, OrganisationUpdate)
-            return await organisation_service.update_organisation(db_session, org, data, me.actor)
-
-        return await save_edit(
-            request,
-            db_session,
-            _organisation_page(organisation_id),
-            record=org,
-            entity_type="organisation",
-            write=write,
-            done="/organisations",
-        )
+async def _create_transfer(
+    session: AsyncSession, vendor: Vendor, values: dict[str, Any], me: WebIdentity, _r: Any
+) -> Any:
+    data = convert({**values, "vendor_id": vendor.id}, TransferCreate)
+    return await transfer_service.create_transfer(session, data, me.actor)
 
 
-def _edit(request: Request[Any, Any, Any], page: FormPage, record: Any) -> Template:
-    """An edit form filled from the record, carrying its version and the values as shown."""
-    values = shown_values(record, page.fields)
-    original = {k: as_text(v) for k, v in values.items()}
-    return page.render(request, values=values, version=record.version, original=original)
+async def _update_transfer(
+    session: AsyncSession, transfer: Any, changes: dict[str, Any], me: WebIdentity, _r: Any
+) -> Any:
+    data = convert(changes, TransferUpdate)
+    return await transfer_service.update_transfer(session, transfer, data, me.actor)
+
+
+async def _create_agreement(
+    session: AsyncSession,
+    vendor: Vendor,
+    values: dict[str, Any],
+    me: WebIdentity,
+    request: Request[Any, Any, Any],
+) -> Any:
+    data = convert({**values, "vendor_id": vendor.id}, AgreementCreate)
+    agreement = await agreement_service.create_agreement(session, data, me.actor)
+    await _attach(request, session, agreement, me)
+    return agreement
+
+
+async def _update_agreement(
+    session: AsyncSession,
+    agreement: Agreement,
+    changes: dict[str, Any],
+    me: WebIdentity,
+    request: Request[Any, Any, Any],
+) -> Any:
+    data = convert(changes, AgreementUpdate)
+    await agreement_service.update_agreement(session, agreement, data, me.actor)
+    await _attach(request, session, agreement, me)
+    return agreement
+
+
+async def _create_assessment(
+    session: AsyncSession, transfer: Transfer, values: dict[str, Any], me: WebIdentity, _r: Any
+) -> Any:
+    data = convert({**values, "transfer_id": transfer.id}, AssessmentCreate)
+    return await assessment_service.create_assessment(session, data, me.actor)
+
+
+async def _update_assessment(
+    session: AsyncSession, assessment: Any, changes: dict[str, Any], me: WebIdentity, _r: Any
+) -> Any:
+    data = convert(changes, AssessmentUpdate)
+    return await assessment_service.update_assessment(session, assessment, data, me.actor)
+
+
+async def _create_processing(
+    session: AsyncSession, vendor: Vendor, values: dict[str, Any], me: WebIdentity, _r: Any
+) -> Any:
+    data = convert({**values, "vendor_id": vendor.id}, ProcessingCreate)
+    return await organisation_service.create_processing(session, data, me.actor)
+
+
+async def _update_processing(
+    session: AsyncSession, processing: Any, changes: dict[str, Any], me: WebIdentity, _r: Any
+) -> Any:
+    data = convert(changes, ProcessingUpdate)
+    return await organisation_service.update_processing(session, processing, data, me.actor)
+
+
+async def _create_organisation(
+    session: AsyncSession, _parent: None, values: dict[str, Any], me: WebIdentity, _r: Any
+) -> Any:
+    data = convert(values, OrganisationCreate)
+    return await organisation_service.create_organisation(session, data, me.actor)
+
+
+async def _update_organisation(
+    session: AsyncSession, org: Any, changes: dict[str, Any], me: WebIdentity, _r: Any
+) -> Any:
+    data = convert(changes, OrganisationUpdate)
+    return await organisation_service.update_organisation(session, org, data, me.actor)
+
+
+SPECS = (
+    RecordForms(
+        entity_type="transfer",
+        plural="transfers",
+        parent="vendors",
+        load_parent=vendor_service.get_vendor,
+        load=transfer_service.get_transfer,
+        page=_transfer_page,
+        defaults=_transfer_defaults,
+        create=_create_transfer,
+        update=_update_transfer,
+        created=lambda vendor, _t: f"/vendors/{vendor.id}",
+        updated=lambda t: f"/transfers/{t.id}",
+    ),
+    RecordForms(
+        entity_type="agreement",
+        plural="agreements",
+        parent="vendors",
+        load_parent=vendor_service.get_vendor,
+        load=agreement_service.get_agreement,
+        page=_agreement_page,
+        defaults=lambda _v: {"kind": "dpa", "status": "signed"},
+        create=_create_agreement,
+        update=_update_agreement,
+        created=lambda vendor, _a: f"/vendors/{vendor.id}",
+        updated=lambda a: f"/vendors/{a.vendor_id}",
+    ),
+    RecordForms(
+        entity_type="assessment",
+        plural="assessments",
+        parent="transfers",
+        load_parent=transfer_service.get_transfer,
+        load=assessment_service.get_assessment,
+        page=_assessment_page,
+        create=_create_assessment,
+        update=_update_assessment,
+        created=lambda transfer, _a: f"/vendors/{transfer.vendor_id}",
+        updated=lambda a: f"/assessments/{a.id}",
+    ),
+    RecordForms(
+        entity_type="processing",
+        plural="processings",
+        parent="vendors",
+        load_parent=vendor_service.get_vendor,
+        load=organisation_service.get_processing,
+        page=_processing_page,
+        defaults=lambda _v: {"our_role": "controller"},
+        create=_create_processing,
+        update=_update_processing,
+        created=lambda vendor, _p: f"/vendors/{vendor.id}",
+        updated=lambda p: f"/vendors/{p.vendor_id}",
+    ),
+    RecordForms(
+        entity_type="organisation",
+        plural="organisations",
+        load=organisation_service.get_organisation,
+        page=_organisation_page,
+        defaults=lambda _p: {"country": "FI", "roles": "controller"},
+        create=_create_organisation,
+        update=_update_organisation,
+        created=lambda _p, _o: "/organisations",
+        updated=lambda _o: "/organisations",
+    ),
+)
+
+
+@get("/organisations", name="organisations")
+async def organisations(request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+    rows, _total = await organisation_service.list_organisations(db_session, 500, 0)
+    return Template(
+        template_name="organisations.html",
+        context={"me": identity(request), "organisations": rows},
+    )
+
+
+REGISTER_FORMS: list[HTTPRouteHandler] = [organisations, *(h for s in SPECS for h in routes(s))]
+"""Create and edit routes for transfers, agreements, assessments, processings and
+organisations, all through ``forms.save`` / ``forms.save_edit``."""

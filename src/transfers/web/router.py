@@ -14,9 +14,9 @@ from transfers.web.auth_pages import AuthPages
 from transfers.web.errors import WEB_EXCEPTION_HANDLERS
 from transfers.web.pages import ReadingPages
 from transfers.web.record_pages import RecordPages
-from transfers.web.register_forms import RegisterForms
+from transfers.web.register_forms import REGISTER_FORMS
 from transfers.web.security import after_request, before_request
-from transfers.web.vendor_forms import VendorForms
+from transfers.web.vendor_forms import VENDOR_ROUTES
 from transfers.web.work_pages import WorkPages
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -30,8 +30,8 @@ def web_handlers() -> list[ControllerRouterHandler]:
         route_handlers=[
             AuthPages,
             ReadingPages,
-            VendorForms,
-            RegisterForms,
+            *VENDOR_ROUTES,
+            *REGISTER_FORMS,
             RecordPages,
             WorkPages,
             AdminPages,

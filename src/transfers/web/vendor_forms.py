@@ -5,27 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
-from litestar.response import Redirect, Template
+from litestar import Controller, Request, Response, post
+from litestar.response import Redirect
+from litestar.types import ControllerRouterHandler
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.common.problems import ProblemError
 from transfers.models import Vendor
+from transfers.user.schemas import WebIdentity
 from transfers.vendor import service as vendor_service
 from transfers.vendor.schemas import VendorCreate, VendorUpdate
 from transfers.web import reads
-from transfers.web.forms import (
-    Field,
-    FormErrors,
-    FormPage,
-    as_text,
-    convert,
-    form_errors,
-    save,
-    save_edit,
-    shown_values,
-)
+from transfers.web.form_routes import RecordForms, edit_form, routes
+from transfers.web.forms import Field, FormErrors, FormPage, convert, form_errors
 from transfers.web.i18n import N_, _
 from transfers.web.labels import label
 from transfers.web.pages import choices
@@ -84,7 +77,7 @@ async def _chain(session: AsyncSession, vendor: Vendor) -> list[tuple[int, str]]
     return [(int(i), str(n)) for i, n in rows]
 
 
-async def _page(session: AsyncSession, vendor: Vendor | None) -> FormPage:
+async def _page(session: AsyncSession, _parent: None, vendor: Vendor | None) -> FormPage:
     if vendor is None:
         return FormPage(
             title=_("New vendor"),
@@ -103,14 +96,32 @@ async def _page(session: AsyncSession, vendor: Vendor | None) -> FormPage:
     )
 
 
-def _edit_page(
-    request: Request[Any, Any, Any], page: FormPage, vendor: Vendor, errors: FormErrors | None
-) -> Template:
-    values = shown_values(vendor, page.fields)
-    original = {k: as_text(v) for k, v in values.items()}
-    return page.render(
-        request, values=values, errors=errors, version=vendor.version, original=original
-    )
+async def _create(
+    session: AsyncSession, _parent: None, values: dict[str, Any], me: WebIdentity, _r: Any
+) -> Vendor:
+    return await vendor_service.create_vendor(session, convert(values, VendorCreate), me.actor)
+
+
+async def _update(
+    session: AsyncSession, vendor: Vendor, changes: dict[str, Any], me: WebIdentity, _r: Any
+) -> Vendor:
+    """Only the changed fields (contacts included) are sent, so a save never resets what
+    someone else changed meanwhile; a stale version shows the conflict instead."""
+    data = convert(changes, VendorUpdate)
+    return await vendor_service.update_vendor(session, vendor, data, me.actor)
+
+
+VENDOR_FORMS = RecordForms(
+    entity_type="vendor",
+    plural="vendors",
+    load=vendor_service.get_vendor,
+    page=_page,
+    defaults=lambda _p: {"role": "processor", "category": "other", "status": "proposed"},
+    create=_create,
+    update=_update,
+    created=lambda _p, vendor: f"/vendors/{vendor.id}",
+    updated=lambda vendor: f"/vendors/{vendor.id}",
+)
 
 
 async def _resolve(session: AsyncSession, text: str) -> int:
@@ -133,64 +144,11 @@ async def _resolve(session: AsyncSession, text: str) -> int:
     raise FormErrors(message, {CHAIN_FIELD: message})
 
 
-class VendorForms(Controller):
+class VendorChain(Controller):
+    """The sub-processor chain, edited link by link on the vendor's edit page."""
+
     path = "/vendors"
     include_in_schema = False
-
-    @get("/new")
-    async def new(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
-        require_writer(identity(request))
-        values = {"role": "processor", "category": "other", "status": "proposed"}
-        return (await _page(db_session, None)).render(request, values=values)
-
-    @post("/new")
-    async def create(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession
-    ) -> Response[Any]:
-        me = require_writer(identity(request))
-
-        async def write(values: dict[str, Any]) -> Vendor:
-            data = convert(values, VendorCreate)
-            return await vendor_service.create_vendor(db_session, data, me.actor)
-
-        return await save(
-            request,
-            db_session,
-            await _page(db_session, None),
-            write,
-            done=lambda vendor: f"/vendors/{vendor.id}",
-        )
-
-    @get("/{vendor_id:int}/edit")
-    async def edit(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        return _edit_page(request, await _page(db_session, vendor), vendor, None)
-
-    @post("/{vendor_id:int}/edit")
-    async def update(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Response[Any]:
-        """Apply an edit made on ``version``; if someone saved in between, show what they
-        changed and keep this person's input, never overwrite theirs."""
-        me = require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-
-        async def write(changes: dict[str, Any]) -> Any:
-            data = convert(changes, VendorUpdate)
-            return await vendor_service.update_vendor(db_session, vendor, data, me.actor)
-
-        return await save_edit(
-            request,
-            db_session,
-            await _page(db_session, vendor),
-            record=vendor,
-            entity_type="vendor",
-            write=write,
-            done=f"/vendors/{vendor_id}",
-        )
 
     @post("/{vendor_id:int}/subprocessors")
     async def add_subprocessor(
@@ -215,7 +173,7 @@ class VendorForms(Controller):
             errors = form_errors(exc)
             errors.fields = {CHAIN_FIELD: errors.fields.get(CHAIN_FIELD) or errors.detail}
             vendor = await vendor_service.get_vendor(db_session, vendor_id)
-            return _edit_page(request, await _page(db_session, vendor), vendor, errors)
+            return edit_form(request, await _page(db_session, None, vendor), vendor, errors)
         await db_session.commit()
         return Redirect(f"/vendors/{vendor_id}/edit#chain", status_code=303)
 
@@ -239,3 +197,6 @@ class VendorForms(Controller):
         )
         await db_session.commit()
         return Redirect(f"/vendors/{vendor_id}/edit#chain", status_code=303)
+
+
+VENDOR_ROUTES: list[ControllerRouterHandler] = [*routes(VENDOR_FORMS), VendorChain]
