@@ -12,13 +12,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.auth.schemas import Actor
 from transfers.user.schemas import WebIdentity
-from transfers.web.forms import FormErrors, FormPage, as_text, save, save_edit, shown_values
+from transfers.web.forms import (
+    FormErrors,
+    FormPage,
+    as_text,
+    convert,
+    save,
+    save_edit,
+    shown_values,
+)
 from transfers.web.security import identity, require_writer
 
 Loader = Callable[[AsyncSession, int], Awaitable[Any]]
@@ -28,6 +38,45 @@ Write = Callable[
     [AsyncSession, Any, dict[str, Any], WebIdentity, Request[Any, Any, Any]], Awaitable[Any]
 ]
 """(session, parent on create / record on edit, parsed values, person, request) -> result."""
+
+
+def creates(
+    schema: type[msgspec.Struct],
+    create: Callable[[AsyncSession, Any, Actor], Awaitable[Any]],
+    parent_key: str | None = None,
+) -> Write:
+    """A ``create`` for the spec: the values (plus the parent's id under ``parent_key``)
+    through the API's struct, then the domain service."""
+
+    async def write(
+        session: AsyncSession,
+        parent: Any,
+        values: dict[str, Any],
+        me: WebIdentity,
+        _request: Request[Any, Any, Any],
+    ) -> Any:
+        extra = {parent_key: parent.id} if parent_key else {}
+        return await create(session, convert({**values, **extra}, schema), me.actor)
+
+    return write
+
+
+def updates(
+    schema: type[msgspec.Struct], update: Callable[[AsyncSession, Any, Any, Actor], Awaitable[Any]]
+) -> Write:
+    """An ``update`` for the spec: the changed fields through the API's struct, then the
+    domain service."""
+
+    async def write(
+        session: AsyncSession,
+        record: Any,
+        changes: dict[str, Any],
+        me: WebIdentity,
+        _request: Request[Any, Any, Any],
+    ) -> Any:
+        return await update(session, record, convert(changes, schema), me.actor)
+
+    return write
 
 
 def _no_defaults(_parent: Any) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferCreate, TransferUpdate
 from transfers.user.schemas import WebIdentity
 from transfers.vendor import service as vendor_service
-from transfers.web.form_routes import RecordForms, routes
+from transfers.web.form_routes import RecordForms, creates, routes, updates
 from transfers.web.forms import Field, FormErrors, FormPage, convert
 from transfers.web.i18n import N_, _, country_names, current_language
 from transfers.web.labels import label
@@ -289,20 +289,6 @@ async def _organisation_page(session: AsyncSession, _parent: None, org: Any) -> 
     )
 
 
-async def _create_transfer(
-    session: AsyncSession, vendor: Vendor, values: dict[str, Any], me: WebIdentity, _r: Any
-) -> Any:
-    data = convert({**values, "vendor_id": vendor.id}, TransferCreate)
-    return await transfer_service.create_transfer(session, data, me.actor)
-
-
-async def _update_transfer(
-    session: AsyncSession, transfer: Any, changes: dict[str, Any], me: WebIdentity, _r: Any
-) -> Any:
-    data = convert(changes, TransferUpdate)
-    return await transfer_service.update_transfer(session, transfer, data, me.actor)
-
-
 async def _create_agreement(
     session: AsyncSession,
     vendor: Vendor,
@@ -329,48 +315,6 @@ async def _update_agreement(
     return agreement
 
 
-async def _create_assessment(
-    session: AsyncSession, transfer: Transfer, values: dict[str, Any], me: WebIdentity, _r: Any
-) -> Any:
-    data = convert({**values, "transfer_id": transfer.id}, AssessmentCreate)
-    return await assessment_service.create_assessment(session, data, me.actor)
-
-
-async def _update_assessment(
-    session: AsyncSession, assessment: Any, changes: dict[str, Any], me: WebIdentity, _r: Any
-) -> Any:
-    data = convert(changes, AssessmentUpdate)
-    return await assessment_service.update_assessment(session, assessment, data, me.actor)
-
-
-async def _create_processing(
-    session: AsyncSession, vendor: Vendor, values: dict[str, Any], me: WebIdentity, _r: Any
-) -> Any:
-    data = convert({**values, "vendor_id": vendor.id}, ProcessingCreate)
-    return await organisation_service.create_processing(session, data, me.actor)
-
-
-async def _update_processing(
-    session: AsyncSession, processing: Any, changes: dict[str, Any], me: WebIdentity, _r: Any
-) -> Any:
-    data = convert(changes, ProcessingUpdate)
-    return await organisation_service.update_processing(session, processing, data, me.actor)
-
-
-async def _create_organisation(
-    session: AsyncSession, _parent: None, values: dict[str, Any], me: WebIdentity, _r: Any
-) -> Any:
-    data = convert(values, OrganisationCreate)
-    return await organisation_service.create_organisation(session, data, me.actor)
-
-
-async def _update_organisation(
-    session: AsyncSession, org: Any, changes: dict[str, Any], me: WebIdentity, _r: Any
-) -> Any:
-    data = convert(changes, OrganisationUpdate)
-    return await organisation_service.update_organisation(session, org, data, me.actor)
-
-
 SPECS = (
     RecordForms(
         entity_type="transfer",
@@ -380,8 +324,8 @@ SPECS = (
         load=transfer_service.get_transfer,
         page=_transfer_page,
         defaults=_transfer_defaults,
-        create=_create_transfer,
-        update=_update_transfer,
+        create=creates(TransferCreate, transfer_service.create_transfer, "vendor_id"),
+        update=updates(TransferUpdate, transfer_service.update_transfer),
         created=lambda vendor, _t: f"/vendors/{vendor.id}",
         updated=lambda t: f"/transfers/{t.id}",
     ),
@@ -405,8 +349,8 @@ SPECS = (
         load_parent=transfer_service.get_transfer,
         load=assessment_service.get_assessment,
         page=_assessment_page,
-        create=_create_assessment,
-        update=_update_assessment,
+        create=creates(AssessmentCreate, assessment_service.create_assessment, "transfer_id"),
+        update=updates(AssessmentUpdate, assessment_service.update_assessment),
         created=lambda transfer, _a: f"/vendors/{transfer.vendor_id}",
         updated=lambda a: f"/assessments/{a.id}",
     ),
@@ -418,8 +362,8 @@ SPECS = (
         load=organisation_service.get_processing,
         page=_processing_page,
         defaults=lambda _v: {"our_role": "controller"},
-        create=_create_processing,
-        update=_update_processing,
+        create=creates(ProcessingCreate, organisation_service.create_processing, "vendor_id"),
+        update=updates(ProcessingUpdate, organisation_service.update_processing),
         created=lambda vendor, _p: f"/vendors/{vendor.id}",
         updated=lambda p: f"/vendors/{p.vendor_id}",
     ),
@@ -429,8 +373,8 @@ SPECS = (
         load=organisation_service.get_organisation,
         page=_organisation_page,
         defaults=lambda _p: {"country": "FI", "roles": "controller"},
-        create=_create_organisation,
-        update=_update_organisation,
+        create=creates(OrganisationCreate, organisation_service.create_organisation),
+        update=updates(OrganisationUpdate, organisation_service.update_organisation),
         created=lambda _p, _o: "/organisations",
         updated=lambda _o: "/organisations",
     ),

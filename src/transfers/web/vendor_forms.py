@@ -13,12 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.common.problems import ProblemError
 from transfers.models import Vendor
-from transfers.user.schemas import WebIdentity
 from transfers.vendor import service as vendor_service
 from transfers.vendor.schemas import VendorCreate, VendorUpdate
 from transfers.web import reads
-from transfers.web.form_routes import RecordForms, edit_form, routes
-from transfers.web.forms import Field, FormErrors, FormPage, convert, form_errors
+from transfers.web.form_routes import RecordForms, creates, edit_form, routes, updates
+from transfers.web.forms import Field, FormErrors, FormPage, form_errors
 from transfers.web.i18n import N_, _
 from transfers.web.labels import label
 from transfers.web.pages import choices
@@ -96,29 +95,14 @@ async def _page(session: AsyncSession, _parent: None, vendor: Vendor | None) -> 
     )
 
 
-async def _create(
-    session: AsyncSession, _parent: None, values: dict[str, Any], me: WebIdentity, _r: Any
-) -> Vendor:
-    return await vendor_service.create_vendor(session, convert(values, VendorCreate), me.actor)
-
-
-async def _update(
-    session: AsyncSession, vendor: Vendor, changes: dict[str, Any], me: WebIdentity, _r: Any
-) -> Vendor:
-    """Only the changed fields (contacts included) are sent, so a save never resets what
-    someone else changed meanwhile; a stale version shows the conflict instead."""
-    data = convert(changes, VendorUpdate)
-    return await vendor_service.update_vendor(session, vendor, data, me.actor)
-
-
 VENDOR_FORMS = RecordForms(
     entity_type="vendor",
     plural="vendors",
     load=vendor_service.get_vendor,
     page=_page,
     defaults=lambda _p: {"role": "processor", "category": "other", "status": "proposed"},
-    create=_create,
-    update=_update,
+    create=creates(VendorCreate, vendor_service.create_vendor),
+    update=updates(VendorUpdate, vendor_service.update_vendor),
     created=lambda _p, vendor: f"/vendors/{vendor.id}",
     updated=lambda vendor: f"/vendors/{vendor.id}",
 )
