@@ -14,6 +14,13 @@ from transfers.web.i18n import N_, _
 from transfers.web.security import identity
 
 DONE = "/account/password?changed=1"
+_MESSAGES = {
+    "current_password": lambda: _("The current password is wrong."),
+    "new_password": lambda: _(
+        "Choose a new password of at least 10 characters, different from the current one."
+    ),
+}
+"""The user service's refusals, in the page's language."""
 
 
 def _page(changed: bool = False) -> FormPage:
@@ -76,6 +83,8 @@ class AccountPages(Controller):
             return Redirect(DONE, status_code=303)
 
         async def failed(errors: FormErrors) -> Response[Any]:
+            for name in errors.fields.keys() & _MESSAGES.keys():
+                errors.fields[name] = errors.detail = _MESSAGES[name]()
             return _page().render(request, values={}, errors=errors)
 
         return await run_form(db_session, write, ok=ok, failed=failed)
