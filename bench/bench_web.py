@@ -47,6 +47,12 @@ PAGES = [
     "/vendors/1",
     "/vendors/1/edit",
     "/vendors/1/transfers/new",
+    "/transfers/1",
+    "/assessments/1",
+    "/agreements/1/edit",
+    "/processings/1/edit",
+    "/organisations/1/edit",
+    "/account/password",
     "/check?q=00042",
     "/lawful",
     "/lawful?dpf_falls_on=2027-06-01",
@@ -54,6 +60,7 @@ PAGES = [
     "/documents",
     "/import",
     "/audit",
+    "/audit?since=2026-01-01&until=2026-12-31",
     "/admin",
 ]
 
