@@ -165,8 +165,16 @@ class Person:
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
         self.errors: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("console", self._console)
+        self.page.on("dialog", self._dialog)
+
+    def _console(self, message: object) -> None:
+        if getattr(message, "type", "") == "error":
+            self.errors.append(str(getattr(message, "text", "")))
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(str(getattr(dialog, "message", "")))
+        dialog.dismiss()  # type: ignore[attr-defined]
 
     def go(self, path: str) -> object:
         return self.page.goto(self.server.url + path)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from tests.browser.conftest import PASSWORD, Person
 
 
-def _badge(person: Person) -> object:
-    return person.page.locator("h1 .badge")
+def _badge(person: Person) -> Locator:
+    badge: Locator = person.page.locator("h1 .badge")
+    return badge
 
 
 def test_legal_registers_a_us_cloud_vendor_with_dpa_scc_transfer_and_tia(person: Person) -> None:
