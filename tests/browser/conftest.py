@@ -1,5 +1,10 @@
-"""Browser journeys: a real uvicorn server on a free port, a migrated temporary SQLite database
-with the sample register, and Debian's Chromium driven by Playwright.
+"""Browser journeys: a real uvicorn server on a free port, a migrated temporary database with the
+sample register, and Debian's Chromium driven by Playwright.
+
+The server runs on SQLite and on PostgreSQL (a fresh database; select it with ``-k postgresql``
+like the rest of the suite). On PostgreSQL the journeys that write through the forms run; the
+ones that only read or exercise the browser itself (screenshots of every page at two widths,
+login throttling, reminders) are marked ``sqlite_only`` to keep the run short.
 
 Screenshots of every main page land in ``screenshots/`` (git-ignored) at 1280 px and 768 px.
 """
@@ -12,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import SYSTEM
+from tests.conftest import BACKENDS, SYSTEM, _create_pg_database, _drop_pg_database
 from transfers.db import create_engine, session_scope
 from transfers.demo import load_demo
 from transfers.migrate import upgrade
@@ -33,6 +39,7 @@ USERS = {
     "legal": "laura@example.com",
     "legal2": "lasse@example.com",
     "procurement": "pekka@example.com",
+    "procurement2": "paula@example.com",
     "admin": "aino@example.com",
 }
 
@@ -45,6 +52,7 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - .ci/run installs it
 class Server:
     url: str
     database_url: str
+    backend: str = "sqlite"
 
 
 def _free_port() -> int:
@@ -72,13 +80,19 @@ async def _seed(url: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """Module-scoped, like ``chromium``: Playwright's sync API holds an event loop on this
     thread while it is open, which the asyncio tests of other modules must not inherit."""
-    path = tmp_path_factory.mktemp("browser") / "transfers.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
+    backend: str = request.param
+    pg_name = f"transfers_browser_{uuid.uuid4().hex[:8]}"
     with ThreadPoolExecutor(1) as pool:  # pytest-asyncio may already run a loop here
+        if backend == "postgresql":
+            url = pool.submit(_create_pg_database, pg_name).result()
+        else:
+            url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('browser') / 'transfers.sqlite3'}"
         pool.submit(upgrade, url).result()
         pool.submit(lambda: asyncio.run(_seed(url))).result()
     port = _free_port()
@@ -116,10 +130,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             time.sleep(0.25)
         else:
             raise RuntimeError("the server did not start")
-        yield Server(base, url)
+        yield Server(base, url, backend)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        if backend == "postgresql":
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(_drop_pg_database, pg_name).result()
+
+
+@pytest.fixture
+def sqlite_only(server: Server) -> None:
+    """Journeys that do not depend on the database engine run once, on SQLite."""
+    if server.backend != "sqlite":
+        pytest.skip("engine-independent journey: run on SQLite only")
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +165,16 @@ class Person:
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
         self.errors: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("console", self._console)
+        self.page.on("dialog", self._dialog)
+
+    def _console(self, message: object) -> None:
+        if getattr(message, "type", "") == "error":
+            self.errors.append(str(getattr(message, "text", "")))
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(str(getattr(dialog, "message", "")))
+        dialog.dismiss()  # type: ignore[attr-defined]
 
     def go(self, path: str) -> object:
         return self.page.goto(self.server.url + path)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
+import pytest
+from playwright.sync_api import Locator, expect
 
-from tests.browser.conftest import Person
+from tests.browser.conftest import PASSWORD, Person
 
 
-def _badge(person: Person) -> object:
-    return person.page.locator("h1 .badge")
+def _badge(person: Person) -> Locator:
+    badge: Locator = person.page.locator("h1 .badge")
+    return badge
 
 
 def test_legal_registers_a_us_cloud_vendor_with_dpa_scc_transfer_and_tia(person: Person) -> None:
@@ -69,6 +71,7 @@ def test_legal_registers_a_us_cloud_vendor_with_dpa_scc_transfer_and_tia(person:
     person.shot("vendor")
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_procurement_finds_a_vendor_by_part_of_its_name_and_cannot_edit(person: Person) -> None:
     page = person.page
     person.login("procurement")
@@ -126,6 +129,7 @@ def test_two_people_edit_the_same_vendor_and_the_second_sees_the_conflict(
     expect(other_person.page.get_by_text("Warranty contract renewed", exact=True)).to_be_visible()
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_script_names_render_as_text_csrf_less_posts_and_password_guessing_are_refused(
     person: Person, chromium: object
 ) -> None:
@@ -224,6 +228,7 @@ def test_a_finnish_dpa_is_generated_downloaded_and_opens_as_docx(
     assert "käsittel" in text.lower()  # Finnish: käsittelijä, käsittely ...
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_a_snoozed_reminder_leaves_today_until_its_date(person: Person) -> None:
     page = person.page
     person.login("legal")
@@ -258,9 +263,17 @@ MAIN_PAGES = {
     "organisations": "/organisations",
     "transfer-form": "/vendors/1/transfers/new",
     "vendor-edit": "/vendors/1/edit",
+    "transfer-page": "/transfers/1",
+    "assessment-page": "/assessments/1",
+    "agreement-edit": "/agreements/1/edit",
+    "assessment-edit": "/assessments/1/edit",
+    "processing-edit": "/processings/1/edit",
+    "organisation-edit": "/organisations/1/edit",
+    "password": "/account/password",
 }
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_every_main_page_fits_1280_and_768_pixels_and_is_saved_as_a_screenshot(
     chromium: object, server: object
 ) -> None:
@@ -287,3 +300,172 @@ def test_every_main_page_fits_1280_and_768_pixels_and_is_saved_as_a_screenshot(
             assert blocked == [], blocked  # htmx and the stylesheet load under the strict CSP
         finally:
             person.close()
+
+
+def test_two_people_edit_an_agreement_the_second_sees_field_theirs_yours_then_attaches_a_copy(
+    person: Person, other_person: Person
+) -> None:
+    person.login("legal")
+    other_person.login("legal2")
+    for p in (person, other_person):
+        p.go("/vendors/2")
+        p.page.get_by_role("link", name="Edit agreement 2").click()
+    person.page.get_by_label("Term", exact=True).fill("2 years")
+    person.page.get_by_role("button", name="Save").click()
+    expect(person.page.get_by_role("cell", name=re.compile("P2Y"))).to_be_visible()
+
+    other = other_person.page
+    other.get_by_label("Notes").fill("Renewal negotiated by procurement")
+    other.get_by_role("button", name="Save").click()
+    conflict = other.locator(".conflict")
+    expect(conflict).to_contain_text("Someone else changed this record")
+    expect(conflict.get_by_role("row", name=re.compile("^Term"))).to_contain_text("P2Y")
+    expect(other.get_by_label("Notes")).to_have_value("Renewal negotiated by procurement")
+    other_person.shot("agreement-conflict")
+    other.get_by_label("Attachment (signed copy)").set_input_files(
+        files=[{"name": "renewal.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 r"}]
+    )
+    other.get_by_role("button", name="Save").click()  # on top of the other change
+    expect(other.get_by_role("link", name="renewal.pdf")).to_be_visible()
+    expect(other.get_by_role("cell", name=re.compile("P2Y"))).to_be_visible()
+
+
+def test_legal_edits_an_organisation_a_processing_and_an_assessment(person: Person) -> None:
+    page = person.page
+    person.login("legal")
+    page.get_by_role("link", name="Organisations").click()
+    page.get_by_role("link", name="Edit organisation Esimerkki IT-Palvelut Oy").click()
+    page.get_by_label("Data protection officer").fill("Tietosuoja Tiina")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Organisations")).to_be_visible()
+    person.go("/organisations/1/edit")
+    expect(page.get_by_label("Data protection officer")).to_have_value("Tietosuoja Tiina")
+
+    person.go("/vendors/1")
+    page.get_by_role("link", name=re.compile("^Edit processing")).first.click()
+    page.get_by_label("Retention").fill("Six years after the contract ends")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name=re.compile("Zentick"))).to_be_visible()
+
+    person.go("/assessments/1")
+    page.get_by_role("link", name="Edit assessment").click()
+    page.get_by_label("Next review on").fill("2027-12-01")
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Transfer impact assessment 1"))
+    ).to_be_visible()
+    expect(page.locator("dl.profile")).to_contain_text("2027-12-01")
+
+
+def test_vendor_contacts_and_sub_processor_links_are_edited_and_a_cycle_is_refused(
+    person: Person,
+) -> None:
+    page = person.page
+    person.login("legal")
+    person.go("/vendors/4/edit")
+    page.get_by_label(re.compile(r"^Contact \d+: Name$")).last.fill("Siobhan Kelly")
+    page.get_by_label(re.compile(r"^Contact \d+: E-mail$")).last.fill("privacy@licentia.example")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("li", has_text="Siobhan Kelly")).to_contain_text("privacy@licentia.example")
+
+    person.go("/vendors/4/edit")
+    page.get_by_label("Add a sub-processor (name or business ID)").fill("Mumbai Data Centre")
+    page.get_by_role("button", name="Add sub-processor").click()
+    expect(
+        page.locator("#chain").get_by_role("link", name="Mumbai Data Centre Pvt Ltd")
+    ).to_be_visible()
+
+    person.go("/vendors/6/edit")
+    field = page.get_by_label("Add a sub-processor (name or business ID)")
+    field.fill("Licentia Distribution Ltd")
+    page.get_by_role("button", name="Add sub-processor").click()
+    expect(page.locator("#subprocessor-error")).to_contain_text("cycle")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    person.shot("vendor-chain-cycle")
+
+    person.go("/vendors/4/edit")
+    page.get_by_role("button", name="Remove sub-processor Mumbai Data Centre Pvt Ltd").click()
+    expect(
+        page.locator("#chain").get_by_role("link", name="Mumbai Data Centre Pvt Ltd")
+    ).to_have_count(0)
+
+
+def test_scc_annexes_and_the_tia_are_generated_from_their_pages_and_listed_with_the_vendor(
+    person: Person,
+) -> None:
+    page = person.page
+    person.login("legal")
+    person.go("/vendors/1")
+    page.get_by_role("link", name="Transfer 1", exact=True).click()
+    page.get_by_label("Document").select_option("scc_annexes")
+    page.get_by_label("Language").select_option("fi")
+    page.get_by_role("button", name="Generate").click()
+    link = page.locator("li[id^=document-] a").first
+    expect(link).to_contain_text(".docx")
+    with page.expect_download() as annexes:
+        link.click()
+    assert annexes.value.suggested_filename.endswith(".docx")
+    person.shot("transfer-page")
+
+    page.get_by_role("link", name="Assessment 1").click()
+    page.get_by_label("Language").select_option("en")
+    page.get_by_role("button", name="Generate").click()
+    expect(page.locator("li[id^=document-]").first).to_contain_text("tia")
+    person.shot("assessment-page")
+
+    person.go("/vendors/1")
+    documents = page.locator("section", has=page.get_by_role("heading", name="Documents"))
+    expect(documents).to_contain_text("scc_annexes")
+    expect(documents).to_contain_text("tia")
+
+
+def test_the_what_if_lists_ready_and_blocked_vendors(person: Person) -> None:
+    page = person.page
+    person.login("procurement")
+    page.get_by_role("link", name="Is it lawful?").click()
+    page.get_by_label("What if the EU-US Data Privacy Framework falls on").fill("2027-06-01")
+    page.get_by_role("button", name="Evaluate").click()
+    expect(
+        page.get_by_role("heading", name="Ready: a valid fallback covers every transfer")
+    ).to_be_visible()
+    blocked = page.locator("#blocked + ul")
+    expect(blocked).to_contain_text("Northwind Cloud LLC")  # one DPF transfer has no fallback
+    person.shot("what-if")
+
+
+def test_a_person_changes_their_password_and_their_other_session_ends(
+    person: Person, other_person: Person
+) -> None:
+    person.login("procurement2")
+    other_person.login("procurement2")
+    page = person.page
+    page.get_by_role("link", name="Change password").click()
+    page.get_by_label("Current password *").fill("wrong password!")
+    page.get_by_label("New password *").fill("a-longer-passphrase")
+    page.get_by_label("New password again *").fill("a-longer-passphrase")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#current_password-error")).to_be_visible()
+    page.get_by_label("Current password *").fill(PASSWORD)
+    page.get_by_label("New password *").fill("a-longer-passphrase")
+    page.get_by_label("New password again *").fill("a-longer-passphrase")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password was changed")
+    person.shot("password-changed")
+    other_person.go("/")
+    expect(other_person.page.get_by_role("button", name="Log in")).to_be_visible()
+    other_person.login("procurement2", "a-longer-passphrase")
+    expect(other_person.page.get_by_role("heading", name="Today")).to_be_visible()
+
+
+def test_the_audit_log_is_filtered_by_a_date_range(person: Person) -> None:
+    page = person.page
+    person.login("legal")
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_label("From").fill("2000-01-01")
+    page.get_by_label("To").fill("2000-01-31")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("tbody tr")).to_have_count(0)
+    page.get_by_label("To").fill("2099-12-31")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("tbody tr").first).to_be_visible()
+    person.shot("audit-range")

@@ -10,6 +10,7 @@ from transfers.models.document_job import DocumentJob, DocumentJobItem
 from transfers.models.intake import IntakeRequest
 from transfers.models.notice import SubprocessorNotice
 from transfers.models.organisation import Organisation
+from transfers.models.pending_import import PendingImport
 from transfers.models.processing import Processing
 from transfers.models.register_change import RegisterChange
 from transfers.models.reminder import CalendarFeed, ReminderDelivery, ReminderState
@@ -43,6 +44,7 @@ __all__ = [
     "IntakeRequest",
     "LoginThrottle",
     "Organisation",
+    "PendingImport",
     "Processing",
     "RegisterChange",
     "ReminderDelivery",

@@ -7,6 +7,7 @@ stored, so a copy of the database does not let anyone log in.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -145,6 +146,41 @@ async def set_password(
     await session.flush()
     await record(session, actor, "set-password", "user", user.id, None, {"password": "changed"})
     return password
+
+
+async def change_password(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    current: str,
+    new: str,
+    keep_session_id: int,
+    actor: Actor | str,
+) -> None:
+    """A person changes their own password. The current one proves it is them (an unattended
+    open session is not enough); every other session of theirs ends, so a stolen cookie or a
+    forgotten login elsewhere dies with the old password, while this one stays logged in."""
+    user = await session.get(User, user_id)
+    if user is None or user.disabled_at is not None:
+        raise not_found("User", user_id)
+    ok = False
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        ok = _hasher.verify(user.password_hash, current)
+    if not ok:
+        raise invalid("The current password is wrong.", field="current_password")
+    if new == current:
+        raise invalid("Choose a password different from the current one.", field="new_password")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise invalid(
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            field="new_password",
+        )
+    user.password_hash = _hasher.hash(new)
+    await session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.id != keep_session_id)
+    )
+    await session.flush()
+    await record(session, actor, "change-password", "user", user.id, None, {"password": "changed"})
 
 
 async def set_language(session: AsyncSession, user_id: int, language: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -10,9 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.auth import service as key_service
 from transfers.auth.service import ROLES
-from transfers.common.problems import ProblemError
 from transfers.user import service as user_service
-from transfers.web.forms import from_problem
+from transfers.web.forms import FormErrors, run_form
 from transfers.web.security import identity, require_admin
 
 
@@ -40,6 +40,15 @@ async def _page(
     )
 
 
+def _failed(
+    request: Request[Any, Any, Any], session: AsyncSession, values: dict[str, str]
+) -> Callable[[FormErrors], Awaitable[Response[Any]]]:
+    async def failed(errors: FormErrors) -> Response[Any]:
+        return await _page(request, session, errors=errors, values=values, status=errors.status)
+
+    return failed
+
+
 class AdminPages(Controller):
     path = "/admin"
     include_in_schema = False
@@ -52,29 +61,30 @@ class AdminPages(Controller):
     @post("/users")
     async def create_user(
         self, request: Request[Any, Any, Any], db_session: AsyncSession
-    ) -> Template:
+    ) -> Response[Any]:
         me = identity(request)
         require_admin(me)
         form = await request.form()
         values = {k: str(form.get(k) or "").strip() for k in ("email", "name", "role", "language")}
-        try:
-            user, password = await user_service.create_user(
+        password = str(form.get("password") or "") or None
+
+        async def write() -> tuple[Any, str]:
+            return await user_service.create_user(
                 db_session,
                 email=values["email"],
                 name=values["name"],
                 role=values["role"],
-                password=str(form.get("password") or "") or None,
+                password=password,
                 actor=me.actor,
                 language=values["language"] or "fi",
             )
-        except ProblemError as exc:
-            await db_session.rollback()
-            return await _page(
-                request, db_session, errors=from_problem(exc), values=values, status=exc.status
-            )
-        await db_session.commit()
-        shown = {"label": user.email, "value": password} if not form.get("password") else None
-        return await _page(request, db_session, secret=shown)
+
+        async def ok(created: tuple[Any, str]) -> Response[Any]:
+            user, generated = created
+            shown = None if password else {"label": user.email, "value": generated}
+            return await _page(request, db_session, secret=shown)
+
+        return await run_form(db_session, write, ok=ok, failed=_failed(request, db_session, values))
 
     @post("/users/{user_id:int}/disable")
     async def disable_user(
@@ -90,7 +100,7 @@ class AdminPages(Controller):
     @post("/keys")
     async def create_key(
         self, request: Request[Any, Any, Any], db_session: AsyncSession
-    ) -> Template:
+    ) -> Response[Any]:
         me = identity(request)
         require_admin(me)
         form = await request.form()
@@ -98,17 +108,17 @@ class AdminPages(Controller):
             "key_name": str(form.get("key_name") or ""),
             "key_role": str(form.get("key_role") or ""),
         }
-        try:
-            key, secret = await key_service.create_key(
+
+        async def write() -> tuple[Any, str]:
+            return await key_service.create_key(
                 db_session, name=values["key_name"], role=values["key_role"], actor=me.actor
             )
-        except ProblemError as exc:
-            await db_session.rollback()
-            return await _page(
-                request, db_session, errors=from_problem(exc), values=values, status=exc.status
-            )
-        await db_session.commit()
-        return await _page(request, db_session, secret={"label": key.name, "value": secret})
+
+        async def ok(created: tuple[Any, str]) -> Response[Any]:
+            key, secret = created
+            return await _page(request, db_session, secret={"label": key.name, "value": secret})
+
+        return await run_form(db_session, write, ok=ok, failed=_failed(request, db_session, values))
 
     @post("/keys/{key_id:int}/revoke")
     async def revoke_key(

@@ -16,6 +16,7 @@ LABELS: dict[str, str] = {
     "approved": N_("approved"),
     "conditional": N_("conditional"),
     "blocked": N_("blocked"),
+    "ready": N_("ready"),
     "proposed": N_("proposed"),
     "offboarded": N_("offboarded"),
     "in_review": N_("in review"),
@@ -48,6 +49,7 @@ LABELS: dict[str, str] = {
 BADGES: dict[str, str] = {
     "lawful": "ok",
     "approved": "ok",
+    "ready": "ok",
     "at_risk": "warn",
     "conditional": "warn",
     "proposed": "warn",

@@ -20,7 +20,15 @@ from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
 from transfers.compliance.service import children_map, register_view, status_of
-from transfers.models import AgreementAttachment, AuditEvent, Document, Processing, Vendor
+from transfers.models import (
+    AgreementAttachment,
+    Assessment,
+    AuditEvent,
+    Document,
+    Processing,
+    Transfer,
+    Vendor,
+)
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
 from transfers.reminder.schemas import ReminderRead
@@ -167,16 +175,7 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
     names = dict(
         (await session.execute(select(Vendor.id, Vendor.name).where(Vendor.id.in_(linked)))).all()
     )
-    documents = list(
-        (
-            await session.scalars(
-                select(Document)
-                .where(Document.vendor_id == vendor_id)
-                .order_by(Document.id.desc())
-                .limit(50)
-            )
-        ).all()
-    )
+    documents = await documents_of(session, vendor_id=vendor_id)
     history, _ = await list_events(session, entity_type="vendor", entity_id=vendor_id, limit=50)
     attachments: dict[int, list[tuple[int, str]]] = {}
     rows = await session.execute(
@@ -199,6 +198,39 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
         history=history,
         attachments=attachments,
     )
+
+
+async def documents_of(
+    session: AsyncSession,
+    *,
+    vendor_id: int | None = None,
+    transfer_ids: list[int] | None = None,
+    assessment_ids: list[int] | None = None,
+    limit: int = 50,
+) -> list[Document]:
+    """Documents generated for a vendor, a transfer or an assessment, newest first. A vendor's
+    list includes those generated from its transfers and their assessments (a TIA names the
+    assessment, not the vendor), so everything written about a vendor is found on its page."""
+    conditions: list[Any] = []
+    if vendor_id is not None:
+        transfers = select(Transfer.id).where(Transfer.vendor_id == vendor_id)
+        conditions += [
+            Document.vendor_id == vendor_id,
+            Document.transfer_id.in_(transfers),
+            Document.assessment_id.in_(
+                select(Assessment.id).where(Assessment.transfer_id.in_(transfers))
+            ),
+        ]
+    if transfer_ids:
+        conditions.append(Document.transfer_id.in_(transfer_ids))
+    if assessment_ids:
+        conditions.append(Document.assessment_id.in_(assessment_ids))
+    if not conditions:
+        return []
+    found = await session.scalars(
+        select(Document).where(or_(*conditions)).order_by(Document.id.desc()).limit(limit)
+    )
+    return list(found.all())
 
 
 @dataclass(frozen=True, slots=True)

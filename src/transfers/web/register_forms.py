@@ -1,25 +1,25 @@
-"""Forms for transfers, agreements (with an attachment) and assessments (TIAs).
+"""Forms for transfers, agreements (with an attachment), assessments (TIAs), processings and
+organisations: create and edit.
 
-Each form is a list of ``Field`` specs rendered by one template and validated by the same msgspec
-struct and domain service as the API, so errors come back as the API's problem details.
+Each form is a list of ``Field`` specs rendered by one template and run through ``forms.save`` /
+``forms.save_edit``, so errors come back as the API's problem details next to their fields and a
+stale edit shows the conflict instead of overwriting.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, get_args
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Request, get
 from litestar.datastructures import UploadFile
-from litestar.response import Redirect, Template
+from litestar.handlers import HTTPRouteHandler
+from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement import service as agreement_service
-from transfers.agreement.schemas import AgreementCreate
+from transfers.agreement.schemas import AgreementCreate, AgreementUpdate
 from transfers.assessment import service as assessment_service
-from transfers.assessment.schemas import AssessmentCreate
-from transfers.audit.crud import check_version
-from transfers.audit.service import list_events
+from transfers.assessment.schemas import AssessmentCreate, AssessmentUpdate
 from transfers.common.fields import (
     AgreementKind,
     AgreementStatus,
@@ -28,28 +28,25 @@ from transfers.common.fields import (
     PartyRole,
     TransferType,
 )
-from transfers.common.problems import ProblemError
 from transfers.compliance.service import importer_role
+from transfers.models import Agreement, Transfer, Vendor
 from transfers.organisation import service as organisation_service
-from transfers.organisation.schemas import OrganisationCreate, ProcessingCreate
+from transfers.organisation.schemas import (
+    OrganisationCreate,
+    OrganisationUpdate,
+    ProcessingCreate,
+    ProcessingUpdate,
+)
 from transfers.reference import load_reference
 from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferCreate, TransferUpdate
+from transfers.user.schemas import WebIdentity
 from transfers.vendor import service as vendor_service
-from transfers.web.forms import FormErrors, convert, from_problem
+from transfers.web.form_routes import RecordForms, creates, routes, updates
+from transfers.web.forms import Field, FormErrors, FormPage, convert
 from transfers.web.i18n import N_, _, country_names, current_language
 from transfers.web.labels import label
-from transfers.web.security import identity, require_writer, settings_of
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    label: str
-    kind: str = "text"  # text | date | number | select | textarea | checkbox | list | file
-    options: tuple[tuple[str, str], ...] = ()
-    required: bool = False
-    hint: str = ""
+from transfers.web.security import identity, settings_of
 
 
 def _codes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -174,425 +171,225 @@ def organisation_fields() -> list[Field]:
     ]
 
 
-def payload(form: Any, fields: list[Field]) -> tuple[dict[str, Any], dict[str, str]]:
-    """(values for the struct, raw text to refill the form)."""
-    out: dict[str, Any] = {}
-    raw: dict[str, str] = {}
-    for f in fields:
-        if f.kind == "file":
-            continue
-        value = form.get(f.name)
-        text = value.strip() if isinstance(value, str) else ""
-        if f.kind == "checkbox":
-            out[f.name] = bool(text)
-            raw[f.name] = "on" if text else ""
-            continue
-        raw[f.name] = text
-        if not text:
-            continue
-        if f.kind == "list":
-            out[f.name] = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-        elif f.kind == "number":
-            if not text.isdigit():
-                raise FormErrors(_("Give a whole number."), {f.name: _("Give a whole number.")})
-            out[f.name] = int(text)
-        else:
-            out[f.name] = text
-    return out, raw
-
-
-def _page(
-    request: Request[Any, Any, Any],
-    *,
-    title: str,
-    action: str,
-    back: str,
-    fields: list[Field],
-    values: dict[str, str],
-    errors: FormErrors | None = None,
-    explain: list[Any] | None = None,
-    multipart: bool = False,
-    version: int | None = None,
-    original: dict[str, str] | None = None,
-    conflict: list[Any] | None = None,
-) -> Template:
-    return Template(
-        template_name="entity_form.html",
-        context={
-            "me": identity(request),
-            "title": title,
-            "action": action,
-            "back": back,
-            "fields": fields,
-            "values": values,
-            "errors": errors,
-            "mechanisms": explain,
-            "multipart": multipart,
-            "version": version,
-            "original": original,
-            "conflict": conflict,
-        },
-        status_code=errors.status if errors else 200,
+async def _attach(
+    request: Request[Any, Any, Any], session: AsyncSession, agreement: Agreement, me: WebIdentity
+) -> None:
+    """The signed copy uploaded with an agreement form, if any (size capped by the settings)."""
+    upload = (await request.form()).get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return
+    content = await upload.read()
+    if len(content) > settings_of(request).max_upload_bytes:
+        raise FormErrors(_("The file is too large."), {"file": _("The file is too large.")}, 413)
+    await agreement_service.add_attachment(
+        session,
+        agreement,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        content=content,
+        actor=me.actor,
     )
 
 
-def as_text(value: Any) -> str:
-    """A stored value as the form shows it (dates ISO, lists comma separated, flags on/off)."""
-    if value is None or value is False:
-        return ""
-    if value is True:
-        return "on"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
+def _title(record: Any, edit: str, new: str, **names: Any) -> str:
+    return _(edit) % {"id": record.id, **names} if record else _(new) % names
 
 
-def changed_fields(form: Any, fields: list[Field]) -> dict[str, Any]:
-    """Only what this person changed (against the hidden ``orig-*`` values), parsed; an
-    emptied field becomes None, so a save never resets what someone else changed meanwhile."""
-    values, raw = payload(form, fields)
-    out: dict[str, Any] = {}
-    for f in fields:
-        if f.kind == "file":
-            continue
-        before = form.get(f"orig-{f.name}")
-        before = before.strip() if isinstance(before, str) else ""
-        if raw.get(f.name, "") != before:
-            out[f.name] = values.get(f.name, False if f.kind == "checkbox" else None)
-    return out
+async def _transfer_page(session: AsyncSession, vendor: Vendor | None, transfer: Any) -> FormPage:
+    vendor = vendor or await vendor_service.get_vendor(session, transfer.vendor_id)
+    return FormPage(
+        title=_title(
+            transfer,
+            N_("Edit transfer %(id)d to %(vendor)s"),
+            N_("New transfer to %(vendor)s"),
+            vendor=vendor.name,
+        ),
+        action=f"/transfers/{transfer.id}/edit"
+        if transfer
+        else f"/vendors/{vendor.id}/transfers/new",
+        back=f"/transfers/{transfer.id}" if transfer else f"/vendors/{vendor.id}",
+        fields=transfer_fields(vendor.role),
+        explain=list(load_reference().mechanisms()),
+    )
 
 
-class RegisterForms(Controller):
-    path = "/"
-    include_in_schema = False
+def _transfer_defaults(vendor: Vendor) -> dict[str, Any]:
+    """Our role as controller, the vendor's country, SCC 2021 with the module the roles give."""
+    scc = load_reference().mechanism("scc_2021")
+    module = scc.module_for("controller", importer_role(vendor.role)) if scc else None
+    return {
+        "exporter_role": "controller",
+        "destination_country": vendor.country,
+        "mechanism": "scc_2021",
+        "scc_module": str(module or ""),
+    }
 
-    @get("/vendors/{vendor_id:int}/transfers/new")
-    async def new_transfer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        scc = load_reference().mechanism("scc_2021")
-        module = scc.module_for("controller", importer_role(vendor.role)) if scc else None
-        return _page(
-            request,
-            title=_("New transfer to %(vendor)s") % {"vendor": vendor.name},
-            action=f"/vendors/{vendor_id}/transfers/new",
-            back=f"/vendors/{vendor_id}",
-            fields=transfer_fields(vendor.role),
-            values={
-                "exporter_role": "controller",
-                "destination_country": vendor.country,
-                "mechanism": "scc_2021",
-                "scc_module": str(module or ""),
-            },
-            explain=list(load_reference().mechanisms()),
-        )
 
-    @post("/vendors/{vendor_id:int}/transfers/new")
-    async def create_transfer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Response[Any]:
-        me = identity(request)
-        require_writer(me)
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        fields = transfer_fields(vendor.role)
-        form = await request.form()
-        raw: dict[str, str] = {}
-        try:
-            values, raw = payload(form, fields)
-            data = convert({**values, "vendor_id": vendor_id}, TransferCreate)
-            await transfer_service.create_transfer(db_session, data, me.actor)
-        except (FormErrors, ProblemError) as exc:
-            await db_session.rollback()
-            return _page(
-                request,
-                title=_("New transfer to %(vendor)s") % {"vendor": vendor.name},
-                action=f"/vendors/{vendor_id}/transfers/new",
-                back=f"/vendors/{vendor_id}",
-                fields=fields,
-                values=raw or {k: str(v) for k, v in form.items()},
-                errors=exc if isinstance(exc, FormErrors) else from_problem(exc),
-                explain=list(load_reference().mechanisms()),
-            )
-        await db_session.commit()
-        return Redirect(f"/vendors/{vendor_id}", status_code=303)
+async def _agreement_page(session: AsyncSession, vendor: Vendor | None, agreement: Any) -> FormPage:
+    vendor = vendor or await vendor_service.get_vendor(session, agreement.vendor_id)
+    return FormPage(
+        title=_title(
+            agreement,
+            N_("Edit agreement %(id)d with %(vendor)s"),
+            N_("New agreement with %(vendor)s"),
+            vendor=vendor.name,
+        ),
+        action=f"/agreements/{agreement.id}/edit"
+        if agreement
+        else f"/vendors/{vendor.id}/agreements/new",
+        back=f"/vendors/{vendor.id}",
+        fields=agreement_fields(),
+        multipart=True,
+    )
 
-    @get("/vendors/{vendor_id:int}/agreements/new")
-    async def new_agreement(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        return _page(
-            request,
-            title=_("New agreement with %(vendor)s") % {"vendor": vendor.name},
-            action=f"/vendors/{vendor_id}/agreements/new",
-            back=f"/vendors/{vendor_id}",
-            fields=agreement_fields(),
-            values={"kind": "dpa", "status": "signed"},
-            multipart=True,
-        )
 
-    @post("/vendors/{vendor_id:int}/agreements/new")
-    async def create_agreement(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Response[Any]:
-        me = identity(request)
-        require_writer(me)
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        fields = agreement_fields()
-        form = await request.form()
-        raw: dict[str, str] = {}
-        try:
-            values, raw = payload(form, fields)
-            data = convert({**values, "vendor_id": vendor_id}, AgreementCreate)
-            agreement = await agreement_service.create_agreement(db_session, data, me.actor)
-            upload = form.get("file")
-            if isinstance(upload, UploadFile) and upload.filename:
-                content = await upload.read()
-                if len(content) > settings_of(request).max_upload_bytes:
-                    raise FormErrors(
-                        _("The file is too large."), {"file": _("The file is too large.")}, 413
-                    )
-                await agreement_service.add_attachment(
-                    db_session,
-                    agreement,
-                    filename=upload.filename,
-                    content_type=upload.content_type,
-                    content=content,
-                    actor=me.actor,
-                )
-        except (FormErrors, ProblemError) as exc:
-            await db_session.rollback()
-            return _page(
-                request,
-                title=_("New agreement with %(vendor)s") % {"vendor": vendor.name},
-                action=f"/vendors/{vendor_id}/agreements/new",
-                back=f"/vendors/{vendor_id}",
-                fields=fields,
-                values=raw,
-                errors=exc if isinstance(exc, FormErrors) else from_problem(exc),
-                multipart=True,
-            )
-        await db_session.commit()
-        return Redirect(f"/vendors/{vendor_id}", status_code=303)
+async def _assessment_page(
+    session: AsyncSession, transfer: Transfer | None, assessment: Any
+) -> FormPage:
+    transfer_id = transfer.id if transfer else assessment.transfer_id
+    return FormPage(
+        title=(
+            _("Edit transfer impact assessment %(id)d") % {"id": assessment.id}
+            if assessment
+            else _("New transfer impact assessment for transfer %(id)d") % {"id": transfer_id}
+        ),
+        action=f"/assessments/{assessment.id}/edit"
+        if assessment
+        else f"/transfers/{transfer_id}/assessments/new",
+        back=f"/assessments/{assessment.id}" if assessment else f"/transfers/{transfer_id}",
+        fields=assessment_fields(),
+    )
 
-    @get("/transfers/{transfer_id:int}/assessments/new")
-    async def new_assessment(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        transfer = await transfer_service.get_transfer(db_session, transfer_id)
-        return _page(
-            request,
-            title=_("New transfer impact assessment for transfer %(id)d") % {"id": transfer_id},
-            action=f"/transfers/{transfer_id}/assessments/new",
-            back=f"/vendors/{transfer.vendor_id}",
-            fields=assessment_fields(),
-            values={},
-        )
 
-    @post("/transfers/{transfer_id:int}/assessments/new")
-    async def create_assessment(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
-    ) -> Response[Any]:
-        me = identity(request)
-        require_writer(me)
-        transfer = await transfer_service.get_transfer(db_session, transfer_id)
-        vendor_id = transfer.vendor_id
-        fields = assessment_fields()
-        form = await request.form()
-        raw: dict[str, str] = {}
-        try:
-            values, raw = payload(form, fields)
-            data = convert({**values, "transfer_id": transfer_id}, AssessmentCreate)
-            await assessment_service.create_assessment(db_session, data, me.actor)
-        except (FormErrors, ProblemError) as exc:
-            await db_session.rollback()
-            return _page(
-                request,
-                title=_("New transfer impact assessment for transfer %(id)d") % {"id": transfer_id},
-                action=f"/transfers/{transfer_id}/assessments/new",
-                back=f"/vendors/{vendor_id}",
-                fields=fields,
-                values=raw,
-                errors=exc if isinstance(exc, FormErrors) else from_problem(exc),
-            )
-        await db_session.commit()
-        return Redirect(f"/vendors/{vendor_id}", status_code=303)
+async def _processing_page(
+    session: AsyncSession, vendor: Vendor | None, processing: Any
+) -> FormPage:
+    vendor = vendor or await vendor_service.get_vendor(session, processing.vendor_id)
+    return FormPage(
+        title=_title(
+            processing,
+            N_("Edit processing %(id)d by %(vendor)s"),
+            N_("New processing by %(vendor)s"),
+            vendor=vendor.name,
+        ),
+        action=f"/processings/{processing.id}/edit"
+        if processing
+        else f"/vendors/{vendor.id}/processings/new",
+        back=f"/vendors/{vendor.id}",
+        fields=processing_fields(),
+    )
 
-    @get("/vendors/{vendor_id:int}/processings/new")
-    async def new_processing(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        return _page(
-            request,
-            title=_("New processing by %(vendor)s") % {"vendor": vendor.name},
-            action=f"/vendors/{vendor_id}/processings/new",
-            back=f"/vendors/{vendor_id}",
-            fields=processing_fields(),
-            values={"our_role": "controller"},
-        )
 
-    @post("/vendors/{vendor_id:int}/processings/new")
-    async def create_processing(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Response[Any]:
-        me = identity(request)
-        require_writer(me)
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        fields = processing_fields()
-        form = await request.form()
-        raw: dict[str, str] = {}
-        try:
-            values, raw = payload(form, fields)
-            data = convert({**values, "vendor_id": vendor_id}, ProcessingCreate)
-            await organisation_service.create_processing(db_session, data, me.actor)
-        except (FormErrors, ProblemError) as exc:
-            await db_session.rollback()
-            return _page(
-                request,
-                title=_("New processing by %(vendor)s") % {"vendor": vendor.name},
-                action=f"/vendors/{vendor_id}/processings/new",
-                back=f"/vendors/{vendor_id}",
-                fields=fields,
-                values=raw,
-                errors=exc if isinstance(exc, FormErrors) else from_problem(exc),
-            )
-        await db_session.commit()
-        return Redirect(f"/vendors/{vendor_id}", status_code=303)
+async def _organisation_page(session: AsyncSession, _parent: None, org: Any) -> FormPage:
+    return FormPage(
+        title=_("Edit organisation") if org else _("New organisation"),
+        action=f"/organisations/{org.id}/edit" if org else "/organisations/new",
+        back="/organisations",
+        fields=organisation_fields(),
+    )
 
-    @get("/organisations")
-    async def organisations(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession
-    ) -> Template:
-        rows, _total = await organisation_service.list_organisations(db_session, 500, 0)
-        return Template(
-            template_name="organisations.html",
-            context={"me": identity(request), "organisations": rows},
-        )
 
-    @get("/organisations/new")
-    async def new_organisation(self, request: Request[Any, Any, Any]) -> Template:
-        require_writer(identity(request))
-        return _page(
-            request,
-            title=_("New organisation"),
-            action="/organisations/new",
-            back="/organisations",
-            fields=organisation_fields(),
-            values={"country": "FI", "roles": "controller"},
-        )
+async def _create_agreement(
+    session: AsyncSession,
+    vendor: Vendor,
+    values: dict[str, Any],
+    me: WebIdentity,
+    request: Request[Any, Any, Any],
+) -> Any:
+    data = convert({**values, "vendor_id": vendor.id}, AgreementCreate)
+    agreement = await agreement_service.create_agreement(session, data, me.actor)
+    await _attach(request, session, agreement, me)
+    return agreement
 
-    @post("/organisations/new")
-    async def create_organisation(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession
-    ) -> Response[Any]:
-        me = identity(request)
-        require_writer(me)
-        fields = organisation_fields()
-        form = await request.form()
-        raw: dict[str, str] = {}
-        try:
-            values, raw = payload(form, fields)
-            data = convert(values, OrganisationCreate)
-            await organisation_service.create_organisation(db_session, data, me.actor)
-        except (FormErrors, ProblemError) as exc:
-            await db_session.rollback()
-            return _page(
-                request,
-                title=_("New organisation"),
-                action="/organisations/new",
-                back="/organisations",
-                fields=fields,
-                values=raw,
-                errors=exc if isinstance(exc, FormErrors) else from_problem(exc),
-            )
-        await db_session.commit()
-        return Redirect("/organisations", status_code=303)
 
-    @get("/transfers/{transfer_id:int}/edit")
-    async def edit_transfer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        transfer = await transfer_service.get_transfer(db_session, transfer_id)
-        vendor = await vendor_service.get_vendor(db_session, transfer.vendor_id)
-        fields = transfer_fields(vendor.role)
-        values = {f.name: as_text(getattr(transfer, f.name, None)) for f in fields}
-        return _page(
-            request,
-            title=_("Edit transfer %(id)d to %(vendor)s")
-            % {"id": transfer_id, "vendor": vendor.name},
-            action=f"/transfers/{transfer_id}/edit",
-            back=f"/vendors/{vendor.id}",
-            fields=fields,
-            values=values,
-            explain=list(load_reference().mechanisms()),
-            version=transfer.version,
-            original=values,
-        )
+async def _update_agreement(
+    session: AsyncSession,
+    agreement: Agreement,
+    changes: dict[str, Any],
+    me: WebIdentity,
+    request: Request[Any, Any, Any],
+) -> Any:
+    data = convert(changes, AgreementUpdate)
+    await agreement_service.update_agreement(session, agreement, data, me.actor)
+    await _attach(request, session, agreement, me)
+    return agreement
 
-    @post("/transfers/{transfer_id:int}/edit")
-    async def update_transfer(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, transfer_id: int
-    ) -> Response[Any]:
-        """Like the vendor form: a stale version shows what changed and saves nothing."""
-        me = identity(request)
-        require_writer(me)
-        transfer = await transfer_service.get_transfer(db_session, transfer_id)
-        vendor = await vendor_service.get_vendor(db_session, transfer.vendor_id)
-        fields = transfer_fields(vendor.role)
-        form = await request.form()
-        raw_version = str(form.get("version") or "")
-        version = int(raw_version) if raw_version.isdigit() else None
-        page: dict[str, Any] = {
-            "title": _("Edit transfer %(id)d to %(vendor)s")
-            % {"id": transfer_id, "vendor": vendor.name},
-            "action": f"/transfers/{transfer_id}/edit",
-            "back": f"/vendors/{vendor.id}",
-            "fields": fields,
-            "explain": list(load_reference().mechanisms()),
-        }
-        submitted = {f.name: str(form.get(f.name) or "").strip() for f in fields}
-        try:
-            changes = changed_fields(form, fields)
-            check_version(transfer, None, version)
-        except FormErrors as exc:
-            return _page(request, **page, values=submitted, errors=exc, version=version)
-        except ProblemError as exc:
-            events, _count = await list_events(
-                db_session, entity_type="transfer", entity_id=transfer_id, limit=50
-            )
-            newer = max(0, transfer.version - (version or 0))
-            current = {f.name: as_text(getattr(transfer, f.name, None)) for f in fields}
-            mine = {k: as_text(v) for k, v in changes.items()}
-            return _page(
-                request,
-                **page,
-                values=current | mine,
-                errors=from_problem(exc),
-                version=transfer.version,
-                original=current,
-                conflict=[e for e in events if e.action == "update"][:newer],
-            )
-        try:
-            data = convert(changes, TransferUpdate)
-            await transfer_service.update_transfer(db_session, transfer, data, me.actor)
-        except (FormErrors, ProblemError) as exc:
-            await db_session.rollback()
-            return _page(
-                request,
-                **page,
-                values=submitted,
-                errors=exc if isinstance(exc, FormErrors) else from_problem(exc),
-                version=version,
-                original={f.name: str(form.get(f"orig-{f.name}") or "") for f in fields},
-            )
-        await db_session.commit()
-        return Redirect(f"/vendors/{vendor.id}", status_code=303)
+
+SPECS = (
+    RecordForms(
+        entity_type="transfer",
+        plural="transfers",
+        parent="vendors",
+        load_parent=vendor_service.get_vendor,
+        load=transfer_service.get_transfer,
+        page=_transfer_page,
+        defaults=_transfer_defaults,
+        create=creates(TransferCreate, transfer_service.create_transfer, "vendor_id"),
+        update=updates(TransferUpdate, transfer_service.update_transfer),
+        created=lambda vendor, _t: f"/vendors/{vendor.id}",
+        updated=lambda t: f"/transfers/{t.id}",
+    ),
+    RecordForms(
+        entity_type="agreement",
+        plural="agreements",
+        parent="vendors",
+        load_parent=vendor_service.get_vendor,
+        load=agreement_service.get_agreement,
+        page=_agreement_page,
+        defaults=lambda _v: {"kind": "dpa", "status": "signed"},
+        create=_create_agreement,
+        update=_update_agreement,
+        created=lambda vendor, _a: f"/vendors/{vendor.id}",
+        updated=lambda a: f"/vendors/{a.vendor_id}",
+    ),
+    RecordForms(
+        entity_type="assessment",
+        plural="assessments",
+        parent="transfers",
+        load_parent=transfer_service.get_transfer,
+        load=assessment_service.get_assessment,
+        page=_assessment_page,
+        create=creates(AssessmentCreate, assessment_service.create_assessment, "transfer_id"),
+        update=updates(AssessmentUpdate, assessment_service.update_assessment),
+        created=lambda transfer, _a: f"/vendors/{transfer.vendor_id}",
+        updated=lambda a: f"/assessments/{a.id}",
+    ),
+    RecordForms(
+        entity_type="processing",
+        plural="processings",
+        parent="vendors",
+        load_parent=vendor_service.get_vendor,
+        load=organisation_service.get_processing,
+        page=_processing_page,
+        defaults=lambda _v: {"our_role": "controller"},
+        create=creates(ProcessingCreate, organisation_service.create_processing, "vendor_id"),
+        update=updates(ProcessingUpdate, organisation_service.update_processing),
+        created=lambda vendor, _p: f"/vendors/{vendor.id}",
+        updated=lambda p: f"/vendors/{p.vendor_id}",
+    ),
+    RecordForms(
+        entity_type="organisation",
+        plural="organisations",
+        load=organisation_service.get_organisation,
+        page=_organisation_page,
+        defaults=lambda _p: {"country": "FI", "roles": "controller"},
+        create=creates(OrganisationCreate, organisation_service.create_organisation),
+        update=updates(OrganisationUpdate, organisation_service.update_organisation),
+        created=lambda _p, _o: "/organisations",
+        updated=lambda _o: "/organisations",
+    ),
+)
+
+
+@get("/organisations", name="organisations")
+async def organisations(request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+    rows, _total = await organisation_service.list_organisations(db_session, 500, 0)
+    return Template(
+        template_name="organisations.html",
+        context={"me": identity(request), "organisations": rows},
+    )
+
+
+REGISTER_FORMS: list[HTTPRouteHandler] = [organisations, *(h for s in SPECS for h in routes(s))]
+"""Create and edit routes for transfers, agreements, assessments, processings and
+organisations, all through ``forms.save`` / ``forms.save_edit``."""

@@ -8,13 +8,15 @@ from litestar import Router
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from transfers.web.account_pages import AccountPages
 from transfers.web.admin_pages import AdminPages
 from transfers.web.auth_pages import AuthPages
 from transfers.web.errors import WEB_EXCEPTION_HANDLERS
 from transfers.web.pages import ReadingPages
-from transfers.web.register_forms import RegisterForms
+from transfers.web.record_pages import RecordPages
+from transfers.web.register_forms import REGISTER_FORMS
 from transfers.web.security import after_request, before_request
-from transfers.web.vendor_forms import VendorForms
+from transfers.web.vendor_forms import VENDOR_ROUTES
 from transfers.web.work_pages import WorkPages
 from transfers.web.workflow_pages import WorkflowPages
 
@@ -29,11 +31,13 @@ def web_handlers() -> list[ControllerRouterHandler]:
         route_handlers=[
             AuthPages,
             ReadingPages,
-            VendorForms,
-            RegisterForms,
+            *VENDOR_ROUTES,
+            *REGISTER_FORMS,
+            RecordPages,
             WorkPages,
             WorkflowPages,
             AdminPages,
+            AccountPages,
         ],
         before_request=before_request,
         after_request=after_request,

@@ -82,12 +82,13 @@ def identity(request: Request[Any, Any, Any]) -> WebIdentity:
     return ident
 
 
-def require_writer(ident: WebIdentity) -> None:
+def require_writer(ident: WebIdentity) -> WebIdentity:
     """The server refuses procurement's writes even when a form is crafted by hand."""
     if not ident.can_write:
         raise PermissionDeniedException(
             i18n._("Your role can read the register but not change it.")
         )
+    return ident
 
 
 def require_admin(ident: WebIdentity) -> None:

@@ -43,7 +43,9 @@ def shown(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(shown(v) for v in value)
+    if isinstance(value, dict):  # a contact or a scenario: its name, else its values
+        return str(value.get("name") or ", ".join(str(v) for v in value.values() if v))
     return str(value)
 
 

@@ -1,183 +1,186 @@
-"""Vendor forms: create and edit through the vendor service, stale edits shown as conflicts."""
+"""Vendor forms: create and edit (profile and contacts) through the vendor service, stale edits
+shown as conflicts, and the sub-processor chain edited link by link (GDPR Art. 28(2), (4))."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
-from litestar.response import Redirect, Template
+from litestar import Controller, Request, Response, post
+from litestar.response import Redirect
+from litestar.types import ControllerRouterHandler
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.audit.crud import check_version
-from transfers.audit.service import list_events
 from transfers.common.problems import ProblemError
+from transfers.models import Vendor
 from transfers.vendor import service as vendor_service
 from transfers.vendor.schemas import VendorCreate, VendorUpdate
-from transfers.web.forms import FormErrors, convert, from_problem, values_of
+from transfers.web import reads
+from transfers.web.form_routes import RecordForms, creates, edit_form, routes, updates
+from transfers.web.forms import Field, FormErrors, FormPage, form_errors
+from transfers.web.i18n import N_, _
+from transfers.web.labels import label
 from transfers.web.pages import choices
 from transfers.web.security import identity, require_writer
 
-FIELDS = (
-    "name",
-    "legal_name",
-    "business_id",
-    "country",
-    "role",
-    "category",
-    "status",
-    "website",
-    "owner",
-    "notes",
-)
-OPTIONAL = ("legal_name", "business_id", "website", "owner", "notes")
+CHAIN_FIELD = "subprocessor"
+"""The chain form's input; the service's ``subprocessor_ids``/``parent_vendor_ids`` errors
+are shown next to it."""
 
 
-def _form_page(
-    request: Request[Any, Any, Any],
-    *,
-    values: dict[str, Any],
-    vendor_id: int | None,
-    version: int | None,
-    errors: FormErrors | None = None,
-    conflict: list[Any] | None = None,
-    original: dict[str, str] | None = None,
-) -> Template:
-    return Template(
-        template_name="vendor_form.html",
-        context={
-            "me": identity(request),
-            "values": values,
-            "vendor_id": vendor_id,
-            "version": version,
-            "errors": errors,
-            "conflict": conflict,
-            "original": original if original is not None else dict(values),
-            **choices(),
-        },
-        status_code=(errors.status if errors else 200),
+def _codes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((v, label(v)) for v in values)
+
+
+def vendor_fields(*, editing: bool) -> list[Field]:
+    c = choices()
+    fields = [
+        Field("name", _(N_("Name")), required=True),
+        Field("legal_name", _(N_("Legal name"))),
+        Field("business_id", _(N_("Business ID"))),
+        Field(
+            "country",
+            _(N_("Country")),
+            "select",
+            (("", _("Choose a country")), *c["countries"]),
+            required=True,
+        ),
+        Field("role", _(N_("Role")), "select", _codes(c["roles"])),
+        Field("category", _(N_("Category")), "select", _codes(c["categories"])),
+        Field("status", _(N_("Status")), "select", _codes(c["statuses"])),
+        Field("website", _(N_("Website"))),
+        Field("owner", _(N_("Owner (e-mail)")), "email"),
+        Field("notes", _(N_("Notes")), "textarea"),
+    ]
+    if editing:
+        fields.append(
+            Field(
+                "contacts",
+                _(N_("Contacts")),
+                "contacts",
+                hint=_(N_("Clear a contact's name to remove it; fill the empty row to add one.")),
+            )
+        )
+    return fields
+
+
+async def _chain(session: AsyncSession, vendor: Vendor) -> list[tuple[int, str]]:
+    read = await vendor_service.read_vendor(session, vendor)
+    if not read.subprocessor_ids:
+        return []
+    rows = await session.execute(
+        select(Vendor.id, Vendor.name)
+        .where(Vendor.id.in_(read.subprocessor_ids))
+        .order_by(Vendor.name)
+    )
+    return [(int(i), str(n)) for i, n in rows]
+
+
+async def _page(session: AsyncSession, _parent: None, vendor: Vendor | None) -> FormPage:
+    if vendor is None:
+        return FormPage(
+            title=_("New vendor"),
+            action="/vendors/new",
+            back="/vendors",
+            fields=vendor_fields(editing=False),
+        )
+    return FormPage(
+        title=_("Edit vendor"),
+        action=f"/vendors/{vendor.id}/edit",
+        back=f"/vendors/{vendor.id}",
+        fields=vendor_fields(editing=True),
+        conflict_title=_("Someone else changed this vendor while you were editing."),
+        template="vendor_form.html",
+        extra={"vendor_id": vendor.id, "chain": await _chain(session, vendor)},
     )
 
 
-def _originals(form: Any) -> dict[str, str]:
-    """The values the person saw when they opened the form (hidden ``orig-*`` fields)."""
-    out = {}
-    for name in FIELDS:
-        value = form.get(f"orig-{name}")
-        out[name] = value.strip() if isinstance(value, str) else ""
-    return out
+VENDOR_FORMS = RecordForms(
+    entity_type="vendor",
+    plural="vendors",
+    load=vendor_service.get_vendor,
+    page=_page,
+    defaults=lambda _p: {"role": "processor", "category": "other", "status": "proposed"},
+    create=creates(VendorCreate, vendor_service.create_vendor),
+    update=updates(VendorUpdate, vendor_service.update_vendor),
+    created=lambda _p, vendor: f"/vendors/{vendor.id}",
+    updated=lambda vendor: f"/vendors/{vendor.id}",
+)
 
 
-def _edited(form: Any, values: dict[str, str]) -> dict[str, Any]:
-    """Only the fields this person changed, so saving never resets what others changed."""
-    original = _originals(form)
-    changed: dict[str, Any] = {}
-    for name in FIELDS:
-        now = values.get(name, "")
-        if now != original.get(name, ""):
-            changed[name] = now if now else None
-    return changed
+async def _resolve(session: AsyncSession, text: str) -> int:
+    """The vendor a person named: an exact name, or the only partial match."""
+    if not text:
+        message = _("Type the name or business ID of the sub-processor.")
+        raise FormErrors(message, {CHAIN_FIELD: message})
+    found = await reads.find_vendors(session, text, limit=10)
+    exact = [m for m in found.matches if text.lower() in (m[1].lower(), (m[2] or "").lower())]
+    if len(exact) == 1 or len(found.matches) == 1:
+        return (exact or found.matches)[0][0]
+    if not found.matches:
+        message = _("No vendor matches “%(text)s”.") % {"text": text}
+        if found.suggestions:
+            message += " " + _("Did you mean: %(names)s?") % {"names": ", ".join(found.suggestions)}
+    else:
+        message = _("Several vendors match: %(names)s. Type the full name.") % {
+            "names": ", ".join(m[1] for m in found.matches)
+        }
+    raise FormErrors(message, {CHAIN_FIELD: message})
 
 
-class VendorForms(Controller):
+class VendorChain(Controller):
+    """The sub-processor chain, edited link by link on the vendor's edit page."""
+
     path = "/vendors"
     include_in_schema = False
 
-    @get("/new")
-    async def new(self, request: Request[Any, Any, Any]) -> Template:
-        require_writer(identity(request))
-        return _form_page(
-            request,
-            values={"role": "processor", "category": "other", "status": "proposed"},
-            vendor_id=None,
-            version=None,
+    @post("/{vendor_id:int}/subprocessors")
+    async def add_subprocessor(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
+    ) -> Response[Any]:
+        """Link a sub-processor; a self-link or a cycle is refused with the service's error."""
+        me = require_writer(identity(request))
+        vendor = await vendor_service.get_vendor(db_session, vendor_id)
+        form = await request.form()
+        try:
+            child = await _resolve(db_session, str(form.get(CHAIN_FIELD) or "").strip())
+            current = [i for i, _name in await _chain(db_session, vendor)]
+            await vendor_service.set_links(
+                db_session,
+                vendor_id,
+                parent_ids=None,
+                subprocessor_ids=[*current, child],
+                actor=me.actor,
+            )
+        except (FormErrors, ProblemError) as exc:
+            await db_session.rollback()
+            errors = form_errors(exc)
+            errors.fields = {CHAIN_FIELD: errors.fields.get(CHAIN_FIELD) or errors.detail}
+            vendor = await vendor_service.get_vendor(db_session, vendor_id)
+            return edit_form(request, await _page(db_session, None, vendor), vendor, errors)
+        await db_session.commit()
+        return Redirect(f"/vendors/{vendor_id}/edit#chain", status_code=303)
+
+    @post("/{vendor_id:int}/subprocessors/{subprocessor_id:int}/remove")
+    async def remove_subprocessor(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        vendor_id: int,
+        subprocessor_id: int,
+    ) -> Response[Any]:
+        me = require_writer(identity(request))
+        vendor = await vendor_service.get_vendor(db_session, vendor_id)
+        current = [i for i, _name in await _chain(db_session, vendor)]
+        await vendor_service.set_links(
+            db_session,
+            vendor_id,
+            parent_ids=None,
+            subprocessor_ids=[i for i in current if i != subprocessor_id],
+            actor=me.actor,
         )
-
-    @post("/new")
-    async def create(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession
-    ) -> Response[Any]:
-        me = identity(request)
-        require_writer(me)
-        form = await request.form()
-        values = values_of(form, FIELDS)
-        try:
-            data = convert(values, VendorCreate)
-            vendor = await vendor_service.create_vendor(db_session, data, me.actor)
-        except FormErrors as exc:
-            await db_session.rollback()
-            return _form_page(request, values=values, vendor_id=None, version=None, errors=exc)
-        except ProblemError as exc:
-            await db_session.rollback()
-            return _form_page(
-                request, values=values, vendor_id=None, version=None, errors=from_problem(exc)
-            )
         await db_session.commit()
-        return Redirect(f"/vendors/{vendor.id}", status_code=303)
+        return Redirect(f"/vendors/{vendor_id}/edit#chain", status_code=303)
 
-    @get("/{vendor_id:int}/edit")
-    async def edit(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Template:
-        require_writer(identity(request))
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        values = {f: str(getattr(vendor, f) or "") for f in FIELDS}
-        return _form_page(request, values=values, vendor_id=vendor_id, version=vendor.version)
 
-    @post("/{vendor_id:int}/edit")
-    async def update(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, vendor_id: int
-    ) -> Response[Any]:
-        """Apply an edit made on ``version``; if someone saved in between, show what they
-        changed and keep this person's input, never overwrite theirs."""
-        me = identity(request)
-        require_writer(me)
-        form = await request.form()
-        values = values_of(form, FIELDS)
-        raw_version = str(form.get("version") or "")
-        version = int(raw_version) if raw_version.isdigit() else None
-        vendor = await vendor_service.get_vendor(db_session, vendor_id)
-        try:
-            check_version(vendor, None, version)
-        except ProblemError as exc:
-            events, _ = await list_events(
-                db_session, entity_type="vendor", entity_id=vendor_id, limit=50
-            )
-            newer = max(0, vendor.version - (version or 0))
-            changes = [e for e in events if e.action == "update"][:newer]
-            current = {f: str(getattr(vendor, f) or "") for f in FIELDS}
-            mine = {k: (v or "") for k, v in _edited(form, values).items()}
-            return _form_page(
-                request,
-                values=current | mine,
-                vendor_id=vendor_id,
-                version=vendor.version,
-                errors=from_problem(exc),
-                conflict=changes,
-                original=current,
-            )
-        payload = _edited(form, values)
-        try:
-            data = convert(payload, VendorUpdate)
-            await vendor_service.update_vendor(db_session, vendor, data, me.actor)
-        except FormErrors as exc:
-            await db_session.rollback()
-            return _form_page(
-                request,
-                values=values,
-                vendor_id=vendor_id,
-                version=version,
-                errors=exc,
-                original=_originals(form),
-            )
-        except ProblemError as exc:
-            await db_session.rollback()
-            return _form_page(
-                request,
-                values=values,
-                vendor_id=vendor_id,
-                version=version,
-                errors=from_problem(exc),
-                original=_originals(form),
-            )
-        await db_session.commit()
-        return Redirect(f"/vendors/{vendor_id}", status_code=303)
+VENDOR_ROUTES: list[ControllerRouterHandler] = [*routes(VENDOR_FORMS), VendorChain]

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
-import tempfile
 from dataclasses import asdict
-from datetime import date
-from pathlib import Path
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -21,6 +18,7 @@ from transfers.audit.service import list_events
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.document import service as document_service
 from transfers.document.kinds import KINDS, LANGUAGES
+from transfers.importer import pending
 from transfers.importer.export import render
 from transfers.importer.validate import plan_import
 from transfers.importer.writer import apply_plan, export_data
@@ -39,12 +37,6 @@ EXPORT_TYPES = {
 }
 SAFE_ATTACHMENT_TYPES = frozenset({"application/pdf", DOCX, "image/png", "image/jpeg"})
 STATE_ACTIONS = ("acknowledged", "snoozed", "done", "open")
-
-
-def _pending_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "transfers-imports"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
 
 
 class WorkPages(Controller):
@@ -249,20 +241,18 @@ class WorkPages(Controller):
     async def import_sheet(
         self, request: Request[Any, Any, Any], db_session: AsyncSession
     ) -> Template:
-        """Upload -> dry run (report, nothing written); the file waits, bound to this session,
-        until the person confirms it. Confirming runs the same plan, all or nothing."""
-        me = identity(request)
-        require_writer(me)
+        """Upload -> dry run (report, nothing written); the file waits in the database, bound
+        to this person, until they confirm it. Confirming runs the same plan, all or nothing."""
+        me = require_writer(identity(request))
         form = await request.form()
         settings = settings_of(request)
-        pending = str(form.get("pending") or "")
-        confirm = bool(form.get("confirm")) and pending.isalnum()
-        if confirm:
-            path = _pending_dir() / f"{me.session_id}-{pending}"
-            if not path.exists():
+        token = str(form.get("pending") or "")
+        waiting = None
+        if form.get("confirm"):
+            waiting = await pending.take(db_session, owner_id=me.user_id, token=token[:64])
+            if waiting is None:
                 raise invalid(_("The uploaded file has expired; upload it again."), field="file")
-            name = str(form.get("filename") or "upload.xlsx")
-            content = path.read_bytes()
+            name, content = waiting.filename, waiting.content
         else:
             upload = form.get("file")
             if not isinstance(upload, UploadFile) or not upload.filename:
@@ -286,15 +276,17 @@ class WorkPages(Controller):
             counts = result.as_dict()
         written = False
         token = ""
-        if problems or not confirm:
+        if problems or waiting is None:
             await db_session.rollback()
             if not problems:
-                token = secrets.token_hex(16)
-                (_pending_dir() / f"{me.session_id}-{token}").write_bytes(content)
+                token = await pending.keep(
+                    db_session, owner_id=me.user_id, filename=name, content=content
+                )
+                await db_session.commit()
         else:
+            await pending.discard(db_session, waiting)
             await db_session.commit()
             written = True
-            (_pending_dir() / f"{me.session_id}-{pending}").unlink(missing_ok=True)
         return Template(
             template_name="import.html",
             context={
@@ -347,13 +339,22 @@ class WorkPages(Controller):
         db_session: AsyncSession,
         entity_type: str | None = None,
         actor: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
         page: int = 1,
     ) -> Template:
+        """Filtered by record type, person and a date range (both days included)."""
         page = max(1, min(page, 100_000))
+        first = parse_day(since, "since") if since else None
+        last = parse_day(until, "until") if until else None
+        if first and last and last < first:
+            raise invalid(_("The end date is before the start date."), field="until")
         events, total = await list_events(
             db_session,
             entity_type=entity_type or None,
             actor=actor or None,
+            since=datetime.combine(first, time.min, UTC) if first else None,
+            until=datetime.combine(last + timedelta(days=1), time.min, UTC) if last else None,
             limit=100,
             offset=(page - 1) * 100,
         )
@@ -365,6 +366,11 @@ class WorkPages(Controller):
                 "total": total,
                 "page": page,
                 "pages": max(1, -(-total // 100)),
-                "filters": {"entity_type": entity_type or "", "actor": actor or ""},
+                "filters": {
+                    "entity_type": entity_type or "",
+                    "actor": actor or "",
+                    "since": first.isoformat() if first else "",
+                    "until": last.isoformat() if last else "",
+                },
             },
         )
