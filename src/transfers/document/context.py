@@ -573,6 +573,8 @@ class SubprocessorRow:
     country: str
     purpose: str
     mechanism: str
+    vendor_id: int | None = None
+    parent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ from transfers.common.pagination import Page
 from transfers.common.problems import not_found
 from transfers.common.responses import read_as
 from transfers.common.text import check_filename, content_disposition
-from transfers.document import service
+from transfers.document import service, versions
 from transfers.document.context import DocumentOptions
-from transfers.document.schemas import DocumentCreate, DocumentRead, TemplateRead
+from transfers.document.schemas import Change, DocumentCreate, DocumentRead, TemplateRead
 from transfers.models import Document, DocumentTemplate
 from transfers.settings import Settings, get_settings
 
@@ -36,8 +36,16 @@ def options_from(settings: Settings) -> DocumentOptions:
     )
 
 
-def _read(doc: Document) -> DocumentRead:
-    return read_as(DocumentRead, doc, content_url=f"{PATH}/{doc.id}/content")
+def _read(doc: Document, status: versions.DocumentStatus | None = None) -> DocumentRead:
+    status = status or versions.DocumentStatus(doc)
+    return read_as(
+        DocumentRead,
+        doc,
+        content_url=f"{PATH}/{doc.id}/content",
+        superseded_by=status.superseded_by,
+        stale=status.stale,
+        changes=[Change(**c) for c in status.changes],
+    )
 
 
 class DocumentController(Controller):
@@ -69,25 +77,49 @@ class DocumentController(Controller):
         db_session: AsyncSession,
         vendor_id: int | None = None,
         kind: str | None = None,
+        stale: bool | None = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[DocumentRead]:
-        from transfers.common.crud import paginate
-
-        stmt = select(Document)
-        if vendor_id is not None:
-            stmt = stmt.where(Document.vendor_id == vendor_id)
-        if kind:
-            stmt = stmt.where(Document.kind == kind)
-        rows, total = await paginate(db_session, stmt.order_by(Document.id.desc()), limit, offset)
-        return Page(items=[_read(r) for r in rows], total=total, limit=limit, offset=offset)
+        """``stale=true``: the newest versions whose register rows changed since, each with
+        what changed; ``stale=false``: the rest."""
+        found, total = await versions.list_documents(
+            db_session, vendor_id=vendor_id, kind=kind, stale=stale, limit=limit, offset=offset
+        )
+        return Page(
+            items=[_read(s.document, s) for s in found], total=total, limit=limit, offset=offset
+        )
 
     @get("/{document_id:int}", operation_id="GetDocument")
     async def get_document(self, db_session: AsyncSession, document_id: int) -> DocumentRead:
-        doc = await db_session.get(Document, document_id)
-        if doc is None:
-            raise not_found("Document", document_id)
-        return _read(doc)
+        status = await versions.document_status(db_session, document_id=document_id)
+        return _read(status.document, status)
+
+    @post(
+        "/{document_id:int}/regenerate",
+        operation_id="RegenerateDocument",
+        guards=[requires_writer],
+        summary="Generate the new version of a document",
+        description="Same kind, language and subject, from the register as it is today; the "
+        "new version links to the old one (supersedes_id / superseded_by). 409 when the "
+        "document already has a newer version.",
+    )
+    async def regenerate(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, document_id: int
+    ) -> Response[DocumentRead]:
+        doc = await versions.regenerate(
+            db_session,
+            document_id=document_id,
+            actor=request.user,
+            as_of=date.today(),
+            options=options_from(request.app.state.settings),
+        )
+        await db_session.commit()
+        return Response(
+            _read(doc),
+            status_code=201,
+            headers={"Location": f"{PATH}/{doc.id}"},
+        )
 
     @get("/{document_id:int}/content", operation_id="GetDocumentContent", media_type=DOCX)
     async def content(self, db_session: AsyncSession, document_id: int) -> Response[bytes]:

@@ -356,7 +356,16 @@ async def _vendor_rows(
             if processing
             else ctx.term("vendor_categories", v.category, language)
         )
-        rows.append(ctx.SubprocessorRow(v.name, v.country, purpose, mechanism))
+        rows.append(
+            ctx.SubprocessorRow(
+                v.name,
+                v.country,
+                purpose,
+                mechanism,
+                vendor_id=vid,
+                parent=names.get(parent_of.get(vid, 0)),
+            )
+        )
     if missing:
         raise ctx.MissingDataError(missing)
     return rows
@@ -501,6 +510,8 @@ async def build_context(
     since: date | None,
     template_version: str,
     options: ctx.DocumentOptions | None = None,
+    previous: Document | None = None,
+    changed_on: date | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(context, snapshot): the snapshot keeps the values of every register row the document
     used (``snapshot["values"]``, see :mod:`.stale`), so a later change marks it stale."""
@@ -683,10 +694,19 @@ async def build_context(
             period_start = since or date(as_of.year, 1, 1)
             scope_ids = tops | await _chain_ids(session, tops)
             changes = await _changes(session, scope_ids, period_start, as_of, used)
+            listed = _listed(rows)
+            if previous is not None:
+                changes = _merge_changes(
+                    changes,
+                    _list_changes(
+                        previous.snapshot.get("listed") or {}, listed, changed_on or as_of, language
+                    ),
+                )
             snapshot |= {
                 "vendor_id": vendor_id,
                 "since": period_start.isoformat(),
                 "rows": len(rows),
+                "listed": listed,
             }
             return ctx.subprocessor_list_context(
                 base,
@@ -705,6 +725,66 @@ async def build_context(
         return ctx.record_extract_context(base, transfers, language), snapshot
     except ctx.MissingDataError as exc:
         raise _missing(exc) from exc
+
+
+def _listed(rows: list[ctx.SubprocessorRow]) -> dict[str, dict[str, Any]]:
+    """What a sub-processor list showed, per vendor id: the next version reports the
+    difference as its changes (Art. 28(2): customers are told of every addition or removal)."""
+    return {
+        str(r.vendor_id): {
+            "name": r.name,
+            "country": r.country,
+            "purpose": r.purpose,
+            "mechanism": r.mechanism,
+            "parent": r.parent,
+        }
+        for r in rows
+        if r.vendor_id is not None
+    }
+
+
+LIST_FIELDS = ("name", "country", "purpose", "mechanism")
+
+
+def _list_changes(
+    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], on: date, language: str
+) -> list[ctx.ChangeRow]:
+    """Sub-processors added, removed or changed between two versions of the list, dated
+    ``on`` (the day the chain changed)."""
+    out: list[ctx.ChangeRow] = []
+    for key in sorted(set(before) | set(after), key=int):
+        old, new = before.get(key), after.get(key)
+        if old is None and new is not None:
+            out.append(ctx.ChangeRow("added", new["name"], new.get("parent") or "", on))
+        elif new is None and old is not None:
+            out.append(ctx.ChangeRow("removed", old["name"], old.get("parent") or "", on))
+        elif old is not None and new is not None:
+            detail = "; ".join(
+                f"{_shown(f, old.get(f), language)} → {_shown(f, new.get(f), language)}"
+                for f in LIST_FIELDS
+                if old.get(f) != new.get(f)
+            )
+            if detail:
+                out.append(
+                    ctx.ChangeRow("changed", new["name"], new.get("parent") or "", on, detail)
+                )
+    return out
+
+
+def _shown(field: str, value: Any, language: str) -> str:
+    if field == "country" and value:
+        return ctx.country_name(str(value), language)
+    if field == "mechanism" and value:
+        return ctx.mechanism_name(str(value), language)
+    return str(value or "-")
+
+
+def _merge_changes(dated: list[ctx.ChangeRow], diffed: list[ctx.ChangeRow]) -> list[ctx.ChangeRow]:
+    """Engagement dates from the chain links plus the differences from the previous version,
+    once each."""
+    seen = {(c.change, c.name, c.on) for c in dated}
+    merged = dated + [c for c in diffed if (c.change, c.name, c.on) not in seen]
+    return sorted(merged, key=lambda c: (c.on, c.name))
 
 
 def _scenario_rows(value: Any) -> list[dict[str, Any]]:
@@ -728,7 +808,11 @@ async def render_document(
     since: date | None,
     actor: Actor,
     options: ctx.DocumentOptions | None = None,
+    previous: Document | None = None,
+    changed_on: date | None = None,
 ) -> Document:
+    """Render and store a document; with ``previous``, as its new version (linked both ways,
+    and a sub-processor list then reports what changed since that version)."""
     template, version = await template_for(session, kind, language) if kind in KINDS else (b"", "")
     context, snapshot = await build_context(
         session,
@@ -741,6 +825,8 @@ async def render_document(
         since=since,
         template_version=version,
         options=options,
+        previous=previous,
+        changed_on=changed_on,
     )
     try:
         content = await run_in_worker(render_docx, template, context)
@@ -764,6 +850,7 @@ async def render_document(
         size=len(content),
         content=content,
         snapshot=snapshot,
+        supersedes_id=previous.id if previous is not None else None,
         created_by=actor.label,
     )
     session.add(document)
@@ -771,15 +858,16 @@ async def render_document(
     await record(
         session,
         actor,
-        "generate",
+        "regenerate" if previous is not None else "generate",
         "document",
         document.id,
-        None,
+        None if previous is None else {"supersedes_id": previous.id},
         {
             "kind": kind,
             "language": language,
             "sha256": document.sha256,
             "template_version": version,
+            "supersedes_id": document.supersedes_id,
         },
     )
     return document
