@@ -154,8 +154,10 @@ async def refresh_subprocessor_lists(
     on: date,
     actor: Actor = SYSTEM,
     options: ctx.DocumentOptions | None = None,
+    as_of: date | None = None,
 ) -> list[Document]:
-    """A new version of every current sub-processor list whose rows changed, dated ``on``.
+    """A new version (as of ``as_of``, default today) of every current sub-processor list whose
+    rows changed; its change table dates the change ``on`` (e.g. a notice's effective date).
 
     Lists nobody has generated yet are not created here (the first one is a user's choice of
     language and scope). A list the register can no longer support (e.g. a new sub-processor
@@ -166,6 +168,7 @@ async def refresh_subprocessor_lists(
         )
     ).all()
     made: list[Document] = []
+    as_of = as_of or date.today()
     for old in current:
         if "listed" not in (old.snapshot or {}):
             continue
@@ -178,7 +181,7 @@ async def refresh_subprocessor_lists(
                 vendor_id=old.vendor_id,
                 transfer_id=None,
                 assessment_id=None,
-                as_of=on,
+                as_of=as_of,
                 since=date.fromisoformat(since) if isinstance(since, str) else None,
                 template_version="check",
                 options=options,
@@ -190,7 +193,7 @@ async def refresh_subprocessor_lists(
                     session,
                     document_id=old.id,
                     actor=actor,
-                    as_of=on,
+                    as_of=as_of,
                     options=options,
                     changed_on=on,
                 )
