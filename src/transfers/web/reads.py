@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,7 @@ from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
 from transfers.compliance.service import children_map, load_facts, register_view, status_of
+from transfers.document.versions import DocumentStatus, statuses
 from transfers.models import AgreementAttachment, AuditEvent, Document, Processing, Vendor
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
@@ -147,6 +148,7 @@ class VendorPage:
     documents: list[Document]
     history: list[AuditEvent]
     attachments: dict[int, list[tuple[int, str]]]
+    document_status: dict[int, DocumentStatus] = field(default_factory=dict)
 
 
 async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> VendorPage:
@@ -191,6 +193,7 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
         documents=documents,
         history=history,
         attachments=attachments,
+        document_status={s.document.id: s for s in await statuses(session, documents)},
     )
 
 
