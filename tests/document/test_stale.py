@@ -251,3 +251,11 @@ async def test_our_sub_processor_list_gets_a_new_version_when_the_chain_changes(
         headers={"If-Match": f'"{removed.json()["version"]}"'},
     )
     assert (await api.get(DOCS, params={"kind": "subprocessor_list"})).json()["total"] == 3
+
+    # A new processor of ours (we process for our customers through it) is a new direct
+    # sub-processor of ours.
+    await processor(api, name="Seine Mail SAS")
+    lists = (await api.get(DOCS, params={"kind": "subprocessor_list"})).json()["items"]
+    assert len(lists) == 4
+    assert lists[0]["supersedes_id"] == lists[1]["id"]
+    assert "added\nSeine Mail SAS\n" in await text_of(api, lists[0])

@@ -578,11 +578,13 @@ async def build_context(
             processing, org_id = await _processing(session, vendor.id, used)
             org = await _org(session, transfer.organisation_id or org_id, used)
             base = ctx.common(org, language, as_of, today, template_version)
+            # Only this transfer reaches the annexes, not the vendor's others.
             data = next(
                 t
-                for t in await _transfer_data(session, {vendor.id}, as_of, used)
+                for t in await _transfer_data(session, {vendor.id}, as_of, Used(used.snapshot))
                 if t.id == transfer.id
             )
+            used.add("transfer", transfer)
             subs = await _chain_rows(session, {vendor.id}, as_of, language, used)
             exporter = None
             if transfer.transfer_type == "onward_transfer":
@@ -631,9 +633,12 @@ async def build_context(
             on = assessment.completed_on or as_of
             data = next(
                 t
-                for t in await _transfer_data(session, {vendor.id}, on, used, language)
+                for t in await _transfer_data(
+                    session, {vendor.id}, on, Used(used.snapshot), language
+                )
                 if t.id == transfer.id
             )
+            used.add("transfer", transfer)
             base = ctx.common(
                 await _org(session, transfer.organisation_id, used),
                 language,

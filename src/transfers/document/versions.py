@@ -30,7 +30,7 @@ from transfers.common.problems import ProblemError, not_found
 from transfers.document import context as ctx
 from transfers.document.service import build_context, render_document
 from transfers.document.stale import changes_of
-from transfers.models import Document, VendorSubprocessor
+from transfers.models import Document, Processing, VendorSubprocessor
 
 log = logging.getLogger(__name__)
 
@@ -206,13 +206,14 @@ async def refresh_subprocessor_lists(
 # -- the chain changed: refresh in the same transaction, whatever wrote it ----------------------
 
 _CHAIN: Final = "transfers.document.chain_changed"
+#: Our direct sub-processors are the vendors of processing we do as a processor; theirs are
+#: the chain links below them.
+_CHAIN_ROWS: Final = (VendorSubprocessor, Processing)
 
 
 @event.listens_for(Session, "after_flush")
 def _links_flushed(session: Session, _flush: UOWTransaction) -> None:
-    if any(
-        isinstance(o, VendorSubprocessor) for o in (*session.new, *session.deleted, *session.dirty)
-    ):
+    if any(isinstance(o, _CHAIN_ROWS) for o in (*session.new, *session.deleted, *session.dirty)):
         session.info[_CHAIN] = True
 
 
@@ -220,7 +221,7 @@ def _links_flushed(session: Session, _flush: UOWTransaction) -> None:
 def _links_written(state: ORMExecuteState) -> None:
     mapper = state.bind_mapper
     if (state.is_delete or state.is_update or state.is_insert) and (
-        mapper is not None and mapper.class_ is VendorSubprocessor
+        mapper is not None and mapper.class_ in _CHAIN_ROWS
     ):
         state.session.info[_CHAIN] = True
 
