@@ -129,16 +129,27 @@ REGISTER: Final = "register"
 CHUNK: Final = 5000
 
 
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
-    """The JSON form a value is stored and compared in (dates as ISO text, tuples as lists)."""
+    """The JSON form a value is stored and compared in (dates as ISO text, tuples as lists).
+    Exact type checks first: this runs for every field of every row checked."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        return [plain(v) for v in value]
+    if kind is dict:
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, tuple | list):
-        return [plain(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
     return value
 
 
