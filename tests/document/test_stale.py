@@ -86,6 +86,10 @@ async def test_a_changed_address_makes_the_dpa_stale_and_regenerating_links_the_
     assert [d["id"] for d in stale["items"]] == [doc["id"]]
     assert stale["total"] == 1
     assert stale["items"][0]["changes"][0]["field"] == "address"
+    assert "values" not in stale["items"][0]["snapshot"]  # lists stay small
+    assert read["snapshot"]["values"]["vendor"][str(vendor["id"])]["address"] == (
+        "1 Old Street, Dublin"
+    )
     assert (await api.get(DOCS, params={"stale": "false"})).json()["items"] == []
 
     assert (await api.post(f"{DOCS}/{doc['id']}/regenerate", role="procurement")).status_code == 403

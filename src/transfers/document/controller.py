@@ -36,11 +36,19 @@ def options_from(settings: Settings) -> DocumentOptions:
     )
 
 
-def _read(doc: Document, status: versions.DocumentStatus | None = None) -> DocumentRead:
+def _read(
+    doc: Document, status: versions.DocumentStatus | None = None, *, brief: bool = False
+) -> DocumentRead:
+    """``brief`` (lists) leaves out the stored register values: a register-wide document keeps
+    one entry per transfer, and ``changes`` already says what matters."""
     status = status or versions.DocumentStatus(doc)
+    snapshot = doc.snapshot
+    if brief:
+        snapshot = {k: v for k, v in (doc.snapshot or {}).items() if k != "values"}
     return read_as(
         DocumentRead,
         doc,
+        snapshot=snapshot,
         content_url=f"{PATH}/{doc.id}/content",
         superseded_by=status.superseded_by,
         stale=status.stale,
@@ -87,7 +95,10 @@ class DocumentController(Controller):
             db_session, vendor_id=vendor_id, kind=kind, stale=stale, limit=limit, offset=offset
         )
         return Page(
-            items=[_read(s.document, s) for s in found], total=total, limit=limit, offset=offset
+            items=[_read(s.document, s, brief=True) for s in found],
+            total=total,
+            limit=limit,
+            offset=offset,
         )
 
     @get("/{document_id:int}", operation_id="GetDocument")

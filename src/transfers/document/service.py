@@ -700,7 +700,7 @@ async def build_context(
             scope_ids = tops | await _chain_ids(session, tops)
             changes = await _changes(session, scope_ids, period_start, as_of, used)
             listed = _listed(rows)
-            if previous is not None:
+            if previous is not None and "listed" in previous.snapshot:
                 changes = _merge_changes(
                     changes,
                     _list_changes(
