@@ -1,6 +1,6 @@
 """document.supersedes_id: a regenerated document links to the version it replaces
 
-Revision ID: d4e5f6a7b8c9
+Revision ID: 5a7e2b91c0d4
 Revises: c3d9a1e7f042
 Create Date: 2026-11-26 18:15:00
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "d4e5f6a7b8c9"
+revision: str = "5a7e2b91c0d4"
 down_revision: str | Sequence[str] | None = "c3d9a1e7f042"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
