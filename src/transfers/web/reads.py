@@ -10,7 +10,7 @@ import difflib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,6 @@ from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
 from transfers.compliance.service import children_map, load_facts, register_view, status_of
-from transfers.document.versions import DocumentStatus, statuses
 from transfers.models import AgreementAttachment, AuditEvent, Document, Processing, Vendor
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
@@ -30,6 +29,9 @@ from transfers.rules.status import VendorStatus, vendor_statuses
 from transfers.settings import Settings
 from transfers.vendor import service as vendor_service
 from transfers.vendor.schemas import ChainNode, VendorRead
+
+if TYPE_CHECKING:
+    from transfers.document.versions import DocumentStatus
 
 ATTENTION_DAYS = 30
 _CACHE_SIZE = 8
@@ -152,6 +154,8 @@ class VendorPage:
 
 
 async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> VendorPage:
+    from transfers.document.versions import statuses as document_statuses
+
     vendor = await vendor_service.get_vendor(session, vendor_id)
     read = await vendor_service.read_vendor(session, vendor)
     agreements, _ = await agreement_service.list_agreements(
@@ -193,7 +197,7 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
         documents=documents,
         history=history,
         attachments=attachments,
-        document_status={s.document.id: s for s in await statuses(session, documents)},
+        document_status={s.document.id: s for s in await document_statuses(session, documents)},
     )
 
 
