@@ -21,9 +21,7 @@ def upgrade() -> None:
     # A plain ADD COLUMN (no batch rebuild): SQLite keeps the table, its AUTOINCREMENT and
     # every trigger.
     op.add_column("document", sa.Column("supersedes_id", sa.Integer(), nullable=True))
-    op.create_index(
-        op.f("ix_document_supersedes_id"), "document", ["supersedes_id"], unique=True
-    )
+    op.create_index(op.f("ix_document_supersedes_id"), "document", ["supersedes_id"], unique=True)
 
 
 def downgrade() -> None:
