@@ -71,6 +71,9 @@ def run_in_session(work: Callable[[Any], Awaitable[T]]) -> T:
 
     import asyncio
 
+    # Registers the commit-time listener that brings our sub-processor list up to date when
+    # the chain changes, whatever command changed it (as the server does on import).
+    import transfers.document.versions  # noqa: F401
     from transfers.db import create_engine, session_scope
 
     async def runner() -> T:

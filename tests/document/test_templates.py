@@ -235,7 +235,10 @@ def context(kind: str, language: str, **overrides: Any) -> dict[str, Any]:
             "subprocessors": (BHARAT_ROW,),
             "transfers": (
                 dataclasses.replace(
-                    BHARAT_TRANSFER, vendor_name=LICENTIA.name, fallback_mechanism="dpf"
+                    BHARAT_TRANSFER,
+                    vendor_name=LICENTIA.name,
+                    vendor_id=LICENTIA.id,
+                    fallback_mechanism="dpf",
                 ),
             ),
         },

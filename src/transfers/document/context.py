@@ -573,6 +573,8 @@ class SubprocessorRow:
     country: str
     purpose: str
     mechanism: str
+    vendor_id: int | None = None
+    parent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1497,7 +1499,7 @@ def build_context(
                 subprocessors,
                 language,
                 options=options,
-                transfers=[t for t in transfers if t.vendor_name == vendor.name],
+                transfers=[t for t in transfers if t.vendor_id == vendor.id],
             )
         )
     elif kind == "scc_annexes" and vendor is not None and transfer is not None:
@@ -1578,6 +1580,7 @@ def sample_context(kind: str, language: str) -> dict[str, Any]:
         None,
         "lawful",
         ({"code": "scc_in_place", "message": "SCCs in place", "citation": "(EU) 2021/914"},),
+        vendor_id=vendor.id,
     )
     return build_context(
         kind,

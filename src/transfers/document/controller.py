@@ -18,9 +18,9 @@ from transfers.common.pagination import Page
 from transfers.common.responses import read_as
 from transfers.common.text import check_filename, content_disposition
 from transfers.common.uploads import UPLOAD
-from transfers.document import service
+from transfers.document import service, versions
 from transfers.document.context import DocumentOptions
-from transfers.document.schemas import DocumentCreate, DocumentRead, TemplateRead
+from transfers.document.schemas import Change, DocumentCreate, DocumentRead, TemplateRead
 from transfers.models import Document
 from transfers.settings import Settings
 
@@ -35,8 +35,24 @@ def options_from(settings: Settings) -> DocumentOptions:
     )
 
 
-def _read(doc: Document) -> DocumentRead:
-    return read_as(DocumentRead, doc, content_url=f"{PATH}/{doc.id}/content")
+def _read(
+    doc: Document, status: versions.DocumentStatus | None = None, *, brief: bool = False
+) -> DocumentRead:
+    """``brief`` (lists) leaves out the stored register values: a register-wide document keeps
+    one entry per transfer, and ``changes`` already says what matters."""
+    status = status or versions.DocumentStatus(doc)
+    snapshot = doc.snapshot
+    if brief:
+        snapshot = {k: v for k, v in (doc.snapshot or {}).items() if k != "values"}
+    return read_as(
+        DocumentRead,
+        doc,
+        snapshot=snapshot,
+        content_url=f"{PATH}/{doc.id}/content",
+        superseded_by=status.superseded_by,
+        stale=status.stale,
+        changes=[Change(**c) for c in status.changes],
+    )
 
 
 class DocumentController(Controller):
@@ -68,17 +84,52 @@ class DocumentController(Controller):
         db_session: AsyncSession,
         vendor_id: int | None = None,
         kind: str | None = None,
+        stale: bool | None = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[DocumentRead]:
-        rows, total = await service.list_documents(
-            db_session, vendor_id=vendor_id, kind=kind, limit=limit, offset=offset
+        """``stale=true``: the newest versions whose register rows changed since, each with
+        what changed; ``stale=false``: the rest."""
+        found, total = await versions.list_documents(
+            db_session, vendor_id=vendor_id, kind=kind, stale=stale, limit=limit, offset=offset
         )
-        return Page(items=[_read(r) for r in rows], total=total, limit=limit, offset=offset)
+        return Page(
+            items=[_read(s.document, s, brief=True) for s in found],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
 
     @get("/{document_id:int}", operation_id="GetDocument")
     async def get_document(self, db_session: AsyncSession, document_id: int) -> DocumentRead:
-        return _read(await service.get_document(db_session, document_id=document_id))
+        status = await versions.document_status(db_session, document_id=document_id)
+        return _read(status.document, status)
+
+    @post(
+        "/{document_id:int}/regenerate",
+        operation_id="RegenerateDocument",
+        guards=[requires_writer],
+        summary="Generate the new version of a document",
+        description="Same kind, language and subject, from the register as it is today; the "
+        "new version links to the old one (supersedes_id / superseded_by). 409 when the "
+        "document already has a newer version.",
+    )
+    async def regenerate(
+        self, request: Request[Actor, Any, Any], db_session: AsyncSession, document_id: int
+    ) -> Response[DocumentRead]:
+        doc = await versions.regenerate(
+            db_session,
+            document_id=document_id,
+            actor=request.user,
+            as_of=date.today(),
+            options=options_from(request.app.state.settings),
+        )
+        await db_session.commit()
+        return Response(
+            _read(doc),
+            status_code=201,
+            headers={"Location": f"{PATH}/{doc.id}"},
+        )
 
     @get("/{document_id:int}/content", operation_id="GetDocumentContent", media_type=DOCX)
     async def content(self, db_session: AsyncSession, document_id: int) -> Response[bytes]:

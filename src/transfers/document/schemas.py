@@ -25,6 +25,17 @@ class DocumentCreate(msgspec.Struct, forbid_unknown_fields=True):
     since: date | None = None
 
 
+class Change(msgspec.Struct):
+    """One register value that differs from what the document shows; ``field`` None with
+    ``after`` None: the row was deleted."""
+
+    entity: str
+    id: int
+    field: str | None
+    before: Any
+    after: Any
+
+
 class DocumentRead(msgspec.Struct):
     id: int
     kind: str
@@ -41,6 +52,10 @@ class DocumentRead(msgspec.Struct):
     created_by: str
     created_at: datetime
     content_url: str
+    supersedes_id: int | None = None
+    superseded_by: int | None = None
+    stale: bool = False
+    changes: list[Change] = []
 
 
 class TemplateRead(msgspec.Struct):

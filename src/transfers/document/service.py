@@ -17,10 +17,10 @@ from transfers.audit.crud import paginate
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.problems import ProblemError, invalid, not_found
-from transfers.compliance.service import load_facts
 from transfers.document import context as ctx
 from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.document.render import RenderError, builtin_template, render_docx, validate_template
+from transfers.document.stale import Used
 from transfers.document.worker import run_in_worker
 from transfers.models import (
     Agreement,
@@ -34,6 +34,7 @@ from transfers.models import (
     VendorSubprocessor,
 )
 from transfers.reference import load_reference
+from transfers.register.snapshot import current
 from transfers.rules.calendar import current_term_end
 from transfers.rules.evaluate import evaluate_transfer
 
@@ -72,12 +73,13 @@ async def template_for(session: AsyncSession, kind: str, language: str) -> tuple
     return row.content, f"v{row.version}"
 
 
-async def _org(session: AsyncSession, org_id: int | None) -> ctx.OrgData | None:
+async def _org(session: AsyncSession, org_id: int | None, used: Used) -> ctx.OrgData | None:
     org = await session.get(Organisation, org_id) if org_id else None
     if org is None:
         org = await session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
     if org is None:
         return None
+    used.add("organisation", org)
     return ctx.OrgData(
         org.name,
         org.business_id,
@@ -110,13 +112,14 @@ def _vendor(v: Vendor) -> ctx.VendorData:
 
 
 async def _processing(
-    session: AsyncSession, vendor_id: int
+    session: AsyncSession, vendor_id: int, used: Used
 ) -> tuple[ctx.ProcessingData | None, int | None]:
     p = await session.scalar(
         select(Processing).where(Processing.vendor_id == vendor_id).order_by(Processing.id).limit(1)
     )
     if p is None:
         return None, None
+    used.add("processing", p)
     data = ctx.ProcessingData(
         p.service,
         p.nature,
@@ -136,7 +139,7 @@ async def _processing(
 
 
 async def _art28_agreement(
-    session: AsyncSession, vendor_id: int, as_of: date
+    session: AsyncSession, vendor_id: int, as_of: date, used: Used
 ) -> ctx.AgreementData | None:
     rows = (
         await session.scalars(
@@ -150,6 +153,7 @@ async def _art28_agreement(
     chosen = candidates[0] if candidates else None
     if chosen is None:
         return None
+    used.add("agreement", chosen)
     start = chosen.effective_on or chosen.signed_on
     end = current_term_end(
         start, chosen.term, chosen.ends_on, chosen.auto_renew, chosen.renewal_term, as_of
@@ -183,9 +187,12 @@ async def _transfer_data(
     session: AsyncSession,
     vendor_ids: set[int] | None,
     as_of: date,
+    used: Used,
     language: str | None = None,
 ) -> list[ctx.TransferData]:
-    facts = await load_facts(session, vendor_ids, as_of)
+    """The transfers of ``vendor_ids`` (all when None) with the engine's verdict on ``as_of``,
+    from the register read model; rows are joined on ids, never on names."""
+    facts = used.snapshot.facts(as_of, vendor_ids)
     ref = load_reference()
     rows = (
         {
@@ -228,6 +235,8 @@ async def _transfer_data(
             processing = (
                 by_id.get(row.processing_id) if row and row.processing_id else None
             ) or processings.get(vendor_id)
+            used.add("transfer", row)
+            used.add("processing", processing)
             out.append(
                 ctx.TransferData(
                     id=t.id or 0,
@@ -296,6 +305,7 @@ async def _vendor_rows(
     parent_of: dict[int, int],
     as_of: date,
     language: str,
+    used: Used,
 ) -> list[ctx.SubprocessorRow]:
     """One row per vendor: its own country, what it does (its processing), and the safeguard
     of its own transfers. A third-country entity is never shown as "EU/EEA": without a
@@ -310,9 +320,12 @@ async def _vendor_rows(
             await session.scalars(select(Vendor).where(Vendor.id.in_(list(vendor_ids))))
         ).all()
     }
-    transfers = await _transfer_data(session, vendor_ids, as_of)
+    transfers = await _transfer_data(session, vendor_ids, as_of, used)
     processings = await _processings(session, vendor_ids)
-    names = {v.id: v.name for v in (await session.execute(select(Vendor.id, Vendor.name))).all()}
+    names = _names(used)
+    used.add_all("vendor", vendors.values())
+    used.add_all("processing", processings.values())
+    used.derive(vendor_ids, "subprocessor_ids")
     rows: list[ctx.SubprocessorRow] = []
     missing: list[str] = []
     for vid in sorted(vendor_ids, key=lambda i: vendors[i].name.lower()):
@@ -344,7 +357,16 @@ async def _vendor_rows(
             if processing
             else ctx.term("vendor_categories", v.category, language)
         )
-        rows.append(ctx.SubprocessorRow(v.name, v.country, purpose, mechanism))
+        rows.append(
+            ctx.SubprocessorRow(
+                v.name,
+                v.country,
+                purpose,
+                mechanism,
+                vendor_id=vid,
+                parent=names.get(parent_of.get(vid, 0)),
+            )
+        )
     if missing:
         raise ctx.MissingDataError(missing)
     return rows
@@ -355,6 +377,7 @@ async def _chain_rows(
     top_ids: set[int],
     as_of: date,
     language: str,
+    used: Used,
     *,
     include_tops: bool = False,
 ) -> list[ctx.SubprocessorRow]:
@@ -376,10 +399,10 @@ async def _chain_rows(
                 stack.append(link.subprocessor_id)
             parent_of.setdefault(link.subprocessor_id, node)
     wanted = seen if include_tops else seen - top_ids
-    return await _vendor_rows(session, wanted, parent_of, as_of, language)
+    return await _vendor_rows(session, wanted, parent_of, as_of, language, used)
 
 
-async def _scc_elections(session: AsyncSession, transfer: Transfer) -> ctx.SccElections:
+async def _scc_elections(session: AsyncSession, transfer: Transfer, used: Used) -> ctx.SccElections:
     """The clause elections of the SCC agreement the transfer relies on (its linked
     agreement, else the vendor's newest 2021 SCCs); defaults when none is recorded."""
     agreement = (
@@ -394,6 +417,7 @@ async def _scc_elections(session: AsyncSession, transfer: Transfer) -> ctx.SccEl
         )
     if agreement is None:
         return ctx.SccElections()
+    used.add("agreement", agreement)
     given: dict[str, Any] = dict(agreement.scc_clauses or {})
     return ctx.SccElections(
         docking_clause=bool(given.get("docking_clause", True)),
@@ -446,12 +470,17 @@ async def _chain_ids(session: AsyncSession, tops: set[int]) -> set[int]:
     return seen
 
 
+def _names(used: Used) -> dict[int, str]:
+    """Vendor names by id from the register read model (names are shown, never joined on)."""
+    return {vid: rows.vendor.name for vid, rows in used.snapshot.vendors.items()}
+
+
 async def _changes(
-    session: AsyncSession, scope_ids: set[int], since: date, as_of: date
+    session: AsyncSession, scope_ids: set[int], since: date, as_of: date, used: Used
 ) -> list[ctx.ChangeRow]:
     """Engagements that started or ended (or will) since ``since`` under vendors in
     ``scope_ids``: the dates come from the chain link, not from when a row was typed in."""
-    names = {v.id: v.name for v in (await session.execute(select(Vendor.id, Vendor.name))).all()}
+    names = _names(used)
     out: list[ctx.ChangeRow] = []
     for link in await _links(session):
         if link.vendor_id not in scope_ids:
@@ -482,8 +511,11 @@ async def build_context(
     since: date | None,
     template_version: str,
     options: ctx.DocumentOptions | None = None,
+    previous: Document | None = None,
+    changed_on: date | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(context, snapshot): the snapshot records which register rows the document used."""
+    """(context, snapshot): the snapshot keeps the values of every register row the document
+    used (``snapshot["values"]``, see :mod:`.stale`), so a later change marks it stale."""
     options = options or ctx.DocumentOptions()
     if kind not in KINDS:
         raise invalid(
@@ -498,6 +530,8 @@ async def build_context(
         "as_of": as_of.isoformat(),
         "reference_version": load_reference().version,
     }
+    used = Used(await current(session))
+    snapshot["values"] = used.values
     try:
         if kind == "dpa":
             if vendor_id is None:
@@ -505,16 +539,20 @@ async def build_context(
             vendor = await session.get(Vendor, vendor_id)
             if vendor is None:
                 raise not_found("Vendor", vendor_id)
-            processing, org_id = await _processing(session, vendor.id)
-            base = ctx.common(await _org(session, org_id), language, as_of, today, template_version)
-            agreement = await _art28_agreement(session, vendor.id, as_of)
-            subs = await _chain_rows(session, {vendor.id}, as_of, language)
+            used.add("vendor", vendor)
+            used.derive({vendor.id}, "subprocessor_ids", "transfer_ids")
+            processing, org_id = await _processing(session, vendor.id, used)
+            base = ctx.common(
+                await _org(session, org_id, used), language, as_of, today, template_version
+            )
+            agreement = await _art28_agreement(session, vendor.id, as_of, used)
+            subs = await _chain_rows(session, {vendor.id}, as_of, language, used)
             snapshot |= {
                 "vendor_id": vendor.id,
                 "vendor_version": vendor.version,
                 "subprocessors": [s.name for s in subs],
             }
-            own = await _transfer_data(session, {vendor.id}, as_of)
+            own = await _transfer_data(session, {vendor.id}, as_of, used)
             return ctx.dpa_context(
                 base,
                 _vendor(vendor),
@@ -536,13 +574,19 @@ async def build_context(
                 raise not_found("Transfer", transfer_id)
             vendor = await session.get(Vendor, transfer.vendor_id)
             assert vendor is not None
-            processing, org_id = await _processing(session, vendor.id)
-            org = await _org(session, transfer.organisation_id or org_id)
+            used.add("vendor", vendor)
+            used.derive({vendor.id}, "subprocessor_ids")
+            processing, org_id = await _processing(session, vendor.id, used)
+            org = await _org(session, transfer.organisation_id or org_id, used)
             base = ctx.common(org, language, as_of, today, template_version)
+            # Only this transfer reaches the annexes, not the vendor's others.
             data = next(
-                t for t in await _transfer_data(session, {vendor.id}, as_of) if t.id == transfer.id
+                t
+                for t in await _transfer_data(session, {vendor.id}, as_of, Used(used.snapshot))
+                if t.id == transfer.id
             )
-            subs = await _chain_rows(session, {vendor.id}, as_of, language)
+            used.add("transfer", transfer)
+            subs = await _chain_rows(session, {vendor.id}, as_of, language, used)
             exporter = None
             if transfer.transfer_type == "onward_transfer":
                 # Vendor -> its sub-processor: the vendor that passes the data on exports it.
@@ -554,7 +598,8 @@ async def build_context(
                 )
                 parent = await session.get(Vendor, parent_id) if parent_id else None
                 exporter = _vendor(parent) if parent else None
-            clauses = await _scc_elections(session, transfer)
+                used.add("vendor", parent)
+            clauses = await _scc_elections(session, transfer, used)
             snapshot |= {
                 "transfer_id": transfer.id,
                 "transfer_version": transfer.version,
@@ -584,14 +629,19 @@ async def build_context(
             assert transfer is not None
             vendor = await session.get(Vendor, transfer.vendor_id)
             assert vendor is not None
+            used.add("vendor", vendor)
+            used.add("assessment", assessment)
             on = assessment.completed_on or as_of
             data = next(
                 t
-                for t in await _transfer_data(session, {vendor.id}, on, language)
+                for t in await _transfer_data(
+                    session, {vendor.id}, on, Used(used.snapshot), language
+                )
                 if t.id == transfer.id
             )
+            used.add("transfer", transfer)
             base = ctx.common(
-                await _org(session, transfer.organisation_id),
+                await _org(session, transfer.organisation_id, used),
                 language,
                 as_of,
                 today,
@@ -630,8 +680,8 @@ async def build_context(
                 "transfer_id": transfer.id,
                 "verdict": data.verdict,
             }
-            processing, _ = await _processing(session, vendor.id)
-            onward = await _chain_rows(session, {vendor.id}, on, language)
+            processing, _ = await _processing(session, vendor.id, used)
+            onward = await _chain_rows(session, {vendor.id}, on, language, used)
             return ctx.tia_context(
                 base,
                 _vendor(vendor),
@@ -643,17 +693,26 @@ async def build_context(
                 onward=onward,
                 as_of=as_of,
             ), snapshot
-        base = ctx.common(await _org(session, None), language, as_of, today, template_version)
+        base = ctx.common(await _org(session, None, used), language, as_of, today, template_version)
         if kind == "subprocessor_list":
             tops, scope = await _processor_scope(session, vendor_id)
-            rows = await _chain_rows(session, tops, as_of, language, include_tops=True)
+            rows = await _chain_rows(session, tops, as_of, language, used, include_tops=True)
             period_start = since or date(as_of.year, 1, 1)
             scope_ids = tops | await _chain_ids(session, tops)
-            changes = await _changes(session, scope_ids, period_start, as_of)
+            changes = await _changes(session, scope_ids, period_start, as_of, used)
+            listed = _listed(rows)
+            if previous is not None and "listed" in previous.snapshot:
+                changes = _merge_changes(
+                    changes,
+                    _list_changes(
+                        previous.snapshot.get("listed") or {}, listed, changed_on or as_of, language
+                    ),
+                )
             snapshot |= {
                 "vendor_id": vendor_id,
                 "since": period_start.isoformat(),
                 "rows": len(rows),
+                "listed": listed,
             }
             return ctx.subprocessor_list_context(
                 base,
@@ -664,13 +723,74 @@ async def build_context(
                 language,
                 objection_days=options.objection_days,
             ), snapshot
-        transfers = await _transfer_data(session, None, as_of)
+        transfers = await _transfer_data(session, None, as_of, used)
+        used.derive_register()
         snapshot |= {"transfers": [t.id for t in transfers]}
         if kind == "privacy_notice_section":
             return ctx.privacy_notice_context(base, transfers, language), snapshot
         return ctx.record_extract_context(base, transfers, language), snapshot
     except ctx.MissingDataError as exc:
         raise _missing(exc) from exc
+
+
+def _listed(rows: list[ctx.SubprocessorRow]) -> dict[str, dict[str, Any]]:
+    """What a sub-processor list showed, per vendor id: the next version reports the
+    difference as its changes (Art. 28(2): customers are told of every addition or removal)."""
+    return {
+        str(r.vendor_id): {
+            "name": r.name,
+            "country": r.country,
+            "purpose": r.purpose,
+            "mechanism": r.mechanism,
+            "parent": r.parent,
+        }
+        for r in rows
+        if r.vendor_id is not None
+    }
+
+
+LIST_FIELDS = ("name", "country", "purpose", "mechanism")
+
+
+def _list_changes(
+    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], on: date, language: str
+) -> list[ctx.ChangeRow]:
+    """Sub-processors added, removed or changed between two versions of the list, dated
+    ``on`` (the day the chain changed)."""
+    out: list[ctx.ChangeRow] = []
+    for key in sorted(set(before) | set(after), key=int):
+        old, new = before.get(key), after.get(key)
+        if old is None and new is not None:
+            out.append(ctx.ChangeRow("added", new["name"], new.get("parent") or "", on))
+        elif new is None and old is not None:
+            out.append(ctx.ChangeRow("removed", old["name"], old.get("parent") or "", on))
+        elif old is not None and new is not None:
+            detail = "; ".join(
+                f"{_shown(f, old.get(f), language)} → {_shown(f, new.get(f), language)}"
+                for f in LIST_FIELDS
+                if old.get(f) != new.get(f)
+            )
+            if detail:
+                out.append(
+                    ctx.ChangeRow("changed", new["name"], new.get("parent") or "", on, detail)
+                )
+    return out
+
+
+def _shown(field: str, value: Any, language: str) -> str:
+    if field == "country" and value:
+        return ctx.country_name(str(value), language)
+    if field == "mechanism" and value:
+        return ctx.mechanism_name(str(value), language)
+    return str(value or "-")
+
+
+def _merge_changes(dated: list[ctx.ChangeRow], diffed: list[ctx.ChangeRow]) -> list[ctx.ChangeRow]:
+    """Engagement dates from the chain links plus the differences from the previous version,
+    once each."""
+    seen = {(c.change, c.name, c.on) for c in dated}
+    merged = dated + [c for c in diffed if (c.change, c.name, c.on) not in seen]
+    return sorted(merged, key=lambda c: (c.on, c.name))
 
 
 def _scenario_rows(value: Any) -> list[dict[str, Any]]:
@@ -694,7 +814,11 @@ async def render_document(
     since: date | None,
     actor: Actor,
     options: ctx.DocumentOptions | None = None,
+    previous: Document | None = None,
+    changed_on: date | None = None,
 ) -> Document:
+    """Render and store a document; with ``previous``, as its new version (linked both ways,
+    and a sub-processor list then reports what changed since that version)."""
     template, version = await template_for(session, kind, language) if kind in KINDS else (b"", "")
     context, snapshot = await build_context(
         session,
@@ -707,6 +831,8 @@ async def render_document(
         since=since,
         template_version=version,
         options=options,
+        previous=previous,
+        changed_on=changed_on,
     )
     try:
         content = await run_in_worker(render_docx, template, context)
@@ -730,6 +856,7 @@ async def render_document(
         size=len(content),
         content=content,
         snapshot=snapshot,
+        supersedes_id=previous.id if previous is not None else None,
         created_by=actor.label,
     )
     session.add(document)
@@ -737,15 +864,16 @@ async def render_document(
     await record(
         session,
         actor,
-        "generate",
+        "regenerate" if previous is not None else "generate",
         "document",
         document.id,
-        None,
+        None if previous is None else {"supersedes_id": previous.id},
         {
             "kind": kind,
             "language": language,
             "sha256": document.sha256,
             "template_version": version,
+            "supersedes_id": document.supersedes_id,
         },
     )
     return document

@@ -47,5 +47,9 @@ class Document(Base):
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False, default=dict)
+    supersedes_id: Mapped[int | None] = mapped_column(Integer, index=True, unique=True)
+    """The version this one replaced (no foreign key: documents are never deleted, and SQLite
+    would rebuild the table to add one). Unique: a version is superseded once, so two
+    concurrent regenerations of the same document cannot both succeed."""
     created_by: Mapped[str] = mapped_column(String(200), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

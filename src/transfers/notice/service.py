@@ -455,6 +455,11 @@ async def apply(session: AsyncSession, notice: SubprocessorNotice, actor: Actor)
         notified_on=notice.received_on,
     )
     await update_audited(session, notice, changes, actor, ENTITY)
+    # Art. 28(2) owed to our own customers: our current sub-processor lists get a new version
+    # carrying this change, dated when it takes effect.
+    from transfers.document.versions import refresh_subprocessor_lists
+
+    await refresh_subprocessor_lists(session, on=notice.effective_on, actor=actor)
 
 
 async def _categories(session: AsyncSession, vendor_id: int) -> list[str]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import difflib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +38,9 @@ from transfers.rules.status import VendorStatus, vendor_statuses
 from transfers.settings import Settings
 from transfers.vendor import service as vendor_service
 from transfers.vendor.schemas import ChainNode, VendorRead
+
+if TYPE_CHECKING:
+    from transfers.document.versions import DocumentStatus
 
 ATTENTION_DAYS = 30
 _CACHE_SIZE = 8
@@ -162,9 +165,12 @@ class VendorPage:
     documents: list[Document]
     history: list[AuditEvent]
     attachments: dict[int, list[tuple[int, str]]]
+    document_status: dict[int, DocumentStatus] = field(default_factory=dict)
 
 
 async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> VendorPage:
+    from transfers.document.versions import statuses as document_statuses
+
     vendor = await vendor_service.get_vendor(session, vendor_id)
     read = await vendor_service.read_vendor(session, vendor)
     agreements, _ = await agreement_service.list_agreements(
@@ -197,6 +203,7 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
         documents=documents,
         history=history,
         attachments=attachments,
+        document_status={s.document.id: s for s in await document_statuses(session, documents)},
     )
 
 

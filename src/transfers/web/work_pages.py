@@ -18,6 +18,7 @@ from transfers.audit.service import list_events
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.document import service as document_service
 from transfers.document.kinds import KINDS, LANGUAGES
+from transfers.document.versions import regenerate
 from transfers.importer import pending
 from transfers.importer.export import render
 from transfers.importer.validate import plan_import
@@ -172,6 +173,21 @@ class WorkPages(Controller):
             as_of=date.today(),
             since=None,
             actor=me.actor,
+        )
+        await db_session.commit()
+        back = safe_next(str(form.get("next") or "/documents"))
+        return Redirect(f"{back}#document-{doc.id}", status_code=303)
+
+    @post("/documents/{document_id:int}/regenerate")
+    async def regenerate(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, document_id: int
+    ) -> Response[Any]:
+        """The new version of a stale document (legal and admin), back to the page it was on."""
+        me = identity(request)
+        require_writer(me)
+        form = await request.form()
+        doc = await regenerate(
+            db_session, document_id=document_id, actor=me.actor, as_of=date.today()
         )
         await db_session.commit()
         back = safe_next(str(form.get("next") or "/documents"))
