@@ -88,7 +88,7 @@ async def list_documents(
     if kind:
         stmt = stmt.where(Document.kind == kind)
     if stale is None:
-        from transfers.common.crud import paginate
+        from transfers.audit.crud import paginate
 
         rows, total = await paginate(session, stmt, limit, offset)
         return await statuses(session, rows), total
