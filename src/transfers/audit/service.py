@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Table, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.models import AuditEvent
@@ -87,6 +87,75 @@ async def record_created(
         for obj in objs
     )
     await session.flush()
+
+
+async def record_many(
+    session: AsyncSession,
+    actor: Actor | str,
+    action: str,
+    entity_type: str,
+    changes: list[tuple[int | None, dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """One event per record (who, when, what: ``(entity_id, before, after)``), written in one
+    set-based insert: a batch of 30,000 rows must not cost 30,000 ORM flushes."""
+    if not changes:
+        return
+    from sqlalchemy import insert
+
+    name = actor if isinstance(actor, str) else actor.label
+    now = datetime.now(UTC)
+    await session.execute(
+        insert(cast(Table, AuditEvent.__table__)),
+        [
+            {
+                "occurred_at": now,
+                "actor": name,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "before": _json_safe(before) if before is not None else None,
+                "after": _json_safe(after) if after is not None else None,
+            }
+            for entity_id, before, after in changes
+        ],
+    )
+
+
+async def create_many(
+    session: AsyncSession,
+    model: Any,
+    rows: list[dict[str, Any]],
+    actor: Actor | str,
+    entity_type: str,
+) -> list[int]:
+    """Insert validated rows of ``model`` in one set-based statement (RETURNING the new ids in
+    the order given) and audit each as created, with the same 'after' a single create records.
+
+    Every row must carry the same keys (one executemany); ``version`` and timestamps are set
+    here, as the ORM's defaults would.
+    """
+    if not rows:
+        return []
+    from sqlalchemy import insert
+
+    table = model.__table__
+    now = datetime.now(UTC)
+    stamped = [row | {"version": 1, "created_at": now, "updated_at": now} for row in rows]
+    result = await session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), stamped
+    )
+    ids = [row_id for (row_id,) in result.all()]
+    await record_many(
+        session,
+        actor,
+        "create",
+        entity_type,
+        [
+            (row_id, None, {k: v for k, v in row.items() if k not in SKIP} | {"id": row_id})
+            for row_id, row in zip(ids, stamped, strict=True)
+        ],
+    )
+    return ids
 
 
 async def list_events(
