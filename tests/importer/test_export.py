@@ -224,7 +224,7 @@ def test_json_export() -> None:
     document = json.loads(render(_data([]), "json"))
     assert document["as_of"] == "2026-03-01"
     assert document["vendors"][0]["business_id"] == "1234567-8"
-    assert document["transfers"][0] == {
+    assert document["transfers"][0].items() >= {
         "id": 10,
         "vendor_id": 2,
         "destination_country": "US",
@@ -238,7 +238,7 @@ def test_json_export() -> None:
         "started_on": None,
         "ended_on": None,
         "verdict": "lawful",
-    }
+    }.items()
     assert document["subprocessors"][0] == {"vendor_id": 1, "subprocessor_id": 2}
 
 
