@@ -21,6 +21,7 @@ from transfers.common.batch import (
     convert,
     existing_ids,
     load_many,
+    plain_fields,
     problems_of,
 )
 from transfers.common.crud import (
@@ -29,7 +30,6 @@ from transfers.common.crud import (
     delete_audited,
     get_or_404,
     paginate,
-    to_plain,
     update_audited,
 )
 from transfers.common.problems import ProblemError, invalid
@@ -215,7 +215,7 @@ async def list_agreements(
 
 def _create_values(data: AgreementCreate) -> dict[str, Any]:
     """The columns of a new agreement under the agreement rules (single and batched creates)."""
-    return validate_agreement({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+    return validate_agreement(plain_fields(data))
 
 
 async def create_agreement(session: AsyncSession, data: AgreementCreate, actor: Actor) -> Agreement:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
+import msgspec
 from sqlalchemy import Table, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,7 +98,8 @@ async def record_many(
     changes: list[tuple[int | None, dict[str, Any] | None, dict[str, Any] | None]],
 ) -> None:
     """One event per record (who, when, what: ``(entity_id, before, after)``), written in one
-    set-based insert: a batch of 30,000 rows must not cost 30,000 ORM flushes."""
+    set-based insert: a batch of 30,000 rows must not cost 30,000 ORM flushes. Values are made
+    JSON-safe by msgspec in C (dates as ISO strings, as :func:`_json_safe` writes them)."""
     if not changes:
         return
     from sqlalchemy import insert
@@ -113,10 +115,10 @@ async def record_many(
                 "action": action,
                 "entity_type": entity_type,
                 "entity_id": entity_id,
-                "before": _json_safe(before) if before is not None else None,
-                "after": _json_safe(after) if after is not None else None,
+                "before": before,
+                "after": after,
             }
-            for entity_id, before, after in changes
+            for entity_id, before, after in msgspec.to_builtins(changes)
         ],
     )
 

@@ -17,6 +17,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.common.crud import to_plain
 from transfers.common.problems import ProblemError
 
 CHUNK = 5000
@@ -53,6 +54,18 @@ def problems_of(index: int, exc: ProblemError) -> list[ItemProblem]:
     """The per-field errors of a service's :class:`ProblemError` for item ``index``."""
     errors = exc.errors or [{"field": "", "message": exc.detail}]
     return [ItemProblem(index, str(e.get("field") or ""), str(e["message"])) for e in errors]
+
+
+def plain_fields(data: msgspec.Struct, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A struct's fields as plain values, as ``to_plain`` gives them field by field, but walking
+    only containers (a 30,000-row batch spent seconds type-checking scalars)."""
+    out = msgspec.structs.asdict(data)
+    for key in exclude:
+        out.pop(key, None)
+    for key, value in out.items():
+        if isinstance(value, list | dict | msgspec.Struct):
+            out[key] = to_plain(value)
+    return out
 
 
 def convert(index: int, item: S | Mapping[str, Any], schema: type[S]) -> S | ItemProblem:

@@ -10,6 +10,7 @@ because the transfer mechanism decides whether a transfer is lawful (GDPR Arts. 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,8 +57,11 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[^\w]+", "_", folded).strip("_")
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
-    """Fold a value for lookup: case, surrounding space, inner runs of space and punctuation."""
+    """Fold a value for lookup: case, surrounding space, inner runs of space and punctuation.
+
+    Cached: a sheet repeats the same few codes (countries, roles, mechanisms) on every row."""
     folded = unicodedata.normalize("NFC", text).casefold().strip()
     return re.sub(r"[\s\-_.,/():;'\"]+", " ", folded).strip()
 

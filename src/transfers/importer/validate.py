@@ -331,9 +331,8 @@ class _Cells:
         return self.header.get(self.row.values, column)
 
     def has(self, column: str) -> bool:
-        return self.raw(column) is not None and not (
-            isinstance(self.raw(column), str) and not self.raw(column).strip()
-        )
+        value = self.raw(column)
+        return value is not None and not (isinstance(value, str) and not value.strip())
 
     def report(self, column: str, message: str, fix: str) -> None:
         self.ok = False
@@ -343,19 +342,25 @@ class _Cells:
         )
 
     def text(self, column: str) -> str | None:
+        value = self.raw(column)
+        if value is None or value == "":
+            return None
         try:
-            return cell_text(self.raw(column))
+            return cell_text(value)
         except ValueProblem as problem:
             self.report(column, problem.message, problem.fix)
             return None
 
     def parse(self, column: str, parser: Callable[[Any], T], *, as_text: bool = True) -> T | None:
         """Parse a cell; ``as_text`` passes the trimmed text, else the raw value (dates)."""
+        value = self.raw(column)
+        if value is None or value == "":  # most optional cells are blank: skip the parsing
+            return None
         try:
-            text = cell_text(self.raw(column))
+            text = cell_text(value)
             if text is None:
                 return None
-            return parser(text if as_text else self.raw(column))
+            return parser(text if as_text else value)
         except ValueProblem as problem:
             self.report(column, problem.message, problem.fix)
             return None

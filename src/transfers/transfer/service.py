@@ -17,6 +17,7 @@ from transfers.common.batch import (
     convert,
     existing_ids,
     load_many,
+    plain_fields,
     problems_of,
 )
 from transfers.common.crud import (
@@ -25,7 +26,6 @@ from transfers.common.crud import (
     delete_audited,
     get_or_404,
     paginate,
-    to_plain,
     update_audited,
 )
 from transfers.common.fields import COUNTRY_ALIASES, check_period, country, mechanism_code
@@ -172,7 +172,7 @@ async def list_transfers(
 
 def _create_values(data: TransferCreate) -> dict[str, Any]:
     """The columns of a new transfer under the transfer rules (single and batched creates)."""
-    return validate_transfer({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+    return validate_transfer(plain_fields(data))
 
 
 async def create_transfer(session: AsyncSession, data: TransferCreate, actor: Actor) -> Transfer:

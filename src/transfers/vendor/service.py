@@ -19,6 +19,7 @@ from transfers.common.batch import (
     check_each,
     convert,
     load_many,
+    plain_fields,
     problems_of,
 )
 from transfers.common.crud import (
@@ -27,7 +28,6 @@ from transfers.common.crud import (
     delete_audited,
     get_or_404,
     paginate,
-    to_plain,
     update_audited,
 )
 from transfers.common.fields import clean_name, country
@@ -325,13 +325,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 def _create_values(data: VendorCreate) -> dict[str, Any]:
     """The columns of a new vendor, cleaned (one rule for single and batched creates)."""
-    return _clean(
-        {
-            k: to_plain(getattr(data, k))
-            for k in data.__struct_fields__
-            if k not in {"parent_vendor_ids", "subprocessor_ids"}
-        }
-    )
+    return _clean(plain_fields(data, frozenset({"parent_vendor_ids", "subprocessor_ids"})))
 
 
 async def create_vendor(session: AsyncSession, data: VendorCreate, actor: Actor) -> Vendor:
