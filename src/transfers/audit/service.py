@@ -130,23 +130,36 @@ async def create_many(
     actor: Actor | str,
     entity_type: str,
 ) -> list[int]:
-    """Insert validated rows of ``model`` in one set-based statement (RETURNING the new ids in
-    the order given) and audit each as created, with the same 'after' a single create records.
+    """Insert validated rows of ``model`` with one executemany and audit each as created, with
+    the same 'after' a single create records; returns the new ids in the order given.
 
-    Every row must carry the same keys (one executemany); ``version`` and timestamps are set
-    here, as the ORM's defaults would.
+    Every row must carry the same keys; ``version`` and timestamps are set here, as the ORM's
+    defaults would. The ids are known without RETURNING (whose multi-row VALUES statements cost
+    2.3 s of 4 s for 30,000 rows on SQLite): PostgreSQL reserves them from the table's sequence
+    first; on SQLite the transaction holds the only write lock, so the rows just inserted took
+    the ids after the previous maximum, one after another.
     """
     if not rows:
         return []
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     table = model.__table__
     now = datetime.now(UTC)
     stamped = [row | {"version": 1, "created_at": now, "updated_at": now} for row in rows]
-    result = await session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), stamped
-    )
-    ids = [row_id for (row_id,) in result.all()]
+    if session.get_bind().dialect.name == "postgresql":
+        reserved = await session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": table.name, "n": len(rows)},
+        )
+        ids = list(reserved.all())
+        stamped = [row | {"id": row_id} for row, row_id in zip(stamped, ids, strict=True)]
+        await session.execute(insert(table), stamped)
+    else:
+        await session.execute(insert(table), stamped)
+        last = int(await session.scalar(select(func.max(table.c.id))) or 0)
+        ids = list(range(last - len(rows) + 1, last + 1))
     await record_many(
         session,
         actor,
