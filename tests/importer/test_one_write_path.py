@@ -28,7 +28,7 @@ from transfers.settings import get_settings
 from transfers.transfer.service import create_transfers
 from transfers.vendor.service import create_vendors
 
-VENDORS = [
+VENDORS: list[list[object]] = [
     ["name", "business_id", "country", "role", "authorised_by_processor"],
     ["Acme Oy", "1234567-8", "FI", "processor", None],
     ["Cloud Inc", "US-1", "US", "subprocessor", "yes"],
