@@ -18,6 +18,7 @@ from tests.importer.sheets import FLAT_HEADER
 from tests.importer.test_import_db import CSV, counts, upload
 from transfers.app import create_app
 from transfers.importer import service as import_service
+from transfers.importer.validate import plan_import
 from transfers.settings import Settings
 
 IMPORTS = "/api/v1/imports"
@@ -106,7 +107,7 @@ async def test_one_import_too_many_gets_429_with_retry_after(
 ) -> None:
     _, asgi = await limited(max_concurrent_imports=1)
     entered, release = threading.Event(), threading.Event()
-    real = import_service.plan_import
+    real = plan_import
 
     def held(*args: Any, **kwargs: Any) -> Any:
         entered.set()
@@ -139,7 +140,7 @@ async def test_an_import_stops_when_the_client_disconnects(
 ) -> None:
     _, asgi = await limited()
     plans: list[Any] = []
-    real = import_service.plan_import
+    real = plan_import
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         plans.append(real(*args, **kwargs))
