@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.common.crud import to_plain
 from transfers.common.problems import ProblemError
 
 CHUNK = 5000
@@ -57,14 +57,12 @@ def problems_of(index: int, exc: ProblemError) -> list[ItemProblem]:
 
 
 def plain_fields(data: msgspec.Struct, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """A struct's fields as plain values, as ``to_plain`` gives them field by field, but walking
-    only containers (a 30,000-row batch spent seconds type-checking scalars)."""
-    out = msgspec.structs.asdict(data)
+    """A struct's fields as plain values, as ``to_plain`` gives them field by field (nested
+    structs as dicts, dates kept), converted in C: a 30,000-row batch spent seconds in Python
+    type checks here."""
+    out: dict[str, Any] = msgspec.to_builtins(data, builtin_types=(date, datetime))
     for key in exclude:
         out.pop(key, None)
-    for key, value in out.items():
-        if isinstance(value, list | dict | msgspec.Struct):
-            out[key] = to_plain(value)
     return out
 
 
