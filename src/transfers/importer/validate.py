@@ -391,6 +391,7 @@ class _Builder:
         self.transfers: list[tuple[TransferRow, int | None]] = []
         self.links: list[tuple[VendorRef, VendorRef, int, str]] = []
         self.external: set[VendorRef] = set()
+        self.vendor_cells: dict[tuple[object, ...], dict[str, Any]] = {}
 
     # -- reporting -----------------------------------------------------------------------
 
@@ -482,6 +483,22 @@ class _Builder:
     # -- vendors -------------------------------------------------------------------------
 
     def _vendor_values(self, cells: _Cells, *, dpa: bool) -> dict[str, Any]:
+        """The vendor cells of a row, read once per distinct set of cells: a flat sheet repeats
+        them on every transfer row of the vendor (only cells read without a problem are reused,
+        so every bad cell is still reported at its own row)."""
+        try:
+            key = (dpa, tuple(cells.raw(c) for c in _VENDOR_ATTRIBUTES))
+            cached = self.vendor_cells.get(key)
+        except TypeError:  # an unhashable cell value: read it
+            key, cached = None, None
+        if cached is not None:
+            return dict(cached)
+        values = self._read_vendor_values(cells, dpa=dpa)
+        if key is not None and not cells.bad:
+            self.vendor_cells[key] = dict(values)
+        return values
+
+    def _read_vendor_values(self, cells: _Cells, *, dpa: bool) -> dict[str, Any]:
         values: dict[str, Any] = {
             "name": cells.text("name"),
             "business_id": cells.text("business_id"),

@@ -377,10 +377,13 @@ async def _transfers(w: _Writer, rows: list[TransferRow]) -> None:
         by_flow[(t.vendor_id, t.destination_country, t.mechanism, t.scc_module)].append(t)
     used: set[int] = set()
 
-    def match(key: tuple[Any, ...], categories: list[str], started: date | None) -> Any:
+    def match(key: tuple[Any, ...], categories: Sequence[str], started: date | None) -> Any:
         """The existing flow a row describes: the same vendor, country and mechanism with the
         same data and start date; else the only such flow not yet matched in this import."""
-        flows = by_flow.get(key, [])
+        flows = by_flow.get(key)
+        if not flows:
+            return None
+        categories = _categories(categories)
         candidates = [c for c in flows if c.id not in used]
         exact = [
             c
@@ -409,7 +412,7 @@ async def _transfers(w: _Writer, rows: list[TransferRow]) -> None:
             **dict(tr.facts),
         }
         key = (vendor_id, tr.destination_country, tr.mechanism, tr.scc_module)
-        current = match(key, _categories(tr.data_categories), tr.started_on)
+        current = match(key, tr.data_categories, tr.started_on)
         if current is None:
             new.append(
                 (
