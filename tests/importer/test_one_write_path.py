@@ -20,10 +20,12 @@ from tests.conftest import SYSTEM, Api, Database
 from tests.importer.sheets import xlsx_bytes
 from tests.importer.test_import_db import counts, upload
 from transfers.agreement.service import create_agreements
+from transfers.assessment.service import create_assessments
 from transfers.cli import main
 from transfers.common.batch import BatchInvalid
 from transfers.db import create_engine, session_factory
-from transfers.models import AuditEvent, Transfer
+from transfers.models import AuditEvent, Processing, Transfer
+from transfers.organisation.service import create_organisations, create_processings
 from transfers.settings import get_settings
 from transfers.transfer.service import create_transfers
 from transfers.vendor.service import create_vendors
@@ -346,6 +348,93 @@ async def test_batched_services_refuse_per_item_and_audit_each_record(db: Databa
             assert all(e.occurred_at is not None for e in events)
             count = await session.scalar(select(func.count()).select_from(AuditEvent))
             assert count == 4
+            await session.rollback()
+    finally:
+        await engine.dispose()
+
+
+async def test_batched_organisation_processing_and_assessment_entry_points(db: Database) -> None:
+    engine = create_engine(url=db.url)
+    try:
+        async with session_factory(engine)() as session:
+            [org] = await create_organisations(
+                session, [{"name": "Meitä Oy", "country": "fi", "business_id": "FI-1"}], SYSTEM
+            )
+            with pytest.raises(BatchInvalid) as refused:
+                await create_organisations(
+                    session,
+                    [
+                        {"name": "Again", "country": "FI", "business_id": "FI-1"},
+                        {"name": "No roles", "country": "FI", "roles": []},
+                    ],
+                    SYSTEM,
+                )
+            assert [(p.index, p.field) for p in refused.value.problems] == [
+                (0, "business_id"),
+                (1, "roles"),
+            ]
+            [vendor] = await create_vendors(
+                session, [{"name": "V", "country": "US", "role": "processor"}], SYSTEM
+            )
+            [processing] = await create_processings(
+                session,
+                [
+                    {
+                        "vendor_id": vendor,
+                        "service": " Payroll ",
+                        "organisation_id": org,
+                        "data_categories": ["Contact", "contact"],
+                    }
+                ],
+                SYSTEM,
+            )
+            with pytest.raises(BatchInvalid) as refused:
+                await create_processings(session, [{"vendor_id": 999_999, "service": "X"}], SYSTEM)
+            assert refused.value.problems[0].field == "vendor_id"
+            [transfer] = await create_transfers(
+                session,
+                [
+                    {
+                        "vendor_id": vendor,
+                        "processing_id": processing,
+                        "exporter_role": "controller",
+                        "destination_country": "US",
+                        "mechanism": "scc_2021",
+                        "scc_module": 2,
+                    }
+                ],
+                SYSTEM,
+            )
+            with pytest.raises(BatchInvalid) as refused:
+                await create_assessments(
+                    session,
+                    [
+                        {"transfer_id": transfer, "completed_on": "2025-01-01"},
+                        {"transfer_id": 999_999},
+                    ],
+                    SYSTEM,
+                )
+            assert [(p.index, p.field) for p in refused.value.problems] == [
+                (0, "conclusion"),  # a completed TIA states its conclusion
+                (1, "transfer_id"),
+            ]
+            [assessment] = await create_assessments(
+                session,
+                [{"transfer_id": transfer, "completed_on": "2025-01-01", "conclusion": "adequate"}],
+                SYSTEM,
+            )
+            stored = await session.get(Processing, processing)
+            assert stored is not None
+            assert (stored.service, stored.data_categories) == ("Payroll", ["contact"])
+            audited = (
+                await session.execute(
+                    select(AuditEvent.entity_type, AuditEvent.entity_id).where(
+                        AuditEvent.action == "create"
+                    )
+                )
+            ).all()
+            assert ("organisation", org) in audited and ("processing", processing) in audited
+            assert ("assessment", assessment) in audited
             await session.rollback()
     finally:
         await engine.dispose()

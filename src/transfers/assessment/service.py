@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.assessment.schemas import AssessmentCreate, AssessmentUpdate
+from transfers.audit.service import create_many
 from transfers.auth.schemas import Actor
+from transfers.common.batch import BatchInvalid, ItemProblem, check_each, convert, existing_ids
 from transfers.common.crud import (
     changes_of,
     create_audited,
@@ -61,10 +64,15 @@ async def list_assessments(
     return await paginate(session, stmt.order_by(Assessment.id), limit, offset)
 
 
+def _create_values(data: AssessmentCreate) -> dict[str, Any]:
+    """The columns of a new assessment under the assessment rules (single and batched)."""
+    return validate_assessment({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+
+
 async def create_assessment(
     session: AsyncSession, data: AssessmentCreate, actor: Actor
 ) -> Assessment:
-    values = validate_assessment({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+    values = _create_values(data)
     if await session.get(Transfer, data.transfer_id) is None:
         raise invalid(f"Transfer {data.transfer_id} does not exist.", field="transfer_id")
     return await create_audited(session, Assessment(**values), actor, "assessment")
@@ -78,3 +86,29 @@ async def update_assessment(
         {c.key: getattr(assessment, c.key) for c in Assessment.__table__.columns} | changes
     )
     return await update_audited(session, assessment, changes, actor, "assessment")
+
+
+async def create_assessments(
+    session: AsyncSession, items: Sequence[AssessmentCreate | Mapping[str, Any]], actor: Actor
+) -> list[int]:
+    """Create many assessments under :func:`create_assessment`'s schema and rules, checking the
+    transfers in a few set queries; one insert, one audit event per assessment. Returns the ids
+    in input order; raises :class:`BatchInvalid` naming every refused item, writing nothing."""
+    problems: list[ItemProblem] = []
+    structs: list[tuple[int, AssessmentCreate]] = []
+    for index, item in enumerate(items):
+        converted = convert(index, item, AssessmentCreate)
+        if isinstance(converted, ItemProblem):
+            problems.append(converted)
+        else:
+            structs.append((index, converted))
+    rows = check_each(structs, _create_values, problems)
+    transfers = await existing_ids(session, Transfer.id, (r["transfer_id"] for _, r in rows))
+    problems += [
+        ItemProblem(index, "transfer_id", f"Transfer {row['transfer_id']} does not exist.")
+        for index, row in rows
+        if row["transfer_id"] not in transfers
+    ]
+    if problems:
+        raise BatchInvalid(sorted(problems, key=lambda p: p.index))
+    return await create_many(session, Assessment, [r for _, r in rows], actor, "assessment")
