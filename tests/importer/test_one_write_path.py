@@ -438,3 +438,32 @@ async def test_batched_organisation_processing_and_assessment_entry_points(db: D
             await session.rollback()
     finally:
         await engine.dispose()
+
+
+async def test_subprocessor_links_go_through_the_chain_rules(api: Api) -> None:
+    def sheet(links: list[list[object]]) -> bytes:
+        return xlsx_bytes(
+            {
+                "vendors": VENDORS,
+                "subprocessors": [["name", "business_id", "parent_business_id"], *links],
+            }
+        )
+
+    linked = sheet([["Cloud Inc", "US-1", "1234567-8"]])
+    first = await upload(api, linked, name="register.xlsx", dry_run=False)
+    assert first.status_code == 200, first.text
+    assert first.json()["counts"]["created"] == {"vendors": 2, "links": 1}
+    again = await upload(api, linked, name="register.xlsx", dry_run=False)
+    assert again.json()["counts"]["created"] == {}  # the link exists: nothing new
+    before = await counts(api)
+    cycle = sheet([["Cloud Inc", "US-1", "1234567-8"], ["Acme Oy", "1234567-8", "US-1"]])
+    response = await upload(api, cycle, name="register.xlsx", dry_run=False)
+    assert response.status_code == 422, response.text
+    [problem] = response.json()["problems"]
+    assert (problem["sheet"], problem["row"], problem["column"]) == (
+        "subprocessors",
+        3,
+        "parent_name",
+    )
+    assert "cycle" in problem["message"]
+    assert await counts(api) == before

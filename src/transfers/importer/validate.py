@@ -103,6 +103,8 @@ class VendorRow:
     sheet: str = field(default="", compare=False)
     address: str | None = None
     authorised_by_processor: bool | None = None
+    #: (row, sheet) naming each of ``parents``, for problems about the link.
+    parent_rows: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
     @property
     def ref(self) -> VendorRef:
@@ -804,6 +806,7 @@ class _Builder:
                         )
                     )
         parents: list[VendorRef] = []
+        parent_rows: list[tuple[int, str]] = []
         for ref, row, sheet in draft.parents:
             target = self._resolve(ref, row, sheet, "parent_name")
             if target is None:
@@ -823,6 +826,7 @@ class _Builder:
             parent = self.drafts[target].ref() if isinstance(target, int) else target
             if parent not in parents:
                 parents.append(parent)
+                parent_rows.append((row, sheet))
         if not ok:
             return None
         values = draft.values
@@ -838,6 +842,7 @@ class _Builder:
             address=values.get("address"),
             authorised_by_processor=values.get("authorised_by_processor"),
             parents=tuple(parents),
+            parent_rows=tuple(parent_rows),
             row=draft.row,
             sheet=draft.sheet,
         )

@@ -137,6 +137,8 @@ class _Writer:
         self.done = 0
         self.progress = progress
         self.index = VendorIndex()
+        #: Vendors of the sheet the vendor service refused (their rows are not reported again).
+        self.failed: set[VendorRef] = set()
 
     def tick(self, phase: str, count: int) -> None:
         self.done += count
@@ -214,8 +216,6 @@ class _Writer:
             )
         return found
 
-    failed: set[VendorRef]
-
 
 _VENDOR_FIELDS = (
     "name",
@@ -245,7 +245,6 @@ async def apply_plan(
         return result
     total = len(plan.vendors) + len(plan.agreements) + len(plan.transfers)
     w = _Writer(session, actor, result, total, progress)
-    w.failed = set()
     await _vendors(w, plan)
     await _links(w, plan)
     await _agreements(w, plan.agreements)
@@ -292,29 +291,25 @@ async def _links(w: _Writer, plan: ImportPlan) -> None:
     origins: list[Origin] = []
     for row in plan.vendors:
         child = w.index.find(row.ref)
-        for parent_ref in row.parents:
-            origin = Origin(row.row, row.sheet, {"": "parent_name"})
+        for i, parent_ref in enumerate(row.parents):
+            where = row.parent_rows[i] if i < len(row.parent_rows) else (row.row, row.sheet)
+            origin = Origin(*where, {"": "parent_name"})
             parent = w.vendor_of(parent_ref, origin)
             if parent is not None and child is not None:
                 pairs.append((parent, child))
                 origins.append(origin)
     if not pairs:
         return
-    before = len(w.result.problems)
     try:
-        await add_links(w.session, pairs, actor=w.actor)
+        added = await add_links(w.session, pairs, actor=w.actor)
     except BatchInvalid as exc:
         for problem in exc.problems:
             origin = origins[problem.index]
-            w.report(Origin(origin.row, origin.sheet), replace_field(problem), {})
+            chain = ItemProblem(problem.index, "parent_name", problem.message)
+            w.report(Origin(origin.row, origin.sheet), chain, {})
         return
-    if len(w.result.problems) == before:
-        w.result.created["links"] += len(set(pairs))
-
-
-def replace_field(problem: ItemProblem) -> ItemProblem:
-    """Chain problems name the parent column of the sheet."""
-    return ItemProblem(problem.index, "parent_name", problem.message)
+    if added:
+        w.result.created["links"] += added
 
 
 async def _agreements(w: _Writer, rows: list[AgreementRow]) -> None:

@@ -506,11 +506,11 @@ async def add_links(
     *,
     actor: Actor,
     notified_on: date | None = None,
-) -> None:
+) -> int:
     """Add many chain links ``(vendor_id, subprocessor_id)`` with :func:`set_links`' rules (no
     self-links, known vendors, no cycle at any depth), reading the chain once; one audited
     ``vendor_chain`` event per sub-processor, as a single edit would record. Raises
-    :class:`BatchInvalid` keyed by the pair's position."""
+    :class:`BatchInvalid` keyed by the pair's position. Returns how many links were new."""
     children = await all_links(session)
     existing = {(p, c) for p, kids in children.items() for c in kids}
     wanted_ids = {v for pair in pairs for v in pair}
@@ -552,7 +552,7 @@ async def add_links(
     if problems:
         raise BatchInvalid(problems)
     if not new:
-        return
+        return 0
     today = notified_on or date.today()
     await session.execute(
         insert(cast(Table, VendorSubprocessor.__table__)),
@@ -589,3 +589,4 @@ async def add_links(
             for c in touched
         ],
     )
+    return len(new)
