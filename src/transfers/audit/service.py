@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
-from sqlalchemy import Table, func, inspect, select
+from sqlalchemy import Column, MetaData, Table, Text, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.models import AuditEvent
@@ -16,6 +16,19 @@ if TYPE_CHECKING:
     from transfers.auth.schemas import Actor
 
 SKIP = frozenset({"created_at", "updated_at", "content"})
+
+
+#: ``audit_event`` with its JSON columns as text, for inserts that encode the JSON themselves.
+_AUDIT_AS_TEXT = Table(
+    "audit_event",
+    MetaData(),
+    *(
+        Column(
+            c.name, Text() if c.name in ("before", "after") else c.type, primary_key=c.primary_key
+        )
+        for c in AuditEvent.__table__.columns
+    ),
+)
 
 
 def _json_safe(value: Any) -> Any:
@@ -106,6 +119,26 @@ async def record_many(
 
     name = actor if isinstance(actor, str) else actor.label
     now = datetime.now(UTC)
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite keeps JSON as text: encode each record once, in C, rather than through
+        # json.dumps in the column type (a second of CPU for 50,000 rows).
+        encode = msgspec.json.Encoder().encode
+        await session.execute(
+            insert(_AUDIT_AS_TEXT),
+            [
+                {
+                    "occurred_at": now,
+                    "actor": name,
+                    "action": action,
+                    "entity_type": entity_type,
+                    "entity_id": entity_id,
+                    "before": None if before is None else encode(before).decode(),
+                    "after": None if after is None else encode(after).decode(),
+                }
+                for entity_id, before, after in changes
+            ],
+        )
+        return
     await session.execute(
         insert(cast(Table, AuditEvent.__table__)),
         [
