@@ -647,58 +647,64 @@ def docs_revert_template(kind: str, language: str) -> None:
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Apply the import and roll it back: the report the real import gives; nothing kept",
+)
 def import_(file: str, dry_run: bool) -> None:
     """Import vendors, agreements and transfers from an .xlsx or .csv sheet (all or nothing)."""
     from pathlib import Path
 
     from rich.progress import Progress
 
-    from transfers.importer.validate import plan_import
-    from transfers.importer.writer import apply_plan
+    from transfers.importer.service import ImportReport, run_import
 
     path = Path(file)
-    with err_console.status(f"reading {path.name}..."):
-        plan = plan_import(
-            path.read_bytes(), filename=path.name, max_bytes=get_settings().max_upload_bytes
-        )
+    content = path.read_bytes()
 
-    def report(problems: list[Any]) -> None:
-        table = new_table("row", "sheet", "column", "value", "problem", "fix")
-        for p in problems:
-            table.add_row(str(p.row), p.sheet, p.column, str(p.value)[:40], p.message, p.fix)
-        console.print(table)
-
-    for w in plan.warnings:
-        err_console.print(f"[yellow]warning[/yellow] row {w.row} {w.column}: {w.message}")
-    if not plan.complete:
-        report(plan.problems)
-        fail(f"{len(plan.problems)} problem(s) in {path.name}; nothing was written", code=1)
-    if dry_run:
-        console.print(
-            f"{path.name} is valid: {len(plan.vendors)} vendors, {len(plan.agreements)} agreements, {len(plan.transfers)} transfers (dry run: nothing written)"
-        )
-        return
-
-    async def work(session: Any) -> Any:
-        with Progress(console=err_console) as progress:
-            task = progress.add_task(
-                "writing", total=len(plan.vendors) + len(plan.agreements) + len(plan.transfers)
-            )
+    async def work(session: Any) -> ImportReport:
+        with Progress(console=err_console, transient=True) as progress:
+            task = progress.add_task(f"importing {path.name}", total=None)
 
             def advance(phase: str, done: int, total: int) -> None:
-                progress.update(task, completed=done, description=f"writing {phase}")
+                progress.update(task, completed=done, total=total, description=f"writing {phase}")
 
-            result = await apply_plan(session, plan, cli_actor(), progress=advance)
-        if result.problems:
+            report = await run_import(
+                session,
+                content,
+                filename=path.name,
+                actor=cli_actor(),
+                dry_run=dry_run,
+                max_bytes=get_settings().max_upload_bytes,
+                progress=advance,
+            )
+        if dry_run or not report.ok:
             await session.rollback()
-        return result
+        return report
 
-    result = run_in_session(work)
-    if result.problems:
-        report(result.problems)
-        fail("problems against the register; nothing was written", code=1)
-    console.print(f"imported {path.name}: {result.as_dict()}")
+    report = run_in_session(work)
+    for w in report.warnings:
+        err_console.print(f"[yellow]warning[/yellow] row {w['row']} {w['column']}: {w['message']}")
+    if not report.ok:
+        table = Table("row", "sheet", "column", "value", "problem", "fix")
+        for p in report.problems:
+            table.add_row(
+                str(p["row"]), p["sheet"], p["column"], str(p["value"])[:40], p["message"], p["fix"]
+            )
+        console.print(table)
+        where = f"in {path.name}" if report.stage == "sheet" else "against the register"
+        fail(f"{len(report.problems)} problem(s) {where}; nothing was written", code=1)
+    rows = report.rows
+    summary = (
+        f"{rows['vendors']} vendors, {rows['agreements']} agreements, {rows['transfers']} transfers"
+    )
+    if dry_run:
+        console.print(
+            f"{path.name} is valid: {summary}; would write {report.counts} (dry run: nothing written)"
+        )
+        return
+    console.print(f"imported {path.name}: {report.counts}")
 
 
 @main.command()

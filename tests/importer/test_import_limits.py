@@ -17,7 +17,8 @@ from tests.conftest import Api, Keys
 from tests.importer.sheets import FLAT_HEADER
 from tests.importer.test_import_db import CSV, counts, upload
 from transfers.app import create_app
-from transfers.importer import routes
+from transfers.importer import service as import_service
+from transfers.importer.validate import plan_import
 from transfers.settings import Settings
 
 IMPORTS = "/api/v1/imports"
@@ -106,14 +107,14 @@ async def test_one_import_too_many_gets_429_with_retry_after(
 ) -> None:
     _, asgi = await limited(max_concurrent_imports=1)
     entered, release = threading.Event(), threading.Event()
-    real = routes.plan_import
+    real = plan_import
 
     def held(*args: Any, **kwargs: Any) -> Any:
         entered.set()
         release.wait(30)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(routes, "plan_import", held)
+    monkeypatch.setattr(import_service, "plan_import", held)
     first = asyncio.create_task(asgi.upload(CSV.encode()))
     assert await asyncio.to_thread(entered.wait, 30)
     status, headers, body = await asgi.upload(CSV.encode())
@@ -139,13 +140,13 @@ async def test_an_import_stops_when_the_client_disconnects(
 ) -> None:
     _, asgi = await limited()
     plans: list[Any] = []
-    real = routes.plan_import
+    real = plan_import
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         plans.append(real(*args, **kwargs))
         return plans[-1]
 
-    monkeypatch.setattr(routes, "plan_import", recorded)
+    monkeypatch.setattr(import_service, "plan_import", recorded)
     status, _, _ = await asgi.upload(big_csv(), leave=True)
     assert status == 422
     assert len(plans) == 1

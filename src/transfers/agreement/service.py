@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,11 +17,20 @@ from transfers.audit.crud import (
     delete_audited,
     get_or_404,
     paginate,
-    to_plain,
     update_audited,
 )
-from transfers.audit.service import record
+from transfers.audit.service import create_many, record
 from transfers.auth.schemas import Actor
+from transfers.common.batch import (
+    BatchInvalid,
+    ItemProblem,
+    check_each,
+    convert,
+    existing_ids,
+    load_many,
+    plain_fields,
+    problems_of,
+)
 from transfers.common.problems import ProblemError, invalid
 from transfers.common.responses import read_as
 from transfers.common.text import check_filename
@@ -203,8 +213,13 @@ async def list_agreements(
     return await paginate(session, stmt.order_by(Agreement.id), limit, offset)
 
 
+def _create_values(data: AgreementCreate) -> dict[str, Any]:
+    """The columns of a new agreement under the agreement rules (single and batched creates)."""
+    return validate_agreement(plain_fields(data))
+
+
 async def create_agreement(session: AsyncSession, data: AgreementCreate, actor: Actor) -> Agreement:
-    values = validate_agreement({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+    values = _create_values(data)
     await _check_refs(session, values)
     return await create_audited(session, Agreement(**values), actor, "agreement")
 
@@ -327,3 +342,67 @@ async def delete_agreement(
     for transfer in transfers:
         await update_audited(session, transfer, {"agreement_id": None}, actor, "transfer")
     await delete_audited(session, agreement, actor, "agreement")
+
+
+# -- batched entry points (imports): the same schema and rules, set-based writes ------------
+
+
+async def create_agreements(
+    session: AsyncSession, items: Sequence[AgreementCreate | Mapping[str, Any]], actor: Actor
+) -> list[int]:
+    """Create many agreements under :func:`create_agreement`'s schema and rules (e.g. a signed
+    agreement needs ``signed_on``), checking vendor and organisation references in a few set
+    queries; one insert, one audit event per agreement. Returns the ids in input order; raises
+    :class:`BatchInvalid` naming every refused item, having written nothing."""
+    problems: list[ItemProblem] = []
+    structs: list[tuple[int, AgreementCreate]] = []
+    for index, item in enumerate(items):
+        converted = convert(index, item, AgreementCreate)
+        if isinstance(converted, ItemProblem):
+            problems.append(converted)
+        else:
+            structs.append((index, converted))
+    rows = check_each(structs, _create_values, problems)
+    vendors = await existing_ids(session, Vendor.id, (r["vendor_id"] for _, r in rows))
+    organisations = await existing_ids(
+        session, Organisation.id, (r["organisation_id"] for _, r in rows)
+    )
+    for index, row in rows:
+        if row["vendor_id"] not in vendors:
+            problems.append(
+                ItemProblem(index, "vendor_id", f"Vendor {row['vendor_id']} does not exist.")
+            )
+        if row["organisation_id"] is not None and row["organisation_id"] not in organisations:
+            problems.append(
+                ItemProblem(
+                    index,
+                    "organisation_id",
+                    f"Organisation {row['organisation_id']} does not exist.",
+                )
+            )
+    if problems:
+        raise BatchInvalid(sorted(problems, key=lambda p: p.index))
+    return await create_many(session, Agreement, [r for _, r in rows], actor, "agreement")
+
+
+async def update_agreements(
+    session: AsyncSession,
+    changes: Mapping[int, AgreementUpdate | Mapping[str, Any]],
+    actor: Actor,
+) -> None:
+    """Apply many partial updates through :func:`update_agreement` (the same rules, linked
+    transfer checks and audit), loading the agreements in one query; raises
+    :class:`BatchInvalid` keyed by agreement id."""
+    problems: list[ItemProblem] = []
+    agreements = await load_many(session, Agreement, changes.keys())
+    for agreement_id, item in changes.items():
+        data = convert(agreement_id, item, AgreementUpdate)
+        if isinstance(data, ItemProblem):
+            problems.append(data)
+            continue
+        try:
+            await update_agreement(session, agreements[agreement_id], data, actor)
+        except ProblemError as exc:
+            problems.extend(problems_of(agreement_id, exc))
+    if problems:
+        raise BatchInvalid(problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +18,9 @@ from transfers.audit.crud import (
     to_plain,
     update_audited,
 )
+from transfers.audit.service import create_many
 from transfers.auth.schemas import Actor
+from transfers.common.batch import BatchInvalid, ItemProblem, check_each, convert, existing_ids
 from transfers.common.fields import check_period
 from transfers.common.problems import invalid
 from transfers.models import Assessment, Transfer
@@ -62,10 +65,15 @@ async def list_assessments(
     return await paginate(session, stmt.order_by(Assessment.id), limit, offset)
 
 
+def _create_values(data: AssessmentCreate) -> dict[str, Any]:
+    """The columns of a new assessment under the assessment rules (single and batched)."""
+    return validate_assessment({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+
+
 async def create_assessment(
     session: AsyncSession, data: AssessmentCreate, actor: Actor
 ) -> Assessment:
-    values = validate_assessment({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+    values = _create_values(data)
     if await session.get(Transfer, data.transfer_id) is None:
         raise invalid(f"Transfer {data.transfer_id} does not exist.", field="transfer_id")
     return await create_audited(session, Assessment(**values), actor, "assessment")
@@ -84,3 +92,29 @@ async def update_assessment(
 async def delete_assessment(session: AsyncSession, assessment: Assessment, actor: Actor) -> None:
     """Delete a TIA (audited with its last state, so the evidence stays in the trail)."""
     await delete_audited(session, assessment, actor, "assessment")
+
+
+async def create_assessments(
+    session: AsyncSession, items: Sequence[AssessmentCreate | Mapping[str, Any]], actor: Actor
+) -> list[int]:
+    """Create many assessments under :func:`create_assessment`'s schema and rules, checking the
+    transfers in a few set queries; one insert, one audit event per assessment. Returns the ids
+    in input order; raises :class:`BatchInvalid` naming every refused item, writing nothing."""
+    problems: list[ItemProblem] = []
+    structs: list[tuple[int, AssessmentCreate]] = []
+    for index, item in enumerate(items):
+        converted = convert(index, item, AssessmentCreate)
+        if isinstance(converted, ItemProblem):
+            problems.append(converted)
+        else:
+            structs.append((index, converted))
+    rows = check_each(structs, _create_values, problems)
+    transfers = await existing_ids(session, Transfer.id, (r["transfer_id"] for _, r in rows))
+    problems += [
+        ItemProblem(index, "transfer_id", f"Transfer {row['transfer_id']} does not exist.")
+        for index, row in rows
+        if row["transfer_id"] not in transfers
+    ]
+    if problems:
+        raise BatchInvalid(sorted(problems, key=lambda p: p.index))
+    return await create_many(session, Assessment, [r for _, r in rows], actor, "assessment")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, inspect, select
+import msgspec
+from sqlalchemy import Column, MetaData, Table, Text, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.models import AuditEvent
@@ -15,6 +16,19 @@ if TYPE_CHECKING:
     from transfers.auth.schemas import Actor
 
 SKIP = frozenset({"created_at", "updated_at", "content"})
+
+
+#: ``audit_event`` with its JSON columns as text, for inserts that encode the JSON themselves.
+_AUDIT_AS_TEXT = Table(
+    "audit_event",
+    MetaData(),
+    *(
+        Column(
+            c.name, Text() if c.name in ("before", "after") else c.type, primary_key=c.primary_key
+        )
+        for c in AuditEvent.__table__.columns
+    ),
+)
 
 
 def _json_safe(value: Any) -> Any:
@@ -87,6 +101,109 @@ async def record_created(
         for obj in objs
     )
     await session.flush()
+
+
+async def record_many(
+    session: AsyncSession,
+    actor: Actor | str,
+    action: str,
+    entity_type: str,
+    changes: list[tuple[int | None, dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """One event per record (who, when, what: ``(entity_id, before, after)``), written in one
+    set-based insert: a batch of 30,000 rows must not cost 30,000 ORM flushes. Values are made
+    JSON-safe by msgspec in C (dates as ISO strings, as :func:`_json_safe` writes them)."""
+    if not changes:
+        return
+    from sqlalchemy import insert
+
+    name = actor if isinstance(actor, str) else actor.label
+    now = datetime.now(UTC)
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite keeps JSON as text: encode each record once, in C, rather than through
+        # json.dumps in the column type (a second of CPU for 50,000 rows).
+        encode = msgspec.json.Encoder().encode
+        await session.execute(
+            insert(_AUDIT_AS_TEXT),
+            [
+                {
+                    "occurred_at": now,
+                    "actor": name,
+                    "action": action,
+                    "entity_type": entity_type,
+                    "entity_id": entity_id,
+                    "before": None if before is None else encode(before).decode(),
+                    "after": None if after is None else encode(after).decode(),
+                }
+                for entity_id, before, after in changes
+            ],
+        )
+        return
+    await session.execute(
+        insert(cast(Table, AuditEvent.__table__)),
+        [
+            {
+                "occurred_at": now,
+                "actor": name,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "before": before,
+                "after": after,
+            }
+            for entity_id, before, after in msgspec.to_builtins(changes)
+        ],
+    )
+
+
+async def create_many(
+    session: AsyncSession,
+    model: Any,
+    rows: list[dict[str, Any]],
+    actor: Actor | str,
+    entity_type: str,
+) -> list[int]:
+    """Insert validated rows of ``model`` with one executemany and audit each as created, with
+    the same 'after' a single create records; returns the new ids in the order given.
+
+    Every row must carry the same keys; ``version`` and timestamps are set here, as the ORM's
+    defaults would. The ids are known without RETURNING (whose multi-row VALUES statements cost
+    2.3 s of 4 s for 30,000 rows on SQLite): PostgreSQL reserves them from the table's sequence
+    first; on SQLite the transaction holds the only write lock, so the rows just inserted took
+    the ids after the previous maximum, one after another.
+    """
+    if not rows:
+        return []
+    from sqlalchemy import insert, text
+
+    table = model.__table__
+    now = datetime.now(UTC)
+    stamped = [row | {"version": 1, "created_at": now, "updated_at": now} for row in rows]
+    if session.get_bind().dialect.name == "postgresql":
+        reserved = await session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": table.name, "n": len(rows)},
+        )
+        ids = list(reserved.all())
+        stamped = [row | {"id": row_id} for row, row_id in zip(stamped, ids, strict=True)]
+        await session.execute(insert(table), stamped)
+    else:
+        await session.execute(insert(table), stamped)
+        last = int(await session.scalar(select(func.max(table.c.id))) or 0)
+        ids = list(range(last - len(rows) + 1, last + 1))
+    await record_many(
+        session,
+        actor,
+        "create",
+        entity_type,
+        [
+            (row_id, None, {k: v for k, v in row.items() if k not in SKIP} | {"id": row_id})
+            for row_id, row in zip(ids, stamped, strict=True)
+        ],
+    )
+    return ids
 
 
 async def list_events(

@@ -20,7 +20,7 @@ import csv
 import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import IO, Any, Final, Literal, TypeVar
 
@@ -63,6 +63,7 @@ class ExportVendor:
     legal_name: str | None = None
     website: str | None = None
     address: str | None = None
+    authorised_by_processor: bool | None = None
 
     @classmethod
     def of(cls, source: Mapping[str, Any] | object) -> ExportVendor:
@@ -79,6 +80,7 @@ class ExportAgreement:
     status: str = "draft"
     signed_on: date | None = None
     ends_on: date | None = None
+    terminated_on: date | None = None
 
     @classmethod
     def of(cls, source: Mapping[str, Any] | object) -> ExportAgreement:
@@ -99,15 +101,23 @@ class ExportTransfer:
     dpf_verified_on: date | None = None
     started_on: date | None = None
     ended_on: date | None = None
+    fallback_mechanism: str | None = None
+    adequacy_scope_confirmed: bool | None = None
+    dpf_hr_covered: bool | None = None
+    bcr_approval_ref: str | None = None
+    bcr_type: str | None = None
+    importer_in_group: bool | None = None
+    approval_ref: str | None = None
+    combines_eu_data: bool | None = None
+    third_country_order: bool | None = None
+    international_agreement: str | None = None
+    limited_data_subjects: bool | None = None
+    authority_informed_on: date | None = None
+    data_subjects_informed: bool | None = None
 
     @classmethod
     def of(cls, source: Mapping[str, Any] | object) -> ExportTransfer:
-        """The sheet carries modules of the 2021 SCCs as the mechanism only: it has no fallback
-        column, and a module without its SCC mechanism would not re-import."""
-        row = _of(cls, source)
-        if row.mechanism != "scc_2021" and row.scc_module is not None:
-            row = replace(row, scc_module=None)
-        return row
+        return _of(cls, source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +150,7 @@ VENDOR_SHEET_COLUMNS: Final = (
     "status",
     "website",
     "address",
+    "authorised_by_processor",
 )
 AGREEMENT_SHEET_COLUMNS: Final = AGREEMENT_COLUMNS
 TRANSFER_SHEET_COLUMNS: Final = (*TRANSFER_COLUMNS, "verdict", "verdict_as_of")
@@ -251,6 +262,7 @@ def _sheet_rows(data: ExportData) -> dict[str, tuple[tuple[str, ...], Iterator[d
                 agreement_status=agreement.status,
                 signed_on=agreement.signed_on,
                 ends_on=agreement.ends_on,
+                terminated_on=agreement.terminated_on,
             )
             yield record
 

@@ -10,6 +10,7 @@ because the transfer mechanism decides whether a transfer is lawful (GDPR Arts. 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,8 +57,11 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[^\w]+", "_", folded).strip("_")
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
-    """Fold a value for lookup: case, surrounding space, inner runs of space and punctuation."""
+    """Fold a value for lookup: case, surrounding space, inner runs of space and punctuation.
+
+    Cached: a sheet repeats the same few codes (countries, roles, mechanisms) on every row."""
     folded = unicodedata.normalize("NFC", text).casefold().strip()
     return re.sub(r"[\s\-_.,/():;'\"]+", " ", folded).strip()
 
@@ -144,6 +148,41 @@ COLUMN_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
     "signed_on": ("allekirjoitettu", "signed", "signed on", "allekirjoituspäivä"),
     "ends_on": ("päättyy", "ends", "ends on", "voimassa asti"),
     "agreement_status": ("sopimuksen tila", "agreement status"),
+    "terminated_on": ("irtisanottu", "päättyi", "terminated", "terminated on", "last day in force"),
+    "authorised_by_processor": (
+        "käsittelijän valtuuttama",
+        "authorised by processor",
+        "authorized by processor",
+        "processor authorised",
+    ),
+    "fallback_mechanism": (
+        "varaperuste",
+        "toissijainen siirtoperuste",
+        "fallback",
+        "fallback mechanism",
+        "secondary mechanism",
+    ),
+    "adequacy_scope_confirmed": ("tietosuojan riittävyys vahvistettu", "adequacy scope confirmed"),
+    "dpf_hr_covered": ("dpf hr", "dpf hr covered", "dpf hr data"),
+    "bcr_approval_ref": ("bcr hyväksyntä", "bcr approval", "bcr approval ref"),
+    "bcr_type": ("bcr tyyppi", "bcr type"),
+    "importer_in_group": ("vastaanottaja konsernissa", "importer in group", "same group"),
+    "approval_ref": ("hyväksyntä", "authorisation ref", "approval ref", "approval reference"),
+    "combines_eu_data": ("yhdistää eu-tietoja", "combines eu data"),
+    "third_country_order": (
+        "kolmannen maan määräys",
+        "third country order",
+        "art 48 order",
+        "foreign authority order",
+    ),
+    "international_agreement": ("kansainvälinen sopimus", "international agreement"),
+    "limited_data_subjects": ("rajattu rekisteröityjen joukko", "limited data subjects"),
+    "authority_informed_on": (
+        "valvontaviranomaiselle ilmoitettu",
+        "authority informed on",
+        "authority informed",
+    ),
+    "data_subjects_informed": ("rekisteröidyille ilmoitettu", "data subjects informed"),
     "verdict": ("arvio", "verdict"),
     "verdict_as_of": ("arvio päivältä",),
 }
@@ -441,6 +480,25 @@ def parse_exporter_role(value: str) -> str:
 def parse_frequency(value: str) -> str:
     """Occasional or systematic: Art. 49 derogations only cover occasional transfers (EDPB 2/2018)."""
     return _choice(value, _FREQUENCY_TABLE, FREQUENCIES, "frequency", "frequency")
+
+
+BCR_TYPES: Final[tuple[str, ...]] = get_args(fields.BcrType)
+_BCR_TYPE_TABLE: Final = _table(
+    BCR_TYPES,
+    {
+        "bcr-c": "controller",
+        "bcr c": "controller",
+        "rekisterinpitäjä": "controller",
+        "bcr-p": "processor",
+        "bcr p": "processor",
+        "käsittelijä": "processor",
+    },
+)
+
+
+def parse_bcr_type(value: str) -> str:
+    """Controller or processor BCRs (GDPR Art. 47; EDPB Recommendations 1/2022 and 1/2025)."""
+    return _choice(value, _BCR_TYPE_TABLE, BCR_TYPES, "BCR type", "bcr_type")
 
 
 def parse_agreement_status(value: str) -> str:
@@ -950,6 +1008,24 @@ FLAT_COLUMNS: Final = (
     _spec("dpf_verified_on", "Date the DPF list entry was checked."),
     _spec("started_on", "Date the transfer started."),
     _spec("ended_on", "Date the transfer ended."),
+    _spec("fallback_mechanism", "A second mechanism relied on if the first fails (e.g. SCC 2021)."),
+    _spec("adequacy_scope_confirmed", "yes/no: the importer is in the adequacy decision's scope."),
+    _spec("dpf_hr_covered", "yes/no: the DPF certification covers HR data."),
+    _spec("bcr_approval_ref", "Reference of the BCR approval (Art. 47)."),
+    _spec("bcr_type", "controller | processor (BCR-C or BCR-P)."),
+    _spec("importer_in_group", "yes/no: the importer belongs to the BCR group."),
+    _spec("approval_ref", "Authorisation reference (Art. 46(3) ad hoc clauses)."),
+    _spec("combines_eu_data", "yes/no: the importer combines the data with EU-sourced data."),
+    _spec(
+        "third_country_order", "yes/no: a third-country authority ordered the transfer (Art. 48)."
+    ),
+    _spec("international_agreement", "The international agreement an Art. 48 order rests on."),
+    _spec(
+        "limited_data_subjects", "yes/no: only a limited number of data subjects (Art. 49(1) 2nd)."
+    ),
+    _spec("authority_informed_on", "Date the supervisory authority was informed (Art. 49(1) 2nd)."),
+    _spec("data_subjects_informed", "yes/no: data subjects were informed (Art. 49(1) 2nd)."),
+    _spec("authorised_by_processor", "yes/no: the sub-processor was engaged by our processor."),
     _spec("parent_business_id", "This vendor is a subprocessor of the vendor with this id."),
     _spec("parent_name", "This vendor is a subprocessor of the vendor with this name."),
 )
@@ -964,6 +1040,7 @@ VENDOR_COLUMNS: Final = (
     "status",
     "website",
     "address",
+    "authorised_by_processor",
     "parent_business_id",
     "parent_name",
 )
@@ -976,6 +1053,24 @@ AGREEMENT_COLUMNS: Final = (
     "agreement_status",
     "signed_on",
     "ends_on",
+    "terminated_on",
+)
+#: Transfer facts the rules engine reads beyond mechanism and module (fallback, BCR, Art. 46(3),
+#: Art. 48 and Art. 49(1) second subparagraph), one column each, in this order.
+TRANSFER_FACT_COLUMNS: Final = (
+    "fallback_mechanism",
+    "adequacy_scope_confirmed",
+    "dpf_hr_covered",
+    "bcr_approval_ref",
+    "bcr_type",
+    "importer_in_group",
+    "approval_ref",
+    "combines_eu_data",
+    "third_country_order",
+    "international_agreement",
+    "limited_data_subjects",
+    "authority_informed_on",
+    "data_subjects_informed",
 )
 TRANSFER_COLUMNS: Final = (
     "name",
@@ -990,5 +1085,6 @@ TRANSFER_COLUMNS: Final = (
     "dpf_verified_on",
     "started_on",
     "ended_on",
+    *TRANSFER_FACT_COLUMNS,
 )
 SUBPROCESSOR_COLUMNS: Final = ("name", "business_id", "parent_name", "parent_business_id")

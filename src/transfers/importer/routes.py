@@ -6,7 +6,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -24,8 +23,8 @@ from transfers.common.text import check_filename
 from transfers.common.uploads import UPLOAD
 from transfers.importer.export import render
 from transfers.importer.parse import Interrupt, ParseError
-from transfers.importer.validate import ImportPlan, plan_import
-from transfers.importer.writer import apply_plan, export_data
+from transfers.importer.service import run_import
+from transfers.importer.writer import export_data
 from transfers.settings import Settings, get_settings
 
 CONTENT_TYPES = {
@@ -33,14 +32,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-
-
-def _plan_counts(plan: ImportPlan) -> dict[str, int]:
-    return {
-        "vendors": len(plan.vendors),
-        "agreements": len(plan.agreements),
-        "transfers": len(plan.transfers),
-    }
 
 
 @asynccontextmanager
@@ -87,7 +78,9 @@ class ImportController(Controller):
         db_session: AsyncSession,
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
         dry_run: bool = Parameter(
-            default=True, description="Validate only (default); false writes, all or nothing"
+            default=True,
+            description="Apply and roll back (default): the report the real import would give; "
+            "false writes, all or nothing",
         ),
     ) -> dict[str, Any]:
         upload = data.get("file")
@@ -135,34 +128,15 @@ class ImportController(Controller):
         settings: Settings,
         interrupt: Interrupt,
     ) -> dict[str, Any]:
-        plan = await asyncio.to_thread(
-            plan_import,
-            content,
-            filename=name,
-            max_bytes=settings.max_upload_bytes,
-            interrupt=interrupt,
-        )
-        report = {
-            "dry_run": dry_run,
-            "complete": plan.complete,
-            "rows": _plan_counts(plan),
-            "problems": [asdict(p) for p in plan.problems],
-            "warnings": [asdict(w) for w in plan.warnings],
-        }
-        if not plan.complete:
-            raise ProblemError(
-                422,
-                "import-invalid",
-                f"{len(plan.problems)} problem(s) in {name}; nothing was written.",
-                title="Invalid spreadsheet",
-                problems=report["problems"],
-                warnings=report["warnings"],
-            )
-        try:  # every 200 rows written: has the client left, or the deadline passed?
-            result = await apply_plan(
+        try:  # between batches written: has the client left, or the deadline passed?
+            report = await run_import(
                 db_session,
-                plan,
-                request.user,
+                content,
+                filename=name,
+                actor=request.user,
+                dry_run=dry_run,
+                max_bytes=settings.max_upload_bytes,
+                interrupt=interrupt,
                 progress=lambda phase, done, total: interrupt.check(phase, done),
             )
         except ParseError as exc:
@@ -173,20 +147,23 @@ class ImportController(Controller):
                 f"{exc.message}; nothing was written.",
                 title="Import stopped",
             ) from exc
-        if result.problems:
+        if not report.ok:
             await db_session.rollback()
+            where = name if report.stage == "sheet" else "against the register"
             raise ProblemError(
                 422,
                 "import-invalid",
-                f"{len(result.problems)} problem(s) against the register; nothing was written.",
+                f"{len(report.problems)} problem(s) {'in ' if report.stage == 'sheet' else ''}"
+                f"{where}; nothing was written.",
                 title="Invalid spreadsheet",
-                problems=[asdict(p) for p in result.problems],
+                problems=report.problems,
+                warnings=report.warnings,
             )
         if dry_run:
             await db_session.rollback()
         else:
             await db_session.commit()
-        return report | {"counts": result.as_dict()}
+        return report.as_dict()
 
 
 class ExportController(Controller):

@@ -39,6 +39,23 @@ from transfers.importer.parse import (
 
 T = TypeVar("T")
 
+#: How each transfer fact column is read: (parser, as_text).
+_FACT_PARSERS: Final[dict[str, tuple[Callable[[Any], Any], bool]]] = {
+    "fallback_mechanism": (mapping.parse_mechanism, True),
+    "adequacy_scope_confirmed": (mapping.parse_bool, False),
+    "dpf_hr_covered": (mapping.parse_bool, False),
+    "bcr_approval_ref": (str, True),
+    "bcr_type": (mapping.parse_bcr_type, True),
+    "importer_in_group": (mapping.parse_bool, False),
+    "approval_ref": (str, True),
+    "combines_eu_data": (mapping.parse_bool, False),
+    "third_country_order": (mapping.parse_bool, False),
+    "international_agreement": (str, True),
+    "limited_data_subjects": (mapping.parse_bool, False),
+    "authority_informed_on": (mapping.parse_date, False),
+    "data_subjects_informed": (mapping.parse_bool, False),
+}
+
 DEFAULT_MAX_PROBLEMS: Final = 1000
 #: Our role when the sheet does not say: the register is kept by the controller (Art. 30(1)).
 DEFAULT_EXPORTER_ROLE: Final = "controller"
@@ -85,6 +102,9 @@ class VendorRow:
     row: int = field(default=0, compare=False)
     sheet: str = field(default="", compare=False)
     address: str | None = None
+    authorised_by_processor: bool | None = None
+    #: (row, sheet) naming each of ``parents``, for problems about the link.
+    parent_rows: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
     @property
     def ref(self) -> VendorRef:
@@ -104,6 +124,9 @@ class AgreementRow:
     ends_on: date | None = None
     row: int = field(default=0, compare=False)
     sheet: str = field(default="", compare=False)
+    terminated_on: date | None = None
+    #: Sheet column of an agreement field where it is not the field's own name (flat DPAs).
+    columns: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +146,8 @@ class TransferRow:
     ended_on: date | None = None
     row: int = field(default=0, compare=False)
     sheet: str = field(default="", compare=False)
+    facts: tuple[tuple[str, Any], ...] = ()
+    """The filled-in :data:`~transfers.importer.mapping.TRANSFER_FACT_COLUMNS` (name, value)."""
 
 
 @dataclass(slots=True)
@@ -212,6 +237,7 @@ _TRANSFER_VALUE_COLUMNS: Final = (
     "dpf_verified_on",
     "started_on",
     "ended_on",
+    *mapping.TRANSFER_FACT_COLUMNS,
 )
 _TRANSFER_COLUMN_SET: Final = frozenset(_TRANSFER_VALUE_COLUMNS)
 _FLAT_MARKERS: Final = frozenset({"country", "role", "category"})
@@ -281,6 +307,7 @@ _VENDOR_ATTRIBUTES: Final = (
     "status",
     "website",
     "address",
+    "authorised_by_processor",
     "dpa_signed_on",
     "dpa_ends_on",
 )
@@ -306,9 +333,8 @@ class _Cells:
         return self.header.get(self.row.values, column)
 
     def has(self, column: str) -> bool:
-        return self.raw(column) is not None and not (
-            isinstance(self.raw(column), str) and not self.raw(column).strip()
-        )
+        value = self.raw(column)
+        return value is not None and not (isinstance(value, str) and not value.strip())
 
     def report(self, column: str, message: str, fix: str) -> None:
         self.ok = False
@@ -318,19 +344,25 @@ class _Cells:
         )
 
     def text(self, column: str) -> str | None:
+        value = self.raw(column)
+        if value is None or value == "":
+            return None
         try:
-            return cell_text(self.raw(column))
+            return cell_text(value)
         except ValueProblem as problem:
             self.report(column, problem.message, problem.fix)
             return None
 
     def parse(self, column: str, parser: Callable[[Any], T], *, as_text: bool = True) -> T | None:
         """Parse a cell; ``as_text`` passes the trimmed text, else the raw value (dates)."""
+        value = self.raw(column)
+        if value is None or value == "":  # most optional cells are blank: skip the parsing
+            return None
         try:
-            text = cell_text(self.raw(column))
+            text = cell_text(value)
             if text is None:
                 return None
-            return parser(text if as_text else self.raw(column))
+            return parser(text if as_text else value)
         except ValueProblem as problem:
             self.report(column, problem.message, problem.fix)
             return None
@@ -361,6 +393,7 @@ class _Builder:
         self.transfers: list[tuple[TransferRow, int | None]] = []
         self.links: list[tuple[VendorRef, VendorRef, int, str]] = []
         self.external: set[VendorRef] = set()
+        self.vendor_cells: dict[tuple[object, ...], dict[str, Any]] = {}
 
     # -- reporting -----------------------------------------------------------------------
 
@@ -452,6 +485,22 @@ class _Builder:
     # -- vendors -------------------------------------------------------------------------
 
     def _vendor_values(self, cells: _Cells, *, dpa: bool) -> dict[str, Any]:
+        """The vendor cells of a row, read once per distinct set of cells: a flat sheet repeats
+        them on every transfer row of the vendor (only cells read without a problem are reused,
+        so every bad cell is still reported at its own row)."""
+        try:
+            key = (dpa, tuple(cells.raw(c) for c in _VENDOR_ATTRIBUTES))
+            cached = self.vendor_cells.get(key)
+        except TypeError:  # an unhashable cell value: read it
+            key, cached = None, None
+        if cached is not None:
+            return dict(cached)
+        values = self._read_vendor_values(cells, dpa=dpa)
+        if key is not None and not cells.bad:
+            self.vendor_cells[key] = dict(values)
+        return values
+
+    def _read_vendor_values(self, cells: _Cells, *, dpa: bool) -> dict[str, Any]:
         values: dict[str, Any] = {
             "name": cells.text("name"),
             "business_id": cells.text("business_id"),
@@ -462,6 +511,9 @@ class _Builder:
             "status": cells.parse("status", mapping.parse_status),
             "website": cells.text("website"),
             "address": cells.text("address"),
+            "authorised_by_processor": cells.parse(
+                "authorised_by_processor", mapping.parse_bool, as_text=False
+            ),
         }
         if dpa:
             values["dpa_signed_on"] = cells.parse(
@@ -588,17 +640,11 @@ class _Builder:
         if kind is None and "kind" not in cells.bad:
             cells.required("kind", "the agreement kind")
         module = cells.parse("scc_module", mapping.parse_scc_module)
-        if module is not None and kind is not None and kind != "scc_2021":
-            cells.report(
-                "scc_module",
-                f"scc_module is only used with scc_2021, not {kind}",
-                "Clear scc_module, or set kind to scc_2021 (only the 2021 SCCs have modules).",
-            )
         status_column = "agreement_status" if cells.has("agreement_status") else "status"
         status = cells.parse(status_column, mapping.parse_agreement_status)
         signed_on = cells.parse("signed_on", mapping.parse_date, as_text=False)
         ends_on = cells.parse("ends_on", mapping.parse_date, as_text=False)
-        _check_order(cells, signed_on, ends_on, "signed_on", "ends_on")
+        terminated_on = cells.parse("terminated_on", mapping.parse_date, as_text=False)
         if vendor is None or kind is None or not cells.ok:
             return
         agreement = AgreementRow(
@@ -609,8 +655,10 @@ class _Builder:
             status=status or ("signed" if signed_on else "draft"),
             signed_on=signed_on,
             ends_on=ends_on,
+            terminated_on=terminated_on,
             row=cells.row.number,
             sheet=cells.sheet,
+            columns=(("status", status_column),),
         )
         self.agreements.append((agreement, None))
 
@@ -628,16 +676,18 @@ class _Builder:
         if mechanism is None and "mechanism" not in cells.bad:
             cells.required("mechanism", "the transfer mechanism")
         module = cells.parse("scc_module", mapping.parse_scc_module)
-        if module is not None and mechanism is not None and mechanism != "scc_2021":
-            cells.report(
-                "scc_module",
-                f"scc_module is only used with scc_2021, not {mechanism}",
-                "Clear scc_module, or set the mechanism to scc_2021 (only the 2021 SCCs have "
-                "modules).",
-            )
         started_on = cells.parse("started_on", mapping.parse_date, as_text=False)
         ended_on = cells.parse("ended_on", mapping.parse_date, as_text=False)
-        _check_order(cells, started_on, ended_on, "started_on", "ended_on")
+        facts = tuple(
+            (column, value)
+            for column in mapping.TRANSFER_FACT_COLUMNS
+            if (
+                value := cells.parse(
+                    column, _FACT_PARSERS[column][0], as_text=_FACT_PARSERS[column][1]
+                )
+            )
+            is not None
+        )
         exporter_role = cells.parse("exporter_role", mapping.parse_exporter_role)
         categories = cells.parse("data_categories", mapping.parse_list)
         frequency = cells.parse("frequency", mapping.parse_frequency)
@@ -659,6 +709,7 @@ class _Builder:
             ended_on=ended_on,
             row=cells.row.number,
             sheet=cells.sheet,
+            facts=facts,
         )
 
     # -- cross-checks --------------------------------------------------------------------
@@ -755,6 +806,7 @@ class _Builder:
                         )
                     )
         parents: list[VendorRef] = []
+        parent_rows: list[tuple[int, str]] = []
         for ref, row, sheet in draft.parents:
             target = self._resolve(ref, row, sheet, "parent_name")
             if target is None:
@@ -774,6 +826,7 @@ class _Builder:
             parent = self.drafts[target].ref() if isinstance(target, int) else target
             if parent not in parents:
                 parents.append(parent)
+                parent_rows.append((row, sheet))
         if not ok:
             return None
         values = draft.values
@@ -787,7 +840,9 @@ class _Builder:
             legal_name=values.get("legal_name"),
             website=values.get("website"),
             address=values.get("address"),
+            authorised_by_processor=values.get("authorised_by_processor"),
             parents=tuple(parents),
+            parent_rows=tuple(parent_rows),
             row=draft.row,
             sheet=draft.sheet,
         )
@@ -796,19 +851,6 @@ class _Builder:
         signed_on: date | None = draft.values.get("dpa_signed_on")
         ends_on: date | None = draft.values.get("dpa_ends_on")
         if signed_on is None and ends_on is None:
-            return
-        if signed_on is not None and ends_on is not None and ends_on < signed_on:
-            self.problem(
-                Problem(
-                    draft.sources["dpa_ends_on"],
-                    draft.sheet,
-                    "dpa_ends_on",
-                    draft.shown["dpa_ends_on"],
-                    f"dpa_ends_on {ends_on.isoformat()} is before dpa_signed_on "
-                    f"{signed_on.isoformat()}",
-                    "Check both dates; the DPA cannot end before it was signed.",
-                )
-            )
             return
         plan.agreements.append(
             AgreementRow(
@@ -819,6 +861,11 @@ class _Builder:
                 ends_on=ends_on,
                 row=draft.sources.get("dpa_signed_on", draft.sources.get("dpa_ends_on", 0)),
                 sheet=draft.sheet,
+                columns=(
+                    ("signed_on", "dpa_signed_on"),
+                    ("ends_on", "dpa_ends_on"),
+                    ("status", "dpa_signed_on"),
+                ),
             )
         )
 
@@ -898,17 +945,6 @@ class _Builder:
                 continue
             vendor = self.drafts[target].ref() if isinstance(target, int) else target
             plan.transfers.append(replace(transfer, vendor=vendor))
-
-
-def _check_order(
-    cells: _Cells, start: date | None, end: date | None, start_column: str, end_column: str
-) -> None:
-    if start is not None and end is not None and end < start:
-        cells.report(
-            end_column,
-            f"{end_column} {end.isoformat()} is before {start_column} {start.isoformat()}",
-            f"Check both dates; {end_column} must be on or after {start_column}.",
-        )
 
 
 def _shown(value: object) -> str:

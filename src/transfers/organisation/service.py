@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +17,9 @@ from transfers.audit.crud import (
     to_plain,
     update_audited,
 )
+from transfers.audit.service import create_many
 from transfers.auth.schemas import Actor
+from transfers.common.batch import BatchInvalid, ItemProblem, check_each, convert, existing_ids
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
 from transfers.models import Organisation, Processing, Vendor
@@ -88,10 +91,15 @@ async def list_organisations(
     )
 
 
+def _organisation_values(data: OrganisationCreate) -> dict[str, Any]:
+    """The columns of a new organisation, cleaned (single and batched creates)."""
+    return _clean_org({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+
+
 async def create_organisation(
     session: AsyncSession, data: OrganisationCreate, actor: Actor
 ) -> Organisation:
-    values = _clean_org({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+    values = _organisation_values(data)
     await _unique_business_id(session, values.get("business_id"))
     return await create_audited(session, Organisation(**values), actor, "organisation")
 
@@ -118,6 +126,11 @@ async def _check_processing_refs(session: AsyncSession, values: dict[str, Any]) 
         raise invalid(
             f"Organisation {values['organisation_id']} does not exist.", field="organisation_id"
         )
+    _clean_processing(values)
+
+
+def _clean_processing(values: dict[str, Any]) -> dict[str, Any]:
+    """The rules on a processing's own fields (measures catalogue, labels)."""
     _check_catalogue(values.get("measures_catalogue"), "measures_catalogue")
     for lang, texts in (values.get("translations") or {}).items():
         _check_catalogue(
@@ -126,6 +139,7 @@ async def _check_processing_refs(session: AsyncSession, values: dict[str, Any]) 
     for key in ("purposes", "data_categories", "data_subject_categories"):
         if key in values and values[key] is not None:
             values[key] = _labels(values[key], codes=key == "data_categories")
+    return values
 
 
 async def get_processing(session: AsyncSession, processing_id: int) -> Processing:
@@ -141,11 +155,16 @@ async def list_processings(
     return await paginate(session, stmt.order_by(Processing.id), limit, offset)
 
 
+def _processing_values(data: ProcessingCreate) -> dict[str, Any]:
+    values = {k: to_plain(getattr(data, k)) for k in data.__struct_fields__}
+    values["service"] = clean_name(values["service"], "service")
+    return values
+
+
 async def create_processing(
     session: AsyncSession, data: ProcessingCreate, actor: Actor
 ) -> Processing:
-    values = {k: to_plain(getattr(data, k)) for k in data.__struct_fields__}
-    values["service"] = clean_name(values["service"], "service")
+    values = _processing_values(data)
     await _check_processing_refs(session, values)
     return await create_audited(session, Processing(**values), actor, "processing")
 
@@ -170,3 +189,70 @@ async def delete_organisation(
 async def delete_processing(session: AsyncSession, processing: Processing, actor: Actor) -> None:
     """Delete a processing activity (audited); one still referenced is refused with 409."""
     await delete_audited(session, processing, actor, "processing")
+
+
+# -- batched entry points: the same schema and rules, set-based writes -----------------------
+
+
+def _structs(items: Sequence[Any], schema: type[Any], problems: list[ItemProblem]) -> list[Any]:
+    out = []
+    for index, item in enumerate(items):
+        converted = convert(index, item, schema)
+        if isinstance(converted, ItemProblem):
+            problems.append(converted)
+        else:
+            out.append((index, converted))
+    return out
+
+
+async def create_organisations(
+    session: AsyncSession, items: Sequence[OrganisationCreate | Mapping[str, Any]], actor: Actor
+) -> list[int]:
+    """Create many organisations under :func:`create_organisation`'s schema and rules (business
+    IDs unique in the register and the batch); one insert, one audit event each. Raises
+    :class:`BatchInvalid` naming every refused item, writing nothing."""
+    problems: list[ItemProblem] = []
+    rows = check_each(_structs(items, OrganisationCreate, problems), _organisation_values, problems)
+    bids = [r["business_id"] for _, r in rows if r.get("business_id")]
+    taken = await existing_ids(session, Organisation.business_id, bids)
+    seen: set[str] = set()
+    for index, row in rows:
+        bid = row.get("business_id")
+        if bid and (bid in taken or bid in seen):
+            problems.append(
+                ItemProblem(index, "business_id", f"Business ID {bid!r} is already in use.")
+            )
+        elif bid:
+            seen.add(bid)
+    if problems:
+        raise BatchInvalid(sorted(problems, key=lambda p: p.index))
+    return await create_many(session, Organisation, [r for _, r in rows], actor, "organisation")
+
+
+async def create_processings(
+    session: AsyncSession, items: Sequence[ProcessingCreate | Mapping[str, Any]], actor: Actor
+) -> list[int]:
+    """Create many processings under :func:`create_processing`'s schema and rules, checking
+    vendors and organisations in a few set queries; one insert, one audit event each. Raises
+    :class:`BatchInvalid` naming every refused item, writing nothing."""
+    problems: list[ItemProblem] = []
+    structs = _structs(items, ProcessingCreate, problems)
+    rows = check_each(structs, lambda d: _clean_processing(_processing_values(d)), problems)
+    vendors = await existing_ids(session, Vendor.id, (r["vendor_id"] for _, r in rows))
+    orgs = await existing_ids(session, Organisation.id, (r["organisation_id"] for _, r in rows))
+    for index, row in rows:
+        if row["vendor_id"] not in vendors:
+            problems.append(
+                ItemProblem(index, "vendor_id", f"Vendor {row['vendor_id']} does not exist.")
+            )
+        if row.get("organisation_id") is not None and row["organisation_id"] not in orgs:
+            problems.append(
+                ItemProblem(
+                    index,
+                    "organisation_id",
+                    f"Organisation {row['organisation_id']} does not exist.",
+                )
+            )
+    if problems:
+        raise BatchInvalid(sorted(problems, key=lambda p: p.index))
+    return await create_many(session, Processing, [r for _, r in rows], actor, "processing")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -13,10 +14,20 @@ from transfers.audit.crud import (
     delete_audited,
     get_or_404,
     paginate,
-    to_plain,
     update_audited,
 )
+from transfers.audit.service import create_many
 from transfers.auth.schemas import Actor
+from transfers.common.batch import (
+    BatchInvalid,
+    ItemProblem,
+    check_each,
+    convert,
+    existing_ids,
+    load_many,
+    plain_fields,
+    problems_of,
+)
 from transfers.common.fields import COUNTRY_ALIASES, check_period, country, mechanism_code
 from transfers.common.problems import ProblemError, invalid
 from transfers.models import Agreement, Assessment, Organisation, Processing, Transfer, Vendor
@@ -159,8 +170,13 @@ async def list_transfers(
     return await paginate(session, stmt.order_by(Transfer.id), limit, offset)
 
 
+def _create_values(data: TransferCreate) -> dict[str, Any]:
+    """The columns of a new transfer under the transfer rules (single and batched creates)."""
+    return validate_transfer(plain_fields(data))
+
+
 async def create_transfer(session: AsyncSession, data: TransferCreate, actor: Actor) -> Transfer:
-    values = validate_transfer({k: to_plain(getattr(data, k)) for k in data.__struct_fields__})
+    values = _create_values(data)
     await _check_refs(session, values, data.vendor_id)
     await _check_link(session, values)
     return await create_audited(session, Transfer(**values), actor, "transfer")
@@ -212,3 +228,111 @@ async def delete_transfer(
     for assessment in assessments:
         await delete_audited(session, assessment, actor, "assessment")
     await delete_audited(session, transfer, actor, "transfer")
+
+
+# -- batched entry points (imports): the same schema and rules, set-based writes ------------
+
+
+async def create_transfers(
+    session: AsyncSession, items: Sequence[TransferCreate | Mapping[str, Any]], actor: Actor
+) -> list[int]:
+    """Create many transfers under :func:`create_transfer`'s schema and rules (including the
+    agreement link rule, :func:`link_problem`), checking references in a few set queries; one
+    insert, one audit event per transfer. Returns the ids in input order; raises
+    :class:`BatchInvalid` naming every refused item, having written nothing."""
+    problems: list[ItemProblem] = []
+    structs: list[tuple[int, TransferCreate]] = []
+    for index, item in enumerate(items):
+        converted = convert(index, item, TransferCreate)
+        if isinstance(converted, ItemProblem):
+            problems.append(converted)
+        else:
+            structs.append((index, converted))
+    rows = check_each(structs, _create_values, problems)
+    vendors = await existing_ids(session, Vendor.id, (r["vendor_id"] for _, r in rows))
+    organisations = await existing_ids(
+        session, Organisation.id, (r["organisation_id"] for _, r in rows)
+    )
+    agreements = await _probes(session, Agreement, {r["agreement_id"] for _, r in rows})
+    processings = await _probes(session, Processing, {r["processing_id"] for _, r in rows})
+    for index, row in rows:
+        problem = _ref_problem(row, vendors, organisations, agreements, processings)
+        if problem is not None:
+            problems.append(ItemProblem(index, *problem))
+    if problems:
+        raise BatchInvalid(sorted(problems, key=lambda p: p.index))
+    return await create_many(session, Transfer, [r for _, r in rows], actor, "transfer")
+
+
+async def _probes(session: AsyncSession, model: Any, ids: set[int | None]) -> dict[int, Any]:
+    """(id, vendor_id[, kind, scc_module]) of the referenced rows, as transient objects that
+    :func:`link_problem` reads like stored ones."""
+    wanted = sorted(i for i in ids if i is not None)
+    columns = [model.id, model.vendor_id]
+    if model is Agreement:
+        columns += [Agreement.kind, Agreement.scc_module]
+    out: dict[int, Any] = {}
+    for start in range(0, len(wanted), 5000):
+        stmt = select(*columns).where(model.id.in_(wanted[start : start + 5000]))
+        for row in await session.execute(stmt):
+            out[row.id] = model(**row._mapping)
+    return out
+
+
+def _ref_problem(
+    row: dict[str, Any],
+    vendors: set[int],
+    organisations: set[int],
+    agreements: dict[int, Agreement],
+    processings: dict[int, Processing],
+) -> tuple[str, str] | None:
+    """The first reference :func:`_check_refs` and :func:`_check_link` would refuse, if any."""
+    vendor_id = row["vendor_id"]
+    if vendor_id not in vendors:
+        return "vendor_id", f"Vendor {vendor_id} does not exist."
+    agreement_id = row.get("agreement_id")
+    if agreement_id is not None:
+        agreement = agreements.get(agreement_id)
+        if agreement is None:
+            return "agreement_id", f"Agreement {agreement_id} does not exist."
+        if agreement.vendor_id != vendor_id:
+            return (
+                "agreement_id",
+                f"Agreement {agreement.id} belongs to another vendor ({agreement.vendor_id}).",
+            )
+    organisation_id = row.get("organisation_id")
+    if organisation_id is not None and organisation_id not in organisations:
+        return "organisation_id", f"Organisation {organisation_id} does not exist."
+    processing_id = row.get("processing_id")
+    if processing_id is not None:
+        processing = processings.get(processing_id)
+        if processing is None or processing.vendor_id != vendor_id:
+            return (
+                "processing_id",
+                f"Processing {processing_id} does not exist for vendor {vendor_id}.",
+            )
+    if agreement_id is not None:
+        link = link_problem(agreements[agreement_id], row)
+        if link is not None:
+            return "agreement_id", link
+    return None
+
+
+async def update_transfers(
+    session: AsyncSession, changes: Mapping[int, TransferUpdate | Mapping[str, Any]], actor: Actor
+) -> None:
+    """Apply many partial updates through :func:`update_transfer` (the same rules and audit),
+    loading the transfers in one query; raises :class:`BatchInvalid` keyed by transfer id."""
+    problems: list[ItemProblem] = []
+    transfers = await load_many(session, Transfer, changes.keys())
+    for transfer_id, item in changes.items():
+        data = convert(transfer_id, item, TransferUpdate)
+        if isinstance(data, ItemProblem):
+            problems.append(data)
+            continue
+        try:
+            await update_transfer(session, transfers[transfer_id], data, actor)
+        except ProblemError as exc:
+            problems.extend(problems_of(transfer_id, exc))
+    if problems:
+        raise BatchInvalid(problems)

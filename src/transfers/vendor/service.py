@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import msgspec
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Table, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.audit.crud import (
@@ -17,11 +17,19 @@ from transfers.audit.crud import (
     delete_audited,
     get_or_404,
     paginate,
-    to_plain,
     update_audited,
 )
-from transfers.audit.service import record
+from transfers.audit.service import create_many, record, record_many
 from transfers.auth.schemas import Actor
+from transfers.common.batch import (
+    BatchInvalid,
+    ItemProblem,
+    check_each,
+    convert,
+    load_many,
+    plain_fields,
+    problems_of,
+)
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.models import Vendor, VendorSubprocessor
@@ -333,14 +341,13 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _create_values(data: VendorCreate) -> dict[str, Any]:
+    """The columns of a new vendor, cleaned (one rule for single and batched creates)."""
+    return _clean(plain_fields(data, frozenset({"parent_vendor_ids", "subprocessor_ids"})))
+
+
 async def create_vendor(session: AsyncSession, data: VendorCreate, actor: Actor) -> Vendor:
-    values = _clean(
-        {
-            k: to_plain(getattr(data, k))
-            for k in data.__struct_fields__
-            if k not in {"parent_vendor_ids", "subprocessor_ids"}
-        }
-    )
+    values = _create_values(data)
     await _check_unique(session, values.get("business_id"))
     vendor = await create_audited(session, Vendor(**values), actor, ENTITY)
     if data.parent_vendor_ids or data.subprocessor_ids:
@@ -425,3 +432,179 @@ async def chain(session: AsyncSession, vendor: Vendor) -> ChainNode:
         )
 
     return build(vendor.id)
+
+
+# -- batched entry points (imports): the same schema and rules, set-based writes ------------
+
+
+async def create_vendors(
+    session: AsyncSession, items: Sequence[VendorCreate | Mapping[str, Any]], actor: Actor
+) -> list[int]:
+    """Create many vendors under :func:`create_vendor`'s schema and rules (business ids unique
+    in the register and in the batch), in one insert with one audit event per vendor.
+
+    Returns the new ids in input order; raises :class:`BatchInvalid` naming every refused item,
+    having written nothing. Chain links in the inputs go through :func:`add_links`.
+    """
+    problems: list[ItemProblem] = []
+    structs: list[tuple[int, VendorCreate]] = []
+    for index, item in enumerate(items):
+        converted = convert(index, item, VendorCreate)
+        if isinstance(converted, ItemProblem):
+            problems.append(converted)
+        else:
+            structs.append((index, converted))
+    rows = check_each(structs, _create_values, problems)
+    taken = await _taken_business_ids(session, [r["business_id"] for _, r in rows])
+    seen: dict[str, int] = {}
+    for index, row in rows:
+        bid = row.get("business_id")
+        if not bid:
+            continue
+        if bid in taken:
+            problems.append(
+                ItemProblem(
+                    index, "business_id", f"Vendor {taken[bid]} already has business ID {bid!r}."
+                )
+            )
+        elif bid in seen:
+            problems.append(
+                ItemProblem(
+                    index, "business_id", f"Business ID {bid!r} is also on item {seen[bid]}."
+                )
+            )
+        else:
+            seen[bid] = index
+    if problems:
+        raise BatchInvalid(sorted(problems, key=lambda p: p.index))
+    ids = await create_many(session, Vendor, [r for _, r in rows], actor, ENTITY)
+    links = [
+        (parent, ids[i]) for i, (_, data) in enumerate(structs) for parent in data.parent_vendor_ids
+    ] + [(ids[i], child) for i, (_, data) in enumerate(structs) for child in data.subprocessor_ids]
+    if links:
+        await add_links(session, links, actor=actor)
+    return ids
+
+
+async def _taken_business_ids(session: AsyncSession, bids: Iterable[str | None]) -> dict[str, int]:
+    wanted = sorted({b for b in bids if b})
+    taken: dict[str, int] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        rows = await session.execute(
+            select(Vendor.business_id, Vendor.id).where(Vendor.business_id.in_(chunk))
+        )
+        taken.update({bid: vid for bid, vid in rows if bid})
+    return taken
+
+
+async def update_vendors(
+    session: AsyncSession, changes: Mapping[int, VendorUpdate | Mapping[str, Any]], actor: Actor
+) -> None:
+    """Apply many partial updates through :func:`update_vendor` (the same rules and audit),
+    loading the vendors in one query; raises :class:`BatchInvalid` keyed by vendor id."""
+    problems: list[ItemProblem] = []
+    vendors = await load_many(session, Vendor, changes.keys())
+    for vendor_id, item in changes.items():
+        data = convert(vendor_id, item, VendorUpdate)
+        if isinstance(data, ItemProblem):
+            problems.append(data)
+            continue
+        try:
+            await update_vendor(session, vendors[vendor_id], data, actor)
+        except ProblemError as exc:
+            problems.extend(problems_of(vendor_id, exc))
+    if problems:
+        raise BatchInvalid(problems)
+
+
+async def add_links(
+    session: AsyncSession,
+    pairs: Sequence[tuple[int, int]],
+    *,
+    actor: Actor,
+    notified_on: date | None = None,
+) -> int:
+    """Add many chain links ``(vendor_id, subprocessor_id)`` with :func:`set_links`' rules (no
+    self-links, known vendors, no cycle at any depth), reading the chain once; one audited
+    ``vendor_chain`` event per sub-processor, as a single edit would record. Raises
+    :class:`BatchInvalid` keyed by the pair's position. Returns how many links were new."""
+    children = await all_links(session)
+    existing = {(p, c) for p, kids in children.items() for c in kids}
+    wanted_ids = {v for pair in pairs for v in pair}
+    known: set[int] = set()
+    ids = sorted(wanted_ids)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        known |= set((await session.scalars(select(Vendor.id).where(Vendor.id.in_(chunk)))).all())
+    problems: list[ItemProblem] = []
+    new: list[tuple[int, int]] = []
+    for index, (parent, child) in enumerate(pairs):
+        if (parent, child) in existing:
+            continue
+        if parent == child:
+            problems.append(
+                ItemProblem(index, "subprocessor_ids", "A vendor cannot be its own subprocessor.")
+            )
+        elif not {parent, child} <= known:
+            missing = sorted({parent, child} - known)
+            problems.append(
+                ItemProblem(
+                    index,
+                    "parent_vendor_ids",
+                    f"Unknown vendor id(s) {missing} in the subprocessor chain.",
+                )
+            )
+        elif parent in _reachable(children, child):
+            problems.append(
+                ItemProblem(
+                    index,
+                    "parent_vendor_ids",
+                    "This change would create a cycle in the subprocessor chain.",
+                )
+            )
+        else:
+            children.setdefault(parent, []).append(child)
+            existing.add((parent, child))
+            new.append((parent, child))
+    if problems:
+        raise BatchInvalid(problems)
+    if not new:
+        return 0
+    today = notified_on or date.today()
+    await session.execute(
+        insert(cast(Table, VendorSubprocessor.__table__)),
+        [
+            {
+                "vendor_id": p,
+                "subprocessor_id": c,
+                "notified_on": today,
+                "engaged_on": None,
+                "ended_on": None,
+            }
+            for p, c in new
+        ],
+    )
+    before: dict[int, list[int]] = defaultdict(list)
+    after: dict[int, list[int]] = defaultdict(list)
+    for p, kids in children.items():
+        for c in kids:
+            after[c].append(p)
+            if (p, c) not in new:
+                before[c].append(p)
+    touched = sorted({c for _, c in new})
+    await record_many(
+        session,
+        actor,
+        "update",
+        "vendor_chain",
+        [
+            (
+                c,
+                {"parent_vendor_ids": sorted(before[c])},
+                {"parent_vendor_ids": sorted(after[c])},
+            )
+            for c in touched
+        ],
+    )
+    return len(new)

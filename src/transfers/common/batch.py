@@ -1,0 +1,112 @@
+"""Batched writes: many inputs checked by the same schema and rules as one, problems per item.
+
+A batch reports every bad item at once (a spreadsheet of 40,000 rows should not be fixed one
+error per upload) and writes nothing when any item is bad. Each problem names the item's
+position in the batch and the API field at fault, so the caller (the importer) can point at the
+sheet row and column that held it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from transfers.common.problems import ProblemError
+
+CHUNK = 5000
+S = TypeVar("S", bound=msgspec.Struct)
+T = TypeVar("T")
+
+#: msgspec names the failing field as ``$.field`` or ``$.field[0]``.
+_PATH = re.compile(r" - at `\$\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemProblem:
+    """Item ``index`` of a batch is refused: ``field`` (an API field name, "" for the whole
+    item) and the same message the single-row API would give."""
+
+    index: int
+    field: str
+    message: str
+
+
+class BatchInvalid(Exception):
+    """Some items of a batch are refused; nothing of the batch was written."""
+
+    def __init__(self, problems: Sequence[ItemProblem]) -> None:
+        super().__init__(f"{len(problems)} item(s) refused")
+        self.problems = list(problems)
+
+    @property
+    def bad(self) -> set[int]:
+        return {p.index for p in self.problems}
+
+
+def problems_of(index: int, exc: ProblemError) -> list[ItemProblem]:
+    """The per-field errors of a service's :class:`ProblemError` for item ``index``."""
+    errors = exc.errors or [{"field": "", "message": exc.detail}]
+    return [ItemProblem(index, str(e.get("field") or ""), str(e["message"])) for e in errors]
+
+
+def plain_fields(data: msgspec.Struct, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A struct's fields as plain values, as ``to_plain`` gives them field by field (nested
+    structs as dicts, dates kept), converted in C: a 30,000-row batch spent seconds in Python
+    type checks here."""
+    out: dict[str, Any] = msgspec.to_builtins(data, builtin_types=(date, datetime))
+    for key in exclude:
+        out.pop(key, None)
+    return out
+
+
+def convert(index: int, item: S | Mapping[str, Any], schema: type[S]) -> S | ItemProblem:
+    """An input as the API's schema, with the API's constraints (types, lengths, patterns)."""
+    if isinstance(item, schema):
+        return item
+    try:
+        return msgspec.convert(item, schema)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        match = _PATH.search(text)
+        return ItemProblem(index, match.group(1) if match else "", text.split(" - at ")[0])
+
+
+def check_each(
+    items: Iterable[tuple[int, T]], rule: Callable[[T], Any], problems: list[ItemProblem]
+) -> list[tuple[int, Any]]:
+    """Apply a single-row rule (which raises :class:`ProblemError`) to every item; collect the
+    refusals in ``problems`` and return the results of the others."""
+    out: list[tuple[int, Any]] = []
+    for index, item in items:
+        try:
+            out.append((index, rule(item)))
+        except ProblemError as exc:
+            problems.extend(problems_of(index, exc))
+    return out
+
+
+async def load_many(session: AsyncSession, model: Any, ids: Iterable[int]) -> dict[int, Any]:
+    """ORM objects of ``model`` by id, in chunks of one IN query each."""
+    wanted = sorted(set(ids))
+    out: dict[int, Any] = {}
+    for start in range(0, len(wanted), CHUNK):
+        stmt = select(model).where(model.id.in_(wanted[start : start + CHUNK]))
+        out.update({o.id: o for o in (await session.scalars(stmt))})
+    return out
+
+
+async def existing_ids(session: AsyncSession, column: Any, ids: Iterable[Any]) -> set[Any]:
+    """Which of ``ids`` exist in ``column`` (chunked IN queries)."""
+    wanted = sorted({i for i in ids if i is not None})
+    out: set[Any] = set()
+    for start in range(0, len(wanted), CHUNK):
+        stmt = select(column).where(column.in_(wanted[start : start + CHUNK]))
+        out |= set((await session.scalars(stmt)).all())
+    return out
