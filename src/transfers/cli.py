@@ -27,12 +27,16 @@ class _LazyConsole:
         self._stderr = stderr
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    def real(self) -> Console:
+        """The rich console itself, for what needs the object (a ``Progress``, say)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(stderr=self._stderr)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
 
 
 console: Any = _LazyConsole()
@@ -585,7 +589,7 @@ def docs_render(
             )
         written: list[str] = []
         failed: list[str] = []
-        with Progress(console=err_console, transient=False) as progress:
+        with Progress(console=err_console.real(), transient=False) as progress:
             task = progress.add_task(f"rendering {kind}", total=len(ids))
             for vid in ids:
                 try:
@@ -664,7 +668,7 @@ def import_(file: str, dry_run: bool) -> None:
     content = path.read_bytes()
 
     async def work(session: Any) -> ImportReport:
-        with Progress(console=err_console, transient=True) as progress:
+        with Progress(console=err_console.real(), transient=True) as progress:
             task = progress.add_task(f"importing {path.name}", total=None)
 
             def advance(phase: str, done: int, total: int) -> None:
@@ -687,7 +691,7 @@ def import_(file: str, dry_run: bool) -> None:
     for w in report.warnings:
         err_console.print(f"[yellow]warning[/yellow] row {w['row']} {w['column']}: {w['message']}")
     if not report.ok:
-        table = Table("row", "sheet", "column", "value", "problem", "fix")
+        table = new_table("row", "sheet", "column", "value", "problem", "fix")
         for p in report.problems:
             table.add_row(
                 str(p["row"]), p["sheet"], p["column"], str(p["value"])[:40], p["message"], p["fix"]
