@@ -26,6 +26,7 @@ from transfers.common.batch import (
     ItemProblem,
     check_each,
     convert,
+    convert_all,
     existing_ids,
     load_many,
     plain_fields,
@@ -355,13 +356,7 @@ async def create_agreements(
     queries; one insert, one audit event per agreement. Returns the ids in input order; raises
     :class:`BatchInvalid` naming every refused item, having written nothing."""
     problems: list[ItemProblem] = []
-    structs: list[tuple[int, AgreementCreate]] = []
-    for index, item in enumerate(items):
-        converted = convert(index, item, AgreementCreate)
-        if isinstance(converted, ItemProblem):
-            problems.append(converted)
-        else:
-            structs.append((index, converted))
+    structs = convert_all(items, AgreementCreate, problems)
     rows = check_each(structs, _create_values, problems)
     vendors = await existing_ids(session, Vendor.id, (r["vendor_id"] for _, r in rows))
     organisations = await existing_ids(

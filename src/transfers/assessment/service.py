@@ -20,7 +20,13 @@ from transfers.audit.crud import (
 )
 from transfers.audit.service import create_many
 from transfers.auth.schemas import Actor
-from transfers.common.batch import BatchInvalid, ItemProblem, check_each, convert, existing_ids
+from transfers.common.batch import (
+    BatchInvalid,
+    ItemProblem,
+    check_each,
+    convert_all,
+    existing_ids,
+)
 from transfers.common.fields import check_period
 from transfers.common.problems import invalid
 from transfers.models import Assessment, Transfer
@@ -101,13 +107,7 @@ async def create_assessments(
     transfers in a few set queries; one insert, one audit event per assessment. Returns the ids
     in input order; raises :class:`BatchInvalid` naming every refused item, writing nothing."""
     problems: list[ItemProblem] = []
-    structs: list[tuple[int, AssessmentCreate]] = []
-    for index, item in enumerate(items):
-        converted = convert(index, item, AssessmentCreate)
-        if isinstance(converted, ItemProblem):
-            problems.append(converted)
-        else:
-            structs.append((index, converted))
+    structs = convert_all(items, AssessmentCreate, problems)
     rows = check_each(structs, _create_values, problems)
     transfers = await existing_ids(session, Transfer.id, (r["transfer_id"] for _, r in rows))
     problems += [

@@ -78,6 +78,20 @@ def convert(index: int, item: S | Mapping[str, Any], schema: type[S]) -> S | Ite
         return ItemProblem(index, match.group(1) if match else "", text.split(" - at ")[0])
 
 
+def convert_all(
+    items: Sequence[S | Mapping[str, Any]], schema: type[S], problems: list[ItemProblem]
+) -> list[tuple[int, S]]:
+    """(index, struct) of every item that passes ``schema``; the others add to ``problems``."""
+    out: list[tuple[int, S]] = []
+    for index, item in enumerate(items):
+        converted = convert(index, item, schema)
+        if isinstance(converted, ItemProblem):
+            problems.append(converted)
+        else:
+            out.append((index, converted))
+    return out
+
+
 def check_each(
     items: Iterable[tuple[int, T]], rule: Callable[[T], Any], problems: list[ItemProblem]
 ) -> list[tuple[int, Any]]:

@@ -19,7 +19,13 @@ from transfers.audit.crud import (
 )
 from transfers.audit.service import create_many
 from transfers.auth.schemas import Actor
-from transfers.common.batch import BatchInvalid, ItemProblem, check_each, convert, existing_ids
+from transfers.common.batch import (
+    BatchInvalid,
+    ItemProblem,
+    check_each,
+    convert_all,
+    existing_ids,
+)
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
 from transfers.models import Organisation, Processing, Vendor
@@ -194,17 +200,6 @@ async def delete_processing(session: AsyncSession, processing: Processing, actor
 # -- batched entry points: the same schema and rules, set-based writes -----------------------
 
 
-def _structs(items: Sequence[Any], schema: type[Any], problems: list[ItemProblem]) -> list[Any]:
-    out = []
-    for index, item in enumerate(items):
-        converted = convert(index, item, schema)
-        if isinstance(converted, ItemProblem):
-            problems.append(converted)
-        else:
-            out.append((index, converted))
-    return out
-
-
 async def create_organisations(
     session: AsyncSession, items: Sequence[OrganisationCreate | Mapping[str, Any]], actor: Actor
 ) -> list[int]:
@@ -212,7 +207,9 @@ async def create_organisations(
     IDs unique in the register and the batch); one insert, one audit event each. Raises
     :class:`BatchInvalid` naming every refused item, writing nothing."""
     problems: list[ItemProblem] = []
-    rows = check_each(_structs(items, OrganisationCreate, problems), _organisation_values, problems)
+    rows = check_each(
+        convert_all(items, OrganisationCreate, problems), _organisation_values, problems
+    )
     bids = [r["business_id"] for _, r in rows if r.get("business_id")]
     taken = await existing_ids(session, Organisation.business_id, bids)
     seen: set[str] = set()
@@ -236,7 +233,7 @@ async def create_processings(
     vendors and organisations in a few set queries; one insert, one audit event each. Raises
     :class:`BatchInvalid` naming every refused item, writing nothing."""
     problems: list[ItemProblem] = []
-    structs = _structs(items, ProcessingCreate, problems)
+    structs = convert_all(items, ProcessingCreate, problems)
     rows = check_each(structs, lambda d: _clean_processing(_processing_values(d)), problems)
     vendors = await existing_ids(session, Vendor.id, (r["vendor_id"] for _, r in rows))
     orgs = await existing_ids(session, Organisation.id, (r["organisation_id"] for _, r in rows))

@@ -23,6 +23,7 @@ from transfers.common.batch import (
     ItemProblem,
     check_each,
     convert,
+    convert_all,
     existing_ids,
     load_many,
     plain_fields,
@@ -241,13 +242,7 @@ async def create_transfers(
     insert, one audit event per transfer. Returns the ids in input order; raises
     :class:`BatchInvalid` naming every refused item, having written nothing."""
     problems: list[ItemProblem] = []
-    structs: list[tuple[int, TransferCreate]] = []
-    for index, item in enumerate(items):
-        converted = convert(index, item, TransferCreate)
-        if isinstance(converted, ItemProblem):
-            problems.append(converted)
-        else:
-            structs.append((index, converted))
+    structs = convert_all(items, TransferCreate, problems)
     rows = check_each(structs, _create_values, problems)
     vendors = await existing_ids(session, Vendor.id, (r["vendor_id"] for _, r in rows))
     organisations = await existing_ids(

@@ -26,6 +26,7 @@ from transfers.common.batch import (
     ItemProblem,
     check_each,
     convert,
+    convert_all,
     load_many,
     plain_fields,
     problems_of,
@@ -447,13 +448,7 @@ async def create_vendors(
     having written nothing. Chain links in the inputs go through :func:`add_links`.
     """
     problems: list[ItemProblem] = []
-    structs: list[tuple[int, VendorCreate]] = []
-    for index, item in enumerate(items):
-        converted = convert(index, item, VendorCreate)
-        if isinstance(converted, ItemProblem):
-            problems.append(converted)
-        else:
-            structs.append((index, converted))
+    structs = convert_all(items, VendorCreate, problems)
     rows = check_each(structs, _create_values, problems)
     taken = await _taken_business_ids(session, [r["business_id"] for _, r in rows])
     seen: dict[str, int] = {}
