@@ -6,7 +6,6 @@ register of 10,000 vendors and 50,000 transfers this way takes a fraction of the
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import defaultdict
 from datetime import date
@@ -20,6 +19,7 @@ from transfers.models import (
     Vendor,
 )
 from transfers.reference import load_reference
+from transfers.register.gcpause import gc_paused
 from transfers.rules.compliance import Compliance, register_compliance
 from transfers.rules.evaluate import Evaluation, evaluate_transfer
 from transfers.rules.facts import TransferFacts, VendorFacts
@@ -130,9 +130,7 @@ async def register_view(
     facts = snapshot.facts(as_of)
     # Cyclic GC finds nothing to collect in the engine's frozen dataclasses but scans them all:
     # pausing it around a register-wide evaluation halves the time (issue 13 profile).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return register_compliance(
             facts.values(),
             as_of,
@@ -141,9 +139,6 @@ async def register_view(
             reference=ref,
             memo_for=snapshot.memo,
         )
-    finally:
-        if paused:
-            gc.enable()
 
 
 async def warm(maker: async_sessionmaker[AsyncSession]) -> None:
@@ -161,15 +156,10 @@ async def warm(maker: async_sessionmaker[AsyncSession]) -> None:
             snapshot = await register.current(session)
             as_of = date.today()
             ref = load_reference()
-            paused = gc.isenabled()
-            gc.disable()
-            try:
+            with gc_paused():
                 vendor_statuses(
                     snapshot.facts(as_of).values(), as_of, ref, snapshot.memo(as_of, ref)
                 )
-            finally:
-                if paused:
-                    gc.enable()
             _log.info("register snapshot warm: %d vendors", len(snapshot.vendors))
     except Exception:
         _log.warning("register snapshot warm-up failed", exc_info=True)

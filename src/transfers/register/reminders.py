@@ -9,7 +9,6 @@ re-read per request. Read-only helpers: the snapshot itself is not changed here.
 
 from __future__ import annotations
 
-import gc
 import weakref
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.models import Agreement, Assessment, Transfer, Vendor, VendorSubprocessor
+from transfers.register.gcpause import gc_paused
 from transfers.register.rows import VendorRows
 from transfers.register.snapshot import Snapshot, current
 
@@ -104,9 +104,7 @@ async def _load(
         links += await _rows(session, links_stmt, _L.subprocessor_id, ids)
     # Tens of thousands of new objects would trigger cyclic GC passes over the whole snapshot;
     # none of them can be garbage yet.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         out = ReminderRows(snapshot.version, {}, {}, {}, [], dict(snapshot.vendors))
         if base is not None and changed is not None:
             out.vendor_owner = {k: v for k, v in base.vendor_owner.items() if k not in changed}
@@ -140,9 +138,6 @@ async def _load(
             sorted({(r.vendor_id, r.subprocessor_id, r.notified_on) for r in links})
         )
         return out
-    finally:
-        if paused:
-            gc.enable()
 
 
 async def reminder_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
@@ -228,9 +223,7 @@ async def one_shot_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
     link_rows = (
         await session.execute(select(_L.vendor_id, _L.subprocessor_id, _L.notified_on))
     ).all()
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         vendors = {r.id: VendorRows(r) for r in vendor_rows}
         for g in agreement_rows:
             if g.vendor_id in vendors:
@@ -267,6 +260,3 @@ async def one_shot_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
             vendors,
         )
         return snapshot, extra
-    finally:
-        if paused:
-            gc.enable()

@@ -11,7 +11,6 @@ request.
 from __future__ import annotations
 
 import asyncio
-import gc
 import re
 import weakref
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from transfers.models import RegisterChange
 from transfers.reference import Reference
+from transfers.register.gcpause import gc_paused
 from transfers.register.rows import RegisterRows, VendorRows, build_facts, load_rows
 from transfers.rules.facts import VendorFacts
 from transfers.rules.status import OwnMemo
@@ -74,13 +74,8 @@ class Snapshot:
         if missing:
             # Building tens of thousands of frozen dataclasses triggers cyclic GC passes over
             # every object the snapshot holds; none of them is garbage yet (issue 13 profile).
-            paused = gc.isenabled()
-            gc.disable()
-            try:
+            with gc_paused():
                 built.update(build_facts(self.vendors, self.children, self.parents, as_of, missing))
-            finally:
-                if paused:
-                    gc.enable()
         return {i: built[i] for i in wanted if i in built}
 
     def memo(self, as_of: date, reference: Reference) -> OwnMemo:

@@ -4,7 +4,6 @@ them (acknowledged, snoozed, done) and what was sent are stored."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
 import heapq
 import re
@@ -28,6 +27,7 @@ from transfers.intake.service import open_conditions
 from transfers.models import CalendarFeed, ReminderDelivery, ReminderState
 from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
+from transfers.register.gcpause import gc_paused
 from transfers.register.reminders import ReminderRows, one_shot_rows, reminder_rows
 from transfers.register.rows import VendorRows
 from transfers.register.snapshot import Snapshot
@@ -383,13 +383,8 @@ def _name(snapshot: Snapshot, vendor_id: int) -> str:
 def _built(build: Callable[[], T]) -> T:
     """``build()`` with cyclic GC paused: tens of thousands of new dataclasses trigger GC passes
     over every object the snapshot holds, and none of them is garbage (issue 13 profile)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return build()
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _order(d: Deadline) -> tuple[date, str, str]:

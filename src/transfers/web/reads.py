@@ -31,6 +31,7 @@ from transfers.models import (
 )
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
+from transfers.register.gcpause import gc_paused
 from transfers.reminder.schemas import ReminderRead
 from transfers.reminder.service import Filters, list_reminders
 from transfers.rules.compliance import Compliance, register_compliance
@@ -119,8 +120,9 @@ async def _today(session: AsyncSession, *, as_of: date, settings: Settings) -> T
     ref = load_reference()
     snapshot = await register.current(session)
     facts = snapshot.facts(as_of)
-    statuses = vendor_statuses(facts.values(), as_of, ref, snapshot.memo(as_of, ref))
-    compliance = register_compliance(facts.values(), as_of, reference=ref, statuses=statuses)
+    with gc_paused():
+        statuses = vendor_statuses(facts.values(), as_of, ref, snapshot.memo(as_of, ref))
+        compliance = register_compliance(facts.values(), as_of, reference=ref, statuses=statuses)
     by_name = sorted(statuses.values(), key=lambda s: s.vendor_name.lower())
     reminders = await list_reminders(
         session, as_of=as_of, within_days=ATTENTION_DAYS, filters=Filters(), settings=settings
