@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from dateutil.relativedelta import relativedelta
-
 from transfers.assessment.risk import Scenario, overall_probability
 from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.reference import load_reference
 from transfers.reference.names import country_name as _country_name
 from transfers.reference.names import term as term
 from transfers.reference.names import tia_country_law, vocabulary
+from transfers.rules.calendar import review_due
 
 T = TypeVar("T")
 
@@ -1207,7 +1206,7 @@ def tia_context(
             review = lab["review_overdue"].format(date=review)
     else:
         review = lab["review_default"].format(
-            date=fmt_date(assessment.completed_on + relativedelta(years=1), language)
+            date=fmt_date(review_due(assessment.completed_on, 12), language)
         )
     return base | {
         "vendor": vendor_part,
