@@ -6,9 +6,11 @@ import asyncio
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +40,8 @@ EXPORT_TYPES = {
 }
 SAFE_ATTACHMENT_TYPES = frozenset({"application/pdf", DOCX, "image/png", "image/jpeg"})
 STATE_ACTIONS = ("acknowledged", "snoozed", "done", "open")
+#: A register of 10,000 vendors has thousands of reminders in a 90-day window: a page at a time.
+REMINDERS_PER_PAGE = 100
 
 
 class WorkPages(Controller):
@@ -55,6 +59,7 @@ class WorkPages(Controller):
         kind: str | None = None,
         owner: str | None = None,
         include_done: bool = False,
+        page: int = Parameter(default=1, ge=1, le=100_000),
     ) -> Template:
         days = reminder_service.parse_within(within)
         items = await reads.reminders_on(
@@ -67,11 +72,20 @@ class WorkPages(Controller):
             settings=settings_of(request),
         )
         kinds = sorted({r.kind for r in items} | ({kind} if kind else set()))
+        pages = max(1, -(-len(items) // REMINDERS_PER_PAGE))
+        page = min(page, pages)
+        start = (page - 1) * REMINDERS_PER_PAGE
         return Template(
             template_name="reminders.html",
             context={
                 "me": identity(request),
-                "items": items,
+                "items": items[start : start + REMINDERS_PER_PAGE],
+                "page": page,
+                "pages": pages,
+                "query": urlencode(
+                    {"within": within, "kind": kind or "", "owner": owner or ""}
+                    | ({"include_done": "true"} if include_done else {})
+                ),
                 "filters": {
                     "within": within,
                     "kind": kind or "",
