@@ -100,6 +100,33 @@ async def test_a_write_outside_the_application_is_seen(api: Api, engine: AsyncEn
     assert await status(api, v["id"]) == "approved"
 
 
+async def test_a_fresh_snapshot_is_served_without_a_transaction(
+    api: Api, engine: AsyncEngine, db: Database
+) -> None:
+    """On a SQLite file the version comes from the process's probe: a status read opens no
+    transaction of its own, yet a write by anyone is seen on the next read."""
+    v = await factories.vendor(api, country="IN", status="approved")
+    await factories.agreement(api, v["id"])
+    t = await factories.transfer(
+        api, v["id"], destination_country="IN", mechanism="none", scc_module=None
+    )
+    async with session_factory(engine)() as s:
+        await register.current(s)  # loads the snapshot (through the session)
+    async with session_factory(engine)() as s:
+        before = (await register.current(s)).version
+        assert s.in_transaction() is (db.backend == "postgresql")
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE transfer SET destination_country = 'CH' WHERE id = :id"), {"id": t["id"]}
+        )
+    async with session_factory(engine)() as s:
+        again = await register.current(s)
+        assert again.version is not None and before is not None
+        assert again.version > before
+        facts = again.facts(TODAY, [v["id"]])[v["id"]]
+        assert [x.destination_country for x in facts.transfers] == ["CH"]
+
+
 async def test_a_rolled_back_write_never_reaches_the_snapshot(
     api: Api, engine: AsyncEngine
 ) -> None:

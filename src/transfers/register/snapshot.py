@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from transfers.models import RegisterChange
 from transfers.reference import Reference
+from transfers.register import probe
 from transfers.register.gcpause import gc_paused
 from transfers.register.rows import RegisterRows, VendorRows, build_facts, load_rows
 from transfers.rules.facts import VendorFacts
@@ -228,7 +229,11 @@ async def current(session: AsyncSession) -> Snapshot:
     if snapshot is None:
         snapshot = _SNAPSHOTS.setdefault(engine, Snapshot())
     floor = max(0, (snapshot.version or 0) - LOOKBACK)
-    version, count = await _window(session, floor)
+    probed = probe.version(engine) if snapshot.loaded else None
+    if probed is not None:
+        version, count = probed, None  # SQLite: the highest id alone, without the session
+    else:
+        version, count = await _window(session, floor)
     if snapshot.fresh(version, count):
         session.sync_session.info[_CHECKED] = snapshot
         return snapshot
