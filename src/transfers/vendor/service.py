@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import msgspec
-from sqlalchemy import Table, delete, insert, or_, select
+from sqlalchemy import String, Table, bindparam, delete, func, insert, or_, select
+from sqlalchemy import cast as cast_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.audit.crud import (
@@ -16,7 +17,6 @@ from transfers.audit.crud import (
     create_audited,
     delete_audited,
     get_or_404,
-    paginate,
     update_audited,
 )
 from transfers.audit.service import create_many, record, record_many
@@ -100,25 +100,86 @@ def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRe
 
 async def read_vendor_by_id(session: AsyncSession, vendor_id: int) -> VendorRead:
     """A vendor with its chain links in one round trip (the hot read of the API)."""
-    link = VendorSubprocessor
-    rows = (
-        await session.execute(
-            select(Vendor, link.vendor_id, link.subprocessor_id)
-            .outerjoin(link, or_(link.vendor_id == Vendor.id, link.subprocessor_id == Vendor.id))
-            .where(Vendor.id == vendor_id)
-        )
-    ).all()
-    if not rows:
+    row = (await session.execute(_READ_ONE, {"vendor_id": vendor_id})).first()
+    if row is None:
         raise not_found("Vendor", vendor_id)
-    vendor = rows[0][0]
-    parents = [parent for _, parent, child in rows if child == vendor_id and parent is not None]
-    children = [child for _, parent, child in rows if parent == vendor_id and child is not None]
-    return to_read(vendor, parents, children)
+    return _read_row(row)
 
 
 async def read_vendor(session: AsyncSession, vendor: Vendor) -> VendorRead:
     parents, children = await links_for(session, [vendor.id])
     return to_read(vendor, parents[vendor.id], children[vendor.id])
+
+
+_V = Vendor.__table__.c
+_LINK = VendorSubprocessor.__table__.c
+
+
+def _linked(column: Any, other: Any) -> Any:
+    """The ids linked to a vendor row as one string, so the row carries its chain links and a
+    read is one round trip (group_concat on SQLite, string_agg on PostgreSQL)."""
+    return (
+        select(func.aggregate_strings(cast_(column, String), ","))
+        .where(other == _V.id)
+        .scalar_subquery()
+    )
+
+
+#: A vendor as the API reads it: Core columns, not an ORM object (no identity map, no
+#: instrumentation), plus its parents and sub-processors. Built once: building a statement per
+#: request cost a quarter of a vendor read.
+_READ: Final = select(
+    _V.id,
+    _V.name,
+    _V.legal_name,
+    _V.business_id,
+    _V.address,
+    _V.country,
+    _V.category,
+    _V.role,
+    _V.status,
+    _V.contacts,
+    _V.website,
+    _V.owner,
+    _V.notes,
+    _V.authorised_by_processor,
+    _V.dpf_participant_id,
+    _V.version,
+    _V.created_at,
+    _V.updated_at,
+    _linked(_LINK.vendor_id, _LINK.subprocessor_id).label("parent_ids"),
+    _linked(_LINK.subprocessor_id, _LINK.vendor_id).label("child_ids"),
+)
+_READ_ONE: Final = _READ.where(_V.id == bindparam("vendor_id"))
+
+
+def _ids(joined: str | None) -> list[int]:
+    return sorted(int(i) for i in joined.split(",")) if joined else []
+
+
+def _read_row(row: Any) -> VendorRead:
+    return VendorRead(
+        id=row.id,
+        name=row.name,
+        legal_name=row.legal_name,
+        business_id=row.business_id,
+        address=row.address,
+        country=row.country,
+        category=row.category,
+        role=row.role,
+        status=row.status,
+        contacts=row.contacts or [],
+        website=row.website,
+        owner=row.owner,
+        notes=row.notes,
+        authorised_by_processor=row.authorised_by_processor,
+        dpf_participant_id=row.dpf_participant_id,
+        parent_vendor_ids=_ids(row.parent_ids),
+        subprocessor_ids=_ids(row.child_ids),
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
 
 
 async def list_vendors(
@@ -132,27 +193,35 @@ async def list_vendors(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[VendorRead], int]:
-    stmt = select(Vendor)
+    """One page and the total in one round trip: the total is an uncorrelated scalar subquery,
+    counted once by an index scan (``count(*) OVER ()`` materialised every matching row)."""
+    where: list[Any] = []
     if status:
-        stmt = stmt.where(Vendor.status == status)
+        where.append(_V.status == status)
     if category:
-        stmt = stmt.where(Vendor.category == category)
+        where.append(_V.category == category)
     if country_code:
-        stmt = stmt.where(Vendor.country == country_code.upper())
+        where.append(_V.country == country_code.upper())
     if role:
-        stmt = stmt.where(Vendor.role == role)
+        where.append(_V.role == role)
     if q:
         pattern = f"%{q.strip()}%"
-        stmt = stmt.where(
-            or_(
-                Vendor.name.ilike(pattern),
-                Vendor.legal_name.ilike(pattern),
-                Vendor.business_id.ilike(pattern),
-            )
+        where.append(
+            or_(_V.name.ilike(pattern), _V.legal_name.ilike(pattern), _V.business_id.ilike(pattern))
         )
-    vendors, total = await paginate(session, stmt.order_by(Vendor.name, Vendor.id), limit, offset)
-    parents, children = await links_for(session, [v.id for v in vendors])
-    return [to_read(v, parents[v.id], children[v.id]) for v in vendors], total
+    total_of = select(func.count()).select_from(Vendor.__table__).where(*where)
+    page = (
+        await session.execute(
+            _READ.add_columns(total_of.scalar_subquery().label("total"))
+            .where(*where)
+            .order_by(_V.name, _V.id)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    # Past the last page there is no row to carry the total: count alone.
+    total = int(page[0].total) if page else int(await session.scalar(total_of) or 0)
+    return [_read_row(row) for row in page], total
 
 
 async def _check_unique(
