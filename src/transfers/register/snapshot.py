@@ -228,12 +228,17 @@ async def current(session: AsyncSession) -> Snapshot:
     snapshot = _SNAPSHOTS.get(engine)
     if snapshot is None:
         snapshot = _SNAPSHOTS.setdefault(engine, Snapshot())
-    floor = max(0, (snapshot.version or 0) - LOOKBACK)
-    probed = probe.version(engine) if snapshot.loaded else None
-    if probed is not None:
-        version, count = probed, None  # SQLite: the highest id alone, without the session
+
+    def floor_now() -> int:
+        return max(0, (snapshot.version or 0) - LOOKBACK)
+
+    # The process's probe answers without the session; it declines before the first load (a
+    # one-off CLI command needs no extra connection) and when it cannot reach the database.
+    probed = await probe.window(engine, floor_now) if snapshot.loaded else None
+    if probed is not None and probed[2] == floor_now():
+        version, count = probed[0], probed[1]
     else:
-        version, count = await _window(session, floor)
+        version, count = await _window(session, floor_now())
     if snapshot.fresh(version, count):
         session.sync_session.info[_CHECKED] = snapshot
         return snapshot
