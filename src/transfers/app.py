@@ -12,6 +12,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyPlugin,
 )
 from litestar import Litestar, get
+from litestar.datastructures import State
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -49,8 +50,15 @@ API_VERSION = "1.0.0"
 
 
 @get("/health", operation_id="Health", tags=["meta"])
-async def health() -> dict[str, str]:
-    return {"status": "ok"}
+async def health(state: State) -> dict[str, str]:
+    """Liveness, and whether the start-up warm-up of the register is done (a load balancer or a
+    benchmark can wait for ``snapshot: warm`` before sending traffic)."""
+    warming: asyncio.Task[None] | None = state.get("warming")
+    if warming is None:
+        snapshot = "on_demand"
+    else:
+        snapshot = "warm" if warming.done() else "warming"
+    return {"status": "ok", "snapshot": snapshot}
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

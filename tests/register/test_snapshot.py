@@ -385,4 +385,12 @@ async def test_a_served_instance_warms_its_snapshot_at_start(api: Api, db: Datab
         await engine.dispose()
     app = create_app(Settings(database_url=db.url, db_pool_size=5, warm_on_start=True))
     async with AsyncTestClient(app=app) as client:  # the warm-up never delays the answers
-        assert (await client.get("/health")).status_code == 200
+        health = await client.get("/health")
+        assert health.status_code == 200 and health.json()["snapshot"] in {"warming", "warm"}
+        for _ in range(600):  # and says when it is done
+            if (await client.get("/health")).json()["snapshot"] == "warm":
+                break
+            await asyncio.sleep(0.05)
+        assert (await client.get("/health")).json()["snapshot"] == "warm"
+    async with AsyncTestClient(app=create_app(Settings(database_url=db.url))) as client:
+        assert (await client.get("/health")).json() == {"status": "ok", "snapshot": "on_demand"}
