@@ -54,10 +54,7 @@ async def health(state: State) -> dict[str, str]:
     """Liveness, and whether the start-up warm-up of the register is done (a load balancer or a
     benchmark can wait for ``snapshot: warm`` before sending traffic)."""
     warming: asyncio.Task[None] | None = state.get("warming")
-    if warming is None:
-        snapshot = "on_demand"
-    else:
-        snapshot = "warm" if warming.done() else "warming"
+    snapshot = "on_demand" if warming is None else "warm" if warming.done() else "warming"
     return {"status": "ok", "snapshot": snapshot}
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -16,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import StaticPool
 
 from transfers.settings import Settings, get_settings
 
@@ -84,3 +88,62 @@ def tolerant_close(handler: Any) -> Any:
             await handler(message, scope)
 
     return close
+
+
+_SIDE: weakref.WeakKeyDictionary[Engine, tuple[int, int, Connection]] = weakref.WeakKeyDictionary()
+
+
+def sqlite_side_connection(engine: Engine) -> Connection | None:
+    """This process's synchronous autocommit connection to ``engine``'s SQLite file, for reads
+    run on the event loop's own thread; None for PostgreSQL and for private in-memory databases.
+
+    Renewed after a fork and when the file was replaced (a connection to an unlinked file would
+    read an old register for ever); closed with its engine.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = os.path.abspath(os.path.expanduser(database))
+    try:
+        inode = os.stat(path).st_ino
+    except OSError:
+        return None
+    held = _SIDE.get(engine)
+    pid = os.getpid()
+    if held is not None and held[0] == pid and held[1] == inode:
+        return held[2]
+    if held is None:
+        event.listen(engine, "engine_disposed", _close_side)
+    elif held[0] == pid:
+        held[2].close()
+    sync = create_sync_engine(f"sqlite:///{path}", poolclass=StaticPool)
+    event.listen(sync, "connect", _sqlite_pragmas)
+    conn = sync.connect().execution_options(isolation_level="AUTOCOMMIT")
+    _SIDE[engine] = (pid, inode, conn)
+    return conn
+
+
+def _close_side(engine: Engine) -> None:
+    held = _SIDE.pop(engine, None)
+    if held is not None and held[0] == os.getpid():
+        with contextlib.suppress(Exception):
+            held[2].close()
+            held[2].engine.dispose()
+
+
+def inline_reader(session: AsyncSession) -> Connection | None:
+    """The side connection (:func:`sqlite_side_connection`) for a short indexed read of this
+    request, or None: use the session.
+
+    aiosqlite runs every call of every statement on a thread of its own connection: under 32
+    concurrent requests those hand-offs, each waiting for the GIL, cost more than the read
+    itself (a vendor by id: microseconds in SQLite). Only while the request's session has not
+    begun a transaction, so nothing of its own view or its unflushed writes is missed; every
+    read sees the latest commit (WAL: readers never wait for the writer).
+    """
+    if session.in_transaction():
+        return None
+    engine = session.sync_session.get_bind()
+    return sqlite_side_connection(engine) if isinstance(engine, Engine) else None

@@ -29,7 +29,7 @@ def test_reads_the_highest_change_id_of_a_file(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:  # another connection commits
         conn.execute("INSERT INTO register_change (vendor_id) VALUES (2)")
     assert probe.version(engine) == 4
-    probe.close(engine)
+    engine.dispose()  # closes the side connection too
 
 
 def test_declines_memory_databases_and_other_engines(tmp_path: Path) -> None:
@@ -46,7 +46,7 @@ def test_a_replaced_file_is_followed(tmp_path: Path) -> None:
     path.unlink()  # e.g. restored from a backup: a probe on the old inode would never move
     _register(path, 2)
     assert probe.version(engine) == 2
-    probe.close(engine)
+    engine.dispose()  # closes the side connection too
 
 
 def test_a_file_without_a_change_log_falls_back_to_the_session(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ register of 10,000 vendors and 50,000 transfers this way takes a fraction of the
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import defaultdict
 from datetime import date
@@ -141,6 +142,16 @@ async def register_view(
         )
 
 
+def settle_heap() -> None:
+    """Move what is alive now (the snapshot, today's facts and evaluation) out of the cyclic
+    collector's sight. With the register loaded, a full collection walks about half a million
+    objects (about 0.3 s on this box) every time enough new objects have survived: a pause
+    every second or two under load, and the whole of the p99. Collected once first, so nothing
+    that is already garbage is kept; reference counting frees frozen objects as before."""
+    gc.collect()
+    gc.freeze()
+
+
 async def warm(maker: async_sessionmaker[AsyncSession]) -> None:
     """Prune the change log, load the snapshot and evaluate today's register once, in the
     background at start-up.
@@ -160,6 +171,7 @@ async def warm(maker: async_sessionmaker[AsyncSession]) -> None:
                 vendor_statuses(
                     snapshot.facts(as_of).values(), as_of, ref, snapshot.memo(as_of, ref)
                 )
+            settle_heap()
             _log.info("register snapshot warm: %d vendors", len(snapshot.vendors))
     except Exception:
         _log.warning("register snapshot warm-up failed", exc_info=True)

@@ -34,6 +34,7 @@ from transfers.common.batch import (
 )
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid, not_found
+from transfers.db import inline_reader
 from transfers.models import Vendor, VendorSubprocessor
 from transfers.vendor.schemas import ChainNode, VendorCreate, VendorRead, VendorUpdate
 
@@ -101,7 +102,12 @@ def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRe
 
 async def read_vendor_by_id(session: AsyncSession, vendor_id: int) -> VendorRead:
     """A vendor with its chain links in one round trip (the hot read of the API)."""
-    row = (await session.execute(_READ_ONE, {"vendor_id": vendor_id})).first()
+    params = {"vendor_id": vendor_id}
+    inline = inline_reader(session)
+    if inline is not None:  # SQLite: a primary-key read, run on the loop's own thread
+        row = inline.execute(_READ_ONE, params).first()
+    else:
+        row = (await session.execute(_READ_ONE, params)).first()
     if row is None:
         raise not_found("Vendor", vendor_id)
     return _read_row(row)
@@ -230,9 +236,18 @@ async def list_vendors(
     page_of, total_of = _list_statements(
         bool(status), bool(category), bool(country_code), bool(role), bool(q)
     )
-    page = (await session.execute(page_of, params)).all()
-    # Past the last page there is no row to carry the total: count alone.
-    total = int(page[0][_FIELDS]) if page else int(await session.scalar(total_of, params) or 0)
+    # SQLite: indexed filters run on the loop's own thread; a text search scans, so it waits on
+    # aiosqlite's thread instead of holding the loop.
+    inline = None if q else inline_reader(session)
+    if inline is not None:
+        page = list(inline.execute(page_of, params).all())
+        if not page:  # past the last page there is no row to carry the total: count alone
+            return [], int(inline.execute(total_of, params).scalar() or 0)
+    else:
+        page = list((await session.execute(page_of, params)).all())
+        if not page:
+            return [], int(await session.scalar(total_of, params) or 0)
+    total = int(page[0][_FIELDS])
     return [_read_row(row) for row in page], total
 
 
