@@ -83,6 +83,29 @@ async def test_list_filters_and_states(api: Api) -> None:
     assert trail["total"] == 2
 
 
+async def test_the_list_comes_a_page_at_a_time_with_the_total(api: Api) -> None:
+    await seed(api)
+    everything = (await api.get("/api/v1/reminders", params={"within": "400d"})).json()
+    total = everything["total"]
+    assert total == len(everything["items"]) >= 3 and everything["limit"] == 500
+    pages = [
+        (
+            await api.get(
+                "/api/v1/reminders", params={"within": "400d", "limit": 2, "offset": offset}
+            )
+        ).json()
+        for offset in range(0, total, 2)
+    ]
+    assert all(p["total"] == total and len(p["items"]) <= 2 for p in pages)
+    assert [r["key"] for p in pages for r in p["items"]] == [
+        r["key"] for r in everything["items"]
+    ]  # every reminder on exactly one page, in the same order
+    for bad in ({"limit": 0}, {"limit": 5001}, {"offset": -1}):
+        response = await api.get("/api/v1/reminders", params=bad)
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
 async def test_bad_reminder_requests(api: Api) -> None:
     await seed(api)
     assert (await api.get("/api/v1/reminders", params={"within": "soon"})).status_code == 422

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.auth.guards import requires_writer
 from transfers.auth.schemas import Actor
+from transfers.common.fields import Offset
 from transfers.common.responses import read_as
 from transfers.reminder import service
 from transfers.reminder.feed import build_calendar
@@ -47,7 +48,13 @@ class ReminderController(Controller):
         vendor_id: int | None = None,
         include_done: bool = False,
         as_of: date | None = None,
+        limit: int = Parameter(
+            default=500, ge=1, le=5000, description="Page size (default 500, at most 5000)"
+        ),
+        offset: Offset = 0,
     ) -> ReminderList:
+        """Due first; one page at a time (a year ahead at 10,000 vendors is tens of thousands
+        of reminders, 8 MB in one body), with the total of all that match."""
         if kind is not None and kind not in KINDS:
             from transfers.common.problems import invalid
 
@@ -65,7 +72,14 @@ class ReminderController(Controller):
             ),
             settings=_settings(request),
         )
-        return ReminderList(items=items, total=len(items), as_of=day, within_days=days)
+        return ReminderList(
+            items=items[offset : offset + limit],
+            total=len(items),
+            as_of=day,
+            within_days=days,
+            limit=limit,
+            offset=offset,
+        )
 
     @put("/{key:str}/state", operation_id="SetReminderState", guards=[requires_writer])
     async def set_state(

@@ -35,6 +35,8 @@ class ReminderList(msgspec.Struct):
     total: int
     as_of: date
     within_days: int
+    limit: int = 500
+    offset: int = 0
 
 
 class ReminderStateUpdate(msgspec.Struct, forbid_unknown_fields=True):
