@@ -78,3 +78,24 @@ async def test_the_audit_log_filters_by_a_date_range(browser: Browser, people: P
     assert backwards.status_code == 422
     bad = await browser.get("/audit?since=yesterday")
     assert bad.status_code == 400
+
+
+async def test_guessing_the_current_password_is_throttled_like_a_login(
+    browser: Browser, people: People
+) -> None:
+    """An unattended open session must not let anyone try passwords without limit: the fifth
+    wrong current password locks the address out, for this form and for the login alike."""
+    await browser.login(people.legal)
+    await browser.get("/account/password")
+    for _ in range(5):
+        wrong = await browser.post(
+            "/account/password",
+            {"current_password": "guess-guess-guess", "new_password": NEW, "repeat_password": NEW},
+        )
+        assert wrong.status_code == 422
+    locked = await browser.post(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": NEW, "repeat_password": NEW},
+    )
+    assert locked.status_code == 429 and "try again later" in locked.text
+    assert (await browser.login(people.legal)).status_code == 429  # the login is locked too

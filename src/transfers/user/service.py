@@ -163,6 +163,8 @@ async def change_password(
     user = await session.get(User, user_id)
     if user is None or user.disabled_at is not None:
         raise not_found("User", user_id)
+    # The same throttle as the login: an open session must not become a password oracle.
+    await check_throttle(session, user.email)
     ok = False
     with contextlib.suppress(VerificationError, InvalidHashError):
         ok = _hasher.verify(user.password_hash, current)
@@ -198,6 +200,45 @@ async def _throttle_row(session: AsyncSession, email: str) -> LoginThrottle | No
     return await session.scalar(select(LoginThrottle).where(LoginThrottle.email == email))
 
 
+async def check_throttle(session: AsyncSession, email: str) -> LoginThrottle | None:
+    """Refuse (429) while the address is locked out, without checking any password; returns its
+    throttle row, if any. One throttle per address for every form that checks a password."""
+    now = utcnow()
+    throttle = await _throttle_row(session, email.strip().lower()[:320])
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
+        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
+        raise ProblemError(
+            429,
+            "login-throttled",
+            f"Too many failed password attempts; try again in {minutes} minutes.",
+            retry_after_minutes=minutes,
+        )
+    return throttle
+
+
+async def count_failure(
+    session: AsyncSession, email: str, settings: Settings, throttle: LoginThrottle | None = None
+) -> None:
+    """One more wrong password for the address; the ``login_max_failures``-th locks it out for
+    ``login_lockout_minutes``. The caller commits it even though the attempt failed."""
+    now = utcnow()
+    key = email.strip().lower()[:320]
+    if throttle is None:
+        throttle = await _throttle_row(session, key)
+    if throttle is None:
+        throttle = LoginThrottle(email=key, failures=0)
+        session.add(throttle)
+    window = timedelta(minutes=settings.login_lockout_minutes)
+    if throttle.last_failed_at is not None and now - throttle.last_failed_at > window:
+        throttle.failures = 0
+    throttle.failures += 1
+    throttle.last_failed_at = now
+    if throttle.failures >= settings.login_max_failures:
+        throttle.locked_until = now + window
+        throttle.failures = 0
+    await session.flush()
+
+
 async def login(
     session: AsyncSession, *, email: str, password: str, settings: Settings
 ) -> tuple[User, str]:
@@ -208,15 +249,7 @@ async def login(
     """
     now = utcnow()
     key = email.strip().lower()[:320]
-    throttle = await _throttle_row(session, key)
-    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
-        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-        raise ProblemError(
-            429,
-            "login-throttled",
-            f"Too many failed logins; try again in {minutes} minutes.",
-            retry_after_minutes=minutes,
-        )
+    throttle = await check_throttle(session, key)
     user = await session.scalar(select(User).where(User.email == key))
     ok = False
     try:
@@ -224,18 +257,7 @@ async def login(
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None or user.disabled_at is not None:
-        if throttle is None:
-            throttle = LoginThrottle(email=key, failures=0)
-            session.add(throttle)
-        window = timedelta(minutes=settings.login_lockout_minutes)
-        if throttle.last_failed_at is not None and now - throttle.last_failed_at > window:
-            throttle.failures = 0
-        throttle.failures += 1
-        throttle.last_failed_at = now
-        if throttle.failures >= settings.login_max_failures:
-            throttle.locked_until = now + window
-            throttle.failures = 0
-        await session.flush()
+        await count_failure(session, key, settings, throttle)
         raise ProblemError(401, "login-failed", "Wrong e-mail or password.")
     if throttle is not None:
         await session.delete(throttle)

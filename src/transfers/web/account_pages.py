@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from transfers.user import service as user_service
 from transfers.web.forms import Field, FormErrors, FormPage, payload, run_form
 from transfers.web.i18n import N_, _
-from transfers.web.security import identity
+from transfers.web.security import identity, settings_of
 
 DONE = "/account/password?changed=1"
 _MESSAGES = {
@@ -83,6 +83,12 @@ class AccountPages(Controller):
             return Redirect(DONE, status_code=303)
 
         async def failed(errors: FormErrors) -> Response[Any]:
+            if "current_password" in errors.fields:
+                # Rolled back with the attempt; counted in a transaction of its own.
+                await user_service.count_failure(db_session, me.email, settings_of(request))
+                await db_session.commit()
+            if errors.status == 429:
+                errors.detail = _("Too many wrong passwords; try again later.")
             for name in errors.fields.keys() & _MESSAGES.keys():
                 errors.fields[name] = errors.detail = _MESSAGES[name]()
             return _page().render(request, values={}, errors=errors)
