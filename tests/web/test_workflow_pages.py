@@ -178,6 +178,11 @@ async def test_legal_approves_with_conditions_and_the_vendor_is_conditional_unti
     page = await browser.get(f"/intake/{intake_id}")
     assert re.search(r"Vendor status now.*approved", page.text, re.S)
     assert "Cleared for purposes" in page.text and "newsletters" in page.text
+    vendor_link = re.search(r'href="/vendors/(\d+)"', page.text)
+    assert vendor_link is not None
+    on_vendor = (await browser.get(f"/vendors/{vendor_link.group(1)}")).text
+    requests = on_vendor[on_vendor.index('id="intake-requests"') :]
+    assert f'href="/intake/{intake_id}"' in requests, "the vendor's page lists its intake request"
 
 
 async def test_a_rejection_needs_a_reason(browser: Browser, people: People) -> None:
@@ -248,6 +253,10 @@ async def test_a_notice_is_judged_shown_overdue_and_objected(
     assert re.search(r"Vendor status.*approved.*→.*blocked", page.text, re.S)
     listing = await browser.get("/notices?overdue=true")
     assert "Bulk Send Inc." in listing.text and "overdue" in listing.text
+    on_vendor = (await browser.get(f"/vendors/{vendor_id}")).text
+    notices = on_vendor[on_vendor.index('id="notices"') : on_vendor.index('id="intake-requests"')]
+    assert f'href="/notices/{notice_id}"' in notices and "Bulk Send Inc." in notices
+    assert "overdue" in notices, "the vendor's own page shows the undecided notice"
     today = await browser.get("/")
     assert re.search(r"<strong>1</strong>\s*overdue sub-processor notices", today.text)
     early = await browser.post(
@@ -263,6 +272,10 @@ async def test_a_notice_is_judged_shown_overdue_and_objected(
     page = await browser.get(f"/notices/{notice_id}")
     assert "objected" in page.text and "US without SCCs" in page.text
     assert "Accept the change" not in page.text
+    on_vendor = (await browser.get(f"/vendors/{vendor_id}")).text
+    assert re.search(
+        r'id="notices".*Bulk Send Inc\..*objected.*id="intake-requests"', on_vendor, re.S
+    )
 
 
 async def test_procurement_cannot_record_or_decide_notices(

@@ -16,7 +16,7 @@ from transfers.vendor import service as vendor_service
 from transfers.web import reads
 from transfers.web.i18n import _, country_names, current_language
 from transfers.web.security import identity, settings_of
-from transfers.web.workflow_pages import workflow_counts
+from transfers.web.workflow_pages import state_class, word, workflow_counts
 
 PAGE_SIZE = 50
 
@@ -117,7 +117,13 @@ class ReadingPages(Controller):
         view = await reads.vendor_page(db_session, vendor_id=vendor_id, as_of=day)
         return Template(
             template_name="vendor.html",
-            context={"me": identity(request), "view": view, "as_of": day},
+            context={
+                "me": identity(request),
+                "view": view,
+                "as_of": day,
+                "word": word,
+                "state_class": state_class,
+            },
         )
 
     @get("/check")

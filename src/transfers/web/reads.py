@@ -20,15 +20,19 @@ from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
 from transfers.compliance.service import children_map, register_view, status_of
+from transfers.intake import service as intake_service
 from transfers.models import (
     AgreementAttachment,
     Assessment,
     AuditEvent,
     Document,
+    IntakeRequest,
     Processing,
     Transfer,
     Vendor,
 )
+from transfers.notice import service as notice_service
+from transfers.notice.schemas import NoticeRead
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
 from transfers.register.gcpause import gc_paused
@@ -44,6 +48,8 @@ if TYPE_CHECKING:
     from transfers.document.versions import DocumentStatus
 
 ATTENTION_DAYS = 30
+#: Notices and intake requests shown on a vendor's page, newest first (the lists have the rest).
+VENDOR_PAGE_ITEMS = 20
 _CACHE_SIZE = 8
 _views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
@@ -168,6 +174,8 @@ class VendorPage:
     history: list[AuditEvent]
     attachments: dict[int, list[tuple[int, str]]]
     document_status: dict[int, DocumentStatus] = field(default_factory=dict)
+    notices: list[NoticeRead] = field(default_factory=list)
+    intakes: list[IntakeRequest] = field(default_factory=list)
 
 
 async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> VendorPage:
@@ -195,6 +203,13 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
     )
     for agreement_id, attachment_id, filename in rows:
         attachments.setdefault(agreement_id, []).append((attachment_id, filename))
+    # The workflow around this vendor (issue 12): its sub-processor notices and intake requests.
+    notices, _ = await notice_service.list_notices(
+        session, state=None, vendor_id=vendor_id, overdue_on=None, limit=VENDOR_PAGE_ITEMS, offset=0
+    )
+    intakes, _ = await intake_service.list_intakes(
+        session, state=None, vendor_id=vendor_id, limit=VENDOR_PAGE_ITEMS, offset=0
+    )
     return VendorPage(
         vendor=read,
         status=await status_of(session, vendor_id, as_of),
@@ -206,6 +221,8 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
         history=history,
         attachments=attachments,
         document_status={s.document.id: s for s in await document_statuses(session, documents)},
+        notices=[notice_service.to_read(n, as_of) for n in notices],
+        intakes=intakes,
     )
 
 
