@@ -8,7 +8,7 @@ the day).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -65,12 +65,32 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + CHUNK]
 
 
-async def _rows(session: AsyncSession, stmt: Any, column: Any, ids: list[int] | None) -> list[Any]:
+def record_type(name: str, stmt: Any) -> Any:
+    """A named tuple of the columns ``stmt`` selects, in order, that also answers ``_mapping``
+    as a ``Row`` does (the export reads rows as mappings).
+
+    The snapshot keeps its rows for the life of the process and reads each field again for
+    every day asked about: a named tuple reads a field in C, where SQLAlchemy's ``Row`` looks
+    the name up in Python (29 fields of 50,000 transfers: about 1 s against 0.05 s).
+    """
+    base = namedtuple(name, list(stmt.selected_columns.keys()))  # type: ignore[misc]
+
+    def _mapping(self: Any) -> dict[str, Any]:
+        return dict(zip(self._fields, self, strict=True))
+
+    return type(name, (base,), {"__slots__": (), "_mapping": property(_mapping)})
+
+
+async def records(
+    session: AsyncSession, stmt: Any, record: Any, column: Any = None, ids: list[int] | None = None
+) -> list[Any]:
+    """Rows of ``stmt`` as ``record`` tuples (restricted to ``column`` IN ``ids`` when given)."""
+    make = record._make
     if ids is None:
-        return list((await session.execute(stmt)).all())
+        return list(map(make, (await session.execute(stmt)).all()))
     out: list[Any] = []
     for chunk in _chunks(ids):
-        out.extend((await session.execute(stmt.where(column.in_(chunk)))).all())
+        out.extend(map(make, (await session.execute(stmt.where(column.in_(chunk)))).all()))
     return out
 
 
@@ -138,32 +158,44 @@ _ASSESSMENTS = select(
 ).join(Transfer.__table__, _T.id == _S.transfer_id)
 
 
+_LINKS = select(_L.vendor_id, _L.subprocessor_id)
+
+VendorRecord = record_type("VendorRecord", _VENDORS)
+AgreementRecord = record_type("AgreementRecord", _AGREEMENTS)
+TransferRecord = record_type("TransferRecord", _TRANSFERS)
+ProcessingRecord = record_type("ProcessingRecord", _PROCESSINGS)
+ConditionRecord = record_type("ConditionRecord", _CONDITIONS)
+AssessmentRecord = record_type("AssessmentRecord", _ASSESSMENTS)
+LinkRecord = record_type("LinkRecord", _LINKS)
+
+
 async def load_rows(session: AsyncSession, vendor_ids: Iterable[int] | None) -> RegisterRows:
     """Rows of the given vendors (every vendor when None), in seven set-based queries."""
     ids = sorted(set(vendor_ids)) if vendor_ids is not None else None
-    vendors = {r.id: VendorRows(r) for r in await _rows(session, _VENDORS, _V.id, ids)}
-    for r in await _rows(session, _AGREEMENTS, _A.vendor_id, ids):
+    vendors = {
+        r.id: VendorRows(r) for r in await records(session, _VENDORS, VendorRecord, _V.id, ids)
+    }
+    for r in await records(session, _AGREEMENTS, AgreementRecord, _A.vendor_id, ids):
         if r.vendor_id in vendors:
             vendors[r.vendor_id].agreements.append(r)
-    for r in await _rows(session, _TRANSFERS, _T.vendor_id, ids):
+    for r in await records(session, _TRANSFERS, TransferRecord, _T.vendor_id, ids):
         if r.vendor_id in vendors:
             vendors[r.vendor_id].transfers.append(r)
-    for r in await _rows(session, _PROCESSINGS, _P.vendor_id, ids):
+    for r in await records(session, _PROCESSINGS, ProcessingRecord, _P.vendor_id, ids):
         if r.vendor_id in vendors:
             vendors[r.vendor_id].data_subjects[r.id] = tuple(r.data_subject_categories or ())
             vendors[r.vendor_id].processings.append(r)
-    for r in await _rows(session, _CONDITIONS, _I.vendor_id, ids):
+    for r in await records(session, _CONDITIONS, ConditionRecord, _I.vendor_id, ids):
         if r.vendor_id in vendors:
             vendors[r.vendor_id].conditions.append(r)
-    for r in await _rows(session, _ASSESSMENTS, _T.vendor_id, ids):
+    for r in await records(session, _ASSESSMENTS, AssessmentRecord, _T.vendor_id, ids):
         if r.vendor_id in vendors:
             vendors[r.vendor_id].assessments.setdefault(r.transfer_id, []).append(r)
     children: dict[int, list[int]] = defaultdict(list)
     parents: dict[int, list[int]] = defaultdict(list)
-    links = select(_L.vendor_id, _L.subprocessor_id)
     seen: set[tuple[int, int]] = set()
     for column in (_L.vendor_id, _L.subprocessor_id):
-        for parent, child in await _rows(session, links, column, ids):
+        for parent, child in await records(session, _LINKS, LinkRecord, column, ids):
             if (parent, child) not in seen:
                 seen.add((parent, child))
                 children[parent].append(child)
