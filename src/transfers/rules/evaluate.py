@@ -18,14 +18,14 @@ Judgment calls (documented in the README, "Is it lawful?"):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, timedelta
 from typing import Final, Literal
 
 from transfers.reference import AdequacyDecision, Mechanism, Reference, load_reference
 from transfers.rules.calendar import add_months as add_months  # the shared one (was defined here)
 from transfers.rules.calendar import reverification_due
-from transfers.rules.facts import AgreementFacts, AssessmentFacts, TransferFacts
+from transfers.rules.facts import AgreementFacts, AssessmentFacts, TransferFacts, immutable
 
 Severity = Literal["info", "warning", "error"]
 Verdict = Literal["lawful", "at_risk", "unlawful", "inactive"]
@@ -63,7 +63,7 @@ REFERENCE_REASON_CODES: Final = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Reason:
     """Why a verdict was reached.
 
@@ -82,7 +82,7 @@ class Reason:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Evaluation:
     """The verdict on ``as_of``. For an inactive transfer, ``period_verdict`` is the worst
     verdict while it ran (ended) or on its first day (not started), found on ``period_day``."""
