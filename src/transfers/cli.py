@@ -61,13 +61,51 @@ def cli_actor() -> Actor:
     return Actor(key_id=None, name=f"cli:{user}", role="admin")
 
 
+class _Process:
+    """What the running command has told the console script about the process's end."""
+
+    skip_teardown = False
+
+
 def read_only_pass() -> None:
     """A command that reads the whole register once and exits: cyclic GC would scan the
     hundreds of thousands of row and fact objects again and again, none of them garbage before
-    the process ends (it was about half of a register-wide evaluation, issue 13)."""
+    the process ends (it was about half of a register-wide evaluation, issue 13).
+
+    Nor is anything worth freeing at the end: the console script (:func:`run`) then leaves
+    without tearing the interpreter down, which freed the snapshot, the facts and every verdict
+    object one by one (0.85 s of CPU after a check of 10,000 vendors, longer than evaluating
+    them)."""
     import gc
 
     gc.disable()
+    _Process.skip_teardown = True
+
+
+def run() -> None:
+    """The ``transfers`` console script: :data:`main`, then, after a read-only pass, an exit
+    that skips the interpreter's teardown once the output is flushed. The command has closed
+    its database engine and written everything by then; only memory is left, which the
+    operating system reclaims at once. (Tests invoke :data:`main` itself, which exits as usual.)
+    """
+    try:
+        main()
+    except SystemExit as exc:
+        if not _Process.skip_teardown or not (exc.code is None or isinstance(exc.code, int)):
+            raise
+        import contextlib
+        import logging
+        import os
+
+        logging.shutdown()
+        code = exc.code or 0
+        try:
+            sys.stdout.flush()
+        except OSError:  # e.g. a closed pipe: Python's own exit status for a failed flush
+            code = 120
+        with contextlib.suppress(OSError):
+            sys.stderr.flush()
+        os._exit(code)
 
 
 def run_in_session(work: Callable[[Any], Awaitable[T]], *, read_only: bool = False) -> T:
@@ -1143,4 +1181,4 @@ def intake_list(state: str | None) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
