@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Text, TypeDecorator, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -273,50 +273,64 @@ def vendor_facts(
         for g in rows.agreements
     )
     role = importer_role(v.role)
-    transfers = tuple(
-        TransferFacts(
-            id=r.id,
-            destination_country=r.destination_country,
-            exporter_role=r.exporter_role,
-            importer_role=role,
-            mechanism=r.mechanism,
-            scc_module=r.scc_module,
-            data_categories=tuple(r.data_categories or ()),
-            frequency=r.frequency,
-            adequacy_scope_confirmed=r.adequacy_scope_confirmed,
-            dpf_certified=r.dpf_certified,
-            dpf_hr_covered=r.dpf_hr_covered,
-            dpf_verified_on=r.dpf_verified_on,
-            bcr_approval_ref=r.bcr_approval_ref,
-            fallback_mechanism=r.fallback_mechanism,
-            started_on=r.started_on,
-            ended_on=r.ended_on,
-            assessments=tuple(
-                AssessmentFacts(a.id, a.completed_on, a.conclusion, a.next_review_on)
-                for a in rows.assessments.get(r.id, ())
-            ),
-            contracts=_contracts(r.agreement_id, agreements),
-            agreement_id=r.agreement_id,
-            data_subjects=rows.data_subjects.get(r.processing_id, ()),
-            bcr_type=r.bcr_type,
-            importer_in_group=r.importer_in_group,
-            approval_ref=r.approval_ref,
-            combines_eu_data=r.combines_eu_data,
-            third_country_order=r.third_country_order,
-            international_agreement=r.international_agreement,
-            limited_data_subjects=r.limited_data_subjects,
-            authority_informed_on=r.authority_informed_on,
-            data_subjects_informed=r.data_subjects_informed,
+    assessments = rows.assessments
+    data_subjects = rows.data_subjects
+    contracts_by_link: dict[int | None, tuple[AgreementFacts, ...]] = {}
+    transfers: list[TransferFacts] = []
+    for r in rows.transfers:
+        found = assessments.get(r.id)
+        contracts = contracts_by_link.get(r.agreement_id)
+        if contracts is None:
+            contracts = contracts_by_link[r.agreement_id] = _contracts(r.agreement_id, agreements)
+        # Positional, in the order of TransferFacts' fields (checked below at import): keyword
+        # arguments cost as much as building the object itself, 50,000 times a day asked about.
+        transfers.append(
+            TransferFacts(
+                r.id,
+                r.destination_country,
+                r.exporter_role,
+                role,
+                r.mechanism,
+                r.scc_module,
+                tuple(r.data_categories) if r.data_categories else (),
+                r.frequency,
+                r.adequacy_scope_confirmed,
+                r.dpf_certified,
+                r.dpf_hr_covered,
+                r.dpf_verified_on,
+                r.bcr_approval_ref,
+                r.fallback_mechanism,
+                r.started_on,
+                r.ended_on,
+                tuple(
+                    [
+                        AssessmentFacts(a.id, a.completed_on, a.conclusion, a.next_review_on)
+                        for a in found
+                    ]
+                )
+                if found
+                else (),
+                contracts,
+                r.agreement_id,
+                data_subjects.get(r.processing_id, ()),
+                r.bcr_type,
+                r.importer_in_group,
+                r.approval_ref,
+                r.combines_eu_data,
+                r.third_country_order,
+                r.international_agreement,
+                r.limited_data_subjects,
+                r.authority_informed_on,
+                r.data_subjects_informed,
+            )
         )
-        for r in rows.transfers
-    )
     return VendorFacts(
         id=v.id,
         name=v.name,
         role=v.role,
         status=v.status,
         agreements=agreements,
-        transfers=transfers,
+        transfers=tuple(transfers),
         subprocessor_ids=tuple(c for c in children.get(v.id, ()) if c in known),
         parent_ids=tuple(parents.get(v.id, ())),
         authorised_by_processor=v.authorised_by_processor,
@@ -326,6 +340,43 @@ def vendor_facts(
             for number, condition in enumerate(intake.conditions or (), start=1)
             if not condition.get("met_on")
         ),
+    )
+
+
+_POSITIONAL: Final = (
+    "id",
+    "destination_country",
+    "exporter_role",
+    "importer_role",
+    "mechanism",
+    "scc_module",
+    "data_categories",
+    "frequency",
+    "adequacy_scope_confirmed",
+    "dpf_certified",
+    "dpf_hr_covered",
+    "dpf_verified_on",
+    "bcr_approval_ref",
+    "fallback_mechanism",
+    "started_on",
+    "ended_on",
+    "assessments",
+    "contracts",
+    "agreement_id",
+    "data_subjects",
+    "bcr_type",
+    "importer_in_group",
+    "approval_ref",
+    "combines_eu_data",
+    "third_country_order",
+    "international_agreement",
+    "limited_data_subjects",
+    "authority_informed_on",
+    "data_subjects_informed",
+)
+if tuple(f.name for f in fields(TransferFacts)) != _POSITIONAL:  # pragma: no cover
+    raise ImportError(
+        "TransferFacts' fields changed: update vendor_facts(), which passes them by position"
     )
 
 
