@@ -5,7 +5,9 @@
   the rows the check reads (the goal is <= 1.5x of that fetch);
 - `transfers reminders list --within 365d` (goal < 2 s).
 
-Each command is run once first so that bytecode is cached, as after any installation; with
+The commands take turns, round after round, so that each ratio compares runs made under the
+same load (the machine is shared). Each command is run once first so that bytecode is cached,
+as after any installation; with
 --no-bytecode every run compiles every module (PYTHONDONTWRITEBYTECODE=1, which is how some
 containers run and what made `--help` take 9-16 s). --before PATH times another checkout's
 `transfers` (e.g. /work/main/.venv/bin/transfers) on the same register.
@@ -43,17 +45,25 @@ asyncio.run(main())
 """
 
 
-def timed(args: list[str], env: dict[str, str], runs: int) -> float:
-    """Median wall time of ``runs`` runs (after one untimed run that caches bytecode)."""
+def run_once(args: list[str], env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
     subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    times = []
+    return time.perf_counter() - t0
+
+
+def timed_together(
+    commands: dict[str, tuple[list[str], dict[str, str]]], runs: int
+) -> dict[str, float]:
+    """Median wall time of each command over ``runs`` rounds, the commands taking turns in each
+    round (after one untimed run of each that caches bytecode): on a machine shared with other
+    benchmarks, a ratio of two figures is only fair when both saw the same load."""
+    for args, env in commands.values():
+        run_once(args, env)
+    times: dict[str, list[float]] = {label: [] for label in commands}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(
-            args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
-        )
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for label, (args, env) in commands.items():
+            times[label].append(run_once(args, env))
+    return {label: statistics.median(found) for label, found in times.items()}
 
 
 def main() -> None:
@@ -75,25 +85,35 @@ def main() -> None:
     n = args.runs
     print(f"{args.vendors} vendors, {5 * args.vendors} transfers; median of {n} runs")
 
-    bare = timed([python, "-c", "pass"], env, n)
-    click = timed([python, "-c", "import click"], env, n)
-    fetch = timed([python, "-c", FETCH, url], env, n)
-    print(f"baseline: bare interpreter {bare:.2f} s, import click {click:.2f} s")
-    print(f"baseline: a process fetching every row the check reads {fetch:.2f} s")
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "bare": ([python, "-c", "pass"], env),
+        "click": ([python, "-c", "import click"], env),
+        "fetch": ([python, "-c", FETCH, url], env),
+    }
     for label, exe in tools.items():
+        tool_env = env
         if label == "before":
             # Its bytecode goes to /tmp, never into the other checkout.
-            env = {**env, "PYTHONPYCACHEPREFIX": "/tmp/transfers-bench-pycache-before"}
-        help_ = timed([exe, "--help"], env, n)
-        print(f"[{label}] transfers --help {help_:.2f} s ({help_ / click:.1f}x import click)")
-        check = timed([exe, "check", "--as-of", AS_OF], env, n)
+            tool_env = {**env, "PYTHONPYCACHEPREFIX": "/tmp/transfers-bench-pycache-before"}
+        commands[f"{label} help"] = ([exe, "--help"], tool_env)
+        commands[f"{label} check"] = ([exe, "check", "--as-of", AS_OF], tool_env)
+        if label == "now":
+            commands[f"{label} check --all"] = ([exe, "check", "--as-of", AS_OF, "--all"], tool_env)
+        reminders = [exe, "reminders", "list", "--within", "365d", "--as-of", AS_OF]
+        commands[f"{label} reminders"] = (reminders, tool_env)
+    t = timed_together(commands, n)
+    print(f"baseline: bare interpreter {t['bare']:.2f} s, import click {t['click']:.2f} s")
+    print(f"baseline: a process fetching every row the check reads {t['fetch']:.2f} s")
+    for label in tools:
+        help_, check, rem = t[f"{label} help"], t[f"{label} check"], t[f"{label} reminders"]
+        print(f"[{label}] transfers --help {help_:.2f} s ({help_ / t['click']:.1f}x import click)")
         print(
-            f"[{label}] transfers check {check:.2f} s ({check / fetch:.2f}x the fetch); goal <= 1.5x"
+            f"[{label}] transfers check {check:.2f} s ({check / t['fetch']:.2f}x the fetch); "
+            "goal <= 1.5x"
         )
         if label == "now":
-            check_all = timed([exe, "check", "--as-of", AS_OF, "--all"], env, n)
-            print(f"[{label}] transfers check --all {check_all:.2f} s ({check_all / fetch:.2f}x)")
-        rem = timed([exe, "reminders", "list", "--within", "365d", "--as-of", AS_OF], env, n)
+            every = t[f"{label} check --all"]
+            print(f"[{label}] transfers check --all {every:.2f} s ({every / t['fetch']:.2f}x)")
         print(f"[{label}] transfers reminders list --within 365d {rem:.2f} s; goal < 2 s")
 
 

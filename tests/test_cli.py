@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +98,28 @@ async def test_check_and_reminders_print_a_summary_then_rows_and_all_streams_lin
     assert shown[0] == head and shown[1].startswith("report on")
     assert shown[2].split()[0] == fields[0][0]
     assert shown[-1] == f"... {len(fields) - 1} more (--all lists every one)"
+
+
+async def test_console_script_prints_everything_and_keeps_the_exit_status(
+    cli: Any, db: Database
+) -> None:
+    """The console script leaves a read-only pass without tearing the interpreter down: the
+    output must still be complete and the exit status the command's."""
+    import subprocess
+    import sys
+
+    assert (await cli("demo", "--if-empty")).exit_code == 0
+    env = {**os.environ, "TRANSFERS_DATABASE_URL": db.url}
+    for args in (["check", "--all"], ["reminders", "list", "--within", "400d", "--all"]):
+        expected = await cli(*args)
+        script = "from transfers.cli import run; run()"
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-c", script, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.stdout == expected.output, done.stderr
+        assert done.returncode == expected.exit_code

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.models import Agreement, Assessment, Transfer, Vendor, VendorSubprocessor
 from transfers.register.gcpause import gc_paused
-from transfers.register.rows import VendorRows
+from transfers.register.rows import VendorRows, record_type, records
 from transfers.register.snapshot import Snapshot, current
 
 
@@ -169,60 +169,62 @@ async def reminder_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
     return snapshot, kept
 
 
+_ONE_SHOT_VENDORS = select(_V.id, _V.name, _V.status, _V.owner)
+_ONE_SHOT_AGREEMENTS = select(
+    _A.id,
+    _A.vendor_id,
+    _A.kind,
+    _A.status,
+    _A.effective_on,
+    _A.signed_on,
+    _A.term,
+    _A.ends_on,
+    _A.auto_renew,
+    _A.renewal_term,
+    _A.notice_period,
+    _A.subprocessor_authorisation,
+    _A.objection_period_days,
+    _A.owner,
+)
+_ONE_SHOT_TRANSFERS = select(
+    _T.id,
+    _T.vendor_id,
+    _T.destination_country,
+    _T.mechanism,
+    _T.dpf_verified_on,
+    _T.started_on,
+    _T.ended_on,
+)
+_ONE_SHOT_ASSESSMENTS = select(
+    _S.id,
+    _S.transfer_id,
+    _S.completed_on,
+    _S.conclusion,
+    _S.next_review_on,
+    _S.owner,
+    _T.vendor_id,
+).join(Transfer.__table__, _T.id == _S.transfer_id)
+_ONE_SHOT_LINKS = select(_L.vendor_id, _L.subprocessor_id, _L.notified_on)
+_ONE_SHOT = tuple(
+    (stmt, record_type(name, stmt))
+    for name, stmt in (
+        ("ReminderVendor", _ONE_SHOT_VENDORS),
+        ("ReminderAgreement", _ONE_SHOT_AGREEMENTS),
+        ("ReminderTransfer", _ONE_SHOT_TRANSFERS),
+        ("ReminderAssessment", _ONE_SHOT_ASSESSMENTS),
+        ("ReminderLink", _ONE_SHOT_LINKS),
+    )
+)
+
+
 async def one_shot_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
     """The columns reminders read, for a process that computes them once (the CLI): a few
     narrow queries instead of the whole register snapshot, which the engine's verdicts need
-    but reminders do not. Nothing is kept (version None)."""
-    vendor_rows = (await session.execute(select(_V.id, _V.name, _V.status, _V.owner))).all()
-    agreement_rows = (
-        await session.execute(
-            select(
-                _A.id,
-                _A.vendor_id,
-                _A.kind,
-                _A.status,
-                _A.effective_on,
-                _A.signed_on,
-                _A.term,
-                _A.ends_on,
-                _A.auto_renew,
-                _A.renewal_term,
-                _A.notice_period,
-                _A.subprocessor_authorisation,
-                _A.objection_period_days,
-                _A.owner,
-            )
-        )
-    ).all()
-    transfer_rows = (
-        await session.execute(
-            select(
-                _T.id,
-                _T.vendor_id,
-                _T.destination_country,
-                _T.mechanism,
-                _T.dpf_verified_on,
-                _T.started_on,
-                _T.ended_on,
-            )
-        )
-    ).all()
-    assessment_rows = (
-        await session.execute(
-            select(
-                _S.id,
-                _S.transfer_id,
-                _S.completed_on,
-                _S.conclusion,
-                _S.next_review_on,
-                _S.owner,
-                _T.vendor_id,
-            ).join(Transfer.__table__, _T.id == _S.transfer_id)
-        )
-    ).all()
-    link_rows = (
-        await session.execute(select(_L.vendor_id, _L.subprocessor_id, _L.notified_on))
-    ).all()
+    but reminders do not. Nothing is kept (version None). Rows are named tuples, as in the
+    snapshot (a ``Row`` reads each field by name in Python)."""
+    vendor_rows, agreement_rows, transfer_rows, assessment_rows, link_rows = [
+        await records(session, stmt, record) for stmt, record in _ONE_SHOT
+    ]
     with gc_paused():
         vendors = {r.id: VendorRows(r) for r in vendor_rows}
         for g in agreement_rows:

@@ -149,6 +149,9 @@ class Snapshot:
                 built.pop(vendor_id, None)
 
 
+#: The change log's columns, not the mapped class: a Core select never makes SQLAlchemy
+#: configure every mapper, which a one-shot CLI command otherwise paid for (0.04-0.08 s).
+_CHANGE: Final = RegisterChange.__table__.c
 _READS: Final = re.compile(r"\s*(SELECT|WITH|SHOW|EXPLAIN|PRAGMA)\b", re.IGNORECASE)
 _SNAPSHOTS: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()
 _WROTE: Final = "transfers.register.wrote"
@@ -185,12 +188,12 @@ def _transaction_ended(session: Session, *_: object) -> None:
 
 
 async def register_version(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.coalesce(func.max(RegisterChange.id), 0))) or 0)
+    return int(await session.scalar(select(func.coalesce(func.max(_CHANGE.id), 0))) or 0)
 
 
-_MAX: Final = select(func.coalesce(func.max(RegisterChange.id), 0))
-_WINDOW: Final = select(func.coalesce(func.max(RegisterChange.id), 0), func.count()).where(
-    RegisterChange.id > bindparam("floor")
+_MAX: Final = select(func.coalesce(func.max(_CHANGE.id), 0))
+_WINDOW: Final = select(func.coalesce(func.max(_CHANGE.id), 0), func.count()).where(
+    _CHANGE.id > bindparam("floor")
 )
 
 
@@ -256,9 +259,9 @@ async def current(session: AsyncSession) -> Snapshot:
         ):
             rows = (
                 await session.execute(
-                    select(RegisterChange.id, RegisterChange.vendor_id)
-                    .where(RegisterChange.id > floor)
-                    .order_by(RegisterChange.id)
+                    select(_CHANGE.id, _CHANGE.vendor_id)
+                    .where(_CHANGE.id > floor)
+                    .order_by(_CHANGE.id)
                 )
             ).all()
             present = {i for i, _ in rows}
@@ -274,9 +277,7 @@ async def current(session: AsyncSession) -> Snapshot:
                 snapshot.seen = {i: v for i, v in rows}
         if changed is None:
             seen = await session.execute(
-                select(RegisterChange.id, RegisterChange.vendor_id).where(
-                    RegisterChange.id > max(0, version - LOOKBACK)
-                )
+                select(_CHANGE.id, _CHANGE.vendor_id).where(_CHANGE.id > max(0, version - LOOKBACK))
             )
             snapshot.seen = {i: v for i, v in seen.all()}
             loaded = await load_rows(session, None)

@@ -8,7 +8,6 @@ date lives in code (legal-facts §4.4: C-703/25 P pending, Trump v. Slaughter).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -21,11 +20,11 @@ from transfers.rules.evaluate import (
     fallback_evaluation,
     is_active,
 )
-from transfers.rules.facts import VendorFacts
+from transfers.rules.facts import VendorFacts, immutable
 from transfers.rules.status import MemoFor, VendorStatus, vendor_statuses
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Problem:
     """An active transfer that is not simply lawful."""
 
@@ -38,7 +37,7 @@ class Problem:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class InvalidatedReliance:
     """A transfer recorded on a mechanism the CJEU has invalidated (kind ``invalidated``)."""
 
@@ -51,14 +50,14 @@ class InvalidatedReliance:
     ended_on: date | None
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class NewlyBlocked:
     vendor_id: int
     vendor_name: str
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Readiness:
     """A vendor with active transfers on the mechanism assumed invalid: ``ready`` when every one
     of them has a recorded Art. 46 fallback that would cover it, else blocked."""
@@ -70,7 +69,7 @@ class Readiness:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class WhatIf:
     """Effect of assuming ``mechanism`` invalid from ``invalid_from``, evaluated on ``evaluated_on``
     (the later of ``as_of`` and ``invalid_from``) against the real reference on the same day."""
@@ -85,7 +84,7 @@ class WhatIf:
     blocked: tuple[Readiness, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Compliance:
     as_of: date
     reference_version: str

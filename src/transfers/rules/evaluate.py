@@ -18,14 +18,14 @@ Judgment calls (documented in the README, "Is it lawful?"):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, timedelta
 from typing import Final, Literal
 
 from transfers.reference import AdequacyDecision, Mechanism, Reference, load_reference
 from transfers.rules.calendar import add_months as add_months  # the shared one (was defined here)
 from transfers.rules.calendar import reverification_due
-from transfers.rules.facts import AgreementFacts, AssessmentFacts, TransferFacts
+from transfers.rules.facts import AgreementFacts, AssessmentFacts, TransferFacts, immutable
 
 Severity = Literal["info", "warning", "error"]
 Verdict = Literal["lawful", "at_risk", "unlawful", "inactive"]
@@ -63,7 +63,7 @@ REFERENCE_REASON_CODES: Final = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Reason:
     """Why a verdict was reached.
 
@@ -82,7 +82,7 @@ class Reason:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Evaluation:
     """The verdict on ``as_of``. For an inactive transfer, ``period_verdict`` is the worst
     verdict while it ran (ended) or on its first day (not started), found on ``period_day``."""
@@ -97,7 +97,14 @@ class Evaluation:
 
 def verdict_of(reasons: Iterable[Reason]) -> ActiveVerdict:
     """The worst severity decides: error -> unlawful, warning -> at_risk, else lawful."""
-    return _VERDICTS[max((_RANK[r.severity] for r in reasons), default=0)]
+    worst = 0
+    for r in reasons:  # a loop, not max() over a generator: called ~100,000 times a check
+        rank = _RANK[r.severity]
+        if rank > worst:
+            if rank == 2:
+                return "unlawful"
+            worst = rank
+    return _VERDICTS[worst]
 
 
 def worse(a: ActiveVerdict, b: ActiveVerdict) -> ActiveVerdict:

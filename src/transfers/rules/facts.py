@@ -7,9 +7,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar, dataclass_transform
+
+_T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass_transform(frozen_default=True)
+def immutable(cls: type[_T]) -> type[_T]:
+    """A slotted dataclass the type checker treats as frozen: assigning a field is a mypy error.
+
+    The engine builds these by the hundred thousand for a register-wide view; a runtime-frozen
+    dataclass sets each field through ``object.__setattr__`` and took about 8x as long to
+    construct (50,000 transfer facts: 0.20 s against 0.02 s). Hashing and equality are those of
+    a frozen dataclass (``unsafe_hash``). Nothing may change one after construction: the
+    engine's memo recognises facts by identity (see ``rules.status.OwnMemo``); make a changed
+    copy with ``dataclasses.replace``.
+    """
+    return dataclass(slots=True, unsafe_hash=True)(cls)
+
+
+@immutable
 class AssessmentFacts:
     """A transfer impact assessment (EDPB Recommendations 01/2020; SCC Clause 14)."""
 
@@ -19,7 +36,7 @@ class AssessmentFacts:
     next_review_on: date | None
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class AgreementFacts:
     """A contract with a vendor (DPA, SCCs, IDTA, joint-controller arrangement, ...)."""
 
@@ -33,7 +50,7 @@ class AgreementFacts:
     terminated_on: date | None = None  # last day in force of a terminated agreement
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class TransferFacts:
     """One transfer of personal data to a destination, and the mechanism it relies on.
 
@@ -72,7 +89,7 @@ class TransferFacts:
     data_subjects_informed: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class VendorFacts:
     """A vendor with its agreements, its transfers and its direct subprocessors."""
 

@@ -9,7 +9,6 @@ the exact :func:`evaluate_transfer` results, so the status never disagrees with 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
@@ -22,7 +21,7 @@ from transfers.rules.evaluate import (
     deciding_assessment,
     evaluate_transfer,
 )
-from transfers.rules.facts import AgreementFacts, TransferFacts, VendorFacts
+from transfers.rules.facts import AgreementFacts, TransferFacts, VendorFacts, immutable
 
 __all__ = [
     "REFERENCE_REASON_CODES",
@@ -61,7 +60,7 @@ _STOPPED: Final = frozenset({"suspended", "offboarded"})
 _MESSAGE_LIMIT: Final = 400
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class VendorStatus:
     status: VendorStatusValue
     reasons: tuple[Reason, ...]
@@ -72,7 +71,7 @@ class VendorStatus:
     next_deadline_item: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class OwnPart:
     """What a vendor's status owes to its own facts alone (not to its sub-processors)."""
 
