@@ -55,7 +55,9 @@ async def test_general_authorisation_gives_a_deadline_and_the_engine_judges_the_
         "approved",
         "blocked",
     )
-    assert "subprocessor_blocked" in {r["code"] for r in effect["vendor_reasons_after"]}
+    blocked = next(r for r in effect["vendor_reasons_after"] if r["code"] == "subprocessor_blocked")
+    assert blocked["message"].startswith("The new sub-processor Bulk Send Inc. is blocked")
+    assert "id -1" not in blocked["message"], "an unregistered sub-processor has no id to show"
     new = next(t for t in effect["transfers"] if t["transfer_id"] is None)
     assert (new["vendor_name"], new["destination_country"], new["before"], new["after"]) == (
         "Bulk Send Inc.",

@@ -122,16 +122,16 @@ FI: Final[Mapping[str, str]] = {
     "vendor_offboarded": "Yhteistyö toimittajan {vendor} kanssa on päättynyt.",
     "vendor_not_approved": "Toimittajaa {vendor} ei ole vielä hyväksytty.",
     "vendor_status_unknown": "Toimittajan tila on tuntematon.",
-    "subprocessor_flow_down": "{vendor} toimii käsittelijämme alihankkijana sen kanssamme tekemän sopimuksen nojalla; sopimus hyväksyy sen ja sitoo sen samoihin velvoitteisiin.",
-    "subprocessor_not_authorised": "Toimittajaa {vendor} käyttävän käsittelijän sopimus ei hyväksy sitä alihankkijaksi.",
-    "subprocessor_authorisation_unknown": "Kirjaa, hyväksyykö toimittajaa {vendor} käyttävän käsittelijän sopimus sen alihankkijaksi.",
+    "subprocessor_flow_down": "{vendor} toimii käsittelijämme alikäsittelijänä sen kanssamme tekemän sopimuksen nojalla; sopimus hyväksyy sen ja sitoo sen samoihin velvoitteisiin.",
+    "subprocessor_not_authorised": "Toimittajaa {vendor} käyttävän käsittelijän sopimus ei hyväksy sitä alikäsittelijäksi.",
+    "subprocessor_authorisation_unknown": "Kirjaa, hyväksyykö toimittajaa {vendor} käyttävän käsittelijän sopimus sen alikäsittelijäksi.",
     "dpa_missing": "Toimittajan {vendor} kanssa ei ole voimassa allekirjoitettua 28 artiklan mukaista sopimusta {as_of}.",
     "transfer_unlawful": "Siirto #{transfer} ({country}, ”{mechanism}”) on {verdict}: {nested}",
     "transfer_at_risk": "Siirto #{transfer} ({country}, ”{mechanism}”) on {verdict}: {nested}",
-    "subprocessor_cycle": "Alihankkija (tunniste {child}) on alihankintaketjun silmukassa.",
-    "subprocessor_unknown": "Alihankkijaa (tunniste {child}) ei ole arvioitu.",
-    "subprocessor_blocked": "Alihankkija {child_name} on estetty: {nested}",
-    "subprocessor_conditional": "Alihankkija {child_name} on hyväksytty vain ehdoin.",
+    "subprocessor_cycle": "Alikäsittelijä (tunniste {child}) on alikäsittelijäketjun silmukassa.",
+    "subprocessor_unknown": "Alikäsittelijää (tunniste {child}) ei ole arvioitu.",
+    "subprocessor_blocked": "Alikäsittelijä {child_name} on estetty: {nested}",
+    "subprocessor_conditional": "Alikäsittelijä {child_name} on hyväksytty vain ehdoin.",
     "intake_conditions_open": (
         "Hyväksytty ehdoin: {open} hankintapyynnön ehtoa on vielä täyttämättä "
         "(pyyntö {intake_ids})."

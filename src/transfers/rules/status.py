@@ -361,6 +361,8 @@ def _append(
 
 
 def _name(status: VendorStatus, vendor_id: int) -> str:
+    if vendor_id < 0:  # announced in a notice, not registered yet (notice what-if facts)
+        return f"The new sub-processor {status.vendor_name}"
     return f"The sub-processor {status.vendor_name} (id {vendor_id})"
 
 
