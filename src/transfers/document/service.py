@@ -116,9 +116,12 @@ def _vendor(v: Vendor) -> ctx.VendorData:
 async def _processing(
     session: AsyncSession, vendor_id: int, used: Used
 ) -> tuple[ctx.ProcessingData | None, int | None]:
-    p = await session.scalar(
-        select(Processing).where(Processing.vendor_id == vendor_id).order_by(Processing.id).limit(1)
-    )
+    return _processing_data(await _first_processing(session, vendor_id), used)
+
+
+def _processing_data(
+    p: Processing | None, used: Used
+) -> tuple[ctx.ProcessingData | None, int | None]:
     if p is None:
         return None, None
     used.add("processing", p)
@@ -138,6 +141,13 @@ async def _processing(
         measures_catalogue=p.measures_catalogue,
     )
     return data, p.organisation_id
+
+
+async def _first_processing(session: AsyncSession, vendor_id: int) -> Processing | None:
+    """The vendor's first processing record (the one its documents describe)."""
+    return await session.scalar(
+        select(Processing).where(Processing.vendor_id == vendor_id).order_by(Processing.id).limit(1)
+    )
 
 
 async def _art28_agreement(
@@ -573,7 +583,8 @@ async def build_context(
                 raise not_found("Vendor", vendor_id)
             used.add("vendor", vendor)
             used.derive({vendor.id}, "subprocessor_ids", "transfer_ids")
-            processing, org_id = await _processing(session, vendor.id, used)
+            first = await _first_processing(session, vendor.id)
+            processing, org_id = _processing_data(first, used)
             base = ctx.common(
                 await _org(session, org_id, used), language, as_of, today, template_version
             )
@@ -584,7 +595,13 @@ async def build_context(
                 "vendor_version": vendor.version,
                 "subprocessors": [s.name for s in subs],
             }
-            own = await _transfer_data(session, {vendor.id}, as_of, used)
+            own = await _transfer_data(
+                session,
+                {vendor.id},
+                as_of,
+                used,
+                own={vendor.id: first} if first is not None else {},
+            )
             return ctx.dpa_context(
                 base,
                 _vendor(vendor),
