@@ -38,6 +38,8 @@ from transfers.register.snapshot import current
 from transfers.rules.calendar import current_term_end
 from transfers.rules.evaluate import evaluate_transfer
 
+_LINK = VendorSubprocessor.__table__.c
+
 VENDOR_KINDS = frozenset({"dpa", "subprocessor_list"})
 TRANSFER_KINDS = frozenset({"scc_annexes"})
 ASSESSMENT_KINDS = frozenset({"tia"})
@@ -114,9 +116,12 @@ def _vendor(v: Vendor) -> ctx.VendorData:
 async def _processing(
     session: AsyncSession, vendor_id: int, used: Used
 ) -> tuple[ctx.ProcessingData | None, int | None]:
-    p = await session.scalar(
-        select(Processing).where(Processing.vendor_id == vendor_id).order_by(Processing.id).limit(1)
-    )
+    return _processing_data(await _first_processing(session, vendor_id), used)
+
+
+def _processing_data(
+    p: Processing | None, used: Used
+) -> tuple[ctx.ProcessingData | None, int | None]:
     if p is None:
         return None, None
     used.add("processing", p)
@@ -136,6 +141,13 @@ async def _processing(
         measures_catalogue=p.measures_catalogue,
     )
     return data, p.organisation_id
+
+
+async def _first_processing(session: AsyncSession, vendor_id: int) -> Processing | None:
+    """The vendor's first processing record (the one its documents describe)."""
+    return await session.scalar(
+        select(Processing).where(Processing.vendor_id == vendor_id).order_by(Processing.id).limit(1)
+    )
 
 
 async def _art28_agreement(
@@ -189,9 +201,11 @@ async def _transfer_data(
     as_of: date,
     used: Used,
     language: str | None = None,
+    own: dict[int, Processing] | None = None,
 ) -> list[ctx.TransferData]:
     """The transfers of ``vendor_ids`` (all when None) with the engine's verdict on ``as_of``,
-    from the register read model; rows are joined on ids, never on names."""
+    from the register read model; rows are joined on ids, never on names. ``own``: the
+    vendors' own processings, when the caller has read them already."""
     facts = used.snapshot.facts(as_of, vendor_ids)
     ref = load_reference()
     rows = (
@@ -204,22 +218,11 @@ async def _transfer_data(
         if facts
         else {}
     )
-    processings = await _processings(session, set(facts))
+    processings = dict(own) if own is not None else await _processings(session, set(facts))
     missing_own = set(facts) - set(processings)
     if missing_own:
         # A sub-processor without a processing of its own works for its parent's processing.
-        parents: dict[int, int] = {}
-        for link in await _links(session):
-            parents.setdefault(link.subprocessor_id, link.vendor_id)
-        for vid in missing_own:
-            node, seen = parents.get(vid), {vid}
-            while node is not None and node not in seen:
-                seen.add(node)
-                found = (await _processings(session, {node})).get(node)
-                if found is not None:
-                    processings[vid] = found
-                    break
-                node = parents.get(node)
+        processings |= await _inherited(session, missing_own)
     by_id = {p.id: p for p in processings.values()}
     if any(r.processing_id and r.processing_id not in by_id for r in rows.values()):
         ids = [r.processing_id for r in rows.values() if r.processing_id]
@@ -289,8 +292,49 @@ async def _processings(session: AsyncSession, vendor_ids: set[int]) -> dict[int,
     return {p.vendor_id: p for p in rows}
 
 
-async def _links(session: AsyncSession) -> list[VendorSubprocessor]:
-    return list((await session.scalars(select(VendorSubprocessor))).all())
+async def _inherited(session: AsyncSession, vendor_ids: set[int]) -> dict[int, Processing]:
+    """The processing each of ``vendor_ids`` works for through its first parent link (the
+    lowest link id), going up the chain past parents with none of their own; a level of the
+    chain costs two small queries for all the vendors at once, never a read of every link."""
+    out: dict[int, Processing] = {}
+    walks = {vid: ({vid}, vid) for vid in vendor_ids}  # vendor -> (seen, node reached)
+    first = select(func.min(_LINK.id)).group_by(_LINK.subprocessor_id)
+    while walks:
+        nodes = {node for _, node in walks.values()}
+        parent = {
+            child: parent
+            for child, parent in (
+                await session.execute(
+                    select(_LINK.subprocessor_id, _LINK.vendor_id).where(
+                        _LINK.id.in_(first.where(_LINK.subprocessor_id.in_(list(nodes))))
+                    )
+                )
+            ).all()
+        }
+        ahead = {}
+        for vid, (seen, node) in walks.items():
+            up = parent.get(node)
+            if up is not None and up not in seen:
+                seen.add(up)
+                ahead[vid] = (seen, up)
+        found = await _processings(session, {up for _, up in ahead.values()})
+        walks = {}
+        for vid, (seen, up) in ahead.items():
+            if up in found:
+                out[vid] = found[up]
+            else:
+                walks[vid] = (seen, up)
+    return out
+
+
+async def _links(session: AsyncSession, vendor_ids: set[int] | None = None) -> list[Any]:
+    """Sub-processor links (of ``vendor_ids`` as parents, all when None), in id order."""
+    stmt = select(VendorSubprocessor).order_by(VendorSubprocessor.id)
+    if vendor_ids is not None:
+        if not vendor_ids:
+            return []
+        stmt = stmt.where(VendorSubprocessor.vendor_id.in_(list(vendor_ids)))
+    return list((await session.scalars(stmt)).all())
 
 
 def _current(link: VendorSubprocessor, as_of: date) -> bool:
@@ -320,8 +364,8 @@ async def _vendor_rows(
             await session.scalars(select(Vendor).where(Vendor.id.in_(list(vendor_ids))))
         ).all()
     }
-    transfers = await _transfer_data(session, vendor_ids, as_of, used)
     processings = await _processings(session, vendor_ids)
+    transfers = await _transfer_data(session, vendor_ids, as_of, used, own=processings)
     names = _names(used)
     used.add_all("vendor", vendors.values())
     used.add_all("processing", processings.values())
@@ -382,8 +426,13 @@ async def _chain_rows(
     include_tops: bool = False,
 ) -> list[ctx.SubprocessorRow]:
     """Every vendor engaged on ``as_of`` down the chains under ``top_ids`` (and the tops
-    themselves with ``include_tops``), each with the parent it receives the data from."""
-    links = await _links(session)
+    themselves with ``include_tops``), each with the parent it receives the data from. The
+    register read model says which vendors can be down the chains; only their links are read
+    (their engagement dates decide which count on ``as_of``)."""
+    below: set[int] = set()
+    for top in top_ids:
+        below |= used.snapshot.downstream(top)
+    links = await _links(session, below)
     children: dict[int, list[VendorSubprocessor]] = {}
     for link in links:
         if _current(link, as_of):
@@ -456,17 +505,12 @@ async def _processor_scope(
     return {vendor_id}, found[vendor_id]
 
 
-async def _chain_ids(session: AsyncSession, tops: set[int]) -> set[int]:
-    links = await _links(session)
-    children: dict[int, set[int]] = {}
-    for link in links:
-        children.setdefault(link.vendor_id, set()).add(link.subprocessor_id)
-    seen, stack = set(tops), list(tops)
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
+def _chain_ids(used: Used, tops: set[int]) -> set[int]:
+    """The tops and every vendor ever linked down their chains (engaged or not), from the
+    register read model."""
+    seen = set(tops)
+    for top in tops:
+        seen |= used.snapshot.downstream(top)
     return seen
 
 
@@ -482,9 +526,7 @@ async def _changes(
     ``scope_ids``: the dates come from the chain link, not from when a row was typed in."""
     names = _names(used)
     out: list[ctx.ChangeRow] = []
-    for link in await _links(session):
-        if link.vendor_id not in scope_ids:
-            continue
+    for link in await _links(session, scope_ids):
         for on, change in ((link.engaged_on, "added"), (link.ended_on, "removed")):
             if on is not None and on >= since:
                 planned = on > as_of
@@ -541,7 +583,8 @@ async def build_context(
                 raise not_found("Vendor", vendor_id)
             used.add("vendor", vendor)
             used.derive({vendor.id}, "subprocessor_ids", "transfer_ids")
-            processing, org_id = await _processing(session, vendor.id, used)
+            first = await _first_processing(session, vendor.id)
+            processing, org_id = _processing_data(first, used)
             base = ctx.common(
                 await _org(session, org_id, used), language, as_of, today, template_version
             )
@@ -552,7 +595,13 @@ async def build_context(
                 "vendor_version": vendor.version,
                 "subprocessors": [s.name for s in subs],
             }
-            own = await _transfer_data(session, {vendor.id}, as_of, used)
+            own = await _transfer_data(
+                session,
+                {vendor.id},
+                as_of,
+                used,
+                own={vendor.id: first} if first is not None else {},
+            )
             return ctx.dpa_context(
                 base,
                 _vendor(vendor),
@@ -698,7 +747,7 @@ async def build_context(
             tops, scope = await _processor_scope(session, vendor_id)
             rows = await _chain_rows(session, tops, as_of, language, used, include_tops=True)
             period_start = since or date(as_of.year, 1, 1)
-            scope_ids = tops | await _chain_ids(session, tops)
+            scope_ids = tops | _chain_ids(used, tops)
             changes = await _changes(session, scope_ids, period_start, as_of, used)
             listed = _listed(rows)
             if previous is not None and "listed" in previous.snapshot:

@@ -42,8 +42,11 @@ log = logging.getLogger(__name__)
 PATH = "/api/v1/document-jobs"
 ART28_ROLES = ("processor", "subprocessor")
 """Vendor roles that process personal data for us: a DPA is owed (GDPR Art. 28(3))."""
-LANES = 3
-"""Vendors in flight at once: two rendering in the worker pool while a third gathers its data."""
+LANES = 5
+"""Vendors in flight at once: two rendering in the worker pool while three gather their data or
+store their document. A gather waits on a dozen database round trips, about as long as a render
+(on PostgreSQL, under load, longer), so with one gathering lane the pool sat idle between
+renders (1,000 DPAs on PostgreSQL: 3 lanes 48.7-94.7 s, 5 lanes 45.3-63.1 s, interleaved)."""
 SHOWN_PROBLEMS = 1000
 ZIP_BATCH = 50
 
