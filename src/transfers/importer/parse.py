@@ -433,7 +433,15 @@ def _csv_rows(
     number = 0
     try:
         for number, record in enumerate(reader, start=1):
-            yield number, tuple(_csv_value(v) for v in record[:MAX_COLUMNS])
+            yield (
+                number,
+                tuple(
+                    [
+                        v if v and v[0] not in _PLAIN_NOT else _csv_value(v)
+                        for v in record[:MAX_COLUMNS]
+                    ]
+                ),
+            )
     except csv.Error as exc:
         raise ParseError(
             f"the CSV file is malformed near row {number + 1}: {exc}",
@@ -443,6 +451,10 @@ def _csv_rows(
         ) from exc
     except UnicodeDecodeError as exc:  # pragma: no cover - encoding was checked beforehand
         raise ParseError(str(exc), "Save the file as 'CSV UTF-8'.", sheet=name) from exc
+
+
+#: First characters of a cell that :func:`_csv_value` may change; any other cell is its text.
+_PLAIN_NOT: Final = "'= \t\r\n"
 
 
 def _csv_value(text: str) -> CellValue:
