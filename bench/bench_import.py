@@ -6,7 +6,7 @@ vendors, agreements and transfers with Core ``executemany``: no mapping, no vali
 audit. The real import is what ``transfers import`` runs: read, map, validate, write through the
 domain services' batched entry points with one audit event per row, in one transaction.
 
-Usage: uv run python bench/bench_import.py [--vendors N] [--format csv|xlsx|both]
+Usage: uv run python bench/bench_import.py [--vendors N] [--format csv|xlsx|both] [--repeat 3]
 (TRANSFERS_BENCH_DATABASE_URL=postgresql+asyncpg://.../a_bench_database for PostgreSQL: its
 register tables, audit trail included, are emptied before each run.)
 """
@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -229,21 +230,24 @@ async def real_import(url: str, content: bytes, fmt: str) -> dict[str, Any]:
         await engine.dispose()
 
 
-def measure(content: bytes, fmt: str, base: str | None) -> dict[str, tuple[float, float]]:
-    """(wall, CPU) seconds of the bare baseline and of the real import. CPU time is the whole
-    process's (the SQLite driver's thread included): on a shared machine it is the steadier
-    figure, wall time is what a user waits."""
-    out = {}
-    for name, run in (
-        ("bare", lambda url: bare_insert(url, bare_rows(content, fmt))),
-        ("import", lambda url: real_import(url, content, fmt)),
-    ):
-        url = fresh_url(base)
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = asyncio.run(run(url))
-        out[name] = (time.perf_counter() - wall, time.process_time() - cpu)
-        if name == "import":
-            print(f"  created {result['created']}")
+def measure(content: bytes, fmt: str, base: str | None, repeat: int) -> dict[str, list[Any]]:
+    """(wall, CPU) seconds of the bare baseline and of the real import, ``repeat`` times each,
+    interleaved (bare, import, bare, import, ...) so that a burst of load from other processes
+    on a shared machine falls on both. CPU time is the whole process's (the SQLite driver's
+    thread included): on a shared machine it is the steadier figure, wall time is what a user
+    waits."""
+    out: dict[str, list[Any]] = {"bare": [], "import": []}
+    for _ in range(repeat):
+        for name, run in (
+            ("bare", lambda url: bare_insert(url, bare_rows(content, fmt))),
+            ("import", lambda url: real_import(url, content, fmt)),
+        ):
+            url = fresh_url(base)
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = asyncio.run(run(url))
+            out[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+            if name == "import" and len(out[name]) == 1:
+                print(f"  created {result['created']}")
     return out
 
 
@@ -251,6 +255,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--vendors", type=int, default=10_000)
     parser.add_argument("--format", choices=("csv", "xlsx", "both"), default="both")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved runs; medians")
     args = parser.parse_args()
     base = os.environ.get("TRANSFERS_BENCH_DATABASE_URL")
     engine = "PostgreSQL" if base and base.startswith("postgresql") else "SQLite"
@@ -262,13 +267,16 @@ def main() -> None:
             f"{fmt} on {engine}: {args.vendors} vendors, {args.vendors} DPAs, "
             f"{3 * args.vendors} transfers, {len(content) / 1e6:.1f} MB"
         )
-        times = measure(content, fmt, base)
-        (bare, bare_cpu), (real, real_cpu) = times["bare"], times["import"]
-        print(f"  bare read + bulk insert  {bare:6.1f} s wall  {bare_cpu:6.1f} s CPU")
-        print(f"  transfers import         {real:6.1f} s wall  {real_cpu:6.1f} s CPU")
+        times = measure(content, fmt, base, args.repeat)
+        bare, bare_cpu = (median(t[i] for t in times["bare"]) for i in (0, 1))
+        real, real_cpu = (median(t[i] for t in times["import"]) for i in (0, 1))
+        ratios = sorted(r[0] / b[0] for r, b in zip(times["import"], times["bare"], strict=True))
+        print(f"  bare read + bulk insert  {bare:6.1f} s wall  {bare_cpu:6.1f} s CPU (median)")
+        print(f"  transfers import         {real:6.1f} s wall  {real_cpu:6.1f} s CPU (median)")
         print(
             f"  ratio {real / bare:4.2f}x wall, {real_cpu / bare_cpu:4.2f}x CPU "
-            f"(goal <= {goals[fmt]}x)"
+            f"(goal <= {goals[fmt]}x); wall ratio of each pair "
+            + ", ".join(f"{r:.2f}" for r in ratios)
         )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS of the process) {rss:.0f} MB")

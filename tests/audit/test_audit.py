@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from tests import factories
-from tests.conftest import Api
+from tests.conftest import SYSTEM, Api, Database
+from transfers.db import create_engine, session_factory
+from transfers.models import AuditEvent
+from transfers.transfer.service import create_transfers
+from transfers.vendor.service import create_vendors
 
 
 async def test_changes_are_audited_with_actor_and_diff(api: Api) -> None:
@@ -64,3 +68,77 @@ async def test_audit_trail_is_append_only_in_the_database(api: Api, session) -> 
             await session.execute(text("TRUNCATE audit_event"))
         await session.rollback()
     assert (await api.get("/api/v1/audit")).json()["total"] >= 1
+
+
+async def test_a_batch_create_audits_each_row_with_its_values(db: Database) -> None:
+    """One 'create' event per row of a batched entry point, in order, with the row's values,
+    its version and its id, as the importer writes them (set-based, on both engines)."""
+    engine = create_engine(url=db.url)
+    try:
+        async with session_factory(engine)() as session:
+            vendor_ids = await create_vendors(
+                session,
+                [
+                    {"name": "Acme Oy", "country": "FI", "role": "processor", "business_id": "1-2"},
+                    {"name": "Cloud Inc", "country": "us", "role": "subprocessor"},
+                ],
+                SYSTEM,
+            )
+            transfer_ids = await create_transfers(
+                session,
+                [
+                    {
+                        "vendor_id": vendor_ids[1],
+                        "exporter_role": "processor",
+                        "destination_country": "US",
+                        "mechanism": "scc_2021",
+                        "scc_module": 3,
+                        "data_categories": ["contact"],
+                        "started_on": "2024-02-29",
+                    }
+                ],
+                SYSTEM,
+            )
+            events = (await session.scalars(select(AuditEvent).order_by(AuditEvent.id))).all()
+            assert [(e.action, e.entity_type, e.entity_id, e.before) for e in events] == [
+                ("create", "vendor", vendor_ids[0], None),
+                ("create", "vendor", vendor_ids[1], None),
+                ("create", "transfer", transfer_ids[0], None),
+            ]
+            assert {e.actor for e in events} == {SYSTEM.label}
+            assert all(e.occurred_at.tzinfo is not None for e in events)
+            assert events[0].after == {
+                "id": vendor_ids[0],
+                "version": 1,
+                "name": "Acme Oy",
+                "country": "FI",
+                "role": "processor",
+                "category": "other",
+                "status": "proposed",
+                "legal_name": None,
+                "business_id": "1-2",
+                "address": None,
+                "contacts": [],
+                "website": None,
+                "owner": None,
+                "notes": None,
+                "authorised_by_processor": None,
+                "dpf_participant_id": None,
+            }
+            transfer = events[2].after
+            assert transfer is not None
+            assert {k: v for k, v in transfer.items() if v is not None} == {
+                "id": transfer_ids[0],
+                "version": 1,
+                "vendor_id": vendor_ids[1],
+                "exporter_role": "processor",
+                "destination_country": "US",
+                "mechanism": "scc_2021",
+                "transfer_type": "storage",
+                "scc_module": 3,
+                "data_categories": ["contact"],
+                "started_on": "2024-02-29",
+            }
+            await session.rollback()
+    finally:
+        await engine.dispose()

@@ -140,6 +140,32 @@ def test_a_sheet_formatted_out_to_the_last_column_reads_only_its_first_columns()
     assert len(rows) == 198 and max(len(r.values) for r in rows) == 1
 
 
+def test_xlsx_cells_come_in_their_columns_with_their_types() -> None:
+    """Cells after gaps keep their column, types are as openpyxl reads them, a formula is
+    detected and text that only looks like one (Excel's quote prefix) stays text."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["name", "a", "b", "c", "d"])
+    ws.cell(row=2, column=1, value="Acme")
+    ws.cell(row=2, column=3, value=12345678.0)
+    ws.cell(row=2, column=5, value=True)
+    ws.cell(row=4, column=2, value=datetime(2026, 1, 2))
+    ws.cell(row=4, column=4, value="=1+1")
+    ws.cell(row=5, column=1, value="=text").quotePrefix = True
+    ws.cell(row=5, column=1).data_type = "s"
+    ws.cell(row=5, column=300, value="beyond the columns read")
+    out = io.BytesIO()
+    wb.save(out)
+    [(_, header, rows)] = _rows(out.getvalue(), filename="gaps.xlsx")
+    assert header == Row(1, ("name", "a", "b", "c", "d"))
+    assert [(r.number, r.values) for r in rows] == [
+        (2, ("Acme", None, 12345678, None, True)),
+        (4, (None, datetime(2026, 1, 2), None, Formula("=1+1"))),
+        (5, ("=text",)),
+    ]
+
+
 def test_a_workbook_that_unpacks_beyond_the_limit_is_refused() -> None:
     data = xlsx_bytes({"Sheet": [["name"], *[[f"vendor {i}"] for i in range(5000)]]})
     with pytest.raises(ParseError, match=r"unpacks to \d+ MB; the limit is 0 MB"):

@@ -18,6 +18,7 @@ from transfers.auth.schemas import Actor
 from transfers.importer.parse import DEFAULT_MAX_BYTES, Interrupt
 from transfers.importer.validate import ImportPlan, plan_import
 from transfers.importer.writer import Progress, apply_plan
+from transfers.register.gcpause import gc_paused
 
 
 @dataclass(slots=True)
@@ -66,7 +67,36 @@ async def run_import(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Read ``content`` and apply it in ``session``'s transaction; never commits. The caller
-    rolls back unless the report is ``ok`` and this is not a dry run."""
+    rolls back unless the report is ``ok`` and this is not a dry run.
+
+    Cyclic GC is paused throughout: the sheet's cells, the plan's rows and the services'
+    batches are tens of thousands of live objects, none of them garbage, and each collection
+    pass walked them all (10k vendors + 30k transfers from CSV: 7.5 s -> 5.2 s of CPU).
+    """
+    with gc_paused():
+        return await _run_import(
+            session,
+            content,
+            filename=filename,
+            actor=actor,
+            dry_run=dry_run,
+            max_bytes=max_bytes,
+            interrupt=interrupt,
+            progress=progress,
+        )
+
+
+async def _run_import(
+    session: AsyncSession,
+    content: bytes,
+    *,
+    filename: str,
+    actor: Actor,
+    dry_run: bool,
+    max_bytes: int,
+    interrupt: Interrupt | None,
+    progress: Progress | None,
+) -> ImportReport:
     plan = await asyncio.to_thread(
         plan_import, content, filename=filename, max_bytes=max_bytes, interrupt=interrupt
     )

