@@ -9,6 +9,7 @@ and sync the DPF list, and the server refuses those posts from anyone else.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -38,7 +39,7 @@ from transfers.rules.evaluate import Reason
 from transfers.rules.messages import reason_text
 from transfers.vendor import service as vendor_service
 from transfers.web import reads
-from transfers.web.forms import FormErrors, from_problem
+from transfers.web.forms import FormErrors, form_errors, run_form
 from transfers.web.i18n import N_, _, country_names, current_language
 from transfers.web.security import identity, require_writer
 
@@ -303,8 +304,14 @@ def context(request: Request[Any, Any, Any], **values: Any) -> dict[str, Any]:
     }
 
 
-def _problem(exc: ProblemError | FormErrors) -> FormErrors:
-    return from_problem(exc) if isinstance(exc, ProblemError) else exc
+def _see(path: str) -> Callable[[object], Awaitable[Response[Any]]]:
+    """After a decision is committed: back to the page that shows it (303, so a reload does
+    not post again)."""
+
+    async def go(_result: object) -> Response[Any]:
+        return Redirect(path, status_code=303)
+
+    return go
 
 
 async def workflow_counts(session: AsyncSession, today: date) -> dict[str, int]:
@@ -419,7 +426,7 @@ class WorkflowPages(Controller):
         except (FormErrors, ProblemError) as exc:
             await db_session.rollback()
             return await self._intake_form(
-                request, db_session, values, _text(form, "vendor_q"), _problem(exc)
+                request, db_session, values, _text(form, "vendor_q"), form_errors(exc)
             )
         await db_session.commit()
         return Redirect(f"/intake/{intake.id}", status_code=303)
@@ -469,14 +476,17 @@ class WorkflowPages(Controller):
         require_writer(me)
         form = await request.form()
         intake = await intake_service.get_intake(db_session, intake_id)
-        try:
+
+        async def write() -> None:
             check_version(intake, None, _version(form))
             await intake_service.start_review(db_session, intake, me.actor)
-        except ProblemError as exc:
-            await db_session.rollback()
-            return await self._intake_page(request, db_session, intake_id, from_problem(exc))
-        await db_session.commit()
-        return Redirect(f"/intake/{intake_id}", status_code=303)
+
+        return await run_form(
+            db_session,
+            write,
+            ok=_see(f"/intake/{intake_id}"),
+            failed=lambda errors: self._intake_page(request, db_session, intake_id, errors),
+        )
 
     @post("/intake/{intake_id:int}/decision")
     async def intake_decide(
@@ -491,7 +501,8 @@ class WorkflowPages(Controller):
             for name in ("decision", "reason", "conditions", "conditions_due_on")
         }
         intake = await intake_service.get_intake(db_session, intake_id)
-        try:
+
+        async def write() -> None:
             check_version(intake, None, _version(form))
             payload: dict[str, Any] = {"decision": values["decision"]}
             if values["reason"]:
@@ -500,17 +511,16 @@ class WorkflowPages(Controller):
                 payload["conditions"] = conditions_of(form)
             data = _convert(payload, DecisionCreate)
             await intake_service.decide(db_session, intake, data, me.actor)
-        except (FormErrors, ProblemError) as exc:
-            await db_session.rollback()
-            problem = _problem(exc)
+
+        async def failed(problem: FormErrors) -> Response[Any]:
             fields = {
                 ("conditions_due_on" if k.endswith("due_on") else k.split("[")[0]): v
                 for k, v in problem.fields.items()
             }
             problem = FormErrors(problem.detail, fields, problem.status)
             return await self._intake_page(request, db_session, intake_id, problem, values)
-        await db_session.commit()
-        return Redirect(f"/intake/{intake_id}", status_code=303)
+
+        return await run_form(db_session, write, ok=_see(f"/intake/{intake_id}"), failed=failed)
 
     @post("/intake/{intake_id:int}/conditions/{number:int}/met")
     async def intake_condition_met(
@@ -524,14 +534,17 @@ class WorkflowPages(Controller):
         require_writer(me)
         form = await request.form()
         intake = await intake_service.get_intake(db_session, intake_id)
-        try:
+
+        async def write() -> None:
             check_version(intake, None, _version(form))
             await intake_service.condition_met(db_session, intake, number, me.actor, date.today())
-        except ProblemError as exc:
-            await db_session.rollback()
-            return await self._intake_page(request, db_session, intake_id, from_problem(exc))
-        await db_session.commit()
-        return Redirect(f"/intake/{intake_id}", status_code=303)
+
+        return await run_form(
+            db_session,
+            write,
+            ok=_see(f"/intake/{intake_id}"),
+            failed=lambda errors: self._intake_page(request, db_session, intake_id, errors),
+        )
 
     # -- sub-processor notices -------------------------------------------------------------
 
@@ -619,7 +632,7 @@ class WorkflowPages(Controller):
             notice = await notice_service.create_notice(db_session, data, me.actor)
         except (FormErrors, ProblemError) as exc:
             await db_session.rollback()
-            return await self._notice_form(request, db_session, vendor_id, values, _problem(exc))
+            return await self._notice_form(request, db_session, vendor_id, values, form_errors(exc))
         await db_session.commit()
         return Redirect(f"/notices/{notice.id}", status_code=303)
 
@@ -667,14 +680,17 @@ class WorkflowPages(Controller):
         require_writer(me)
         form = await request.form()
         notice = await notice_service.get_notice(db_session, notice_id)
-        try:
+
+        async def write() -> None:
             check_version(notice, None, _version(form))
             await notice_service.accept(db_session, notice, me.actor, date.today())
-        except ProblemError as exc:
-            await db_session.rollback()
-            return await self._notice_page(request, db_session, notice_id, from_problem(exc))
-        await db_session.commit()
-        return Redirect(f"/notices/{notice_id}", status_code=303)
+
+        return await run_form(
+            db_session,
+            write,
+            ok=_see(f"/notices/{notice_id}"),
+            failed=lambda errors: self._notice_page(request, db_session, notice_id, errors),
+        )
 
     @post("/notices/{notice_id:int}/object")
     async def notice_object(
@@ -685,15 +701,18 @@ class WorkflowPages(Controller):
         form = await request.form()
         values = {name: _text(form, name) for name in ("reason", "sent_on")}
         notice = await notice_service.get_notice(db_session, notice_id)
-        try:
+
+        async def write() -> None:
             check_version(notice, None, _version(form))
             data = _convert({k: v for k, v in values.items() if v}, ObjectionCreate)
             await notice_service.object_to(db_session, notice, data, me.actor, date.today())
-        except (FormErrors, ProblemError) as exc:
-            await db_session.rollback()
-            return await self._notice_page(request, db_session, notice_id, _problem(exc), values)
-        await db_session.commit()
-        return Redirect(f"/notices/{notice_id}", status_code=303)
+
+        return await run_form(
+            db_session,
+            write,
+            ok=_see(f"/notices/{notice_id}"),
+            failed=lambda errors: self._notice_page(request, db_session, notice_id, errors, values),
+        )
 
     # -- the DPF participant list ----------------------------------------------------------
 
@@ -745,7 +764,7 @@ class WorkflowPages(Controller):
                 raise FormErrors(str(exc), {"file": str(exc)}) from exc
         except (FormErrors, ProblemError) as exc:
             await db_session.rollback()
-            problem = _problem(exc)
+            problem = form_errors(exc)
             return Template(
                 template_name="workflow/dpf.html",
                 context=context(request)
