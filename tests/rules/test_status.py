@@ -240,6 +240,27 @@ def test_deep_chain_does_not_hit_recursion_limit() -> None:
     assert len(statuses[1].reasons[0].message) <= 400
 
 
+def test_reasons_are_the_same_whichever_status_is_read_first() -> None:
+    """Reasons are worked out when first read: reading the top of a chain first, or its
+    blocked bottom first, gives the same sentences and the same deadlines."""
+    chain = [
+        vendor(1, children=(2,), agreements=(DPA,)),
+        vendor(2, children=(3,), agreements=(DPA,), transfers=(AT_RISK,)),
+        vendor(3, agreements=()),
+    ]
+    top_first = vendor_statuses(reversed(chain), AS_OF)
+    bottom_first = vendor_statuses(reversed(chain), AS_OF)
+    read_top = [(s.reasons, s.next_deadline, s.next_deadline_item) for s in top_first.values()]
+    for i in (3, 2, 1):
+        _ = bottom_first[i].reasons
+    read_bottom = [(s.reasons, s.next_deadline) for s in bottom_first.values()]
+    assert [r[:2] for r in read_top] == read_bottom
+    assert [s.status for s in top_first.values()] == ["blocked", "blocked", "blocked"]
+    assert "subprocessor_blocked" in reason_codes(top_first[1])
+    assert "is blocked: No signed Art. 28 agreement" in top_first[1].reasons[-1].message
+    assert top_first == bottom_first
+
+
 DEADLINES = [
     ("nothing", {}, None),
     ("agreement-end", {"agreements": (agreement(ends_on=D("2027-03-31")),)}, D("2027-03-31")),
