@@ -1028,3 +1028,24 @@ def test_reason_citations_from_rules_file_exist() -> None:
     from transfers.rules.status import REFERENCE_REASON_CODES as STATUS_CODES
 
     assert set(REF.reasons) >= REFERENCE_REASON_CODES | STATUS_CODES
+
+
+def test_reasons_that_depend_only_on_the_reference_are_shared_per_reference() -> None:
+    """Two transfers to Brazil on the same day hold the same in-force reason; another day, or a
+    what-if reference, gets its own, with its own dates and verdict."""
+    to_brazil = replace(BASE, destination_country="BR", mechanism="adequacy")
+    day = D("2026-11-24")
+    first = evaluate_transfer(to_brazil, day)
+    second = evaluate_transfer(replace(to_brazil, id=2, data_categories=("payroll",)), day)
+    assert first.reasons[0] is second.reasons[0]
+    assert "in force on 2026-11-24" in first.reasons[0].message
+    next_day = evaluate_transfer(to_brazil, D("2026-11-25"))
+    assert "in force on 2026-11-25" in next_day.reasons[0].message
+
+    scenario = REF.with_invalidation("scc_2010", D("2020-01-01"))
+    legacy = replace(BASE, destination_country="IN", mechanism="scc_2010")
+    real = evaluate_transfer(legacy, day)
+    assumed = evaluate_transfer(legacy, day, scenario)
+    assert codes(real) == ["legacy_scc_transition_ended"]
+    assert codes(assumed) == ["scc_2010_invalidated"]
+    assert codes(evaluate_transfer(legacy, day)) == ["legacy_scc_transition_ended"]
