@@ -96,20 +96,25 @@ async def records(
     return out
 
 
-#: Equal JSON text decodes to the very same list: rows are read-only, and a register repeats a
-#: few category lists across tens of thousands of transfers (50,000 ``json.loads``: ~0.07 s).
-_decoded = lru_cache(maxsize=4096)(json.loads)
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> tuple[Any, ...]:
+    """Equal JSON text decodes to the very same tuple: a register repeats a few category lists
+    across tens of thousands of transfers (50,000 ``json.loads``: ~0.07 s)."""
+    return tuple(json.loads(text))
 
 
 class _JSONList(TypeDecorator[Any]):
-    """A JSON list column as read by the register: SQLite hands over its text, decoded here once
-    per distinct value; PostgreSQL's driver has already decoded it (its ``jsonb`` codec)."""
+    """A JSON list column as read by the register, as a tuple (rows are read-only, and the
+    engine's facts hold tuples): SQLite hands over its text, decoded here once per distinct
+    value; PostgreSQL's driver has already decoded it (its ``jsonb`` codec)."""
 
     impl = Text
     cache_ok = True
 
     def process_result_value(self, value: Any, dialect: Any) -> Any:
-        return _decoded(value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            return _decoded(value)
+        return tuple(value) if value is not None else None
 
 
 def _json_list(column: Any) -> Any:
@@ -209,7 +214,7 @@ async def load_rows(session: AsyncSession, vendor_ids: Iterable[int] | None) -> 
             vendors[r.vendor_id].transfers.append(r)
     for r in await records(session, _PROCESSINGS, ProcessingRecord, _P.vendor_id, ids):
         if r.vendor_id in vendors:
-            vendors[r.vendor_id].data_subjects[r.id] = tuple(r.data_subject_categories or ())
+            vendors[r.vendor_id].data_subjects[r.id] = r.data_subject_categories or ()
             vendors[r.vendor_id].processings.append(r)
     for r in await records(session, _CONDITIONS, ConditionRecord, _I.vendor_id, ids):
         if r.vendor_id in vendors:
@@ -253,24 +258,26 @@ def vendor_facts(
 ) -> VendorFacts:
     v = rows.vendor
     agreements = tuple(
-        AgreementFacts(
-            id=g.id,
-            kind=g.kind,
-            scc_module=g.scc_module,
-            status=g.status,
-            signed_on=g.signed_on,
-            effective_on=g.effective_on,
-            ends_on=current_term_end(
-                g.effective_on or g.signed_on,
-                g.term,
-                g.ends_on,
-                g.auto_renew,
-                g.renewal_term,
-                as_of,
-            ),
-            terminated_on=g.terminated_on,
-        )
-        for g in rows.agreements
+        [
+            AgreementFacts(
+                g.id,
+                g.kind,
+                g.scc_module,
+                g.status,
+                g.signed_on,
+                g.effective_on,
+                current_term_end(
+                    g.effective_on or g.signed_on,
+                    g.term,
+                    g.ends_on,
+                    g.auto_renew,
+                    g.renewal_term,
+                    as_of,
+                ),
+                g.terminated_on,
+            )
+            for g in rows.agreements
+        ]
     )
     role = importer_role(v.role)
     assessments = rows.assessments
@@ -292,7 +299,7 @@ def vendor_facts(
                 role,
                 r.mechanism,
                 r.scc_module,
-                tuple(r.data_categories) if r.data_categories else (),
+                r.data_categories or (),
                 r.frequency,
                 r.adequacy_scope_confirmed,
                 r.dpf_certified,
@@ -324,22 +331,26 @@ def vendor_facts(
                 r.data_subjects_informed,
             )
         )
+    linked = children.get(v.id)
+    above = parents.get(v.id)
     return VendorFacts(
-        id=v.id,
-        name=v.name,
-        role=v.role,
-        status=v.status,
-        agreements=agreements,
-        transfers=tuple(transfers),
-        subprocessor_ids=tuple(c for c in children.get(v.id, ()) if c in known),
-        parent_ids=tuple(parents.get(v.id, ())),
-        authorised_by_processor=v.authorised_by_processor,
-        open_conditions=tuple(
+        v.id,
+        v.name,
+        v.role,
+        v.status,
+        agreements,
+        tuple(transfers),
+        tuple([c for c in linked if c in known]) if linked else (),
+        tuple(above) if above else (),
+        v.authorised_by_processor,
+        tuple(
             (intake.id, number)
             for intake in sorted(rows.conditions, key=lambda r: r.id)
             for number, condition in enumerate(intake.conditions or (), start=1)
             if not condition.get("met_on")
-        ),
+        )
+        if rows.conditions
+        else (),
     )
 
 
@@ -374,10 +385,36 @@ _POSITIONAL: Final = (
     "authority_informed_on",
     "data_subjects_informed",
 )
-if tuple(f.name for f in fields(TransferFacts)) != _POSITIONAL:  # pragma: no cover
-    raise ImportError(
-        "TransferFacts' fields changed: update vendor_facts(), which passes them by position"
-    )
+_POSITIONAL_OTHERS: Final = {
+    AgreementFacts: (
+        "id",
+        "kind",
+        "scc_module",
+        "status",
+        "signed_on",
+        "effective_on",
+        "ends_on",
+        "terminated_on",
+    ),
+    VendorFacts: (
+        "id",
+        "name",
+        "role",
+        "status",
+        "agreements",
+        "transfers",
+        "subprocessor_ids",
+        "parent_ids",
+        "authorised_by_processor",
+        "open_conditions",
+    ),
+}
+for _facts, _order in ((TransferFacts, _POSITIONAL), *_POSITIONAL_OTHERS.items()):
+    if tuple(f.name for f in fields(_facts)) != _order:  # pragma: no cover
+        raise ImportError(
+            f"{_facts.__name__}' fields changed: update vendor_facts(), which passes them by "
+            "position"
+        )
 
 
 def _contracts(
