@@ -348,7 +348,7 @@ def chapter_v(facts: TransferFacts, as_of: date, ref: Reference) -> list[Reason]
             )
         ]
     reasons = evaluate_mechanism(facts, country, mechanism, as_of, ref)
-    if verdict_of(reasons) == "unlawful" and facts.fallback_mechanism:
+    if facts.fallback_mechanism and verdict_of(reasons) == "unlawful":
         fallback = _fallback(facts, country, as_of, ref)
         if fallback is not None and verdict_of(fallback[1]) != "unlawful":
             used, fallback_reasons = fallback

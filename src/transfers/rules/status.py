@@ -609,6 +609,11 @@ def _components_children_first(graph: Mapping[int, VendorFacts]) -> list[list[in
     for root in graph:
         if root in index:
             continue
+        if not graph[root].subprocessor_ids:  # most vendors: a component of its own, at once
+            index[root] = low[root] = counter
+            counter += 1
+            components.append([root])
+            continue
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
