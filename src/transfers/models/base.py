@@ -66,6 +66,17 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _ids_never_reused(cls.__dict__.get("__table__"))
+
+
+def _ids_never_reused(table: Any) -> None:
+    """SQLite hands a deleted row's id to the next row unless the table is AUTOINCREMENT (then
+    the audit trail would mix two records under one id); PostgreSQL sequences never go back."""
+    if table is not None and "id" in table.c and table.c.id.primary_key:
+        table.dialect_options["sqlite"]["autoincrement"] = True
+
 
 class VersionedMixin:
     """Optimistic concurrency: every UPDATE checks and bumps ``version`` (no lost updates)."""
