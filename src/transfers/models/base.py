@@ -29,6 +29,9 @@ class JSONType(TypeDecorator[Any]):
 
     impl = JSON
     cache_ok = True
+    #: As JSON's own (``none_as_null=False``): an attribute never set is stored as SQL NULL, and
+    #: only an explicit None as JSON ``null``.
+    should_evaluate_none = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
