@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from sqlalchemy import bindparam, func, insert, inspect, select, text
+from sqlalchemy import JSON, String, bindparam, func, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.models import AuditEvent
@@ -176,9 +176,7 @@ async def create_many(
             {"table": table.name, "n": len(rows)},
         )
         ids = list(reserved.all())
-        await session.execute(
-            statement, [row | {"id": row_id} for row, row_id in zip(rows, ids, strict=True)]
-        )
+        await _insert_records(session, table, rows, ids, now)
     else:
         await session.execute(statement, rows)
         last = int(await session.scalar(select(func.max(table.c.id))) or 0)
@@ -200,6 +198,59 @@ async def create_many(
         ],
     )
     return ids
+
+
+#: Rows per set-based insert of :func:`_insert_records` (one JSON parameter of a few MB).
+_ROWS_PER_INSERT = 10_000
+
+
+async def _insert_records(
+    session: AsyncSession, table: Any, rows: list[dict[str, Any]], ids: list[int], now: datetime
+) -> None:
+    """PostgreSQL: insert ``rows`` (with their reserved ``ids``) as the executemany of
+    :func:`create_many` would, in one statement per 10,000 rows: the rows go as one JSON array,
+    encoded by msgspec in C, and the server splits it into rows (an asyncpg executemany spent
+    1.3 s on 30,000 transfers, mostly binding each row's 30 parameters in Python).
+
+    The same values reach the same columns: a column missing from the rows takes its Python
+    default, as the ORM's insert would give it; a JSON column takes the value as JSON (None as
+    JSON ``null``, as SQLAlchemy's JSON type binds it); any other column is cast from its text
+    (strings to unbounded text, so that a value too long for the column fails as it would)."""
+    fixed = ("id", "version", "created_at", "updated_at")  # set by the statement
+    given = [name for name in rows[0] if name not in fixed]
+    defaults = {
+        c.name: c.default.arg(None) if c.default.is_callable else c.default.arg
+        for c in table.c
+        if c.name not in given
+        and c.name not in fixed
+        and c.default is not None
+        and (c.default.is_scalar or c.default.is_callable)
+    }
+    dialect = session.get_bind().dialect
+    quote = dialect.identifier_preparer.quote
+    columns: list[str] = []
+    values: list[str] = []
+    for name in given + list(defaults):
+        column = table.c[name]
+        columns.append(quote(name))
+        if isinstance(column.type, JSON):
+            values.append(f"r.record -> '{name}'")
+        elif isinstance(column.type, String):
+            values.append(f"r.record ->> '{name}'")
+        else:
+            values.append(f"CAST(r.record ->> '{name}' AS {column.type.compile(dialect=dialect)})")
+    statement = text(
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+        f"(id, version, created_at, updated_at, {', '.join(columns)}) "
+        f"SELECT (r.record ->> 'id')::bigint, 1, :now, :now, {', '.join(values)} "
+        "FROM jsonb_array_elements(CAST(:records AS jsonb)) WITH ORDINALITY AS r(record, n) "
+        "ORDER BY r.n"
+    ).bindparams(bindparam("now", type_=table.c.created_at.type))
+    encode = msgspec.json.Encoder().encode
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        chunk = zip(rows[start : start + _ROWS_PER_INSERT], ids[start:], strict=False)
+        records = encode([row | defaults | {"id": row_id} for row, row_id in chunk]).decode()
+        await session.execute(statement, {"now": now, "records": records})
 
 
 async def list_events(
