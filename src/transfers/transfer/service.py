@@ -21,6 +21,7 @@ from transfers.auth.schemas import Actor
 from transfers.common.batch import (
     BatchInvalid,
     ItemProblem,
+    among,
     check_each,
     convert,
     convert_all,
@@ -262,14 +263,12 @@ async def create_transfers(
 async def _probes(session: AsyncSession, model: Any, ids: set[int | None]) -> dict[int, Any]:
     """(id, vendor_id[, kind, scc_module]) of the referenced rows, as transient objects that
     :func:`link_problem` reads like stored ones."""
-    wanted = sorted(i for i in ids if i is not None)
     columns = [model.id, model.vendor_id]
     if model is Agreement:
         columns += [Agreement.kind, Agreement.scc_module]
     out: dict[int, Any] = {}
-    for start in range(0, len(wanted), 5000):
-        stmt = select(*columns).where(model.id.in_(wanted[start : start + 5000]))
-        for row in await session.execute(stmt):
+    for condition in among(session, model.id, sorted(i for i in ids if i is not None)):
+        for row in await session.execute(select(*columns).where(condition)):
             out[row.id] = model(**row._mapping)
     return out
 

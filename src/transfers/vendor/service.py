@@ -25,9 +25,11 @@ from transfers.auth.schemas import Actor
 from transfers.common.batch import (
     BatchInvalid,
     ItemProblem,
+    among,
     check_each,
     convert,
     convert_all,
+    existing_ids,
     load_many,
     plain_fields,
     problems_of,
@@ -591,13 +593,9 @@ async def create_vendors(
 
 
 async def _taken_business_ids(session: AsyncSession, bids: Iterable[str | None]) -> dict[str, int]:
-    wanted = sorted({b for b in bids if b})
     taken: dict[str, int] = {}
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        rows = await session.execute(
-            select(Vendor.business_id, Vendor.id).where(Vendor.business_id.in_(chunk))
-        )
+    for condition in among(session, Vendor.business_id, sorted({b for b in bids if b})):
+        rows = await session.execute(select(Vendor.business_id, Vendor.id).where(condition))
         taken.update({bid: vid for bid, vid in rows if bid})
     return taken
 
@@ -636,11 +634,7 @@ async def add_links(
     children = await all_links(session)
     existing = {(p, c) for p, kids in children.items() for c in kids}
     wanted_ids = {v for pair in pairs for v in pair}
-    known: set[int] = set()
-    ids = sorted(wanted_ids)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        known |= set((await session.scalars(select(Vendor.id).where(Vendor.id.in_(chunk)))).all())
+    known = await existing_ids(session, Vendor.id, wanted_ids)
     problems: list[ItemProblem] = []
     new: list[tuple[int, int]] = []
     for index, (parent, child) in enumerate(pairs):
