@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers import register
-from transfers.agreement.service import create_agreements, update_agreements
+from transfers.agreement.service import check_agreements, create_agreements, update_agreements
 from transfers.auth.schemas import Actor
 from transfers.common.batch import BatchInvalid, ItemProblem
 from transfers.importer.export import (
@@ -38,7 +38,7 @@ from transfers.models import Agreement, Transfer, Vendor
 from transfers.reference import load_reference
 from transfers.rules.evaluate import evaluate_transfer
 from transfers.transfer.service import check_transfers, create_transfers, update_transfers
-from transfers.vendor.service import add_links, create_vendors, update_vendors
+from transfers.vendor.service import add_links, check_vendors, create_vendors, update_vendors
 
 Progress = Callable[[str, int, int], None]
 #: Rows per call of a batched service: progress (and the import's deadline) is checked between.
@@ -301,7 +301,7 @@ async def _vendors(w: _Writer, plan: ImportPlan) -> None:
             w.result.updated["vendors"] += 1
         else:
             w.result.unchanged["vendors"] += 1
-    ids = await w.create("vendors", create_vendors, new)
+    ids = await w.create("vendors", create_vendors, new, check_vendors)
     for (_, values), vendor_id in zip(new, ids, strict=True):
         if vendor_id is None:
             w.failed.add(VendorRef(values.get("business_id"), values.get("name")))
@@ -385,7 +385,7 @@ async def _agreements(w: _Writer, rows: list[AgreementRow]) -> None:
             w.result.updated["agreements"] += 1
         else:
             w.result.unchanged["agreements"] += 1
-    ids = await w.create("agreements", create_agreements, new)
+    ids = await w.create("agreements", create_agreements, new, check_agreements)
     if made := sum(1 for i in ids if i is not None):
         w.result.created["agreements"] += made
     await w.update(update_agreements, changes)

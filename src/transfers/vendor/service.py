@@ -549,18 +549,36 @@ async def chain(session: AsyncSession, vendor: Vendor) -> ChainNode:
 # -- batched entry points (imports): the same schema and rules, set-based writes ------------
 
 
+#: :func:`check_vendors`' answer: (index, struct) of the items that pass the schema, (index,
+#: columns) of those that also pass the vendor rules, and the problems.
+Checked = tuple[list[tuple[int, VendorCreate]], list[tuple[int, dict[str, Any]]], list[ItemProblem]]
+
+
+def check_vendors(items: Sequence[VendorCreate | Mapping[str, Any]]) -> Checked:
+    """What :func:`create_vendors` checks without the database: each item under the API's
+    schema and the vendor rules. Pure, so that an import can check its next batch in a thread
+    while the last one is being written."""
+    problems: list[ItemProblem] = []
+    structs = convert_all(items, VendorCreate, problems)
+    return structs, check_each(structs, _create_values, problems), problems
+
+
 async def create_vendors(
-    session: AsyncSession, items: Sequence[VendorCreate | Mapping[str, Any]], actor: Actor
+    session: AsyncSession,
+    items: Sequence[VendorCreate | Mapping[str, Any]],
+    actor: Actor,
+    *,
+    checked: Checked | None = None,
 ) -> list[int]:
     """Create many vendors under :func:`create_vendor`'s schema and rules (business ids unique
     in the register and in the batch), in one insert with one audit event per vendor.
 
     Returns the new ids in input order; raises :class:`BatchInvalid` naming every refused item,
     having written nothing. Chain links in the inputs go through :func:`add_links`.
+    ``checked`` is :func:`check_vendors` of these same ``items``, if the caller ran it.
     """
-    problems: list[ItemProblem] = []
-    structs = convert_all(items, VendorCreate, problems)
-    rows = check_each(structs, _create_values, problems)
+    structs, rows, found = checked if checked is not None else check_vendors(items)
+    problems = list(found)
     taken = await _taken_business_ids(session, [r["business_id"] for _, r in rows])
     seen: dict[str, int] = {}
     for index, row in rows:
