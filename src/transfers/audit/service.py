@@ -165,15 +165,16 @@ async def create_many(
     actor: Actor | str,
     entity_type: str,
 ) -> list[int]:
-    """Insert validated rows of ``model`` with one executemany and audit each as created, with
-    the same 'after' a single create records; returns the new ids in the order given.
+    """Insert validated rows of ``model`` and audit each as created, with the same 'after' a
+    single create records; returns the new ids in the order given.
 
     Every row must carry the same keys; ``version`` and timestamps are set here, as the ORM's
-    defaults would, once for the statement rather than in each row. The ids are known without
-    RETURNING (whose multi-row VALUES statements cost 2.3 s of 4 s for 30,000 rows on SQLite):
-    PostgreSQL reserves them from the table's sequence first; on SQLite the transaction holds
-    the only write lock, so the rows just inserted took the ids after the previous maximum, one
-    after another.
+    defaults would, once for the statement rather than in each row. On PostgreSQL one statement
+    per 10,000 rows does it all (:func:`_create_records`; rows with a binary column keep an
+    executemany, with ids reserved from the sequence first). On SQLite an executemany inserts the
+    rows and the ids are known without RETURNING (whose multi-row VALUES statements cost 2.3 s
+    of 4 s for 30,000 rows): the transaction holds the only write lock, so the rows just
+    inserted took the ids after the previous maximum, one after another.
     """
     if not rows:
         return []
@@ -240,7 +241,7 @@ async def _create_records(
     """PostgreSQL: :func:`create_many` in one statement per 10,000 rows, which takes the ids
     from the table's sequence, inserts the rows and their 'create' audit events and returns the
     ids in input order. The rows go as one JSON array, encoded by msgspec in C, that
-    ``json_to_record`` turns into typed rows (an asyncpg executemany spent 1.3 s on 30,000
+    ``jsonb_to_record`` turns into typed rows (an asyncpg executemany spent 1.3 s on 30,000
     transfers binding each row's 30 parameters in Python; the id reservation and the audit
     insert were two more round trips, the audit records a second copy of every row).
 
@@ -263,7 +264,7 @@ async def _create_records(
     quote = dialect.identifier_preparer.quote
 
     def typed(names: list[str], source: str) -> tuple[str, list[str]]:
-        """A json_to_record column list for ``names``, and each column's value in ``source``."""
+        """A column list for ``names``, and each column's value in ``source``."""
         types: list[str] = []
         values: list[str] = []
         for name in names:
