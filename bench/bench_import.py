@@ -278,6 +278,10 @@ def main() -> None:
             f"(goal <= {goals[fmt]}x); wall ratio of each pair "
             + ", ".join(f"{r:.2f}" for r in ratios)
         )
+        for n, (b, r) in enumerate(zip(times["bare"], times["import"], strict=True), 1):
+            print(
+                f"    pair {n}: bare {b[0]:5.2f} s, import {r[0]:5.2f} s, {r[0] / b[0]:4.2f}x wall"
+            )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS of the process) {rss:.0f} MB")
 

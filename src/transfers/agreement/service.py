@@ -348,16 +348,34 @@ async def delete_agreement(
 # -- batched entry points (imports): the same schema and rules, set-based writes ------------
 
 
+#: :func:`check_agreements`' answer: (index, columns) of the items that pass, and the problems.
+Checked = tuple[list[tuple[int, dict[str, Any]]], list[ItemProblem]]
+
+
+def check_agreements(items: Sequence[AgreementCreate | Mapping[str, Any]]) -> Checked:
+    """What :func:`create_agreements` checks without the database: each item under the API's
+    schema and the agreement rules. Pure, so that an import can check its next batch in a
+    thread while the last one is being written."""
+    problems: list[ItemProblem] = []
+    structs = convert_all(items, AgreementCreate, problems)
+    return check_each(structs, _create_values, problems), problems
+
+
 async def create_agreements(
-    session: AsyncSession, items: Sequence[AgreementCreate | Mapping[str, Any]], actor: Actor
+    session: AsyncSession,
+    items: Sequence[AgreementCreate | Mapping[str, Any]],
+    actor: Actor,
+    *,
+    checked: Checked | None = None,
 ) -> list[int]:
     """Create many agreements under :func:`create_agreement`'s schema and rules (e.g. a signed
     agreement needs ``signed_on``), checking vendor and organisation references in a few set
     queries; one insert, one audit event per agreement. Returns the ids in input order; raises
-    :class:`BatchInvalid` naming every refused item, having written nothing."""
-    problems: list[ItemProblem] = []
-    structs = convert_all(items, AgreementCreate, problems)
-    rows = check_each(structs, _create_values, problems)
+    :class:`BatchInvalid` naming every refused item, having written nothing.
+
+    ``checked`` is :func:`check_agreements` of these same ``items``, if the caller ran it."""
+    rows, found = checked if checked is not None else check_agreements(items)
+    problems = list(found)
     vendors = await existing_ids(session, Vendor.id, (r["vendor_id"] for _, r in rows))
     organisations = await existing_ids(
         session, Organisation.id, (r["organisation_id"] for _, r in rows)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any, Final, TypeVar
 
 from transfers.importer import mapping
@@ -318,18 +319,47 @@ def _bid_key(business_id: str) -> str:
     return "".join(business_id.split()).casefold()
 
 
+class _Layout:
+    """Where a sheet's repeated column groups sit, worked out once per sheet rather than looked
+    up cell by cell on each of its rows."""
+
+    def __init__(self, header: HeaderMap) -> None:
+        columns = header.columns
+        #: One past the last column: the index of the None that pads every row.
+        self.width = max(columns.values(), default=-1) + 1
+        absent = self.width
+        #: The raw cells of :data:`_VENDOR_ATTRIBUTES` from a padded row, as a tuple.
+        self.vendor_cells = itemgetter(*(columns.get(c, absent) for c in _VENDOR_ATTRIBUTES))
+        #: (column, index, parser, as_text) of the fact columns the sheet has, in order.
+        self.facts = tuple(
+            (column, columns[column], *_FACT_PARSERS[column])
+            for column in mapping.TRANSFER_FACT_COLUMNS
+            if column in columns
+        )
+
+
 class _Cells:
     """One data row, read column by column; every bad value becomes a problem."""
 
-    def __init__(self, builder: _Builder, sheet: str, header: HeaderMap, row: Row) -> None:
+    def __init__(
+        self, builder: _Builder, sheet: str, header: HeaderMap, row: Row, layout: _Layout
+    ) -> None:
         self.builder = builder
         self.sheet = sheet
         self.header = header
         self.row = row
         self.ok = True
         self.bad: set[str] = set()
+        self.layout = layout
         self._columns = header.columns
         self._values = row.values
+
+    def padded(self) -> tuple[Any, ...]:
+        """The row's cells, cut or padded with None to one past the sheet's last column."""
+        values, width = self._values, self.layout.width
+        if len(values) > width:
+            return (*values[:width], None)
+        return values + (None,) * (width + 1 - len(values))
 
     def raw(self, column: str) -> Any:
         """As :meth:`HeaderMap.get`, inlined: a 40,000-row sheet asks this two million times."""
@@ -437,8 +467,9 @@ class _Builder:
             "transfers": self._transfer_sheet_row,
             "subprocessors": self._subprocessor_row,
         }[entity]
+        layout = _Layout(header)
         for row in sheet.rows:
-            read(_Cells(self, sheet.name, header, row))
+            read(_Cells(self, sheet.name, header, row, layout))
 
     def _check_header(self, sheet: Sheet, header: HeaderMap, entity: Entity) -> bool:
         assert sheet.header is not None
@@ -495,7 +526,7 @@ class _Builder:
         them on every transfer row of the vendor (only cells read without a problem are reused,
         so every bad cell is still reported at its own row)."""
         try:
-            key = (dpa, tuple(cells.raw(c) for c in _VENDOR_ATTRIBUTES))
+            key = (dpa, cells.layout.vendor_cells(cells.padded()))
             cached = self.vendor_cells.get(key)
         except TypeError:  # an unhashable cell value: read it
             key, cached = None, None
@@ -684,15 +715,14 @@ class _Builder:
         module = cells.parse("scc_module", mapping.parse_scc_module)
         started_on = cells.parse("started_on", mapping.parse_date, as_text=False)
         ended_on = cells.parse("ended_on", mapping.parse_date, as_text=False)
+        values, count = cells.row.values, len(cells.row.values)
         facts = tuple(
             (column, value)
-            for column in mapping.TRANSFER_FACT_COLUMNS
-            if (
-                value := cells.parse(
-                    column, _FACT_PARSERS[column][0], as_text=_FACT_PARSERS[column][1]
-                )
-            )
-            is not None
+            for column, index, parser, as_text in cells.layout.facts
+            if index < count
+            and values[index] is not None
+            and values[index] != ""  # blank: as parse() would, without the call
+            and (value := cells.parse(column, parser, as_text=as_text)) is not None
         )
         exporter_role = cells.parse("exporter_role", mapping.parse_exporter_role)
         categories = cells.parse("data_categories", mapping.parse_list)

@@ -12,6 +12,7 @@ matches rows and turns the services' problems back into sheet rows and columns.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers import register
-from transfers.agreement.service import create_agreements, update_agreements
+from transfers.agreement.service import check_agreements, create_agreements, update_agreements
 from transfers.auth.schemas import Actor
 from transfers.common.batch import BatchInvalid, ItemProblem
 from transfers.importer.export import (
@@ -36,8 +37,8 @@ from transfers.importer.validate import AgreementRow, ImportPlan, Problem, Trans
 from transfers.models import Agreement, Transfer, Vendor
 from transfers.reference import load_reference
 from transfers.rules.evaluate import evaluate_transfer
-from transfers.transfer.service import create_transfers, update_transfers
-from transfers.vendor.service import add_links, create_vendors, update_vendors
+from transfers.transfer.service import check_transfers, create_transfers, update_transfers
+from transfers.vendor.service import add_links, check_vendors, create_vendors, update_vendors
 
 Progress = Callable[[str, int, int], None]
 #: Rows per call of a batched service: progress (and the import's deadline) is checked between.
@@ -162,29 +163,54 @@ class _Writer:
     async def create(
         self,
         phase: str,
-        service: Callable[[AsyncSession, list[dict[str, Any]], Actor], Awaitable[list[int]]],
+        service: Callable[..., Awaitable[list[int]]],
         items: list[tuple[Origin, dict[str, Any]]],
+        check: Callable[[list[dict[str, Any]]], Any] | None = None,
     ) -> list[int | None]:
         """Create through a batched service, a batch at a time. Refused items are reported at
         their row; the rest are created anyway (the caller rolls back), so that one upload
-        shows every problem, including those of rows that depend on the created ones."""
+        shows every problem, including those of rows that depend on the created ones.
+
+        With ``check`` (the service's own database-free checks, which it then takes as
+        ``checked=``), each batch is checked in a thread while the one before is written: the
+        Python work of one batch overlaps the database's work on the other."""
         ids: list[int | None] = [None] * len(items)
-        for start in range(0, len(items), BATCH):
-            todo = list(range(start, min(start + BATCH, len(items))))
-            while todo:
-                try:
-                    new = await service(self.session, [items[i][1] for i in todo], self.actor)
-                except BatchInvalid as exc:
-                    for problem in exc.problems:
-                        origin, values = items[todo[problem.index]]
-                        self.report(origin, problem, values)
-                    bad = {todo[i] for i in exc.bad}
-                    todo = [i for i in todo if i not in bad]
-                    continue
-                for i, new_id in zip(todo, new, strict=True):
-                    ids[i] = new_id
-                break
-            self.tick(phase, min(BATCH, len(items) - start))
+        ahead: asyncio.Future[Any] | None = None
+        try:
+            for start in range(0, len(items), BATCH):
+                todo = list(range(start, min(start + BATCH, len(items))))
+                checked = None
+                if check is not None:
+                    batch = [items[i][1] for i in todo]
+                    checked = await ahead if ahead is not None else check(batch)
+                    ahead = None
+                    if start + BATCH < len(items):
+                        following = range(start + BATCH, min(start + 2 * BATCH, len(items)))
+                        ahead = asyncio.ensure_future(
+                            asyncio.to_thread(check, [items[i][1] for i in following])
+                        )
+                while todo:
+                    batch = [items[i][1] for i in todo]
+                    try:
+                        if checked is None:
+                            new = await service(self.session, batch, self.actor)
+                        else:
+                            new = await service(self.session, batch, self.actor, checked=checked)
+                    except BatchInvalid as exc:
+                        for problem in exc.problems:
+                            origin, values = items[todo[problem.index]]
+                            self.report(origin, problem, values)
+                        bad = {todo[i] for i in exc.bad}
+                        todo = [i for i in todo if i not in bad]
+                        checked = None  # the rest are checked again, by the service
+                        continue
+                    for i, new_id in zip(todo, new, strict=True):
+                        ids[i] = new_id
+                    break
+                self.tick(phase, min(BATCH, len(items) - start))
+        finally:
+            if ahead is not None:
+                ahead.cancel()
         return ids
 
     async def update(
@@ -275,7 +301,7 @@ async def _vendors(w: _Writer, plan: ImportPlan) -> None:
             w.result.updated["vendors"] += 1
         else:
             w.result.unchanged["vendors"] += 1
-    ids = await w.create("vendors", create_vendors, new)
+    ids = await w.create("vendors", create_vendors, new, check_vendors)
     for (_, values), vendor_id in zip(new, ids, strict=True):
         if vendor_id is None:
             w.failed.add(VendorRef(values.get("business_id"), values.get("name")))
@@ -359,7 +385,7 @@ async def _agreements(w: _Writer, rows: list[AgreementRow]) -> None:
             w.result.updated["agreements"] += 1
         else:
             w.result.unchanged["agreements"] += 1
-    ids = await w.create("agreements", create_agreements, new)
+    ids = await w.create("agreements", create_agreements, new, check_agreements)
     if made := sum(1 for i in ids if i is not None):
         w.result.created["agreements"] += made
     await w.update(update_agreements, changes)
@@ -437,7 +463,7 @@ async def _transfers(w: _Writer, rows: list[TransferRow]) -> None:
             w.result.updated["transfers"] += 1
         else:
             w.result.unchanged["transfers"] += 1
-    ids = await w.create("transfers", create_transfers, new)
+    ids = await w.create("transfers", create_transfers, new, check_transfers)
     if made := sum(1 for i in ids if i is not None):
         w.result.created["transfers"] += made
     await w.update(update_transfers, changes)

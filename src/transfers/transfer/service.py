@@ -21,6 +21,7 @@ from transfers.auth.schemas import Actor
 from transfers.common.batch import (
     BatchInvalid,
     ItemProblem,
+    among,
     check_each,
     convert,
     convert_all,
@@ -234,16 +235,34 @@ async def delete_transfer(
 # -- batched entry points (imports): the same schema and rules, set-based writes ------------
 
 
+#: :func:`check_transfers`' answer: (index, columns) of the items that pass, and the problems.
+Checked = tuple[list[tuple[int, dict[str, Any]]], list[ItemProblem]]
+
+
+def check_transfers(items: Sequence[TransferCreate | Mapping[str, Any]]) -> Checked:
+    """What :func:`create_transfers` checks without the database: each item under the API's
+    schema and the transfer rules. Pure, so that an import can check its next batch in a
+    thread while the last one is being written."""
+    problems: list[ItemProblem] = []
+    structs = convert_all(items, TransferCreate, problems)
+    return check_each(structs, _create_values, problems), problems
+
+
 async def create_transfers(
-    session: AsyncSession, items: Sequence[TransferCreate | Mapping[str, Any]], actor: Actor
+    session: AsyncSession,
+    items: Sequence[TransferCreate | Mapping[str, Any]],
+    actor: Actor,
+    *,
+    checked: Checked | None = None,
 ) -> list[int]:
     """Create many transfers under :func:`create_transfer`'s schema and rules (including the
     agreement link rule, :func:`link_problem`), checking references in a few set queries; one
     insert, one audit event per transfer. Returns the ids in input order; raises
-    :class:`BatchInvalid` naming every refused item, having written nothing."""
-    problems: list[ItemProblem] = []
-    structs = convert_all(items, TransferCreate, problems)
-    rows = check_each(structs, _create_values, problems)
+    :class:`BatchInvalid` naming every refused item, having written nothing.
+
+    ``checked`` is :func:`check_transfers` of these same ``items``, if the caller ran it."""
+    rows, found = checked if checked is not None else check_transfers(items)
+    problems = list(found)
     vendors = await existing_ids(session, Vendor.id, (r["vendor_id"] for _, r in rows))
     organisations = await existing_ids(
         session, Organisation.id, (r["organisation_id"] for _, r in rows)
@@ -262,14 +281,12 @@ async def create_transfers(
 async def _probes(session: AsyncSession, model: Any, ids: set[int | None]) -> dict[int, Any]:
     """(id, vendor_id[, kind, scc_module]) of the referenced rows, as transient objects that
     :func:`link_problem` reads like stored ones."""
-    wanted = sorted(i for i in ids if i is not None)
     columns = [model.id, model.vendor_id]
     if model is Agreement:
         columns += [Agreement.kind, Agreement.scc_module]
     out: dict[int, Any] = {}
-    for start in range(0, len(wanted), 5000):
-        stmt = select(*columns).where(model.id.in_(wanted[start : start + 5000]))
-        for row in await session.execute(stmt):
+    for condition in among(session, model.id, sorted(i for i in ids if i is not None)):
+        for row in await session.execute(select(*columns).where(condition)):
             out[row.id] = model(**row._mapping)
     return out
 

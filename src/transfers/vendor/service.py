@@ -25,9 +25,11 @@ from transfers.auth.schemas import Actor
 from transfers.common.batch import (
     BatchInvalid,
     ItemProblem,
+    among,
     check_each,
     convert,
     convert_all,
+    existing_ids,
     load_many,
     plain_fields,
     problems_of,
@@ -547,18 +549,36 @@ async def chain(session: AsyncSession, vendor: Vendor) -> ChainNode:
 # -- batched entry points (imports): the same schema and rules, set-based writes ------------
 
 
+#: :func:`check_vendors`' answer: (index, struct) of the items that pass the schema, (index,
+#: columns) of those that also pass the vendor rules, and the problems.
+Checked = tuple[list[tuple[int, VendorCreate]], list[tuple[int, dict[str, Any]]], list[ItemProblem]]
+
+
+def check_vendors(items: Sequence[VendorCreate | Mapping[str, Any]]) -> Checked:
+    """What :func:`create_vendors` checks without the database: each item under the API's
+    schema and the vendor rules. Pure, so that an import can check its next batch in a thread
+    while the last one is being written."""
+    problems: list[ItemProblem] = []
+    structs = convert_all(items, VendorCreate, problems)
+    return structs, check_each(structs, _create_values, problems), problems
+
+
 async def create_vendors(
-    session: AsyncSession, items: Sequence[VendorCreate | Mapping[str, Any]], actor: Actor
+    session: AsyncSession,
+    items: Sequence[VendorCreate | Mapping[str, Any]],
+    actor: Actor,
+    *,
+    checked: Checked | None = None,
 ) -> list[int]:
     """Create many vendors under :func:`create_vendor`'s schema and rules (business ids unique
     in the register and in the batch), in one insert with one audit event per vendor.
 
     Returns the new ids in input order; raises :class:`BatchInvalid` naming every refused item,
     having written nothing. Chain links in the inputs go through :func:`add_links`.
+    ``checked`` is :func:`check_vendors` of these same ``items``, if the caller ran it.
     """
-    problems: list[ItemProblem] = []
-    structs = convert_all(items, VendorCreate, problems)
-    rows = check_each(structs, _create_values, problems)
+    structs, rows, found = checked if checked is not None else check_vendors(items)
+    problems = list(found)
     taken = await _taken_business_ids(session, [r["business_id"] for _, r in rows])
     seen: dict[str, int] = {}
     for index, row in rows:
@@ -591,13 +611,9 @@ async def create_vendors(
 
 
 async def _taken_business_ids(session: AsyncSession, bids: Iterable[str | None]) -> dict[str, int]:
-    wanted = sorted({b for b in bids if b})
     taken: dict[str, int] = {}
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        rows = await session.execute(
-            select(Vendor.business_id, Vendor.id).where(Vendor.business_id.in_(chunk))
-        )
+    for condition in among(session, Vendor.business_id, sorted({b for b in bids if b})):
+        rows = await session.execute(select(Vendor.business_id, Vendor.id).where(condition))
         taken.update({bid: vid for bid, vid in rows if bid})
     return taken
 
@@ -636,11 +652,7 @@ async def add_links(
     children = await all_links(session)
     existing = {(p, c) for p, kids in children.items() for c in kids}
     wanted_ids = {v for pair in pairs for v in pair}
-    known: set[int] = set()
-    ids = sorted(wanted_ids)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        known |= set((await session.scalars(select(Vendor.id).where(Vendor.id.in_(chunk)))).all())
+    known = await existing_ids(session, Vendor.id, wanted_ids)
     problems: list[ItemProblem] = []
     new: list[tuple[int, int]] = []
     for index, (parent, child) in enumerate(pairs):
