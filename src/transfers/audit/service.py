@@ -20,10 +20,10 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.models import AuditEvent
+from transfers.models.base import JSONType
 
 if TYPE_CHECKING:
     from transfers.auth.schemas import Actor
@@ -251,6 +251,8 @@ async def _create_records(
     unbounded text, so that a value too long for its column fails as it would have; an event's
     'after' is the row as given (without the defaults) with its ``version`` and ``id``, and
     its 'before' is NULL, as :func:`record_many` writes them."""
+    from sqlalchemy.dialects.postgresql import ARRAY  # only on PostgreSQL (see JSONType)
+
     given = [name for name in rows[0] if name not in _FIXED]
     defaults = {
         c.name: c.default.arg(None) if c.default.is_callable else c.default.arg
@@ -269,7 +271,7 @@ async def _create_records(
         values: list[str] = []
         for name in names:
             column_type, quoted = table.c[name].type, quote(name)
-            if isinstance(column_type, JSON):
+            if isinstance(column_type, JSON | JSONType):
                 types.append(f"{quoted} jsonb")
                 values.append(f"COALESCE({source}.{quoted}, 'null'::jsonb)")
             else:

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 import msgspec
 from sqlalchemy import ColumnElement, any_, bindparam, select
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.common.problems import ProblemError
@@ -115,6 +114,8 @@ def among(session: AsyncSession, column: Any, values: Sequence[Any]) -> list[Col
     if not values:
         return []
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY  # only on PostgreSQL (see JSONType)
+
         array = bindparam("among", list(values), type_=ARRAY(column.type))
         return [column == any_(array)]
     return [column.in_(values[start : start + CHUNK]) for start in range(0, len(values), CHUNK)]
