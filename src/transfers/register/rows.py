@@ -89,10 +89,10 @@ async def records(
     """Rows of ``stmt`` as ``record`` tuples (restricted to ``column`` IN ``ids`` when given)."""
     make = record._make
     if ids is None:
-        return list(map(make, (await session.execute(stmt)).all()))
+        return list(map(make, await session.execute(stmt)))
     out: list[Any] = []
     for chunk in _chunks(ids):
-        out.extend(map(make, (await session.execute(stmt.where(column.in_(chunk)))).all()))
+        out.extend(map(make, await session.execute(stmt.where(column.in_(chunk)))))
     return out
 
 

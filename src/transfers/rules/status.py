@@ -121,7 +121,9 @@ class VendorStatus:
     ) -> VendorStatus:
         """A status whose reasons and deadline are made by ``reasons()`` and ``deadline()``
         when first read; ``reasons()`` reads the reasons of the statuses in ``needs``."""
-        made = cls(status, (), transfers, None, vendor_id, vendor_name)
+        made = cls.__new__(cls)  # the fields set once here (one per vendor of a register)
+        made.status, made.transfers = status, transfers
+        made.vendor_id, made.vendor_name = vendor_id, vendor_name
         made._reasons = made._deadline = _UNSET
         made._make_reasons, made._make_deadline, made._needs = reasons, deadline, needs
         return made
@@ -315,7 +317,9 @@ def _vendor_status(
         lambda: own.deadline,
         vendor.id,
         vendor.name,
-        tuple(child for _, kind, child in links if kind == "blocked" and child is not None),
+        tuple([child for _, kind, child in links if kind == "blocked" and child is not None])
+        if links
+        else (),
     )
 
 
@@ -473,16 +477,16 @@ def _own_part(vendor: VendorFacts, as_of: date, ref: Reference) -> OwnPart:
             )
         )
 
-    evaluated = tuple([(t, evaluate_transfer(t, as_of, ref)) for t in vendor.transfers])
-    rank = max([_RANK[r.severity] for r in reasons], default=0)
-    for _, evaluation in evaluated:
-        verdict = evaluation.verdict
-        if verdict == "unlawful":
+    rank = max([_RANK[r.severity] for r in reasons]) if reasons else 0
+    evaluated: list[tuple[TransferFacts, Evaluation]] = []
+    for transfer in vendor.transfers:
+        evaluation = evaluate_transfer(transfer, as_of, ref)
+        evaluated.append((transfer, evaluation))
+        if evaluation.verdict == "unlawful":
             rank = 2
-            break
-        if verdict == "at_risk" and rank == 0:
+        elif evaluation.verdict == "at_risk" and rank == 0:
             rank = 1
-    return OwnPart(vendor, as_of, ref, tuple(reasons), evaluated, rank)
+    return OwnPart(vendor, as_of, ref, tuple(reasons), tuple(evaluated), rank)
 
 
 def _transfer_reasons(
