@@ -53,9 +53,9 @@ def run_once(args: list[str], env: dict[str, str]) -> float:
 
 def timed_together(
     commands: dict[str, tuple[list[str], dict[str, str]]], runs: int
-) -> dict[str, float]:
-    """Median wall time of each command over ``runs`` rounds, the commands taking turns in each
-    round (after one untimed run of each that caches bytecode): on a machine shared with other
+) -> dict[str, list[float]]:
+    """Wall times of each command over ``runs`` rounds, the commands taking turns in each round
+    (after one untimed run of each that caches bytecode): on a machine shared with other
     benchmarks, a ratio of two figures is only fair when both saw the same load."""
     for args, env in commands.values():
         run_once(args, env)
@@ -63,7 +63,14 @@ def timed_together(
     for _ in range(runs):
         for label, (args, env) in commands.items():
             times[label].append(run_once(args, env))
-    return {label: statistics.median(found) for label, found in times.items()}
+    return times
+
+
+def ratio(times: dict[str, list[float]], label: str, baseline: str) -> str:
+    """The median of the per-round ratios (each round's two runs saw the same load; the
+    machine's speed drifts between rounds), with their range."""
+    found = sorted(a / b for a, b in zip(times[label], times[baseline], strict=True))
+    return f"{statistics.median(found):.2f}x (rounds {found[0]:.2f}-{found[-1]:.2f})"
 
 
 def main() -> None:
@@ -83,7 +90,7 @@ def main() -> None:
     here = str(Path(python).parent / "transfers")
     tools = {"now": here} | ({"before": args.before} if args.before else {})
     n = args.runs
-    print(f"{args.vendors} vendors, {5 * args.vendors} transfers; median of {n} runs")
+    print(f"{args.vendors} vendors, {5 * args.vendors} transfers; medians of {n} rounds")
 
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
         "bare": ([python, "-c", "pass"], env),
@@ -101,19 +108,23 @@ def main() -> None:
             commands[f"{label} check --all"] = ([exe, "check", "--as-of", AS_OF, "--all"], tool_env)
         reminders = [exe, "reminders", "list", "--within", "365d", "--as-of", AS_OF]
         commands[f"{label} reminders"] = (reminders, tool_env)
-    t = timed_together(commands, n)
+    rounds = timed_together(commands, n)
+    t = {label: statistics.median(found) for label, found in rounds.items()}
     print(f"baseline: bare interpreter {t['bare']:.2f} s, import click {t['click']:.2f} s")
     print(f"baseline: a process fetching every row the check reads {t['fetch']:.2f} s")
     for label in tools:
         help_, check, rem = t[f"{label} help"], t[f"{label} check"], t[f"{label} reminders"]
         print(f"[{label}] transfers --help {help_:.2f} s ({help_ / t['click']:.1f}x import click)")
         print(
-            f"[{label}] transfers check {check:.2f} s ({check / t['fetch']:.2f}x the fetch); "
-            "goal <= 1.5x"
+            f"[{label}] transfers check {check:.2f} s "
+            f"({ratio(rounds, f'{label} check', 'fetch')} the fetch); goal <= 1.5x"
         )
         if label == "now":
             every = t[f"{label} check --all"]
-            print(f"[{label}] transfers check --all {every:.2f} s ({every / t['fetch']:.2f}x)")
+            print(
+                f"[{label}] transfers check --all {every:.2f} s "
+                f"({ratio(rounds, f'{label} check --all', 'fetch')})"
+            )
         print(f"[{label}] transfers reminders list --within 365d {rem:.2f} s; goal < 2 s")
 
 

@@ -26,9 +26,10 @@ import re
 from calendar import isleap
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from dateutil.relativedelta import relativedelta
+if TYPE_CHECKING:  # imported where a duration is built: the engine's own arithmetic is below
+    from dateutil.relativedelta import relativedelta
 
 _ISO = re.compile(
     r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?$"
@@ -86,6 +87,8 @@ def parse_duration(text: str) -> relativedelta:
     """``P2Y``, ``P18M``, ``P1Y6M``, ``P90D``, ``P6W``, or "2 years", "1 year 6 months",
     "6 weeks", "2 vuotta", "3 kuukautta", "90 päivää"; ``ValueError`` for anything else
     (time parts such as ``PT5H``, zero, negative or unknown units)."""
+    from dateutil.relativedelta import relativedelta
+
     months, days = _parts(text)
     return relativedelta(months=months, days=days)
 
@@ -110,6 +113,8 @@ def duration_to_iso(delta: relativedelta) -> str:
 
 def normalise_duration(text: str) -> str:
     """Canonical ISO form for storage: "2 years" -> "P2Y", "18 months" -> "P1Y6M"."""
+    from dateutil.relativedelta import relativedelta
+
     months, days = _parts(text)
     return duration_to_iso(relativedelta(months=months, days=days))
 

@@ -22,7 +22,7 @@ from dataclasses import field, replace
 from datetime import date, timedelta
 from typing import Final, Literal
 
-from transfers.reference import AdequacyDecision, Mechanism, Reference, load_reference
+from transfers.reference import AdequacyDecision, Mechanism, Membership, Reference, load_reference
 from transfers.rules.calendar import add_months as add_months  # the shared one (was defined here)
 from transfers.rules.calendar import reverification_due
 from transfers.rules.facts import AgreementFacts, AssessmentFacts, TransferFacts, immutable
@@ -112,25 +112,32 @@ def worse(a: ActiveVerdict, b: ActiveVerdict) -> ActiveVerdict:
 
 
 _SHARED_KEPT: Final = 4096
-_shared: dict[tuple[object, ...], tuple[object, Reason]] = {}
+_shared: dict[int, tuple[object, dict[tuple[object, ...], Reason]]] = {}
 
 
-def shared(owner: object, key: tuple[object, ...], make: Callable[[], Reason]) -> Reason:
-    """The one reason object made by ``make`` for ``owner`` (a reference object: a decision,
-    a mechanism, the reference itself) and ``key`` (the day and the other values it depends on).
+def shared(
+    owner: object, key: tuple[object, ...], make: Callable[..., Reason], *args: object
+) -> Reason:
+    """The one reason object ``make(*args)`` makes for ``owner`` (a reference object: a
+    decision, a mechanism, the reference itself) and ``key`` (the day and the other values the
+    reason depends on).
 
     Many reasons depend on nothing but the reference and the day ("the adequacy decision for
     Brazil is in force on ..."); a register repeats them across tens of thousands of transfers
     (67,000 reasons of 18 kinds at 10,000 vendors). Reasons are immutable, so every transfer can
     hold the same object. The owner is recognised by identity: a what-if reference has its own.
     """
-    found = _shared.get((id(owner), *key))
-    if found is not None and found[0] is owner:
-        return found[1]
-    reason = make()
-    if len(_shared) >= _SHARED_KEPT:
-        _shared.clear()
-    _shared[(id(owner), *key)] = (owner, reason)
+    kept = _shared.get(id(owner))
+    if kept is None or kept[0] is not owner:
+        if len(_shared) >= _SHARED_KEPT:
+            _shared.clear()
+        kept = _shared[id(owner)] = (owner, {})
+    reasons = kept[1]
+    reason = reasons.get(key)
+    if reason is None:
+        if len(reasons) >= _SHARED_KEPT:
+            reasons.clear()
+        reason = reasons[key] = make(*args)
     return reason
 
 
@@ -322,18 +329,7 @@ def chapter_v(facts: TransferFacts, as_of: date, ref: Reference) -> list[Reason]
     if period is not None:
         return [
             shared(
-                ref,
-                ("not_third_country", country, as_of),
-                lambda: Reason(
-                    period.reason_code,
-                    "info",
-                    f"{ref.names.get(country, country)} is not a third country on {as_of}, so "
-                    "Chapter V does not apply (a processor still needs an Art. 28 contract).",
-                    period.citation,
-                    period.confidence,
-                    "not_third_country",
-                    {"country": country, "as_of": as_of},
-                ),
+                ref, ("eea", country, as_of), _not_third_country, ref.names, period, country, as_of
             )
         ]
     mechanism = ref.mechanism(facts.mechanism)
@@ -370,6 +366,21 @@ def chapter_v(facts: TransferFacts, as_of: date, ref: Reference) -> list[Reason]
     return reasons
 
 
+def _not_third_country(
+    names: Mapping[str, str], period: Membership, country: str, as_of: date
+) -> Reason:
+    return Reason(
+        period.reason_code,
+        "info",
+        f"{names.get(country, country)} is not a third country on {as_of}, so Chapter V does "
+        "not apply (a processor still needs an Art. 28 contract).",
+        period.citation,
+        period.confidence,
+        "not_third_country",
+        {"country": country, "as_of": as_of},
+    )
+
+
 def evaluate_mechanism(
     facts: TransferFacts, country: str, mechanism: Mechanism, as_of: date, ref: Reference
 ) -> list[Reason]:
@@ -390,7 +401,7 @@ def _date_gate(mechanism: Mechanism, as_of: date, ref: Reference) -> Reason | No
         gate = "expired"
     else:
         return None
-    return shared(mechanism, (gate,), lambda: _date_gate_reason(mechanism, gate))
+    return shared(mechanism, (gate,), _date_gate_reason, mechanism, gate)
 
 
 def _date_gate_reason(mechanism: Mechanism, gate: str) -> Reason:
@@ -644,23 +655,21 @@ def _adequacy(
                 scope=decision.scope,
             )
         ]
-    reasons = [shared(decision, ("in_force", as_of), lambda: _in_force(decision, as_of))]
+    reasons = [shared(decision, (as_of,), _in_force, decision, as_of)]
     if decision.limited_on(as_of) and facts.adequacy_scope_confirmed is None:
-        reasons.append(
-            shared(
-                decision,
-                ("scope_unconfirmed",),
-                lambda: _d_reason(
-                    decision,
-                    "adequacy_scope_unconfirmed",
-                    "warning",
-                    f"The decision has a limited scope; confirm that the recipient is within "
-                    f"it: {decision.scope}",
-                    scope=decision.scope,
-                ),
-            )
-        )
+        reasons.append(shared(decision, ("scope",), _scope_unconfirmed, decision))
     return reasons
+
+
+def _scope_unconfirmed(decision: AdequacyDecision) -> Reason:
+    return _d_reason(
+        decision,
+        "adequacy_scope_unconfirmed",
+        "warning",
+        f"The decision has a limited scope; confirm that the recipient is within it: "
+        f"{decision.scope}",
+        scope=decision.scope,
+    )
 
 
 def _in_force(decision: AdequacyDecision, as_of: date) -> Reason:
@@ -798,7 +807,7 @@ def _fallback_reason(
     named = facts.fallback_mechanism
     fallback = ref.mechanism(named) if named else None
     if fallback is None:
-        return shared(mechanism, ("no_fallback", named), lambda: _no_fallback(mechanism, named))
+        return shared(mechanism, ("no_fallback", named), _no_fallback, mechanism, named)
     if fallback.kind != "art46":
         return Reason(
             f"{code}_no_fallback",
@@ -1383,9 +1392,7 @@ def _derogation(
     frequency = facts.frequency
     return [
         shared(
-            ref,
-            ("derogation", mechanism.code, frequency),
-            lambda: _occasional(mechanism, frequency, ref),
+            ref, ("derogation", mechanism.code, frequency), _occasional, mechanism, frequency, ref
         )
     ]
 
