@@ -422,4 +422,6 @@ def _contracts(
 ) -> tuple[AgreementFacts, ...]:
     """The vendor's agreements, the linked one first: the engine picks the one that covers the
     transfer by kind, module and dates (a link is a hint, never a safeguard by itself)."""
+    if len(agreements) < 2 or agreements[0].id == linked:  # already in order (most vendors)
+        return agreements
     return tuple(sorted(agreements, key=lambda a: a.id != linked))
