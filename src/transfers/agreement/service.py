@@ -23,10 +23,10 @@ from transfers.audit.service import create_many, record
 from transfers.auth.schemas import Actor
 from transfers.common.batch import (
     BatchInvalid,
+    Checked,
     ItemProblem,
-    check_each,
+    check_all,
     convert,
-    convert_all,
     existing_ids,
     load_many,
     plain_fields,
@@ -348,17 +348,9 @@ async def delete_agreement(
 # -- batched entry points (imports): the same schema and rules, set-based writes ------------
 
 
-#: :func:`check_agreements`' answer: (index, columns) of the items that pass, and the problems.
-Checked = tuple[list[tuple[int, dict[str, Any]]], list[ItemProblem]]
-
-
 def check_agreements(items: Sequence[AgreementCreate | Mapping[str, Any]]) -> Checked:
-    """What :func:`create_agreements` checks without the database: each item under the API's
-    schema and the agreement rules. Pure, so that an import can check its next batch in a
-    thread while the last one is being written."""
-    problems: list[ItemProblem] = []
-    structs = convert_all(items, AgreementCreate, problems)
-    return check_each(structs, _create_values, problems), problems
+    """What :func:`create_agreements` checks without the database (:func:`check_all`)."""
+    return check_all(items, AgreementCreate, _create_values)
 
 
 async def create_agreements(

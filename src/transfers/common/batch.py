@@ -106,6 +106,22 @@ def check_each(
     return out
 
 
+#: What a batched entry point checks without the database: (index, columns) of the items that
+#: pass the schema and the single-row rules, and the problems of the others.
+Checked = tuple[list[tuple[int, dict[str, Any]]], list[ItemProblem]]
+
+
+def check_all(
+    items: Sequence[Any], schema: type[Any], rule: Callable[[Any], dict[str, Any]]
+) -> Checked:
+    """Each item under the API's ``schema`` (:func:`convert_all`), then its single-row
+    ``rule`` (:func:`check_each`). Pure, so that an import can check its next batch in a thread
+    while the last one is being written."""
+    problems: list[ItemProblem] = []
+    structs = convert_all(items, schema, problems)
+    return check_each(structs, rule, problems), problems
+
+
 def among(session: AsyncSession, column: Any, values: Sequence[Any]) -> list[ColumnElement[bool]]:
     """Conditions "``column`` is one of ``values``", one per query to run: on PostgreSQL a
     single ``= ANY(:array)`` (one array parameter, where an IN list of 5,000 values sent 5,000

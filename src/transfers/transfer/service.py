@@ -20,11 +20,11 @@ from transfers.audit.service import create_many
 from transfers.auth.schemas import Actor
 from transfers.common.batch import (
     BatchInvalid,
+    Checked,
     ItemProblem,
     among,
-    check_each,
+    check_all,
     convert,
-    convert_all,
     existing_ids,
     load_many,
     plain_fields,
@@ -235,17 +235,9 @@ async def delete_transfer(
 # -- batched entry points (imports): the same schema and rules, set-based writes ------------
 
 
-#: :func:`check_transfers`' answer: (index, columns) of the items that pass, and the problems.
-Checked = tuple[list[tuple[int, dict[str, Any]]], list[ItemProblem]]
-
-
 def check_transfers(items: Sequence[TransferCreate | Mapping[str, Any]]) -> Checked:
-    """What :func:`create_transfers` checks without the database: each item under the API's
-    schema and the transfer rules. Pure, so that an import can check its next batch in a
-    thread while the last one is being written."""
-    problems: list[ItemProblem] = []
-    structs = convert_all(items, TransferCreate, problems)
-    return check_each(structs, _create_values, problems), problems
+    """What :func:`create_transfers` checks without the database (:func:`check_all`)."""
+    return check_all(items, TransferCreate, _create_values)
 
 
 async def create_transfers(
