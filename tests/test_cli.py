@@ -82,6 +82,13 @@ async def test_check_and_reminders_print_a_summary_then_rows_and_all_streams_lin
     assert out[1].split() == ["verdict", "vendor", "transfer", "to", "mechanism", "reasons"]
     assert f"... {len(problems) - 2} more problems (--all lists every one)" in out
     assert "\t" not in short.output
+    # Two processes (the default for a large register) print exactly what one prints.
+    for limit in ("0", "3", "1000"):
+        one = await cli("check", "--as-of", "2026-11-24", "--limit", limit, "--jobs", "1")
+        two = await cli("check", "--as-of", "2026-11-24", "--limit", limit, "--jobs", "2")
+        assert (two.exit_code, two.output) == (one.exit_code, one.output)
+    too_many = await cli("check", "--jobs", "3")
+    assert too_many.exit_code == 2 and "--jobs" in too_many.output
 
     reminders = await cli("reminders", "list", "--within", "400d", "--all")
     head, *rows = reminders.output.splitlines()

@@ -10,18 +10,26 @@ import gc
 import logging
 from collections import defaultdict
 from datetime import date
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from transfers import register
+from transfers.common.forked import can_fork, in_two
 from transfers.common.problems import ProblemError, not_found
 from transfers.models import (
     Vendor,
 )
 from transfers.reference import load_reference
 from transfers.register.gcpause import gc_paused
-from transfers.rules.compliance import Compliance, register_compliance
+from transfers.rules.compliance import (
+    Compliance,
+    Summary,
+    merge_summaries,
+    register_compliance,
+    summarise,
+)
 from transfers.rules.evaluate import Evaluation, evaluate_transfer
 from transfers.rules.facts import TransferFacts, VendorFacts
 from transfers.rules.status import VendorStatus, vendor_statuses
@@ -140,6 +148,45 @@ async def register_view(
             reference=ref,
             memo_for=snapshot.memo,
         )
+
+
+#: Below this many transfers a register is summarised in one process: forking and the child's
+#: answer cost more than half of the evaluation saves (10,000 transfers evaluate in ~0.07 s).
+SPLIT_FROM: Final = 20_000
+
+
+async def register_summary(
+    session: AsyncSession, as_of: date, shown: int, *, jobs: int | None = None
+) -> Summary:
+    """The register's tallies and first ``shown`` problems on ``as_of`` (``transfers check``).
+
+    The same answer as :func:`register_view` cut by :func:`summarise`. With two ``jobs`` (the
+    default for a register of :data:`SPLIT_FROM` transfers or more on a machine with a second
+    core), the register is evaluated in two halves at once, the second in a forked child (see
+    :mod:`transfers.common.forked`): each half holds whole sub-processor chains, so its tallies
+    are exact and simply add up, and only the child's small summary comes back.
+    """
+    ref = load_reference()
+    snapshot = await register.current(session)
+
+    def part(vendor_ids: list[int] | None) -> Summary:
+        with gc_paused():
+            facts = snapshot.facts(as_of, vendor_ids)
+            found = register_compliance(
+                facts.values(), as_of, reference=ref, memo_for=snapshot.memo
+            )
+        return summarise(found, shown)
+
+    if jobs is None:
+        jobs = 2 if len(snapshot.transfer_vendor) >= SPLIT_FROM else 1
+    if jobs < 2 or not can_fork():
+        return part(None)
+    first, second = snapshot.halves()
+    if not first or not second:
+        return part(None)
+    here, there = in_two(lambda: part(first), lambda: part(second))
+    order = {vendor_id: i for i, vendor_id in enumerate(snapshot.vendors)}
+    return merge_summaries((here, there), order, shown)
 
 
 def settle_heap() -> None:

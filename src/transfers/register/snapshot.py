@@ -107,6 +107,45 @@ class Snapshot:
                     stack.append(child)
         return seen
 
+    def halves(self) -> tuple[list[int], list[int]]:
+        """The vendors in two parts of about equal work (their transfers), each in register
+        order and each holding whole sub-processor chains: a vendor's status depends on every
+        vendor linked to it, so linked vendors (weakly connected, cycles included) stay together.
+        """
+        root: dict[int, int] = {}
+
+        def find(i: int) -> int:
+            top = i
+            while root.get(top, top) != top:
+                top = root[top]
+            while i != top:  # path compression
+                i, root[i] = root[i], top
+            return top
+
+        for parent, linked in self.children.items():
+            if parent not in self.vendors:
+                continue
+            for child in linked:
+                if child in self.vendors:
+                    a, b = find(parent), find(child)
+                    if a != b:
+                        root[a] = b
+        work: dict[int, int] = {}
+        for vendor_id, rows in self.vendors.items():
+            top = find(vendor_id)
+            work[top] = work.get(top, 0) + 1 + len(rows.transfers)
+        part: dict[int, int] = {}
+        load = [0, 0]
+        for top, size in sorted(work.items(), key=lambda item: -item[1]):
+            lighter = 0 if load[0] <= load[1] else 1
+            part[top] = lighter
+            load[lighter] += size
+        first: list[int] = []
+        second: list[int] = []
+        for vendor_id in self.vendors:
+            (first if part[find(vendor_id)] == 0 else second).append(vendor_id)
+        return first, second
+
     def _fill(self, loaded: RegisterRows) -> None:
         """Take the rows of the whole register."""
         self.vendors = loaded.vendors

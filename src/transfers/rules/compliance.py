@@ -7,9 +7,9 @@ date lives in code (legal-facts §4.4: C-703/25 P pending, Trump v. Slaughter).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Final
+from typing import Final, TypeVar
 
 from transfers.reference import Reference, load_reference
 from transfers.rules.evaluate import (
@@ -95,6 +95,74 @@ class Compliance:
     invalidated_mechanism_transfers: tuple[InvalidatedReliance, ...]  # not ended on as_of
     invalidated_mechanism_transfers_ended: tuple[InvalidatedReliance, ...]
     what_if: WhatIf | None
+
+
+@immutable
+class Summary:
+    """A register-wide answer cut to what a console shows: every tally, the first ``shown``
+    problems and reliances on invalidated mechanisms (in register order), and how many of each
+    there are (``transfers check`` without ``--all``)."""
+
+    as_of: date
+    reference_version: str
+    counts: dict[ActiveVerdict, int]
+    inactive: int
+    vendor_counts: dict[str, int]
+    problems: tuple[Problem, ...]
+    problems_total: int
+    invalidated: tuple[InvalidatedReliance, ...]  # relied on and not ended on ``as_of``
+    invalidated_total: int
+
+
+def summarise(compliance: Compliance, shown: int) -> Summary:
+    """The first ``shown`` rows of ``compliance`` with its tallies."""
+    c = compliance
+    return Summary(
+        c.as_of,
+        c.reference_version,
+        dict(c.counts),
+        c.inactive,
+        dict(c.vendor_counts),
+        c.problems[:shown],
+        len(c.problems),
+        c.invalidated_mechanism_transfers[:shown],
+        len(c.invalidated_mechanism_transfers),
+    )
+
+
+def merge_summaries(parts: Sequence[Summary], order: Mapping[int, int], shown: int) -> Summary:
+    """One summary of a register from summaries of disjoint parts of it.
+
+    Each part must hold whole sub-processor chains (a vendor's status depends on its chain), so
+    every tally simply adds up. The rows are taken in register order (``order``: vendor id ->
+    position); the sort is stable and a vendor's rows all come from one part, so they keep
+    their order within it.
+    """
+    counts: dict[ActiveVerdict, int] = {"lawful": 0, "at_risk": 0, "unlawful": 0}
+    vendor_counts: dict[str, int] = {}
+    for part in parts:
+        for verdict, n in part.counts.items():
+            counts[verdict] += n
+        for status, n in part.vendor_counts.items():
+            vendor_counts[status] = vendor_counts.get(status, 0) + n
+    return Summary(
+        parts[0].as_of,
+        parts[0].reference_version,
+        counts,
+        sum(p.inactive for p in parts),
+        vendor_counts,
+        _first_rows([r for p in parts for r in p.problems], order, shown),
+        sum(p.problems_total for p in parts),
+        _first_rows([r for p in parts for r in p.invalidated], order, shown),
+        sum(p.invalidated_total for p in parts),
+    )
+
+
+_Row = TypeVar("_Row", Problem, InvalidatedReliance)
+
+
+def _first_rows(rows: list[_Row], order: Mapping[int, int], shown: int) -> tuple[_Row, ...]:
+    return tuple(sorted(rows, key=lambda r: order[r.vendor_id])[:shown])
 
 
 _SCENARIOS_KEPT: Final = 16

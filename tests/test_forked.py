@@ -1,0 +1,50 @@
+"""Work split across two processes: the answer never depends on whether a child was used."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from transfers.common import forked
+from transfers.common.forked import in_two
+
+needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="needs fork and a second core")
+
+
+@needs_fork
+def test_the_second_piece_runs_in_a_child_and_its_answer_comes_back() -> None:
+    parent = os.getpid()
+    here, there = in_two(lambda: ("here", os.getpid()), lambda: ("there", os.getpid()))
+    assert here == ("here", parent)
+    assert there[0] == "there" and there[1] != parent  # computed in another process
+
+
+@needs_fork
+def test_a_failing_child_is_made_good_here() -> None:
+    parent = os.getpid()
+
+    def there() -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return "computed here instead"
+
+    assert in_two(lambda: 1, there) == (1, "computed here instead")
+
+
+@needs_fork
+def test_a_child_that_dies_is_made_good_here() -> None:
+    parent = os.getpid()
+
+    def there() -> str:
+        if os.getpid() != parent:
+            os._exit(3)  # killed, answer never written
+        return "computed here instead"
+
+    assert in_two(lambda: 1, there) == (1, "computed here instead")
+
+
+def test_without_fork_both_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    parent = os.getpid()
+    assert in_two(os.getpid, os.getpid) == (parent, parent)
