@@ -125,6 +125,59 @@ def sqlite_side_connection(engine: Engine) -> Connection | None:
     return conn
 
 
+_AUTOCOMMIT: weakref.WeakKeyDictionary[Engine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def autocommit_engine(session: AsyncSession) -> AsyncEngine | None:
+    """PostgreSQL: a pool of autocommit connections beside ``session``'s engine, for a request
+    that reads with one statement while its session has not begun a transaction; None
+    otherwise (SQLite has :func:`inline_reader`; a session with a transaction keeps its view).
+
+    Through the session one read costs six round trips: the pool's liveness ping (which the
+    asyncpg dialect wraps in BEGIN and ROLLBACK), then BEGIN, the query and ROLLBACK. On an
+    autocommit connection the ping is one and the read is one. A single statement needs no
+    transaction around it: it sees every commit that preceded it.
+    """
+    if session.in_transaction():
+        return None
+    engine = session.sync_session.get_bind()
+    if not isinstance(engine, Engine) or engine.dialect.name != "postgresql":
+        return None
+    held = _AUTOCOMMIT.get(engine)
+    if held is None:
+        pool_size = engine.pool.size() if hasattr(engine.pool, "size") else 5
+        held = create_async_engine(
+            engine.url,
+            isolation_level="AUTOCOMMIT",
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_pre_ping=True,
+            pool_timeout=30,
+        )
+        _AUTOCOMMIT[engine] = held
+        event.listen(engine, "engine_disposed", _dispose_autocommit)
+    return held
+
+
+async def read_rows(session: AsyncSession, stmt: Any, params: dict[str, Any]) -> list[Any]:
+    """The rows of one read statement: on an autocommit connection where
+    :func:`autocommit_engine` offers one, else through the session."""
+    side = autocommit_engine(session)
+    if side is None:
+        return list((await session.execute(stmt, params)).all())
+    async with side.connect() as conn:
+        return list((await conn.execute(stmt, params)).all())
+
+
+def _dispose_autocommit(engine: Engine) -> None:
+    """Close the autocommit pool with its engine (``AsyncEngine.dispose`` runs this inside its
+    greenlet, where the asyncpg connections can be closed properly)."""
+    held = _AUTOCOMMIT.pop(engine, None)
+    if held is not None:
+        with contextlib.suppress(Exception):
+            held.sync_engine.dispose()
+
+
 def _close_side(engine: Engine) -> None:
     held = _SIDE.pop(engine, None)
     if held is not None and held[0] == os.getpid():

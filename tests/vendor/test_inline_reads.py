@@ -1,5 +1,6 @@
-"""Vendor reads on SQLite run on the event loop's own thread (db.inline_reader): they must see
-every commit at once, and never bypass a session that has begun its own transaction."""
+"""Vendor reads outside a transaction: on SQLite on the event loop's own thread
+(db.inline_reader), on PostgreSQL on an autocommit connection (db.autocommit_engine). They must
+see every commit at once, and never bypass a session that has begun its own transaction."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests import factories
 from tests.conftest import Api, Database
-from transfers.db import inline_reader, session_factory
+from transfers.db import autocommit_engine, inline_reader, session_factory
 from transfers.vendor import service
 
 
@@ -30,13 +31,34 @@ async def test_a_session_in_a_transaction_reads_its_own_view(
     v = await factories.vendor(api, name="Own View Oy")
     async with session_factory(engine)() as session:
         if db.backend == "sqlite":
-            assert inline_reader(session) is not None
+            assert inline_reader(session) is not None and autocommit_engine(session) is None
         else:
-            assert inline_reader(session) is None  # asyncpg is async already
+            assert inline_reader(session) is None and autocommit_engine(session) is not None
         await session.execute(
             text("UPDATE vendor SET name = 'Unflushed Oy' WHERE id = :id"), {"id": v["id"]}
         )
-        assert inline_reader(session) is None  # begun: its own uncommitted write must show
+        # Begun: its own uncommitted write must show, so neither side path is offered.
+        assert inline_reader(session) is None and autocommit_engine(session) is None
         assert (await service.read_vendor_by_id(session, v["id"])).name == "Unflushed Oy"
         await session.rollback()
     assert (await api.get(f"/api/v1/vendors/{v['id']}")).json()["name"] == "Own View Oy"
+
+
+async def test_an_uncommitted_write_is_not_read_elsewhere_and_a_commit_is(
+    api: Api, engine: AsyncEngine
+) -> None:
+    v = await factories.vendor(api, name="Pending Oy", country="SE")
+    maker = session_factory(engine)
+    async with maker() as writer:
+        await writer.execute(
+            text("UPDATE vendor SET name = 'Written Oy' WHERE id = :id"), {"id": v["id"]}
+        )
+        async with maker() as reader:  # not begun: the side path answers
+            assert (await service.read_vendor_by_id(reader, v["id"])).name == "Pending Oy"
+            items, total = await service.list_vendors(reader, country_code="SE")
+            assert [i.name for i in items] == ["Pending Oy"] and total == 1
+        await writer.commit()
+    async with maker() as reader:
+        assert (await service.read_vendor_by_id(reader, v["id"])).name == "Written Oy"
+        items, total = await service.list_vendors(reader, country_code="SE", offset=5)
+        assert items == [] and total == 1  # past the last page: the total alone

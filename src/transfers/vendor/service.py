@@ -36,7 +36,7 @@ from transfers.common.batch import (
 )
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid, not_found
-from transfers.db import inline_reader
+from transfers.db import inline_reader, read_rows
 from transfers.models import Vendor, VendorSubprocessor
 from transfers.vendor.schemas import ChainNode, VendorCreate, VendorRead, VendorUpdate
 
@@ -108,8 +108,9 @@ async def read_vendor_by_id(session: AsyncSession, vendor_id: int) -> VendorRead
     inline = inline_reader(session)
     if inline is not None:  # SQLite: a primary-key read, run on the loop's own thread
         row = inline.execute(_READ_ONE, params).first()
-    else:
-        row = (await session.execute(_READ_ONE, params)).first()
+    else:  # PostgreSQL: on an autocommit connection unless the session has begun
+        found = await read_rows(session, _READ_ONE, params)
+        row = found[0] if found else None
     if row is None:
         raise not_found("Vendor", vendor_id)
     return _read_row(row)
@@ -258,10 +259,11 @@ async def list_vendors(
         page = list(inline.execute(page_of, params).all())
         if not page:  # past the last page there is no row to carry the total: count alone
             return [], int(inline.execute(total_of, params).scalar() or 0)
-    else:
-        page = list((await session.execute(page_of, params)).all())
+    else:  # PostgreSQL: on an autocommit connection unless the session has begun
+        page = await read_rows(session, page_of, params)
         if not page:
-            return [], int(await session.scalar(total_of, params) or 0)
+            counted = await read_rows(session, total_of, params)
+            return [], int(counted[0][0] or 0)
     total = int(page[0][_FIELDS])
     return [_read_row(row) for row in page], total
 
