@@ -1,0 +1,29 @@
+"""JSON columns are decoded by msgspec, with exactly the values ``json.loads`` gives."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from transfers.db import _json_loads
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"name": "Äijä", "email": "a@b.fi"}, null, true, 1.5, 12345678901234567890123]',
+        '{"nested": {"list": ["x", "y"]}, "n": -0.0}',
+        '"\\ud83d\\ude00"',
+        "[]",
+    ],
+)
+def test_the_same_values_as_json_loads(text: str) -> None:
+    assert _json_loads(text) == json.loads(text)
+    assert _json_loads(text.encode()) == json.loads(text)
+
+
+def test_what_msgspec_refuses_is_read_as_json_loads_reads_it() -> None:
+    assert math.isnan(_json_loads("NaN"))
+    assert _json_loads("[Infinity, 1e400]") == [math.inf, math.inf]
