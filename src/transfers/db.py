@@ -153,9 +153,11 @@ def autocommit_engine(session: AsyncSession) -> AsyncEngine | None:
     otherwise (SQLite has :func:`inline_reader`; a session with a transaction keeps its view).
 
     Through the session one read costs six round trips: the pool's liveness ping (which the
-    asyncpg dialect wraps in BEGIN and ROLLBACK), then BEGIN, the query and ROLLBACK. On an
-    autocommit connection the ping is one and the read is one. A single statement needs no
-    transaction around it: it sees every commit that preceded it.
+    asyncpg dialect wraps in BEGIN and ROLLBACK), then BEGIN, the query and ROLLBACK. Here it is
+    the query alone: no transaction around a single statement (it sees every commit that
+    preceded it), and no ping before it. A read is safe to repeat, so a connection found dead
+    when used (the server restarted) is dropped with its pool and the read runs once more on
+    a new one (:func:`read_rows`).
     """
     if session.in_transaction():
         return None
@@ -170,7 +172,6 @@ def autocommit_engine(session: AsyncSession) -> AsyncEngine | None:
             isolation_level="AUTOCOMMIT",
             pool_size=pool_size,
             max_overflow=0,
-            pool_pre_ping=True,
             pool_timeout=30,
             json_deserializer=_json_loads,
         )
@@ -185,6 +186,16 @@ async def read_rows(session: AsyncSession, stmt: Any, params: dict[str, Any]) ->
     side = autocommit_engine(session)
     if side is None:
         return list((await session.execute(stmt, params)).all())
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        async with side.connect() as conn:
+            return list((await conn.execute(stmt, params)).all())
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    # The server closed that connection (a restart): SQLAlchemy has dropped it and every
+    # connection pooled before it, so this read gets a fresh one (or the outage's 503).
     async with side.connect() as conn:
         return list((await conn.execute(stmt, params)).all())
 

@@ -4,6 +4,7 @@ see every commit at once, and never bypass a session that has begun its own tran
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -62,3 +63,24 @@ async def test_an_uncommitted_write_is_not_read_elsewhere_and_a_commit_is(
         assert (await service.read_vendor_by_id(reader, v["id"])).name == "Written Oy"
         items, total = await service.list_vendors(reader, country_code="SE", offset=5)
         assert items == [] and total == 1  # past the last page: the total alone
+
+
+async def test_a_connection_the_server_closed_is_replaced_and_the_read_repeated(
+    api: Api, engine: AsyncEngine, db: Database
+) -> None:
+    """The autocommit pool sends no liveness ping before a read: a read that meets a dead
+    connection (the server restarted) is repeated once on a fresh one."""
+    if db.backend != "postgresql":
+        pytest.skip("the autocommit pool is PostgreSQL's")
+    v = await factories.vendor(api, name="Survivor Oy")
+    async with session_factory(engine)() as reader:
+        side = autocommit_engine(reader)
+        assert side is not None
+        assert (await service.read_vendor_by_id(reader, v["id"])).name == "Survivor Oy"
+        async with side.connect() as conn:  # the pool's only connection so far
+            pid = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar()
+        async with engine.connect() as admin:
+            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        assert (await service.read_vendor_by_id(reader, v["id"])).name == "Survivor Oy"
+        items, total = await service.list_vendors(reader, q="Survivor")
+        assert [i.name for i in items] == ["Survivor Oy"] and total == 1
