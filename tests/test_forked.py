@@ -48,3 +48,13 @@ def test_without_fork_both_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     parent = os.getpid()
     assert in_two(os.getpid, os.getpid) == (parent, parent)
+
+
+def test_a_fork_the_system_refuses_runs_both_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    monkeypatch.setattr(os, "fork", refuse)
+    parent = os.getpid()
+    assert in_two(os.getpid, os.getpid) == (parent, parent)

@@ -41,7 +41,12 @@ def in_two(here: Callable[[], A], there: Callable[[], B]) -> tuple[A, B]:
     if not can_fork():
         return here(), there()
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or process slot for a child: one after the other, here
+        os.close(read_end)
+        os.close(write_end)
+        return here(), there()
     if pid == 0:  # pragma: no cover - the child leaves with os._exit, before coverage saves
         os.close(read_end)
         try:
