@@ -166,11 +166,14 @@ def autocommit_engine(session: AsyncSession) -> AsyncEngine | None:
         return None
     held = _AUTOCOMMIT.get(engine)
     if held is None:
-        pool_size = engine.pool.size() if hasattr(engine.pool, "size") else 5
+        # Half the session pool's size: a second full pool would double the connections each
+        # process may hold (several instances and workers share the server's max_connections),
+        # and a one-statement read holds its connection for a fraction of a millisecond.
+        size = engine.pool.size() if hasattr(engine.pool, "size") else 4
         held = create_async_engine(
             engine.url,
             isolation_level="AUTOCOMMIT",
-            pool_size=pool_size,
+            pool_size=max(2, size // 2),
             max_overflow=0,
             pool_timeout=30,
             json_deserializer=_json_loads,

@@ -119,7 +119,9 @@ class Snapshot:
             while root.get(top, top) != top:
                 top = root[top]
             while i != top:  # path compression
-                i, root[i] = root[i], top
+                parent = root[i]
+                root[i] = top
+                i = parent
             return top
 
         for parent, linked in self.children.items():
