@@ -58,3 +58,16 @@ def test_a_fork_the_system_refuses_runs_both_here(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(os, "fork", refuse)
     parent = os.getpid()
     assert in_two(os.getpid, os.getpid) == (parent, parent)
+
+
+@needs_fork
+def test_an_answer_cut_short_is_made_good_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Half a pickle (a child killed while writing) is never trusted."""
+    import pickle
+
+    whole = pickle.dumps
+    monkeypatch.setattr(
+        forked.pickle, "dumps", lambda value, protocol=None: whole(value)[: len(whole(value)) // 2]
+    )
+    parent = os.getpid()
+    assert in_two(lambda: 0, lambda: ("pid", os.getpid())) == (0, ("pid", parent))
