@@ -2,7 +2,9 @@
 
 - ``common/`` is the shared kernel: it imports no domain package (only itself, the legal
   reference data and the settings).
-- Controllers parse, call a service and return: no query and no delete of their own.
+- Controllers and web pages parse, call a service and return: no query and no delete of their own.
+- Packages depend in one declared direction (``RANK``): no package imports one of its own rank
+  or above, so there is no import cycle between packages.
 - Settings come from the one ``Settings`` object: only ``settings.py`` reads the environment.
 - The CLI's entry point does not load the web stack (``transfers --help`` stays fast).
 """
@@ -71,8 +73,15 @@ BUILDERS = {"select", "insert", "update", "text", "delete_audited", "create_audi
 BOUNDARY = {"commit", "rollback"}
 
 
+#: The web workspace's read service: the one web module that queries (pages call it).
+WEB_SERVICES = {"reads.py"}
+
+
 def _controllers() -> list[Path]:
-    return sorted(SRC.glob("*/controller.py"))
+    """Every handler file: each package's controller and every module of the web workspace
+    but its read service."""
+    web = [p for p in sorted((SRC / "web").glob("*.py")) if p.name not in WEB_SERVICES]
+    return sorted(SRC.glob("*/controller.py")) + web
 
 
 def test_controllers_run_no_queries_and_delete_through_services() -> None:
@@ -133,3 +142,86 @@ def test_cli_entry_point_does_not_import_the_web_stack(heavy: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+#: The direction of dependencies between the packages (and top-level modules) of ``transfers``:
+#: each may import only those of a lower rank. A new package must be given its place here.
+RANK: dict[str, int] = {
+    # the law, the settings: depend on nothing
+    "reference": 0,
+    "settings": 0,
+    # the shared kernel, the pure rules engine, the tables, the connection
+    "common": 1,
+    "rules": 1,
+    "models": 1,
+    "db": 1,
+    "migrate": 1,
+    # the audit trail and the register's read model
+    "audit": 2,
+    "register": 2,
+    "auth": 3,
+    # domain services
+    "compliance": 4,
+    "vendor": 4,
+    "organisation": 4,
+    "assessment": 4,
+    "user": 4,
+    "document": 5,
+    "transfer": 5,
+    "agreement": 6,
+    "intake": 6,
+    "importer": 7,
+    "notice": 7,
+    "dpf": 7,
+    "demo": 7,
+    "reminder": 8,
+    "openapi": 8,
+    "job": 9,
+    # the edges: the web workspace, the command line, the app
+    "web": 10,
+    "cli": 10,
+    "app": 11,
+}
+
+
+def _package_of(path: Path) -> str:
+    parts = path.relative_to(SRC).parts
+    return parts[0].removesuffix(".py")
+
+
+def _runtime_imports(path: Path) -> list[tuple[int, str]]:
+    """Imports that run (those under ``if TYPE_CHECKING:`` name types only)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    typing_only: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            typing_only.update(id(n) for n in ast.walk(node))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "transfers":
+                found.extend((node.lineno, f"transfers.{alias.name}") for alias in node.names)
+            else:
+                found.append((node.lineno, node.module))
+    return found
+
+
+def test_packages_depend_in_the_declared_direction() -> None:
+    files = [p for p in sorted(SRC.rglob("*.py")) if p != SRC / "__init__.py"]
+    unranked = sorted({_package_of(p) for p in files} - RANK.keys())
+    assert unranked == [], "give each new package its rank in RANK"
+    wrong: list[str] = []
+    for path in files:
+        mine = _package_of(path)
+        for line, module in _runtime_imports(path):
+            parts = module.split(".")
+            if parts[0] != "transfers" or len(parts) < 2 or parts[1] == mine:
+                continue
+            theirs = parts[1]
+            if RANK.get(theirs, -1) >= RANK[mine]:
+                wrong.append(f"{path.relative_to(SRC)}:{line} ({mine}) imports {theirs}")
+    assert wrong == []

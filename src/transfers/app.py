@@ -37,7 +37,7 @@ from transfers.intake.controller import IntakeController
 from transfers.job.controller import DocumentJobController
 from transfers.job.queue import JobQueue, Runtime
 from transfers.notice.controller import NoticeController
-from transfers.openapi import on_startup as openapi_problems
+from transfers.openapi import document_when_built
 from transfers.organisation.controller import OrganisationController, ProcessingController
 from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.session_maker = maker
         app.state.settings = settings
+        actor_cache.configure(settings.auth_cache_seconds)  # this app's TTL, from its start
         warming = asyncio.create_task(warm(maker)) if settings.warm_on_start else None
         app.state.warming = warming
         app.state.jobs = jobs
@@ -123,7 +124,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        on_startup=[openapi_problems],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="transfers",
@@ -150,5 +150,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=settings.debug,
     )
     apply_upload_limit(app, settings.max_upload_bytes)
+    document_when_built(app)
     actor_cache.configure(settings.auth_cache_seconds)
     return app

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from transfers.agreement.terms import (
+from transfers.rules.calendar import (
     current_term_end,
     duration_to_iso,
     next_notice_deadline,

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.audit.service import diff, record, snapshot
-from transfers.auth.schemas import Actor
+from transfers.common.actor import Actor
 from transfers.common.problems import ProblemError, not_found
 
 M = TypeVar("M")

@@ -26,7 +26,7 @@ from transfers.models import AuditEvent
 from transfers.models.base import JSONType
 
 if TYPE_CHECKING:
-    from transfers.auth.schemas import Actor
+    from transfers.common.actor import Actor
 
 SKIP = frozenset({"created_at", "updated_at", "content"})
 

@@ -6,19 +6,10 @@ from datetime import datetime
 
 import msgspec
 
+from transfers.common.actor import Actor
 from transfers.common.fields import ApiRole, Name
 
-
-class Actor(msgspec.Struct, frozen=True):
-    """Who is calling: resolved from the bearer key and recorded in the audit trail."""
-
-    key_id: int | None
-    name: str
-    role: str
-
-    @property
-    def label(self) -> str:
-        return self.name
+__all__ = ["Actor", "ApiKeyCreate", "ApiKeyCreated", "ApiKeyRead"]
 
 
 class ApiKeyCreate(msgspec.Struct, forbid_unknown_fields=True):

@@ -9,7 +9,6 @@ re-read per request. Read-only helpers: the snapshot itself is not changed here.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -17,6 +16,7 @@ from typing import Any, Final
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.common.engine_state import EngineState
 from transfers.models import Agreement, Assessment, Transfer, Vendor, VendorSubprocessor
 from transfers.register.gcpause import gc_paused
 from transfers.register.rows import VendorRows, record_type, records
@@ -45,7 +45,7 @@ class ReminderRows:
     object was replaced since then was written to, and only its columns are read again."""
 
 
-_KEPT: weakref.WeakKeyDictionary[Engine, ReminderRows] = weakref.WeakKeyDictionary()
+_KEPT: EngineState[ReminderRows] = EngineState()
 #: Past this many changed vendors one full read is cheaper than long IN lists.
 FULL_RELOAD_AFTER: Final = 2000
 

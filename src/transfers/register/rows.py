@@ -19,7 +19,6 @@ from typing import Any, Final
 from sqlalchemy import Text, TypeDecorator, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.agreement.terms import current_term_end
 from transfers.models import (
     Agreement,
     Assessment,
@@ -29,6 +28,7 @@ from transfers.models import (
     Vendor,
     VendorSubprocessor,
 )
+from transfers.rules.calendar import current_term_end
 from transfers.rules.facts import AgreementFacts, AssessmentFacts, TransferFacts, VendorFacts
 
 CONTROLLER_ROLES = frozenset({"controller", "joint_controller"})

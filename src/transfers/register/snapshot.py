@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql.elements import TextClause
 
+from transfers.common.engine_state import EngineState
 from transfers.models import RegisterChange
 from transfers.reference import Reference
 from transfers.register import probe
@@ -194,7 +194,7 @@ class Snapshot:
 #: configure every mapper, which a one-shot CLI command otherwise paid for (0.04-0.08 s).
 _CHANGE: Final = RegisterChange.__table__.c
 _READS: Final = re.compile(r"\s*(SELECT|WITH|SHOW|EXPLAIN|PRAGMA)\b", re.IGNORECASE)
-_SNAPSHOTS: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()
+_SNAPSHOTS: EngineState[Snapshot] = EngineState()
 _WROTE: Final = "transfers.register.wrote"
 #: The snapshot this session has already brought up to date: a request that asks twice (a
 #: status, then its clearance) checks the version once. Dropped on commit, rollback or write.

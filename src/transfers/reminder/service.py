@@ -8,7 +8,6 @@ import hashlib
 import heapq
 import re
 import secrets
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
+from transfers.common.engine_state import EngineState
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.intake.service import open_conditions
 from transfers.models import CalendarFeed, ReminderDelivery, ReminderState
@@ -243,7 +243,7 @@ class _Kept:
     merged: list[Deadline]
 
 
-_KEPT: weakref.WeakKeyDictionary[Engine, dict[tuple[Any, ...], _Kept]] = weakref.WeakKeyDictionary()
+_KEPT: EngineState[dict[tuple[Any, ...], _Kept]] = EngineState()
 _HORIZONS_KEPT = 8
 
 

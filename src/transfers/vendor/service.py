@@ -726,3 +726,14 @@ async def add_links(
         ],
     )
     return len(new)
+
+
+async def names_of(session: AsyncSession, vendor_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(id, name) of the given vendors, by name: for pickers and chain lists."""
+    ids = list(vendor_ids)
+    if not ids:
+        return []
+    rows = await session.execute(
+        select(Vendor.id, Vendor.name).where(Vendor.id.in_(ids)).order_by(Vendor.name)
+    )
+    return [(int(i), str(n)) for i, n in rows]

@@ -62,7 +62,8 @@ def creates(
 
 
 def updates(
-    schema: type[msgspec.Struct], update: Callable[[AsyncSession, Any, Any, Actor], Awaitable[Any]]
+    schema: type[msgspec.Struct],
+    service_update: Callable[[AsyncSession, Any, Any, Actor], Awaitable[Any]],
 ) -> Write:
     """An ``update`` for the spec: the changed fields through the API's struct, then the
     domain service."""
@@ -74,7 +75,7 @@ def updates(
         me: WebIdentity,
         _request: Request[Any, Any, Any],
     ) -> Any:
-        return await update(session, record, convert(changes, schema), me.actor)
+        return await service_update(session, record, convert(changes, schema), me.actor)
 
     return write
 

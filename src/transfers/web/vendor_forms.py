@@ -8,7 +8,6 @@ from typing import Any
 from litestar import Controller, Request, Response, post
 from litestar.response import Redirect
 from litestar.types import ControllerRouterHandler
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.common.problems import ProblemError
@@ -68,12 +67,7 @@ async def _chain(session: AsyncSession, vendor: Vendor) -> list[tuple[int, str]]
     read = await vendor_service.read_vendor(session, vendor)
     if not read.subprocessor_ids:
         return []
-    rows = await session.execute(
-        select(Vendor.id, Vendor.name)
-        .where(Vendor.id.in_(read.subprocessor_ids))
-        .order_by(Vendor.name)
-    )
-    return [(int(i), str(n)) for i, n in rows]
+    return await vendor_service.names_of(session, read.subprocessor_ids)
 
 
 async def _page(session: AsyncSession, _parent: None, vendor: Vendor | None) -> FormPage:

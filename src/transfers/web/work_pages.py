@@ -12,12 +12,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement import service as agreement_service
 from transfers.audit.service import list_events
-from transfers.common.problems import ProblemError, invalid, not_found
+from transfers.common.problems import ProblemError, invalid
 from transfers.document import service as document_service
 from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.document.versions import regenerate
@@ -25,7 +24,6 @@ from transfers.importer import pending
 from transfers.importer.export import render
 from transfers.importer.validate import plan_import
 from transfers.importer.writer import apply_plan, export_data
-from transfers.models import Document, DocumentTemplate
 from transfers.reminder import service as reminder_service
 from transfers.web import reads
 from transfers.web.i18n import _
@@ -139,16 +137,10 @@ class WorkPages(Controller):
     async def documents(
         self, request: Request[Any, Any, Any], db_session: AsyncSession
     ) -> Template:
-        docs = (
-            await db_session.scalars(select(Document).order_by(Document.id.desc()).limit(200))
-        ).all()
-        templates = (
-            await db_session.scalars(
-                select(DocumentTemplate).order_by(
-                    DocumentTemplate.kind, DocumentTemplate.language, DocumentTemplate.version
-                )
-            )
-        ).all()
+        docs, _total = await document_service.list_documents(
+            db_session, vendor_id=None, kind=None, limit=200, offset=0
+        )
+        templates = await document_service.list_templates(db_session)
         return Template(
             template_name="documents.html",
             context={
@@ -209,10 +201,7 @@ class WorkPages(Controller):
 
     @get("/documents/{document_id:int}/download")
     async def download(self, db_session: AsyncSession, document_id: int) -> Response[bytes]:
-        doc = await db_session.get(Document, document_id)
-        if doc is None:
-            raise not_found("Document", document_id)
-        await db_session.refresh(doc, ["content"])
+        doc = await document_service.get_document(db_session, document_id=document_id, content=True)
         return Response(
             doc.content,
             media_type=DOCX,
@@ -225,8 +214,9 @@ class WorkPages(Controller):
     ) -> Response[bytes]:
         """Always a download, and only known document types keep their type: an uploaded
         HTML file must never render as a page of this site."""
-        found = await agreement_service.get_attachment(db_session, agreement_id, attachment_id)
-        await db_session.refresh(found, ["content"])
+        found = await agreement_service.get_attachment_content(
+            db_session, agreement_id, attachment_id
+        )
         media = (
             found.content_type
             if found.content_type in SAFE_ATTACHMENT_TYPES
