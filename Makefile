@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 export UV_LINK_MODE ?= copy
 
-.PHONY: run test install lint bench clean-db docs-gallery i18n
+.PHONY: run test test-fast install lint bench clean-db docs-gallery i18n
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5" || $(PYTHON) -m pip install --quiet --user --break-system-packages "uv>=0.5"
@@ -30,19 +30,23 @@ run:
 	@# -- end web workspace
 	@$(UV) run --frozen transfers serve --no-migrate --host $(HOST) --port $(PORT)
 
-## Coverage printed by `make test` (issue 9); `make test COVERAGE_ARGS=` turns it off. It is
-## measured on the SQLite half: tracing doubles the run time, and the PostgreSQL half runs the
-## same code paths through the other driver.
+## Coverage printed by `make test` (issue 9); `make test COVERAGE_ARGS=` turns it off.
 COVERAGE_ARGS ?= --cov --cov-report=term
+## Test processes (pytest-xdist): each has its own SQLite file and PostgreSQL database, and runs
+## tests of both engines, so the two halves run side by side.
+WORKERS ?= auto
+XDIST = -n $(WORKERS) --dist loadgroup
 
 ## Run the whole test suite on SQLite and PostgreSQL (starts PostgreSQL if it is not running)
 test: install
 	@scripts/ensure-test-tools
 	@export TRANSFERS_TEST_POSTGRES_URL="$${TRANSFERS_TEST_POSTGRES_URL:-$$(scripts/ensure-postgres)}"; \
 	echo "PostgreSQL for tests: $$TRANSFERS_TEST_POSTGRES_URL"; \
-	$(UV) run --frozen pytest -q -p no:cacheprovider -k "not postgresql" $(COVERAGE_ARGS) $(PYTEST_ARGS) \
-	  && echo "== the same suite on PostgreSQL (coverage measured above)" \
-	  && $(UV) run --frozen pytest -q -p no:cacheprovider -k postgresql $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -q -p no:cacheprovider $(XDIST) --durations=20 $(COVERAGE_ARGS) $(PYTEST_ARGS)
+
+## The inner loop: SQLite only, without the slow tests (browser, LibreOffice, fuzz, subprocesses)
+test-fast: install
+	@TRANSFERS_TEST_BACKENDS=sqlite $(UV) run --frozen pytest -q -p no:cacheprovider $(XDIST) -m "not slow" $(PYTEST_ARGS)
 
 lint: install
 	@$(UV) run --frozen ruff check src tests bench migrations

@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
@@ -37,6 +38,42 @@ PG_URL = os.environ.get(
     "TRANSFERS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 SYSTEM = Actor(key_id=None, name="test-setup", role="admin")
+
+
+#: Tests that start servers, browsers, LibreOffice or subprocesses, or fuzz: ``-m "not slow"``
+#: (``make test-fast``) leaves them out; ``make test`` runs them, spread across the workers.
+SLOW_PATHS = (
+    "tests/browser/",
+    "tests/test_chaos.py",
+    "tests/test_openapi_fuzz.py",
+    "tests/test_cli.py",
+    "tests/document/test_pdf.py",
+    "tests/web/test_users_cli.py",
+    "tests/job/test_worker_process.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slow tests, and keep each browser module on one worker (with ``--dist
+    loadgroup``) so its server and Chromium start once per worker that runs it, not twice."""
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if path.startswith(SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)
+        if path.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group(path))
+
+
+#: The day that clock-dependent tests live on. Fixed, so that a run crossing midnight, or two
+#: xdist workers collecting on either side of it, never see two different "todays".
+TODAY = date(2026, 12, 1)
+
+
+@pytest.fixture
+def on_today(time_machine: Any) -> date:
+    """The clock moved to noon of :data:`TODAY` (still ticking) for the code under test."""
+    time_machine.move_to(datetime.combine(TODAY, time(12), tzinfo=UTC), tick=True)
+    return TODAY
 
 
 @dataclass
@@ -177,9 +214,27 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         yield s
 
 
+_APPS: dict[Settings, Litestar] = {}
+
+
+def shared_app(settings: Settings) -> Litestar:
+    """One app per distinct settings in this process, built on first use.
+
+    Building an app costs about half a second (Litestar checks 269 handlers); a suite of
+    thousands of tests builds a handful instead. An app holds nothing between two tests that
+    could leak: each test's client runs its lifespan, whose end disposes the engine, which
+    drops the pool, the register snapshot and every other per-engine state
+    (``common.engine_state``); the tables are emptied by ``db`` before the test.
+    """
+    app = _APPS.get(settings)
+    if app is None:
+        app = _APPS[settings] = create_app(settings)
+    return app
+
+
 @pytest.fixture
 def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+    return shared_app(settings)
 
 
 @dataclass

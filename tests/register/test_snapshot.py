@@ -29,8 +29,6 @@ from transfers.compliance.service import warm
 from transfers.db import create_engine, session_factory
 from transfers.settings import Settings
 
-TODAY = date.today()
-
 
 async def status(api: Api, vendor_id: int) -> str:
     response = await api.get(f"/api/v1/vendors/{vendor_id}/status", role="procurement")
@@ -123,7 +121,7 @@ async def test_a_fresh_snapshot_is_served_without_a_transaction(
         again = await register.current(s)
         assert again.version is not None and before is not None
         assert again.version > before
-        facts = again.facts(TODAY, [v["id"]])[v["id"]]
+        facts = again.facts(date.today(), [v["id"]])[v["id"]]
         assert [x.destination_country for x in facts.transfers] == ["CH"]
 
 
@@ -142,14 +140,17 @@ async def test_a_rolled_back_write_never_reaches_the_snapshot(
         )
         # Inside the writing transaction its own write is seen...
         snapshot = await register.current(s)
-        facts = snapshot.facts(TODAY, [v["id"]])
+        facts = snapshot.facts(date.today(), [v["id"]])
         assert facts[v["id"]].transfers[0].destination_country == "CH"
         await s.rollback()
     # ...and after the rollback nobody sees it.
     assert await status(api, v["id"]) == "blocked"
     async with session_factory(engine)() as s:
         snapshot = await register.current(s)
-        assert snapshot.facts(TODAY, [v["id"]])[v["id"]].transfers[0].destination_country == "IN"
+        assert (
+            snapshot.facts(date.today(), [v["id"]])[v["id"]].transfers[0].destination_country
+            == "IN"
+        )
 
 
 async def test_only_changed_vendors_are_reloaded(api: Api, engine: AsyncEngine) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+import pytest
 from icalendar import Calendar
 
 from tests import factories
-from tests.conftest import Api
+from tests.conftest import TODAY, Api
 
-TODAY = date.today()
+pytestmark = pytest.mark.usefixtures("on_today")
 
 
 async def seed(api: Api) -> dict[str, int]:
