@@ -3,7 +3,7 @@
 Every variable is documented with its name, type and meaning. The same list validates uploaded
 templates (:func:`transfers.document.render.validate_template` refuses a variable that is not
 here), is checked against what the context builder really produces (tests), and is rendered into
-the README by :func:`context_reference_markdown`.
+``docs/document-context.md`` by :func:`context_reference_markdown`.
 
 Names are dotted paths; ``rows[]`` marks a list whose items have the fields listed after it, for
 docxtpl ``{%tr for row in rows %}`` table rows. Every value is a string (or an integer where said):
@@ -266,7 +266,7 @@ def documented_paths(kind: str) -> frozenset[str]:
 
 
 def context_reference_markdown() -> str:
-    """The documented context per kind as Markdown tables, for the README and template authors."""
+    """The documented context per kind as Markdown tables, for docs/document-context.md and template authors."""
     lines: list[str] = []
     for kind, variables in VARIABLES.items():
         lines += [f"**`{kind}`**", "", "| variable | type | description |", "|---|---|---|"]

@@ -6,7 +6,7 @@ date and citation comes from the reference (``transfers.reference``), so a "what
 legal-facts.md §11; verdicts follow §1.1 (``at_risk`` is "lawful with conditions") plus
 ``inactive`` for a transfer that does not take place on the date asked about.
 
-Judgment calls (documented in the README, "Is it lawful?"):
+Judgment calls (documented in docs/rules.md):
 - a contract-based mechanism is covered only by an agreement of that kind (and SCC module),
   signed, effective and not ended or terminated on the date; any one such agreement suffices;
 - a primary mechanism that fails while a recorded Art. 46 fallback is usable leaves the
