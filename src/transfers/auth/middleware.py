@@ -10,6 +10,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from transfers.auth.cache import actor_cache
+from transfers.auth.schemas import Actor
 from transfers.auth.service import authenticate, hash_key
 
 PUBLIC_PATHS = [r"^/schema", r"^/health$", r"^/api/v1/calendar-feeds/[^/]+/feed\.ics$"]
@@ -25,13 +26,13 @@ class ApiKeyAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             raise NotAuthorizedException("Send an API key as 'Authorization: Bearer <key>'.")
         secret = secret.strip()
         digest = hash_key(secret)
-        actor = actor_cache.get(digest)
-        if actor is None:
-            maker: async_sessionmaker[AsyncSession] = connection.app.state.session_maker
+        maker: async_sessionmaker[AsyncSession] = connection.app.state.session_maker
+
+        async def check() -> Actor | None:
             async with maker() as session:
-                actor = await authenticate(session, secret)
-            if actor is not None:
-                actor_cache.put(digest, actor)
+                return await authenticate(session, secret)
+
+        actor = await actor_cache.resolve(digest, check)
         if actor is None:
             raise NotAuthorizedException("The API key is unknown or revoked.")
         return AuthenticationResult(user=actor, auth=actor.key_id)
