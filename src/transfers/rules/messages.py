@@ -105,10 +105,16 @@ FI: Final[Mapping[str, str]] = {
     "bcr_group_unknown": "Kirjaa, kuuluuko vastaanottaja sitovien yrityssääntöjen sitomaan konserniin; säännöt kattavat vain konsernin sisäiset siirrot.",
     "bcr_type_unknown": "Kirjaa sitovien yrityssääntöjen tyyppi: tähän siirtoon tarvitaan {needed}.",
     "bcr_type_mismatch": "Sitovat yrityssäännöt ovat väärää tyyppiä: tähän siirtoon tarvitaan {needed}.",
+    "bcr_no_type_fits": "Mitkään sitovat yrityssäännöt eivät kata tätä siirtoa: tiedot kuuluvat konsernin ulkopuoliselle rekisterinpitäjälle, ja käsittelijää koskevat säännöt (BCR-P) kattavat ne vain, kun konserniin kuuluvat yhtiöt käsittelevät niitä käsittelijöinä tai alikäsittelijöinä, eivät silloin, kun vastaanottaja saa ne rekisterinpitäjänä.",
     "bcr_approved": "Sitovat yrityssäännöt on hyväksytty ({ref_no}).",
     "art46_tool_not_approved": "Hyväksynnästä (”{mechanism}”) ei ole kirjattu näyttöä (hyväksynnän tunniste ja vastaanottajan sitova sitoumus).",
     "art46_tool_in_place": "Siirtoperuste ”{mechanism}” (hyväksyntä {ref_no}).",
-    "ad_hoc_authorisation_required": "Tapauskohtaiset sopimuslausekkeet ovat päteviä vain valvontaviranomaisen luvalla; säilytä lupa sopimuksen yhteydessä.",
+    "ad_hoc_authorisation_required": "Tapauskohtaiset sopimuslausekkeet ovat päteviä vain valvontaviranomaisen luvalla; kirjaa luvan tunniste siirron tietoihin.",
+    "ad_hoc_authorised": "Valvontaviranomaisen lupa tapauskohtaisille sopimuslausekkeille on kirjattu ({ref_no}).",
+    "fallback_ready_agreement": "Varaperuste valmiina: ”{fallback}” kattaisi siirron, jos ”{mechanism}” kaatuisi. Siirrolle ei ole kirjattu moduulia; sopimus #{agreement}, allekirjoitettu {signed}, on voimassa moduulille {module}, jota osapuolten roolit edellyttävät.",
+    "not_eu_tool_agreement": "”{mechanism}” ei ole EU:n tietosuoja-asetuksen mukainen siirtoväline; sopimus #{agreement} on näyttöä vain Yhdistyneen kuningaskunnan tietosuoja-asetuksen mukaisesta siirrosta, ja tämä EU:sta tehtävä siirto tarvitsee V luvun mukaisen siirtoperusteen.",
+    "subprocessor_contract_not_in_force": "Alikäsittelijää {vendor} ei sido {as_of} voimassa oleva alikäsittelysopimus (28 artiklan 4 kohta): rekisterissä on vain {agreements}.",
+    "transfer_not_recorded": "{vendor} on sijoittautunut EU:n/ETA:n ulkopuolelle ({country}) ja käsittelee tietojamme, mutta siirtoa kohteeseen {country} ei ole kirjattu (tietojen tallentaminen sinne tai etäkäyttö sieltä on siirto); kirjaa siirto ja sen siirtoperuste.",
     "derogation_foreign_order": "Poikkeus ”{mechanism}” ei kata kolmannen maan tuomioistuimen tai viranomaisen määräämää luovutusta: yleisen edun on perustuttava unionin tai jäsenvaltion lainsäädäntöön. Tällainen määräys voidaan tunnustaa vain kansainvälisen sopimuksen perusteella (48 artikla).",
     "derogation_systematic": "Poikkeus ”{mechanism}” ei voi kattaa järjestelmällisiä tai toistuvia siirtoja.",
     "derogation_occasional": "Poikkeus ”{mechanism}” voi kattaa tämän satunnaisen siirron vain, jos sen omat edellytykset täyttyvät; kirjaa, miten ne täyttyvät.",
@@ -132,6 +138,7 @@ FI: Final[Mapping[str, str]] = {
     "subprocessor_unknown": "Alikäsittelijää (tunniste {child}) ei ole arvioitu.",
     "subprocessor_blocked": "Alikäsittelijä {child_name} on estetty: {nested}",
     "subprocessor_conditional": "Alikäsittelijä {child_name} on hyväksytty vain ehdoin.",
+    "subprocessor_conditional_because": "Alikäsittelijä {child_name} on hyväksytty vain ehdoin: {nested}",
     "intake_conditions_open": (
         "Hyväksytty ehdoin: {open} hankintapyynnön ehtoa on vielä täyttämättä "
         "(pyyntö {intake_ids})."
