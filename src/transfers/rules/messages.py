@@ -146,6 +146,29 @@ FI: Final[Mapping[str, str]] = {
 }
 
 
+def negotiate(lang: str | None, accept_language: str | None, default: str = "en") -> str:
+    """The language of an answer: ``?lang=`` when given, else the supported language the
+    ``Accept-Language`` header ranks highest (RFC 9110 §12.5.4 quality values), else
+    ``default``."""
+    if lang in LANGUAGES:
+        return lang
+    best, best_q = default, 0.0
+    for part in (accept_language or "").split(","):
+        pieces = part.strip().split(";")
+        code = pieces[0].strip().lower().split("-")[0]
+        q = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if code in LANGUAGES and q > best_q:
+            best, best_q = code, q
+    return best
+
+
 def reason_text(reason: Reason, language: str) -> str:
     """``reason`` as a sentence in ``language`` ("en" or "fi")."""
     if language != "fi":
