@@ -938,18 +938,22 @@ def _contract(
             continue
         window = _signature_window(a, mechanism)
         if window is not None:
-            notes.append(
-                _contract_note(
-                    ref,
-                    window[0],
-                    f"{label}: {window[1]}",
-                    agreement=a.id,
-                    signed=a.signed_on,
-                    mechanism=mechanism.code,
-                    applied=mechanism.valid_from,
-                    repealed=mechanism.signed_before,
-                )
+            note = _contract_note(
+                ref,
+                window[0],
+                f"{label}: {window[1]}",
+                agreement=a.id,
+                signed=a.signed_on,
+                mechanism=mechanism.code,
+                applied=mechanism.valid_from,
+                repealed=mechanism.signed_before,
             )
+            if window[0] == "legacy_scc_signed_after_repeal" and mechanism.repeal_citation:
+                # The repeal is the law relied on here (Decision (EU) 2021/914, Art. 4).
+                note = replace(
+                    note, citation=mechanism.repeal_citation, confidence=mechanism.confidence
+                )
+            notes.append(note)
             continue
         usable.append(a)
     if usable:

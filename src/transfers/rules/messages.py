@@ -169,8 +169,23 @@ def negotiate(lang: str | None, accept_language: str | None, default: str = "en"
     return best
 
 
+_UNCONFIRMED: Final = {
+    "en": " (Unconfirmed: the law relied on here is not confirmed in an official source.)",
+    "fi": " (Vahvistamaton: tässä sovellettua oikeusohjetta ei ole vahvistettu virallisesta "
+    "lähteestä.)",
+}
+
+
 def reason_text(reason: Reason, language: str) -> str:
-    """``reason`` as a sentence in ``language`` ("en" or "fi")."""
+    """``reason`` as a sentence in ``language`` ("en" or "fi"). A reason resting on a fact the
+    reference marks unconfirmed (confidence U) says so: it is never shown as settled law."""
+    text = _text(reason, language)
+    if reason.confidence == "U":
+        return text + _UNCONFIRMED["fi" if language == "fi" else "en"]
+    return text
+
+
+def _text(reason: Reason, language: str) -> str:
     if language != "fi":
         return reason.message
     template = _template(reason)
