@@ -116,6 +116,12 @@ def clearance(
     )
 
 
+_STATUS_FI: Final = {
+    "proposed": "ehdotettu",
+    "in_review": "arvioitavana",
+    "suspended": "keskeytetty",
+    "offboarded": "päättynyt",
+}
 _WHY: Final[dict[str, tuple[str, str]]] = {
     "not_approved": (
         "The vendor is {status}, not approved.",
@@ -162,7 +168,8 @@ def _requested(
 
     why: list[str] = []
     if not approved:
-        why.append(say("not_approved", status=vendor_status.replace("_", " ")))
+        shown = _STATUS_FI.get(vendor_status, vendor_status) if fi else vendor_status
+        why.append(say("not_approved", status=shown.replace("_", " ")))
     elif status.status == "blocked":
         why.append(say("blocked"))
     if purpose is not None and purpose not in purposes:
