@@ -449,6 +449,7 @@ def reference(as_json: bool) -> None:
         )
         return
     console.print(f"[bold]Legal reference {ref.version}[/bold]")
+
     def cited(citation: str, confidence: str) -> str:
         """An unconfirmed fact is never printed as settled law (issue 26)."""
         return f"{citation} (unconfirmed)" if confidence == "U" else citation
