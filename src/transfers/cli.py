@@ -449,25 +449,26 @@ def reference(as_json: bool) -> None:
         )
         return
     console.print(f"[bold]Legal reference {ref.version}[/bold]")
-    mech = new_table("code", "kind", "valid from", "invalid from", "citation")
+
+    def cited(citation: str, confidence: str) -> str:
+        """An unconfirmed fact is never printed as settled law (issue 26)."""
+        return f"{citation} (unconfirmed)" if confidence == "U" else citation
+
+    mech = new_table("code", "kind", "valid from", "invalid from", "citation", "source, checked")
     for m in ref.mechanisms():
-        data = msgspec.to_builtins(m)
         mech.add_row(
             m.code,
-            str(data.get("kind", "")),
-            str(data.get("valid_from") or ""),
-            str(data.get("invalid_from") or data.get("valid_until") or ""),
-            str(data.get("citation", "")),
+            m.kind,
+            str(m.valid_from or ""),
+            str(m.invalid_from or m.valid_until or ""),
+            cited(m.citation, m.confidence),
+            f"{m.source}, {m.checked}",
         )
     console.print(mech)
-    countries = new_table("code", "name", "status", "source")
+    countries = new_table("code", "name", "status", "citation", "source, checked")
     for c in ref.countries():
-        data = msgspec.to_builtins(c)
         countries.add_row(
-            str(data.get("code", "")),
-            str(data.get("name", "")),
-            str(data.get("status", "")),
-            str(data.get("citation", data.get("source", ""))),
+            c.code, c.name, c.status, cited(c.citation, c.confidence), f"{c.source}, {c.checked}"
         )
     console.print(countries)
 

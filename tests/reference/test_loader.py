@@ -55,7 +55,7 @@ NOT_EEA = ("FO", "GG", "JE", "IM", "GL", "GI", "CH", "US", "GB", "AW", "EP")
 
 
 def test_version_and_status_date() -> None:
-    assert REF.version == "2026-11-26"
+    assert REF.version == "2026-12-07"
     assert REF.status_date == date(2026, 11, 24)
 
 
@@ -415,7 +415,7 @@ BREAKAGES = [
     ),
     pytest.param(
         "rules.toml",
-        'version = "2026-11-26"',
+        'version = "2026-12-07"',
         'version = "2027-01-01"',
         "version",
         id="version-mismatch",
@@ -482,3 +482,92 @@ def test_missing_file_fails(data_copy: Path) -> None:
     (data_copy / "rules.toml").unlink()
     with pytest.raises(ReferenceDataError, match="missing reference file"):
         load_reference_from(data_copy)
+
+
+def test_every_fact_carries_its_source_and_checked_date() -> None:
+    """Issue 26: every reference fact says where it was checked and when."""
+    facts: list[Any] = [
+        *REF.mechanisms(),
+        *REF.decisions,
+        *[h for d in REF.decisions for h in d.expiry_history],
+        *REF.memberships,
+        *REF.territories.values(),
+        *REF.reasons.values(),
+        *REF.tia_notes.values(),
+        REF.tia_policy,
+        REF.art28_policy,
+        REF.hr_data,
+    ]
+    for fact in facts:
+        assert fact.source.strip() and date(2000, 1, 1) <= fact.checked, fact
+    for row in REF.countries():
+        assert row.source and row.checked is not None, row
+
+
+def test_unconfirmed_facts_are_never_printed_as_settled_law() -> None:
+    from transfers.rules.evaluate import Reason
+    from transfers.rules.messages import reason_text
+
+    settled = Reason("x", "info", "A fact.", "cited", "K", "no_mechanism", {"country": "IN"})
+    unsure = Reason("x", "info", "A fact.", "cited", "U", "no_mechanism", {"country": "IN"})
+    assert reason_text(settled, "en") == "A fact."
+    assert "Unconfirmed" in reason_text(unsure, "en")
+    assert "Vahvistamaton" in reason_text(unsure, "fi")
+
+
+@pytest.mark.parametrize(
+    ("signed", "as_of", "covered"),
+    [
+        ("2009-06-01", "2021-09-26", True),  # 2010/87 still stands: grandfathered
+        (
+            "2009-06-01",
+            "2021-09-27",
+            False,
+        ),  # 2010/87 repealed; Art. 4(4) names only 2001/497, 2010/87
+        ("2010-05-15", "2012-01-01", False),  # concluded after 2002/16 was repealed
+    ],
+)
+def test_2002_16_contracts_end_with_the_repeal_of_2010_87(
+    signed: str, as_of: str, covered: bool
+) -> None:
+    from transfers.rules import AgreementFacts, AssessmentFacts, TransferFacts, evaluate_transfer
+
+    day = date.fromisoformat
+    facts = TransferFacts(
+        1,
+        "IN",
+        "controller",
+        "processor",
+        "scc_2002",
+        None,
+        ("identity",),
+        "systematic",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        (AssessmentFacts(1, day("2020-08-01"), "adequate", None),),
+        (AgreementFacts(3, "scc_2002", None, "signed", day(signed), None, None),),
+    )
+    evaluation = evaluate_transfer(facts, day(as_of), REF)
+    assert (evaluation.verdict != "unlawful") is covered, evaluation.reasons
+    if not covered and as_of >= "2021-09-27":
+        assert "2021/914" in evaluation.reasons[0].citation
+
+
+def test_old_scc_repeal_cites_decision_2021_914_article_4() -> None:
+    for code in ("scc_2001", "scc_2004", "scc_2010"):
+        mechanism = REF.mechanism(code)
+        assert mechanism is not None and "2021/914" in mechanism.repeal_citation
+        assert "Art. 4" in mechanism.repeal_citation
+
+
+def test_japan_scope_names_the_appi_exemptions() -> None:
+    japan = REF.adequacy_for("JP")
+    assert japan is not None
+    for words in ("Supplementary Rules", "public sector", "political bodies", "religious"):
+        assert words in japan.scope

@@ -721,7 +721,7 @@ CASES = [
         "tia_missing",
         mechanism="bcr",
         bcr_approval_ref="FI-BCR-1",
-        bcr_type="processor",
+        bcr_type="controller",  # our own data to an internal processor: BCR-C (WP256 rev.01)
         importer_in_group=True,
     ),
     case(
@@ -731,7 +731,7 @@ CASES = [
         "bcr_approved",
         mechanism="bcr",
         bcr_approval_ref="FI-BCR-1",
-        bcr_type="processor",
+        bcr_type="controller",  # our own data to an internal processor: BCR-C (WP256 rev.01)
         importer_in_group=True,
         assessments=TIA_OK,
     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,7 @@ from transfers.common.problems import not_found
 from transfers.compliance.schemas import Clearance, OpenCondition, RequestedUse
 from transfers.reference import load_reference
 from transfers.register.rows import VendorRows
+from transfers.rules.messages import country_name
 from transfers.rules.status import VendorStatus
 
 
@@ -31,6 +33,7 @@ async def cleared_for(
     data_category: str | None = None,
     country: str | None = None,
     purpose: str | None = None,
+    language: str = "en",
 ) -> tuple[VendorStatus, Clearance]:
     """The clearance of a vendor, read from the register snapshot (no query of its own when the
     snapshot is current: ``status_of`` has just brought it up to date)."""
@@ -45,6 +48,7 @@ async def cleared_for(
         data_category=data_category,
         country=country,
         purpose=purpose,
+        language=language,
     )
 
 
@@ -56,6 +60,7 @@ def clearance(
     data_category: str | None = None,
     country: str | None = None,
     purpose: str | None = None,
+    language: str = "en",
 ) -> tuple[VendorStatus, Clearance]:
     """What the vendor of ``rows`` is approved for, given its engine status on ``as_of``."""
     ref = load_reference()
@@ -100,6 +105,7 @@ def clearance(
             data_category=data_category.strip().lower() if data_category else None,
             country=country_code(country, "country") if country else None,
             purpose=purpose.strip().lower() if purpose else None,
+            language=language,
         )
     return status, Clearance(
         purposes=purposes,
@@ -108,6 +114,38 @@ def clearance(
         open_conditions=conditions,
         requested=requested,
     )
+
+
+_STATUS_FI: Final = {
+    "proposed": "ehdotettu",
+    "in_review": "arvioitavana",
+    "suspended": "keskeytetty",
+    "offboarded": "päättynyt",
+}
+_WHY: Final[dict[str, tuple[str, str]]] = {
+    "not_approved": (
+        "The vendor is {status}, not approved.",
+        "Toimittaja ei ole hyväksytty (tila: {status}).",
+    ),
+    "blocked": ("The vendor is blocked; see the reasons.", "Toimittaja on estetty; katso syyt."),
+    "purpose": (
+        "The purpose {purpose!r} is not among the approved purposes.",
+        "Käyttötarkoitus {purpose!r} ei ole hyväksyttyjen käyttötarkoitusten joukossa.",
+    ),
+    "country": (
+        "{country} is not among the approved countries.",
+        "{country_fi} ei ole hyväksyttyjen maiden joukossa.",
+    ),
+    "category": (
+        "The data category {category!r} is not approved{where}.",
+        "Tietoluokkaa {category!r} ei ole hyväksytty{where_fi}.",
+    ),
+    "inside": ("Inside the approved use.", "Hyväksytyn käytön rajoissa."),
+    "inside_conditions": (
+        "Inside the approved use (approved with conditions still open).",
+        "Hyväksytyn käytön rajoissa (hyväksytty ehdoin, ehtoja vielä avoinna).",
+    ),
+}
 
 
 def _requested(
@@ -121,27 +159,32 @@ def _requested(
     data_category: str | None,
     country: str | None,
     purpose: str | None,
+    language: str = "en",
 ) -> RequestedUse:
+    fi = language == "fi"
+
+    def say(key: str, **params: object) -> str:
+        return _WHY[key][1 if fi else 0].format(**params)
+
     why: list[str] = []
     if not approved:
-        why.append(f"The vendor is {vendor_status.replace('_', ' ')}, not approved.")
+        shown = _STATUS_FI.get(vendor_status, vendor_status) if fi else vendor_status
+        why.append(say("not_approved", status=shown.replace("_", " ")))
     elif status.status == "blocked":
-        why.append("The vendor is blocked; see the reasons.")
+        why.append(say("blocked"))
     if purpose is not None and purpose not in purposes:
-        why.append(f"The purpose {purpose!r} is not among the approved purposes.")
+        why.append(say("purpose", purpose=purpose))
     if country is not None and country not in by_country:
-        why.append(f"{country} is not among the approved countries.")
+        why.append(say("country", country=country, country_fi=country_name(country, "fi")))
     if data_category is not None:
         allowed = by_country.get(country, set()) if country is not None else categories
         if data_category not in allowed:
             where = f" for {country}" if country is not None else ""
-            why.append(f"The data category {data_category!r} is not approved{where}.")
+            where_fi = f" kohteeseen {country_name(country, 'fi')}" if country is not None else ""
+            why.append(say("category", category=data_category, where=where, where_fi=where_fi))
     inside = not why
     if inside:
-        why.append(
-            "Inside the approved use"
-            + (" (approved with conditions still open)." if status.status == "conditional" else ".")
-        )
+        why.append(say("inside_conditions" if status.status == "conditional" else "inside"))
     return RequestedUse(
         data_category=data_category, country=country, purpose=purpose, inside=inside, why=why
     )

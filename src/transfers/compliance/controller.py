@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
-from litestar import Controller, get
+from litestar import Controller, Response, get
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,7 @@ from transfers.compliance.schemas import (
     status_read,
 )
 from transfers.reference import load_reference
+from transfers.rules.messages import negotiate
 
 AS_OF = Parameter(default=None, description="Evaluate on this day (default: today)")
 
@@ -31,8 +32,23 @@ USE_COUNTRY = Parameter(default=None, max_length=60, description="...for this de
 USE_PURPOSE = Parameter(default=None, max_length=200, description="...for this purpose?")
 
 
+LANG = Parameter(
+    query="lang",
+    default=None,
+    description="Language of reasons and explanations (wins over Accept-Language; default en)",
+)
+ACCEPT_LANGUAGE = Parameter(header="Accept-Language", default=None, max_length=200)
+
+Language = Literal["en", "fi"]
+
+
 def _day(as_of: date | None) -> date:
     return as_of or date.today()
+
+
+def _answer(content: Any, language: str) -> Response[Any]:
+    """The answer, saying its language (and that it depends on Accept-Language, for caches)."""
+    return Response(content, headers={"Content-Language": language, "Vary": "Accept-Language"})
 
 
 async def _status(
@@ -42,6 +58,7 @@ async def _status(
     data_category: str | None,
     country: str | None,
     purpose: str | None,
+    language: str = "en",
 ) -> VendorStatusRead:
     """The engine's status, with what the vendor is cleared for (and open approval conditions)."""
     status = await service.status_of(db_session, vendor_id, day)
@@ -53,8 +70,9 @@ async def _status(
         data_category=data_category,
         country=country,
         purpose=purpose,
+        language=language,
     )
-    return status_read(vendor_id, status, day, load_reference().version, cleared)
+    return status_read(vendor_id, status, day, load_reference().version, cleared, language)
 
 
 class EvaluationController(Controller):
@@ -62,10 +80,18 @@ class EvaluationController(Controller):
 
     @get("/api/v1/transfers/{transfer_id:int}/evaluation", operation_id="EvaluateTransfer")
     async def evaluate(
-        self, db_session: AsyncSession, transfer_id: int, as_of: date | None = AS_OF
-    ) -> EvaluationRead:
+        self,
+        db_session: AsyncSession,
+        transfer_id: int,
+        as_of: date | None = AS_OF,
+        lang: Language | None = LANG,
+        accept_language: str | None = ACCEPT_LANGUAGE,
+    ) -> Response[EvaluationRead]:
+        language = negotiate(lang, accept_language)
         transfer, evaluation = await service.evaluate_one(db_session, transfer_id, _day(as_of))
-        return evaluation_read(transfer, evaluation, load_reference().version)
+        return _answer(
+            evaluation_read(transfer, evaluation, load_reference().version, language), language
+        )
 
     @get("/api/v1/vendors/{vendor_id:int}/status", operation_id="GetVendorStatus")
     async def vendor_status(
@@ -76,8 +102,14 @@ class EvaluationController(Controller):
         data_category: str | None = USE_CATEGORY,
         country: str | None = USE_COUNTRY,
         purpose: str | None = USE_PURPOSE,
-    ) -> VendorStatusRead:
-        return await _status(db_session, vendor_id, _day(as_of), data_category, country, purpose)
+        lang: Language | None = LANG,
+        accept_language: str | None = ACCEPT_LANGUAGE,
+    ) -> Response[VendorStatusRead]:
+        language = negotiate(lang, accept_language)
+        found = await _status(
+            db_session, vendor_id, _day(as_of), data_category, country, purpose, language
+        )
+        return _answer(found, language)
 
     @get("/api/v1/vendors/status", operation_id="LookupVendorStatus")
     async def lookup_status(
@@ -89,9 +121,15 @@ class EvaluationController(Controller):
         data_category: str | None = USE_CATEGORY,
         country: str | None = USE_COUNTRY,
         purpose: str | None = USE_PURPOSE,
-    ) -> VendorStatusRead:
+        lang: Language | None = LANG,
+        accept_language: str | None = ACCEPT_LANGUAGE,
+    ) -> Response[VendorStatusRead]:
+        language = negotiate(lang, accept_language)
         vendor_id = await service.find_vendor_id(db_session, name=name, business_id=business_id)
-        return await _status(db_session, vendor_id, _day(as_of), data_category, country, purpose)
+        found = await _status(
+            db_session, vendor_id, _day(as_of), data_category, country, purpose, language
+        )
+        return _answer(found, language)
 
     @get("/api/v1/compliance", operation_id="GetCompliance")
     async def compliance(
@@ -108,9 +146,12 @@ class EvaluationController(Controller):
         ),
         limit: Limit = 100,
         offset: Offset = 0,
-    ) -> ComplianceRead:
+        lang: Language | None = LANG,
+        accept_language: str | None = ACCEPT_LANGUAGE,
+    ) -> Response[ComplianceRead]:
+        language = negotiate(lang, accept_language)
         result = await service.register_view(db_session, _day(as_of), assume_invalid, from_)
-        return compliance_read(result, limit, offset)
+        return _answer(compliance_read(result, limit, offset, language), language)
 
 
 class ReferenceController(Controller):

@@ -10,6 +10,7 @@ import msgspec
 from transfers.rules.compliance import Compliance, InvalidatedReliance, Problem, Readiness
 from transfers.rules.evaluate import Evaluation, Reason
 from transfers.rules.facts import TransferFacts
+from transfers.rules.messages import reason_text
 from transfers.rules.status import VendorStatus
 
 VerdictValue = Literal["lawful", "at_risk", "unlawful", "inactive"]
@@ -142,30 +143,32 @@ class ComplianceRead(msgspec.Struct):
     what_if: WhatIfRead | None
 
 
-def reasons(items: tuple[Reason, ...]) -> list[ReasonRead]:
+def reasons(items: tuple[Reason, ...], language: str = "en") -> list[ReasonRead]:
+    """Reasons in ``language``: the engine's key and parameters rendered by the one lexicon
+    the workspace and documents use (``rules.messages``)."""
     return [
-        ReasonRead(r.code, r.severity, r.message, r.citation, r.confidence)  # type: ignore[arg-type]
+        ReasonRead(r.code, r.severity, reason_text(r, language), r.citation, r.confidence)  # type: ignore[arg-type]
         for r in items
     ]
 
 
-def _readiness(r: Readiness) -> ReadinessRow:
+def _readiness(r: Readiness, language: str = "en") -> ReadinessRow:
     return ReadinessRow(
         r.vendor_id,
         r.vendor_name,
         [i for i in r.transfer_ids if i is not None],
         list(r.fallbacks),
-        reasons(r.reasons),
+        reasons(r.reasons, language),
     )
 
 
 def evaluation_read(
-    transfer: TransferFacts, evaluation: Evaluation, version: str
+    transfer: TransferFacts, evaluation: Evaluation, version: str, language: str = "en"
 ) -> EvaluationRead:
     return EvaluationRead(
         transfer_id=transfer.id or 0,
         verdict=evaluation.verdict,
-        reasons=reasons(evaluation.reasons),
+        reasons=reasons(evaluation.reasons, language),
         as_of=evaluation.as_of,
         active=evaluation.active,
         reference_version=version,
@@ -180,12 +183,13 @@ def status_read(
     as_of: date,
     version: str,
     cleared: Clearance | None = None,
+    language: str = "en",
 ) -> VendorStatusRead:
     return VendorStatusRead(
         vendor_id=vendor_id,
         vendor_name=status.vendor_name,
         status=status.status,
-        reasons=reasons(status.reasons),
+        reasons=reasons(status.reasons, language),
         transfers=[
             TransferVerdict(
                 id=t.id or 0,
@@ -193,7 +197,7 @@ def status_read(
                 mechanism=t.mechanism,
                 verdict=e.verdict,
                 active=e.active,
-                reasons=reasons(e.reasons),
+                reasons=reasons(e.reasons, language),
             )
             for t, e in status.transfers
         ],
@@ -205,7 +209,7 @@ def status_read(
     )
 
 
-def _problem(p: Problem) -> ProblemRow:
+def _problem(p: Problem, language: str = "en") -> ProblemRow:
     return ProblemRow(
         p.vendor_id,
         p.vendor_name,
@@ -213,7 +217,7 @@ def _problem(p: Problem) -> ProblemRow:
         p.destination_country,
         p.mechanism,
         p.verdict,
-        reasons(p.reasons),
+        reasons(p.reasons, language),
     )
 
 
@@ -229,7 +233,9 @@ def _invalidated(r: InvalidatedReliance) -> InvalidatedRow:
     )
 
 
-def compliance_read(c: Compliance, limit: int = 100, offset: int = 0) -> ComplianceRead:
+def compliance_read(
+    c: Compliance, limit: int = 100, offset: int = 0, language: str = "en"
+) -> ComplianceRead:
     """The summary with one page of problems (the register-wide body stays small: 10,000
     vendors no longer mean a 25 MB answer)."""
     what_if = None
@@ -240,12 +246,12 @@ def compliance_read(c: Compliance, limit: int = 100, offset: int = 0) -> Complia
             invalid_from=w.invalid_from,
             evaluated_on=w.evaluated_on,
             newly_blocked=[
-                NewlyBlockedRow(n.vendor_id, n.vendor_name, reasons(n.reasons))
+                NewlyBlockedRow(n.vendor_id, n.vendor_name, reasons(n.reasons, language))
                 for n in w.newly_blocked
             ],
-            newly_unlawful=[_problem(p) for p in w.newly_unlawful],
-            ready=[_readiness(r) for r in w.ready],
-            blocked=[_readiness(r) for r in w.blocked],
+            newly_unlawful=[_problem(p, language) for p in w.newly_unlawful],
+            ready=[_readiness(r, language) for r in w.ready],
+            blocked=[_readiness(r, language) for r in w.blocked],
         )
     return ComplianceRead(
         as_of=c.as_of,
@@ -256,7 +262,7 @@ def compliance_read(c: Compliance, limit: int = 100, offset: int = 0) -> Complia
         problems_total=len(c.problems),
         problems_limit=limit,
         problems_offset=offset,
-        problems=[_problem(p) for p in c.problems[offset : offset + limit]],
+        problems=[_problem(p, language) for p in c.problems[offset : offset + limit]],
         invalidated_mechanism_transfers=[
             _invalidated(r) for r in c.invalidated_mechanism_transfers
         ],

@@ -231,6 +231,7 @@ async def precheck(
         agreements=(),
         transfers=(),
         subprocessor_ids=(),
+        country=intake.vendor_country,
     )
     planned = tuple(
         replace(_transfer_facts(intake, d, day), contracts=base.agreements)

@@ -245,6 +245,7 @@ def after_change(
                 subprocessor_ids=(),
                 parent_ids=(vendor.id,),
                 authorised_by_processor=True,
+                country=notice.subprocessor_country,
             )
         children.append(new_id)
     if notice.replaces_id is not None and notice.replaces_id in out:

@@ -64,6 +64,8 @@ _COMMON_MECHANISM_FIELDS: frozenset[str] = frozenset(
         "legal_basis",
         "citation",
         "confidence",
+        "source",
+        "checked",
         "valid_from",
         "valid_until",
         "invalid_from",
@@ -122,6 +124,8 @@ class Membership(_Row, frozen=True):
     countries: tuple[CountryCode, ...]
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
     valid_from: date | None = None
     valid_until: date | None = None
     note: str = ""
@@ -139,6 +143,8 @@ class Territory(_Row, frozen=True):
     status: Text
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
     part_of: CountryCode | None = None
 
 
@@ -149,6 +155,8 @@ class ExpiryChange(_Row, frozen=True):
     valid_until: date
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
 
 
 class AdequacyDecision(_Row, frozen=True):
@@ -163,6 +171,8 @@ class AdequacyDecision(_Row, frozen=True):
     scope: Text
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
     valid_until: date | None = None
     invalid_from: date | None = None
     invalidation_citation: str = ""
@@ -205,6 +215,8 @@ class Mechanism(_Row, frozen=True):
     legal_basis: Text
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
     valid_from: date | None = None
     valid_until: date | None = None
     invalid_from: date | None = None
@@ -247,6 +259,8 @@ class ReasonSource(_Row, frozen=True):
 
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
     note: str = ""
 
 
@@ -257,6 +271,8 @@ class HrVocabulary(_Row, frozen=True):
     data_subjects: tuple[Code, ...]
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
 
     def hr_values(self, categories: Iterable[str], data_subjects: Iterable[str]) -> list[str]:
         """The HR values found among ``categories`` and ``data_subjects`` (case-insensitive)."""
@@ -277,12 +293,16 @@ class TiaPolicy(_Row, frozen=True):
     required_from: date
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
 
 
 class Art28Policy(_Row, frozen=True):
     agreement_kinds: tuple[Code, ...]
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
 
 
 class TiaNote(_Row, frozen=True):
@@ -294,6 +314,8 @@ class TiaNote(_Row, frozen=True):
     practice: Text
     citation: Citation
     confidence: Confidence
+    source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
+    checked: date  # the day it was last checked in that source
 
 
 class _File(_Row, frozen=True):
@@ -341,6 +363,8 @@ class CountryRow:
     note: str
     citation: str
     confidence: str
+    source: str = ""
+    checked: date | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -417,19 +441,19 @@ class Reference:
             period = self.membership(code, self.status_date)
             decision = self.adequacy_for(code)
             territory = self.territories.get(code)
+            fact: Membership | AdequacyDecision | Territory | Mechanism
             if period is not None:
                 status: Any = period.regime
-                citation, confidence, note = period.citation, period.confidence, period.note
+                fact, note = period, period.note
             elif decision is not None:
                 status = "third"
-                citation, confidence, note = decision.citation, decision.confidence, decision.scope
+                fact, note = decision, decision.scope
             elif territory is not None:
                 status = "third"
-                citation, confidence, note = territory.citation, territory.confidence, ""
+                fact, note = territory, ""
             else:
-                source = self._mechanisms["none"]
                 status = "third"
-                citation, confidence = source.citation, source.confidence
+                fact = self._mechanisms["none"]
                 note = "Third country without an adequacy decision."
             if territory is not None:
                 note = territory.status
@@ -440,8 +464,10 @@ class Reference:
                     status=status,
                     adequacy=decision.citation if decision is not None else None,
                     note=note,
-                    citation=citation,
-                    confidence=confidence,
+                    citation=fact.citation,
+                    confidence=fact.confidence,
+                    source=fact.source,
+                    checked=fact.checked,
                 )
             )
         return tuple(rows)
@@ -648,6 +674,8 @@ def _validate(
         legal_basis="x",
         citation="x",
         confidence="K",
+        source="x",
+        checked=date.min,
     )
     for m in mechanisms.mechanisms:
         allowed = _COMMON_MECHANISM_FIELDS | RULE_FIELDS[m.rule]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -86,6 +87,10 @@ def _tia_law() -> Mapping[str, Mapping[str, Any]]:
                 raise NamesError(f"tia_country_law.toml: countries[{i}].{part} needs en and fi")
         if not entry.get("sources"):
             raise NamesError(f"tia_country_law.toml: countries[{i}] needs its sources")
+        if not isinstance(entry.get("checked"), date):
+            raise NamesError(
+                f"tia_country_law.toml: countries[{i}] needs the date its sources were checked"
+            )
         out[entry["country"]] = MappingProxyType(entry)
     if "default" not in out:
         raise NamesError("tia_country_law.toml: a 'default' entry is required")

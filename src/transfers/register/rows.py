@@ -351,6 +351,7 @@ def vendor_facts(
         )
         if rows.conditions
         else (),
+        v.country,
     )
 
 
@@ -407,6 +408,7 @@ _POSITIONAL_OTHERS: Final = {
         "parent_ids",
         "authorised_by_processor",
         "open_conditions",
+        "country",
     ),
 }
 for _facts, _order in ((TransferFacts, _POSITIONAL), *_POSITIONAL_OTHERS.items()):

@@ -464,7 +464,19 @@ def _fallback(
     if fallback is None or fallback.kind != "art46" or fallback.code == facts.mechanism:
         return None
     as_primary = replace(facts, mechanism=fallback.code, fallback_mechanism=None)
+    implied = _implied_module(facts, fallback)
+    if implied is not None:
+        as_primary = replace(as_primary, scc_module=implied)
     return fallback, evaluate_mechanism(as_primary, country, fallback, as_of, ref)
+
+
+def _implied_module(facts: TransferFacts, fallback: Mechanism) -> int | None:
+    """The SCC module the roles imply, for a modular fallback recorded without a module: the
+    register's signed agreement of that module is then the evidence (Decision (EU) 2021/914
+    Annex, Section I: the module follows from the roles)."""
+    if not fallback.modules or facts.scc_module is not None:
+        return None
+    return fallback.module_for(facts.exporter_role, facts.importer_role)
 
 
 def _ref_reason(
@@ -835,6 +847,23 @@ def _fallback_reason(
         )
     contract = next((r for r in result[1] if r.key == "contract_in_place"), None)
     used = f" ({contract.message})" if contract is not None else ""
+    implied = _implied_module(facts, fallback)
+    if implied is not None and contract is not None:
+        return _ref_reason(
+            ref,
+            "fallback_ready",
+            "info",
+            f"Fallback ready: {fallback.name} would cover the transfer if {mechanism.name} "
+            f"fell. No module is recorded on the transfer; agreement "
+            f"#{contract.params.get('agreement')}, signed on {contract.params.get('signed')}, "
+            f"is in force for module {implied}, the module the roles imply.",
+            key="fallback_ready_agreement",
+            fallback=fallback.code,
+            mechanism=code,
+            agreement=contract.params.get("agreement"),
+            module=implied,
+            signed=contract.params.get("signed"),
+        )
     return _ref_reason(
         ref,
         "fallback_ready",
@@ -909,18 +938,22 @@ def _contract(
             continue
         window = _signature_window(a, mechanism)
         if window is not None:
-            notes.append(
-                _contract_note(
-                    ref,
-                    window[0],
-                    f"{label}: {window[1]}",
-                    agreement=a.id,
-                    signed=a.signed_on,
-                    mechanism=mechanism.code,
-                    applied=mechanism.valid_from,
-                    repealed=mechanism.signed_before,
-                )
+            note = _contract_note(
+                ref,
+                window[0],
+                f"{label}: {window[1]}",
+                agreement=a.id,
+                signed=a.signed_on,
+                mechanism=mechanism.code,
+                applied=mechanism.valid_from,
+                repealed=mechanism.signed_before,
             )
+            if window[0] == "legacy_scc_signed_after_repeal" and mechanism.repeal_citation:
+                # The repeal is the law relied on here (Decision (EU) 2021/914, Art. 4).
+                note = replace(
+                    note, citation=mechanism.repeal_citation, confidence=mechanism.confidence
+                )
+            notes.append(note)
             continue
         usable.append(a)
     if usable:
@@ -1044,7 +1077,9 @@ def _tia(facts: TransferFacts, mechanism: Mechanism, as_of: date, ref: Reference
                     {},
                 )
             ]
-        if facts.combines_eu_data is None:
+        if facts.combines_eu_data is None and not _positive_tia(facts, as_of):
+            # A documented positive TIA answers the question: whether or not the data are
+            # combined, Clause 14 is satisfied, so nothing is left open.
             return [
                 _ref_reason(
                     ref,
@@ -1124,6 +1159,11 @@ def _tia(facts: TransferFacts, mechanism: Mechanism, as_of: date, ref: Reference
             )
         )
     return reasons
+
+
+def _positive_tia(facts: TransferFacts, as_of: date) -> bool:
+    tia = deciding_assessment(facts.assessments, as_of)
+    return tia is not None and tia.conclusion in _POSITIVE_TIA
 
 
 def _scc(
@@ -1239,9 +1279,12 @@ def _bcr(
     facts: TransferFacts, country: str, mechanism: Mechanism, as_of: date, ref: Reference
 ) -> list[Reason]:
     """BCRs count only once approved (GDPR Art. 47(1)), only for members of the group, and only
-    for what they were approved for: controller BCRs for data the importer receives as a
-    controller, processor BCRs for data it processes on behalf of a controller. As an Art. 46
-    tool they need a TIA (Schrems II)."""
+    for whose data they were approved, not for the importer's role (WP256 rev.01 and WP257
+    rev.01, introductions; EDPB Recommendations 1/2022): controller BCRs cover the group's own
+    data (we export as controller) sent to group members acting as controllers or as internal
+    processors; processor BCRs cover data of a controller outside the group (we export as its
+    processor) that group members process as processors or sub-processors, never the group's
+    own data. As an Art. 46 tool they need a TIA (Schrems II)."""
     errors: list[Reason] = []
     warnings: list[Reason] = []
     if not (facts.bcr_approval_ref or "").strip():
@@ -1275,24 +1318,47 @@ def _bcr(
                 key="bcr_group_unknown",
             )
         )
-    needed = "controller" if facts.importer_role == "controller" else "processor"
-    if facts.bcr_type is None:
+    own_data = facts.exporter_role == "controller"
+    needed = "controller" if own_data else "processor"
+    if not own_data and facts.importer_role == "controller":
+        errors.append(
+            _ref_reason(
+                ref,
+                "bcr_type_mismatch",
+                "error",
+                "No binding corporate rules cover this transfer: the data belong to a controller "
+                "outside the group, and processor BCRs cover them only while group members "
+                "process them as processors or sub-processors, not when the importer receives "
+                "them as a controller.",
+                key="bcr_no_type_fits",
+                recorded=facts.bcr_type,
+            )
+        )
+    elif facts.bcr_type is None:
         warnings.append(
             _ref_reason(
                 ref,
                 "bcr_type_mismatch",
                 "warning",
-                f"Record the type of the binding corporate rules: the importer receives the data "
-                f"as a {facts.importer_role}, so {needed} BCRs are needed.",
+                "Record the type of the binding corporate rules: "
+                + (
+                    "the group's own data (we export them as controller) need controller BCRs "
+                    "(BCR-C), whether the importer acts as controller or as internal processor."
+                    if own_data
+                    else "data of a controller outside the group (we export them as its "
+                    "processor) need processor BCRs (BCR-P)."
+                ),
                 key="bcr_type_unknown",
                 needed=needed,
             )
         )
     elif facts.bcr_type != needed:
         what = (
-            "processor BCRs do not cover data the importer receives as a controller"
-            if needed == "controller"
-            else "controller BCRs do not cover data the importer processes on our behalf"
+            "processor BCRs cover only data of controllers outside the group, not the group's "
+            "own data, which we export as controller; controller BCRs are needed"
+            if own_data
+            else "controller BCRs cover the group's own data, not data of a controller outside "
+            "the group, which we export as its processor; processor BCRs are needed"
         )
         errors.append(
             _ref_reason(
@@ -1346,20 +1412,33 @@ def _ad_hoc(
 ) -> list[Reason]:
     """Ad hoc clauses need the competent authority's authorisation (GDPR Art. 46(3)(a), 46(4)).
 
-    The register records no authorisation, so a signed ad hoc contract is at best ``at_risk``
-    with ``ad_hoc_authorisation_required``: the authorisation must be checked by hand. Without a
-    contract in force they are unlawful, and a TIA is needed as for any Art. 46 tool.
+    With the authorisation recorded (``approval_ref``) a signed ad hoc contract in force is an
+    Art. 46 safeguard like any other (a TIA still applies); without it the contract is at best
+    ``at_risk`` (``ad_hoc_authorisation_required``) until the authorisation is recorded. Without
+    a contract in force they are unlawful.
     """
     agreement, problems = _contract(facts, mechanism, as_of, ref)
     if agreement is None:
         return problems
-    authorisation = _ref_reason(
-        ref,
-        "ad_hoc_authorisation_required",
-        "warning",
-        "Ad hoc clauses are valid only with the supervisory authority's authorisation; "
-        "keep the authorisation with the contract.",
-    )
+    approval = (facts.approval_ref or "").strip()
+    if approval:
+        authorisation = _ref_reason(
+            ref,
+            "ad_hoc_authorisation_required",
+            "info",
+            f"The supervisory authority's authorisation of the ad hoc clauses is recorded "
+            f"({approval}).",
+            key="ad_hoc_authorised",
+            ref_no=approval,
+        )
+    else:
+        authorisation = _ref_reason(
+            ref,
+            "ad_hoc_authorisation_required",
+            "warning",
+            "Ad hoc clauses are valid only with the supervisory authority's authorisation; "
+            "record the authorisation (its reference) with the transfer.",
+        )
     return [
         _contract_reason(mechanism, agreement, facts),
         authorisation,
@@ -1509,7 +1588,29 @@ def _not_eu_tool(
     facts: TransferFacts, country: str, mechanism: Mechanism, as_of: date, ref: Reference
 ) -> list[Reason]:
     """UK instruments serve UK GDPR exports only; they are no Art. 46(2) tool for an EU export
-    (legal-facts §8)."""
+    (legal-facts §8). A linked agreement of the instrument's own kind is named as the evidence
+    of the UK export, but it changes nothing for the EU export."""
+    linked = next(
+        (
+            a
+            for a in facts.contracts
+            if a.kind == mechanism.code and a.id is not None and a.id == facts.agreement_id
+        ),
+        None,
+    )
+    if linked is not None:
+        return [
+            _m_reason(
+                mechanism,
+                "not_eu_tool",
+                "error",
+                f"{mechanism.name} is not a transfer tool under the EU GDPR "
+                f"({mechanism.legal_basis}); agreement #{linked.id} is evidence for a UK GDPR "
+                "export only, and this EU export needs an EU Chapter V mechanism.",
+                key="not_eu_tool_agreement",
+                agreement=linked.id,
+            )
+        ]
     return [
         _m_reason(
             mechanism,

@@ -104,3 +104,5 @@ class VendorFacts:
     authorised_by_processor: bool | None = None  # the parent's DPA authorises it (Art. 28(2))
     #: (intake request id, condition number) of every unmet condition of a conditional approval
     open_conditions: tuple[tuple[int, int], ...] = ()
+    #: where the vendor is established (ISO 3166-1 alpha-2); a third country implies a transfer
+    country: str | None = None

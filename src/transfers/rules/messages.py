@@ -105,10 +105,16 @@ FI: Final[Mapping[str, str]] = {
     "bcr_group_unknown": "Kirjaa, kuuluuko vastaanottaja sitovien yrityssääntöjen sitomaan konserniin; säännöt kattavat vain konsernin sisäiset siirrot.",
     "bcr_type_unknown": "Kirjaa sitovien yrityssääntöjen tyyppi: tähän siirtoon tarvitaan {needed}.",
     "bcr_type_mismatch": "Sitovat yrityssäännöt ovat väärää tyyppiä: tähän siirtoon tarvitaan {needed}.",
+    "bcr_no_type_fits": "Mitkään sitovat yrityssäännöt eivät kata tätä siirtoa: tiedot kuuluvat konsernin ulkopuoliselle rekisterinpitäjälle, ja käsittelijää koskevat säännöt (BCR-P) kattavat ne vain, kun konserniin kuuluvat yhtiöt käsittelevät niitä käsittelijöinä tai alikäsittelijöinä, eivät silloin, kun vastaanottaja saa ne rekisterinpitäjänä.",
     "bcr_approved": "Sitovat yrityssäännöt on hyväksytty ({ref_no}).",
     "art46_tool_not_approved": "Hyväksynnästä (”{mechanism}”) ei ole kirjattu näyttöä (hyväksynnän tunniste ja vastaanottajan sitova sitoumus).",
     "art46_tool_in_place": "Siirtoperuste ”{mechanism}” (hyväksyntä {ref_no}).",
-    "ad_hoc_authorisation_required": "Tapauskohtaiset sopimuslausekkeet ovat päteviä vain valvontaviranomaisen luvalla; säilytä lupa sopimuksen yhteydessä.",
+    "ad_hoc_authorisation_required": "Tapauskohtaiset sopimuslausekkeet ovat päteviä vain valvontaviranomaisen luvalla; kirjaa luvan tunniste siirron tietoihin.",
+    "ad_hoc_authorised": "Valvontaviranomaisen lupa tapauskohtaisille sopimuslausekkeille on kirjattu ({ref_no}).",
+    "fallback_ready_agreement": "Varaperuste valmiina: ”{fallback}” kattaisi siirron, jos ”{mechanism}” kaatuisi. Siirrolle ei ole kirjattu moduulia; sopimus #{agreement}, allekirjoitettu {signed}, on voimassa moduulille {module}, jota osapuolten roolit edellyttävät.",
+    "not_eu_tool_agreement": "”{mechanism}” ei ole EU:n tietosuoja-asetuksen mukainen siirtoväline; sopimus #{agreement} on näyttöä vain Yhdistyneen kuningaskunnan tietosuoja-asetuksen mukaisesta siirrosta, ja tämä EU:sta tehtävä siirto tarvitsee V luvun mukaisen siirtoperusteen.",
+    "subprocessor_contract_not_in_force": "Alikäsittelijää {vendor} ei sido {as_of} voimassa oleva alikäsittelysopimus (28 artiklan 4 kohta): rekisterissä on vain {agreements}.",
+    "transfer_not_recorded": "{vendor} on sijoittautunut EU:n/ETA:n ulkopuolelle ({country}) ja käsittelee tietojamme, mutta siirtoa kohteeseen {country} ei ole kirjattu (tietojen tallentaminen sinne tai etäkäyttö sieltä on siirto); kirjaa siirto ja sen siirtoperuste.",
     "derogation_foreign_order": "Poikkeus ”{mechanism}” ei kata kolmannen maan tuomioistuimen tai viranomaisen määräämää luovutusta: yleisen edun on perustuttava unionin tai jäsenvaltion lainsäädäntöön. Tällainen määräys voidaan tunnustaa vain kansainvälisen sopimuksen perusteella (48 artikla).",
     "derogation_systematic": "Poikkeus ”{mechanism}” ei voi kattaa järjestelmällisiä tai toistuvia siirtoja.",
     "derogation_occasional": "Poikkeus ”{mechanism}” voi kattaa tämän satunnaisen siirron vain, jos sen omat edellytykset täyttyvät; kirjaa, miten ne täyttyvät.",
@@ -132,6 +138,7 @@ FI: Final[Mapping[str, str]] = {
     "subprocessor_unknown": "Alikäsittelijää (tunniste {child}) ei ole arvioitu.",
     "subprocessor_blocked": "Alikäsittelijä {child_name} on estetty: {nested}",
     "subprocessor_conditional": "Alikäsittelijä {child_name} on hyväksytty vain ehdoin.",
+    "subprocessor_conditional_because": "Alikäsittelijä {child_name} on hyväksytty vain ehdoin: {nested}",
     "intake_conditions_open": (
         "Hyväksytty ehdoin: {open} hankintapyynnön ehtoa on vielä täyttämättä "
         "(pyyntö {intake_ids})."
@@ -139,8 +146,46 @@ FI: Final[Mapping[str, str]] = {
 }
 
 
+def negotiate(lang: str | None, accept_language: str | None, default: str = "en") -> str:
+    """The language of an answer: ``?lang=`` when given, else the supported language the
+    ``Accept-Language`` header ranks highest (RFC 9110 §12.5.4 quality values), else
+    ``default``."""
+    if lang in LANGUAGES:
+        return lang
+    best, best_q = default, 0.0
+    for part in (accept_language or "").split(","):
+        pieces = part.strip().split(";")
+        code = pieces[0].strip().lower().split("-")[0]
+        q = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if code in LANGUAGES and q > best_q:
+            best, best_q = code, q
+    return best
+
+
+_UNCONFIRMED: Final = {
+    "en": " (Unconfirmed: the law relied on here is not confirmed in an official source.)",
+    "fi": " (Vahvistamaton: tässä sovellettua oikeusohjetta ei ole vahvistettu virallisesta "
+    "lähteestä.)",
+}
+
+
 def reason_text(reason: Reason, language: str) -> str:
-    """``reason`` as a sentence in ``language`` ("en" or "fi")."""
+    """``reason`` as a sentence in ``language`` ("en" or "fi"). A reason resting on a fact the
+    reference marks unconfirmed (confidence U) says so: it is never shown as settled law."""
+    text = _text(reason, language)
+    if reason.confidence == "U":
+        return text + _UNCONFIRMED["fi" if language == "fi" else "en"]
+    return text
+
+
+def _text(reason: Reason, language: str) -> str:
     if language != "fi":
         return reason.message
     template = _template(reason)

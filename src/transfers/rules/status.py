@@ -20,6 +20,7 @@ from transfers.rules.evaluate import (
     agreement_in_force,
     deciding_assessment,
     evaluate_transfer,
+    is_active,
 )
 from transfers.rules.facts import AgreementFacts, TransferFacts, VendorFacts
 
@@ -48,6 +49,8 @@ REFERENCE_REASON_CODES: Final = frozenset(
         "subprocessor_cycle",
         "subprocessor_unknown",
         "subprocessor_flow_down",
+        "subprocessor_contract_not_in_force",
+        "transfer_not_recorded",
     }
 )
 
@@ -317,7 +320,7 @@ def _vendor_status(
         lambda: own.deadline,
         vendor.id,
         vendor.name,
-        tuple([child for _, kind, child in links if kind == "blocked" and child is not None])
+        tuple([child for _, kind, child in links if kind != "cycle" and child is not None])
         if links
         else (),
     )
@@ -366,14 +369,20 @@ def _status_reasons(
                 nested=(cause,) if cause else (),
             )
         else:
+            cause = next((r for r in child.reasons if r.severity == "warning"), None)
             _append(
                 reasons,
                 ref,
                 "subprocessor_conditional",
                 "warning",
-                f"{_name(child, child_id)} is approved only with conditions.",
+                _clip(
+                    f"{_name(child, child_id)} is approved only with conditions"
+                    + (f": {cause.message}" if cause else ".")
+                ),
+                key="subprocessor_conditional_because" if cause else "",
                 child=child_id,
                 child_name=child.vendor_name,
+                nested=(cause,) if cause else (),
             )
     if conditions:
         # A decision of ours, not a rule of law: cited as such.
@@ -425,8 +434,33 @@ def _own_part(vendor: VendorFacts, as_of: date, ref: Reference) -> OwnPart:
             f"The vendor status {vendor.status!r} is unknown.",
         )
 
+    _silent_third_country(vendor, as_of, ref, reasons)
     flow_down = vendor.role == "subprocessor" and bool(vendor.parent_ids)
-    if flow_down:
+    contracts = [a for a in vendor.agreements if ref.covers_art28(a.kind, a.scc_module)]
+    if (
+        flow_down
+        and vendor.authorised_by_processor is not False
+        and contracts
+        and not any(agreement_in_force(a, as_of) for a in contracts)
+    ):
+        # GDPR Art. 28(4): the sub-processor must be bound by a contract. The register holds
+        # its sub-processing contract, and none is in force (a draft, or terminated): the
+        # contract the authorisation relies on is not there, whatever the authorisation says.
+        listed = ", ".join(
+            f"#{a.id} ({'draft' if a.status == 'draft' else a.status})" for a in contracts
+        )
+        _append(
+            reasons,
+            ref,
+            "subprocessor_contract_not_in_force",
+            "error",
+            f"{vendor.name} is not bound by a sub-processing contract in force on {as_of} "
+            f"(Art. 28(4)): the register holds only {listed}.",
+            vendor=vendor.name,
+            agreements=listed,
+            as_of=as_of,
+        )
+    elif flow_down:
         # GDPR Art. 28(2) and 28(4): our processor engages it under its DPA with us; no direct
         # DPA between us and the sub-processor is needed, but the authorisation is.
         if vendor.authorised_by_processor is False:
@@ -487,6 +521,33 @@ def _own_part(vendor: VendorFacts, as_of: date, ref: Reference) -> OwnPart:
         elif evaluation.verdict == "at_risk" and rank == 0:
             rank = 1
     return OwnPart(vendor, as_of, ref, tuple(reasons), tuple(evaluated), rank)
+
+
+def _silent_third_country(
+    vendor: VendorFacts, as_of: date, ref: Reference, reasons: list[Reason]
+) -> None:
+    """A vendor established in a third country that processes our data receives a transfer,
+    whether it stores the data there or reaches them remotely from there (EDPB Guidelines
+    05/2021); with no transfer to that country recorded as taking place, the register is
+    silent about a Chapter V transfer, and the vendor is at most conditional."""
+    country = (vendor.country or "").upper()
+    if not country or vendor.status == "offboarded" or not ref.is_third_country(country, as_of):
+        return
+    for transfer in vendor.transfers:
+        if transfer.destination_country.upper() == country and is_active(transfer, as_of):
+            return
+    name = ref.names.get(country, country)
+    _append(
+        reasons,
+        ref,
+        "transfer_not_recorded",
+        "warning",
+        f"{vendor.name} is established in {name}, outside the EU/EEA, and processes our data, "
+        f"but a transfer to {name} is not recorded (storing the data there or reaching them "
+        "remotely from there is a transfer); record it with its mechanism.",
+        vendor=vendor.name,
+        country=country,
+    )
 
 
 def _transfer_reasons(

@@ -72,8 +72,9 @@ def validate_transfer(values: dict[str, Any]) -> dict[str, Any]:
 def link_problem(agreement: Agreement, values: dict[str, Any]) -> str | None:
     """Why a transfer with ``values`` cannot be linked to ``agreement``, or None.
 
-    A contract-based mechanism (SCCs, legacy SCCs, ad hoc clauses, UK instruments), as primary
-    or fallback, links only to an agreement of that kind and, for the 2021 SCCs, that module. A
+    A contract-based mechanism (SCCs, legacy SCCs, ad hoc clauses, UK instruments: an IDTA
+    transfer links to its IDTA as the evidence, though the verdict still says it is no EU tool),
+    as primary or fallback, links only to an agreement of that kind and, for the 2021 SCCs, that module. A
     transfer on a mechanism that needs no contract (adequacy, DPF, derogations) may also link to
     its Art. 28 agreement. Anything else cannot be right and is a data error.
     """
@@ -82,7 +83,9 @@ def link_problem(agreement: Agreement, values: dict[str, Any]) -> str | None:
     contract_kinds = [
         code
         for code in (mechanism, fallback)
-        if code and (m := ref.mechanism(code)) is not None and m.contract_required
+        if code
+        and (m := ref.mechanism(code)) is not None
+        and (m.contract_required or m.rule == "not_eu_tool")
     ]
     if agreement.kind in contract_kinds:
         module = values.get("scc_module")
