@@ -18,7 +18,9 @@ from transfers.document.service import sample_context
 from transfers.document.worker import BudgetExceeded, run_limited
 
 TEMPLATES = "/api/v1/document-templates"
-SMALL = Limits(memory_bytes=512 * 2**20, cpu_seconds=2, wall_seconds=20)
+#: Memory and CPU are what these tests are about; the wall-clock budget only has to outlast a
+#: worker's start on a busy machine (seen: over 20 s at a load of 7 on two cores).
+SMALL = Limits(memory_bytes=512 * 2**20, cpu_seconds=2, wall_seconds=300)
 
 
 def _template_with(*paragraphs: str) -> bytes:
