@@ -571,3 +571,24 @@ def test_japan_scope_names_the_appi_exemptions() -> None:
     assert japan is not None
     for words in ("Supplementary Rules", "public sector", "political bodies", "religious"):
         assert words in japan.scope
+
+
+def test_one_lexicon_names_each_country_alike_in_reasons_pages_and_documents() -> None:
+    """The reference's country names (used in reasons) are the canonical ones of
+    country_names.toml (pages, documents, exports): a country never has two names."""
+    from transfers.reference.names import country_names
+    from transfers.rules.messages import country_name as reason_country
+    from transfers.web.i18n import country_names as page_countries
+
+    ref = load_reference()
+    canonical = country_names()
+    for code, name in ref.names.items():
+        if code in canonical:
+            assert name == canonical[code]["en"], code
+    for code, name in ref.names_fi.items():
+        if code in canonical:
+            assert name == canonical[code]["fi"], code
+    for language in ("en", "fi"):
+        pages = page_countries(language)
+        for code, pair in canonical.items():
+            assert reason_country(code, language) == pair[language] == pages[code]

@@ -67,7 +67,7 @@ async def test_every_table_write_bumps_the_register_version(api: Api, engine: As
 
 
 async def test_another_instance_sees_a_write_at_once(api: Api, second_api: Api) -> None:
-    v = await factories.vendor(api, country="IN", name="Bharat Support", status="approved")
+    v = await factories.vendor(api, country="CH", name="Bharat Support", status="approved")
     await factories.agreement(api, v["id"])
     t = await factories.transfer(
         api, v["id"], destination_country="IN", mechanism="none", scc_module=None
@@ -84,7 +84,7 @@ async def test_another_instance_sees_a_write_at_once(api: Api, second_api: Api) 
 
 
 async def test_a_write_outside_the_application_is_seen(api: Api, engine: AsyncEngine) -> None:
-    v = await factories.vendor(api, country="IN", status="approved")
+    v = await factories.vendor(api, country="CH", status="approved")
     await factories.agreement(api, v["id"])
     t = await factories.transfer(
         api, v["id"], destination_country="IN", mechanism="none", scc_module=None
@@ -103,7 +103,7 @@ async def test_a_fresh_snapshot_is_served_without_a_transaction(
 ) -> None:
     """The version comes from the process's probe (a side connection): a read from a fresh
     snapshot opens no transaction of its own, yet a write by anyone is seen on the next read."""
-    v = await factories.vendor(api, country="IN", status="approved")
+    v = await factories.vendor(api, country="CH", status="approved")
     await factories.agreement(api, v["id"])
     t = await factories.transfer(
         api, v["id"], destination_country="IN", mechanism="none", scc_module=None
@@ -128,7 +128,7 @@ async def test_a_fresh_snapshot_is_served_without_a_transaction(
 async def test_a_rolled_back_write_never_reaches_the_snapshot(
     api: Api, engine: AsyncEngine
 ) -> None:
-    v = await factories.vendor(api, country="IN")
+    v = await factories.vendor(api, country="CH")
     await factories.agreement(api, v["id"])
     t = await factories.transfer(
         api, v["id"], destination_country="IN", mechanism="none", scc_module=None
@@ -185,7 +185,7 @@ async def test_a_late_commit_with_a_lower_id_is_seen(
     commits an older id after a newer one was read. Its vendor must not stay stale."""
     if db.backend != "postgresql":
         pytest.skip("SQLite has one writer at a time: ids commit in order")
-    slow = await factories.vendor(api, country="IN", name="Slow Writer", status="approved")
+    slow = await factories.vendor(api, country="CH", name="Slow Writer", status="approved")
     await factories.agreement(api, slow["id"])
     t = await factories.transfer(
         api, slow["id"], destination_country="IN", mechanism="none", scc_module=None
@@ -209,7 +209,7 @@ async def test_a_late_commit_with_a_lower_id_is_seen(
 async def test_pruning_the_change_log_keeps_the_version_and_snapshots_right(
     api: Api, engine: AsyncEngine
 ) -> None:
-    v = await factories.vendor(api, country="IN", status="approved")
+    v = await factories.vendor(api, country="CH", status="approved")
     await factories.agreement(api, v["id"])
     t = await factories.transfer(
         api, v["id"], destination_country="IN", mechanism="none", scc_module=None
@@ -282,7 +282,7 @@ async def test_two_served_instances_with_two_workers_agree_after_a_write(
                     f"{a}/vendors",
                     json={
                         "name": "Bharat",
-                        "country": "IN",
+                        "country": "CH",
                         "role": "controller",
                         "category": "other",
                         "status": "approved",

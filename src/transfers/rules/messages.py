@@ -3,7 +3,7 @@
 The engine writes each :class:`~transfers.rules.evaluate.Reason` in English with a stable
 ``key`` and typed ``params``; this module says the same in Finnish, so that a Finnish document or
 page never shows an English reason. Names come from the reference data (``name_fi`` of a
-mechanism) or from pycountry's Finnish country names; dates are written as Finns write them
+mechanism) or from the canonical country names of the reference data; dates are written as Finns write them
 (``1.2.2026``). A template whose parameters are missing falls back to the English sentence, so a
 message is never broken; the test suite checks that every reason the engine gives has a Finnish
 template.
@@ -11,15 +11,11 @@ template.
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
 from typing import Final
 
-import pycountry
-
-from transfers.reference import load_reference
+from transfers.reference import load_reference, names
 from transfers.rules.evaluate import Reason
 
 LANGUAGES: Final = ("en", "fi")
@@ -239,20 +235,6 @@ def _fi(name: str, value: object) -> str:
 
 
 def country_name(code: str, language: str) -> str:
-    """A country's name: the reference's English name, or pycountry's Finnish translation."""
-    ref = load_reference()
-    english = ref.names.get(code)
-    if language != "fi":
-        return english or code
-    if code in ref.names_fi:
-        return ref.names_fi[code]
-    found = pycountry.countries.get(alpha_2=code)
-    base = found.name if found is not None else english
-    if base is None:
-        return code
-    return _finnish().gettext(base) or english or code
-
-
-@cache
-def _finnish() -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fi"], fallback=True)
+    """A country's canonical name (``reference/data/country_names.toml``): the one lexicon that
+    reasons, documents, pages and exports share, so a country is named alike everywhere."""
+    return names.country_name(code, language)

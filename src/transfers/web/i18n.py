@@ -12,8 +12,8 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
-
+from transfers.reference.names import country_name as canonical_country_name
+from transfers.reference.names import country_names as canonical_country_names
 from transfers.user.schemas import LANGUAGES
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -63,12 +63,12 @@ def pick_language(accept_language: str | None) -> str:
 
 @cache
 def country_names(language: str) -> dict[str, str]:
-    """ISO 3166 code -> country name in the UI language, from CLDR (Babel)."""
-    territories = Locale.parse(language).territories
-    return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha()}
+    """ISO 3166 code -> country name in the UI language: the reference data's canonical names,
+    the same as in reasons and documents."""
+    return {code: pair[language] for code, pair in canonical_country_names().items()}
 
 
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return country_names(current_language()).get(code.upper(), code)
+    return canonical_country_name(code, current_language())
