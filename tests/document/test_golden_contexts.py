@@ -58,9 +58,7 @@ async def _contexts(session: Any) -> dict[str, Any]:
     for as_of in DAYS:
         for language in ("en", "fi"):
             for job in jobs:
-                key = "|".join(
-                    [as_of.isoformat(), language, *(f"{k}={v}" for k, v in job.items())]
-                )
+                key = "|".join([as_of.isoformat(), language, *(f"{k}={v}" for k, v in job.items())])
                 out[key] = await _one(
                     session,
                     language=language,
