@@ -115,7 +115,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "art49_not_required": "not required (Art. 49(6) applies to the second subparagraph)",
         "none_recorded": "none recorded",
         "no_measures": "none: the assessment found the transfer tool effective without them",
-        "review_default": "{date} (one year after the assessment; no earlier date was set)",
+        "review_default": "{date} ({period} after the assessment; no earlier date was set)",
         "eea": "EU/EEA (no transfer)",
         "received_from": "no transfer of its own: receives the data from {parent} in {country}",
         "no_transfer_recorded": "no transfer recorded",
@@ -218,7 +218,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "art49_not_required": "ei edellytetä (49 artiklan 6 kohta koskee 1 kohdan toista alakohtaa)",
         "none_recorded": "ei kirjattu",
         "no_measures": "ei tarpeen: arvioinnin mukaan siirtoperuste on tehokas ilman niitä",
-        "review_default": "{date} (vuosi arvioinnista; aikaisempaa päivää ei ole asetettu)",
+        "review_default": "{date} ({period} arvioinnista; aikaisempaa päivää ei ole asetettu)",
         "eea": "EU/ETA (ei siirtoa)",
         "received_from": "ei omaa siirtoa: saa tiedot alikäsittelijältä {parent} ({country})",
         "no_transfer_recorded": "siirtoa ei ole kirjattu",
@@ -438,6 +438,14 @@ def fmt_period(iso: str | None, language: str) -> str:
             parts.append(f"{number} {unit_word}")
     joiner = " ja " if language == "fi" else " and "
     return joiner.join(parts)
+
+
+def review_period(months: int, language: str) -> str:
+    """The review cadence in words: "one year" / "vuosi" for the usual 12 months, else as a
+    contract period ("two (2) years", "six (6) months")."""
+    if months == 12:
+        return "vuosi" if language == "fi" else "one year"
+    return fmt_period(f"P{months // 12}Y" if months % 12 == 0 else f"P{months}M", language)
 
 
 def country_name(code: str, language: str) -> str:
@@ -1223,7 +1231,8 @@ def tia_context(
             review = lab["review_overdue"].format(date=review)
     else:
         review = lab["review_default"].format(
-            date=fmt_date(review_due(assessment.completed_on, review_months), language)
+            date=fmt_date(review_due(assessment.completed_on, review_months), language),
+            period=review_period(review_months, language),
         )
     return base | {
         "vendor": vendor_part,
