@@ -51,6 +51,7 @@ from transfers.document.render import (
     render_docx,
     validate_template,
 )
+from transfers.settings import Settings
 
 AS_OF = date(2026, 11, 24)
 HOSTILE = 'AT&T <Cloud> "EU"'
@@ -431,6 +432,27 @@ def test_tia_uses_country_notes_given_in_the_context() -> None:
 def test_tia_without_a_review_date_states_the_default_interval() -> None:
     text, _ = render("tia", "fi", assessment=replace(CLOUD_TIA, next_review_on=None))
     assert "1.2.2027 (vuosi arvioinnista" in text
+
+
+@pytest.mark.parametrize(
+    ("months", "language", "expected"),
+    [
+        (12, "en", "1 February 2027 (one year after the assessment"),
+        (6, "en", "1 August 2026 (six (6) months after the assessment"),
+        (24, "fi", "1.2.2028 (kaksi (2) vuotta arvioinnista"),
+    ],
+)
+def test_tia_default_review_follows_the_review_setting(
+    months: int, language: str, expected: str
+) -> None:
+    """The review period is the reminders' (TRANSFERS_ASSESSMENT_REVIEW_MONTHS), not 12 months
+    written into the document code."""
+    options = DocumentOptions.from_settings(replace(Settings(), assessment_review_months=months))
+    assert options.review_months == months
+    text, _ = render(
+        "tia", language, assessment=replace(CLOUD_TIA, next_review_on=None), options=options
+    )
+    assert expected in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

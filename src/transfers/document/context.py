@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from transfers.assessment.risk import Scenario, overall_probability
 from transfers.document.kinds import KINDS, LANGUAGES
@@ -26,6 +26,9 @@ from transfers.reference.names import country_name as _country_name
 from transfers.reference.names import term as term
 from transfers.reference.names import tia_country_law, vocabulary
 from transfers.rules.calendar import review_due
+
+if TYPE_CHECKING:
+    from transfers.settings import Settings
 
 T = TypeVar("T")
 
@@ -112,7 +115,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "art49_not_required": "not required (Art. 49(6) applies to the second subparagraph)",
         "none_recorded": "none recorded",
         "no_measures": "none: the assessment found the transfer tool effective without them",
-        "review_default": "{date} (one year after the assessment; no earlier date was set)",
+        "review_default": "{date} ({period} after the assessment; no earlier date was set)",
         "eea": "EU/EEA (no transfer)",
         "received_from": "no transfer of its own: receives the data from {parent} in {country}",
         "no_transfer_recorded": "no transfer recorded",
@@ -215,7 +218,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "art49_not_required": "ei edellytetä (49 artiklan 6 kohta koskee 1 kohdan toista alakohtaa)",
         "none_recorded": "ei kirjattu",
         "no_measures": "ei tarpeen: arvioinnin mukaan siirtoperuste on tehokas ilman niitä",
-        "review_default": "{date} (vuosi arvioinnista; aikaisempaa päivää ei ole asetettu)",
+        "review_default": "{date} ({period} arvioinnista; aikaisempaa päivää ei ole asetettu)",
         "eea": "EU/ETA (ei siirtoa)",
         "received_from": "ei omaa siirtoa: saa tiedot alikäsittelijältä {parent} ({country})",
         "no_transfer_recorded": "siirtoa ei ole kirjattu",
@@ -437,6 +440,14 @@ def fmt_period(iso: str | None, language: str) -> str:
     return joiner.join(parts)
 
 
+def review_period(months: int, language: str) -> str:
+    """The review cadence in words: "one year" / "vuosi" for the usual 12 months, else as a
+    contract period ("two (2) years", "six (6) months")."""
+    if months == 12:
+        return "vuosi" if language == "fi" else "one year"
+    return fmt_period(f"P{months // 12}Y" if months % 12 == 0 else f"P{months}M", language)
+
+
 def country_name(code: str, language: str) -> str:
     """The canonical name from ``reference/data/country_names.toml``."""
     return _country_name(code, language)
@@ -494,6 +505,19 @@ class DocumentOptions:
     """Days a customer has to object to a new sub-processor (GDPR Art. 28(2))."""
     breach_hours: int = 48
     """Hours within which a processor must notify us of a personal data breach (Art. 33(2))."""
+    review_months: int = 12
+    """Months after its completion that a TIA is reviewed when it names no date of its own
+    (EDPB Recommendations 01/2020, step 6): the reminders' cadence, setting
+    TRANSFERS_ASSESSMENT_REVIEW_MONTHS."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DocumentOptions:
+        """The options the API, the web workspace, the CLI and the job queue all render with."""
+        return cls(
+            objection_days=settings.document_objection_days,
+            breach_hours=settings.document_breach_hours,
+            review_months=settings.assessment_review_months,
+        )
 
 
 # --- Input data ------------------------------------------------------------------------------
@@ -1169,6 +1193,7 @@ def tia_context(
     processing: ProcessingData | None = None,
     onward: Sequence[SubprocessorRow] = (),
     as_of: date | None = None,
+    review_months: int = 12,
 ) -> dict[str, Any]:
     """A transfer impact assessment in the six steps of EDPB Recommendations 01/2020 (v2.0):
     map the transfer, the tool relied on, the destination's law and practice, supplementary
@@ -1206,7 +1231,8 @@ def tia_context(
             review = lab["review_overdue"].format(date=review)
     else:
         review = lab["review_default"].format(
-            date=fmt_date(review_due(assessment.completed_on, 12), language)
+            date=fmt_date(review_due(assessment.completed_on, review_months), language),
+            period=review_period(review_months, language),
         )
     return base | {
         "vendor": vendor_part,
@@ -1529,6 +1555,7 @@ def build_context(
                 processing=processing,
                 onward=subprocessors,
                 as_of=as_of,
+                review_months=(options or DocumentOptions()).review_months,
             )
         )
     elif kind == "subprocessor_list":

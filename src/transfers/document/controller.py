@@ -29,10 +29,7 @@ PATH = "/api/v1/documents"
 
 
 def options_from(settings: Settings) -> DocumentOptions:
-    return DocumentOptions(
-        objection_days=settings.document_objection_days,
-        breach_hours=settings.document_breach_hours,
-    )
+    return DocumentOptions.from_settings(settings)
 
 
 def _read(

@@ -61,10 +61,7 @@ def connector_for(settings: Settings) -> BaseAsyncConnector:
 
 
 def document_options(settings: Settings) -> DocumentOptions:
-    return DocumentOptions(
-        objection_days=settings.document_objection_days,
-        breach_hours=settings.document_breach_hours,
-    )
+    return DocumentOptions.from_settings(settings)
 
 
 @dataclass

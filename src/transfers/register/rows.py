@@ -29,6 +29,7 @@ from transfers.models import (
     VendorSubprocessor,
 )
 from transfers.rules.calendar import current_term_end
+from transfers.rules.chain import Link
 from transfers.rules.facts import AgreementFacts, AssessmentFacts, TransferFacts, VendorFacts
 
 CONTROLLER_ROLES = frozenset({"controller", "joint_controller"})
@@ -55,11 +56,14 @@ class VendorRows:
 
 @dataclass(slots=True)
 class RegisterRows:
-    """Rows of a set of vendors and the sub-processor links that touch them."""
+    """Rows of a set of vendors and the sub-processor links that touch them (``links``: by
+    parent, ``links_up``: by sub-processor, each in link id order, engagement dates included)."""
 
     vendors: dict[int, VendorRows]
     children: dict[int, list[int]]
     parents: dict[int, list[int]]
+    links: dict[int, list[Link]] = field(default_factory=dict)
+    links_up: dict[int, list[Link]] = field(default_factory=dict)
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
@@ -189,7 +193,7 @@ _ASSESSMENTS = select(
 ).join(Transfer.__table__, _T.id == _S.transfer_id)
 
 
-_LINKS = select(_L.vendor_id, _L.subprocessor_id)
+_LINKS = select(_L.id, _L.vendor_id, _L.subprocessor_id, _L.engaged_on, _L.ended_on)
 
 VendorRecord = record_type("VendorRecord", _VENDORS)
 AgreementRecord = record_type("AgreementRecord", _AGREEMENTS)
@@ -225,13 +229,21 @@ async def load_rows(session: AsyncSession, vendor_ids: Iterable[int] | None) -> 
     children: dict[int, list[int]] = defaultdict(list)
     parents: dict[int, list[int]] = defaultdict(list)
     seen: set[tuple[int, int]] = set()
+    found: dict[int, Link] = {}
     for column in (_L.vendor_id, _L.subprocessor_id):
-        for parent, child in await records(session, _LINKS, LinkRecord, column, ids):
-            if (parent, child) not in seen:
-                seen.add((parent, child))
-                children[parent].append(child)
-                parents[child].append(parent)
-    return RegisterRows(vendors, dict(children), dict(parents))
+        for r in await records(session, _LINKS, LinkRecord, column, ids):
+            found[r.id] = Link(r.id, r.vendor_id, r.subprocessor_id, r.engaged_on, r.ended_on)
+            if (r.vendor_id, r.subprocessor_id) not in seen:
+                seen.add((r.vendor_id, r.subprocessor_id))
+                children[r.vendor_id].append(r.subprocessor_id)
+                parents[r.subprocessor_id].append(r.vendor_id)
+    links: dict[int, list[Link]] = defaultdict(list)
+    links_up: dict[int, list[Link]] = defaultdict(list)
+    for link_id in sorted(found):
+        link = found[link_id]
+        links[link.vendor_id].append(link)
+        links_up[link.subprocessor_id].append(link)
+    return RegisterRows(vendors, dict(children), dict(parents), dict(links), dict(links_up))
 
 
 def build_facts(

@@ -28,6 +28,7 @@ from transfers.reference import Reference
 from transfers.register import probe
 from transfers.register.gcpause import gc_paused
 from transfers.register.rows import RegisterRows, VendorRows, build_facts, load_rows
+from transfers.rules.chain import Link, engaged_chain, processing_owner
 from transfers.rules.facts import VendorFacts
 from transfers.rules.status import OwnMemo
 
@@ -50,6 +51,8 @@ class Snapshot:
     children: dict[int, list[int]] = field(default_factory=dict)
     parents: dict[int, list[int]] = field(default_factory=dict)
     transfer_vendor: dict[int, int] = field(default_factory=dict)
+    links: dict[int, list[Link]] = field(default_factory=dict)  # by parent, in link id order
+    links_up: dict[int, list[Link]] = field(default_factory=dict)  # by sub-processor
     days: dict[date, dict[int, VendorFacts]] = field(default_factory=dict)
     memos: dict[tuple[date, str], OwnMemo] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -107,6 +110,33 @@ class Snapshot:
                     stack.append(child)
         return seen
 
+    def links_of(self, vendor_id: int) -> list[Link]:
+        """The links where the vendor engages a sub-processor, in link id order."""
+        return self.links.get(vendor_id, [])
+
+    def engaged_chain(self, tops: Iterable[int], as_of: date) -> dict[int, int]:
+        """Vendors reached from ``tops`` through links engaged on ``as_of`` -> their parent
+        (:func:`transfers.rules.chain.engaged_chain`)."""
+        return engaged_chain(tops, self.links_of, as_of)
+
+    def first_parent(self, vendor_id: int) -> int | None:
+        """The vendor that engages this one through its first link (the lowest link id)."""
+        up = self.links_up.get(vendor_id)
+        return up[0].vendor_id if up else None
+
+    def first_processing(self, vendor_id: int) -> int | None:
+        """The id of the vendor's first processing record (the one its documents describe)."""
+        rows = self.vendors.get(vendor_id)
+        return min((p.id for p in rows.processings), default=None) if rows else None
+
+    def described_processing(self, vendor_id: int) -> int | None:
+        """The id of the processing the vendor works for: its own first one, else the one it
+        inherits up its chain (:func:`transfers.rules.chain.processing_owner`)."""
+        owner = processing_owner(
+            vendor_id, lambda v: self.first_processing(v) is not None, self.first_parent
+        )
+        return None if owner is None else self.first_processing(owner)
+
     def halves(self) -> tuple[list[int], list[int]]:
         """The vendors in two parts of about equal work (their transfers), each in register
         order and each holding whole sub-processor chains: a vendor's status depends on every
@@ -153,6 +183,8 @@ class Snapshot:
         self.vendors = loaded.vendors
         self.children = loaded.children
         self.parents = loaded.parents
+        self.links = loaded.links
+        self.links_up = loaded.links_up
         self.transfer_vendor = {
             t.id: vendor_id for vendor_id, rows in loaded.vendors.items() for t in rows.transfers
         }
@@ -165,8 +197,13 @@ class Snapshot:
         rows: dict[int, VendorRows],
         children: dict[int, list[int]],
         parents: dict[int, list[int]],
+        links: dict[int, list[Link]] | None = None,
+        links_up: dict[int, list[Link]] | None = None,
     ) -> None:
-        """Swap in freshly loaded rows of ``vendor_ids`` (absent from ``rows``: deleted)."""
+        """Swap in freshly loaded rows of ``vendor_ids`` (absent from ``rows``: deleted).
+
+        A link's change records both its vendors, so the links of each changed vendor, as
+        parent and as sub-processor, are all in the loaded rows."""
         for vendor_id in vendor_ids:
             old = self.vendors.pop(vendor_id, None)
             if old is not None:
@@ -174,6 +211,8 @@ class Snapshot:
                     self.transfer_vendor.pop(t.id, None)
             self.children.pop(vendor_id, None)
             self.parents.pop(vendor_id, None)
+            self.links.pop(vendor_id, None)
+            self.links_up.pop(vendor_id, None)
         for vendor_id, vendor_rows in rows.items():
             self.vendors[vendor_id] = vendor_rows
             for t in vendor_rows.transfers:
@@ -183,6 +222,10 @@ class Snapshot:
                 self.children[vendor_id] = children[vendor_id]
             if vendor_id in parents:
                 self.parents[vendor_id] = parents[vendor_id]
+            if links and vendor_id in links:
+                self.links[vendor_id] = links[vendor_id]
+            if links_up and vendor_id in links_up:
+                self.links_up[vendor_id] = links_up[vendor_id]
         # Built facts of the changed vendors, and of their parents (whose chain lists them).
         stale = set(vendor_ids) | {p for v in vendor_ids for p in self.parents.get(v, ())}
         for built in self.days.values():
@@ -328,7 +371,14 @@ async def current(session: AsyncSession) -> Snapshot:
             version = max(snapshot.seen, default=version)
         elif changed:
             loaded = await load_rows(session, changed)
-            snapshot._replace(changed, loaded.vendors, loaded.children, loaded.parents)
+            snapshot._replace(
+                changed,
+                loaded.vendors,
+                loaded.children,
+                loaded.parents,
+                loaded.links,
+                loaded.links_up,
+            )
         snapshot.version = max(version, max(snapshot.seen, default=0))
         low = snapshot.version - LOOKBACK
         snapshot.seen = {i: v for i, v in snapshot.seen.items() if i > low}

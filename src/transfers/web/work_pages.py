@@ -18,6 +18,7 @@ from transfers.agreement import service as agreement_service
 from transfers.audit.service import list_events
 from transfers.common.problems import ProblemError, invalid
 from transfers.document import service as document_service
+from transfers.document.context import DocumentOptions
 from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.document.versions import regenerate
 from transfers.importer import pending
@@ -179,6 +180,7 @@ class WorkPages(Controller):
             as_of=date.today(),
             since=None,
             actor=me.actor,
+            options=DocumentOptions.from_settings(settings_of(request)),
         )
         await db_session.commit()
         back = safe_next(str(form.get("next") or "/documents"))
@@ -193,7 +195,11 @@ class WorkPages(Controller):
         require_writer(me)
         form = await request.form()
         doc = await regenerate(
-            db_session, document_id=document_id, actor=me.actor, as_of=date.today()
+            db_session,
+            document_id=document_id,
+            actor=me.actor,
+            as_of=date.today(),
+            options=DocumentOptions.from_settings(settings_of(request)),
         )
         await db_session.commit()
         back = safe_next(str(form.get("next") or "/documents"))
