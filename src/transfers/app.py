@@ -42,6 +42,7 @@ from transfers.organisation.controller import OrganisationController, Processing
 from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
 from transfers.transfer.controller import TransferController
+from transfers.user.passwords import password_pool
 from transfers.vendor.controller import VendorController
 from transfers.web.router import web_handlers
 from transfers.web.templating import template_config
@@ -151,4 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     apply_upload_limit(app, settings.max_upload_bytes)
     actor_cache.configure(settings.auth_cache_seconds)
+    password_pool.configure(
+        workers=settings.password_hash_workers, queue=settings.password_hash_queue
+    )
     return app
