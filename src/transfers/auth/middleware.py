@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from transfers.auth.cache import actor_cache
 from transfers.auth.service import authenticate, hash_key
 
-PUBLIC_PATHS = [r"^/schema", r"^/health$", r"^/api/v1/calendar-feeds/[^/]+/feed\.ics$"]
+PUBLIC_PATHS = [r"^/schema", r"^/health$", r"^/ready$", r"^/api/v1/calendar-feeds/[^/]+/feed\.ics$"]
 
 
 class ApiKeyAuthenticationMiddleware(AbstractAuthenticationMiddleware):
