@@ -73,3 +73,25 @@ async def test_deeply_nested_json_is_a_400(api: Api, body: bytes) -> None:
         assert response.status_code == 400, (path, response.status_code, response.text[:300])
         assert response.headers["content-type"].startswith("application/problem+json")
     assert (await api.get("/api/v1/vendors")).json()["total"] == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"name": "Acme \xff", "country": "FI", "role": "processor"}',
+        b'{"name": "Acme \xed\xa0\x80", "country": "FI", "role": "processor"}',
+        b'{"name": "\xc3", "country": "FI", "role": "processor"}',
+    ],
+    ids=["invalid byte", "encoded surrogate", "truncated sequence"],
+)
+async def test_a_json_body_that_is_not_utf8_is_a_400_and_changes_nothing(
+    api: Api, body: bytes
+) -> None:
+    """Issue 22: invalid UTF-8 inside a JSON string came out as a 500."""
+    response = await api.post(
+        "/api/v1/vendors", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["type"].endswith(":malformed-body")
+    assert (await api.get("/api/v1/vendors")).json()["total"] == 0

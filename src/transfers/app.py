@@ -11,8 +11,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
-from litestar import Litestar, get
-from litestar.datastructures import State
+from litestar import Litestar
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -32,6 +31,7 @@ from transfers.compliance.service import warm
 from transfers.db import create_engine, session_factory, tolerant_close
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.dpf.controller import DpfController
+from transfers.health import health, ready
 from transfers.importer.routes import ExportController, ImportController
 from transfers.intake.controller import IntakeController
 from transfers.job.controller import DocumentJobController
@@ -42,20 +42,12 @@ from transfers.organisation.controller import OrganisationController, Processing
 from transfers.reminder.controller import CalendarFeedController, ReminderController
 from transfers.settings import Settings, get_settings
 from transfers.transfer.controller import TransferController
+from transfers.user.passwords import password_pool
 from transfers.vendor.controller import VendorController
 from transfers.web.router import web_handlers
 from transfers.web.templating import template_config
 
 API_VERSION = "1.0.0"
-
-
-@get("/health", operation_id="Health", tags=["meta"])
-async def health(state: State) -> dict[str, str]:
-    """Liveness, and whether the start-up warm-up of the register is done (a load balancer or a
-    benchmark can wait for ``snapshot: warm`` before sending traffic)."""
-    warming: asyncio.Task[None] | None = state.get("warming")
-    snapshot = "on_demand" if warming is None else "warm" if warming.done() else "warming"
-    return {"status": "ok", "snapshot": snapshot}
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -96,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             health,
+            ready,
             VendorController,
             OrganisationController,
             ProcessingController,
@@ -152,4 +145,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     apply_upload_limit(app, settings.max_upload_bytes)
     document_when_built(app)
     actor_cache.configure(settings.auth_cache_seconds)
+    password_pool.configure(
+        workers=settings.password_hash_workers, queue=settings.password_hash_queue
+    )
     return app

@@ -85,6 +85,11 @@ class Settings:
     session_idle_minutes: int = 60
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    password_hash_workers: int = 1
+    """Threads that hash and verify passwords (Argon2id: ~64 MiB and tens of milliseconds of
+    CPU each), off the event loop, so logins cannot starve the requests of people already in."""
+    password_hash_queue: int = 32
+    """Password checks allowed to wait for a hashing thread; one more gets 503 with Retry-After."""
     #: Load the register snapshot and evaluate today's register when the server starts, so
     #: the first page a person opens does not pay for it (`transfers serve` turns it on).
     warm_on_start: bool = False
@@ -134,6 +139,8 @@ def settings_from_env() -> Settings:
         session_idle_minutes=_int("TRANSFERS_SESSION_IDLE_MINUTES", 60),
         login_max_failures=_int("TRANSFERS_LOGIN_MAX_FAILURES", 5),
         login_lockout_minutes=_int("TRANSFERS_LOGIN_LOCKOUT_MINUTES", 15),
+        password_hash_workers=_int("TRANSFERS_PASSWORD_HASH_WORKERS", 1),
+        password_hash_queue=_int("TRANSFERS_PASSWORD_HASH_QUEUE", 32),
         warm_on_start=_bool("TRANSFERS_WARM_ON_START", False),
         job_worker=_bool("TRANSFERS_JOB_WORKER", False),
         digest_cron=env.get(

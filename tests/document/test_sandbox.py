@@ -81,12 +81,35 @@ def test_a_docx_with_too_many_parts_is_refused() -> None:
         check_archive(_template_with("x"), limits=Limits(entries=5))
 
 
+def test_a_part_in_utf8_with_a_byte_order_mark_is_still_accepted() -> None:
+    template = _template_with("Hello {{ vendor.name }}")
+    with zipfile.ZipFile(io.BytesIO(template)) as z:
+        document = z.read("word/document.xml")
+    assert (
+        validate_template(
+            _with_part(template, "word/document.xml", b"\xef\xbb\xbf" + document), "dpa"
+        )
+        == []
+    )
+
+
 @pytest.mark.parametrize(
     ("part", "data", "why"),
     [
         ("word/document.xml", BILLION_LAUGHS, "declares a DTD or entities in word/document.xml"),
         ("word/styles.xml", b"<w:styles><unclosed>", "invalid XML in word/styles.xml"),
-        ("word/document.xml", b"\xff\xfe not xml", "invalid XML in word/document.xml"),
+        ("word/document.xml", b"\xff\xfe not xml", "not UTF-8 XML: word/document.xml"),
+        # The DTD check reads bytes: in another encoding "<!DOCTYPE" is other bytes (issue 22).
+        ("word/document.xml", BILLION_LAUGHS.decode().encode("utf-16"), "not UTF-8 XML"),
+        ("word/document.xml", BILLION_LAUGHS.decode().encode("utf-16-le"), "not UTF-8 XML"),
+        ("word/document.xml", BILLION_LAUGHS.decode().encode("utf-16-be"), "not UTF-8 XML"),
+        ("word/document.xml", BILLION_LAUGHS.decode().encode("utf-32"), "not UTF-8 XML"),
+        (
+            "word/document.xml",
+            BILLION_LAUGHS.replace(b'version="1.0"', b'version="1.0" encoding="UTF-16"'),
+            "not UTF-8 XML",
+        ),
+        ("word/document.xml", BILLION_LAUGHS.decode().encode("cp037"), "not UTF-8 XML"),
     ],
 )
 def test_malformed_xml_and_entities_are_problems_not_crashes(
@@ -178,6 +201,12 @@ async def test_a_zip_bomb_or_a_runaway_template_is_a_422_that_changes_nothing(ap
         (_template_with('{{ "a" * 10**8 }}'), "over its budget"),
         (_template_with("{% for i in range(200000) %}{{ i }}{% endfor %}"), "loops"),
         (_with_part(_template_with("x"), "word/document.xml", BILLION_LAUGHS), "DTD"),
+        (
+            _with_part(
+                _template_with("x"), "word/document.xml", BILLION_LAUGHS.decode().encode("utf-16")
+            ),
+            "not UTF-8 XML",
+        ),
     ):
         response = await upload(api, content)
         assert response.status_code == 422, response.text

@@ -199,3 +199,30 @@ async def test_a_recorded_participant_id_resolves_a_near_match(api: Api) -> None
     assert "NOPE" in missing["detail"]
     transfer = (await api.get(f"/api/v1/transfers/{ids['northwind'][1]}")).json()
     assert (transfer["dpf_certified"], transfer["dpf_hr_covered"]) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("participant_id", "status", "field"),
+    [
+        ("0000000A" + "x" * 40, "Active", "participant_id"),
+        ("0000000A\u0001", "Active", "participant_id"),
+        ("0000000A\uffff", "Active", "participant_id"),
+        ("0000000A1bCdEfG", "Act\u0000ive", "status"),
+    ],
+)
+async def test_a_list_with_a_value_the_api_would_refuse_writes_nothing(
+    api: Api, tmp_path: Path, participant_id: str, status: str, field: str
+) -> None:
+    """Issue 22: the upload stored a participant ID that PATCH /vendors refuses (too long, or
+    with characters an export cannot hold)."""
+    ids = await register(api)
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        f'Organization Name,Participant ID,Status\n"Acme Cloud, Inc.",{participant_id},{status}\n'
+    )
+    response = await upload(api, listed, dry_run="false")
+    assert response.status_code == 422, response.text
+    assert f"has a {field} the register refuses" in response.json()["detail"]
+    acme = (await api.get(f"/api/v1/vendors/{ids['acme'][0]}")).json()
+    assert acme["dpf_participant_id"] is None
+    assert (await api.get(f"/api/v1/transfers/{ids['acme'][1]}")).json()["dpf_certified"] is None

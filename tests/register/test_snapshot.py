@@ -394,4 +394,8 @@ async def test_a_served_instance_warms_its_snapshot_at_start(api: Api, db: Datab
             await asyncio.sleep(0.05)
         assert (await client.get("/health")).json()["snapshot"] == "warm"
     async with AsyncTestClient(app=create_app(Settings(database_url=db.url))) as client:
-        assert (await client.get("/health")).json() == {"status": "ok", "snapshot": "on_demand"}
+        assert (await client.get("/health")).json() == {
+            "status": "ok",
+            "database": "up",
+            "snapshot": "on_demand",
+        }

@@ -257,3 +257,17 @@ async def test_scc_annexes_and_the_tia_are_generated_from_their_pages_and_listed
     assert documents.count('/download"') == 2  # the annexes and the TIA, with the vendor's
     download = await browser.client.get(made.headers["location"].split("#")[0])
     assert download.status_code == 200
+
+
+async def test_a_character_xml_cannot_hold_is_refused_next_to_the_field(
+    browser: Browser, people: People, engine: AsyncEngine
+) -> None:
+    """The same edge as the API (issue 22): U+FFFF would break every XLSX export."""
+    await browser.login(people.legal)
+    await browser.get("/vendors/new")
+    response = await browser.post(
+        "/vendors/new", {"name": "Acme\uffff", "country": "US", "role": "processor"}
+    )
+    assert response.status_code == 422, response.text
+    async with session_factory(engine)() as s:
+        assert (await s.scalars(select(Vendor))).all() == []

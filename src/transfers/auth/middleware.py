@@ -13,7 +13,7 @@ from transfers.auth.cache import actor_cache
 from transfers.auth.schemas import Actor
 from transfers.auth.service import authenticate, hash_key
 
-PUBLIC_PATHS = [r"^/schema", r"^/health$", r"^/api/v1/calendar-feeds/[^/]+/feed\.ics$"]
+PUBLIC_PATHS = [r"^/schema", r"^/health$", r"^/ready$", r"^/api/v1/calendar-feeds/[^/]+/feed\.ics$"]
 
 
 class ApiKeyAuthenticationMiddleware(AbstractAuthenticationMiddleware):

@@ -14,10 +14,11 @@ if TYPE_CHECKING:
     from transfers.common.params import Limit as Limit
     from transfers.common.params import Offset as Offset
 
-SINGLE_LINE = r"\A[^\x00-\x1f\x7f]*\Z"
-"""No control characters: NUL breaks PostgreSQL, \\u0001 breaks an XLSX export."""
-MULTI_LINE = r"\A[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\Z"
-"""Long text may hold tabs and line breaks, still no other control characters."""
+SINGLE_LINE = r"\A[^\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]*\Z"
+"""No control characters and nothing else XML 1.0 cannot hold (lone surrogates, U+FFFE,
+U+FFFF): NUL breaks PostgreSQL, \\u0001 or \\uffff breaks every XLSX export and document."""
+MULTI_LINE = r"\A[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]*\Z"
+"""Long text may hold tabs and line breaks, still nothing else of the above."""
 CONTROL_PATTERNS = frozenset({SINGLE_LINE, MULTI_LINE})
 
 # Each text type's max_length is its column's length (tests/test_field_limits.py keeps them equal).

@@ -209,6 +209,16 @@ def handle_too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Res
     )
 
 
+def handle_not_utf8(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
+    """A body (JSON, form) that is not UTF-8: msgspec raises UnicodeDecodeError, not its
+    DecodeError, for invalid bytes inside a JSON string, and Litestar passes it on."""
+    log.warning("request refused: %s", exc)
+    detail = f"The request body is not valid UTF-8 (byte {exc.start})."
+    return _response(
+        request, 400, problem_body(400, "malformed-body", detail, title="Invalid request")
+    )
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error", exc_info=exc)
     return _response(
@@ -231,6 +241,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     TimeoutError: handle_unreachable,
     socket.gaierror: handle_unreachable,
     RecursionError: handle_too_deep,
+    UnicodeDecodeError: handle_not_utf8,
     Exception: handle_unexpected,
 }
 

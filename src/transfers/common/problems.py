@@ -92,7 +92,10 @@ def problem_body(
     return body
 
 
-CONTROL_CHARACTERS = "must not contain control characters (such as NUL)"
+CONTROL_CHARACTERS = (
+    "must not contain control characters (such as NUL) or other characters XML cannot hold "
+    "(such as U+FFFF)"
+)
 
 
 def __getattr__(name: str) -> Any:

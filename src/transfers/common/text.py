@@ -1,7 +1,9 @@
 """Text from outside (file names, spreadsheet cells, headers): one check, one set of rules.
 
-Control characters are refused wherever text enters (NUL fails on PostgreSQL and ``\\u0001``
-corrupts an XLSX export for everyone); download names are sent per RFC 6266 so any Unicode name
+Control characters, and the other characters XML 1.0 cannot hold (lone surrogates, U+FFFE,
+U+FFFF), are refused wherever text enters (NUL fails on PostgreSQL and ``\\u0001`` or ``\\uffff``
+corrupts an XLSX export for everyone); what was stored before is made safe on the way out
+(:func:`xml_safe`); download names are sent per RFC 6266 so any Unicode name
 works; attachments are served with their own type only when it is on an allowlist.
 """
 
@@ -14,8 +16,11 @@ from urllib.parse import quote
 
 from transfers.common.problems import CONTROL_CHARACTERS, invalid
 
-_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_MULTILINE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_MULTILINE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+#: What XML 1.0 cannot hold (its ``Char`` production): an XLSX cell or a DOCX run with one of
+#: these is a broken file.
+_NOT_XML: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 #: Types a browser may show inline from an attachment; anything else (HTML, SVG, scripts) is
 #: served as ``application/octet-stream``. SVG is left out on purpose: it can carry script.
@@ -39,6 +44,12 @@ ATTACHMENT_HEADERS: Final = {
 
 def has_control(text: str, *, multiline: bool = False) -> bool:
     return bool((_CONTROL_MULTILINE if multiline else _CONTROL).search(text))
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD, for output that is
+    XML (XLSX, DOCX): a row stored before the edge refused them must not break every export."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def check_text(text: str, field: str, *, multiline: bool = False) -> str:

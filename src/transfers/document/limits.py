@@ -8,6 +8,7 @@ with operating-system limits on memory, CPU and wall-clock time.
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -88,6 +89,11 @@ def check_archive(data: bytes, *, limits: Limits = LIMITS, what: str = "template
                                 f"the {what} unpacks to more than {_mb(limits.unpacked_bytes)}"
                                 " (more than its zip headers declare)"
                             )
+                        if xml and not head and not _utf8_xml(chunk):
+                            raise RenderError(
+                                f"the {what} has a part that is not UTF-8 XML: {info.filename}; "
+                                "save the document from Word again"
+                            )
                         if xml and _declares_dtd(head + chunk):
                             raise RenderError(
                                 f"the {what} declares a DTD or entities in {info.filename}; "
@@ -107,6 +113,23 @@ def _bytes_io(data: bytes) -> Any:
 def _chunks(read: Callable[[int], bytes], size: int = 256 * 1024) -> Iterator[bytes]:
     while chunk := read(size):
         yield chunk
+
+
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+
+
+def _utf8_xml(first: bytes) -> bool:
+    """Whether an XML part is UTF-8 (as Word writes every part): the DTD check reads bytes, and
+    in UTF-16, UTF-32 or EBCDIC ``<!DOCTYPE`` is other bytes, which libxml2 would decode and
+    obey. An ASCII ``<`` first (after a UTF-8 BOM and blanks), no NUL byte, and no other
+    encoding declared."""
+    head = first[:512].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if not head:
+        return True
+    if not head.startswith(b"<") or b"\x00" in head:
+        return False
+    declared = _XML_ENCODING.match(head)
+    return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8", b"us-ascii")
 
 
 def _declares_dtd(text: bytes) -> bool:

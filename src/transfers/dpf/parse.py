@@ -1,7 +1,9 @@
 """Read the DPF participant list (CSV or JSON, as downloaded from the DPF website).
 
 Pure: bytes in, participants out. Column names vary between the site's export and copies made
-by hand, so each field accepts a few spellings (case, spaces and underscores ignored).
+by hand, so each field accepts a few spellings (case, spaces and underscores ignored). What the
+sync may store (the participant ID on a vendor, the status in the audit trail) is held to the
+API's own rules, so the upload cannot write what ``PATCH /vendors`` would refuse.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final
+
+import msgspec
+
+from transfers.common.fields import SINGLE_LINE, Reference
+from transfers.common.problems import CONTROL_CHARACTERS
+from transfers.vendor.schemas import DpfParticipantId
 
 _ALIASES: Final = {
     "name": ("organizationname", "organisationname", "organization", "name", "participant"),
@@ -28,6 +36,14 @@ _SUFFIXES: Final = re.compile(
 
 class ListError(ValueError):
     """The file is not a participant list this reader understands."""
+
+
+class _Stored(msgspec.Struct):
+    """The values a sync may store, with the API's constraints."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=SINGLE_LINE)]
+    participant_id: DpfParticipantId | None
+    status: Reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +143,37 @@ def read_list(content: bytes, filename: str) -> list[Participant]:
         except csv.Error:
             dialect = csv.excel
         rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
-    participants = [p for p in (_participant(r) for r in rows) if p is not None]
+    participants = []
+    for number, row in enumerate(rows, start=2 if not is_json else 1):
+        participant = _participant(row)
+        if participant is not None:
+            _check(participant, f"entry {number}" if is_json else f"line {number}")
+            participants.append(participant)
     if not participants:
         raise ListError(
             "No participants found: the file needs an organisation name column "
             "(e.g. 'Organization Name') and a 'Status' column."
         )
     return participants
+
+
+def _check(participant: Participant, where: str) -> None:
+    """Refuse the whole file (nothing is written) at the first value the API would refuse."""
+    try:
+        msgspec.convert(
+            {
+                "name": participant.name,
+                "participant_id": participant.participant_id,
+                "status": participant.status,
+            },
+            _Stored,
+        )
+    except msgspec.ValidationError as exc:
+        field = str(exc).rpartition("$.")[2].rstrip("`") or "value"
+        reason = str(exc).split(" - at ")[0]
+        if "matching regex" in reason:
+            reason = CONTROL_CHARACTERS
+        raise ListError(
+            f"The list's {where} ({participant.name[:80]!r}) has a {field} the register "
+            f"refuses: {reason}."
+        ) from exc

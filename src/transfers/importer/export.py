@@ -29,6 +29,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from transfers.common.text import xml_safe
 from transfers.importer.mapping import (
     AGREEMENT_COLUMNS,
     FLAT_COLUMNS,
@@ -319,6 +320,7 @@ def write_xlsx(data: ExportData, target: str | os.PathLike[str] | IO[bytes]) -> 
 
 def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object) -> object:
     if isinstance(value, str):
+        value = xml_safe(value)
         cell = WriteOnlyCell(sheet, value=value)
         # openpyxl would store "=..." as a formula; a vendor name is never one.
         cell.data_type = "s"

@@ -301,7 +301,8 @@ def cell_text(value: CellValue) -> str | None:
     text = " ".join(str(value).split())
     if has_control(text):
         raise ValueProblem(
-            "the cell contains a control character (such as NUL), which the register refuses",
+            "the cell contains a control character (such as NUL) or another character XML "
+            "cannot hold (such as U+FFFF), which the register refuses",
             "Retype the value, or clean the column with Excel's CLEAN() and paste values.",
         )
     return text or None

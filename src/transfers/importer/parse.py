@@ -29,6 +29,7 @@ import csv
 import io
 import itertools
 import os
+import re
 import threading
 import time as clock
 import zipfile
@@ -44,6 +45,19 @@ DEFAULT_MAX_ROWS: Final = 100_000
 #: An ``.xlsx`` is a zip: refuse one whose parts add up to more than this. A register at the row
 #: limit unpacks to about 60 MB (10,000 vendors and 30,000 transfers: 17.8 MB from 1.2 MB zipped).
 DEFAULT_MAX_UNPACKED: Final = 96 * 1024 * 1024
+#: openpyxl reads the whole shared-strings table into a list before the first row: a 10 MB
+#: upload with 90 MB of strings took 41 s and 600 MB that the process never gave back. One
+#: string per distinct cell text: a register at the row limit, with a name and a business id
+#: per vendor, needs well under the count allowed here.
+DEFAULT_MAX_SHARED_STRINGS_BYTES: Final = 16 * 1024 * 1024
+DEFAULT_MAX_SHARED_STRINGS: Final = 200_000
+#: Every other part openpyxl reads whole (workbook, styles, theme, properties, relationships):
+#: a few kilobytes in a real workbook. Worksheets are streamed row by row (``max_rows``), and
+#: parts the read-only reader never opens (images, printer settings) count towards
+#: ``max_unpacked`` only.
+DEFAULT_MAX_PART_BYTES: Final = 8 * 1024 * 1024
+_UNREAD_PARTS: Final = ("xl/media/", "xl/embeddings/", "xl/printerSettings/", "customXml/")
+_SHARED_STRING: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?si[\s/>]")
 #: Columns read per row; a register has a few dozen, a sheet formatted out to column XFD 16,384.
 MAX_COLUMNS: Final = 256
 _CHUNK: Final = 1 << 20
@@ -118,11 +132,16 @@ class Interrupt:
 @dataclass(slots=True)
 class _Budget:
     """Rows left across all sheets, blank ones included (reading them costs as much); shared
-    so that the limit holds for the whole file."""
+    so that the limit holds for the whole file. An ``.xlsx`` is also held to the sizes of its
+    parts and the count of its shared strings before any of it is read (:func:`_check_parts`)."""
 
     max_rows: int
     interrupt: Interrupt | None = None
     used: int = 0
+    max_shared_bytes: int = DEFAULT_MAX_SHARED_STRINGS_BYTES
+    max_shared_strings: int = DEFAULT_MAX_SHARED_STRINGS
+    max_part_bytes: int = DEFAULT_MAX_PART_BYTES
+    max_parts: int = 10_000
 
     def take(self, sheet: str, row: int) -> None:
         self.used += 1
@@ -257,18 +276,12 @@ def _open_xlsx(book: Spreadsheet, stream: BinaryIO, max_unpacked: int, budget: _
 
     try:
         with zipfile.ZipFile(stream) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+            _check_parts(archive, max_unpacked, budget)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise ParseError(
             "the file is not a valid .xlsx workbook",
             "Open it in Excel and save it again as Excel Workbook (.xlsx).",
         ) from exc
-    if inflated > max_unpacked:
-        raise ParseError(
-            f"the workbook unpacks to {inflated / 1_048_576:.0f} MB; the limit is "
-            f"{max_unpacked / 1_048_576:.0f} MB",
-            "Remove unused sheets, images and formatting, or split the register.",
-        )
     stream.seek(0)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=False)
@@ -280,6 +293,83 @@ def _open_xlsx(book: Spreadsheet, stream: BinaryIO, max_unpacked: int, budget: _
     book._closers.append(workbook.close)
     book.sheet_names = [ws.title for ws in workbook.worksheets]
     book._sheets = (_xlsx_sheet(ws, budget) for ws in workbook.worksheets)
+
+
+def _too_big(message: str) -> ParseError:
+    return ParseError(
+        message, "Remove unused sheets, images and formatting, or split the register."
+    )
+
+
+def _check_parts(archive: zipfile.ZipFile, max_unpacked: int, budget: _Budget) -> None:
+    """Refuse a workbook before openpyxl reads any of it, from the sizes the zip directory
+    declares (a part never inflates past its declared size: :mod:`zipfile` stops there) and a
+    count of the shared strings, which openpyxl would otherwise load all at once."""
+    infos = archive.infolist()
+    inflated = sum(info.file_size for info in infos)
+    if inflated > max_unpacked:
+        raise _too_big(
+            f"the workbook unpacks to {inflated / 1_048_576:.0f} MB; the limit is "
+            f"{max_unpacked / 1_048_576:.0f} MB"
+        )
+    if len(infos) > budget.max_parts:
+        raise _too_big(f"the workbook has {len(infos):,} parts; the limit is {budget.max_parts:,}")
+    shared = _shared_strings_part(archive)
+    for info in infos:
+        name = info.filename
+        if name.startswith("xl/worksheets/") or name.startswith(_UNREAD_PARTS):
+            continue
+        limit = budget.max_shared_bytes if name == shared else budget.max_part_bytes
+        if info.file_size > limit:
+            what = "shared-strings table" if name == shared else f"part {name}"
+            raise _too_big(
+                f"the workbook's {what} unpacks to {info.file_size / 1_048_576:.1f} MB; the "
+                f"limit is {limit / 1_048_576:.1f} MB"
+            )
+    if shared is not None:
+        count = _count_shared_strings(archive, shared, budget.max_shared_strings)
+        if count > budget.max_shared_strings:
+            raise _too_big(
+                f"the workbook's shared-strings table holds more than "
+                f"{budget.max_shared_strings:,} strings"
+            )
+
+
+def _shared_strings_part(archive: zipfile.ZipFile) -> str | None:
+    """The shared-strings part's name, from ``[Content_Types].xml`` (any name is allowed)."""
+    names = set(archive.namelist())
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None
+    if info.file_size <= DEFAULT_MAX_PART_BYTES:
+        types = archive.read(info)
+        found = re.search(
+            rb'PartName="/([^"]+)"[^>]*ContentType="[^"]*sharedStrings\+xml"', types
+        ) or re.search(rb'ContentType="[^"]*sharedStrings\+xml"[^>]*PartName="/([^"]+)"', types)
+        if found:
+            name = found.group(1).decode("utf-8", "replace")
+            if name in names:
+                return name
+    return "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, name: str, limit: int) -> int:
+    """The number of ``<si>`` entries, read a megabyte at a time, stopping once past ``limit``.
+    A match is at most 40 bytes long, so one starting in a chunk's last 64 bytes is left for
+    the next chunk (scanned again with it), and none is counted twice."""
+    keep = 64
+    count = 0
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(_CHUNK):
+            data = tail + chunk
+            safe = max(len(data) - keep, 0)
+            count += sum(1 for m in _SHARED_STRING.finditer(data, 0, len(data)) if m.start() < safe)
+            tail = data[safe:]
+            if count > limit:
+                return count
+    return count + len(_SHARED_STRING.findall(tail))
 
 
 def _xlsx_sheet(ws: Any, budget: _Budget) -> Sheet:
@@ -295,23 +385,32 @@ def _xlsx_rows(ws: Any) -> Iterator[tuple[int, tuple[CellValue, ...]]]:
     from openpyxl.worksheet._reader import WorkSheetParser
 
     book = ws.parent
-    with ws._get_source() as source:
-        parser = WorkSheetParser(
-            source,
-            ws._shared_strings,
-            data_only=False,
-            epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
-        )
-        expected = 1
-        for number, cells in parser.parse():
-            if number < expected:  # a row out of order: openpyxl skips it too
-                continue
-            for missing in range(expected, number):
-                yield missing, ()
-            expected = number + 1
-            yield number, _xlsx_values(cells)
+    try:
+        with ws._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                ws._shared_strings,
+                data_only=False,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            expected = 1
+            for number, cells in parser.parse():
+                if number < expected:  # a row out of order: openpyxl skips it too
+                    continue
+                for missing in range(expected, number):
+                    yield missing, ()
+                expected = number + 1
+                yield number, _xlsx_values(cells)
+    except ParseError:
+        raise
+    except Exception as exc:  # a broken sheet: bad XML, a cell reference or value it cannot be
+        raise ParseError(
+            f"the sheet {ws.title!r} cannot be read ({type(exc).__name__})",
+            "Open the file in Excel and save it again as Excel Workbook (.xlsx).",
+            sheet=ws.title,
+        ) from exc
 
 
 def _xlsx_values(cells: list[dict[str, Any]]) -> tuple[CellValue, ...]:

@@ -10,8 +10,9 @@ SQLite default. SAQ's PostgreSQL queue works too, but SAQ is Redis-first, has no
 
 On PostgreSQL procrastinate's tables live in the schema ``procrastinate`` (created by the
 migration); its connections put that schema on their ``search_path``. On SQLite the queue is in
-the memory of the process that serves the request: a job queued there is lost if that process
-stops before running it (its row then stays ``queued``; submit it again).
+the memory of the process that serves the request; that process holds a lease on each of its jobs,
+and when it is killed another process takes them over once the lease runs out
+(:mod:`transfers.job.lease`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,8 @@ class Runtime:
 
     settings: Settings
     maker: async_sessionmaker[AsyncSession]
+    held: set[int] = field(default_factory=set)
+    """Document jobs in this process's in-memory queue (SQLite), whose leases it renews."""
 
 
 def build_app(runtime: Runtime) -> App:
@@ -83,7 +86,10 @@ def build_app(runtime: Runtime) -> App:
     async def document_job(job_id: int) -> None:
         from transfers.job.service import run_job
 
-        await run_job(runtime.maker, job_id, options=document_options(settings))
+        try:
+            await run_job(runtime.maker, job_id, options=document_options(settings))
+        finally:
+            runtime.held.discard(job_id)
 
     async def reminder_digest(timestamp: int) -> None:
         """The daily digest (``transfers reminders send`` on a schedule): idempotent through
@@ -122,6 +128,7 @@ class JobQueue:
         self._opened = False
         self._lock = asyncio.Lock()
         self._worker: asyncio.Task[None] | None = None
+        self._leases: asyncio.Task[None] | None = None
 
     @property
     def app(self) -> App:
@@ -137,7 +144,25 @@ class JobQueue:
 
     async def defer_document_job(self, job_id: int) -> None:
         await self._open()
+        if self.runtime.settings.is_sqlite:
+            self.runtime.held.add(job_id)
         await self.app.configure_task(DOCUMENT_TASK).defer_async(job_id=job_id)
+
+    async def _keep_leases(self) -> None:
+        """SQLite: renew this process's leases and take over the jobs of a process that died
+        (at start, then every ``RENEW_SECONDS``)."""
+        from transfers.job.lease import RENEW_SECONDS, renew, take_over_stale
+
+        maker = self.runtime.maker
+        while True:
+            try:
+                await renew(maker, set(self.runtime.held))
+                for job_id in await take_over_stale(maker):
+                    log.warning("taking over document job %s: its lease ran out", job_id)
+                    await self.defer_document_job(job_id)
+            except Exception:
+                log.exception("document job leases could not be renewed")
+            await asyncio.sleep(RENEW_SECONDS)
 
     def worker_options(self) -> dict[str, Any]:
         sqlite = self.runtime.settings.is_sqlite
@@ -152,6 +177,8 @@ class JobQueue:
     async def start_worker(self) -> None:
         await self._open()
         self._worker = asyncio.create_task(self.app.run_worker_async(**self.worker_options()))
+        if self.runtime.settings.is_sqlite:
+            self._leases = asyncio.create_task(self._keep_leases())
 
     async def run_worker(self) -> None:
         """Run a worker in the foreground until cancelled (``transfers worker``)."""
@@ -161,6 +188,11 @@ class JobQueue:
         )
 
     async def close(self) -> None:
+        if self._leases is not None:
+            self._leases.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._leases
+            self._leases = None
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

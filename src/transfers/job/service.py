@@ -108,6 +108,7 @@ async def create_job(session: AsyncSession, data: DocumentJobCreate, actor: Acto
         total=len(ids),
         state="queued",
         created_by=actor.label,
+        heartbeat_at=utcnow(),
     )
     session.add(job)
     await session.flush()

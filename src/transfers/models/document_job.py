@@ -30,6 +30,9 @@ class DocumentJob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Renewed while a process holds the job (SQLite's in-memory queue): a job whose lease ran
+    out belongs to a process that died, and another takes it over (:mod:`transfers.job.lease`)."""
 
 
 class DocumentJobItem(Base):

@@ -24,7 +24,7 @@ from transfers.auth.schemas import Actor
 from transfers.common.engine_state import EngineState
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.intake.service import open_conditions
-from transfers.models import CalendarFeed, ReminderDelivery, ReminderState
+from transfers.models import CalendarFeed, ReminderDelivery, ReminderState, User
 from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
 from transfers.register.gcpause import gc_paused
@@ -614,9 +614,19 @@ async def revoke_feed(session: AsyncSession, feed_id: int, actor: Actor) -> Cale
 
 async def feed_by_token(session: AsyncSession, token: str) -> CalendarFeed:
     feed = await session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash(token)))
-    if feed is None or feed.revoked_at is not None:
+    if feed is None or feed.revoked_at is not None or await _holder_disabled(session, feed):
         raise ProblemError(404, "not-found", "This calendar feed does not exist or was revoked.")
     return feed
+
+
+async def _holder_disabled(session: AsyncSession, feed: CalendarFeed) -> bool:
+    """A feed dies with the account of the person who made it or whose deadlines it lists:
+    the URL is a credential, and a person who left must not keep reading the register."""
+    emails = {e.lower() for e in (feed.owner, feed.created_by) if e}
+    found = await session.scalar(
+        select(User.id).where(User.email.in_(emails), User.disabled_at.is_not(None)).limit(1)
+    )
+    return found is not None
 
 
 async def feed_deadlines(

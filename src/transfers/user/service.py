@@ -1,21 +1,19 @@
 """Accounts, logins and sessions. Never commits: the request or CLI boundary does.
 
 Passwords are hashed with Argon2id (argon2-cffi defaults, RFC 9106's second recommended
-profile). Session tokens are 256-bit random values; like API keys, only their SHA-256 digest is
+profile) in a bounded thread pool (:mod:`transfers.user.passwords`). Session tokens are 256-bit random values; like API keys, only their SHA-256 digest is
 stored, so a copy of the database does not let anyone log in.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, case, delete, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
@@ -23,14 +21,12 @@ from transfers.auth.service import ROLES
 from transfers.common.fields import clean_name
 from transfers.common.problems import ProblemError, invalid, not_found
 from transfers.models import LoginThrottle, User, UserSession
-from transfers.models.base import utcnow
+from transfers.models.base import UTCDateTime, utcnow
 from transfers.settings import Settings
+from transfers.user.passwords import needs_rehash, password_pool
 from transfers.user.schemas import LANGUAGES, WebIdentity
 
 MIN_PASSWORD_LENGTH = 10
-_hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 def _digest(token: str) -> str:
@@ -82,7 +78,7 @@ async def create_user(
         name=name,
         role=role,
         language=language,
-        password_hash=_hasher.hash(password),
+        password_hash=await password_pool.hash(password),
     )
     session.add(user)
     await session.flush()
@@ -141,7 +137,7 @@ async def set_password(
     """Set (or generate) a password; other sessions of the user end, as after any reset."""
     password = password or generate_password()
     _check_password(password)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = await password_pool.hash(password)
     await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     await session.flush()
     await record(session, actor, "set-password", "user", user.id, None, {"password": "changed"})
@@ -156,6 +152,7 @@ async def change_password(
     new: str,
     keep_session_id: int,
     actor: Actor | str,
+    settings: Settings,
 ) -> None:
     """A person changes their own password. The current one proves it is them (an unattended
     open session is not enough); every other session of theirs ends, so a stolen cookie or a
@@ -163,21 +160,19 @@ async def change_password(
     user = await session.get(User, user_id)
     if user is None or user.disabled_at is not None:
         raise not_found("User", user_id)
-    # The same throttle as the login: an open session must not become a password oracle.
-    await check_throttle(session, user.email)
-    ok = False
-    with contextlib.suppress(VerificationError, InvalidHashError):
-        ok = _hasher.verify(user.password_hash, current)
-    if not ok:
-        raise invalid("The current password is wrong.", field="current_password")
-    if new == current:
-        raise invalid("Choose a password different from the current one.", field="new_password")
     if len(new) < MIN_PASSWORD_LENGTH:
         raise invalid(
             f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
             field="new_password",
         )
-    user.password_hash = _hasher.hash(new)
+    # The same throttle as the login: an open session must not become a password oracle.
+    await claim_attempt(session, user.email, settings)
+    if not await password_pool.verify(user.password_hash, current):
+        raise invalid("The current password is wrong.", field="current_password")
+    if new == current:
+        raise invalid("Choose a password different from the current one.", field="new_password")
+    user.password_hash = await password_pool.hash(new)
+    await clear_attempts(session, user.email)
     await session.execute(
         delete(UserSession).where(UserSession.user_id == user.id, UserSession.id != keep_session_id)
     )
@@ -196,47 +191,99 @@ async def set_language(session: AsyncSession, user_id: int, language: str) -> No
     await session.flush()
 
 
-async def _throttle_row(session: AsyncSession, email: str) -> LoginThrottle | None:
-    return await session.scalar(select(LoginThrottle).where(LoginThrottle.email == email))
+def _throttle_key(email: str) -> str:
+    return email.strip().lower()[:320]
 
 
-async def check_throttle(session: AsyncSession, email: str) -> LoginThrottle | None:
-    """Refuse (429) while the address is locked out, without checking any password; returns its
-    throttle row, if any. One throttle per address for every form that checks a password."""
-    now = utcnow()
-    throttle = await _throttle_row(session, email.strip().lower()[:320])
-    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
-        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
+def _engine_of(session: AsyncSession) -> AsyncEngine:
+    bind = session.bind
+    if isinstance(bind, AsyncEngine):
+        return bind
+    if bind is not None:
+        return bind.engine
+    raise RuntimeError("the session is not bound to an engine")
+
+
+async def claim_attempt(
+    session: AsyncSession, email: str, settings: Settings, *, now: datetime | None = None
+) -> None:
+    """Count one password attempt on the address, then decide, in one statement: the first
+    ``login_max_failures`` attempts in a window are checked, every further one is refused (429)
+    without checking any password until ``login_lockout_minutes`` have passed.
+
+    Counting before checking is what makes the throttle hold under a burst: thirty parallel
+    guesses each get a distinct number from the database (an upsert's row lock on PostgreSQL,
+    the single writer on SQLite), so at most the limit of them reach the password check, and
+    the right password hidden in the burst is refused like the rest once the limit is spent. A
+    successful check gives the attempt back (:func:`clear_attempts`).
+
+    The count is committed at once, in a transaction of its own: it must stand even when the
+    attempt fails (the request's transaction then rolls back), and must not hold SQLite's write
+    lock while the password is hashed. One throttle per address (known or not, so the throttle
+    reveals no accounts) for every form that checks a password.
+    """
+    now = now or utcnow()
+    key = _throttle_key(email)
+    limit = max(1, settings.login_max_failures)
+    window = timedelta(minutes=settings.login_lockout_minutes)
+    lock_until = literal(now + window, UTCDateTime())
+    t = LoginThrottle
+    engine = _engine_of(session)
+    insert: Any
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        insert = pg_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        insert = sqlite_insert
+    locked = and_(t.locked_until.is_not(None), t.locked_until > now)
+    stale = or_(
+        and_(t.locked_until.is_not(None), t.locked_until <= now),
+        and_(
+            t.locked_until.is_(None),
+            or_(t.last_failed_at.is_(None), t.last_failed_at < now - window),
+        ),
+    )
+    number = case((stale, 1), else_=t.failures + 1)
+    stmt = (
+        insert(t)
+        .values(
+            email=key,
+            failures=1,
+            last_failed_at=now,
+            locked_until=now + window if limit == 1 else None,
+        )
+        .on_conflict_do_update(
+            index_elements=[LoginThrottle.email],
+            set_={
+                "failures": number,
+                "last_failed_at": literal(now, UTCDateTime()),
+                "locked_until": case(
+                    (locked, t.locked_until), (number >= limit, lock_until), else_=None
+                ),
+            },
+        )
+        .returning(t.failures, t.locked_until)
+    )
+    async with engine.begin() as conn:
+        number_given, locked_until = (await conn.execute(stmt)).one()
+    if number_given > limit:
+        until = locked_until or now + window
+        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
         raise ProblemError(
             429,
             "login-throttled",
             f"Too many failed password attempts; try again in {minutes} minutes.",
             retry_after_minutes=minutes,
+            headers={"Retry-After": str(minutes * 60)},
         )
-    return throttle
 
 
-async def count_failure(
-    session: AsyncSession, email: str, settings: Settings, throttle: LoginThrottle | None = None
-) -> None:
-    """One more wrong password for the address; the ``login_max_failures``-th locks it out for
-    ``login_lockout_minutes``. The caller commits it even though the attempt failed."""
-    now = utcnow()
-    key = email.strip().lower()[:320]
-    if throttle is None:
-        throttle = await _throttle_row(session, key)
-    if throttle is None:
-        throttle = LoginThrottle(email=key, failures=0)
-        session.add(throttle)
-    window = timedelta(minutes=settings.login_lockout_minutes)
-    if throttle.last_failed_at is not None and now - throttle.last_failed_at > window:
-        throttle.failures = 0
-    throttle.failures += 1
-    throttle.last_failed_at = now
-    if throttle.failures >= settings.login_max_failures:
-        throttle.locked_until = now + window
-        throttle.failures = 0
-    await session.flush()
+async def clear_attempts(session: AsyncSession, email: str) -> None:
+    """The right password: the address starts afresh (with the caller's transaction)."""
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.email == _throttle_key(email)))
 
 
 async def login(
@@ -244,25 +291,20 @@ async def login(
 ) -> tuple[User, str]:
     """Check a password and open a session; returns the user and the cookie token.
 
-    After ``login_max_failures`` wrong attempts on one address, further attempts are refused
-    (429) for ``login_lockout_minutes`` without even checking the password, so guessing is slow.
+    After ``login_max_failures`` attempts on one address, further attempts are refused (429)
+    for ``login_lockout_minutes`` without even checking the password, so guessing is slow
+    (:func:`claim_attempt`).
     """
-    now = utcnow()
-    key = email.strip().lower()[:320]
-    throttle = await check_throttle(session, key)
+    key = _throttle_key(email)
+    await claim_attempt(session, key, settings)
     user = await session.scalar(select(User).where(User.email == key))
-    ok = False
-    try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = await password_pool.verify(user.password_hash if user else None, password)
     if not ok or user is None or user.disabled_at is not None:
-        await count_failure(session, key, settings, throttle)
         raise ProblemError(401, "login-failed", "Wrong e-mail or password.")
-    if throttle is not None:
-        await session.delete(throttle)
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    await clear_attempts(session, key)
+    if needs_rehash(user.password_hash):
+        user.password_hash = await password_pool.hash(password)
+    now = utcnow()
     user.last_login_at = now
     token = secrets.token_urlsafe(32)
     session.add(

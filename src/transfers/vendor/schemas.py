@@ -9,6 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from transfers.common.fields import (
+    SINGLE_LINE,
     BusinessId,
     CountryCode,
     Email,
@@ -25,7 +26,10 @@ from transfers.common.fields import (
 DpfParticipantId = Annotated[
     str,
     msgspec.Meta(
-        min_length=1, max_length=40, description="The vendor's ID on the DPF participant list"
+        min_length=1,
+        max_length=40,
+        pattern=SINGLE_LINE,
+        description="The vendor's ID on the DPF participant list",
     ),
 ]
 

@@ -77,16 +77,13 @@ class AccountPages(Controller):
                 new=str(values.get("new_password") or ""),
                 keep_session_id=me.session_id,
                 actor=me.actor,
+                settings=settings_of(request),
             )
 
         async def ok(_result: None) -> Response[Any]:
             return Redirect(DONE, status_code=303)
 
         async def failed(errors: FormErrors) -> Response[Any]:
-            if "current_password" in errors.fields:
-                # Rolled back with the attempt; counted in a transaction of its own.
-                await user_service.count_failure(db_session, me.email, settings_of(request))
-                await db_session.commit()
             if errors.status == 429:
                 errors.detail = _("Too many wrong passwords; try again later.")
             for name in errors.fields.keys() & _MESSAGES.keys():

@@ -66,13 +66,18 @@ class AuthPages(Controller):
                 db_session, email=email, password=password, settings=settings
             )
         except ProblemError as exc:
-            await db_session.commit()  # the failure counts towards the throttle
-            message = (
-                i18n._("Too many failed logins; try again later.")
-                if exc.status == 429
-                else i18n._("Wrong e-mail or password.")
-            )
-            return _login_page(request, email=email, error=message, status=exc.status)
+            # The attempt was counted towards the throttle in a transaction of its own.
+            await db_session.rollback()
+            if exc.status == 429:
+                message = i18n._("Too many failed logins; try again later.")
+            elif exc.status == 503:
+                message = i18n._("Too many logins at once; try again in a moment.")
+            else:
+                message = i18n._("Wrong e-mail or password.")
+            page = _login_page(request, email=email, error=message, status=exc.status)
+            if exc.headers:
+                page.headers.update(exc.headers)
+            return page
         await db_session.commit()
         response = Redirect(safe_next(str(form.get("next") or "/")), status_code=303)
         response.set_cookie(cookie(settings, SESSION_COOKIE, token))

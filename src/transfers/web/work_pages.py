@@ -125,8 +125,9 @@ class WorkPages(Controller):
     async def create_feed(
         self, request: Request[Any, Any, Any], db_session: AsyncSession
     ) -> Template:
-        """A calendar subscription; its URL is shown on this page once and stored only hashed."""
-        me = identity(request)
+        """A calendar subscription; its URL is shown on this page once and stored only hashed.
+        Writers only, as through the API (a feed is a credential to the register's deadlines)."""
+        me = require_writer(identity(request))
         _feed, token = await reminder_service.create_feed(db_session, me.email, me.actor)
         await db_session.commit()
         url = f"{settings_of(request).public_url}/api/v1/calendar-feeds/{token}/feed.ics"
