@@ -76,6 +76,23 @@ def on_today(time_machine: Any) -> date:
     return TODAY
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """Argon2id with a light profile in this process (1 MiB, one pass) instead of RFC 9106's
+    64 MiB x 3: the suite creates thousands of accounts and logs in thousands of times, and the
+    full profile costs 60-1,200 ms a hash on a busy 2-core box. Hashes, verification, rehash
+    checks and throttling run exactly as in production; servers and CLI commands the tests
+    start as subprocesses keep the full profile."""
+    from argon2 import PasswordHasher
+
+    from transfers.user import passwords
+
+    kept = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = kept
+
+
 @dataclass
 class Database:
     backend: str
