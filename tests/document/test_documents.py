@@ -621,3 +621,35 @@ async def test_the_sample_register_yields_every_document_in_both_languages(db: A
     fi_dpa = document_text(texts[("dpa", helpdesk, "fi")])
     assert "(”Alikäsittelijä”)" in fi_dpa and "Esimerkki IT-Palvelut Oy:n asiakkaat" in fi_dpa
     assert "Asiakkaiden henkilöstön tukipyyntöjen käsittely" in fi_dpa
+
+
+async def test_a_template_that_fails_on_the_registers_own_data_is_refused_and_the_last_stays(
+    api: Api,
+) -> None:
+    """Cheap on the sample, ruinous on real data (issue 22 item 6): refused at upload, before
+    it becomes active, and the version in use stays."""
+    r = await register(api)
+    kept = await api.post(
+        "/api/v1/document-templates",
+        data={"kind": "dpa", "language": "en"},
+        files={"file": ("v1.docx", _template_with("Ours: {{ vendor.name }}"), "application/x")},
+    )
+    assert kept.status_code == 201, kept.text
+    # The sample vendor never meets the branch; a vendor of the register does, and the text it
+    # builds is over the render budget.
+    ruinous = _template_with(
+        "{{ vendor.name }}{% if vendor.name == 'Licentia Distribution Ltd' %}"
+        "{{ 'x' * 5000000 }}{% endif %}"
+    )
+    refused = await api.post(
+        "/api/v1/document-templates",
+        data={"kind": "dpa", "language": "en"},
+        files={"file": ("v2.docx", ruinous, "application/x")},
+    )
+    assert refused.status_code == 422, refused.text
+    detail = refused.json()["detail"]
+    assert "register's own data" in detail and f"vendor {r['ireland']['id']}" in detail
+    versions = [t["version"] for t in (await api.get("/api/v1/document-templates")).json()]
+    assert versions == [1]
+    meta, text, _ = await render(api, {"kind": "dpa", "vendor_id": r["ireland"]["id"]})
+    assert meta["template_version"] == "v1" and "Ours: Licentia Distribution Ltd" in text

@@ -172,6 +172,7 @@ class DocumentTemplateController(Controller):
             content=content,
             actor=request.user,
             sample=service.sample_context,
+            options=options_from(request.app.state.settings),
         )
         await db_session.commit()
         return Response(read_as(TemplateRead, row), status_code=201)

@@ -21,7 +21,7 @@ from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.document.render import RenderError, builtin_template, render_docx, validate_template
 from transfers.document.stale import Used
 from transfers.document.worker import run_in_worker
-from transfers.models import Document, DocumentTemplate
+from transfers.models import Assessment, Document, DocumentTemplate, Transfer, Vendor
 from transfers.reference import load_reference
 from transfers.register.snapshot import current
 
@@ -203,7 +203,11 @@ async def upload_template(
     content: bytes,
     actor: Actor,
     sample: Callable[[str, str], dict[str, Any]],
+    options: ctx.DocumentOptions | None = None,
 ) -> DocumentTemplate:
+    """A new active version of the ``kind``/``language`` template, once it has rendered the
+    sample context and the register's own largest contexts of that kind within the render
+    budget; refused (422, nothing stored, the previous version stays active) otherwise."""
     if kind not in KINDS:
         raise invalid(
             f"Unknown document kind {kind!r}; use one of {', '.join(KINDS)}.", field="kind"
@@ -214,6 +218,10 @@ async def upload_template(
         problems = await run_in_worker(validate_template, content, kind, sample(kind, language))
     except RenderError as exc:
         problems = [f"the test render was stopped: {exc}"]
+    if not problems:
+        problems = await _fails_on_the_register(
+            session, kind=kind, language=language, content=content, options=options
+        )
     if problems:
         raise ProblemError(
             422,
@@ -246,6 +254,92 @@ async def upload_template(
         {"kind": kind, "language": language, "version": row.version, "sha256": row.sha256},
     )
     return row
+
+
+#: Register subjects tried per kind when a template is uploaded (the largest of them are rendered).
+CANDIDATES = 5
+#: How many of the largest real contexts a new template must render within the budget.
+REAL_RENDERS = 2
+
+
+async def _candidates(session: AsyncSession, kind: str) -> list[dict[str, int | None]]:
+    """The subjects of ``kind`` likely to give the largest contexts: the vendors with the most
+    transfers (and their transfers), the newest assessments, or the register itself."""
+    if kind in REGISTER_KINDS:
+        return [{}]
+    busiest = (
+        select(Transfer.vendor_id, func.count(Transfer.id).label("n"))
+        .group_by(Transfer.vendor_id)
+        .order_by(func.count(Transfer.id).desc(), Transfer.vendor_id)
+        .limit(CANDIDATES)
+    )
+    if kind in VENDOR_KINDS:
+        vendor_ids = [int(v) for v, _n in (await session.execute(busiest)).all()]
+        if not vendor_ids:
+            vendor_ids = [
+                int(i) for i in await session.scalars(select(Vendor.id).limit(CANDIDATES))
+            ]
+        return [{"vendor_id": i} for i in vendor_ids]
+    if kind in TRANSFER_KINDS:
+        vendors = [int(v) for v, _n in (await session.execute(busiest)).all()]
+        transfer_ids = (
+            await session.scalars(
+                select(Transfer.id)
+                .where(Transfer.vendor_id.in_(vendors))
+                .order_by(Transfer.id.desc())
+                .limit(CANDIDATES)
+            )
+        ).all()
+        return [{"transfer_id": int(i)} for i in transfer_ids]
+    assessment_ids = (
+        await session.scalars(
+            select(Assessment.id).order_by(Assessment.id.desc()).limit(CANDIDATES)
+        )
+    ).all()
+    return [{"assessment_id": int(i)} for i in assessment_ids]
+
+
+async def _fails_on_the_register(
+    session: AsyncSession,
+    *,
+    kind: str,
+    language: str,
+    content: bytes,
+    options: ctx.DocumentOptions | None,
+) -> list[str]:
+    """Problems of rendering ``content`` with the register's largest contexts of ``kind``.
+
+    A template can be cheap on the sample and ruinous on real data (a loop over the real
+    sub-processors, a branch the sample never takes): accepted, it made every later render fail
+    at the budget until someone reverted it. Subjects the register cannot yet document (data
+    missing: a 422 of their own) are skipped; an empty register checks nothing more.
+    """
+    contexts: list[tuple[int, str, dict[str, Any]]] = []
+    for subject in await _candidates(session, kind):
+        try:
+            context, _snapshot = await build_context(
+                session,
+                kind=kind,
+                language=language,
+                vendor_id=subject.get("vendor_id"),
+                transfer_id=subject.get("transfer_id"),
+                assessment_id=subject.get("assessment_id"),
+                as_of=date.today(),
+                since=None,
+                template_version="check",
+                options=options,
+            )
+        except ProblemError:
+            continue
+        label = ", ".join(f"{k.removesuffix('_id')} {v}" for k, v in subject.items()) or "register"
+        contexts.append((len(repr(context)), label, context))
+    contexts.sort(key=lambda c: -c[0])
+    for _size, label, context in contexts[:REAL_RENDERS]:
+        try:
+            await run_in_worker(render_docx, content, context)
+        except RenderError as exc:
+            return [f"the template fails on the register's own data ({label}): {exc}"]
+    return []
 
 
 async def revert_template(

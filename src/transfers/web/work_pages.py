@@ -254,6 +254,7 @@ class WorkPages(Controller):
             content=await upload.read(),
             actor=me.actor,
             sample=document_service.sample_context,
+            options=DocumentOptions.from_settings(settings_of(request)),
         )
         await db_session.commit()
         return Redirect("/documents", status_code=303)

@@ -1,0 +1,5 @@
+"""``python -m transfers.cli``."""
+
+from transfers.cli import run
+
+run()
