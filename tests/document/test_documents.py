@@ -635,11 +635,10 @@ async def test_a_template_that_fails_on_the_registers_own_data_is_refused_and_th
         files={"file": ("v1.docx", _template_with("Ours: {{ vendor.name }}"), "application/x")},
     )
     assert kept.status_code == 201, kept.text
-    # The sample vendor never meets the branch; a vendor of the register does, and the text it
-    # builds is over the render budget.
+    # The sample's vendor (named "Vendor") never takes the branch; the register's vendors do,
+    # and the text it builds is over the render budget.
     ruinous = _template_with(
-        "{{ vendor.name }}{% if vendor.name == 'Licentia Distribution Ltd' %}"
-        "{{ 'x' * 5000000 }}{% endif %}"
+        "{{ vendor.name }}{% if vendor.name != 'Vendor' %}{{ 'x' * 5000000 }}{% endif %}"
     )
     refused = await api.post(
         "/api/v1/document-templates",
@@ -648,7 +647,7 @@ async def test_a_template_that_fails_on_the_registers_own_data_is_refused_and_th
     )
     assert refused.status_code == 422, refused.text
     detail = refused.json()["detail"]
-    assert "register's own data" in detail and f"vendor {r['ireland']['id']}" in detail
+    assert "register's own data (vendor " in detail and "budget" in detail.lower(), detail
     versions = [t["version"] for t in (await api.get("/api/v1/document-templates")).json()]
     assert versions == [1]
     meta, text, _ = await render(api, {"kind": "dpa", "vendor_id": r["ireland"]["id"]})
