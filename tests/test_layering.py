@@ -22,11 +22,19 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "transfers"
 KERNEL_MAY_IMPORT = ("transfers.common", "transfers.reference", "transfers.settings")
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
-    """Every module a file imports, with its line (function-level imports included)."""
+def _imports(path: Path, *, runtime_only: bool = False) -> list[tuple[int, str]]:
+    """Every module a file imports, with its line (function-level imports included);
+    ``runtime_only`` leaves out those under ``if TYPE_CHECKING:`` (they name types only)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    typing_only: set[int] = set()
+    if runtime_only:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                typing_only.update(id(n) for n in ast.walk(node))
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -177,7 +185,8 @@ RANK: dict[str, int] = {
     "reminder": 8,
     "openapi": 8,
     "job": 9,
-    # the edges: the web workspace, the command line, the app
+    # the edges: liveness and readiness, the web workspace, the command line, the app
+    "health": 2,
     "web": 10,
     "cli": 10,
     "app": 11,
@@ -189,27 +198,6 @@ def _package_of(path: Path) -> str:
     return parts[0].removesuffix(".py")
 
 
-def _runtime_imports(path: Path) -> list[tuple[int, str]]:
-    """Imports that run (those under ``if TYPE_CHECKING:`` name types only)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    typing_only: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            typing_only.update(id(n) for n in ast.walk(node))
-    found: list[tuple[int, str]] = []
-    for node in ast.walk(tree):
-        if id(node) in typing_only:
-            continue
-        if isinstance(node, ast.Import):
-            found.extend((node.lineno, alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "transfers":
-                found.extend((node.lineno, f"transfers.{alias.name}") for alias in node.names)
-            else:
-                found.append((node.lineno, node.module))
-    return found
-
-
 def test_packages_depend_in_the_declared_direction() -> None:
     files = [p for p in sorted(SRC.rglob("*.py")) if p != SRC / "__init__.py"]
     unranked = sorted({_package_of(p) for p in files} - RANK.keys())
@@ -217,7 +205,7 @@ def test_packages_depend_in_the_declared_direction() -> None:
     wrong: list[str] = []
     for path in files:
         mine = _package_of(path)
-        for line, module in _runtime_imports(path):
+        for line, module in _imports(path, runtime_only=True):
             parts = module.split(".")
             if parts[0] != "transfers" or len(parts) < 2 or parts[1] == mine:
                 continue
