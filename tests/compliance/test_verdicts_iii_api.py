@@ -236,3 +236,19 @@ async def test_dpf_fallback_without_module_is_credited_by_the_signed_module_2(ap
     ).json()
     [ready] = [r for r in body["reasons"] if r["code"] == "fallback_ready"]
     assert f"#{scc['id']}" in ready["message"]
+
+
+@pytest.mark.parametrize(
+    ("language", "item"),
+    [("en", "agreement #{id} term ends"), ("fi", "sopimuksen #{id} sopimuskausi päättyy")],
+)
+async def test_the_next_deadline_is_told_in_the_language_asked(
+    api: Api, language: str, item: str
+) -> None:
+    v = await factories.vendor(api, country="FI", name="Kotimainen Palvelu Oy")
+    a = await factories.agreement(
+        api, v["id"], auto_renew=False, signed_on="2025-01-15", effective_on="2025-02-01"
+    )
+    body = (await status(api, v["id"], params={"lang": language})).json()
+    assert body["next_deadline"] == "2027-02-01"
+    assert body["next_deadline_item"] == item.format(id=a["id"])

@@ -204,7 +204,7 @@ def status_read(
         next_deadline=status.next_deadline,
         as_of=as_of,
         reference_version=version,
-        next_deadline_item=status.next_deadline_item,
+        next_deadline_item=status.next_deadline_text(language),
         cleared=cleared,
     )
 

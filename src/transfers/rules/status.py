@@ -9,10 +9,11 @@ the exact :func:`evaluate_transfer` results, so the status never disagrees with 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
-from transfers.reference import Reference, load_reference
+from transfers.reference import Reference, load_reference, names
 from transfers.rules.calendar import reverification_due
 from transfers.rules.evaluate import (
     Evaluation,
@@ -66,6 +67,49 @@ _MESSAGE_LIMIT: Final = 400
 _UNSET: Final = object()
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlineItem:
+    """What falls due next, as a key and its parameters, told in the reader's language."""
+
+    what: Literal["agreement_term", "tia_review", "certification_check", "ends", "adequacy"]
+    record: int | None
+    """The agreement's id (``agreement_term``), else the transfer's."""
+    mechanism: str = ""
+    decision: str = ""
+    country: str = ""
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, language: str) -> str:
+        ref = load_reference()
+        fi = language == "fi"
+        if self.what == "agreement_term":
+            return (
+                f"sopimuksen #{self.record} sopimuskausi päättyy"
+                if fi
+                else (f"agreement #{self.record} term ends")
+            )
+        noun = "siirto" if fi else "transfer"
+        label = f"{noun} #{self.record}" if self.record is not None else noun
+        mechanism = ref.mechanism(self.mechanism) if self.mechanism else None
+        name = (mechanism.name_fi if fi else mechanism.name) if mechanism else self.mechanism
+        if self.what == "tia_review":
+            return f"{label}: " + (
+                "siirtovaikutusten arvioinnin (TIA) uusintatarkastelu" if fi else "TIA review"
+            )
+        if self.what == "certification_check":
+            return f"{label}: " + (
+                f"{name}: sertifioinnin tarkistus" if fi else f"{name} certification check"
+            )
+        if self.what == "ends":
+            return f"{label}: {name} " + ("päättyy" if fi else "ends")
+        if fi:
+            country = names.country_name(self.country, "fi") if self.country else self.decision
+            return f"{label}: riittävyyspäätöksen ({country}) voimassaolo päättyy"
+        return f"{label}: adequacy decision for {self.decision} expires"
+
+
 class VendorStatus:
     """A vendor's status on a day, with the reasons and the next deadline behind it.
 
@@ -109,7 +153,7 @@ class VendorStatus:
         self._deadline: object = (
             (next_deadline, next_deadline_item) if next_deadline is not None else None
         )
-        self._make_deadline: Callable[[], tuple[date, str] | None] | None = None
+        self._make_deadline: Callable[[], tuple[date, DeadlineItem] | None] | None = None
 
     @classmethod
     def deferred(
@@ -117,7 +161,7 @@ class VendorStatus:
         status: VendorStatusValue,
         reasons: Callable[[], tuple[Reason, ...]],
         transfers: tuple[tuple[TransferFacts, Evaluation], ...],
-        deadline: Callable[[], tuple[date, str] | None],
+        deadline: Callable[[], tuple[date, DeadlineItem] | None],
         vendor_id: int | None,
         vendor_name: str,
         needs: tuple[VendorStatus, ...] = (),
@@ -150,7 +194,7 @@ class VendorStatus:
                 stack.extend((n, False) for n in status._needs if n._reasons is _UNSET)
         return self._reasons  # type: ignore[return-value]
 
-    def _next(self) -> tuple[date, str] | None:
+    def _next(self) -> tuple[date, DeadlineItem] | None:
         if self._deadline is _UNSET:
             assert self._make_deadline is not None
             self._deadline, self._make_deadline = self._make_deadline(), None
@@ -165,7 +209,15 @@ class VendorStatus:
     @property
     def next_deadline_item(self) -> str:
         found = self._next()
-        return found[1] if found else ""
+        return str(found[1]) if found else ""
+
+    def next_deadline_text(self, language: str) -> str:
+        """The most urgent item in ``language`` (en, fi)."""
+        found = self._next()
+        if not found:
+            return ""
+        item = found[1]
+        return item.text(language) if isinstance(item, DeadlineItem) else str(item)
 
     def _key(self) -> tuple[object, ...]:
         return (
@@ -221,7 +273,7 @@ class OwnPart:
         return self._reasons
 
     @property
-    def deadline(self) -> tuple[date, str] | None:
+    def deadline(self) -> tuple[date, DeadlineItem] | None:
         if self._deadline is _UNSET:
             self._deadline = _next_deadline(self.vendor, self.evaluated, self.as_of, self.ref)
         return self._deadline  # type: ignore[return-value]
@@ -620,46 +672,55 @@ def _next_deadline(
     evaluated: tuple[tuple[TransferFacts, Evaluation], ...],
     as_of: date,
     ref: Reference,
-) -> tuple[date, str] | None:
+) -> tuple[date, DeadlineItem] | None:
     """The most urgent item: the earliest overdue one (a TIA review or DPF check already due),
     else the earliest date on or after ``as_of`` when something lapses (an agreement term, a TIA
     review, a DPF re-verification, the expiry of the decision or transition relied on)."""
-    overdue: list[tuple[date, str]] = []
-    upcoming: list[tuple[date, str]] = [
-        (a.ends_on, f"agreement #{a.id} term ends")
+    overdue: list[tuple[date, DeadlineItem]] = []
+    upcoming: list[tuple[date, DeadlineItem]] = [
+        (a.ends_on, DeadlineItem("agreement_term", a.id))
         for a in vendor.agreements
         if a.status == "signed" and a.ends_on is not None
     ]
     for transfer, _ in evaluated:
         if transfer.ended_on is not None and transfer.ended_on < as_of:
             continue
-        label = f"transfer #{transfer.id}" if transfer.id is not None else "transfer"
         tia = deciding_assessment(transfer.assessments, as_of)
         if tia is not None and tia.next_review_on is not None:
-            item = (tia.next_review_on, f"{label}: TIA review")
+            item = (tia.next_review_on, DeadlineItem("tia_review", transfer.id))
             (overdue if tia.next_review_on < as_of else upcoming).append(item)
         mechanism = ref.mechanism(transfer.mechanism)
         if mechanism is None:
             continue
         if mechanism.reverification_months is not None and transfer.dpf_verified_on is not None:
             due = reverification_due(transfer.dpf_verified_on, mechanism.reverification_months)
-            item = (due, f"{label}: {mechanism.name} certification check")
+            item = (due, DeadlineItem("certification_check", transfer.id, mechanism.code))
             (overdue if due < as_of else upcoming).append(item)
         if mechanism.valid_until is not None:
-            upcoming.append((mechanism.valid_until, f"{label}: {mechanism.name} ends"))
+            upcoming.append(
+                (mechanism.valid_until, DeadlineItem("ends", transfer.id, mechanism.code))
+            )
         if mechanism.rule == "adequacy":
-            decision = ref.adequacy_for(transfer.destination_country.upper())
+            country = transfer.destination_country.upper()
+            decision = ref.adequacy_for(country)
             if decision is not None and decision.valid_until is not None:
                 upcoming.append(
                     (
                         decision.valid_until,
-                        f"{label}: adequacy decision for {decision.name} expires",
+                        DeadlineItem(
+                            "adequacy", transfer.id, decision=decision.name, country=country
+                        ),
                     )
                 )
+    # Ties on a date go to the item whose English text sorts first, as they always have.
     if overdue:
-        return min(overdue)
+        return min(overdue, key=_by_date_then_text)
     future = [item for item in upcoming if item[0] >= as_of]
-    return min(future) if future else None
+    return min(future, key=_by_date_then_text) if future else None
+
+
+def _by_date_then_text(item: tuple[date, DeadlineItem]) -> tuple[date, str]:
+    return item[0], str(item[1])
 
 
 def _components_children_first(graph: Mapping[int, VendorFacts]) -> list[list[int]]:
