@@ -6,12 +6,14 @@ than in a controller, so controllers stay parse -> read -> render.
 
 from __future__ import annotations
 
-import difflib
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -265,9 +267,19 @@ class CheckResult:
     suggestions: list[str]
 
 
+#: The least rapidfuzz WRatio (0-100) at which a registered name is offered for a typed one.
+SUGGEST_CUTOFF = 72
+SUGGESTIONS = 5
+
+
 async def find_vendors(session: AsyncSession, text: str, *, limit: int = 20) -> CheckResult:
-    """Vendors whose name or business ID contains ``text``; when none does, close names
-    ("did you mean") by similarity over all names, so a typo still finds the vendor."""
+    """Vendors whose name or business ID contains ``text``; when none does, the registered
+    names closest to it, best first ("did you mean"), so a typo still finds the vendor.
+
+    Similarity is rapidfuzz's WRatio (token-aware: word order, a partial name and a misspelt
+    word all score) over the names the register snapshot already holds in memory: a keystroke
+    costs no read of every name from the database.
+    """
     needle = " ".join(text.split())
     pattern = f"%{needle}%"
     rows = (
@@ -287,11 +299,24 @@ async def find_vendors(session: AsyncSession, text: str, *, limit: int = 20) -> 
     matches = [(int(r.id), str(r.name), r.business_id) for r in rows]
     suggestions: list[str] = []
     if not matches and needle:
-        names = list((await session.scalars(select(Vendor.name))).all())
-        by_lower = {n.lower(): n for n in names}
-        close = difflib.get_close_matches(needle.lower(), list(by_lower), n=5, cutoff=0.6)
-        suggestions = [by_lower[c] for c in close]
+        snapshot = await register.current(session)
+        names = {rows.vendor.name for rows in snapshot.vendors.values()}
+        suggestions = similar_names(needle, names)
     return CheckResult(matches=matches, suggestions=suggestions)
+
+
+def similar_names(needle: str, names: Iterable[str], *, limit: int = SUGGESTIONS) -> list[str]:
+    """The ``names`` closest to ``needle``, best first (ties by name)."""
+    found = process.extract(
+        needle,
+        sorted(set(names)),
+        scorer=fuzz.WRatio,
+        processor=default_process,
+        score_cutoff=SUGGEST_CUTOFF,
+        limit=None,
+    )
+    ranked = sorted(found, key=lambda m: (-m[1], m[0].lower()))
+    return [name for name, _score, _index in ranked[:limit]]
 
 
 def version_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, Any]]:
