@@ -255,7 +255,7 @@ def shared_app(settings: Settings) -> Litestar:
     thousands of tests builds a handful instead. An app holds nothing between two tests that
     could leak: each test's client runs its lifespan, whose end disposes the engine, which
     drops the pool, the register snapshot and every other per-engine state
-    (``common.engine_state``); the tables are emptied by ``db`` before the test.
+    (``infra.state``); the tables are emptied by ``db`` before the test.
     """
     app = _APPS.get(settings)
     if app is None:
