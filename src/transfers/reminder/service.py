@@ -120,6 +120,7 @@ def legal_events(as_of: date) -> list[LegalEventInput]:
                     citation=decision.expiry_citation,
                     countries=tuple(decision.countries),
                     mechanism=None,
+                    title_key="legal_adequacy",
                 )
             )
     for mechanism in ref.mechanisms():
@@ -134,6 +135,7 @@ def legal_events(as_of: date) -> list[LegalEventInput]:
                     or mechanism.repeal_citation
                     or mechanism.citation,
                     mechanism=mechanism.code,
+                    title_key="legal_mechanism",
                 )
             )
     return events
@@ -488,6 +490,8 @@ def to_read(d: Deadline, state: ReminderState | None, as_of: date) -> ReminderRe
         citation=d.citation,
         state=value,  # type: ignore[arg-type]
         snoozed_until=until,
+        title_key=d.title_key,
+        title_params=dict(d.title_params),
     )
 
 

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from transfers.reference import load_reference
+from transfers.reference import lexicon
 from transfers.web import i18n
 from transfers.web.labels import badge, label
 
@@ -28,14 +28,26 @@ def reason_sentence(reason: Any) -> str:
 
 
 def format_date(value: date | datetime | None) -> str:
-    """Finnish readers expect 24.11.2026; English pages show ISO dates."""
-    if value is None:
+    """Finnish readers expect 7.1.2026 (the lexicon's one date format); English pages show ISO."""
+    return lexicon.day(value, i18n.current_language())
+
+
+def duration(value: str | None) -> str:
+    """A stored ISO duration in words: ``P3Y`` -> "3 vuotta" / "3 years"."""
+    return lexicon.duration(value, i18n.current_language())
+
+
+def named(code: str | None, group: str) -> str:
+    """``{{ a.kind|named("agreement_kind") }}``: a code of one lexicon group."""
+    return lexicon.name(group, code, i18n.current_language())
+
+
+def terms(values: list[str] | tuple[str, ...] | str | None, vocabulary: str) -> str:
+    """Controlled values (data categories...) in words, as one list."""
+    if not values:
         return ""
-    if isinstance(value, datetime):
-        return value.strftime(
-            "%d.%m.%Y %H:%M" if i18n.current_language() == "fi" else "%Y-%m-%d %H:%M"
-        )
-    return value.strftime("%d.%m.%Y") if i18n.current_language() == "fi" else value.isoformat()
+    items = [values] if isinstance(values, str) else list(values)
+    return lexicon.terms(vocabulary, items, i18n.current_language())
 
 
 def shown(value: object) -> str:
@@ -50,11 +62,22 @@ def shown(value: object) -> str:
 
 
 def mechanism_name(code: str | None) -> str:
-    """The reference data's name for a mechanism code (codes stay in the data and the API)."""
-    if not code:
-        return ""
-    found = load_reference().mechanism(code)
-    return found.name if found else code
+    """The reference data's name for a mechanism code in the page's language (codes stay in
+    the data and the API)."""
+    return lexicon.mechanism(code, i18n.current_language())
+
+
+def reminder_title(reminder: Any) -> str:
+    """A reminder's title in the page's language, from its key and parameters."""
+    from transfers.rules.messages import deadline_title
+
+    params = getattr(reminder, "title_params", None) or {}
+    return deadline_title(
+        getattr(reminder, "title_key", ""),
+        params.items(),
+        i18n.current_language(),
+        str(getattr(reminder, "title", "")),
+    )
 
 
 def make_environment() -> Environment:
@@ -75,6 +98,10 @@ def make_environment() -> Environment:
     env.filters["shown"] = shown
     env.filters["mechanism"] = mechanism_name
     env.filters["reason"] = reason_sentence
+    env.filters["duration"] = duration
+    env.filters["named"] = named
+    env.filters["terms"] = terms
+    env.filters["reminder_title"] = reminder_title
     env.globals["current_language"] = i18n.current_language
     return env
 
