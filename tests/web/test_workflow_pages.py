@@ -12,8 +12,6 @@ import pytest
 from tests import factories
 from tests.conftest import Api, Keys
 from tests.web.conftest import Browser, People
-from transfers.web.i18n import set_language
-from transfers.web.workflow_pages import need_text
 
 DPF_CSV = Path(__file__).resolve().parents[1] / "dpf" / "dpf-participants-sample.csv"
 
@@ -31,26 +29,21 @@ def _id(response_location: str) -> int:
 
 
 def test_every_need_the_engine_words_reads_in_finnish() -> None:
-    """A need added to intake/needs.py without a Finnish wording here would show in English."""
-    from transfers.intake.needs import _NO_MECHANISM_NEEDED, _SHORT
+    """A need added to intake/needs.py without a Finnish wording would show in English; the
+    Finnish is rendered from the need's key and parameters, never from the English line."""
+    from transfers.intake.needs import TEXTS, Need, need_text
 
-    lines = [
-        *_SHORT.values(),
-        *_NO_MECHANISM_NEEDED.values(),
-        "needs a TIA",
-        "needs an SCC module (module 2 fits)",
-        "needs signed Data processing agreement",
-        "needs signed Standard contractual clauses (2021) module 3 + TIA",
-    ]
-    set_language("fi")
-    try:
-        finnish = {line: need_text(line) for line in lines}
-    finally:
-        set_language("fi")
-    assert [line for line, text in finnish.items() if text == line] == []
-    assert finnish["needs signed Standard contractual clauses (2021) module 3 + TIA"] == (
+    assert set(TEXTS["fi"]) == set(TEXTS["en"])
+    params = {"fitting": 2, "mechanism": "scc_2021", "module": 3}
+    english = {k: need_text(Need(k, params), "en") for k in TEXTS["en"]}
+    finnish = {k: need_text(Need(k, params), "fi") for k in TEXTS["fi"]}
+    assert [k for k in finnish if finnish[k] == english[k]] == []
+    assert finnish["contract_module_tia"] == (
         "tarvitaan allekirjoitettu sopimus: vakiosopimuslausekkeet (2021), moduuli 3 "
         "+ siirtovaikutusten arviointi"
+    )
+    assert english["contract_module_tia"] == (
+        "needs signed Standard contractual clauses (2021) module 3 + TIA"
     )
 
 
