@@ -218,7 +218,9 @@ def test_every_page_reads_in_its_language_fits_the_phone_and_passes_axe(
         for path in _walk_pages(page, server):
             problems: list[str] = []
             if language == "fi":
-                problems += [f"English or a code: {t}" for t in english_in(page.evaluate(VISIBLE_TEXT))]
+                problems += [
+                    f"English or a code: {t}" for t in english_in(page.evaluate(VISIBLE_TEXT))
+                ]
             scroll = page.evaluate("document.scrollingElement.scrollWidth")
             if scroll > width:
                 problems.append(f"{scroll} px wide at {width} px")

@@ -302,6 +302,7 @@ def deadline_title(
     if lang == "en" and "contract" in values and key != "notice_deadline":
         values["contract"] = values["contract"][:1].upper() + values["contract"][1:]
     try:
-        return template.format(**values)
+        text = template.format(**values)
     except (KeyError, IndexError, ValueError):
         return fallback
+    return text[:1].upper() + text[1:]

@@ -60,7 +60,9 @@ def _countries() -> tuple[tuple[str, str], ...]:
 
 def _mechanisms() -> tuple[tuple[str, str], ...]:
     language = current_language()
-    return tuple((m.code, lexicon.mechanism(m.code, language)) for m in load_reference().mechanisms())
+    return tuple(
+        (m.code, lexicon.mechanism(m.code, language)) for m in load_reference().mechanisms()
+    )
 
 
 def _named(group: str, values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -126,10 +128,17 @@ def transfer_fields(vendor_role: str) -> list[Field]:
 
 def agreement_fields() -> list[Field]:
     return [
-        Field("kind", _(N_("Kind")), "select", _named("agreement_kind", get_args(AgreementKind)), True),
+        Field(
+            "kind", _(N_("Kind")), "select", _named("agreement_kind", get_args(AgreementKind)), True
+        ),
         Field("scc_module", _(N_("SCC module")), "number"),
         Field("title", _(N_("Title"))),
-        Field("status", _(N_("Status")), "select", _named("agreement_status", get_args(AgreementStatus))),
+        Field(
+            "status",
+            _(N_("Status")),
+            "select",
+            _named("agreement_status", get_args(AgreementStatus)),
+        ),
         Field("signed_on", _(N_("Signed on")), "date"),
         Field("effective_on", _(N_("Effective on")), "date"),
         Field("ends_on", _(N_("Ends on")), "date"),
