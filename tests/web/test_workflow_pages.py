@@ -251,7 +251,7 @@ async def test_a_notice_is_judged_shown_overdue_and_objected(
     assert f'href="/notices/{notice_id}"' in notices and "Bulk Send Inc." in notices
     assert "overdue" in notices, "the vendor's own page shows the undecided notice"
     today = await browser.get("/")
-    assert re.search(r"<strong>1</strong>\s*overdue sub-processor notices", today.text)
+    assert re.search(r"<strong>1</strong>\s*overdue sub-processor notice\b", today.text)
     early = await browser.post(
         f"/notices/{notice_id}/object",
         {"version": "1", "reason": "US without SCCs", "sent_on": "2024-04-01"},
@@ -310,7 +310,7 @@ async def test_the_dpf_list_report_lists_unsure_matches_and_applies_on_request(
     )
     assert "The changes below were written to the register and audited." in applied.text
     audit = await browser.get("/audit?entity_type=transfer")
-    assert "dpf_verified_on" in audit.text, "every change is audited"
+    assert "DPF List checked on" in audit.text, "every change is audited, by its field name"
     bad = await browser.client.post(
         "/dpf",
         data={"csrf_token": browser.csrf},
