@@ -273,7 +273,6 @@ def test_focus_lands_on_main_after_the_skip_link_and_on_the_first_field(
         for path, field in [
             ("/check", "q"),
             ("/vendors/new", "name"),
-            ("/intake/new", None),
             ("/organisations/new", "name"),
         ]:
             page.goto(server.url + path)
