@@ -101,8 +101,8 @@ def _english_catalog() -> tuple[frozenset[str], tuple[str, ...]]:
 
 @cache
 def _english_names() -> tuple[frozenset[str], tuple[str, ...]]:
-    """English reference-data names that differ from the Finnish ones (single words must be a
-    whole text; longer names are found inside text)."""
+    """English reference-data names that differ from the Finnish ones (each must be a whole
+    text, or start one that goes on with a parenthesis)."""
     pairs: list[tuple[str, str]] = [(c["en"], c["fi"]) for c in country_names().values()]
     pairs += [(m.name, m.name_fi) for m in load_reference().mechanisms()]
     for table in vocabulary().values():
@@ -147,8 +147,10 @@ def english_in(texts: list[str]) -> list[str]:
         if text in whole or text in single or text in codes:
             found.append(text)
             continue
+        # a name is a label of its own (a cell, an option, "name (moduuli 2)"); inside free
+        # text a person typed (notes) it is their English, not the page's
         hit = next((w for w in long if w in text), None) or next(
-            (n for n in multi if re.search(r"\b" + re.escape(n) + r"\b", text)), None
+            (n for n in multi if text == n or text.startswith(n + " (")), None
         )
         if hit:
             found.append(f"{hit!r} in {text!r}")
