@@ -121,6 +121,7 @@ def legal_events(as_of: date) -> list[LegalEventInput]:
                     citation=decision.expiry_citation,
                     countries=tuple(decision.countries),
                     mechanism=None,
+                    title_key="legal_adequacy",
                 )
             )
     for mechanism in ref.mechanisms():
@@ -135,6 +136,7 @@ def legal_events(as_of: date) -> list[LegalEventInput]:
                     or mechanism.repeal_citation
                     or mechanism.citation,
                     mechanism=mechanism.code,
+                    title_key="legal_mechanism",
                 )
             )
     return events
@@ -484,6 +486,8 @@ def to_read(d: Deadline, state: ReminderState | None, as_of: date) -> ReminderRe
         citation=d.citation,
         state=value,  # type: ignore[arg-type]
         snoozed_until=until,
+        title_key=d.title_key,
+        title_params=dict(d.title_params),
     )
 
 

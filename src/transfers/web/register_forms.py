@@ -37,7 +37,7 @@ from transfers.organisation.schemas import (
     ProcessingCreate,
     ProcessingUpdate,
 )
-from transfers.reference import load_reference
+from transfers.reference import lexicon, load_reference
 from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferCreate, TransferUpdate
 from transfers.user.schemas import WebIdentity
@@ -45,7 +45,7 @@ from transfers.vendor import service as vendor_service
 from transfers.web.form_routes import RecordForms, creates, routes, updates
 from transfers.web.forms import Field, FormErrors, FormPage, convert
 from transfers.web.i18n import N_, _, country_names, current_language
-from transfers.web.labels import label
+from transfers.web.labels import label, named
 from transfers.web.security import identity, settings_of
 
 
@@ -59,7 +59,27 @@ def _countries() -> tuple[tuple[str, str], ...]:
 
 
 def _mechanisms() -> tuple[tuple[str, str], ...]:
-    return tuple((m.code, m.name) for m in load_reference().mechanisms())
+    language = current_language()
+    return tuple(
+        (m.code, lexicon.mechanism(m.code, language)) for m in load_reference().mechanisms()
+    )
+
+
+def _named(group: str, values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((v, named(group, v)) for v in values)
+
+
+def _explainer() -> list[tuple[str, str, str]]:
+    """(name, legal basis, what it means) per mechanism, in the page's language."""
+    language = current_language()
+    return [
+        (
+            lexicon.mechanism(m.code, language),
+            m.legal_basis,
+            lexicon.name("mechanism_explainer", m.code, language),
+        )
+        for m in load_reference().mechanisms()
+    ]
 
 
 def _proposed_modules(vendor_role: str) -> str:
@@ -74,7 +94,7 @@ def _proposed_modules(vendor_role: str) -> str:
         if module is not None:
             parts.append(
                 _("we as %(exporter)s → %(importer)s: module %(module)d")
-                % {"exporter": _(exporter), "importer": _(importer), "module": module}
+                % {"exporter": label(exporter), "importer": label(importer), "module": module}
             )
     return _("Proposed SCC module") + ": " + "; ".join(parts)
 
@@ -108,10 +128,17 @@ def transfer_fields(vendor_role: str) -> list[Field]:
 
 def agreement_fields() -> list[Field]:
     return [
-        Field("kind", _(N_("Kind")), "select", _codes(get_args(AgreementKind)), True),
+        Field(
+            "kind", _(N_("Kind")), "select", _named("agreement_kind", get_args(AgreementKind)), True
+        ),
         Field("scc_module", _(N_("SCC module")), "number"),
         Field("title", _(N_("Title"))),
-        Field("status", _(N_("Status")), "select", _codes(get_args(AgreementStatus))),
+        Field(
+            "status",
+            _(N_("Status")),
+            "select",
+            _named("agreement_status", get_args(AgreementStatus)),
+        ),
         Field("signed_on", _(N_("Signed on")), "date"),
         Field("effective_on", _(N_("Effective on")), "date"),
         Field("ends_on", _(N_("Ends on")), "date"),
@@ -209,7 +236,7 @@ async def _transfer_page(session: AsyncSession, vendor: Vendor | None, transfer:
         else f"/vendors/{vendor.id}/transfers/new",
         back=f"/transfers/{transfer.id}" if transfer else f"/vendors/{vendor.id}",
         fields=transfer_fields(vendor.role),
-        explain=list(load_reference().mechanisms()),
+        explain=_explainer(),
     )
 
 
