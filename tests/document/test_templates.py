@@ -824,7 +824,10 @@ def test_dpa_states_breach_deadline_transfers_law_and_signatures() -> None:
     text, _ = render("dpa", "en")
     assert "without undue delay and in any event within 48 hours" in text
     # The transfers clause lists each destination with its safeguard and fallback.
-    assert "India\nLicentia Distribution Ltd\nStandard contractual clauses (2021)" in text
+    assert (
+        "Licentia Distribution Limited (the Processor)\nIndia\nStandard contractual clauses (2021)"
+        in text
+    )
     assert "EU-US Data Privacy Framework" in text  # the fallback
     assert "governed by the laws of Finland" in text
     assert text.count("Signatory") == 0 and text.count("Name and title:") == 2
