@@ -504,7 +504,7 @@ ANNEX_III_CELLS = [
     "{{ row.tier }}",
     "{{ row.mechanism }}",
 ]
-ANNEX_III_WIDTHS = [27, 11, 18, 16, 28]
+ANNEX_III_WIDTHS = [22, 14, 16, 21, 27]
 
 
 def dpa(language: str, old: list[Block]) -> list[Block]:
@@ -910,7 +910,7 @@ LIST_CELLS = [
     "{{ row.tier }}",
     "{{ row.mechanism }}",
 ]
-LIST_WIDTHS = [25, 18, 11, 16, 30]
+LIST_WIDTHS = [21, 20, 14, 19, 26]
 CHANGE_CELLS = [
     "{{ row.change }}",
     "{{ row.name }}",
@@ -918,7 +918,7 @@ CHANGE_CELLS = [
     "{{ row.on }}",
     "{{ row.detail }}",
 ]
-CHANGE_WIDTHS = [12, 22, 20, 15, 31]
+CHANGE_WIDTHS = [14, 22, 20, 15, 29]
 
 SUBS_EN: list[Block] = [
     P(
@@ -938,7 +938,7 @@ SUBS_EN: list[Block] = [
         LIST_WIDTHS,
     ),
     H("{{ changes_heading }}"),
-    P("{{ changes_summary }}"),
+    P("{{ changes_summary }}", keep=True),
     P("{%p if changes %}"),
     table(
         ["Change", "Sub-processor", "Engaged by", "Date", "What changed (before → after)"],
@@ -969,7 +969,7 @@ SUBS_FI: list[Block] = [
         LIST_WIDTHS,
     ),
     H("{{ changes_heading }}"),
-    P("{{ changes_summary }}"),
+    P("{{ changes_summary }}", keep=True),
     P("{%p if changes %}"),
     table(
         [
