@@ -25,7 +25,7 @@ from transfers.infra.state import dialect_name, held
 from transfers.models import RegisterChange
 from transfers.reference import Reference
 from transfers.register.rows import RegisterRows, VendorRows, build_facts, load_rows
-from transfers.rules.chain import Link, engaged_chain, processing_owner
+from transfers.rules.chain import Link, engaged_by, engaged_chain, processing_owner
 from transfers.rules.facts import VendorFacts
 from transfers.rules.status import OwnMemo
 
@@ -115,6 +115,11 @@ class Snapshot:
         """Vendors reached from ``tops`` through links engaged on ``as_of`` -> their parent
         (:func:`transfers.rules.chain.engaged_chain`)."""
         return engaged_chain(tops, self.links_of, as_of)
+
+    def engaged_by(self, vendor_id: int, as_of: date) -> list[int]:
+        """The vendors that engage this one on ``as_of`` through the chain links
+        (:func:`transfers.rules.chain.engaged_by`); empty for a vendor only we engage."""
+        return engaged_by(self.links_up.get(vendor_id, []), as_of)
 
     def first_parent(self, vendor_id: int) -> int | None:
         """The vendor that engages this one through its first link (the lowest link id)."""

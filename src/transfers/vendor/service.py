@@ -94,6 +94,8 @@ def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRe
         notes=vendor.notes,
         authorised_by_processor=vendor.authorised_by_processor,
         dpf_participant_id=vendor.dpf_participant_id,
+        signatory_name=vendor.signatory_name,
+        signatory_title=vendor.signatory_title,
         parent_vendor_ids=sorted(parents),
         subprocessor_ids=sorted(children),
         version=vendor.version,
@@ -156,6 +158,8 @@ def _read_of(source: Any) -> Any:
         c.created_at,
         c.updated_at,
         c.dpf_participant_id,
+        c.signatory_name,
+        c.signatory_title,
     )
 
 

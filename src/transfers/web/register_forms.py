@@ -195,6 +195,8 @@ def organisation_fields() -> list[Field]:
         Field("dpo_name", _(N_("Data protection officer"))),
         Field("dpo_email", _(N_("DPO e-mail"))),
         Field("supervisory_authority", _(N_("Supervisory authority")), "textarea"),
+        Field("signatory_name", _(N_("Signatory"))),
+        Field("signatory_title", _(N_("Signatory's title"))),
     ]
 
 

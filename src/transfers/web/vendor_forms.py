@@ -48,6 +48,8 @@ def vendor_fields(*, editing: bool) -> list[Field]:
         Field("category", _(N_("Category")), "select", _codes(c["categories"])),
         Field("status", _(N_("Status")), "select", _codes(c["statuses"])),
         Field("website", _(N_("Website"))),
+        Field("signatory_name", _(N_("Signatory"))),
+        Field("signatory_title", _(N_("Signatory's title"))),
         Field("owner", _(N_("Owner (e-mail)")), "email"),
         Field("notes", _(N_("Notes")), "textarea"),
     ]
