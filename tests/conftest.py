@@ -50,7 +50,7 @@ SLOW_PATHS = (
     "tests/test_openapi_fuzz.py",
     "tests/test_cli.py",
     "tests/document/test_pdf.py",
-    "tests/web/test_users_cli.py",
+    
     "tests/job/test_worker_process.py",
 )
 
