@@ -705,7 +705,7 @@ TIA_EN: list[Block] = [
     ),
     H("Step 1 – Know your transfer"),
     P(
-        "Exporter {{ org.name }} ({{ transfer.exporter_role }}) transfers {{ transfer.data_categories }} to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Type of transfer: {{ transfer.transfer_type }}; frequency: {{ transfer.frequency }}."
+        "Exporter {{ exporter.name }} ({{ exporter.role }}) transfers {{ transfer.data_categories }} to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Type of transfer: {{ transfer.transfer_type }}; frequency: {{ transfer.frequency }}."
     ),
     P("{{ transfer.description }}"),
     P("Categories of data subjects: {{ transfer.data_subjects }}."),
@@ -717,12 +717,25 @@ TIA_EN: list[Block] = [
     H("Step 2 – Transfer tool relied on"),
     P("{{ transfer.mechanism_name }} ({{ transfer.mechanism_basis }})."),
     H("Step 3 – Law and practice of the destination country"),
-    P("{{ country_note.title }}", bold=True),
+    P(
+        "Laws of {{ country_note.title }} that allow public authorities to access the data",
+        bold=True,
+    ),
     P("{{ country_note.text }}"),
-    P("{%p if country_note.reach %}"),
-    P("Reach to this importer and these data: {{ country_note.reach }}"),
-    P("Practice: {{ country_note.practice }}"),
-    P("Sources: {{ country_note.citation }}"),
+    P("Finding for this importer and these data", bold=True),
+    P("{{ country_note.finding }}"),
+    P("Sources (on or before the assessment date)", bold=True),
+    P("{%p for source in country_note.sources %}"),
+    P("– {{ source.text }}"),
+    P("{%p endfor %}"),
+    P("{%p if country_note.developments %}"),
+    P("Developments since the assessment", bold=True),
+    P(
+        "Dated after {{ assessment.completed_on }}; not considered in this assessment, to be weighed at its re-evaluation:"
+    ),
+    P("{%p for source in country_note.developments %}"),
+    P("– {{ source.text }}"),
+    P("{%p endfor %}"),
     P("{%p endif %}"),
     H("Risk of access in practice", 2),
     P("{{ risk.method }}"),
@@ -752,8 +765,10 @@ TIA_EN: list[Block] = [
     P(
         "Assessed by: {{ assessment.assessor }}. Approved by: {{ assessment.approver }} ({{ assessment.approved_on }})."
     ),
-    H("Verdict of the register's rules engine"),
-    P("On {{ evaluation.as_of }} the transfer is: {{ evaluation.verdict }}."),
+    H("Status of the transfer on {{ evaluation.as_of }}"),
+    P(
+        "Assessment date: {{ evaluation.assessed_on }}. On {{ evaluation.as_of }}, the date of this document, the transfer is: {{ evaluation.verdict }}."
+    ),
     table(
         ["Finding", "Legal source"],
         "evaluation.reasons",
@@ -768,7 +783,7 @@ TIA_FI: list[Block] = [
     ),
     H("Vaihe 1 – Siirron tunnistaminen"),
     P(
-        "Tietojen viejä {{ org.name }} ({{ transfer.exporter_role }}) siirtää henkilötietoja ({{ transfer.data_categories }}) tietojen tuojalle {{ vendor.legal_name }} ({{ transfer.importer_role }}), kohdemaa: {{ transfer.country_name }}. Siirron tyyppi: {{ transfer.transfer_type }}; tiheys: {{ transfer.frequency }}."
+        "Tietojen viejä {{ exporter.name }} ({{ exporter.role }}) siirtää henkilötietoja ({{ transfer.data_categories }}) tietojen tuojalle {{ vendor.legal_name }} ({{ transfer.importer_role }}), kohdemaa: {{ transfer.country_name }}. Siirron tyyppi: {{ transfer.transfer_type }}; tiheys: {{ transfer.frequency }}."
     ),
     P("{{ transfer.description }}"),
     P("Rekisteröityjen ryhmät: {{ transfer.data_subjects }}."),
@@ -780,12 +795,25 @@ TIA_FI: list[Block] = [
     H("Vaihe 2 – Käytetty siirtoväline"),
     P("{{ transfer.mechanism_name }} ({{ transfer.mechanism_basis }})."),
     H("Vaihe 3 – Kohdemaan lainsäädäntö ja käytäntö"),
-    P("{{ country_note.title }}", bold=True),
+    P(
+        "Lait, joiden nojalla viranomaiset voivat saada tiedot käyttöönsä (kohdemaa: {{ country_note.title }})",
+        bold=True,
+    ),
     P("{{ country_note.text }}"),
-    P("{%p if country_note.reach %}"),
-    P("Ulottuvuus tähän tietojen tuojaan ja näihin tietoihin: {{ country_note.reach }}"),
-    P("Käytäntö: {{ country_note.practice }}"),
-    P("Lähteet: {{ country_note.citation }}"),
+    P("Havainto tämän tietojen tuojan ja näiden tietojen osalta", bold=True),
+    P("{{ country_note.finding }}"),
+    P("Lähteet (arvioinnin päivämäärään mennessä)", bold=True),
+    P("{%p for source in country_note.sources %}"),
+    P("– {{ source.text }}"),
+    P("{%p endfor %}"),
+    P("{%p if country_note.developments %}"),
+    P("Kehitys arvioinnin jälkeen", bold=True),
+    P(
+        "Päivätty {{ assessment.completed_on }} jälkeen; ei otettu huomioon tässä arvioinnissa, arvioidaan uudelleenarvioinnissa:"
+    ),
+    P("{%p for source in country_note.developments %}"),
+    P("– {{ source.text }}"),
+    P("{%p endfor %}"),
     P("{%p endif %}"),
     H("Tiedonsaannin riski käytännössä", 2),
     P("{{ risk.method }}"),
@@ -815,8 +843,10 @@ TIA_FI: list[Block] = [
     P(
         "Arvioinnin laati: {{ assessment.assessor }}. Arvioinnin hyväksyi: {{ assessment.approver }} ({{ assessment.approved_on }})."
     ),
-    H("Rekisterin sääntömoottorin arvio"),
-    P("Siirron tila {{ evaluation.as_of }}: {{ evaluation.verdict }}."),
+    H("Siirron tila {{ evaluation.as_of }}"),
+    P(
+        "Arvioinnin päivämäärä: {{ evaluation.assessed_on }}. Tämän asiakirjan päivämääränä {{ evaluation.as_of }} siirto on: {{ evaluation.verdict }}."
+    ),
     table(
         ["Havainto", "Oikeuslähde"],
         "evaluation.reasons",

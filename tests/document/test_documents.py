@@ -107,6 +107,8 @@ async def register(api: Api) -> dict[str, Any]:
             "supplementary_measures": "EU-held encryption keys",
             "procedural_steps": "No authorisation needed (SCCs unchanged)",
             "next_review_on": "2027-02-01",
+            "importer_finding": "Section 702 reaches the importer as a cloud provider; it holds only ciphertext.",
+            "conclusion_reasoning": "The keys stay in the EU, so only ciphertext can be disclosed.",
         },
     )
     japan = await api.create(

@@ -135,6 +135,7 @@ CLOUD_TIA = AssessmentData(
         Scenario("CLOUD Act warrant", 0.05, 0.8, 0.1),
     ),
     conclusion_reasoning="The keys stay in the EU, so a compelled importer can hand over only ciphertext.",
+    importer_finding="The importer hosts the data as a cloud provider, so Section 702 reaches it; it sees only ciphertext.",
 )
 
 # A warranty vendor in Japan on adequacy.
@@ -251,7 +252,12 @@ def context(kind: str, language: str, **overrides: Any) -> dict[str, Any]:
                 SubprocessorRow("Edge CDN Ltd", "GB", "content delivery", "adequacy"),
             ),
         },
-        "tia": {"vendor": CLOUD, "transfer": CLOUD_SCC, "assessment": CLOUD_TIA},
+        "tia": {
+            "vendor": CLOUD,
+            "transfer": CLOUD_SCC,
+            "assessment": CLOUD_TIA,
+            "processing": CLOUD_PROCESSING,
+        },
         "subprocessor_list": {
             "subprocessors": (BHARAT_ROW,),
             "changes": CHANGES,
@@ -409,7 +415,9 @@ def test_tia_follows_the_six_steps_and_states_the_verdict(language: str) -> None
         assert step in text
     # Step 3: the reference law of the USA, in the document's language, with its reach.
     assert ("FISA Section 702" if language == "en" else "FISA-lain 702 pykälä") in text
-    assert ("Reach to this importer" if language == "en" else "Ulottuvuus tähän") in text
+    # The assessor's finding for this importer, never the country text's guidance.
+    assert "Section 702 reaches it; it sees only ciphertext." in text
+    assert "State whether" not in text and "Totea, voidaanko" not in text
     assert "Encryption with keys held only by the exporter in the EU" in text
     assert ("1 February 2027" if language == "en" else "1.2.2027") in text  # step 6
     assert ("1 February 2026" if language == "en" else "1.2.2026") in text  # assessment date
@@ -955,11 +963,13 @@ def test_tia_documents_the_risk_method_inputs_result_and_reasoning(language: str
     if language == "en":
         assert "FISA 702 directive to the importer\n20%\n50%\n10%\n1%" in text
         assert "CLOUD Act warrant\n5%\n80%\n10%\n0.4%" in text
-        assert "Computed probability of disclosure over 3 year(s): 1.4%." in text
+        assert "Computed probability of disclosure over three (3) years: 1.4%." in text
         assert "1 \N{MINUS SIGN} \N{N-ARY PRODUCT}(1 \N{MINUS SIGN} p)" in text
         assert "Reasoned conclusion: The keys stay in the EU" in text
     else:
-        assert "0,4 %" in text and "3 vuoden aikana: 1,4 %." in text
+        assert "0,4\N{NO-BREAK SPACE}%" in text
+        assert "ajanjaksolla kolme (3) vuotta: 1,4\N{NO-BREAK SPACE}%." in text
+        assert "0.4" not in text and "1.4%" not in text
     none, _ = render("tia", language, assessment=replace(CLOUD_TIA, risk_scenarios=()))
     assert ("No scenario estimates" if language == "en" else "Skenaariokohtaisia") in none
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from babel.numbers import format_percent
+
 from transfers.assessment.risk import Scenario, overall_probability
 from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.reference import load_reference
@@ -42,6 +44,8 @@ class MissingDataError(ValueError):
 
 
 # --- Labels ----------------------------------------------------------------------------------
+
+BABEL_LOCALES: Mapping[str, str] = {"en": "en_GB", "fi": "fi_FI"}
 
 MONTHS_EN = (
     "January",
@@ -125,7 +129,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "we_controller": "{org} (controller)",
         "id_fi": "business ID",
         "risk_method": "For each scenario of access by a public authority of the destination country, the assessor estimates over the assessment period the probability that an authority requests these data from the importer, that the importer is compelled to disclose them, and that the supplementary measures fail to keep them unintelligible. A scenario leads to disclosure only if all three occur, so its probability is their product; treating the scenarios as independent, the probability that at least one occurs is 1 − ∏(1 − p).",
-        "risk_result": "Computed probability of disclosure over {years} year(s): {p}.",
+        "risk_result": "Computed probability of disclosure over {years}: {p}.",
         "risk_none": "No scenario estimates are recorded; the conclusion rests on the reasoning below.",
         "measures_general": "Measures",
         "assistance_missing": "not documented in the register: to be agreed before signature",
@@ -228,7 +232,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "we_controller": "{org} (rekisterinpitäjä)",
         "id_fi": "Y-tunnus",
         "risk_method": "Arvioija arvioi kunkin kohdemaan viranomaisen tiedonsaantiskenaarion osalta arviointijakson ajalta todennäköisyyden sille, että viranomainen pyytää näitä tietoja tietojen tuojalta, että tuoja velvoitetaan luovuttamaan ne ja että täydentävät toimenpiteet eivät pidä tietoja käsittämättöminä. Skenaario johtaa tietojen luovuttamiseen vain, jos kaikki kolme toteutuvat, joten sen todennäköisyys on näiden tulo; kun skenaarioita pidetään toisistaan riippumattomina, todennäköisyys sille, että ainakin yksi toteutuu, on 1 − ∏(1 − p).",
-        "risk_result": "Laskettu luovuttamisen todennäköisyys {years} vuoden aikana: {p}.",
+        "risk_result": "Laskettu luovuttamisen todennäköisyys ajanjaksolla {years}: {p}.",
         "risk_none": "Skenaariokohtaisia arvioita ei ole kirjattu; johtopäätös perustuu alla esitettyihin perusteluihin.",
         "measures_general": "Toimenpiteet",
         "assistance_missing": "ei kirjattu rekisteriin: sovittava ennen allekirjoitusta",
@@ -461,6 +465,16 @@ def mechanism_name(code: str, language: str) -> str:
     return mechanism.name if mechanism else code
 
 
+def safeguard_name(code: str, module: int | None, language: str) -> str:
+    """A mechanism's name with its SCC module when it has one ("... 2021/914, Module 2
+    (controller to processor)"): a contract names the module it relies on."""
+    name = mechanism_name(code, language)
+    if module in (1, 2, 3, 4) and code == "scc_2021":
+        lab = LABELS[language]
+        return f"{name}, {lab['module'].format(m=module, direction=lab[f'module_{module}'])}"
+    return name
+
+
 def mechanism_basis(code: str, language: str) -> str:
     """Legal basis and citation of a mechanism (Finnish for the common ones)."""
     if language == "fi" and code in BASIS_FI:
@@ -641,6 +655,10 @@ class TransferData:
     fallback_mechanism: str | None = None
     translations: Mapping[str, Mapping[str, Any]] | None = None
     started_on: date | None = None
+    transfer_translations: Mapping[str, Mapping[str, Any]] | None = None
+    """The transfer's own free texts (description, supplementary measures) per language."""
+    made_by: str | None = None
+    """For an onward transfer, the vendor that makes it (SCC Clause 8.7): our sub-processor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -660,12 +678,15 @@ class AssessmentData:
     risk_scenarios: tuple[Scenario, ...] = ()
     conclusion_reasoning: str | None = None
     translations: Mapping[str, Mapping[str, Any]] | None = None
+    importer_finding: str | None = None
 
 
 def percent(value: float, language: str) -> str:
-    """0.025 -> "2.5%" / "2,5 %" (Finnish writes a decimal comma and a space)."""
-    number = f"{value * 100:.2f}".rstrip("0").rstrip(".")
-    return f"{number.replace('.', ',')} %" if language == "fi" else f"{number}%"
+    """0.025 -> "2.5%" / "2,5 %" (a no-break space): the language's own pattern (Babel,
+    CLDR), to two decimals of a percent at most."""
+    return format_percent(
+        round(value, 4), locale=BABEL_LOCALES[language], decimal_quantization=False
+    )
 
 
 def risk_ctx(a: AssessmentData, language: str) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -685,7 +706,7 @@ def risk_ctx(a: AssessmentData, language: str) -> tuple[dict[str, str], list[dic
     summary = {
         "method": lab["risk_method"],
         "result": lab["risk_result"].format(
-            years=a.risk_period_years or 1,
+            years=fmt_period(f"P{a.risk_period_years or 1}Y", language),
             p=percent(overall_probability(a.risk_scenarios), language),
         )
         if a.risk_scenarios
@@ -1194,58 +1215,99 @@ def tia_context(
     onward: Sequence[SubprocessorRow] = (),
     as_of: date | None = None,
     review_months: int = 12,
+    exporter: VendorData | None = None,
 ) -> dict[str, Any]:
     """A transfer impact assessment in the six steps of EDPB Recommendations 01/2020 (v2.0):
     map the transfer, the tool relied on, the destination's law and practice, supplementary
-    measures, procedural steps, re-evaluation; with the engine's verdict on the assessment date.
+    measures, procedural steps, re-evaluation; with the engine's verdict on
+    ``evaluation_as_of`` (the day the document is generated) beside the assessment date.
 
-    Step 3 text: the assessment's own, else ``country_notes``, else the reference note."""
+    Refused, listing what is missing, without the Step 1 facts, the assessor's Step 3 finding
+    for this importer and a reasoned conclusion: a TIA with holes is not evidence. The
+    reference's country text is guidance for the assessor: only its description of the laws
+    is printed (when the assessment has none of its own), never as the finding. Sources dated
+    after the assessment are listed as developments since it. ``exporter``: the vendor that
+    makes an onward transfer (SCC Clause 8.7); else our organisation."""
     lab = LABELS[language]
     needs = _Needs()
     vendor_part = needs.part(lambda: vendor_ctx(vendor, language))
-    needs.check("assessment.completed_on", assessment.completed_on)
-    needs.check("assessment.conclusion", assessment.conclusion)
-    if assessment.conclusion == "adequate_with_measures":
-        needs.check("assessment.supplementary_measures", assessment.supplementary_measures)
-    for i, reason in enumerate(transfer.reasons):
-        for key in ("code", "message"):
-            needs.check(f"evaluation.reasons[{i}].{key}", reason.get(key))
-    needs.done()
-    assert assessment.completed_on is not None
-    law = tia_country_law(transfer.destination_country, language)
-    risk_summary, risk_rows = risk_ctx(assessment, language)
-    step1 = (
-        processing_ctx(processing, language)
-        if processing is not None
-        else dict.fromkeys(("data_subjects", "purposes", "retention", "measures"), lab["unknown"])
-    )
+    exporter_part = needs.part(lambda: vendor_ctx(exporter, language)) if exporter else None
 
     def mine(name: str) -> str | None:
         value = localised(getattr(assessment, name), assessment.translations, name, language)
         return value.strip() if isinstance(value, str) and value.strip() else None
 
-    own = mine("law_and_practice") or country_notes
+    needs.check("assessment.completed_on", assessment.completed_on)
+    needs.check("assessment.conclusion", assessment.conclusion)
+    if assessment.conclusion == "adequate_with_measures":
+        needs.check("assessment.supplementary_measures (Step 4)", mine("supplementary_measures"))
+    if processing is None:
+        needs.missing.append("processing (Step 1: what the importer does with the data)")
+    else:
+        needs.check("processing.purposes (Step 1)", processing.purposes)
+        needs.check("processing.data_subject_categories (Step 1)", processing.data_subjects)
+    needs.check(f"transfer {transfer.id}.data_categories (Step 1)", transfer.data_categories)
+    needs.check(f"transfer {transfer.id}.frequency (Step 1)", transfer.frequency)
+    law = tia_country_law(transfer.destination_country, language)
+    own_law = mine("law_and_practice") or country_notes
+    if law["country"] == "default":
+        needs.check(
+            "assessment.law_and_practice (Step 3: the laws of the destination that allow access "
+            "by public authorities)",
+            own_law,
+        )
+    needs.check(
+        "assessment.importer_finding (Step 3: the assessor's finding for this importer and "
+        "these data)",
+        mine("importer_finding"),
+    )
+    needs.check(
+        "assessment.conclusion_reasoning (the reasoned conclusion)", mine("conclusion_reasoning")
+    )
+    for i, reason in enumerate(transfer.reasons):
+        for key in ("code", "message"):
+            needs.check(f"evaluation.reasons[{i}].{key}", reason.get(key))
+    needs.done()
+    assert assessment.completed_on is not None and processing is not None
+    assessed_on = assessment.completed_on
+    risk_summary, risk_rows = risk_ctx(assessment, language)
+    step1 = processing_ctx_lenient(processing, language)
     if assessment.next_review_on:
         review = fmt_date(assessment.next_review_on, language)
         if as_of is not None and assessment.next_review_on < as_of:
             review = lab["review_overdue"].format(date=review)
     else:
         review = lab["review_default"].format(
-            date=fmt_date(review_due(assessment.completed_on, review_months), language),
+            date=fmt_date(review_due(assessed_on, review_months), language),
             period=review_period(review_months, language),
         )
+    org = base["org"]
+    measures = localised(
+        transfer.supplementary_measures,
+        transfer.transfer_translations,
+        "supplementary_measures",
+        language,
+    )
     return base | {
         "vendor": vendor_part,
+        "exporter": {
+            "name": exporter_part["legal_name"] if exporter_part else org["name"],
+            "role": label(language, transfer.exporter_role),
+        },
         "transfer": {
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
-            "data_categories": terms("data_categories", transfer.data_categories, language)
-            or label(language, None),
+            "data_categories": terms("data_categories", transfer.data_categories, language),
             "country_name": country_name(transfer.destination_country, language),
             "transfer_type": label(language, transfer.transfer_type),
             "frequency": label(language, transfer.frequency),
-            "description": (transfer.description or "").strip(),
-            "mechanism_name": mechanism_name(transfer.mechanism, language),
+            "description": (
+                localised(
+                    transfer.description, transfer.transfer_translations, "description", language
+                )
+                or ""
+            ).strip(),
+            "mechanism_name": safeguard_name(transfer.mechanism, transfer.scc_module, language),
             "mechanism_basis": mechanism_basis(transfer.mechanism, language),
             "data_subjects": step1["data_subjects"],
             "purposes": step1["purposes"],
@@ -1256,8 +1318,7 @@ def tia_context(
             "onward": "; ".join(f"{r.name} ({country_name(r.country, language)})" for r in onward)
             or lab["no_onward"],
             "measures": text(
-                transfer.supplementary_measures or (step1["measures"] if processing else None),
-                language,
+                measures if measures and measures.strip() else step1["measures"], language
             ),
         },
         "risk": risk_summary,
@@ -1268,23 +1329,22 @@ def tia_context(
             "approved_on": fmt_date(assessment.approved_on, language)
             if assessment.approved_on
             else lab["not_signed_off"],
-            "completed_on": fmt_date(assessment.completed_on, language),
+            "completed_on": fmt_date(assessed_on, language),
             "conclusion": label(language, assessment.conclusion),
             "supplementary_measures": mine("supplementary_measures") or lab["no_measures"],
             "procedural_steps": mine("procedural_steps") or lab["none_recorded"],
             "next_review_on": review,
         },
         "country_note": {
-            "title": country_name(transfer.destination_country, language)
-            if own or law["country"] == "default"
-            else law["title"],
-            "text": own.strip() if own else law["laws"],
-            "reach": "" if own else law["reach"],
-            "practice": "" if own else law["practice"],
-            "citation": "" if own else law["sources"],
+            "title": country_name(transfer.destination_country, language),
+            "text": own_law.strip() if own_law else law["laws"],
+            "finding": mine("importer_finding") or "",
+            "sources": [{"text": t} for on, t in law["sources"] if on <= assessed_on],
+            "developments": [{"text": t} for on, t in law["sources"] if on > assessed_on],
         },
         "evaluation": {
             "as_of": fmt_date(evaluation_as_of, language),
+            "assessed_on": fmt_date(assessed_on, language),
             "verdict": engine_verdict(transfer, evaluation_as_of, language),
             "reasons": [
                 {
@@ -1295,6 +1355,27 @@ def tia_context(
                 for r in transfer.reasons
             ],
         },
+    }
+
+
+def processing_ctx_lenient(p: ProcessingData, language: str) -> dict[str, str]:
+    """The Step 1 description of a processing: what :func:`processing_ctx` prints, without
+    its Art. 28 requirements (nature and measures may be stated elsewhere in a TIA)."""
+    lab = LABELS[language]
+
+    def own(value: Any, name: str) -> Any:
+        return localised(value, p.translations, name, language)
+
+    retention = own(p.retention, "retention")
+    return {
+        "purposes": joined(own(p.purposes, "purposes")),
+        "data_subjects": terms(
+            "data_subject_categories", own(p.data_subjects, "data_subject_categories"), language
+        ),
+        "retention": retention.strip()
+        if retention and retention.strip()
+        else lab["retention_default"],
+        "measures": text(own(p.measures, "technical_measures"), language),
     }
 
 
@@ -1542,20 +1623,20 @@ def build_context(
             )
         )
     elif kind == "tia" and vendor is not None and transfer is not None and assessment is not None:
-        evaluated = assessment.completed_on or as_of
         result = needs.part(
             lambda: tia_context(
                 base,
                 vendor,
                 transfer,
                 assessment,
-                evaluated,
+                as_of,
                 language,
                 country_notes=country_notes,
                 processing=processing,
                 onward=subprocessors,
                 as_of=as_of,
                 review_months=(options or DocumentOptions()).review_months,
+                exporter=exporter,
             )
         )
     elif kind == "subprocessor_list":
@@ -1620,7 +1701,16 @@ def sample_context(kind: str, language: str) -> dict[str, Any]:
         agreement=agreement,
         transfer=transfer,
         transfers=(transfer,),
-        assessment=AssessmentData(day, "adequate", None, None, None, None),
+        assessment=AssessmentData(
+            day,
+            "adequate",
+            None,
+            None,
+            None,
+            None,
+            conclusion_reasoning="Reasoning",
+            importer_finding="Finding",
+        ),
         subprocessors=(SubprocessorRow("Sub Ltd", "IN", "support", "scc_2021"),),
         changes=(ChangeRow("added", "Sub Ltd", "Vendor", day),),
         since=date(2025, 1, 1),

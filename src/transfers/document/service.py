@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
@@ -151,7 +152,9 @@ async def render_document(
         changed_on=changed_on,
     )
     try:
-        content = await run_in_worker(render_docx, template, context)
+        content = await run_in_worker(
+            partial(render_docx, created=datetime.now(UTC)), template, context
+        )
     except RenderError as exc:
         raise ProblemError(
             422, "render-failed", f"The {kind} template ({version}) could not be rendered: {exc}"
@@ -429,7 +432,16 @@ def sample_context(kind: str, language: str) -> dict[str, Any]:
     if kind == "scc_annexes":
         return ctx.scc_context(base, vendor, processing, transfer, "Authority", sub, language)
     if kind == "tia":
-        a = ctx.AssessmentData(date.today(), "adequate", "Encryption", "None", "Notes", None)
+        a = ctx.AssessmentData(
+            date.today(),
+            "adequate",
+            "Encryption",
+            "None",
+            "Notes",
+            None,
+            conclusion_reasoning="Reasoning",
+            importer_finding="Finding",
+        )
         return ctx.tia_context(base, vendor, transfer, a, date.today(), language)
     if kind == "subprocessor_list":
         return ctx.subprocessor_list_context(base, None, sub, [], date.today(), language)

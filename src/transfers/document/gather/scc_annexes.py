@@ -41,7 +41,7 @@ async def gather_scc_annexes(session: AsyncSession, request: Request, used: Used
     )
     used.add("transfer", transfer)
     subs = await parts.chain_rows(session, {vendor.id}, as_of, language, used)
-    exporter = await onward_exporter(session, transfer, vendor, used)
+    exporter = await parts.onward_exporter(session, transfer, vendor, used)
     clauses = await scc_elections(session, transfer, used)
     kept = {
         "transfer_id": transfer.id,
@@ -59,18 +59,6 @@ async def gather_scc_annexes(session: AsyncSession, request: Request, used: Used
         exporter=exporter,
         clauses=clauses,
     ), kept
-
-
-async def onward_exporter(
-    session: AsyncSession, transfer: Transfer, vendor: Vendor, used: Used
-) -> ctx.VendorData | None:
-    """For an onward transfer (SCC Clause 8.7), the vendor that passes the data on exports it:
-    the one that engages the importer through its first link (the register read model)."""
-    if transfer.transfer_type != "onward_transfer":
-        return None
-    parent = await reads.row(session, Vendor, used.snapshot.first_parent(vendor.id))
-    used.add("vendor", parent)
-    return parts.vendor_data(parent) if parent else None
 
 
 async def scc_elections(session: AsyncSession, transfer: Transfer, used: Used) -> ctx.SccElections:
