@@ -549,6 +549,7 @@ SCC_EN: list[Block] = [
     P(
         "Annexes to the standard contractual clauses for the transfer of personal data to third countries (Commission Implementing Decision (EU) 2021/914), {{ transfer.module_text }}."
     ),
+    P("{{ contract }}"),
     H("Options elected in the Clauses"),
     table(
         ["Clause", "Option elected"],
@@ -611,11 +612,13 @@ SCC_EN: list[Block] = [
     annex("Annex III – List of sub-processors"),
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
+    P("{%p if subprocessors %}"),
     table(
         ["Sub-processor", "Country", "Processing", "Transfer mechanism"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.country }}", "{{ row.purpose }}", "{{ row.mechanism }}"],
     ),
+    ENDIF,
     ELSE,
     P("{{ annex_iii_note }}"),
     ENDIF,
@@ -625,6 +628,7 @@ SCC_FI: list[Block] = [
     P(
         "Liitteet vakiosopimuslausekkeisiin henkilötietojen siirtämiseksi kolmansiin maihin (komission täytäntöönpanopäätös (EU) 2021/914), {{ transfer.module_text }}."
     ),
+    P("{{ contract }}"),
     H("Lausekkeissa tehdyt valinnat"),
     table(["Lauseke", "Valinta"], "clauses", ["{{ row.clause }}", "{{ row.election }}"], [34, 66]),
     annex("Liite I"),
@@ -687,11 +691,13 @@ SCC_FI: list[Block] = [
     annex("Liite III – Luettelo alikäsittelijöistä"),
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
+    P("{%p if subprocessors %}"),
     table(
         ["Alikäsittelijä", "Maa", "Käsittely", "Siirtotapa"],
         "subprocessors",
         ["{{ row.name }}", "{{ row.country }}", "{{ row.purpose }}", "{{ row.mechanism }}"],
     ),
+    ENDIF,
     ELSE,
     P("{{ annex_iii_note }}"),
     ENDIF,
@@ -965,6 +971,34 @@ RECORD_EN: list[Block] = [
         ],
         [15, 14, 12, 11, 15, 18, 15],
     ),
+    P("{%p if invalid %}"),
+    H("Transfers without a valid safeguard (to be remedied)"),
+    P(
+        "The mechanism recorded for these transfers is not a valid safeguard under Chapter V of the GDPR; they are listed so that the record shows every transfer that takes place (Art. 30(1)(e)), not as transfers with appropriate safeguards."
+    ),
+    table(
+        [
+            "Processing and purposes",
+            "On behalf of",
+            "Recipient",
+            "Destination",
+            "Personal data",
+            "Mechanism recorded",
+            "Not a valid safeguard",
+        ],
+        "invalid",
+        [
+            "{{ row.processing }}: {{ row.purposes }}",
+            "{{ row.behalf }}",
+            "{{ row.recipient }}",
+            "{{ row.country }}",
+            "{{ row.data }}",
+            "{{ row.mechanism }}",
+            "{{ row.why }}",
+        ],
+        [15, 14, 12, 11, 15, 15, 18],
+    ),
+    ENDIF,
 ]
 
 RECORD_FI: list[Block] = [
@@ -993,6 +1027,34 @@ RECORD_FI: list[Block] = [
         ],
         [15, 14, 12, 11, 15, 18, 15],
     ),
+    P("{%p if invalid %}"),
+    H("Siirrot ilman pätevää suojatoimea (korjattava)"),
+    P(
+        "Näille siirroille kirjattu siirtoperuste ei ole tietosuoja-asetuksen V luvun mukainen pätevä suojatoimi; siirrot luetellaan, jotta seloste kattaa kaikki tosiasialliset siirrot (30 artiklan 1 kohdan e alakohta), eikä niitä esitetä asianmukaisin suojatoimin tehtyinä siirtoina."
+    ),
+    table(
+        [
+            "Käsittely ja tarkoitukset",
+            "Kenen lukuun",
+            "Vastaanottaja",
+            "Kohdemaa",
+            "Henkilötiedot",
+            "Kirjattu siirtoperuste",
+            "Ei pätevä suojatoimi",
+        ],
+        "invalid",
+        [
+            "{{ row.processing }}: {{ row.purposes }}",
+            "{{ row.behalf }}",
+            "{{ row.recipient }}",
+            "{{ row.country }}",
+            "{{ row.data }}",
+            "{{ row.mechanism }}",
+            "{{ row.why }}",
+        ],
+        [15, 14, 12, 11, 15, 15, 18],
+    ),
+    ENDIF,
 ]
 
 TEMPLATES: dict[tuple[str, str], tuple[str, list[Block]]] = {

@@ -210,6 +210,23 @@ IRELAND = TransferData(
     "lawful",
     is_third_country=False,
 )
+# An events vendor still recorded on the Privacy Shield (invalid since 16 July 2020).
+SUMMIT_SHIELD = TransferData(
+    31,
+    "Summit Events Inc.",
+    "US",
+    "controller",
+    "controller",
+    "privacy_shield",
+    None,
+    ("contact",),
+    "systematic",
+    "storage",
+    None,
+    None,
+    "unlawful",
+    processing_service="Customer events",
+)
 TRANSFERS = (CLOUD_SCC, CLOUD_DPF, KAITO_TRANSFER, BHARAT_TRANSFER, IRELAND)
 CHANGES = (
     ChangeRow(
@@ -265,7 +282,7 @@ def context(kind: str, language: str, **overrides: Any) -> dict[str, Any]:
             "scope": "Licentia Distribution Ltd",
         },
         "privacy_notice_section": {"transfers": TRANSFERS},
-        "record_extract": {"transfers": TRANSFERS},
+        "record_extract": {"transfers": (*TRANSFERS, SUMMIT_SHIELD)},
     }
     inputs = per_kind[kind]
     arguments: dict[str, Any] = {
@@ -291,8 +308,10 @@ def assert_sound(content: bytes) -> None:
                 etree.fromstring(archive.read(name))
     Docx(io.BytesIO(content))
     text = document_text(content)
+    # "None." alone is an empty Annex III's own wording, not a value that leaked.
+    checked = f"\n{text}\n".replace("\nNone.\n", "\n")
     for leftover in ("{{", "{%", "}}", "%}", "None"):
-        assert leftover not in text, leftover
+        assert leftover not in checked, leftover
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -392,6 +411,19 @@ def test_scc_annexes_module_3_for_the_subprocessor_in_india() -> None:
     assert "Module 3 (transfer processor to processor)" in text
     assert "Role (controller/processor): processor" in text
     assert "India" in text
+    # An empty Annex III says so, with no empty table.
+    annex_iii = text[text.index("Annex III \N{EN DASH} List of sub-processors") :]
+    assert annex_iii.splitlines()[1] == "None."
+    assert "Sub-processor\nCountry" not in annex_iii
+    fi, _ = render(
+        "scc_annexes",
+        "fi",
+        vendor=BHARAT,
+        processing=LICENTIA_PROCESSING,
+        transfer=BHARAT_TRANSFER,
+        subprocessors=(),
+    )
+    assert fi[fi.index("Liite III") :].splitlines()[1] == "Ei ole."
 
 
 def test_scc_annexes_refuse_a_module_that_does_not_fit_the_roles() -> None:
@@ -545,6 +577,34 @@ def test_record_extract_lists_every_third_country_transfer(language: str) -> Non
     assert ("Art. 30(1)(e)" if language == "en" else "30 artiklan 1 kohdan e alakohta") in text
     # The authority-facing copy carries no internal verdict of the rules engine.
     assert ("lawful with open conditions" if language == "en" else "avoimia ehtoja") not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_record_extract_never_shows_an_invalid_mechanism_as_a_safeguard(language: str) -> None:
+    text, _ = render("record_extract", language)
+    heading = (
+        "Transfers without a valid safeguard (to be remedied)"
+        if language == "en"
+        else "Siirrot ilman pätevää suojatoimea (korjattava)"
+    )
+    # Listed only under the heading that says it is not a valid safeguard, with its date.
+    assert text.index("Summit Events Inc.") > text.index(heading)
+    since = (
+        "not a valid safeguard since 16 July 2020"
+        if language == "en"
+        else "ei ole ollut pätevä suojatoimi 16.7.2020 alkaen"
+    )
+    assert since in text
+    assert text.count("Privacy Shield") == 1 and text.index("Privacy Shield") > text.index(heading)
+    # An onward transfer is marked as made by our sub-processor.
+    onward = replace(BHARAT_TRANSFER, made_by="Licentia Distribution Ltd")
+    chain, _ = render("record_extract", language, transfers=(onward,))
+    assert (
+        "onward transfer made by our sub-processor Licentia Distribution Ltd"
+        if language == "en"
+        else "edelleensiirto, jonka tekee alikäsittelijämme Licentia Distribution Ltd"
+    ) in chain
+    assert heading not in chain
 
 
 def test_record_extract_documents_the_compelling_interests_derogation() -> None:
@@ -906,7 +966,7 @@ def test_scc_annexes_print_the_clause_elections(language: str) -> None:
     if language == "en":
         assert "Clause 7 \N{EN DASH} Docking clause\nnot included" in text
         assert "Option 2, general written authorisation" in text and "45 days" in text
-        assert "Clause 17 \N{EN DASH} Governing law\nthe law of Finland" in text
+        assert "Clause 17 \N{EN DASH} Governing law\nOption 1: the law of Finland" in text
         assert (
             "Clause 18 \N{EN DASH} Choice of forum and jurisdiction\nthe courts of Finland" in text
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from babel.numbers import format_percent
@@ -150,6 +150,13 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "c13": "Clause 13 – Supervision",
         "c17": "Clause 17 – Governing law",
         "c17_text": "the law of {country}",
+        "c17_option1": "Option 1: {law}",
+        "c17_option2": "Option 2: the law of the EU Member State in which the data exporter is established; where it does not allow for third-party beneficiary rights, {law}",
+        "contract": "These annexes form part of the agreement “{title}” signed on {signed}, which incorporates the standard contractual clauses of Commission Implementing Decision (EU) 2021/914, {module}.",
+        "contract_untitled": "These annexes form part of the agreement signed on {signed}, which incorporates the standard contractual clauses of Commission Implementing Decision (EU) 2021/914, {module}.",
+        "contract_fallback": " The transfer relies on {mechanism}; these clauses are its fallback, applied if that ceases to cover it.",
+        "none": "None.",
+        "contract_unsigned": "These annexes are for the standard contractual clauses of Commission Implementing Decision (EU) 2021/914, {module}, to be signed by the parties.",
         "c18": "Clause 18 – Choice of forum and jurisdiction",
         "c18_text": "the courts of {country}",
         "not_started": "not yet active: the transfer is recorded to start on {start}, so no verdict on its lawfulness is given",
@@ -165,6 +172,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "destinations": "As of {date}, {org} transfers personal data to the countries below, outside the European Union and the European Economic Area, only with the safeguards shown.",
         "no_destinations": "As of {date}, {org} does not transfer personal data outside the European Union and the European Economic Area.",
         "authority_fi": "Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto), PL 800, 00531 Helsinki, Finland",
+        "no_safeguard": "no transfer mechanism",
+        "invalid_since": "not a valid safeguard since {date}",
+        "not_covered": "not a valid safeguard for this transfer: {reason}",
+        "onward_by": "{recipient} (onward transfer made by our sub-processor {vendor})",
     },
     "fi": {
         "controller": "rekisterinpitäjä",
@@ -253,6 +264,13 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "c13": "Lauseke 13 – Valvonta",
         "c17": "Lauseke 17 – Sovellettava laki",
         "c17_text": "jäsenvaltion laki: {country}",
+        "c17_option1": "vaihtoehto 1: {law}",
+        "c17_option2": "vaihtoehto 2: sen EU:n jäsenvaltion laki, johon tietojen viejä on sijoittautunut; jos se ei salli kolmannen osapuolen edunsaajan oikeuksia, {law}",
+        "contract": "Nämä liitteet ovat osa sopimusta ”{title}”, joka on allekirjoitettu {signed} ja johon sisältyvät komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeet, {module}.",
+        "contract_untitled": "Nämä liitteet ovat osa {signed} allekirjoitettua sopimusta, johon sisältyvät komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeet, {module}.",
+        "contract_fallback": " Siirto perustuu ensisijaisesti siirtoperusteeseen {mechanism}; nämä lausekkeet ovat sen varaperuste, jota sovelletaan, jos ensisijainen peruste lakkaa kattamasta siirron.",
+        "none": "Ei ole.",
+        "contract_unsigned": "Nämä liitteet koskevat komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeita, {module}, jotka osapuolet allekirjoittavat.",
         "c18": "Lauseke 18 – Oikeuspaikka ja toimivaltainen tuomioistuin",
         "c18_text": "jäsenvaltion tuomioistuimet: {country}",
         "not_started": "ei vielä alkanut: siirron on kirjattu alkavan {start}, joten sen lainmukaisuutta ei arvioida",
@@ -268,6 +286,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "destinations": "{org} siirtää henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle vain alla lueteltuihin maihin ja vain alla mainituin suojatoimin (tilanne {date}).",
         "no_destinations": "{org} ei siirrä henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle (tilanne {date}).",
         "authority_fi": "Tietosuojavaltuutetun toimisto, PL 800, 00531 Helsinki",
+        "no_safeguard": "ei siirtoperustetta",
+        "invalid_since": "ei ole ollut pätevä suojatoimi {date} alkaen",
+        "not_covered": "ei ole pätevä suojatoimi tälle siirrolle: {reason}",
+        "onward_by": "{recipient} (edelleensiirto, jonka tekee alikäsittelijämme {vendor})",
     },
 }
 
@@ -1067,6 +1089,11 @@ class SccElections:
     forum: str = "FI"
     subprocessor_option: str | None = None
     subprocessor_days: int | None = None
+    governing_law_option: int = 1
+    contract_title: str | None = None
+    """The SCC contract the annexes belong to: its title, signature date and module."""
+    contract_signed_on: date | None = None
+    contract_module: int | None = None
 
 
 def scc_clause_rows(
@@ -1090,9 +1117,14 @@ def scc_clause_rows(
         )
     )
     rows.append((lab["c13"], authority or lab["not_documented"]))
-    rows.append(
-        (lab["c17"], lab["c17_text"].format(country=country_name(e.governing_law, language)))
-    )
+    law = lab["c17_text"].format(country=country_name(e.governing_law, language))
+    if module == 4:
+        seventeen = law
+    elif e.governing_law_option == 2 and module in (2, 3):
+        seventeen = lab["c17_option2"].format(law=law)
+    else:
+        seventeen = lab["c17_option1"].format(law=law)
+    rows.append((lab["c17"], seventeen))
     rows.append((lab["c18"], lab["c18_text"].format(country=country_name(e.forum, language))))
     return [{"clause": c, "election": v} for c, v in rows]
 
@@ -1125,8 +1157,9 @@ def scc_context(
     III exists only in Modules 2 and 3 (Clause 9)."""
     lab = LABELS[language]
     needs = _Needs()
-    module = transfer.scc_module
-    if transfer.mechanism != "scc_2021":
+    elections = clauses or SccElections()
+    module = transfer.scc_module or elections.contract_module
+    if "scc_2021" not in (transfer.mechanism, transfer.fallback_mechanism):
         needs.missing.append(f"transfer {transfer.id}.mechanism (scc_2021)")
     if module not in (1, 2, 3, 4):
         needs.missing.append(f"transfer {transfer.id}.scc_module")
@@ -1163,8 +1196,21 @@ def scc_context(
             "contact": org["dpo"],
         }
     )
-    elections = clauses or SccElections()
     authority_text = elections.supervisory_authority or supervisory
+    module_text = lab["module"].format(m=module, direction=lab[f"module_{module}"])
+    signed = fmt_date(elections.contract_signed_on, language)
+    if elections.contract_signed_on is None:
+        contract = lab["contract_unsigned"].format(module=module_text)
+    elif elections.contract_title:
+        contract = lab["contract"].format(
+            title=elections.contract_title, signed=signed, module=module_text
+        )
+    else:
+        contract = lab["contract_untitled"].format(signed=signed, module=module_text)
+    if transfer.mechanism != "scc_2021":
+        contract += lab["contract_fallback"].format(
+            mechanism=mechanism_name(transfer.mechanism, language)
+        )
     return base | {
         "clauses": scc_clause_rows(elections, module, authority_text or "", language),
         "measures": measure_rows(processing, language, assistance=module in (2, 3)),
@@ -1174,7 +1220,7 @@ def scc_context(
         "processing": processing_part,
         "transfer": {
             "module": module,
-            "module_text": lab["module"].format(m=module, direction=lab[f"module_{module}"]),
+            "module_text": module_text,
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
             "data_categories": terms("data_categories", categories, language),
@@ -1187,7 +1233,10 @@ def scc_context(
         },
         "authority": supervisory,
         "subprocessors": rows if has_annex_iii else [],
-        "annex_iii_note": lab["annex_iii_23"] if has_annex_iii else lab["annex_iii_other"],
+        "annex_iii_note": (lab["annex_iii_23"] if rows else lab["none"])
+        if has_annex_iii
+        else lab["annex_iii_other"],
+        "contract": contract,
     }
 
 
@@ -1484,16 +1533,46 @@ def privacy_notice_context(
     }
 
 
+def invalid_since(transfer: TransferData, language: str) -> str:
+    """Why a transfer's recorded mechanism is not a valid safeguard, and since when: the day
+    the reference data says it fell (invalidated, or its transition period ended), else the
+    engine's own finding (e.g. DPF for HR data the certification does not cover)."""
+    lab = LABELS[language]
+    mechanism = load_reference().mechanism(transfer.mechanism)
+    if transfer.mechanism == "none" or mechanism is None:
+        return lab["no_safeguard"]
+    fell = mechanism.invalid_from or (
+        mechanism.valid_until + timedelta(days=1) if mechanism.valid_until else None
+    )
+    if fell is not None and transfer.mechanism in INVALID_MECHANISMS | LEGACY_SCCS:
+        return lab["invalid_since"].format(date=fmt_date(fell, language))
+    errors = [str(r["message"]) for r in transfer.reasons if r.get("severity") == "error"]
+    found = " ".join(errors) or " ".join(str(r["message"]) for r in transfer.reasons)
+    return lab["not_covered"].format(reason=found) if found else lab["no_safeguard"]
+
+
 def record_extract_context(
-    base: dict[str, Any], transfers: Sequence[TransferData], language: str
+    base: dict[str, Any],
+    transfers: Sequence[TransferData],
+    language: str,
+    *,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """The transfers part of the record of processing activities for the supervisory
     authority: for each processing, on whose behalf it is carried out (ourselves as
     controller, Art. 30(1)(e); a named controller when we are its processor, Art. 30(2)(a)
-    and (c)), the recipient, country and safeguard, with the Art. 49(6) documentation of
-    transfers on the second subparagraph of Art. 49(1). No internal verdicts."""
+    and (c)), the recipient (an onward transfer marked as made by our sub-processor), country
+    and safeguard with its SCC module, with the Art. 49(6) documentation of transfers on the
+    second subparagraph of Art. 49(1). No internal verdicts.
+
+    A mechanism that is no valid safeguard (Privacy Shield, old SCCs after 27 December 2022,
+    DPF for data its certification does not cover) is never listed as a safeguard: such
+    transfers are listed apart, under a heading that says so, with the date it stopped being
+    one, because the record must show every transfer that takes place (Art. 30(1)(e))."""
+    lab = LABELS[language]
     needs = _Needs()
-    rows = []
+    rows: list[dict[str, str]] = []
+    invalid: list[dict[str, str]] = []
     for t in transfers:
         if not (t.active and t.is_third_country):
             continue
@@ -1518,27 +1597,40 @@ def record_extract_context(
             )
             behalf = (own(t.controller, "controller") or "").strip()
         else:
-            behalf = LABELS[language]["we_controller"].format(org=base["org"]["name"])
-        safeguard = mechanism_name(t.mechanism, language)
-        if t.fallback_mechanism and t.fallback_mechanism != t.mechanism:
-            safeguard += LABELS[language]["fallback"].format(
-                mechanism=mechanism_name(t.fallback_mechanism, language)
-            )
-        rows.append(
-            {
-                "processing": own(t.processing_service, "service") or t.vendor_name,
-                "purposes": joined(own(t.purposes, "purposes")) or label(language, None),
-                "behalf": behalf,
-                "recipient": t.vendor_name,
-                "country": country_name(t.destination_country, language),
-                "data": terms("data_categories", t.data_categories, language)
-                or label(language, None),
-                "safeguard": safeguard,
-                "documentation": documentation,
-            }
+            behalf = lab["we_controller"].format(org=base["org"]["name"])
+        recipient = (
+            lab["onward_by"].format(recipient=t.vendor_name, vendor=t.made_by)
+            if t.made_by
+            else t.vendor_name
         )
+        row = {
+            "processing": own(t.processing_service, "service") or t.vendor_name,
+            "purposes": joined(own(t.purposes, "purposes")) or label(language, None),
+            "behalf": behalf,
+            "recipient": recipient,
+            "country": country_name(t.destination_country, language),
+            "data": terms("data_categories", t.data_categories, language)
+            or label(language, None),
+        }
+        if invalid_safeguard(t, as_of):
+            invalid.append(
+                row
+                | {
+                    "mechanism": mechanism_name(t.mechanism, language)
+                    if t.mechanism != "none"
+                    else lab["no_safeguard"],
+                    "why": invalid_since(t, language),
+                }
+            )
+            continue
+        safeguard = safeguard_name(t.mechanism, t.scc_module, language)
+        if t.fallback_mechanism and t.fallback_mechanism != t.mechanism:
+            safeguard += lab["fallback"].format(
+                mechanism=safeguard_name(t.fallback_mechanism, t.scc_module, language)
+            )
+        rows.append(row | {"safeguard": safeguard, "documentation": documentation})
     needs.done()
-    return base | {"transfers": rows}
+    return base | {"transfers": rows, "invalid": invalid}
 
 
 # --- One entry point -------------------------------------------------------------------------
@@ -1655,7 +1747,9 @@ def build_context(
     elif kind == "privacy_notice_section":
         result = needs.part(lambda: privacy_notice_context(base, transfers, language, as_of=as_of))
     elif kind == "record_extract":
-        result = needs.part(lambda: record_extract_context(base, transfers, language))
+        result = needs.part(
+            lambda: record_extract_context(base, transfers, language, as_of=as_of)
+        )
     else:
         result = None
     needs.done()

@@ -67,6 +67,7 @@ TRACKED: Final[dict[str, tuple[Any, tuple[str, ...]]]] = {
         Agreement,
         (
             "kind",
+            "title",
             "scc_module",
             "status",
             "signed_on",

@@ -203,6 +203,7 @@ def _transfer(
         reasons=tuple(
             {
                 "code": r.code,
+                "severity": r.severity,
                 "message": reason_message(r, language),
                 "citation": r.citation,
             }

@@ -77,4 +77,8 @@ async def scc_elections(session: AsyncSession, transfer: Transfer, used: Used) -
         forum=str(given.get("forum", "FI")),
         subprocessor_option=agreement.subprocessor_authorisation,
         subprocessor_days=agreement.objection_period_days,
+        governing_law_option=int(given.get("governing_law_option", 1)),
+        contract_title=(agreement.title or "").strip() or None,
+        contract_signed_on=agreement.signed_on,
+        contract_module=agreement.scc_module,
     )
