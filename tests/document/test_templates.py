@@ -359,11 +359,29 @@ def test_dpa_names_the_parties_every_art_28_3_clause_and_the_annexes(language: s
         assert "Hyväksytyt alikäsittelijät" in text
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dpa_without_transfers_agrees_none_and_has_no_dangling_safeguard_clause(
+    language: str,
+) -> None:
+    none, _ = render("dpa", language, transfers=())
+    assert (
+        "No transfer of the personal data outside the EU/EEA by the Processor is agreed"
+        if language == "en"
+        else "Käsittelijän tekemistä henkilötietojen siirroista EU/ETA-alueen ulkopuolelle ei ole sovittu"
+    ) in none
+    assert "5.3 " not in none and "register" not in none.split("5.2 ")[1].split("\n")[0]
+    some, _ = render("dpa", language)
+    assert "5.3 " in some
+    # The SCC module is named with the safeguard.
+    assert ("Module 3" if language == "en" else "moduuli 3") in some
+
+
 def test_dpa_general_authorisation_states_the_objection_period() -> None:
     text, _ = render("dpa", "en", agreement=CLOUD_AGREEMENT)
-    assert "general written authorisation" in text and "at least 30 days in advance" in text
+    assert "general written authorisation" in text
+    assert "at least thirty (30) days in advance" in text  # day periods in words
     text, _ = render("dpa", "fi", agreement=CLOUD_AGREEMENT)
-    assert "yleisen kirjallisen luvan" in text and "vähintään 30 päivää" in text
+    assert "yleisen kirjallisen luvan" in text and "vähintään kolmekymmentä (30) päivää" in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -681,7 +699,8 @@ def test_dates_and_periods_per_language() -> None:
     assert fmt_period("P1Y6M", "en") == "one (1) year and six (6) months"
     assert fmt_period("P3Y", "fi") == "kolme (3) vuotta"
     assert fmt_period("P1M", "fi") == "yksi (1) kuukausi"
-    assert fmt_period("P30D", "fi") == "30 päivää"
+    assert fmt_period("P30D", "fi") == "kolmekymmentä (30) päivää"
+    assert fmt_period("P45D", "en") == "forty-five (45) days"
     assert fmt_period("three months", "en") == "three months"
 
 
@@ -965,14 +984,14 @@ def test_scc_annexes_print_the_clause_elections(language: str) -> None:
     text, _ = render("scc_annexes", language, clauses=elections)
     if language == "en":
         assert "Clause 7 \N{EN DASH} Docking clause\nnot included" in text
-        assert "Option 2, general written authorisation" in text and "45 days" in text
+        assert "Option 2, general written authorisation" in text and "forty-five (45) days" in text
         assert "Clause 17 \N{EN DASH} Governing law\nOption 1: the law of Finland" in text
         assert (
             "Clause 18 \N{EN DASH} Choice of forum and jurisdiction\nthe courts of Finland" in text
         )
     else:
         assert "Lauseke 7 \N{EN DASH} Liittymislauseke\nei sisälly" in text
-        assert "vaihtoehto 2, yleinen kirjallinen lupa" in text and "45 päivää" in text
+        assert "vaihtoehto 2, yleinen kirjallinen lupa" in text and "neljäkymmentäviisi (45) päivää" in text
         assert "jäsenvaltion laki: Suomi" in text
 
 

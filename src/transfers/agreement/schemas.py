@@ -4,7 +4,6 @@ such as "2 years" are accepted on input and stored in ISO form."""
 from __future__ import annotations
 
 from datetime import date, datetime
-
 from typing import Literal
 
 import msgspec

@@ -34,6 +34,8 @@ class AssessmentTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
     importer_finding: LongText | None = None
     procedural_steps: LongText | None = None
     conclusion_reasoning: LongText | None = None
+    risk_scenarios: list[ShortText] | None = None
+    """The scenarios' names in this language, in the order of ``risk_scenarios``."""
 
 
 class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):

@@ -14,7 +14,9 @@ templates.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -96,7 +98,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_renewal": "It does not renew automatically.",
         "notice": "The notice period is {notice}.",
         "specific": "The Processor shall not engage another processor without the Controller's prior specific written authorisation (GDPR Art. 28(2)); the sub-processors authorised on signature are listed in Annex III.",
-        "general": "The Controller gives general written authorisation to the sub-processors listed in Annex III (GDPR Art. 28(2)); the Processor informs the Controller of any intended addition or replacement at least {days} days in advance, giving the Controller the opportunity to object.",
+        "general": "The Controller gives general written authorisation to the sub-processors listed in Annex III (GDPR Art. 28(2)); the Processor informs the Controller of any intended addition or replacement at least {days} in advance, giving the Controller the opportunity to object.",
         "no_subprocessors": "No sub-processors are authorised.",
         "subprocessors": "{n} sub-processor(s) are authorised, listed below.",
         "module": "Module {m} (transfer {direction})",
@@ -125,7 +127,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_transfer_recorded": "no transfer recorded",
         "added_planned": "to be added",
         "removed_planned": "to be removed",
-        "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
+        "objection": "You may object to an intended addition or replacement of a sub-processor within {days} of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
         "we_controller": "{org} (controller)",
         "id_fi": "business ID",
         "risk_method": "For each scenario of access by a public authority of the destination country, the assessor estimates over the assessment period the probability that an authority requests these data from the importer, that the importer is compelled to disclose them, and that the supplementary measures fail to keep them unintelligible. A scenario leads to disclosure only if all three occur, so its probability is their product; treating the scenarios as independent, the probability that at least one occurs is 1 − ∏(1 − p).",
@@ -142,8 +144,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "c7_yes": "included: further parties may accede with the agreement of all parties",
         "c7_no": "not included",
         "c9": "Clause 9(a) – Use of sub-processors",
-        "c9_general": "Option 2, general written authorisation: the data importer informs the data exporter of intended changes at least {days} days in advance",
-        "c9_specific": "Option 1, specific prior authorisation: the data importer submits the request at least {days} days in advance",
+        "c9_general": "Option 2, general written authorisation: the data importer informs the data exporter of intended changes at least {days} in advance",
+        "c9_specific": "Option 1, specific prior authorisation: the data importer submits the request at least {days} in advance",
         "c11": "Clause 11(a) – Redress",
         "c11_yes": "the optional independent dispute resolution body is offered: {body}",
         "c11_no": "the optional independent dispute resolution body is not used",
@@ -164,7 +166,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "id_other": "registration number",
         "fallback": "; fallback: {mechanism}",
         "dpa_transfers": "The Processor transfers the personal data to the destinations below, each with the safeguard stated:",
-        "dpa_no_transfers": "The register records no transfer of the personal data outside the EU/EEA by the Processor; any such transfer requires the Controller's prior written instruction.",
+        "dpa_no_transfers": "No transfer of the personal data outside the EU/EEA by the Processor is agreed; any such transfer requires the Controller's prior written instruction.",
         "no_fallback": "none agreed",
         "breach_deadline": "without undue delay and in any event within {hours} hours after becoming aware of it",
         "article_9": "special categories of personal data (Art. 9)",
@@ -210,7 +212,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_renewal": "Sopimus ei jatku automaattisesti.",
         "notice": "Irtisanomisaika on {notice}.",
         "specific": "Käsittelijä ei saa käyttää toista käsittelijää (alikäsittelijää) ilman Rekisterinpitäjän ennakkoon antamaa erityistä kirjallista lupaa (tietosuoja-asetuksen 28 artiklan 2 kohta); allekirjoitushetkellä hyväksytyt alikäsittelijät luetellaan liitteessä III.",
-        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); Käsittelijä ilmoittaa Rekisterinpitäjälle aiotuista lisäyksistä tai vaihdoista vähintään {days} päivää etukäteen, jotta Rekisterinpitäjä voi vastustaa muutosta.",
+        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); Käsittelijä ilmoittaa Rekisterinpitäjälle aiotuista lisäyksistä tai vaihdoista vähintään {days} etukäteen, jotta Rekisterinpitäjä voi vastustaa muutosta.",
         "no_subprocessors": "Alikäsittelijöitä ei ole hyväksytty.",
         "subprocessors": "Hyväksyttyjä alikäsittelijöitä on {n}, ja ne luetellaan alla.",
         "module": "moduuli {m} (siirto {direction})",
@@ -239,7 +241,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_transfer_recorded": "siirtoa ei ole kirjattu",
         "added_planned": "lisätään",
         "removed_planned": "poistetaan",
-        "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
+        "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista; vastustamisaika on {days} siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
         "we_controller": "{org} (rekisterinpitäjä)",
         "id_fi": "Y-tunnus",
         "risk_method": "Arvioija arvioi kunkin kohdemaan viranomaisen tiedonsaantiskenaarion osalta arviointijakson ajalta todennäköisyyden sille, että viranomainen pyytää näitä tietoja tietojen tuojalta, että tuoja velvoitetaan luovuttamaan ne ja että täydentävät toimenpiteet eivät pidä tietoja käsittämättöminä. Skenaario johtaa tietojen luovuttamiseen vain, jos kaikki kolme toteutuvat, joten sen todennäköisyys on näiden tulo; kun skenaarioita pidetään toisistaan riippumattomina, todennäköisyys sille, että ainakin yksi toteutuu, on 1 − ∏(1 − p).",
@@ -256,8 +258,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "c7_yes": "sisältyy: uusia osapuolia voi liittyä kaikkien osapuolten suostumuksella",
         "c7_no": "ei sisälly",
         "c9": "Lauseke 9 a – Alikäsittelijöiden käyttö",
-        "c9_general": "vaihtoehto 2, yleinen kirjallinen lupa: tietojen tuoja ilmoittaa aiotuista muutoksista tietojen viejälle vähintään {days} päivää etukäteen",
-        "c9_specific": "vaihtoehto 1, erityinen ennakkolupa: tietojen tuoja esittää pyynnön vähintään {days} päivää etukäteen",
+        "c9_general": "vaihtoehto 2, yleinen kirjallinen lupa: tietojen tuoja ilmoittaa aiotuista muutoksista tietojen viejälle vähintään {days} etukäteen",
+        "c9_specific": "vaihtoehto 1, erityinen ennakkolupa: tietojen tuoja esittää pyynnön vähintään {days} etukäteen",
         "c11": "Lauseke 11 a – Oikeussuojakeinot",
         "c11_yes": "rekisteröidyille tarjotaan valinnainen riippumaton riidanratkaisuelin: {body}",
         "c11_no": "valinnaista riippumatonta riidanratkaisuelintä ei käytetä",
@@ -278,7 +280,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "id_other": "rekisteritunnus",
         "fallback": "; varalla: {mechanism}",
         "dpa_transfers": "Käsittelijä siirtää henkilötietoja alla lueteltuihin kohteisiin kulloinkin mainitulla suojatoimella:",
-        "dpa_no_transfers": "Rekisterissä ei ole kirjattu Käsittelijän tekemiä henkilötietojen siirtoja EU/ETA-alueen ulkopuolelle; tällainen siirto edellyttää Rekisterinpitäjän ennakkoon antamaa kirjallista ohjetta.",
+        "dpa_no_transfers": "Käsittelijän tekemistä henkilötietojen siirroista EU/ETA-alueen ulkopuolelle ei ole sovittu; tällainen siirto edellyttää Rekisterinpitäjän ennakkoon antamaa kirjallista ohjetta.",
         "no_fallback": "ei sovittu",
         "breach_deadline": "ilman aiheetonta viivytystä ja joka tapauksessa {hours} tunnin kuluessa siitä, kun se on saanut loukkauksen tietoonsa",
         "article_9": "erityiset henkilötietoryhmät (9 artikla)",
@@ -445,6 +447,55 @@ def fmt_date(day: date | None, language: str) -> str:
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
+_EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_EN_TEENS = (
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
+
+
+def number_words(n: int, language: str) -> str:
+    """0-999 in words, as a contract writes them ("thirty", "kolmekymmentä"); larger numbers
+    as figures."""
+    words = NUMBER_WORDS[language]
+    if n < len(words):
+        return words[n]
+    if not 0 <= n < 1000:
+        return str(n)
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    if language == "fi":
+        head = "" if hundreds == 0 else ("sata" if hundreds == 1 else words[hundreds] + "sataa")
+        if rest < len(words):
+            tail = words[rest] if rest else ""
+        elif rest < 20:
+            tail = words[ones] + "toista"
+        else:
+            tail = words[tens] + "kymmentä" + (words[ones] if ones else "")
+        return head + tail
+    if rest < len(words):
+        tail = words[rest] if rest else ""
+    elif rest < 20:
+        tail = _EN_TEENS[rest - 13]
+    else:
+        tail = _EN_TENS[tens] + (f"-{words[ones]}" if ones else "")
+    if hundreds == 0:
+        return tail
+    return f"{words[hundreds]} hundred" + (f" and {tail}" if tail else "")
+
+
+def fmt_days(n: int, language: str) -> str:
+    """A number of days as a contract writes it: "thirty (30) days" / "kolmekymmentä (30)
+    päivää"."""
+    unit = PERIOD_UNITS[language]["D"][0 if n == 1 else 1]
+    return f"{number_words(n, language)} ({n}) {unit}"
+
+
 def fmt_period(iso: str | None, language: str) -> str:
     """An ISO 8601 period in contract words: "P3Y" -> "three (3) years" / "kolme (3) vuotta";
     text that is not a period is printed as typed."""
@@ -454,13 +505,12 @@ def fmt_period(iso: str | None, language: str) -> str:
     if match is None or not any(match.groups()):
         return iso
     units = PERIOD_UNITS[language]
-    words = NUMBER_WORDS[language]
     parts = []
     for amount, unit in zip(match.groups(), "YMWD", strict=True):
         if amount:
             n = int(amount)
             unit_word = units[unit][0] if n == 1 else units[unit][1]
-            number = f"{words[n]} ({n})" if n < len(words) else str(n)
+            number = f"{number_words(n, language)} ({n})" if n < 1000 else str(n)
             parts.append(f"{number} {unit_word}")
     joiner = " ja " if language == "fi" else " and "
     return joiner.join(parts)
@@ -520,12 +570,52 @@ def joined(values: Sequence[str] | None) -> str:
     return ", ".join(v.strip() for v in values or () if v.strip())
 
 
+_MISSING_TEXTS: ContextVar[list[str] | None] = ContextVar("missing_texts", default=None)
+_TYPED_IN: ContextVar[str] = ContextVar("typed_in", default="en")
+
+
+@contextmanager
+def strict_texts(typed_in: str) -> Iterator[list[str]]:
+    """Within this block, a free text a document prints in a language other than ``typed_in``
+    (the language the register's texts are typed in, TRANSFERS_DOCUMENT_TEXT_LANGUAGE) without
+    its translation is recorded in the yielded list instead of being printed as typed: a
+    Finnish document is refused with the list of missing Finnish texts, never silently
+    English. Outside it (template test renders) texts fall back to the typed ones."""
+    missing: list[str] = []
+    token, typed = _MISSING_TEXTS.set(missing), _TYPED_IN.set(typed_in)
+    try:
+        yield missing
+    finally:
+        _MISSING_TEXTS.reset(token)
+        _TYPED_IN.reset(typed)
+
+
+def _needs_translation(owner: str, name: str, language: str) -> None:
+    missing = _MISSING_TEXTS.get()
+    if missing is None or language == _TYPED_IN.get():
+        return
+    entry = (
+        f"{owner}: translations.{language}.{name}" if owner else f"translations.{language}.{name}"
+    )
+    if entry not in missing:
+        missing.append(entry)
+
+
 def localised(
-    value: Any, translations: Mapping[str, Mapping[str, Any]] | None, name: str, language: str
+    value: Any,
+    translations: Mapping[str, Mapping[str, Any]] | None,
+    name: str,
+    language: str,
+    owner: str = "",
 ) -> Any:
-    """The free text ``name`` in ``language`` when the register has it, else as typed."""
+    """The free text ``name`` in ``language`` when the register has it, else as typed (and,
+    under :func:`strict_texts`, recorded as missing when typed in another language)."""
     given = (translations or {}).get(language, {}).get(name)
-    return given if given else value
+    if given:
+        return given
+    if not _empty(value):
+        _needs_translation(owner, name, language)
+    return value
 
 
 def terms(vocabulary_name: str, values: Sequence[str] | None, language: str) -> str:
@@ -545,6 +635,9 @@ class DocumentOptions:
     """Months after its completion that a TIA is reviewed when it names no date of its own
     (EDPB Recommendations 01/2020, step 6): the reminders' cadence, setting
     TRANSFERS_ASSESSMENT_REVIEW_MONTHS."""
+    text_language: str = "en"
+    """The language the register's free texts are typed in (TRANSFERS_DOCUMENT_TEXT_LANGUAGE):
+    a document in the other language needs each text's translation (:func:`strict_texts`)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DocumentOptions:
@@ -553,6 +646,7 @@ class DocumentOptions:
             objection_days=settings.document_objection_days,
             breach_hours=settings.document_breach_hours,
             review_months=settings.assessment_review_months,
+            text_language=settings.document_text_language,
         )
 
 
@@ -715,15 +809,19 @@ def risk_ctx(a: AssessmentData, language: str) -> tuple[dict[str, str], list[dic
     """The documented risk method: the assessor's estimates per scenario, the computed
     probabilities (transfers.assessment.risk) and the reasoned conclusion."""
     lab = LABELS[language]
+    named = localised(None, a.translations, "risk_scenarios", language) or ()
+    if a.risk_scenarios and len(named) != len(a.risk_scenarios):
+        named = ()
+        _needs_translation("assessment", "risk_scenarios", language)
     rows = [
         {
-            "scenario": s.scenario,
+            "scenario": named[i] if named else s.scenario,
             "request": percent(s.request, language),
             "compelled": percent(s.compelled, language),
             "measures_fail": percent(s.measures_fail, language),
             "probability": percent(s.probability, language),
         }
-        for s in a.risk_scenarios
+        for i, s in enumerate(a.risk_scenarios)
     ]
     summary = {
         "method": lab["risk_method"],
@@ -734,7 +832,13 @@ def risk_ctx(a: AssessmentData, language: str) -> tuple[dict[str, str], list[dic
         if a.risk_scenarios
         else lab["risk_none"],
         "reasoning": text(
-            localised(a.conclusion_reasoning, a.translations, "conclusion_reasoning", language),
+            localised(
+                a.conclusion_reasoning,
+                a.translations,
+                "conclusion_reasoning",
+                language,
+                "assessment",
+            ),
             language,
         ),
     }
@@ -868,7 +972,7 @@ def processing_ctx(
     lab = LABELS[language]
 
     def own(value: Any, name: str) -> Any:
-        return localised(value, p.translations, name, language)
+        return localised(value, p.translations, name, language, f"processing “{p.service}”")
 
     sensitive = [
         lab[key]
@@ -881,9 +985,7 @@ def processing_ctx(
         "nature": text(own(p.nature, "nature"), language),
         "purposes": joined(own(p.purposes, "purposes")),
         "data_categories": terms("data_categories", p.data_categories, language),
-        "data_subjects": terms(
-            "data_subject_categories", own(p.data_subjects, "data_subject_categories"), language
-        ),
+        "data_subjects": data_subjects(p, language),
         "sensitive": ", ".join(sensitive) if sensitive else label(language, "no"),
         "retention": retention.strip()
         if retention and retention.strip()
@@ -891,6 +993,20 @@ def processing_ctx(
         "measures": text(own(p.measures, "technical_measures"), language),
         "controller": text(own(p.controller, "controller"), language),
     }
+
+
+def data_subjects(p: ProcessingData, language: str) -> str:
+    """The categories of data subjects in ``language``: controlled values by the vocabulary,
+    free ones from the translation (needed only when some value is not a controlled one)."""
+    given = (p.translations or {}).get(language, {}).get("data_subject_categories")
+    if given:
+        return terms("data_subject_categories", given, language)
+    known = vocabulary()["data_subject_categories"]
+    if any(
+        v.strip() and v not in known and v.strip().lower() not in known for v in p.data_subjects
+    ):
+        _needs_translation(f"processing “{p.service}”", "data_subject_categories", language)
+    return terms("data_subject_categories", p.data_subjects, language)
 
 
 def measure_rows(
@@ -904,7 +1020,11 @@ def measure_rows(
         return []
     lab = LABELS[language]
     catalogue = dict(p.measures_catalogue or {})
-    catalogue |= dict(localised(None, p.translations, "measures_catalogue", language) or {})
+    translated = dict(localised(None, p.translations, "measures_catalogue", language) or {})
+    for code, value in catalogue.items():
+        if (value or "").strip() and code not in translated:
+            _needs_translation(f"processing “{p.service}”", f"measures_catalogue.{code}", language)
+    catalogue |= translated
     names = vocabulary()["measure_categories"]
     rows = [
         {"category": names[code][language], "measures": catalogue[code].strip()}
@@ -912,7 +1032,9 @@ def measure_rows(
         if code != "assistance" and (catalogue.get(code) or "").strip()
     ]
     if not rows:
-        free = localised(p.measures, p.translations, "technical_measures", language)
+        free = localised(
+            p.measures, p.translations, "technical_measures", language, f"processing “{p.service}”"
+        )
         rows = [{"category": lab["measures_general"], "measures": text(free, language)}]
     if assistance:
         given = (catalogue.get("assistance") or "").strip()
@@ -934,7 +1056,7 @@ def agreement_ctx(a: AgreementData | None, language: str) -> dict[str, str]:
     if a.subprocessor_authorisation == "general":
         if not a.objection_period_days or a.objection_period_days <= 0:
             raise MissingDataError(["agreement.objection_period_days"])
-        authorisation = lab["general"].format(days=a.objection_period_days)
+        authorisation = lab["general"].format(days=fmt_days(a.objection_period_days, language))
     elif a.subprocessor_authorisation == "specific":
         authorisation = lab["specific"]
     else:
@@ -1048,8 +1170,8 @@ def dpa_context(
         {
             "country": country_name(t.destination_country, language),
             "importer": t.vendor_name,
-            "mechanism": mechanism_name(t.mechanism, language),
-            "fallback": mechanism_name(t.fallback_mechanism, language)
+            "mechanism": safeguard_name(t.mechanism, t.scc_module, language),
+            "fallback": safeguard_name(t.fallback_mechanism, t.scc_module, language)
             if t.fallback_mechanism
             else lab["no_fallback"],
         }
@@ -1104,9 +1226,13 @@ def scc_clause_rows(
     rows = [(lab["c7"], lab["c7_yes"] if e.docking_clause else lab["c7_no"])]
     if module in (2, 3):
         if e.subprocessor_option == "general":
-            nine = lab["c9_general"].format(days=e.subprocessor_days or "–")
+            nine = lab["c9_general"].format(
+                days=fmt_days(e.subprocessor_days, language)
+                if e.subprocessor_days
+                else lab["not_documented"]
+            )
         elif e.subprocessor_option == "specific":
-            nine = lab["c9_specific"].format(days=e.subprocessor_days or 30)
+            nine = lab["c9_specific"].format(days=fmt_days(e.subprocessor_days or 30, language))
         else:
             nine = lab["not_documented"]
         rows.append((lab["c9"], nine))
@@ -1183,6 +1309,14 @@ def scc_context(
     rows = needs.part(lambda: subprocessor_rows(subprocessors, language))
     needs.done()
     assert module is not None and processing is not None and rows is not None
+    assert processing_part is not None
+    description = localised(
+        transfer.description,
+        transfer.transfer_translations,
+        "description",
+        language,
+        f"transfer {transfer.id}",
+    )
     has_annex_iii = module in (2, 3)
     org = base["org"]
     exporter_part = (
@@ -1225,11 +1359,20 @@ def scc_context(
             "importer_role": label(language, transfer.importer_role),
             "data_categories": terms("data_categories", categories, language),
             "frequency": label(language, transfer.frequency),
-            "subject_matter": transfer.description.strip()
-            if transfer.description and transfer.description.strip()
-            else f"{processing.service}: {text(processing.nature, language)}",
+            "subject_matter": description.strip()
+            if description and description.strip()
+            else f"{processing_part['service']}: {processing_part['nature']}",
             "duration": lab["scc_duration"],
-            "supplementary_measures": text(transfer.supplementary_measures, language),
+            "supplementary_measures": text(
+                localised(
+                    transfer.supplementary_measures,
+                    transfer.transfer_translations,
+                    "supplementary_measures",
+                    language,
+                    f"transfer {transfer.id}",
+                ),
+                language,
+            ),
         },
         "authority": supervisory,
         "subprocessors": rows if has_annex_iii else [],
@@ -1283,7 +1426,9 @@ def tia_context(
     exporter_part = needs.part(lambda: vendor_ctx(exporter, language)) if exporter else None
 
     def mine(name: str) -> str | None:
-        value = localised(getattr(assessment, name), assessment.translations, name, language)
+        value = localised(
+            getattr(assessment, name), assessment.translations, name, language, "assessment"
+        )
         return value.strip() if isinstance(value, str) and value.strip() else None
 
     needs.check("assessment.completed_on", assessment.completed_on)
@@ -1336,6 +1481,7 @@ def tia_context(
         transfer.transfer_translations,
         "supplementary_measures",
         language,
+        f"transfer {transfer.id}",
     )
     return base | {
         "vendor": vendor_part,
@@ -1352,7 +1498,11 @@ def tia_context(
             "frequency": label(language, transfer.frequency),
             "description": (
                 localised(
-                    transfer.description, transfer.transfer_translations, "description", language
+                    transfer.description,
+                    transfer.transfer_translations,
+                    "description",
+                    language,
+                    f"transfer {transfer.id}",
                 )
                 or ""
             ).strip(),
@@ -1413,14 +1563,12 @@ def processing_ctx_lenient(p: ProcessingData, language: str) -> dict[str, str]:
     lab = LABELS[language]
 
     def own(value: Any, name: str) -> Any:
-        return localised(value, p.translations, name, language)
+        return localised(value, p.translations, name, language, f"processing “{p.service}”")
 
     retention = own(p.retention, "retention")
     return {
         "purposes": joined(own(p.purposes, "purposes")),
-        "data_subjects": terms(
-            "data_subject_categories", own(p.data_subjects, "data_subject_categories"), language
-        ),
+        "data_subjects": data_subjects(p, language),
         "retention": retention.strip()
         if retention and retention.strip()
         else lab["retention_default"],
@@ -1463,7 +1611,7 @@ def subprocessor_list_context(
         "since": fmt_date(since, language),
         "changes": change_rows,
         "changes_summary": summary,
-        "objection_text": lab["objection"].format(days=objection_days),
+        "objection_text": lab["objection"].format(days=fmt_days(objection_days, language)),
     }
 
 
@@ -1587,7 +1735,8 @@ def record_extract_context(
             )
 
         def own(value: Any, name: str, t: TransferData = t) -> Any:
-            return localised(value, t.translations, name, language)
+            owner = f"processing “{t.processing_service}”" if t.processing_service else ""
+            return localised(value, t.translations, name, language, owner)
 
         if t.our_role == "processor":
             needs.check(
@@ -1609,8 +1758,7 @@ def record_extract_context(
             "behalf": behalf,
             "recipient": recipient,
             "country": country_name(t.destination_country, language),
-            "data": terms("data_categories", t.data_categories, language)
-            or label(language, None),
+            "data": terms("data_categories", t.data_categories, language) or label(language, None),
         }
         if invalid_safeguard(t, as_of):
             invalid.append(
@@ -1747,9 +1895,7 @@ def build_context(
     elif kind == "privacy_notice_section":
         result = needs.part(lambda: privacy_notice_context(base, transfers, language, as_of=as_of))
     elif kind == "record_extract":
-        result = needs.part(
-            lambda: record_extract_context(base, transfers, language, as_of=as_of)
-        )
+        result = needs.part(lambda: record_extract_context(base, transfers, language, as_of=as_of))
     else:
         result = None
     needs.done()

@@ -34,11 +34,17 @@ REVERTED = b""
 REGISTER_KINDS = frozenset({"privacy_notice_section", "record_extract", "subprocessor_list"})
 
 
-def _missing(exc: ctx.MissingDataError) -> ProblemError:
+def _missing(exc: ctx.MissingDataError, *, untranslated: bool = False) -> ProblemError:
+    lead = (
+        "The register lacks the texts this document prints in its language (a document never "
+        "prints another language's text): "
+        if untranslated
+        else "The register lacks data this document needs: "
+    )
     return ProblemError(
         422,
         "missing-data",
-        "The register lacks data this document needs: " + "; ".join(exc.missing),
+        lead + "; ".join(exc.missing),
         title="Missing register data",
         errors=[{"field": m, "message": "missing"} for m in exc.missing],
         missing=exc.missing,
@@ -108,9 +114,12 @@ async def build_context(
     used = Used(await current(session))
     snapshot["values"] = used.values
     try:
-        context, kept = await GATHERERS[kind](session, request, used)
+        with ctx.strict_texts(request.options.text_language) as untranslated:
+            context, kept = await GATHERERS[kind](session, request, used)
     except ctx.MissingDataError as exc:
         raise _missing(exc) from exc
+    if untranslated:
+        raise _missing(ctx.MissingDataError(untranslated), untranslated=True)
     return context, snapshot | kept
 
 

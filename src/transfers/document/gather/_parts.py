@@ -296,7 +296,11 @@ async def vendor_rows(
             for t in invalid
         ]
         mechs = sorted(
-            {ctx.mechanism_name(t.mechanism, language) for t in mine if t not in invalid}
+            {
+                ctx.safeguard_name(t.mechanism, t.scc_module, language)
+                for t in mine
+                if t not in invalid
+            }
         )
         if mechs:
             mechanism = "; ".join(mechs)
@@ -313,7 +317,13 @@ async def vendor_rows(
             mechanism = ctx.LABELS[language]["eea"]
         processing = processings.get(vid)
         purpose = (
-            ctx.localised(processing.service, processing.translations, "service", language)
+            ctx.localised(
+                processing.service,
+                processing.translations,
+                "service",
+                language,
+                f"processing “{processing.service}”",
+            )
             if processing
             else ctx.term("vendor_categories", v.category, language)
         )

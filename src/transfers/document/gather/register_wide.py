@@ -20,9 +20,7 @@ async def gather_privacy_notice_section(
 
 async def gather_record_extract(session: AsyncSession, request: Request, used: Used) -> Gathered:
     base, transfers, kept = await _register(session, request, used)
-    return ctx.record_extract_context(
-        base, transfers, request.language, as_of=request.as_of
-    ), kept
+    return ctx.record_extract_context(base, transfers, request.language, as_of=request.as_of), kept
 
 
 async def _register(
