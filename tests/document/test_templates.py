@@ -991,7 +991,10 @@ def test_scc_annexes_print_the_clause_elections(language: str) -> None:
         )
     else:
         assert "Lauseke 7 \N{EN DASH} Liittymislauseke\nei sisälly" in text
-        assert "vaihtoehto 2, yleinen kirjallinen lupa" in text and "neljäkymmentäviisi (45) päivää" in text
+        assert (
+            "vaihtoehto 2, yleinen kirjallinen lupa" in text
+            and "neljäkymmentäviisi (45) päivää" in text
+        )
         assert "jäsenvaltion laki: Suomi" in text
 
 
