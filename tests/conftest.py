@@ -50,7 +50,6 @@ SLOW_PATHS = (
     "tests/test_openapi_fuzz.py",
     "tests/test_cli.py",
     "tests/document/test_pdf.py",
-    
     "tests/job/test_worker_process.py",
 )
 

@@ -50,6 +50,15 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw
+
+
 def _float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     return float(raw) if raw else default
@@ -81,6 +90,9 @@ class Settings:
     assessment_review_months: int = 12
     document_objection_days: int = 30
     document_breach_hours: int = 48
+    document_text_language: str = "en"
+    """The language the register's free texts are typed in; documents in the other language
+    need each text's translation (``translations``) and are refused without it."""
     debug: bool = False
     session_idle_minutes: int = 60
     login_max_failures: int = 5
@@ -135,6 +147,7 @@ def settings_from_env() -> Settings:
         assessment_review_months=_int("TRANSFERS_ASSESSMENT_REVIEW_MONTHS", 12),
         document_objection_days=_int("TRANSFERS_DOCUMENT_OBJECTION_DAYS", 30),
         document_breach_hours=_int("TRANSFERS_DOCUMENT_BREACH_HOURS", 48),
+        document_text_language=_choice("TRANSFERS_DOCUMENT_TEXT_LANGUAGE", ("en", "fi"), "en"),
         debug=_bool("TRANSFERS_DEBUG", False),
         session_idle_minutes=_int("TRANSFERS_SESSION_IDLE_MINUTES", 60),
         login_max_failures=_int("TRANSFERS_LOGIN_MAX_FAILURES", 5),

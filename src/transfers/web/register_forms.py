@@ -163,6 +163,12 @@ def assessment_fields() -> list[Field]:
         ),
         Field("supplementary_measures", _(N_("Supplementary measures")), "textarea"),
         Field("law_and_practice", _(N_("Law and practice of the destination")), "textarea"),
+        Field(
+            "importer_finding",
+            _(N_("Finding for this importer and these data (Step 3)")),
+            "textarea",
+        ),
+        Field("conclusion_reasoning", _(N_("Reasoned conclusion")), "textarea"),
         Field("next_review_on", _(N_("Next review on")), "date"),
         Field("assessor", _(N_("Assessor"))),
         Field("owner", _(N_("Owner (e-mail)"))),
