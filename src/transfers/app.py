@@ -28,6 +28,7 @@ from transfers.common.problem_handlers import EXCEPTION_HANDLERS
 from transfers.common.uploads import apply_upload_limit
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.compliance.service import warm
+from transfers.customer.controller import CustomerController, SubprocessorChangeController
 from transfers.db import create_engine, session_factory, tolerant_close
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.dpf.controller import DpfController
@@ -110,6 +111,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NoticeController,
             DpfController,
             DocumentJobController,
+            CustomerController,
+            SubprocessorChangeController,
         ],
         template_config=template_config(),
         plugins=[SQLAlchemyPlugin(config=alchemy)],
