@@ -19,6 +19,8 @@ class World:
     processing: dict[str, Any]
     general: dict[str, Any]
     specific: dict[str, Any]
+    us: dict[str, Any]
+    """A US sub-processor in the register, certified under the Data Privacy Framework."""
 
 
 async def world(api: Api) -> World:
@@ -63,17 +65,30 @@ async def world(api: Api) -> World:
             "processing_ids": [processing["id"]],
         },
     )
-    return World(vendor, processing, general, specific)
+    us = await factories.vendor(
+        api, name="Ticket Analytics Inc.", country="US", role="subprocessor", status="approved"
+    )
+    await factories.agreement(api, us["id"])
+    await factories.transfer(
+        api,
+        us["id"],
+        exporter_role="processor",
+        mechanism="dpf",
+        scc_module=None,
+        dpf_certified=True,
+        dpf_verified_on="2026-10-01",
+        data_categories=["identity", "contact"],
+    )
+    return World(vendor, processing, general, specific, us)
 
 
-def us_subprocessor(vendor_id: int, **overrides: Any) -> dict[str, Any]:
+def us_subprocessor(w: World, **overrides: Any) -> dict[str, Any]:
+    """Our helpdesk vendor plans to engage the US sub-processor."""
     body: dict[str, Any] = {
         "change": "added",
-        "vendor_id": vendor_id,
-        "name": "Ticket Analytics Inc.",
-        "country": "US",
-        "mechanism": "scc_2021",
-        "scc_module": 3,
+        "vendor_id": w.vendor["id"],
+        "subprocessor_id": w.us["id"],
+        "mechanism": "dpf",
         "purpose": "Ticket analytics",
         "safeguard": "Standard contractual clauses",
         "effective_on": "2027-01-15",
