@@ -223,3 +223,23 @@ async def test_objection_consent_and_the_engagement_check(
     )
     assert audited == 5  # two notices created, objection, resolution, consent
     assert await session.scalar(select(func.count()).select_from(CustomerNotice)) == 2
+
+
+async def test_each_open_notice_has_a_reminder_before_its_deadline(
+    api: Api, on_today: date
+) -> None:
+    planned, sent = await _plan_and_send(api)
+    notices = {n["customer_name"]: n for n in sent["notices"]}
+    found = (await api.get("/api/v1/reminders?within=90d&kind=objection_window")).json()
+    keys = {r["key"]: r for r in found["items"]}
+    general = f"customer_notice:{notices['Asiakas Oy']['id']}:objection_closes:2026-12-31"
+    specific = f"customer_notice:{notices['Client Ltd']['id']}:consent_needed:2027-01-15"
+    assert general in keys and specific in keys
+    assert "Asiakas Oy" in keys[general]["title"]
+
+    await api.post(
+        f"{CHANGES}/{planned['id']}/notices/{notices['Client Ltd']['id']}/response",
+        json={"response": "consented", "by": "Client DPO", "on": "2026-12-02", "version": 1},
+    )
+    found = (await api.get("/api/v1/reminders?within=90d&kind=objection_window")).json()
+    assert specific not in {r["key"] for r in found["items"]}

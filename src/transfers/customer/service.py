@@ -1187,17 +1187,3 @@ async def requeue_failed(session: AsyncSession, change: SubprocessorChange, acto
             session, actor, "update", "notice_delivery", change.id, None, {"requeued": count}
         )
     return count
-
-
-async def pending_customer_notices(
-    session: AsyncSession,
-) -> list[tuple[CustomerNotice, SubprocessorChange, str]]:
-    """Notices of changes not yet applied that still wait for an answer or a resolution: the
-    reminders' customer-notice deadlines."""
-    rows = await session.execute(
-        select(CustomerNotice, SubprocessorChange, Customer.legal_name)
-        .join(SubprocessorChange, SubprocessorChange.id == CustomerNotice.change_id)
-        .join(Customer, Customer.id == CustomerNotice.customer_id)
-        .where(SubprocessorChange.state == "sent", CustomerNotice.resolution.is_(None))
-    )
-    return [(n, c, name) for n, c, name in rows.all()]
