@@ -213,6 +213,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("unsubscribe_hash", sa.String(length=64), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -229,6 +230,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_delivery")),
         sa.UniqueConstraint("key", name=op.f("uq_notice_delivery_key")),
+        sa.UniqueConstraint("unsubscribe_hash", name=op.f("uq_notice_delivery_unsubscribe_hash")),
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("notice_delivery", schema=None) as batch_op:

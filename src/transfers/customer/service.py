@@ -1077,7 +1077,9 @@ class DeliveryIncomplete(Exception):
     """Some recipients could not be reached; the job is retried (the sent ones are not)."""
 
 
-def _message(settings: Settings, recipient: str, letter: letters.Letter, key: str) -> EmailMessage:
+def message_for(
+    settings: Settings, recipient: str, letter: letters.Letter, key: str
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = recipient
@@ -1125,7 +1127,7 @@ async def deliver(
             delivery = await session.get(NoticeDelivery, delivery_id)
             assert delivery is not None
             letter = await _letter_for(session, delivery, settings)
-            message = _message(settings, delivery.recipient, letter, delivery.key)
+            message = message_for(settings, delivery.recipient, letter, delivery.key)
             try:
                 await asyncio.to_thread(send_messages, [message], settings)
             except (OSError, Exception) as exc:  # smtplib errors are OSError or SMTPException
@@ -1151,12 +1153,10 @@ async def _letter_for(
         select(PageSubscriber).where(PageSubscriber.email == delivery.recipient)
     )
     assert change is not None
-    # The unsubscribe link carries a fresh token (only hashes are stored): re-keyed per message.
+    # Each message carries its own unsubscribe token; only its hash is kept, on this row.
     token = new_token()
-    language = "en"
-    if subscriber is not None:
-        subscriber.unsubscribe_hash = token_hash(token)
-        language = subscriber.language
+    delivery.unsubscribe_hash = token_hash(token)
+    language = subscriber.language if subscriber is not None else "en"
     return letters.subscriber_notice(
         await facts_of(session, change),
         language=language,

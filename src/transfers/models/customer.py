@@ -137,6 +137,9 @@ class NoticeDelivery(Base):
     """queued | sent | failed | bounced"""
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     reason: Mapped[str | None] = mapped_column(Text)
+    unsubscribe_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """A page subscriber's e-mail carries its own unsubscribe token (stored hashed), so the
+    link in every message keeps working."""
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
