@@ -243,3 +243,28 @@ async def test_each_open_notice_has_a_reminder_before_its_deadline(
     )
     found = (await api.get("/api/v1/reminders?within=90d&kind=objection_window")).json()
     assert specific not in {r["key"] for r in found["items"]}
+
+
+async def test_each_notice_has_a_docx_letter_in_the_customers_language(
+    api: Api, on_today: date
+) -> None:
+    from transfers.document.render import document_text
+
+    planned, sent = await _plan_and_send(api)
+    notices = {n["customer_name"]: n for n in sent["notices"]}
+    fi = await api.get(
+        f"{CHANGES}/{planned['id']}/notices/{notices['Asiakas Oy']['id']}/letter",
+        role="procurement",
+    )
+    assert fi.status_code == 200 and fi.content.startswith(b"PK")
+    text = document_text(fi.content)
+    assert "Ilmoitus alihankkijamuutoksesta: Ticket Analytics Inc." in text
+    assert "Asiakas Oy" in text and "7654321-0" in text and "1.12.2026" in text
+    assert "Voitte vastustaa muutosta 31.12.2026 mennessä" in text
+    assert "{{" not in text and "{%" not in text
+    en = await api.get(f"{CHANGES}/{planned['id']}/notices/{notices['Client Ltd']['id']}/letter")
+    assert "prior written consent" in document_text(en.content)
+    other = await api.get(
+        f"{CHANGES}/{planned['id'] + 1}/notices/{notices['Client Ltd']['id']}/letter"
+    )
+    assert other.status_code == 404

@@ -32,6 +32,7 @@ from transfers.customer.schemas import (
 )
 
 IF_MATCH = Parameter(header="If-Match", default=None)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 Query = Parameter(query="q", default=None, max_length=200)
 
 
@@ -170,7 +171,7 @@ class SubprocessorChangeController(Controller):
         check_version(change, if_match, version_of(data))
         settings = request.app.state.settings
         await service.send_change(
-            db_session, change, request.user, date.today(), sender=settings.smtp_from
+            db_session, change, request.user, date.today(), sender=settings.public_company_name
         )
         await db_session.commit()
         await request.app.state.jobs.defer_notice_delivery(change_id)
@@ -230,6 +231,29 @@ class SubprocessorChangeController(Controller):
         await service.respond(db_session, notice, data, request.user)
         await db_session.commit()
         return await self._answer(db_session, change_id)
+
+    @get(
+        "/{change_id:int}/notices/{notice_id:int}/letter",
+        operation_id="GetCustomerNoticeLetter",
+        media_type=DOCX,
+    )
+    async def letter(
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        change_id: int,
+        notice_id: int,
+    ) -> Response[bytes]:
+        """The customer's notice as a DOCX letter in its language (for post or a portal)."""
+        notice = await service.get_notice(db_session, change_id, notice_id)
+        sender = request.app.state.settings.public_company_name
+        data = await service.letter_docx(db_session, notice, sender)
+        name = f"customer-notice-{change_id}-{notice_id}-{notice.language}.docx"
+        return Response(
+            data,
+            media_type=DOCX,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @post(
         "/{change_id:int}/notices/{notice_id:int}/resolution",

@@ -1187,3 +1187,27 @@ async def requeue_failed(session: AsyncSession, change: SubprocessorChange, acto
             session, actor, "update", "notice_delivery", change.id, None, {"requeued": count}
         )
     return count
+
+
+async def letter_docx(session: AsyncSession, notice: CustomerNotice, sender: str) -> bytes:
+    """The notice as a DOCX letter in the customer's language, rendered by the document
+    machinery (sandboxed docxtpl, every value escaped, no tag left)."""
+    from transfers.document.render import builtin_template, render_docx
+    from transfers.reference import lexicon
+
+    customer = await get_customer(session, notice.customer_id)
+    lang = notice.language if notice.language in ("fi", "en") else "en"
+    # The letter's paragraphs are the e-mail's lines: both say the same.
+    lines = [line for line in notice.body.splitlines() if line.strip()]
+    day = notice.sent_on or notice.created_at.date()
+    context = {
+        "sender": sender,
+        "date": lexicon.day(day, lang),
+        "generated_on": lexicon.day(day, lang),
+        "as_of": lexicon.day(day, lang),
+        "template_version": "builtin",
+        "customer": {"name": customer.legal_name, "business_id": customer.business_id or ""},
+        "subject": notice.subject,
+        "lines": lines,
+    }
+    return await asyncio.to_thread(render_docx, builtin_template(lang, "customer_notice"), context)
