@@ -112,6 +112,12 @@ class Settings:
     environment it defaults to daily at 06:00 only once ``TRANSFERS_SMTP_HOST`` is set, so a
     server with no mail set up does not fail at it every morning."""
 
+    public_subprocessor_page: bool = False
+    """Serve the public sub-processor page, its Atom feed and e-mail subscriptions
+    (``/subprocessors``; no login). Off unless ``TRANSFERS_PUBLIC_SUBPROCESSOR_PAGE=true``."""
+    public_company_name: str = "Our company"
+    """The name the public sub-processor page and its e-mails are signed with."""
+
     @property
     def secure_cookies(self) -> bool:
         """Browsers send Secure cookies only over https, so mark them only behind https."""
@@ -156,6 +162,8 @@ def settings_from_env() -> Settings:
         password_hash_queue=_int("TRANSFERS_PASSWORD_HASH_QUEUE", 32),
         warm_on_start=_bool("TRANSFERS_WARM_ON_START", False),
         job_worker=_bool("TRANSFERS_JOB_WORKER", False),
+        public_subprocessor_page=_bool("TRANSFERS_PUBLIC_SUBPROCESSOR_PAGE", False),
+        public_company_name=env.get("TRANSFERS_PUBLIC_COMPANY_NAME", "Our company"),
         digest_cron=env.get(
             "TRANSFERS_DIGEST_CRON", "0 6 * * *" if env.get("TRANSFERS_SMTP_HOST") else ""
         ).strip(),

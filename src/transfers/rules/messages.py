@@ -257,6 +257,9 @@ DEADLINE_TITLES: Final[Mapping[str, Mapping[str, str]]] = {
         "notice_consent": "Consent to or refuse {vendor}'s sub-processor change: {subprocessor} {change}",
         "notice_object": "Object to or accept {vendor}'s sub-processor change: {subprocessor} {change}",
         "intake_condition": "Condition {number} of the approval of {vendor}: {text}",
+        "customer_objection_closes": "{customer}'s objection period for {subprocessor} closes",
+        "customer_consent_needed": "{customer} must consent to {subprocessor} before it takes effect",
+        "customer_objection_open": "Resolve {customer}'s objection to {subprocessor}",
     },
     "fi": {
         "agreement_renews": "{contract} ({vendor}) uusiutuu {on}",
@@ -270,6 +273,9 @@ DEADLINE_TITLES: Final[Mapping[str, Mapping[str, str]]] = {
         "notice_consent": "Hyväksy tai kiellä toimittajan {vendor} alikäsittelijämuutos: {subprocessor} {change}",
         "notice_object": "Vastusta tai hyväksy toimittajan {vendor} alikäsittelijämuutos: {subprocessor} {change}",
         "intake_condition": "Toimittajan {vendor} hyväksynnän ehto {number}: {text}",
+        "customer_objection_closes": "Asiakkaan {customer} vastustamisaika päättyy: {subprocessor}",
+        "customer_consent_needed": "Asiakkaan {customer} suostumus tarvitaan ennen muutosta: {subprocessor}",
+        "customer_objection_open": "Ratkaise asiakkaan {customer} vastustus: {subprocessor}",
     },
 }
 
