@@ -6,7 +6,7 @@ until ``transfers customers link-controllers`` links exact-name matches and list
 are no customers to match when this runs).
 
 Revision ID: cust24_customers
-Revises: a1d3c5e7f920
+Revises: docs27a_texts
 Create Date: 2026-12-08 02:25:40.823044
 
 """
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = "cust24_customers"
-down_revision: str | Sequence[str] | None = "a1d3c5e7f920"
+down_revision: str | Sequence[str] | None = "docs27a_texts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
