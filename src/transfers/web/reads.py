@@ -322,3 +322,41 @@ def similar_names(needle: str, names: Iterable[str], *, limit: int = SUGGESTIONS
 def version_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     """Fields that differ between the version a person edited and the current one."""
     return [(k, before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)]
+
+
+# -- forms23: what the form pickers offer ------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PickerRows:
+    """The related records a form chooses from by a readable label: the vendor's agreements
+    (with kind, module, status and dates), the organisations, the vendor's processings."""
+
+    agreements: list[Any] = field(default_factory=list)
+    organisations: list[tuple[int, str]] = field(default_factory=list)
+    processings: list[tuple[int, str]] = field(default_factory=list)
+
+
+async def picker_rows(session: AsyncSession, vendor_id: int | None) -> PickerRows:
+    out = PickerRows()
+    orgs, _ = await organisation_service.list_organisations(session, 500, 0)
+    out.organisations = [(o.id, o.name) for o in orgs]
+    if vendor_id is None:
+        return out
+    agreements, _ = await agreement_service.list_agreements(
+        session, vendor_id=vendor_id, kind=None, status=None, limit=500, offset=0
+    )
+    out.agreements = list(agreements)
+    processings, _ = await organisation_service.list_processings(session, vendor_id, 500, 0)
+    out.processings = [(p.id, p.service) for p in processings]
+    return out
+
+
+async def link_dates(session: AsyncSession, vendor_id: int) -> dict[int, tuple[Any, Any]]:
+    """Each sub-processor's engagement dates for ``vendor_id`` (engaged from, until), from the
+    register read model."""
+    snapshot = await register.current(session)
+    return {
+        link.subprocessor_id: (link.engaged_on, link.ended_on)
+        for link in snapshot.links_of(vendor_id)
+    }
