@@ -93,7 +93,8 @@ def build_fields(
             else:
                 options = given.get(d.source, ())
             if d.blank:
-                options = (("", "—"), *options)
+                empty = _("Choose a country") if d.source == "countries" and d.required else "—"
+                options = (("", empty), *options)
         out.append(
             Field(d.name, _(d.label), kind, options, d.required, _(d.help) if d.help else "", group)
         )

@@ -12,6 +12,7 @@ from litestar.template.config import TemplateConfig
 
 from transfers.reference import load_reference
 from transfers.web import i18n
+from transfers.web.checklist import field_label
 from transfers.web.labels import badge, label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -76,6 +77,7 @@ def make_environment() -> Environment:
     env.filters["mechanism"] = mechanism_name
     env.filters["reason"] = reason_sentence
     env.globals["current_language"] = i18n.current_language
+    env.filters["field_label"] = field_label
     return env
 
 
