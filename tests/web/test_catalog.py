@@ -8,7 +8,6 @@ from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-
 from transfers.common import record_fields
 from transfers.web.i18n import LOCALE_DIR
 

@@ -1,0 +1,104 @@
+"""Pickers instead of ids, the missing-data checklist and safe notice decisions (issue 23 items
+2, 3 and 9), as a person's browser sends and reads them."""
+
+from __future__ import annotations
+
+import re
+
+from tests import factories
+from tests.conftest import Api
+from tests.web.conftest import Browser, People
+
+NOTICE = {
+    "change": "added",
+    "subprocessor_name": "Bulk Send Inc.",
+    "subprocessor_country": "US",
+    "purpose": "E-mail delivery",
+    "mechanism": "none",
+    "received_on": "2024-05-01",
+    "effective_on": "2024-06-01",
+}
+
+
+async def _blocking_notice(api: Api, browser: Browser) -> int:
+    v = await factories.vendor(api, name="Liffey Mail Ltd", country="IE", status="approved")
+    await factories.agreement(
+        api, v["id"], subprocessor_authorisation="general", objection_period_days=30
+    )
+    await factories.transfer(
+        api, v["id"], destination_country="IE", mechanism="none", scc_module=None
+    )
+    await browser.get(f"/vendors/{v['id']}/notices/new")
+    created = await browser.post(f"/vendors/{v['id']}/notices/new", NOTICE)
+    assert created.status_code == 303, created.text
+    return int(created.headers["location"].rsplit("/", 1)[1])
+
+
+async def test_when_accepting_blocks_objecting_comes_first_and_accepting_needs_a_confirmation(
+    api: Api, browser: Browser, people: People
+) -> None:
+    await browser.login(people.legal)
+    notice_id = await _blocking_notice(api, browser)
+    page = (await browser.get(f"/notices/{notice_id}")).text
+    decide = page[page.index('id="decide"') :]
+    assert decide.index("/object") < decide.index("/accept"), "objecting is offered first"
+    assert re.search(r'<button class="primary">Object</button>', decide)
+    assert '<button class="primary">Accept the change' not in decide
+    assert "Accepting blocks: " in decide, decide
+    refused = await browser.post(f"/notices/{notice_id}/accept", {"version": "1"})
+    assert refused.status_code == 422
+    assert 'id="confirm-error"' in refused.text
+    assert "pending" in (await browser.get(f"/notices/{notice_id}")).text
+    accepted = await browser.post(f"/notices/{notice_id}/accept", {"version": "1", "confirm": "on"})
+    assert accepted.status_code == 303
+    assert "accepted" in (await browser.get(f"/notices/{notice_id}")).text
+
+
+async def test_the_transfer_form_picks_the_agreement_by_its_label_and_proposes_the_fitting_one(
+    api: Api, browser: Browser, people: People
+) -> None:
+    v = await factories.vendor(api, name="Cloudy Inc", country="US", role="processor")
+    await factories.agreement(api, v["id"], kind="dpa", signed_on="2026-01-05", status="signed")
+    scc = await factories.agreement(
+        api, v["id"], kind="scc_2021", scc_module=2, status="signed", signed_on="2026-11-20"
+    )
+    await browser.login(people.legal)
+    page = (await browser.get(f"/vendors/{v['id']}/transfers/new")).text
+    assert "(id)" not in page
+    picker = page[
+        page.index('name="agreement_id"') : page.index(
+            "</select>", page.index('name="agreement_id"')
+        )
+    ]
+    assert re.search(
+        rf'<option value="{scc["id"]}" selected>Standard contractual clauses[^<]*, module 2, '
+        r"signed 2026-11-20",
+        picker,
+    ), picker
+    assert 'name="limited_data_subjects"' in page and 'name="processing_id"' in page
+
+
+async def test_a_vendor_with_missing_data_lists_each_item_with_a_link_to_its_field(
+    api: Api, browser: Browser, people: People
+) -> None:
+    await factories.organisation(api)
+    v = await factories.vendor(api, name="Cloudy Inc", country="US", role="processor")
+    agreement = await factories.agreement(api, v["id"], kind="dpa", status="signed")
+    await browser.login(people.legal)
+    page = (await browser.get(f"/vendors/{v['id']}")).text
+    missing = page[page.index('id="missing"') : page.index("</div>", page.index('id="missing"'))]
+    assert "agreement.subprocessor_authorisation" not in page, "no field path on the page"
+    assert "Processing: Purposes" not in missing, "a missing processing is one item, not six"
+    assert f'href="/vendors/{v["id"]}/processings/new"' in missing
+    generated = await browser.post(
+        "/documents", {"kind": "dpa", "language": "en", "vendor_id": str(v["id"])}
+    )
+    assert generated.status_code == 422
+    assert "The document cannot be generated yet" in generated.text
+    shown = re.sub(r"<[^>]+>", " ", generated.text)
+    assert "Data processing agreement: Sub-processor authorisation" in shown
+    assert not re.search(r"\b[a-z]+\.[a-z_]+\b", shown.split("</h1>")[-1]), "no field path"
+    fix = re.search(r'href="(/agreements/\d+/edit#f-subprocessor_authorisation)"', missing)
+    assert (
+        fix and fix.group(1) == f"/agreements/{agreement['id']}/edit#f-subprocessor_authorisation"
+    )
