@@ -79,6 +79,8 @@ class Decl:
     synonyms: tuple[str, ...] = ()
     blank: bool = True
     """A select offers "—" (nothing chosen) first."""
+    language: str = ""
+    """The language of a translated text (``translations.fi.service``): its label says so."""
 
     @property
     def top(self) -> str:
@@ -91,7 +93,7 @@ def _texts(prefix: str, names: tuple[tuple[str, str, Kind], ...]) -> tuple[Decl,
     documents print their own language's text when there is one, else the text as typed."""
     groups = {"fi": N_("Texts in Finnish (for Finnish documents)"), "en": N_("Texts in English")}
     return tuple(
-        Decl(f"{prefix}.{lang}.{name}", kind, label, group=groups[lang])
+        Decl(f"{prefix}.{lang}.{name}", kind, label, group=groups[lang], language=lang)
         for lang in ("fi", "en")
         for name, label, kind in names
     )

@@ -95,8 +95,13 @@ def build_fields(
             if d.blank:
                 empty = _("Choose a country") if d.source == "countries" and d.required else "—"
                 options = (("", empty), *options)
+        text = _(d.label)
+        if d.language:
+            text = (
+                _("%(label)s, in Finnish") if d.language == "fi" else _("%(label)s, in English")
+            ) % {"label": text}
         out.append(
-            Field(d.name, _(d.label), kind, options, d.required, _(d.help) if d.help else "", group)
+            Field(d.name, text, kind, options, d.required, _(d.help) if d.help else "", group)
         )
     return out
 
@@ -115,6 +120,7 @@ def agreement_label(a: Any) -> str:
     else:
         parts.append(code_label(a.status))
     text = ", ".join(parts)
+    text = text[:1].upper() + text[1:]
     title = getattr(a, "title", None)
     return f"{text}: {title}" if title else text
 
