@@ -142,3 +142,15 @@ def test_the_transfer_fact_columns_are_the_declared_ones() -> None:
     for d in record_fields.TRANSFER_FACT_COLUMNS:
         assert mapping.canonical_column(d.synonyms[0]) == d.name
         assert mapping.canonical_column(d.name) == d.name
+
+
+def test_every_declared_transfer_fact_is_read_by_the_register_and_exported() -> None:
+    """The read model selects each declared fact, and the export record carries it."""
+    from dataclasses import fields
+
+    from transfers.importer.export import ExportTransfer
+
+    exported = {f.name for f in fields(ExportTransfer)}
+    for d in record_fields.TRANSFER_FACT_COLUMNS:
+        assert d.name in rows.TransferRecord._fields, d.name
+        assert d.name in exported, f"add {d.name} to importer/export.py ExportTransfer"
