@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests import factories
-from tests.conftest import Api
+from tests.conftest import Api, Keys
 from tests.web.conftest import Browser, People
+
+
+@pytest.fixture
+def api(browser: Browser, keys: Keys) -> Api:
+    """The API on the browser's own client: one app lifespan per test, not two."""
+    return Api(browser.client, keys)
+
 
 NOTICE = {
     "change": "added",
@@ -20,7 +29,7 @@ NOTICE = {
 }
 
 
-async def _blocking_notice(api: Api, browser: Browser) -> int:
+async def _blocking_notice(api: Api, browser: Browser, people: People) -> int:
     v = await factories.vendor(api, name="Liffey Mail Ltd", country="IE", status="approved")
     await factories.agreement(
         api, v["id"], subprocessor_authorisation="general", objection_period_days=30
@@ -28,6 +37,7 @@ async def _blocking_notice(api: Api, browser: Browser) -> int:
     await factories.transfer(
         api, v["id"], destination_country="IE", mechanism="none", scc_module=None
     )
+    await browser.login(people.legal)
     await browser.get(f"/vendors/{v['id']}/notices/new")
     created = await browser.post(f"/vendors/{v['id']}/notices/new", NOTICE)
     assert created.status_code == 303, created.text
@@ -37,8 +47,7 @@ async def _blocking_notice(api: Api, browser: Browser) -> int:
 async def test_when_accepting_blocks_objecting_comes_first_and_accepting_needs_a_confirmation(
     api: Api, browser: Browser, people: People
 ) -> None:
-    await browser.login(people.legal)
-    notice_id = await _blocking_notice(api, browser)
+    notice_id = await _blocking_notice(api, browser, people)
     page = (await browser.get(f"/notices/{notice_id}")).text
     decide = page[page.index('id="decide"') :]
     assert decide.index("/object") < decide.index("/accept"), "objecting is offered first"
