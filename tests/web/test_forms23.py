@@ -53,7 +53,8 @@ async def test_when_accepting_blocks_objecting_comes_first_and_accepting_needs_a
     assert decide.index("/object") < decide.index("/accept"), "objecting is offered first"
     assert re.search(r'<button class="primary">Object</button>', decide)
     assert '<button class="primary">Accept the change' not in decide
-    assert "Accepting blocks: " in decide, decide
+    blocks = re.search(r'<p class="alert" id="blocks">Accepting blocks: ([^<]*)\.</p>', decide)
+    assert blocks and "Liffey Mail Ltd" in blocks.group(1), decide
     refused = await browser.post(f"/notices/{notice_id}/accept", {"version": "1"})
     assert refused.status_code == 422
     assert 'id="confirm-error"' in refused.text
@@ -111,3 +112,69 @@ async def test_a_vendor_with_missing_data_lists_each_item_with_a_link_to_its_fie
     assert (
         fix and fix.group(1) == f"/agreements/{agreement['id']}/edit#f-subprocessor_authorisation"
     )
+
+
+HIDDEN = re.compile(r'name="orig-([a-z_.]+)" value="([^"]*)"')
+
+
+def _as_sent(page: str) -> dict[str, str]:
+    """What the browser sends back untouched: every field as shown, with its original."""
+    form = {f"orig-{name}": value for name, value in HIDDEN.findall(page)}
+    form |= {name: value for name, value in HIDDEN.findall(page)}
+    form["version"] = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    return {k: v.replace("&#39;", "'") for k, v in form.items()}
+
+
+async def test_editing_one_part_of_a_nested_value_keeps_the_other_parts(
+    api: Api, browser: Browser, people: People
+) -> None:
+    """Clause elections and Finnish/English texts are parts of one stored value: a form
+    changes only the part the person changed."""
+    v = await factories.vendor(api, name="Cloudy Inc", country="US", role="processor")
+    scc = await factories.agreement(
+        api,
+        v["id"],
+        kind="scc_2021",
+        scc_module=2,
+        scc_clauses={"docking_clause": False, "redress_body": "FIN-NET", "forum": "SE"},
+    )
+    processing = await api.create(
+        "/api/v1/processings",
+        {
+            "vendor_id": v["id"],
+            "service": "Analytics",
+            "translations": {
+                "en": {"service": "Analytics"},
+                "fi": {"service": "Analytiikka", "measures_catalogue": {"logging": "Lokit"}},
+            },
+        },
+    )
+    await browser.login(people.legal)
+    form = _as_sent((await browser.get(f"/agreements/{scc['id']}/edit")).text)
+    assert form["scc_clauses.redress_body"] == "FIN-NET" and form["scc_clauses.forum"] == "SE"
+    form["scc_clauses.governing_law"] = "SE"
+    saved = await browser.post(f"/agreements/{scc['id']}/edit", form)
+    assert saved.status_code == 303, saved.text
+    clauses = (await api.get(f"/api/v1/agreements/{scc['id']}")).json()["scc_clauses"]
+    assert clauses == {
+        "docking_clause": False,
+        "redress_body": "FIN-NET",
+        "supervisory_authority": None,
+        "governing_law": "SE",
+        "forum": "SE",
+    }
+
+    form = _as_sent((await browser.get(f"/processings/{processing['id']}/edit")).text)
+    assert form["translations.fi.service"] == "Analytiikka"
+    form["translations.fi.nature"] = "Käyttötietojen analyysi"
+    form["translations.en.service"] = ""
+    saved = await browser.post(f"/processings/{processing['id']}/edit", form)
+    assert saved.status_code == 303, saved.text
+    texts = (await api.get(f"/api/v1/processings/{processing['id']}")).json()["translations"]
+    assert texts == {
+        "fi": {
+            "service": "Analytiikka",
+            "nature": "Käyttötietojen analyysi",
+            "measures_catalogue": {"logging": "Lokit"},
+        }
+    }
