@@ -241,15 +241,30 @@ class WorkPages(Controller):
         me = identity(request)
         require_writer(me)
         form = await request.form()
-        doc = await regenerate(
-            db_session,
-            document_id=document_id,
-            actor=me.actor,
-            as_of=date.today(),
-            options=DocumentOptions.from_settings(settings_of(request)),
-        )
-        await db_session.commit()
         back = safe_next(str(form.get("next") or "/documents"))
+        try:
+            doc = await regenerate(
+                db_session,
+                document_id=document_id,
+                actor=me.actor,
+                as_of=date.today(),
+                options=DocumentOptions.from_settings(settings_of(request)),
+            )
+        except ProblemError as exc:
+            if exc.slug != "missing-data":
+                raise
+            await db_session.rollback()
+            old = await document_service.get_document(db_session, document_id=document_id)
+            return await _missing_page(
+                request,
+                db_session,
+                exc,
+                back=back,
+                vendor_id=old.vendor_id,
+                transfer_id=old.transfer_id,
+                assessment_id=old.assessment_id,
+            )
+        await db_session.commit()
         return Redirect(f"{back}#document-{doc.id}", status_code=303)
 
     @get("/documents/{document_id:int}/download")
