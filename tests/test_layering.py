@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,12 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "transfers"
-KERNEL_MAY_IMPORT = ("transfers.common", "transfers.reference", "transfers.settings")
+KERNEL_MAY_IMPORT = (
+    "transfers.common",
+    "transfers.infra",
+    "transfers.reference",
+    "transfers.settings",
+)
 
 
 def _imports(path: Path, *, runtime_only: bool = False) -> list[tuple[int, str]]:
@@ -158,6 +164,8 @@ RANK: dict[str, int] = {
     # the law, the settings: depend on nothing
     "reference": 0,
     "settings": 0,
+    # the speed devices, behind one door (they know the database engine, nothing of the domain)
+    "infra": 0,
     # the shared kernel, the pure rules engine, the tables, the connection
     "common": 1,
     "rules": 1,
@@ -212,4 +220,38 @@ def test_packages_depend_in_the_declared_direction() -> None:
             theirs = parts[1]
             if RANK.get(theirs, -1) >= RANK[mine]:
                 wrong.append(f"{path.relative_to(SRC)}:{line} ({mine}) imports {theirs}")
+    assert wrong == []
+
+
+#: Where the database engine itself may be touched: the door for speed devices, the engine's
+#: construction, and the edges that create and dispose engines.
+_ENGINE_ALLOWED = ("infra", "db", "app", "cli", "migrate", "health", "job")
+#: Session listeners that are domain rules, not speed devices: the sub-processor list is
+#: refreshed inside the transaction that changed the chain (it commits with it or not at all).
+_LISTENERS_ALLOWED = {"document/versions.py"}
+_DEVICES = (
+    (r"^import gc\b|\bgc\.(disable|enable|freeze|collect)\(", "cyclic GC control (infra.gc)"),
+    (r"\bos\.fork\(", "forking (infra.forked)"),
+    (r"\.get_bind\(|\.sync_engine\b|\bbind\.engine\b", "the session's engine (infra.state)"),
+    (r"\bcreate_async_engine\b", "a second engine (infra.fetch)"),
+    (r"\bEngineState\b|\bWeakKeyDictionary\b", "per-engine state (infra.state, infra.cache)"),
+    (r"listens_for\(Session\b", "a global session listener (infra.marks)"),
+)
+
+
+def test_speed_devices_live_behind_one_door() -> None:
+    """No domain module picks a connection, holds per-engine state, pauses the collector, forks
+    or listens to every session: those live in ``transfers.infra`` (issue 21), so a read in a
+    domain service is a plain query and can be changed without learning the devices."""
+    wrong: list[str] = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        if _package_of(path) in _ENGINE_ALLOWED:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for pattern, what in _DEVICES:
+                if re.search(pattern, line) and not (
+                    "listener" in what and rel in _LISTENERS_ALLOWED
+                ):
+                    wrong.append(f"{rel}:{number}: {what}")
     assert wrong == []

@@ -40,6 +40,8 @@ class H:
 class P:
     text: str
     bold: bool = False
+    keep: bool = False
+    """Keep with the next paragraph: a signature block is never split across pages."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,10 @@ def _add(doc: DocumentObject, block: Block, text_width: int) -> None:
         heading.paragraph_format.page_break_before = block.page_break or None
     elif isinstance(block, P):
         # One run per paragraph: a Jinja tag split across runs would not parse.
-        doc.add_paragraph().add_run(block.text).bold = block.bold or None
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(block.text).bold = block.bold or None
+        if block.keep:
+            paragraph.paragraph_format.keep_with_next = True
     else:
         tbl = doc.add_table(rows=4, cols=len(block.headers))
         tbl.style = "Table Grid"
@@ -140,6 +145,10 @@ def _add(doc: DocumentObject, block: Block, text_width: int) -> None:
             run = tbl.rows[0].cells[i].paragraphs[0].add_run(head)
             run.bold = True
             run.font.size = TABLE_FONT
+        # Rows never split across pages (the looped row carries it to every rendered row),
+        # and the header row repeats on every page the table reaches.
+        for row in tbl.rows:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         header_row = tbl.rows[0]._tr.get_or_add_trPr()
         header_row.append(OxmlElement("w:tblHeader"))
         tbl.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr for row in {block.loop} %}}")
@@ -391,7 +400,9 @@ def _swap(blocks: list[Block], language: str) -> list[Block]:
         for old, new in ROLE_SWAP[language]:
             text = text.replace(old, new)
         out.append(
-            H(text, block.level, block.page_break) if isinstance(block, H) else P(text, block.bold)
+            H(text, block.level, block.page_break)
+            if isinstance(block, H)
+            else P(text, block.bold, block.keep)
         )
     return out
 
@@ -414,7 +425,20 @@ DPA_TEXT = {
         "transfers_1": "5.1 The Processor transfers personal data to a third country or an international organisation only on documented instructions of the Controller and only where the conditions of Chapter V GDPR are met.",
         "transfers_2": "5.2 {{ transfers_summary }}",
         "transfers_3": "5.3 The Processor informs the Controller without undue delay if a safeguard listed above is invalidated, expires or can no longer be complied with, and then suspends the transfer or relies on the stated fallback safeguard. Annex III states the safeguard relied on for each sub-processor.",
-        "transfer_cols": ["Destination", "Importer", "Safeguard", "Fallback safeguard"],
+        "transfer_cols": [
+            "Importer",
+            "Destination",
+            "Safeguard",
+            "Fallback safeguard",
+            "Transfer impact assessment",
+        ],
+        "annex_iii_cols": [
+            "Sub-processor (legal entity, address)",
+            "Country",
+            "Processing",
+            "Place in the chain",
+            "Transfer safeguard",
+        ],
         "precedence_h": "7. Relationship to the main agreement and precedence",
         "precedence": "This agreement forms part of the agreement between the parties for the services described in section 2 (the “Main Agreement”). In the event of a conflict concerning the processing of personal data, standard contractual clauses concluded between the parties prevail (Clause 5 of Decision (EU) 2021/914), then this agreement, then the Main Agreement. Limitations of liability in the Main Agreement do not restrict the rights of data subjects or the powers of supervisory authorities.",
         "law_h": "8. Governing law and disputes",
@@ -423,7 +447,9 @@ DPA_TEXT = {
         "sign_intro": "This agreement has been signed in two counterparts, one for each party, or electronically.",
         "sign_us": "For the Controller: {{ org.name }}",
         "sign_vendor": "For the Processor: {{ vendor.legal_name }}",
-        "sign_lines": "Place and date: ______________________________\nSignature: ______________________________\nName and title: ______________________________",
+        "sign_lines": "Place and date: ______________________________\nSignature: ______________________________\nName and title: {{ %s.signatory }}",
+        "further": "4.3 A processor engaged by a sub-processor, and each processor engaged further down its chain, is a “further sub-processor”. Sections 4.1 and 4.2 apply to every further sub-processor: it is engaged only on the same conditions, by a written contract imposing the same data protection obligations, and Annex III lists it with the sub-processor that engages it. The Processor remains fully liable to the Controller for every further sub-processor.",
+        "further_sub": "4.3 Each processor that the Sub-processor engages, and each processor engaged further down its chain, is a “further sub-processor”. Sections 4.1 and 4.2 apply to every further sub-processor: it is engaged only on the same conditions, by a written contract imposing the same data protection obligations, and Annex III lists it with the processor that engages it. The Sub-processor remains fully liable to the Processor for every further sub-processor.",
         "annex_iii_none": "{%p if subprocessors %}",
     },
     "fi": {
@@ -437,7 +463,20 @@ DPA_TEXT = {
         "transfers_1": "5.1 Käsittelijä siirtää henkilötietoja kolmanteen maahan tai kansainväliselle järjestölle vain Rekisterinpitäjän dokumentoitujen ohjeiden mukaisesti ja vain, jos tietosuoja-asetuksen V luvun edellytykset täyttyvät.",
         "transfers_2": "5.2 {{ transfers_summary }}",
         "transfers_3": "5.3 Käsittelijä ilmoittaa Rekisterinpitäjälle ilman aiheetonta viivytystä, jos edellä mainittu suojatoimi mitätöidään, lakkaa olemasta voimassa tai sitä ei enää voida noudattaa, ja keskeyttää tällöin siirron tai siirtyy käyttämään mainittua varasuojatointa. Liitteessä III mainitaan kunkin alikäsittelijän siirron suojatoimi.",
-        "transfer_cols": ["Kohdemaa", "Vastaanottaja", "Suojatoimi", "Varasuojatoimi"],
+        "transfer_cols": [
+            "Vastaanottaja",
+            "Kohdemaa",
+            "Suojatoimi",
+            "Varasuojatoimi",
+            "Siirron vaikutusten arviointi",
+        ],
+        "annex_iii_cols": [
+            "Alikäsittelijä (oikeushenkilö, osoite)",
+            "Maa",
+            "Käsittely",
+            "Asema ketjussa",
+            "Siirron suojatoimi",
+        ],
         "precedence_h": "7. Suhde pääsopimukseen ja pätemisjärjestys",
         "precedence": "Tämä sopimus on osa osapuolten välistä sopimusta 2 kohdassa kuvatuista palveluista (”Pääsopimus”). Jos henkilötietojen käsittelyä koskevissa ehdoissa on ristiriita, ensisijaisia ovat osapuolten välillä sovitut vakiosopimuslausekkeet (päätöksen (EU) 2021/914 lauseke 5), sitten tämä sopimus ja sitten Pääsopimus. Pääsopimuksen vastuunrajoitukset eivät rajoita rekisteröityjen oikeuksia eivätkä valvontaviranomaisten toimivaltuuksia.",
         "law_h": "8. Sovellettava laki ja riidanratkaisu",
@@ -446,10 +485,26 @@ DPA_TEXT = {
         "sign_intro": "Tämä sopimus on allekirjoitettu kahtena kappaleena, yksi kummallekin osapuolelle, tai sähköisesti.",
         "sign_us": "Rekisterinpitäjän puolesta: {{ org.name }}",
         "sign_vendor": "Käsittelijän puolesta: {{ vendor.legal_name }}",
-        "sign_lines": "Paikka ja päiväys: ______________________________\nAllekirjoitus: ______________________________\nNimenselvennys ja asema: ______________________________",
+        "sign_lines": "Paikka ja päiväys: ______________________________\nAllekirjoitus: ______________________________\nNimenselvennys ja asema: {{ %s.signatory }}",
+        "further": "4.3 Alikäsittelijän käyttämä käsittelijä ja jokainen sen ketjussa edelleen käytetty käsittelijä on ”jatkoalikäsittelijä”. Kohtia 4.1 ja 4.2 sovelletaan jokaiseen jatkoalikäsittelijään: sen saa ottaa käyttöön vain samoin edellytyksin kirjallisella sopimuksella, jolla sille asetetaan samat tietosuojavelvoitteet, ja liitteessä III se mainitaan yhdessä sen käyttöön ottaneen alikäsittelijän kanssa. Käsittelijä vastaa Rekisterinpitäjälle täysimääräisesti jokaisesta jatkoalikäsittelijästä.",
+        "further_sub": "4.3 Jokainen Alikäsittelijän käyttämä käsittelijä ja jokainen sen ketjussa edelleen käytetty käsittelijä on ”jatkoalikäsittelijä”. Kohtia 4.1 ja 4.2 sovelletaan jokaiseen jatkoalikäsittelijään: sen saa ottaa käyttöön vain samoin edellytyksin kirjallisella sopimuksella, jolla sille asetetaan samat tietosuojavelvoitteet, ja liitteessä III se mainitaan yhdessä sen käyttöön ottaneen käsittelijän kanssa. Alikäsittelijä vastaa Käsittelijälle täysimääräisesti jokaisesta jatkoalikäsittelijästä.",
         "annex_iii_none": "{%p if subprocessors %}",
     },
 }
+
+
+FURTHER = "\x01further"
+"""Where the definition of a further sub-processor goes (after 4.2); its wording differs
+between the Art. 28(3) and the Art. 28(4) agreement, so it is placed after the role swap."""
+
+ANNEX_III_CELLS = [
+    "{{ row.entity }}",
+    "{{ row.country }}",
+    "{{ row.purpose }}",
+    "{{ row.tier }}",
+    "{{ row.mechanism }}",
+]
+ANNEX_III_WIDTHS = [22, 14, 16, 21, 27]
 
 
 def dpa(language: str, old: list[Block]) -> list[Block]:
@@ -469,14 +524,18 @@ def dpa(language: str, old: list[Block]) -> list[Block]:
     term = old[term_at:annex_at]
     four = next(i for i, b in enumerate(core) if isinstance(b, H) and b.text.startswith("4."))
     core = [*core[:four], P(t["breach"]), *core[four:]]
+    four_two = _find(core, "4.2")
+    core = [*core[: four_two + 1], P(FURTHER), *core[four_two + 1 :]]
+    # One block kept together on one page (keep-with-next down to its last line).
     signatures: list[Block] = [
         H(t["sign_h"], 1, page_break=False),
-        P(t["sign_intro"]),
-        P(t["sign_us"], bold=True),
-        *[P(line) for line in t["sign_lines"].split("\n")],
-        P(""),
-        P(t["sign_vendor"], bold=True),
-        *[P(line) for line in t["sign_lines"].split("\n")],
+        P(t["sign_intro"], keep=True),
+        P(t["sign_us"], bold=True, keep=True),
+        *[P(line, keep=True) for line in (t["sign_lines"] % "org").split("\n")],
+        P("", keep=True),
+        P(t["sign_vendor"], bold=True, keep=True),
+        *[P(line, keep=True) for line in (t["sign_lines"] % "vendor").split("\n")[:-1]],
+        P((t["sign_lines"] % "vendor").split("\n")[-1]),
     ]
     body: list[Block] = [
         H(t["parties"]),
@@ -492,12 +551,13 @@ def dpa(language: str, old: list[Block]) -> list[Block]:
             t["transfer_cols"],
             "transfers",
             [
+                "{{ row.importer }} ({{ row.tier }})",
                 "{{ row.country }}",
-                "{{ row.importer }}",
                 "{{ row.mechanism }}",
                 "{{ row.fallback }}",
+                "{{ row.tia }}",
             ],
-            [18, 22, 32, 28],
+            [21, 16, 26, 19, 18],
         ),
         P("{%p endif %}"),
         P(t["transfers_3"]),
@@ -510,6 +570,8 @@ def dpa(language: str, old: list[Block]) -> list[Block]:
     ]
     sub = _swap(body, language)
     sub[3] = P(t["sub_intro"])
+    body = [P(t["further"]) if b == P(FURTHER) else b for b in body]
+    sub = [P(t["further_sub"]) if b == P(FURTHER) else b for b in sub]
     annexes = old[
         annex_at : next(
             i
@@ -524,7 +586,7 @@ def dpa(language: str, old: list[Block]) -> list[Block]:
         elif isinstance(block, Table) and block.loop == "subprocessors":
             fixed += [
                 P("{%p if subprocessors %}"),
-                table(list(block.headers), block.loop, list(block.cells), [26, 18, 28, 28]),
+                table(t["annex_iii_cols"], block.loop, ANNEX_III_CELLS, ANNEX_III_WIDTHS),
                 P("{%p endif %}"),
             ]
         else:
@@ -564,7 +626,7 @@ SCC_EN: list[Block] = [
     P("Contact person's name, position and contact details: {{ exporter.contact }}"),
     P("Activities relevant to the data transferred under these Clauses: {{ processing.service }}"),
     P("Role (controller/processor): {{ exporter.role }}"),
-    P("Signatory's name and position: ______________________________"),
+    P("Signatory's name and position: {{ exporter.signatory }}"),
     P("Signature and date: ______________________________"),
     P("Data importer", bold=True),
     P("Name: {{ importer.name }} ({{ importer.business_id_label }} {{ importer.business_id }})"),
@@ -572,7 +634,7 @@ SCC_EN: list[Block] = [
     P("Contact person's name, position and contact details: {{ importer.contact }}"),
     P("Activities relevant to the data transferred under these Clauses: {{ processing.service }}"),
     P("Role (controller/processor): {{ importer.role }}"),
-    P("Signatory's name and position: ______________________________"),
+    P("Signatory's name and position: {{ importer.signatory }}"),
     P("Signature and date: ______________________________"),
     H("B. Description of transfer", 2),
     P(
@@ -612,9 +674,16 @@ SCC_EN: list[Block] = [
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
     table(
-        ["Sub-processor", "Country", "Processing", "Transfer mechanism"],
+        [
+            "Sub-processor (legal entity, address)",
+            "Country",
+            "Processing",
+            "Place in the chain",
+            "Transfer safeguard",
+        ],
         "subprocessors",
-        ["{{ row.name }}", "{{ row.country }}", "{{ row.purpose }}", "{{ row.mechanism }}"],
+        ANNEX_III_CELLS,
+        ANNEX_III_WIDTHS,
     ),
     ELSE,
     P("{{ annex_iii_note }}"),
@@ -637,7 +706,7 @@ SCC_FI: list[Block] = [
         "Näiden lausekkeiden nojalla siirrettäviin tietoihin liittyvä toiminta: {{ processing.service }}"
     ),
     P("Rooli (rekisterinpitäjä/käsittelijä): {{ exporter.role }}"),
-    P("Allekirjoittajan nimi ja asema: ______________________________"),
+    P("Allekirjoittajan nimi ja asema: {{ exporter.signatory }}"),
     P("Allekirjoitus ja päiväys: ______________________________"),
     P("Tietojen tuoja", bold=True),
     P("Nimi: {{ importer.name }} ({{ importer.business_id_label }} {{ importer.business_id }})"),
@@ -647,7 +716,7 @@ SCC_FI: list[Block] = [
         "Näiden lausekkeiden nojalla siirrettäviin tietoihin liittyvä toiminta: {{ processing.service }}"
     ),
     P("Rooli (rekisterinpitäjä/käsittelijä): {{ importer.role }}"),
-    P("Allekirjoittajan nimi ja asema: ______________________________"),
+    P("Allekirjoittajan nimi ja asema: {{ importer.signatory }}"),
     P("Allekirjoitus ja päiväys: ______________________________"),
     H("B. Siirron kuvaus", 2),
     P("Rekisteröityjen ryhmät, joiden henkilötietoja siirretään: {{ processing.data_subjects }}"),
@@ -688,9 +757,16 @@ SCC_FI: list[Block] = [
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
     table(
-        ["Alikäsittelijä", "Maa", "Käsittely", "Siirtotapa"],
+        [
+            "Alikäsittelijä (oikeushenkilö, osoite)",
+            "Maa",
+            "Käsittely",
+            "Asema ketjussa",
+            "Siirron suojatoimi",
+        ],
         "subprocessors",
-        ["{{ row.name }}", "{{ row.country }}", "{{ row.purpose }}", "{{ row.mechanism }}"],
+        ANNEX_III_CELLS,
+        ANNEX_III_WIDTHS,
     ),
     ELSE,
     P("{{ annex_iii_note }}"),
@@ -827,25 +903,48 @@ TIA_FI: list[Block] = [
 
 # --- Subprocessor list, privacy notice section, record extract --------------------------------
 
+LIST_CELLS = [
+    "{{ row.entity }}",
+    "{{ row.purpose }}",
+    "{{ row.country }}",
+    "{{ row.tier }}",
+    "{{ row.mechanism }}",
+]
+LIST_WIDTHS = [21, 20, 14, 19, 26]
+CHANGE_CELLS = [
+    "{{ row.change }}",
+    "{{ row.name }}",
+    "{{ row.parent }}",
+    "{{ row.on }}",
+    "{{ row.detail }}",
+]
+CHANGE_WIDTHS = [14, 22, 20, 15, 29]
+
 SUBS_EN: list[Block] = [
     P(
-        "Sub-processors that {{ org.name }} uses to process personal data on behalf of its customers ({{ scope }}), as of {{ as_of }}, with the changes since {{ since }} (GDPR Art. 28(2) and (4)). The location is the country where the sub-processor is established."
+        "Sub-processors that {{ org.name }} uses to process personal data on behalf of its customers ({{ scope }}), as of {{ as_of }}, with the changes since {{ changes_since }} (GDPR Art. 28(2) and (4)). The location is the country where the sub-processor is established."
     ),
     H("Current sub-processors"),
     table(
-        ["Sub-processor", "Processing", "Location", "Transfer safeguard"],
+        [
+            "Sub-processor (legal entity, address)",
+            "Processing",
+            "Country",
+            "Place in the chain",
+            "Transfer safeguard",
+        ],
         "subprocessors",
-        ["{{ row.name }}", "{{ row.purpose }}", "{{ row.country }}", "{{ row.mechanism }}"],
-        [24, 28, 16, 32],
+        LIST_CELLS,
+        LIST_WIDTHS,
     ),
-    H("Changes since {{ since }}"),
-    P("{{ changes_summary }}"),
+    H("{{ changes_heading }}"),
+    P("{{ changes_summary }}", keep=True),
     P("{%p if changes %}"),
     table(
-        ["Change", "Sub-processor", "Engaged by", "Date"],
+        ["Change", "Sub-processor", "Engaged by", "Date", "What changed (before → after)"],
         "changes",
-        ["{{ row.change }}", "{{ row.name }}", "{{ row.parent }}", "{{ row.on }}"],
-        [18, 32, 32, 18],
+        CHANGE_CELLS,
+        CHANGE_WIDTHS,
     ),
     P("{%p endif %}"),
     H("Right to object"),
@@ -854,23 +953,35 @@ SUBS_EN: list[Block] = [
 
 SUBS_FI: list[Block] = [
     P(
-        "Alikäsittelijät, joita {{ org.name }} käyttää käsitellessään henkilötietoja asiakkaidensa lukuun ({{ scope }}), tilanne {{ as_of }}, sekä muutokset {{ since }} jälkeen (tietosuoja-asetuksen 28 artiklan 2 ja 4 kohta). Sijainti on maa, johon alikäsittelijä on sijoittautunut."
+        "Alikäsittelijät, joita {{ org.name }} käyttää käsitellessään henkilötietoja asiakkaidensa lukuun ({{ scope }}), tilanne {{ as_of }}, sekä muutokset {{ changes_since }} jälkeen (tietosuoja-asetuksen 28 artiklan 2 ja 4 kohta). Sijainti on maa, johon alikäsittelijä on sijoittautunut."
     ),
     H("Nykyiset alikäsittelijät"),
     table(
-        ["Alikäsittelijä", "Käsittely", "Sijainti", "Siirron suojatoimi"],
+        [
+            "Alikäsittelijä (oikeushenkilö, osoite)",
+            "Käsittely",
+            "Maa",
+            "Asema ketjussa",
+            "Siirron suojatoimi",
+        ],
         "subprocessors",
-        ["{{ row.name }}", "{{ row.purpose }}", "{{ row.country }}", "{{ row.mechanism }}"],
-        [24, 28, 16, 32],
+        LIST_CELLS,
+        LIST_WIDTHS,
     ),
-    H("Muutokset {{ since }} jälkeen"),
-    P("{{ changes_summary }}"),
+    H("{{ changes_heading }}"),
+    P("{{ changes_summary }}", keep=True),
     P("{%p if changes %}"),
     table(
-        ["Muutos", "Alikäsittelijä", "Käyttäjä", "Päivämäärä"],
+        [
+            "Muutos",
+            "Alikäsittelijä",
+            "Käyttöön ottanut",
+            "Päivämäärä",
+            "Mitä muuttui (ennen → jälkeen)",
+        ],
         "changes",
-        ["{{ row.change }}", "{{ row.name }}", "{{ row.parent }}", "{{ row.on }}"],
-        [18, 32, 32, 18],
+        CHANGE_CELLS,
+        CHANGE_WIDTHS,
     ),
     P("{%p endif %}"),
     H("Oikeus vastustaa muutosta"),
@@ -965,14 +1076,33 @@ RECORD_FI: list[Block] = [
     ),
 ]
 
+PARTY_STARTS = ("Data exporter", "Data importer", "Tietojen viejä", "Tietojen tuoja")
+PARTY_ENDS = ("Signature and date", "Allekirjoitus ja päiväys")
+
+
+def _keep_parties(blocks: list[Block]) -> list[Block]:
+    """Each party of Annex I.A (name down to its signature line) kept on one page."""
+    out: list[Block] = []
+    inside = False
+    for block in blocks:
+        if isinstance(block, P) and block.text in PARTY_STARTS:
+            inside = True
+        if isinstance(block, P) and block.text.startswith(PARTY_ENDS):
+            inside = False
+        out.append(
+            P(block.text, block.bold, keep=True) if inside and isinstance(block, P) else block
+        )
+    return out
+
+
 TEMPLATES: dict[tuple[str, str], tuple[str, list[Block]]] = {
     ("en", "dpa"): ("Data Processing Agreement (GDPR Art. 28)", dpa("en", DPA_EN)),
     ("fi", "dpa"): (
         "Henkilötietojen käsittelysopimus (tietosuoja-asetuksen 28 artikla)",
         dpa("fi", DPA_FI),
     ),
-    ("en", "scc_annexes"): ("Standard Contractual Clauses – Annexes", SCC_EN),
-    ("fi", "scc_annexes"): ("Vakiosopimuslausekkeet – liitteet", SCC_FI),
+    ("en", "scc_annexes"): ("Standard Contractual Clauses – Annexes", _keep_parties(SCC_EN)),
+    ("fi", "scc_annexes"): ("Vakiosopimuslausekkeet – liitteet", _keep_parties(SCC_FI)),
     ("en", "tia"): ("Transfer Impact Assessment", TIA_EN),
     ("fi", "tia"): ("Siirtovaikutusten arviointi", TIA_FI),
     ("en", "subprocessor_list"): ("Sub-processor list", SUBS_EN),

@@ -34,13 +34,22 @@ class Job:
     vendor: str | None = None
     transfer_of: str | None = None
     assessment: bool = False
+    assessment_of: str | None = None
+    """The vendor whose transfer's assessment this is (default: the first assessment)."""
 
 
 JOBS = (
     Job("dpa-art28-3", "dpa", vendor="Northwind Cloud LLC"),
     Job("dpa-art28-4", "dpa", vendor="Zentick Support Inc."),
+    # The chain: our Finnish warranty vendor's DPA lists its Indian further sub-processor's
+    # onward transfer; a DPA with that further sub-processor is refused (not ours to make).
+    Job("dpa-art28-4-chain", "dpa", vendor="Takuuhuolto Pohjola"),
+    Job("dpa-further-sub-processor", "dpa", vendor="Sahyadri Diagnostics"),
     Job("scc_annexes", "scc_annexes", transfer_of="Zentick Support Inc."),
+    Job("scc_annexes-onward", "scc_annexes", transfer_of="Sahyadri Diagnostics"),
+    Job("scc_annexes-dpf-fallback", "scc_annexes", transfer_of="Northwind Cloud LLC"),
     Job("tia", "tia", assessment=True),
+    Job("tia-onward", "tia", assessment=True, assessment_of="Sahyadri Diagnostics"),
     Job("subprocessor_list", "subprocessor_list"),
     Job("privacy_notice_section", "privacy_notice_section"),
     Job("record_extract", "record_extract"),
@@ -66,6 +75,14 @@ async def render_all(database_url: str, out: Path) -> list[str]:
             vendors = {v.name: v.id for v in (await session.scalars(select(Vendor))).all()}
             assessment_id = await session.scalar(select(Assessment.id).order_by(Assessment.id))
             for job in JOBS:
+                assessment = assessment_id
+                if job.assessment_of:
+                    assessment = await session.scalar(
+                        select(Assessment.id)
+                        .join(Transfer, Transfer.id == Assessment.transfer_id)
+                        .where(Transfer.vendor_id == vendors[job.assessment_of])
+                        .order_by(Assessment.id)
+                    )
                 transfer_id = None
                 if job.transfer_of:
                     transfer_id = await session.scalar(
@@ -79,7 +96,7 @@ async def render_all(database_url: str, out: Path) -> list[str]:
                         "language": language,
                         "vendor_id": vendors[job.vendor] if job.vendor else None,
                         "transfer_id": transfer_id,
-                        "assessment_id": assessment_id if job.assessment else None,
+                        "assessment_id": assessment if job.assessment else None,
                         "as_of": date.today(),
                         "since": None,
                         "actor": actor,

@@ -72,7 +72,7 @@ def test_a_relative_date_moves_the_load_day(text: str, today: date, expected: da
 def test_the_sample_register_reads_without_a_database() -> None:
     with SAMPLE_REGISTER.open("rb") as file:
         records = read_register(tomllib.load(file), DAY)
-    assert len(records) == 40
+    assert len(records) == 48
     assessment = next(r for r in records if r.type == "assessment")
     assert assessment.references == {"transfer": "helpdesk_tickets"}
     assert assessment.fields["next_review_on"] == date(2026, 12, 19)

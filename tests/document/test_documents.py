@@ -295,9 +295,18 @@ async def test_every_kind_renders_in_both_languages(api: Api, language: str) -> 
     assert "Bharat Licence Services Pvt Ltd" in subs
     assert ("added" if language == "en" else "lisätty") in subs
     assert ("1 June 2024" if language == "en" else "1.6.2024") in subs
-    # The Irish processor is in the EEA; the Indian sub-processor never reads as "EU/EEA".
-    assert "India\nEU/EEA" not in subs and "Intia\nEU/ETA" not in subs
-    assert ("Ireland\nEU/EEA (no transfer)" if language == "en" else "Irlanti\nEU/ETA") in subs
+    # The Irish processor is in the EEA; the Indian sub-processor never reads as "EU/EEA", and
+    # its row says through whom it is engaged and the safeguard with its SCC module.
+    india = (
+        "India\nvia Licentia Distribution Ltd\nStandard contractual clauses (2021), Module 3"
+        if language == "en"
+        else "Intia\nLicentia Distribution Ltd -yhtiön kautta\n"
+        "Euroopan komission vakiosopimuslausekkeet (päätös (EU) 2021/914), moduuli 3"
+    )
+    assert india in subs, subs
+    assert (
+        "Ireland\ndirect\nEU/EEA (no transfer)" if language == "en" else "Irlanti\nsuora\nEU/ETA"
+    ) in subs
 
     _, notice, _ = await render(api, {"kind": "privacy_notice_section", "language": language})
     heading = (

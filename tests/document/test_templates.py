@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from docx import Document as Docx
+from docx.oxml.ns import qn
 from lxml import etree
 
 from transfers.assessment.risk import Scenario
@@ -824,7 +825,10 @@ def test_dpa_states_breach_deadline_transfers_law_and_signatures() -> None:
     text, _ = render("dpa", "en")
     assert "without undue delay and in any event within 48 hours" in text
     # The transfers clause lists each destination with its safeguard and fallback.
-    assert "India\nLicentia Distribution Ltd\nStandard contractual clauses (2021)" in text
+    assert (
+        "Licentia Distribution Limited (the Processor)\nIndia\nStandard contractual clauses (2021)"
+        in text
+    )
     assert "EU-US Data Privacy Framework" in text  # the fallback
     assert "governed by the laws of Finland" in text
     assert text.count("Signatory") == 0 and text.count("Name and title:") == 2
@@ -986,3 +990,36 @@ def test_finnish_privacy_notice_speaks_to_the_data_subject_as_voit() -> None:
     text, _ = render("privacy_notice_section", "fi")
     assert "Voit pyytää jäljennöstä suojatoimista" in text
     assert "Voitte" not in text and "suostumukseenne" not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_table_rows_never_split_and_headers_repeat(kind: str, language: str) -> None:
+    """Every row of every table is kept on one page (cantSplit) and each table's first row
+    repeats as a header on the pages it reaches."""
+    _, content = render(kind, language)
+    tables = Docx(io.BytesIO(content)).tables
+    assert tables
+    for table in tables:
+        rows = [row._tr for row in table.rows]
+        assert all(tr.find(qn("w:trPr")) is not None for tr in rows)
+        assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_signature_block_is_kept_on_one_page(language: str) -> None:
+    """From its opening sentence down to the second party's last line, each paragraph keeps
+    with the next, so the block never splits across pages."""
+    _, content = render("dpa", language)
+    paragraphs = Docx(io.BytesIO(content)).paragraphs
+    start = next(
+        i for i, p in enumerate(paragraphs) if p.text in ("Signatures", "Allekirjoitukset")
+    )
+    names = [
+        i
+        for i, p in enumerate(paragraphs)
+        if i > start and p.text.startswith(("Name and title:", "Nimenselvennys ja asema:"))
+    ]
+    assert len(names) == 2
+    assert all(p.paragraph_format.keep_with_next for p in paragraphs[start + 1 : names[1]])

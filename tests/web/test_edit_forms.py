@@ -126,6 +126,28 @@ async def test_organisation_and_processing_edits_save_only_what_changed(
     assert (processing.retention, processing.purposes) == ("5 years", ["sales"])
 
 
+async def test_who_signs_is_recorded_in_the_vendor_and_organisation_forms(
+    browser: Browser, people: People, engine: AsyncEngine
+) -> None:
+    """The signature blocks of the documents print these (issue 27 item 6)."""
+    await browser.login(people.legal)
+    await browser.get("/organisations/new")
+    await browser.post("/organisations/new", {"name": "Esimerkki Oy", "country": "FI"})
+    form = _form((await browser.get("/organisations/1/edit")).text)
+    body = {**form, "signatory_name": "Matti Esimerkki", "signatory_title": "toimitusjohtaja"}
+    assert (await browser.post("/organisations/1/edit", body)).status_code == 303
+    await _vendor(browser, "Acme Cloud")
+    form = _form((await browser.get("/vendors/1/edit")).text)
+    body = {**form, "signatory_name": "Jane Roe", "signatory_title": "General Counsel"}
+    assert (await browser.post("/vendors/1/edit", body)).status_code == 303
+    async with session_factory(engine)() as s:
+        org = await s.scalar(select(Organisation))
+        vendor = await s.scalar(select(Vendor))
+    assert org is not None and vendor is not None
+    assert (org.signatory_name, org.signatory_title) == ("Matti Esimerkki", "toimitusjohtaja")
+    assert (vendor.signatory_name, vendor.signatory_title) == ("Jane Roe", "General Counsel")
+
+
 async def test_procurement_cannot_open_or_post_the_edit_forms(
     browser: Browser, people: People
 ) -> None:

@@ -58,6 +58,7 @@ NOT_ON_FORMS: dict[tuple[str, str], str] = {
     ("assessment", "risk_scenarios"): "a table of scenarios: through the API or import (to do)",
     ("intake_request", "conditions"): "set when legal approves an intake request with conditions",
     ("intake_request", "state"): "the intake workflow's decision buttons",
+    ("link", "notified_on"): "the day the processor told us: the sub-processor notice (/notices)",
     ("intake_request", "vendor_id"): "the vendor an approved intake request created or named",
 }
 """Read or struct fields deliberately without a form input, each with where it is set. Another

@@ -12,8 +12,6 @@ import pytest
 from tests import factories
 from tests.conftest import Api, Keys
 from tests.web.conftest import Browser, People
-from transfers.web.i18n import set_language
-from transfers.web.workflow_pages import need_text
 
 DPF_CSV = Path(__file__).resolve().parents[1] / "dpf" / "dpf-participants-sample.csv"
 
@@ -31,26 +29,21 @@ def _id(response_location: str) -> int:
 
 
 def test_every_need_the_engine_words_reads_in_finnish() -> None:
-    """A need added to intake/needs.py without a Finnish wording here would show in English."""
-    from transfers.intake.needs import _NO_MECHANISM_NEEDED, _SHORT
+    """A need added to intake/needs.py without a Finnish wording would show in English; the
+    Finnish is rendered from the need's key and parameters, never from the English line."""
+    from transfers.intake.needs import TEXTS, Need, need_text
 
-    lines = [
-        *_SHORT.values(),
-        *_NO_MECHANISM_NEEDED.values(),
-        "needs a TIA",
-        "needs an SCC module (module 2 fits)",
-        "needs signed Data processing agreement",
-        "needs signed Standard contractual clauses (2021) module 3 + TIA",
-    ]
-    set_language("fi")
-    try:
-        finnish = {line: need_text(line) for line in lines}
-    finally:
-        set_language("fi")
-    assert [line for line, text in finnish.items() if text == line] == []
-    assert finnish["needs signed Standard contractual clauses (2021) module 3 + TIA"] == (
+    assert set(TEXTS["fi"]) == set(TEXTS["en"])
+    params = {"fitting": 2, "mechanism": "scc_2021", "module": 3}
+    english = {k: need_text(Need(k, params), "en") for k in TEXTS["en"]}
+    finnish = {k: need_text(Need(k, params), "fi") for k in TEXTS["fi"]}
+    assert [k for k in finnish if finnish[k] == english[k]] == []
+    assert finnish["contract_module_tia"] == (
         "tarvitaan allekirjoitettu sopimus: vakiosopimuslausekkeet (2021), moduuli 3 "
         "+ siirtovaikutusten arviointi"
+    )
+    assert english["contract_module_tia"] == (
+        "needs signed Standard contractual clauses (2021) module 3 + TIA"
     )
 
 
@@ -258,7 +251,7 @@ async def test_a_notice_is_judged_shown_overdue_and_objected(
     assert f'href="/notices/{notice_id}"' in notices and "Bulk Send Inc." in notices
     assert "overdue" in notices, "the vendor's own page shows the undecided notice"
     today = await browser.get("/")
-    assert re.search(r"<strong>1</strong>\s*overdue sub-processor notices", today.text)
+    assert re.search(r"<strong>1</strong>\s*overdue sub-processor notice\b", today.text)
     early = await browser.post(
         f"/notices/{notice_id}/object",
         {"version": "1", "reason": "US without SCCs", "sent_on": "2024-04-01"},
@@ -317,7 +310,7 @@ async def test_the_dpf_list_report_lists_unsure_matches_and_applies_on_request(
     )
     assert "The changes below were written to the register and audited." in applied.text
     audit = await browser.get("/audit?entity_type=transfer")
-    assert "dpf_verified_on" in audit.text, "every change is audited"
+    assert "DPF List checked on" in audit.text, "every change is audited, by its field name"
     bad = await browser.client.post(
         "/dpf",
         data={"csrf_token": browser.csrf},

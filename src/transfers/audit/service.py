@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.infra.state import dialect_name, dialect_of
 from transfers.models import AuditEvent
 from transfers.models.base import JSONType
 
@@ -139,7 +140,7 @@ async def record_many(
     if not changes:
         return
     name = actor if isinstance(actor, str) else actor.label
-    statement = text(_INSERT_RECORDS[session.get_bind().dialect.name]).bindparams(
+    statement = text(_INSERT_RECORDS[dialect_name(session)]).bindparams(
         bindparam("occurred_at", type_=AuditEvent.__table__.c.occurred_at.type)
     )
     now = datetime.now(UTC)
@@ -180,10 +181,10 @@ async def create_many(
         return []
     table = model.__table__
     now = datetime.now(UTC)
-    if session.get_bind().dialect.name == "postgresql" and _json_ready(table, rows[0]):
+    if dialect_name(session) == "postgresql" and _json_ready(table, rows[0]):
         return await _create_records(session, table, rows, actor, entity_type, now)
     statement = insert(table).values(version=1, created_at=now, updated_at=now)
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         reserved = await session.scalars(
             text(
                 "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
@@ -262,7 +263,7 @@ async def _create_records(
         and c.default is not None
         and (c.default.is_scalar or c.default.is_callable)
     }
-    dialect = session.get_bind().dialect
+    dialect = dialect_of(session)
     quote = dialect.identifier_preparer.quote
 
     def typed(names: list[str], source: str) -> tuple[str, list[str]]:

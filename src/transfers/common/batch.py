@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, any_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.common.problems import ProblemError
+from transfers.infra.state import dialect_name
 
 CHUNK = 5000
 S = TypeVar("S", bound=msgspec.Struct)
@@ -129,7 +130,7 @@ def among(session: AsyncSession, column: Any, values: Sequence[Any]) -> list[Col
     ``CHUNK`` values (SQLite caps a statement's parameters)."""
     if not values:
         return []
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         from sqlalchemy.dialects.postgresql import ARRAY  # only on PostgreSQL (see JSONType)
 
         array = bindparam("among", list(values), type_=ARRAY(column.type))

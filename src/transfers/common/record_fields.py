@@ -72,6 +72,8 @@ class Decl:
     label: str = ""
     help: str = ""
     codes: tuple[str, ...] = ()
+    names: str = ""
+    """The lexicon group naming ``codes`` (``reference/data/lexicon.toml``)."""
     source: str = ""
     required: bool = False
     group: str = ""
@@ -107,9 +109,18 @@ VENDOR: Final = (
     Decl("business_id", label=_("Business ID")),
     Decl("country", "select", _("Country"), source="countries", required=True),
     Decl("address", "textarea", _("Address"), _("Printed in DPAs and SCC annexes.")),
-    Decl("role", "select", _("Role"), codes=get_args(f.VendorRole), blank=False),
+    Decl(
+        "role", "select", _("Role"), codes=get_args(f.VendorRole), names="vendor_role", blank=False
+    ),
     Decl("category", "select", _("Category"), codes=get_args(f.VendorCategory), blank=False),
-    Decl("status", "select", _("Status"), codes=get_args(f.VendorStatus), blank=False),
+    Decl(
+        "status",
+        "select",
+        _("Status"),
+        codes=get_args(f.VendorStatus),
+        names="vendor_status",
+        blank=False,
+    ),
     Decl(
         "authorised_by_processor",
         "tristate",
@@ -117,6 +128,8 @@ VENDOR: Final = (
         _("A sub-processor our processor engaged under its own DPA (GDPR Art. 28(4))."),
     ),
     Decl("website", label=_("Website")),
+    Decl("signatory_name", label=_("Signatory")),
+    Decl("signatory_title", label=_("Signatory's title")),
     Decl("owner", "email", _("Owner (e-mail)")),
     Decl("notes", "textarea", _("Notes")),
 )
@@ -139,15 +152,32 @@ ORGANISATION: Final = (
     Decl("dpo_email", label=_("DPO e-mail")),
     Decl("dpo_phone", label=_("DPO phone")),
     Decl("supervisory_authority", "textarea", _("Supervisory authority")),
+    Decl("signatory_name", label=_("Signatory")),
+    Decl("signatory_title", label=_("Signatory's title")),
     Decl("notes", "textarea", _("Notes")),
 )
 
 _SCC: Final = N_("Standard contractual clauses: options elected")
 AGREEMENT: Final = (
-    Decl("kind", "select", _("Kind"), codes=get_args(f.AgreementKind), required=True, blank=False),
+    Decl(
+        "kind",
+        "select",
+        _("Kind"),
+        codes=get_args(f.AgreementKind),
+        names="agreement_kind",
+        required=True,
+        blank=False,
+    ),
     Decl("scc_module", "number", _("SCC module")),
     Decl("title", label=_("Title")),
-    Decl("status", "select", _("Status"), codes=get_args(f.AgreementStatus), blank=False),
+    Decl(
+        "status",
+        "select",
+        _("Status"),
+        codes=get_args(f.AgreementStatus),
+        names="agreement_status",
+        blank=False,
+    ),
     Decl("organisation_id", "select", _("Our organisation (party)"), source="organisations"),
     Decl("signed_on", "date", _("Signed on")),
     Decl("effective_on", "date", _("Effective on")),
@@ -166,6 +196,7 @@ AGREEMENT: Final = (
             "sub-processor needs our prior consent (GDPR Art. 28(2))."
         ),
         codes=get_args(f.SubprocessorAuthorisation),
+        names="subprocessor_authorisation",
     ),
     Decl(
         "objection_period_days",
@@ -206,6 +237,7 @@ TRANSFER: Final = (
         "select",
         _("Our role (exporter)"),
         codes=get_args(f.PartyRole),
+        names="vendor_role",
         required=True,
         blank=False,
     ),
@@ -229,9 +261,14 @@ TRANSFER: Final = (
     Decl("processing_id", "select", _("Processing it serves"), source="processings"),
     Decl("organisation_id", "select", _("Our organisation (exporter)"), source="organisations"),
     Decl(
-        "transfer_type", "select", _("Transfer type"), codes=get_args(f.TransferType), blank=False
+        "transfer_type",
+        "select",
+        _("Transfer type"),
+        codes=get_args(f.TransferType),
+        names="transfer_type",
+        blank=False,
     ),
-    Decl("frequency", "select", _("Frequency"), codes=get_args(f.Frequency)),
+    Decl("frequency", "select", _("Frequency"), codes=get_args(f.Frequency), names="frequency"),
     Decl("data_categories", "list", _("Data categories (comma separated)")),
     Decl("started_on", "date", _("Started on")),
     Decl("ended_on", "date", _("Ended on")),
@@ -289,6 +326,7 @@ TRANSFER: Final = (
         _("BCR type"),
         _("For controllers (BCR-C) or for processors (BCR-P)."),
         codes=get_args(f.BcrType),
+        names="vendor_role",
         group=_FACTS,
         column=True,
         synonyms=("bcr tyyppi", "bcr type"),
@@ -368,7 +406,14 @@ TRANSFER: Final = (
 
 PROCESSING: Final = (
     Decl("service", label=_("Service"), required=True),
-    Decl("our_role", "select", _("Our role"), codes=get_args(f.PartyRole), blank=False),
+    Decl(
+        "our_role",
+        "select",
+        _("Our role"),
+        codes=get_args(f.PartyRole),
+        names="vendor_role",
+        blank=False,
+    ),
     Decl(
         "controller",
         "textarea",
@@ -406,11 +451,11 @@ PROCESSING: Final = (
 
 ASSESSMENT: Final = (
     Decl("completed_on", "date", _("Completed on")),
-    Decl("conclusion", "select", _("Conclusion"), codes=get_args(f.Conclusion)),
+    Decl("conclusion", "select", _("Conclusion"), codes=get_args(f.Conclusion), names="conclusion"),
     Decl("supplementary_measures", "textarea", _("Supplementary measures")),
     Decl("law_and_practice", "textarea", _("Law and practice of the destination")),
     Decl("procedural_steps", "textarea", _("Procedural steps taken")),
-    Decl("conclusion_reasoning", "textarea", _("Reasoning for the conclusion")),
+    Decl("conclusion_reasoning", "textarea", _("Reasoned conclusion")),
     Decl("risk_period_years", "number", _("Period the risk is assessed over (years)")),
     Decl("next_review_on", "date", _("Next review on")),
     Decl("assessor", label=_("Assessor")),
@@ -424,7 +469,7 @@ ASSESSMENT: Final = (
             ("supplementary_measures", _("Supplementary measures"), "textarea"),
             ("law_and_practice", _("Law and practice of the destination"), "textarea"),
             ("procedural_steps", _("Procedural steps taken"), "textarea"),
-            ("conclusion_reasoning", _("Reasoning for the conclusion"), "textarea"),
+            ("conclusion_reasoning", _("Reasoned conclusion"), "textarea"),
         ),
     ),
 )

@@ -6,7 +6,6 @@ register of 10,000 vendors and 50,000 transfers this way takes a fraction of the
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import defaultdict
 from datetime import date
@@ -16,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from transfers import register
-from transfers.common.forked import can_fork, in_two
 from transfers.common.problems import ProblemError, not_found
+from transfers.infra.forked import can_fork, in_two
+from transfers.infra.gc import gc_paused, settle_heap
 from transfers.models import (
     Vendor,
 )
 from transfers.reference import load_reference
-from transfers.register.gcpause import gc_paused
 from transfers.rules.compliance import (
     Compliance,
     Summary,
@@ -163,7 +162,7 @@ async def register_summary(
     The same answer as :func:`register_view` cut by :func:`summarise`. With two ``jobs`` (the
     default for a register of :data:`SPLIT_FROM` transfers or more on a machine with a second
     core), the register is evaluated in two halves at once, the second in a forked child (see
-    :mod:`transfers.common.forked`): each half holds whole sub-processor chains, so its tallies
+    :mod:`transfers.infra.forked`): each half holds whole sub-processor chains, so its tallies
     are exact and simply add up, and only the child's small summary comes back.
     """
     ref = load_reference()
@@ -187,16 +186,6 @@ async def register_summary(
     here, there = in_two(lambda: part(first), lambda: part(second))
     order = {vendor_id: i for i, vendor_id in enumerate(snapshot.vendors)}
     return merge_summaries((here, there), order, shown)
-
-
-def settle_heap() -> None:
-    """Move what is alive now (the snapshot, today's facts and evaluation) out of the cyclic
-    collector's sight. With the register loaded, a full collection walks about half a million
-    objects (about 0.3 s on this box) every time enough new objects have survived: a pause
-    every second or two under load, and the whole of the p99. Collected once first, so nothing
-    that is already garbage is kept; reference counting frees frozen objects as before."""
-    gc.collect()
-    gc.freeze()
 
 
 async def warm(maker: async_sessionmaker[AsyncSession]) -> None:

@@ -152,7 +152,29 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "inactive": "not active on this date",
         "id_other": "registration number",
         "fallback": "; fallback: {mechanism}",
-        "dpa_transfers": "The Processor transfers the personal data to the destinations below, each with the safeguard stated:",
+        "dpa_transfers": "The personal data are transferred outside the EU/EEA only to the importers below, by the Processor or by the sub-processor that engages the importer, each with the safeguard stated:",
+        "dpa_transfers_sub": "The personal data are transferred outside the EU/EEA only to the importers below, by the Sub-processor or by the further sub-processor that engages the importer, each with the safeguard stated:",
+        "tier_direct": "direct",
+        "tier_via": "via {parent}",
+        "tier_sub": "sub-processor",
+        "tier_further": "further sub-processor, via {parent}",
+        "tier_party": "the Processor",
+        "module_short": "Module {m}",
+        "tia_label": "transfer impact assessment",
+        "tia_on": "assessed on {date}",
+        "tia_none": "none recorded",
+        "tia_not_needed": "not required",
+        "signature_blank": "______________________________",
+        "changes_heading": "Changes since {since}",
+        "previous_version": "the previous version of this list ({date})",
+        "field_legal_name": "legal entity",
+        "field_name": "name",
+        "field_address": "address",
+        "field_country": "country",
+        "field_purpose": "processing",
+        "field_mechanism": "safeguard",
+        "field_tier": "tier",
+        "field_parent": "engaged by",
         "dpa_no_transfers": "The register records no transfer of the personal data outside the EU/EEA by the Processor; any such transfer requires the Controller's prior written instruction.",
         "no_fallback": "none agreed",
         "breach_deadline": "without undue delay and in any event within {hours} hours after becoming aware of it",
@@ -255,7 +277,29 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "inactive": "ei käytössä tänä päivänä",
         "id_other": "rekisteritunnus",
         "fallback": "; varalla: {mechanism}",
-        "dpa_transfers": "Käsittelijä siirtää henkilötietoja alla lueteltuihin kohteisiin kulloinkin mainitulla suojatoimella:",
+        "dpa_transfers": "Henkilötietoja siirretään EU/ETA-alueen ulkopuolelle vain alla luetelluille vastaanottajille, ja siirron tekee Käsittelijä tai vastaanottajan käyttöön ottanut alikäsittelijä kulloinkin mainitulla suojatoimella:",
+        "dpa_transfers_sub": "Henkilötietoja siirretään EU/ETA-alueen ulkopuolelle vain alla luetelluille vastaanottajille, ja siirron tekee Alikäsittelijä tai vastaanottajan käyttöön ottanut jatkoalikäsittelijä kulloinkin mainitulla suojatoimella:",
+        "tier_direct": "suora",
+        "tier_via": "{parent} -yhtiön kautta",
+        "tier_sub": "alikäsittelijä",
+        "tier_further": "jatkoalikäsittelijä, {parent} -yhtiön kautta",
+        "tier_party": "Käsittelijä",
+        "module_short": "moduuli {m}",
+        "tia_label": "siirtovaikutusten arviointi",
+        "tia_on": "tehty {date}",
+        "tia_none": "ei kirjattu",
+        "tia_not_needed": "ei edellytetä",
+        "signature_blank": "______________________________",
+        "changes_heading": "Muutokset {since} jälkeen",
+        "previous_version": "luettelon edellisen version ({date})",
+        "field_legal_name": "oikeushenkilö",
+        "field_name": "nimi",
+        "field_address": "osoite",
+        "field_country": "maa",
+        "field_purpose": "käsittely",
+        "field_mechanism": "suojatoimi",
+        "field_tier": "taso",
+        "field_parent": "käyttöön ottanut",
         "dpa_no_transfers": "Rekisterissä ei ole kirjattu Käsittelijän tekemiä henkilötietojen siirtoja EU/ETA-alueen ulkopuolelle; tällainen siirto edellyttää Rekisterinpitäjän ennakkoon antamaa kirjallista ohjetta.",
         "no_fallback": "ei sovittu",
         "breach_deadline": "ilman aiheetonta viivytystä ja joka tapauksessa {hours} tunnin kuluessa siitä, kun se on saanut loukkauksen tietoonsa",
@@ -469,6 +513,66 @@ def mechanism_basis(code: str, language: str) -> str:
     return f"{mechanism.legal_basis}; {mechanism.citation}" if mechanism else ""
 
 
+def safeguard_text(code: str, module: int | None, language: str) -> str:
+    """A mechanism's name with the SCC module when it is the 2021 SCCs ("..., Module 3
+    (transfer processor to processor)"): which clauses bind the importer is part of the
+    safeguard (Decision (EU) 2021/914, Section I)."""
+    name = mechanism_name(code, language)
+    if code == "scc_2021" and module in (1, 2, 3, 4):
+        lab = LABELS[language]
+        return f"{name}, {lab['module'].format(m=module, direction=lab[f'module_{module}'])}"
+    return name
+
+
+NO_TIA_NEEDED = frozenset({"adequacy", "dpf"})
+"""Transfers on an adequacy decision (GDPR Art. 45) need no transfer impact assessment; the
+Art. 46 tools do (CJEU C-311/18 Schrems II; EDPB Recommendations 01/2020)."""
+
+
+def needs_tia(transfer: TransferData) -> bool:
+    """Whether the transfer relies, at least as its fallback, on an Art. 46 tool."""
+    return any(
+        m and m not in NO_TIA_NEEDED and not m.startswith("derogation")
+        for m in (transfer.mechanism, transfer.fallback_mechanism)
+    )
+
+
+def tia_text(transfer: TransferData, language: str) -> str:
+    """The transfer impact assessment a transfer rests on, as a contract annex states it."""
+    lab = LABELS[language]
+    if not needs_tia(transfer):
+        return lab["tia_not_needed"]
+    if transfer.assessed_on is None:
+        return lab["tia_none"]
+    return lab["tia_on"].format(date=fmt_date(transfer.assessed_on, language))
+
+
+def signatory(name: str | None, title: str | None, language: str) -> str:
+    """ "Name, title" of who signs for a party, or a line to fill in when the register has
+    none (never "not specified" in a signature block)."""
+    given = [x.strip() for x in (name, title) if x and x.strip()]
+    return ", ".join(given) if given else LABELS[language]["signature_blank"]
+
+
+TIER_MODES = ("list", "dpa", "dpa_sub")
+"""How a chain row's tier is worded: in our customers' sub-processor list ("direct", "via X");
+in an Art. 28(3) DPA (the Processor's sub-processors, then further sub-processors); in an
+Art. 28(4) DPA (every processor the Sub-processor engages is a further sub-processor)."""
+
+
+def tier_text(depth: int, parent: str | None, language: str, mode: str = "dpa") -> str:
+    """Where a sub-processor sits in the chain, in words (GDPR Art. 28(2) and (4))."""
+    lab = LABELS[language]
+    if mode == "list":
+        if depth <= 0 or not parent:
+            return lab["tier_direct"]
+        return lab["tier_via"].format(parent=parent)
+    further_from = 1 if mode == "dpa_sub" else 2
+    if depth >= further_from and parent:
+        return lab["tier_further"].format(parent=parent)
+    return lab["tier_sub"]
+
+
 def label(language: str, key: str | None) -> str:
     if key is None:
         return LABELS[language]["unknown"]
@@ -534,6 +638,8 @@ class OrganisationData:
     dpo_name: str | None = None
     dpo_email: str | None = None
     supervisory_authority: str | None = None
+    signatory_name: str | None = None
+    signatory_title: str | None = None
 
 
 OrgData = OrganisationData
@@ -552,6 +658,8 @@ class VendorData:
     address: str | None = None
     contact: str | None = None
     category: str = "other"
+    signatory_name: str | None = None
+    signatory_title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -590,7 +698,10 @@ class AgreementData:
 
 @dataclass(frozen=True, slots=True)
 class SubprocessorRow:
-    """One sub-processor down the chain; ``country`` is ISO alpha-2, ``mechanism`` a code or text."""
+    """One sub-processor down the chain; ``country`` is ISO alpha-2, ``mechanism`` a code or text.
+
+    ``depth``: 0 for a top of the chain (a vendor we engage), 1 for its sub-processor, 2 and
+    more for further sub-processors; ``parent`` the legal entity that engages it."""
 
     name: str
     country: str
@@ -598,6 +709,9 @@ class SubprocessorRow:
     mechanism: str
     vendor_id: int | None = None
     parent: str | None = None
+    legal_name: str | None = None
+    address: str | None = None
+    depth: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -641,6 +755,9 @@ class TransferData:
     fallback_mechanism: str | None = None
     translations: Mapping[str, Mapping[str, Any]] | None = None
     started_on: date | None = None
+    assessed_on: date | None = None
+    """Completion date of the newest transfer impact assessment on or before the document's
+    date (None: none recorded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -770,6 +887,7 @@ def common(
         "as_of": fmt_date(as_of, language),
         "template_version": template_version,
         "org": {
+            "signatory": signatory(org.signatory_name, org.signatory_title, language),
             "name": org.name,
             "business_id": org.business_id or "",
             "address": text(org.address, language),
@@ -798,6 +916,7 @@ def vendor_ctx(vendor: VendorData, language: str) -> dict[str, str]:
         "country_name": country_name(vendor.country, language),
         "role": label(language, vendor.role),
         "category": term("vendor_categories", vendor.category, language),
+        "signatory": signatory(vendor.signatory_name, vendor.signatory_title, language),
     }
 
 
@@ -931,22 +1050,35 @@ def agreement_ctx(a: AgreementData | None, language: str) -> dict[str, str]:
     }
 
 
-def subprocessor_rows(rows: Sequence[SubprocessorRow], language: str) -> list[dict[str, str]]:
+def subprocessor_rows(
+    rows: Sequence[SubprocessorRow], language: str, mode: str = "dpa"
+) -> list[dict[str, str]]:
+    """Annex III and list rows: the legal entity (contracts name it, not a trading name), its
+    address, country, what it does, where it sits in the chain and its safeguard."""
     needs = _Needs()
     for i, r in enumerate(rows):
         needs.check(f"subprocessors[{i}].name", r.name)
         needs.check(f"subprocessors[{i}].country", r.country)
         needs.check(f"subprocessors[{i}].mechanism", r.mechanism)
     needs.done()
-    return [
-        {
-            "name": r.name,
-            "country": country_name(r.country, language),
-            "purpose": text(r.purpose, language),
-            "mechanism": mechanism_name(r.mechanism, language),
-        }
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        legal = (r.legal_name or "").strip() or r.name
+        address = (r.address or "").strip()
+        out.append(
+            {
+                "name": legal,
+                "trading_name": r.name,
+                "address": text(address, language),
+                "entity": f"{legal}, {address}" if address else legal,
+                "country": country_name(r.country, language),
+                "purpose": text(r.purpose, language),
+                "mechanism": mechanism_name(r.mechanism, language),
+                "tier": tier_text(r.depth, r.parent, language, mode),
+                "engaged_by": r.parent or "",
+            }
+        )
+    return out
 
 
 ROLE_SWAP: Mapping[str, tuple[tuple[str, str], ...]] = {
@@ -982,36 +1114,59 @@ def dpa_context(
     options: DocumentOptions | None = None,
     transfers: Sequence[TransferData] = (),
 ) -> dict[str, Any]:
-    """A GDPR Art. 28(3) processing agreement with Annexes I-III (III: the sub-processor chain)."""
+    """A GDPR Art. 28(3) processing agreement with Annexes I-III (III: the sub-processor chain).
+
+    ``transfers``: the vendor's own and those of its engaged chain (``subprocessors``): the
+    transfers clause lists every third-country transfer of the personal data down the chain,
+    each with the importer, its tier, the safeguard (with the SCC module) and the date of its
+    transfer impact assessment, so the clause and Annex III agree."""
     lab = LABELS[language]
     needs = _Needs()
+    sub_processing = processing is not None and processing.our_role == "processor"
+    mode = "dpa_sub" if sub_processing else "dpa"
+    roles = swap_roles if sub_processing else _same
     vendor_part = needs.part(lambda: vendor_ctx(vendor, language))
     processing_part = needs.part(lambda: processing_ctx(processing, language))
     agreement_part = needs.part(lambda: agreement_ctx(agreement, language))
-    rows = needs.part(lambda: subprocessor_rows(subprocessors, language))
-    relevant = [t for t in transfers if t.active and t.is_third_country]
+    rows = needs.part(lambda: subprocessor_rows(subprocessors, language, mode))
+    chain = {r.vendor_id: r for r in subprocessors if r.vendor_id is not None}
+    relevant = [
+        t
+        for t in transfers
+        if t.active and t.is_third_country and (t.vendor_id == vendor.id or t.vendor_id in chain)
+    ]
     for t in relevant:
         if invalid_safeguard(t):
             needs.missing.append(
                 f"transfer {t.id} to {t.destination_country} has no valid safeguard ({t.mechanism})"
             )
     needs.done()
-    sub_processing = processing is not None and processing.our_role == "processor"
     if agreement_part and sub_processing:
         agreement_part["authorisation_text"] = swap_roles(
             agreement_part["authorisation_text"], language
         )
-    transfer_rows = [
-        {
-            "country": country_name(t.destination_country, language),
-            "importer": t.vendor_name,
-            "mechanism": mechanism_name(t.mechanism, language),
-            "fallback": mechanism_name(t.fallback_mechanism, language)
-            if t.fallback_mechanism
-            else lab["no_fallback"],
-        }
-        for t in relevant
-    ]
+
+    def importer(t: TransferData) -> tuple[str, str]:
+        row = chain.get(t.vendor_id or 0) if t.vendor_id != vendor.id else None
+        if row is None:
+            return vendor.legal_name or vendor.name, roles(lab["tier_party"], language)
+        return row.legal_name or row.name, tier_text(row.depth, row.parent, language, mode)
+
+    transfer_rows = []
+    for t in relevant:
+        name, tier = importer(t)
+        transfer_rows.append(
+            {
+                "country": country_name(t.destination_country, language),
+                "importer": name,
+                "tier": tier,
+                "mechanism": safeguard_text(t.mechanism, t.scc_module, language),
+                "tia": tia_text(t, language),
+                "fallback": safeguard_text(t.fallback_mechanism, t.scc_module, language)
+                if t.fallback_mechanism
+                else lab["no_fallback"],
+            }
+        )
     return base | {
         "vendor": vendor_part,
         "processing": processing_part,
@@ -1019,9 +1174,9 @@ def dpa_context(
         "subprocessors": rows,
         "measures": measure_rows(processing, language, assistance=True),
         "transfers": transfer_rows,
-        "transfers_summary": (swap_roles if sub_processing else _same)(
-            lab["dpa_transfers" if transfer_rows else "dpa_no_transfers"], language
-        ),
+        "transfers_summary": lab["dpa_transfers_sub"]
+        if transfer_rows and sub_processing
+        else roles(lab["dpa_transfers" if transfer_rows else "dpa_no_transfers"], language),
         "breach_deadline": LABELS[language]["breach_deadline"].format(
             hours=(options or DocumentOptions()).breach_hours
         ),
@@ -1084,6 +1239,7 @@ def party(v: Mapping[str, str]) -> dict[str, str]:
         "business_id": v.get("business_id", ""),
         "address": f"{v.get('address', '')}, {v.get('country_name', '')}",
         "contact": v.get("contact", ""),
+        "signatory": v.get("signatory", ""),
     }
 
 
@@ -1140,6 +1296,7 @@ def scc_context(
             "business_id": org["business_id"],
             "address": f"{org['address']}, {org['country_name']}",
             "contact": org["dpo"],
+            "signatory": org["signatory"],
         }
     )
     elections = clauses or SccElections()
@@ -1307,11 +1464,18 @@ def subprocessor_list_context(
     language: str,
     *,
     objection_days: int = 30,
+    previous_on: date | None = None,
 ) -> dict[str, Any]:
     """The sub-processor list for customers, with the engagements started or ended (or
     announced) since ``since`` and the period in which a customer may object (GDPR
-    Art. 28(2))."""
+    Art. 28(2)). A new version (``previous_on``: the date of the version before) reports
+    exactly the changes since that version, and says so."""
     lab = LABELS[language]
+    since_text = (
+        lab["previous_version"].format(date=fmt_date(previous_on, language))
+        if previous_on is not None
+        else fmt_date(since, language)
+    )
     change_rows = [
         {
             "change": lab.get(c.change, c.change),
@@ -1323,14 +1487,16 @@ def subprocessor_list_context(
         for c in changes
     ]
     summary = (
-        lab["changes"].format(n=len(change_rows), since=fmt_date(since, language))
+        lab["changes"].format(n=len(change_rows), since=since_text)
         if change_rows
-        else lab["no_changes"].format(since=fmt_date(since, language))
+        else lab["no_changes"].format(since=since_text)
     )
     return base | {
         "scope": scope or lab["whole_register"],
-        "subprocessors": subprocessor_rows(rows, language),
+        "subprocessors": subprocessor_rows(rows, language, "list"),
         "since": fmt_date(since, language),
+        "changes_heading": lab["changes_heading"].format(since=since_text),
+        "changes_since": since_text,
         "changes": change_rows,
         "changes_summary": summary,
         "objection_text": lab["objection"].format(days=objection_days),

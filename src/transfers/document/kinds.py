@@ -48,6 +48,7 @@ _COMMON: Final = (
     _v("org.country_name", "str", "country of establishment"),
     _v("org.dpo", "str", "data protection officer or privacy contact"),
     _v("org.supervisory_authority", "str", "competent supervisory authority"),
+    _v("org.signatory", "str", "who signs for us: 'name, title', or a line to fill in"),
 )
 
 _VENDOR: Final = (
@@ -61,6 +62,7 @@ _VENDOR: Final = (
     _v("vendor.category", "str", "vendor category in the document's language"),
     _v("vendor.country_name", "str", "country of establishment"),
     _v("vendor.role", "str", "role in the processing (controller, processor, sub-processor)"),
+    _v("vendor.signatory", "str", "who signs for the vendor: 'name, title', or a line to fill in"),
 )
 
 _PROCESSING: Final = (
@@ -78,10 +80,23 @@ _PROCESSING: Final = (
 
 _SUBPROCESSORS: Final = (
     _v("subprocessors[]", "list[row]", "authorised sub-processors, one table row each"),
-    _v("subprocessors[].name", "str", "sub-processor"),
+    _v("subprocessors[].name", "str", "sub-processor: its legal entity"),
+    _v("subprocessors[].trading_name", "str", "the name it trades under"),
+    _v("subprocessors[].address", "str", "registered address, or 'not specified'"),
+    _v("subprocessors[].entity", "str", "legal entity and address, as a contract names it"),
     _v("subprocessors[].country", "str", "location (country name)"),
     _v("subprocessors[].purpose", "str", "processing it performs"),
-    _v("subprocessors[].mechanism", "str", "Chapter V transfer mechanism (or EU/EEA)"),
+    _v(
+        "subprocessors[].mechanism",
+        "str",
+        "Chapter V safeguard with the SCC module, fallback and TIA date (or EU/EEA)",
+    ),
+    _v(
+        "subprocessors[].tier",
+        "str",
+        "place in the chain: 'direct', 'via X', further sub-processor",
+    ),
+    _v("subprocessors[].engaged_by", "str", "legal entity that engages it ('' for a direct one)"),
 )
 
 VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
@@ -109,9 +124,11 @@ VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
         _v("transfers_summary", "str", "one sentence on the vendor's third-country transfers"),
         _v("transfers[]", "list[row]", "the vendor's transfers outside the EU/EEA"),
         _v("transfers[].country", "str", "destination country"),
-        _v("transfers[].importer", "str", "importer"),
-        _v("transfers[].mechanism", "str", "safeguard relied on (valid ones only)"),
+        _v("transfers[].importer", "str", "importer: its legal entity"),
+        _v("transfers[].tier", "str", "the Processor itself, a sub-processor or further one"),
+        _v("transfers[].mechanism", "str", "safeguard relied on, with the SCC module (valid ones)"),
         _v("transfers[].fallback", "str", "fallback safeguard, or 'none agreed'"),
+        _v("transfers[].tia", "str", "date of the transfer impact assessment, or why none"),
     ),
     "scc_annexes": (
         *_COMMON,
@@ -128,6 +145,7 @@ VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
         _v("exporter.address", "str", "address and country"),
         _v("exporter.contact", "str", "contact person"),
         _v("exporter.role", "str", "controller or processor"),
+        _v("exporter.signatory", "str", "signatory's name and position, or a line to fill in"),
         _v("importer", "object", "data importer (Annex I.A)"),
         _v("importer.name", "str", "legal name"),
         _v("importer.business_id_label", "str", "what its registration number is called"),
@@ -135,6 +153,7 @@ VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
         _v("importer.address", "str", "address and country"),
         _v("importer.contact", "str", "contact person"),
         _v("importer.role", "str", "controller or processor"),
+        _v("importer.signatory", "str", "signatory's name and position, or a line to fill in"),
         _v("measures[]", "list[row]", "Annex II: measures by the categories of SCC Annex II"),
         _v("measures[].category", "str", "category of measures"),
         _v("measures[].measures", "str", "the measures in that category"),
@@ -211,13 +230,15 @@ VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
         *_COMMON,
         _v("scope", "str", "the vendor the list is for, or all services"),
         *_SUBPROCESSORS,
-        _v("since", "str", "start of the change period (Art. 28(2) notice)"),
+        _v("since", "str", "start of the change period of the first version (Art. 28(2))"),
+        _v("changes_since", "str", "the change period's start: a date, or the previous version"),
+        _v("changes_heading", "str", "heading of the change table, naming its period"),
         _v("changes[]", "list[row]", "sub-processors added, removed or changed since `since`"),
         _v("changes[].change", "str", "added, removed or changed"),
-        _v("changes[].name", "str", "sub-processor"),
-        _v("changes[].parent", "str", "the vendor that engages it"),
+        _v("changes[].name", "str", "sub-processor: its legal entity"),
+        _v("changes[].parent", "str", "the legal entity that engages it"),
         _v("changes[].on", "str", "date of the change"),
-        _v("changes[].detail", "str", "what changed ('' when nothing to add)"),
+        _v("changes[].detail", "str", "each changed field, before → after ('' otherwise)"),
         _v("changes_summary", "str", "one sentence on the changes"),
         _v("objection_text", "str", "how long a customer has to object (setting)"),
     ),

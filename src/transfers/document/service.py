@@ -8,8 +8,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from transfers.audit.crud import paginate
 from transfers.audit.service import record
@@ -113,6 +114,29 @@ async def build_context(
     return context, snapshot | kept
 
 
+LIST_KIND = "subprocessor_list"
+
+
+async def current_list(
+    session: AsyncSession, *, language: str, vendor_id: int | None
+) -> Document | None:
+    """The newest version of the sub-processor list in ``language`` for the scope (one
+    vendor, or the whole register when None), if one was generated."""
+    later = aliased(Document)
+    scope = Document.vendor_id.is_(None) if vendor_id is None else Document.vendor_id == vendor_id
+    return await session.scalar(
+        select(Document)
+        .where(
+            Document.kind == LIST_KIND,
+            Document.language == language,
+            scope,
+            ~exists().where(later.supersedes_id == Document.id),
+        )
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+
+
 def filename_for(kind: str, language: str, subject: str, as_of: date) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:60] or "register"
     return f"{kind}-{slug}-{language}-{as_of.isoformat()}.docx"
@@ -134,7 +158,12 @@ async def render_document(
     changed_on: date | None = None,
 ) -> Document:
     """Render and store a document; with ``previous``, as its new version (linked both ways,
-    and a sub-processor list then reports what changed since that version)."""
+    and a sub-processor list then reports what changed since that version).
+
+    A sub-processor list has one version chain per language and scope: asking for one while
+    a current version exists makes the next version of it, never a second, parallel list."""
+    if kind == LIST_KIND and previous is None:
+        previous = await current_list(session, language=language, vendor_id=vendor_id)
     template, version = await template_for(session, kind, language) if kind in KINDS else (b"", "")
     context, snapshot = await build_context(
         session,

@@ -64,6 +64,8 @@ class ExportVendor:
     legal_name: str | None = None
     website: str | None = None
     address: str | None = None
+    signatory_name: str | None = None
+    signatory_title: str | None = None
     authorised_by_processor: bool | None = None
 
     @classmethod
@@ -151,6 +153,8 @@ VENDOR_SHEET_COLUMNS: Final = (
     "status",
     "website",
     "address",
+    "signatory_name",
+    "signatory_title",
     "authorised_by_processor",
 )
 AGREEMENT_SHEET_COLUMNS: Final = AGREEMENT_COLUMNS

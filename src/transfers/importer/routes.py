@@ -23,7 +23,7 @@ from transfers.common.text import check_filename
 from transfers.common.uploads import UPLOAD
 from transfers.importer.export import render
 from transfers.importer.parse import Interrupt, ParseError
-from transfers.importer.service import run_import
+from transfers.importer.service import ImportReport, run_import
 from transfers.importer.writer import export_data
 from transfers.settings import Settings, get_settings
 
@@ -97,56 +97,9 @@ class ImportController(Controller):
         content = await upload.read()
         if not content:
             raise invalid("The uploaded file is empty.", field="file")
-        settings: Settings = request.app.state.get("settings") or get_settings()
-        interrupt = Interrupt(deadline=time.monotonic() + settings.import_seconds)
-        async with import_slot(request, settings):
-            watcher = asyncio.create_task(_watch_disconnect(request, interrupt))
-            try:
-                async with asyncio.timeout(settings.import_seconds):
-                    return await self._import(
-                        request, db_session, content, name, dry_run, settings, interrupt
-                    )
-            except TimeoutError:
-                await db_session.rollback()
-                raise ProblemError(
-                    422,
-                    "import-too-slow",
-                    f"The import of {name} took longer than {settings.import_seconds} s; "
-                    "nothing was written. Split the file into smaller imports.",
-                    title="Import took too long",
-                ) from None
-            finally:
-                watcher.cancel()
-
-    async def _import(
-        self,
-        request: Request[Actor, Any, Any],
-        db_session: AsyncSession,
-        content: bytes,
-        name: str,
-        dry_run: bool,
-        settings: Settings,
-        interrupt: Interrupt,
-    ) -> dict[str, Any]:
-        try:  # between batches written: has the client left, or the deadline passed?
-            report = await run_import(
-                db_session,
-                content,
-                filename=name,
-                actor=request.user,
-                dry_run=dry_run,
-                max_bytes=settings.max_upload_bytes,
-                interrupt=interrupt,
-                progress=lambda phase, done, total: interrupt.check(phase, done),
-            )
-        except ParseError as exc:
-            await db_session.rollback()
-            raise ProblemError(
-                422,
-                "import-stopped",
-                f"{exc.message}; nothing was written.",
-                title="Import stopped",
-            ) from exc
+        report = await limited_import(
+            request, db_session, content, name, actor=request.user, dry_run=dry_run
+        )
         if not report.ok:
             await db_session.rollback()
             where = name if report.stage == "sheet" else "against the register"
@@ -164,6 +117,55 @@ class ImportController(Controller):
         else:
             await db_session.commit()
         return report.as_dict()
+
+
+async def limited_import(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    content: bytes,
+    name: str,
+    *,
+    actor: Actor,
+    dry_run: bool,
+) -> ImportReport:
+    """The one import path of the API and the workspace: at most ``max_concurrent_imports`` at
+    once, stopped after ``import_seconds`` or when the client leaves (nothing written then).
+    Never commits; the caller commits an ok report that is not a dry run."""
+    settings: Settings = request.app.state.get("settings") or get_settings()
+    interrupt = Interrupt(deadline=time.monotonic() + settings.import_seconds)
+    async with import_slot(request, settings):
+        watcher = asyncio.create_task(_watch_disconnect(request, interrupt))
+        try:
+            async with asyncio.timeout(settings.import_seconds):
+                return await run_import(
+                    db_session,
+                    content,
+                    filename=name,
+                    actor=actor,
+                    dry_run=dry_run,
+                    max_bytes=settings.max_upload_bytes,
+                    interrupt=interrupt,
+                    progress=lambda phase, done, total: interrupt.check(phase, done),
+                )
+        except TimeoutError:
+            await db_session.rollback()
+            raise ProblemError(
+                422,
+                "import-too-slow",
+                f"The import of {name} took longer than {settings.import_seconds} s; "
+                "nothing was written. Split the file into smaller imports.",
+                title="Import took too long",
+            ) from None
+        except ParseError as exc:
+            await db_session.rollback()
+            raise ProblemError(
+                422,
+                "import-stopped",
+                f"{exc.message}; nothing was written.",
+                title="Import stopped",
+            ) from exc
+        finally:
+            watcher.cancel()
 
 
 class ExportController(Controller):

@@ -18,7 +18,7 @@ from transfers.auth.schemas import Actor
 from transfers.importer.parse import DEFAULT_MAX_BYTES, Interrupt
 from transfers.importer.validate import ImportPlan, plan_import
 from transfers.importer.writer import Progress, apply_plan
-from transfers.register.gcpause import gc_paused
+from transfers.infra.gc import gc_paused
 
 
 @dataclass(slots=True)

@@ -114,6 +114,8 @@ class VendorRow:
     row: int = field(default=0, compare=False)
     sheet: str = field(default="", compare=False)
     address: str | None = None
+    signatory_name: str | None = None
+    signatory_title: str | None = None
     authorised_by_processor: bool | None = None
     #: (row, sheet) naming each of ``parents``, for problems about the link.
     parent_rows: tuple[tuple[int, str], ...] = field(default=(), compare=False)
@@ -319,6 +321,8 @@ _VENDOR_ATTRIBUTES: Final = (
     "status",
     "website",
     "address",
+    "signatory_name",
+    "signatory_title",
     "authorised_by_processor",
     "dpa_signed_on",
     "dpa_ends_on",
@@ -559,6 +563,8 @@ class _Builder:
             "status": cells.parse("status", mapping.parse_status),
             "website": cells.text("website"),
             "address": cells.text("address"),
+            "signatory_name": cells.text("signatory_name"),
+            "signatory_title": cells.text("signatory_title"),
             "authorised_by_processor": cells.parse(
                 "authorised_by_processor", mapping.parse_bool, as_text=False
             ),
@@ -887,6 +893,8 @@ class _Builder:
             legal_name=values.get("legal_name"),
             website=values.get("website"),
             address=values.get("address"),
+            signatory_name=values.get("signatory_name"),
+            signatory_title=values.get("signatory_title"),
             authorised_by_processor=values.get("authorised_by_processor"),
             parents=tuple(parents),
             parent_rows=tuple(parent_rows),

@@ -253,6 +253,8 @@ _VENDOR_FIELDS = (
     "legal_name",
     "website",
     "address",
+    "signatory_name",
+    "signatory_title",
     "authorised_by_processor",
 )
 _V = Vendor.__table__.c

@@ -21,6 +21,7 @@ from transfers.common.fields import (
     VendorRole,
 )
 from transfers.compliance.schemas import ReasonRead
+from transfers.intake.needs import Need
 
 IntakeState = Literal["submitted", "in_review", "approved", "approved_with_conditions", "rejected"]
 Decision = Literal["approve", "approve_with_conditions", "reject"]
@@ -91,6 +92,8 @@ class DestinationCheck(msgspec.Struct):
     verdict: str
     needs: list[str]
     reasons: list[ReasonRead]
+    need_items: list[Need] = []
+    """The needs as keys and parameters, for a client that words them in its own language."""
 
 
 class Precheck(msgspec.Struct):
@@ -103,6 +106,8 @@ class Precheck(msgspec.Struct):
     destinations: list[DestinationCheck]
     vendor_reasons: list[ReasonRead]
     reference_version: str
+    vendor_need_items: list[Need] = []
+    """The vendor's own needs (the first lines of ``needs``) as keys and parameters."""
 
 
 class IntakeRead(msgspec.Struct):

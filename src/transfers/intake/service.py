@@ -23,7 +23,7 @@ from transfers.common.problems import ProblemError, invalid
 from transfers.compliance.schemas import ReasonRead
 from transfers.compliance.schemas import reasons as reasons_read
 from transfers.compliance.service import downstream, importer_role, load_facts
-from transfers.intake.needs import needs_of
+from transfers.intake.needs import need_text, needs_of
 from transfers.intake.schemas import (
     ConditionRead,
     DecisionCreate,
@@ -259,25 +259,29 @@ async def precheck(
             )
             found.extend(r for r in again.reasons if r.severity != "info")
         own = needs_of(found, ref)
-        needs.extend(f"{facts.destination_country}: {n}" for n in own)
+        words = [need_text(n, "en") for n in own]
+        needs.extend(f"{facts.destination_country}: {n}" for n in words)
         checks.append(
             DestinationCheck(
                 country=facts.destination_country,
                 mechanism=facts.mechanism,
                 verdict=evaluation.verdict,
-                needs=own,
+                needs=words,
                 reasons=render(evaluation.reasons),
+                need_items=own,
             )
         )
     vendor_level = tuple(r for r in status.reasons if not r.code.startswith("transfer_"))
+    vendor_needs = needs_of(vendor_level, ref)
     return Precheck(
         as_of=day,
         vendor_status=status.status,
         lawful_as_requested=status.status == "approved",
-        needs=[*needs_of(vendor_level, ref), *needs],
+        needs=[*(need_text(n, "en") for n in vendor_needs), *needs],
         destinations=checks,
         vendor_reasons=render(vendor_level),
         reference_version=ref.version,
+        vendor_need_items=vendor_needs,
     )
 
 

@@ -22,3 +22,7 @@ class Organisation(VersionedMixin, Base):
     dpo_phone: Mapped[str | None] = mapped_column(String(60))
     supervisory_authority: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    signatory_name: Mapped[str | None] = mapped_column(String(200))
+    """Who signs agreements for us: the name printed in a document's signature block."""
+    signatory_title: Mapped[str | None] = mapped_column(String(200))
+    """The signatory's position ("toimitusjohtaja"), printed beside the name."""

@@ -35,6 +35,10 @@ class Vendor(VersionedMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     authorised_by_processor: Mapped[bool | None] = mapped_column(Boolean)
     dpf_participant_id: Mapped[str | None] = mapped_column(String(40))
+    signatory_name: Mapped[str | None] = mapped_column(String(200))
+    """Who signs agreements for the vendor: the name printed in a DPA's signature block."""
+    signatory_title: Mapped[str | None] = mapped_column(String(200))
+    """The signatory's position ("Chief Executive Officer"), printed beside the name."""
 
 
 class VendorSubprocessor(Base):

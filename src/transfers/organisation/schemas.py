@@ -37,6 +37,8 @@ class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
     dpo_phone: Phone | None = None
     supervisory_authority: LongText | None = None
     notes: LongText | None = None
+    signatory_name: PersonName | None = None
+    signatory_title: ShortText | None = None
 
 
 class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -50,6 +52,8 @@ class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     dpo_phone: Phone | UnsetType | None = UNSET
     supervisory_authority: LongText | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
+    signatory_name: PersonName | UnsetType | None = UNSET
+    signatory_title: ShortText | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 
@@ -68,6 +72,8 @@ class OrganisationRead(msgspec.Struct):
     version: int
     created_at: datetime
     updated_at: datetime
+    signatory_name: str | None = None
+    signatory_title: str | None = None
 
 
 class ProcessingTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):

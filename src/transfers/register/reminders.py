@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.common.engine_state import EngineState
+from transfers.infra.cache import RegisterCache
+from transfers.infra.gc import gc_paused
 from transfers.models import Agreement, Assessment, Transfer, Vendor, VendorSubprocessor
-from transfers.register.gcpause import gc_paused
 from transfers.register.rows import VendorRows, record_type, records
 from transfers.register.snapshot import Snapshot, current
 
@@ -45,7 +45,7 @@ class ReminderRows:
     object was replaced since then was written to, and only its columns are read again."""
 
 
-_KEPT: EngineState[ReminderRows] = EngineState()
+_KEPT: Final = RegisterCache("reminder columns", size=1)
 #: Past this many changed vendors one full read is cheaper than long IN lists.
 FULL_RELOAD_AFTER: Final = 2000
 
@@ -151,9 +151,7 @@ async def reminder_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
     snapshot = await current(session)
     if snapshot.version is None:
         return snapshot, await _load(session, snapshot, None, None)
-    engine = session.sync_session.get_bind()
-    assert isinstance(engine, Engine)
-    kept = _KEPT.get(engine)
+    kept: ReminderRows | None = _KEPT.stale(session, None)
     changed: set[int] | None = None
     if kept is not None:
         # Compared by the identity of each vendor's rows, not by the version number alone: the
@@ -165,7 +163,7 @@ async def reminder_rows(session: AsyncSession) -> tuple[Snapshot, ReminderRows]:
         if len(changed) > FULL_RELOAD_AFTER:
             changed = None
     kept = await _load(session, snapshot, kept if changed is not None else None, changed)
-    _KEPT[engine] = kept
+    _KEPT.put(session, None, kept.version, kept)
     return snapshot, kept
 
 

@@ -185,7 +185,7 @@ _ASSESSMENTS = select(
 ).join(Transfer.__table__, _T.id == _S.transfer_id)
 
 
-_LINKS = select(_L.id, _L.vendor_id, _L.subprocessor_id, _L.engaged_on, _L.ended_on)
+_LINKS = select(_L.id, _L.vendor_id, _L.subprocessor_id, _L.engaged_on, _L.ended_on, _L.notified_on)
 
 VendorRecord = record_type("VendorRecord", _VENDORS)
 AgreementRecord = record_type("AgreementRecord", _AGREEMENTS)
@@ -224,7 +224,9 @@ async def load_rows(session: AsyncSession, vendor_ids: Iterable[int] | None) -> 
     found: dict[int, Link] = {}
     for column in (_L.vendor_id, _L.subprocessor_id):
         for r in await records(session, _LINKS, LinkRecord, column, ids):
-            found[r.id] = Link(r.id, r.vendor_id, r.subprocessor_id, r.engaged_on, r.ended_on)
+            found[r.id] = Link(
+                r.id, r.vendor_id, r.subprocessor_id, r.engaged_on, r.ended_on, r.notified_on
+            )
             if (r.vendor_id, r.subprocessor_id) not in seen:
                 seen.add((r.vendor_id, r.subprocessor_id))
                 children[r.vendor_id].append(r.subprocessor_id)

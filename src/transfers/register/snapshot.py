@@ -11,24 +11,21 @@ request.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
-from sqlalchemy import Engine, bindparam, delete, event, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
-from sqlalchemy.sql.elements import TextClause
 
-from transfers.common.engine_state import EngineState
+from transfers.infra import marks, probe
+from transfers.infra.gc import gc_paused
+from transfers.infra.state import dialect_name, held
 from transfers.models import RegisterChange
 from transfers.reference import Reference
-from transfers.register import probe
-from transfers.register.gcpause import gc_paused
 from transfers.register.rows import RegisterRows, VendorRows, build_facts, load_rows
-from transfers.rules.chain import Link, engaged_chain, processing_owner
+from transfers.rules.chain import Link, engaged_by, engaged_chain, processing_owner
 from transfers.rules.facts import VendorFacts
 from transfers.rules.status import OwnMemo
 
@@ -118,6 +115,11 @@ class Snapshot:
         """Vendors reached from ``tops`` through links engaged on ``as_of`` -> their parent
         (:func:`transfers.rules.chain.engaged_chain`)."""
         return engaged_chain(tops, self.links_of, as_of)
+
+    def engaged_by(self, vendor_id: int, as_of: date) -> list[int]:
+        """The vendors that engage this one on ``as_of`` through the chain links
+        (:func:`transfers.rules.chain.engaged_by`); empty for a vendor only we engage."""
+        return engaged_by(self.links_up.get(vendor_id, []), as_of)
 
     def first_parent(self, vendor_id: int) -> int | None:
         """The vendor that engages this one through its first link (the lowest link id)."""
@@ -236,39 +238,6 @@ class Snapshot:
 #: The change log's columns, not the mapped class: a Core select never makes SQLAlchemy
 #: configure every mapper, which a one-shot CLI command otherwise paid for (0.04-0.08 s).
 _CHANGE: Final = RegisterChange.__table__.c
-_READS: Final = re.compile(r"\s*(SELECT|WITH|SHOW|EXPLAIN|PRAGMA)\b", re.IGNORECASE)
-_SNAPSHOTS: EngineState[Snapshot] = EngineState()
-_WROTE: Final = "transfers.register.wrote"
-#: The snapshot this session has already brought up to date: a request that asks twice (a
-#: status, then its clearance) checks the version once. Dropped on commit, rollback or write.
-_CHECKED: Final = "transfers.register.checked"
-
-
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _flush: UOWTransaction) -> None:
-    session.info[_WROTE] = True
-    session.info.pop(_CHECKED, None)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    if (state.is_insert or state.is_update or state.is_delete) or (
-        isinstance(state.statement, TextClause) and not _READS.match(state.statement.text)
-    ):  # the ORM's writes, or raw SQL that may write
-        state.session.info[_WROTE] = True
-        state.session.info.pop(_CHECKED, None)
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _ended(session: Session, *_: object) -> None:
-    session.info.pop(_WROTE, None)
-    session.info.pop(_CHECKED, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _transaction_ended(session: Session, *_: object) -> None:
-    session.info.pop(_CHECKED, None)  # a new transaction checks the version again
 
 
 async def register_version(session: AsyncSession) -> int:
@@ -287,7 +256,7 @@ async def _window(session: AsyncSession, floor: int) -> tuple[int, int | None]:
     SQLite has one writer at a time, so ids commit in order and the highest id says it all (no
     count: counting the window was about as dear as the whole bare read it is compared with).
     """
-    if session.sync_session.get_bind().dialect.name != "postgresql":
+    if dialect_name(session) != "postgresql":
         return int(await session.scalar(_MAX) or 0), None
     row = (await session.execute(_WINDOW, {"floor": floor})).one()
     return int(row[0]), int(row[1])
@@ -301,39 +270,35 @@ async def current(session: AsyncSession) -> Snapshot:
     the last :data:`LOOKBACK` ids and also compares how many rows that window holds, so a late
     commit inside the window is found by the same single query.
     """
-    if session.sync_session.info.get(_WROTE):
+    if marks.wrote(session):
         # Uncommitted writes of this session must be seen here, and must never reach the
         # shared snapshot (they may be rolled back): read them into a private one.
         private = Snapshot(loaded=True)
         private._fill(await load_rows(session, None))
         return private
-    checked = session.sync_session.info.get(_CHECKED)
+    checked = marks.checked(session)
     if checked is not None:
         return checked  # type: ignore[no-any-return]
-    engine = session.sync_session.get_bind()
-    assert isinstance(engine, Engine)
-    snapshot = _SNAPSHOTS.get(engine)
-    if snapshot is None:
-        snapshot = _SNAPSHOTS.setdefault(engine, Snapshot())
+    snapshot = held(session, "register snapshot", Snapshot)
 
     def floor_now() -> int:
         return max(0, (snapshot.version or 0) - LOOKBACK)
 
     # The process's probe answers without the session; it declines before the first load (a
     # one-off CLI command needs no extra connection) and when it cannot reach the database.
-    probed = await probe.window(engine, floor_now) if snapshot.loaded else None
+    probed = await probe.window(session, floor_now) if snapshot.loaded else None
     if probed is not None and probed[2] == floor_now():
         version, count = probed[0], probed[1]
     else:
         version, count = await _window(session, floor_now())
     if snapshot.fresh(version, count):
-        session.sync_session.info[_CHECKED] = snapshot
+        marks.mark_checked(session, snapshot)
         return snapshot
     async with snapshot.lock:
         floor = max(0, (snapshot.version or 0) - LOOKBACK)
         version, count = await _window(session, floor)
         if snapshot.fresh(version, count):
-            session.sync_session.info[_CHECKED] = snapshot
+            marks.mark_checked(session, snapshot)
             return snapshot
         changed: set[int] | None = None
         if (
@@ -383,7 +348,7 @@ async def current(session: AsyncSession) -> Snapshot:
         low = snapshot.version - LOOKBACK
         snapshot.seen = {i: v for i, v in snapshot.seen.items() if i > low}
         snapshot.loaded = True
-        session.sync_session.info[_CHECKED] = snapshot
+        marks.mark_checked(session, snapshot)
         return snapshot
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -28,6 +28,9 @@ class ReminderRead(msgspec.Struct):
     citation: str
     state: ReminderStateValue
     snoozed_until: date | None
+    title_key: str = ""
+    """The title's wording, for a reader that words it in its own language (with ``title_params``)."""
+    title_params: dict[str, Any] = {}
 
 
 class ReminderList(msgspec.Struct):

@@ -12,22 +12,23 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
-from transfers.common.engine_state import EngineState
 from transfers.common.problems import ProblemError, invalid, not_found
+from transfers.infra.cache import RegisterCache
+from transfers.infra.gc import gc_paused
+from transfers.infra.state import dialect_name
 from transfers.intake.service import open_conditions
 from transfers.models import CalendarFeed, ReminderDelivery, ReminderState, User
 from transfers.notice.service import decide_by, pending_with_deadlines
 from transfers.reference import load_reference
-from transfers.register.gcpause import gc_paused
 from transfers.register.reminders import ReminderRows, one_shot_rows, reminder_rows
 from transfers.register.rows import VendorRows
 from transfers.register.snapshot import Snapshot
@@ -120,6 +121,7 @@ def legal_events(as_of: date) -> list[LegalEventInput]:
                     citation=decision.expiry_citation,
                     countries=tuple(decision.countries),
                     mechanism=None,
+                    title_key="legal_adequacy",
                 )
             )
     for mechanism in ref.mechanisms():
@@ -134,6 +136,7 @@ def legal_events(as_of: date) -> list[LegalEventInput]:
                     or mechanism.repeal_citation
                     or mechanism.citation,
                     mechanism=mechanism.code,
+                    title_key="legal_mechanism",
                 )
             )
     return events
@@ -243,8 +246,8 @@ class _Kept:
     merged: list[Deadline]
 
 
-_KEPT: EngineState[dict[tuple[Any, ...], _Kept]] = EngineState()
-_HORIZONS_KEPT = 8
+#: Deadlines per horizon (day, window, owner, review period, holidays, reference version).
+_KEPT: Final = RegisterCache("reminder deadlines", size=8)
 
 
 def _register_deadlines(
@@ -271,10 +274,7 @@ def _register_deadlines(
         settings.holiday_country,
         ref.version,
     )
-    engine = session.sync_session.get_bind()
-    assert isinstance(engine, Engine)
-    horizons = _KEPT.setdefault(engine, {})
-    kept = horizons.get(key)
+    kept: _Kept | None = _KEPT.stale(session, key)
     previous = kept.per_vendor if kept is not None and extra.version is not None else {}
     # A vendor changed when the snapshot replaced its rows (any write, a late commit included).
     changed = {
@@ -369,9 +369,7 @@ def _register_deadlines(
         )
 
     per_vendor, merged = _built(build_and_merge)
-    if key not in horizons and len(horizons) >= _HORIZONS_KEPT:
-        horizons.pop(next(iter(horizons)))
-    horizons[key] = _Kept(extra.version, per_vendor, merged)
+    _KEPT.put(session, key, extra.version, _Kept(extra.version, per_vendor, merged))
     return merged
 
 
@@ -488,6 +486,8 @@ def to_read(d: Deadline, state: ReminderState | None, as_of: date) -> ReminderRe
         citation=d.citation,
         state=value,  # type: ignore[arg-type]
         snoozed_until=until,
+        title_key=d.title_key,
+        title_params=dict(d.title_params),
     )
 
 
@@ -676,7 +676,7 @@ async def send_due(
     found = await compute(session, as_of, max(max(v) for v in leads.values()), settings)
     per_owner: dict[str, list[Deadline]] = defaultdict(list)
     skipped = 0
-    insert = _insert(session.get_bind().dialect.name)
+    insert = _insert(dialect_name(session))
     for d in found:
         state, _ = effective_state(known.get(d.key), as_of)
         if state in ("done", "snoozed", "acknowledged"):

@@ -23,6 +23,9 @@ class Link:
     subprocessor_id: int
     engaged_on: date | None = None
     ended_on: date | None = None
+    notified_on: date | None = None
+    """The day the link was recorded (the processor told us): when a link has no engagement
+    date, the day a sub-processor list can date its addition by."""
 
 
 def engaged(link: Link, as_of: date) -> bool:
@@ -32,6 +35,15 @@ def engaged(link: Link, as_of: date) -> bool:
     with effect from those dates)."""
     started = link.engaged_on is None or link.engaged_on <= as_of
     return started and (link.ended_on is None or link.ended_on > as_of)
+
+
+def engaged_by(links_up: Sequence[Link], as_of: date) -> list[int]:
+    """The vendors that engage a sub-processor on ``as_of`` through ``links_up`` (the links
+    where it is the sub-processor, in link id order); when none is engaged that day, every
+    vendor that ever engaged it. Empty: nobody but us engages it (GDPR Art. 28(2) and (4): a
+    processor we did not engage is its engaging processor's to contract with)."""
+    now = [link.vendor_id for link in links_up if engaged(link, as_of)]
+    return list(dict.fromkeys(now or [link.vendor_id for link in links_up]))
 
 
 def engaged_chain(

@@ -114,6 +114,7 @@ class LegalEventInput:
     citation: str
     countries: tuple[str, ...] = ()
     mechanism: str | None = None
+    title_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +169,10 @@ class Deadline:
     vendor_name: str
     owner: str | None
     citation: str
+    title_key: str = ""
+    """Picks the title's wording in :func:`transfers.rules.messages.deadline_title`."""
+    title_params: tuple[tuple[str, object], ...] = ()
+    """The title's parameters (codes, dates, names), so each reader words it in its language."""
 
 
 @lru_cache(maxsize=256)
@@ -220,6 +225,8 @@ def compute_deadlines(
         vendor_name: str,
         owner: str | None,
         citation: str,
+        title_key: str = "",
+        **params: object,
     ) -> Deadline:
         """A deadline, reported on the previous business day of the exporter's calendar."""
         report_on = reported.get(due_on)
@@ -237,6 +244,8 @@ def compute_deadlines(
             vendor_name,
             owner,
             citation,
+            title_key,
+            tuple(params.items()),
         )
 
     def _kind_label(kind: str) -> str:
@@ -280,6 +289,10 @@ def compute_deadlines(
                     a.vendor_name,
                     a.owner,
                     "GDPR Art. 28(3)",
+                    "agreement_renews" if a.auto_renew else "agreement_ends",
+                    contract=a.kind,
+                    vendor=a.vendor_name,
+                    on=end,
                 )
             )
         if a.auto_renew and a.notice_period:
@@ -306,6 +319,10 @@ def compute_deadlines(
                         a.vendor_name,
                         a.owner,
                         "Agreement notice period (contract term)",
+                        "notice_deadline",
+                        contract=a.kind,
+                        vendor=a.vendor_name,
+                        on=renews_on,
                     )
                 )
 
@@ -329,6 +346,9 @@ def compute_deadlines(
                     s.vendor_name,
                     s.owner,
                     "EDPB Recommendations 01/2020, step 6 (re-evaluate at appropriate intervals)",
+                    "assessment_review",
+                    transfer=s.transfer_id,
+                    vendor=s.vendor_name,
                 )
             )
 
@@ -354,6 +374,8 @@ def compute_deadlines(
                         t.vendor_name,
                         t.owner,
                         dpf_citation,
+                        "dpf_reverification",
+                        vendor=t.vendor_name,
                     )
                 )
 
@@ -387,6 +409,12 @@ def compute_deadlines(
                     t.vendor_name,
                     t.owner,
                     event.citation,
+                    event.title_key,
+                    transfer=t.id,
+                    country=t.destination_country,
+                    vendor=t.vendor_name,
+                    countries=",".join(event.countries),
+                    mechanism=event.mechanism or "",
                 )
             )
 
@@ -408,6 +436,9 @@ def compute_deadlines(
                     change.vendor_name,
                     None,
                     "GDPR Art. 28(2)",
+                    "subprocessor_objection",
+                    subprocessor=change.subprocessor_name,
+                    vendor=change.vendor_name,
                 )
             )
 
@@ -427,6 +458,10 @@ def compute_deadlines(
                     n.vendor_name,
                     n.owner,
                     "GDPR Art. 28(2)",
+                    "notice_consent" if n.needs_consent else "notice_object",
+                    vendor=n.vendor_name,
+                    subprocessor=n.subprocessor_name,
+                    change=n.change,
                 )
             )
 
@@ -444,6 +479,10 @@ def compute_deadlines(
                     c.vendor_name,
                     c.owner,
                     f"Legal review decision (intake request {c.intake_id})",
+                    "intake_condition",
+                    number=c.number,
+                    vendor=c.vendor_name,
+                    text=c.text,
                 )
             )
 

@@ -11,7 +11,7 @@ template.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Final
 
@@ -238,3 +238,71 @@ def country_name(code: str, language: str) -> str:
     """A country's canonical name (``reference/data/country_names.toml``): the one lexicon that
     reasons, documents, pages and exports share, so a country is named alike everywhere."""
     return names.country_name(code, language)
+
+
+# -- reminder titles ----------------------------------------------------------------------------
+
+DEADLINE_TITLES: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "agreement_renews": "{contract} with {vendor} renews on {on}",
+        "agreement_ends": "{contract} with {vendor} ends on {on}",
+        "notice_deadline": "Last day to give notice on the {contract} with {vendor} before it renews on {on}",
+        "assessment_review": "Re-evaluate the TIA for transfer {transfer} ({vendor})",
+        "dpf_reverification": "Re-verify {vendor} on the Data Privacy Framework List",
+        "legal_adequacy": "Adequacy decision ({countries}) expires unless extended (transfer {transfer} to {country}, {vendor})",
+        "legal_mechanism": "{mechanism} can no longer be relied on (transfer {transfer} to {country}, {vendor})",
+        "subprocessor_objection": "Objection window for {subprocessor} as subprocessor of {vendor} closes",
+        "notice_consent": "Consent to or refuse {vendor}'s sub-processor change: {subprocessor} {change}",
+        "notice_object": "Object to or accept {vendor}'s sub-processor change: {subprocessor} {change}",
+        "intake_condition": "Condition {number} of the approval of {vendor}: {text}",
+    },
+    "fi": {
+        "agreement_renews": "{contract} ({vendor}) uusiutuu {on}",
+        "agreement_ends": "{contract} ({vendor}) päättyy {on}",
+        "notice_deadline": "Viimeinen päivä irtisanoa {contract} ({vendor}) ennen kuin se uusiutuu {on}",
+        "assessment_review": "Arvioi siirron {transfer} siirtovaikutukset uudelleen ({vendor})",
+        "dpf_reverification": "Tarkista, että {vendor} on yhä DPF-listalla",
+        "legal_adequacy": "Riittävyyspäätös ({countries}) päättyy, ellei sitä jatketa (siirto {transfer}, {country}, {vendor})",
+        "legal_mechanism": "Siirtoperusteeseen ”{mechanism}” ei voi enää vedota (siirto {transfer}, {country}, {vendor})",
+        "subprocessor_objection": "Vastustamisaika päättyy: {subprocessor} toimittajan {vendor} alikäsittelijänä",
+        "notice_consent": "Hyväksy tai kiellä toimittajan {vendor} alikäsittelijämuutos: {subprocessor} {change}",
+        "notice_object": "Vastusta tai hyväksy toimittajan {vendor} alikäsittelijämuutos: {subprocessor} {change}",
+        "intake_condition": "Toimittajan {vendor} hyväksynnän ehto {number}: {text}",
+    },
+}
+
+
+def deadline_title(
+    key: str, params: Iterable[tuple[str, object]], language: str, fallback: str
+) -> str:
+    """A reminder's title in ``language`` from its key and parameters (codes, dates, names);
+    ``fallback`` (the English title) if the key is unknown."""
+    from transfers.reference import lexicon
+
+    lang = "fi" if language == "fi" else "en"
+    template = DEADLINE_TITLES[lang].get(key)
+    if template is None:
+        return fallback
+    values: dict[str, str] = {}
+    for name, value in params:
+        if isinstance(value, date):
+            values[name] = lexicon.day(value, lang)
+        elif name == "contract":
+            values[name] = lexicon.name("agreement_kind", str(value), lang)
+        elif name == "mechanism":
+            values[name] = lexicon.mechanism(str(value), lang)
+        elif name == "country":
+            values[name] = lexicon.country(str(value), lang)
+        elif name == "countries":
+            values[name] = ", ".join(lexicon.country(c, lang) for c in str(value).split(","))
+        elif name == "change":
+            values[name] = lexicon.name("notice_change", str(value), lang)
+        else:
+            values[name] = str(value)
+    if lang == "en" and "contract" in values and key != "notice_deadline":
+        values["contract"] = values["contract"][:1].upper() + values["contract"][1:]
+    try:
+        text = template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return fallback
+    return text[:1].upper() + text[1:]

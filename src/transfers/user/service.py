@@ -13,13 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, delete, func, literal, or_, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.auth.service import ROLES
 from transfers.common.fields import clean_name
 from transfers.common.problems import ProblemError, invalid, not_found
+from transfers.infra.fetch import beside
+from transfers.infra.state import dialect_name
 from transfers.models import LoginThrottle, User, UserSession
 from transfers.models.base import UTCDateTime, utcnow
 from transfers.settings import Settings
@@ -195,15 +197,6 @@ def _throttle_key(email: str) -> str:
     return email.strip().lower()[:320]
 
 
-def _engine_of(session: AsyncSession) -> AsyncEngine:
-    bind = session.bind
-    if isinstance(bind, AsyncEngine):
-        return bind
-    if bind is not None:
-        return bind.engine
-    raise RuntimeError("the session is not bound to an engine")
-
-
 async def claim_attempt(
     session: AsyncSession, email: str, settings: Settings, *, now: datetime | None = None
 ) -> None:
@@ -228,9 +221,8 @@ async def claim_attempt(
     window = timedelta(minutes=settings.login_lockout_minutes)
     lock_until = literal(now + window, UTCDateTime())
     t = LoginThrottle
-    engine = _engine_of(session)
     insert: Any
-    if engine.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         insert = pg_insert
@@ -267,7 +259,7 @@ async def claim_attempt(
         )
         .returning(t.failures, t.locked_until)
     )
-    async with engine.begin() as conn:
+    async with beside(session) as conn:
         number_given, locked_until = (await conn.execute(stmt)).one()
     if number_given > limit:
         until = locked_until or now + window

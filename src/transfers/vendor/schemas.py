@@ -17,6 +17,7 @@ from transfers.common.fields import (
     LegalName,
     LongText,
     Name,
+    PersonName,
     ShortText,
     VendorCategory,
     VendorRole,
@@ -56,6 +57,8 @@ class VendorCreate(msgspec.Struct, forbid_unknown_fields=True):
     notes: LongText | None = None
     authorised_by_processor: bool | None = msgspec.field(default=None)
     dpf_participant_id: DpfParticipantId | None = None
+    signatory_name: PersonName | None = None
+    signatory_title: ShortText | None = None
     parent_vendor_ids: list[Id] = msgspec.field(default_factory=list)
     subprocessor_ids: list[Id] = msgspec.field(default_factory=list)
 
@@ -75,6 +78,8 @@ class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
     notes: LongText | UnsetType | None = UNSET
     authorised_by_processor: bool | UnsetType | None = UNSET
     dpf_participant_id: DpfParticipantId | UnsetType | None = UNSET
+    signatory_name: PersonName | UnsetType | None = UNSET
+    signatory_title: ShortText | UnsetType | None = UNSET
     parent_vendor_ids: list[Id] | UnsetType = UNSET
     subprocessor_ids: list[Id] | UnsetType = UNSET
     version: int | UnsetType = UNSET
@@ -101,6 +106,8 @@ class VendorRead(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
     dpf_participant_id: str | None = None
+    signatory_name: str | None = None
+    signatory_title: str | None = None
 
 
 class ChainNode(msgspec.Struct):

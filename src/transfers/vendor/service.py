@@ -36,7 +36,7 @@ from transfers.common.batch import (
 )
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid, not_found
-from transfers.db import inline_reader, read_rows
+from transfers.infra.fetch import fetch, fetch_first
 from transfers.models import Vendor, VendorSubprocessor
 from transfers.vendor.schemas import ChainNode, VendorCreate, VendorRead, VendorUpdate
 
@@ -94,6 +94,8 @@ def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRe
         notes=vendor.notes,
         authorised_by_processor=vendor.authorised_by_processor,
         dpf_participant_id=vendor.dpf_participant_id,
+        signatory_name=vendor.signatory_name,
+        signatory_title=vendor.signatory_title,
         parent_vendor_ids=sorted(parents),
         subprocessor_ids=sorted(children),
         version=vendor.version,
@@ -105,12 +107,7 @@ def to_read(vendor: Vendor, parents: list[int], children: list[int]) -> VendorRe
 async def read_vendor_by_id(session: AsyncSession, vendor_id: int) -> VendorRead:
     """A vendor with its chain links in one round trip (the hot read of the API)."""
     params = {"vendor_id": vendor_id}
-    inline = inline_reader(session)
-    if inline is not None:  # SQLite: a primary-key read, run on the loop's own thread
-        row = inline.execute(_READ_ONE, params).first()
-    else:  # PostgreSQL: on an autocommit connection unless the session has begun
-        found = await read_rows(session, _READ_ONE, params)
-        row = found[0] if found else None
+    row = await fetch_first(session, _READ_ONE, params)
     if row is None:
         raise not_found("Vendor", vendor_id)
     return _read_row(row)
@@ -161,6 +158,8 @@ def _read_of(source: Any) -> Any:
         c.created_at,
         c.updated_at,
         c.dpf_participant_id,
+        c.signatory_name,
+        c.signatory_title,
     )
 
 
@@ -252,18 +251,11 @@ async def list_vendors(
     page_of, total_of = _list_statements(
         bool(status), bool(category), bool(country_code), bool(role), bool(q)
     )
-    # SQLite: indexed filters run on the loop's own thread; a text search scans, so it waits on
-    # aiosqlite's thread instead of holding the loop.
-    inline = None if q else inline_reader(session)
-    if inline is not None:
-        page = list(inline.execute(page_of, params).all())
-        if not page:  # past the last page there is no row to carry the total: count alone
-            return [], int(inline.execute(total_of, params).scalar() or 0)
-    else:  # PostgreSQL: on an autocommit connection unless the session has begun
-        page = await read_rows(session, page_of, params)
-        if not page:
-            counted = await read_rows(session, total_of, params)
-            return [], int(counted[0][0] or 0)
+    # A text search scans: it must not hold the event loop (``scan``).
+    page = await fetch(session, page_of, params, scan=bool(q))
+    if not page:  # past the last page there is no row to carry the total: count alone
+        counted = await fetch(session, total_of, params, scan=bool(q))
+        return [], int(counted[0][0] or 0)
     total = int(page[0][_FIELDS])
     return [_read_row(row) for row in page], total
 

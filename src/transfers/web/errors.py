@@ -12,12 +12,61 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from transfers.common.problems import ProblemError, problem_body
 from transfers.web import i18n
+from transfers.web.i18n import N_
 from transfers.web.security import SECURITY_HEADERS
 
 log = logging.getLogger("transfers")
 
 
+STATUS_TITLES = {
+    400: N_("Bad request"),
+    401: N_("Log in first"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed"),
+    409: N_("Conflict with the register"),
+    412: N_("Someone else changed this record"),
+    413: N_("The file is too large"),
+    415: N_("Unsupported file type"),
+    422: N_("The input cannot be accepted"),
+    429: N_("Too many requests"),
+    500: N_("Unexpected error"),
+    503: N_("Try again in a moment"),
+}
+SLUG_DETAILS = {
+    "not-found": N_("The record does not exist, or it has been removed."),
+    "duplicate": N_("A record with the same name or identifier already exists."),
+    "validation-error": N_("Some of the input cannot be accepted; check the form and try again."),
+    "missing-data": N_("The document needs data that the register does not hold yet."),
+    "invalid-transition": N_("That step is not possible in the record's current state."),
+    "has-dependents": N_("Other records depend on this one; remove or move them first."),
+    "stale-version": N_("Someone else changed this record at the same time; open it again."),
+    "unsupported-media-type": N_("The file type is not supported."),
+    "render-failed": N_("The document could not be produced."),
+    "invalid-template": N_("The template cannot be used."),
+    "busy": N_("The service is busy; try again in a moment."),
+    "too-many-imports": N_("Another import is running; try again in a moment."),
+    "import-too-slow": N_("The import took too long and was stopped; nothing was written."),
+    "import-invalid": N_("The file cannot be imported; see the report."),
+    "http-error": N_("The page cannot be shown."),
+}
+
+
+def _localised(problem: dict[str, Any]) -> dict[str, Any]:
+    """The problem in the page's language: the title by status, the detail by the problem's
+    type; the API's English detail and field paths only on English pages."""
+    status = int(problem["status"])
+    out = dict(problem)
+    out["title"] = i18n._(STATUS_TITLES.get(status, N_("Error")))
+    if i18n.current_language() != "en":
+        slug = str(problem.get("type", "")).rsplit(":", 1)[-1]
+        out["detail"] = i18n._(SLUG_DETAILS.get(slug, N_("The request cannot be completed.")))
+        out["errors"] = None
+    return out
+
+
 def error_page(request: Request[Any, Any, Any], problem: dict[str, Any]) -> Response[Any]:
+    problem = _localised(problem)
     return Template(
         template_name="error.html",
         context={"problem": problem, "me": getattr(request.state, "identity", None)},
@@ -35,14 +84,8 @@ def on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any
     status = 403 if isinstance(exc, PermissionDeniedException) else exc.status_code
     if isinstance(exc, NotAuthorizedException):
         status = 401
-    titles = {
-        400: i18n._("Bad request"),
-        401: i18n._("Log in first"),
-        403: i18n._("Not allowed"),
-        404: i18n._("Not found"),
-        405: i18n._("Not allowed"),
-    }
-    body = problem_body(status, "http-error", exc.detail, title=titles.get(status, i18n._("Error")))
+    slug = "not-found" if status == 404 else "http-error"
+    body = problem_body(status, slug, exc.detail)
     return error_page(request, body)
 
 

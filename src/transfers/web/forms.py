@@ -11,7 +11,6 @@ yours) and saves nothing, like a 412 on the API's ``If-Match``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -26,12 +25,12 @@ from transfers.audit.service import list_events
 from transfers.common.problems import ProblemError
 from transfers.web.i18n import _
 from transfers.web.security import identity
+from transfers.web.validation import explain, labelled
 
 S = TypeVar("S", bound=msgspec.Struct)
 
 TRISTATE: dict[str, bool] = {"yes": True, "no": False}
 """A yes/no/not known answer (a ``bool | None`` fact): not known is the empty choice."""
-_PATH = re.compile(r"at `\$\.([a-z_]+)|missing required field `([a-z_]+)`")
 CONTACT_PARTS = ("name", "email", "phone", "role")
 
 
@@ -65,13 +64,13 @@ def values_of(form: Any, names: Iterable[str]) -> dict[str, str]:
 
 
 def convert(values: dict[str, Any], schema: type[S]) -> S:
+    """The values through the API's struct; a refusal names the field and says what is wrong
+    in the page's language (the field's label is filled in by :meth:`FormPage.render`)."""
     try:
         return msgspec.convert(values, schema, strict=False)
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        match = _PATH.search(message)
-        name = (match.group(1) or match.group(2)) if match else "form"
-        raise FormErrors(message, {name: message.split(" - at ")[0]}) from exc
+        name, message = explain(values, schema)
+        raise FormErrors(message, {name: message}) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +282,12 @@ class FormPage:
         conflict: list[Conflict] | None = None,
         changed_by: list[Any] | None = None,
     ) -> Template:
+        if errors is not None:
+            labels = {f.name: f.label for f in self.fields}
+            fields = {k: labelled(v, labels.get(k)) for k, v in errors.fields.items()}
+            first = next(iter(errors.fields), None)
+            detail = labelled(errors.detail, labels.get(first or ""))
+            errors = FormErrors(detail, fields, errors.status)
         return Template(
             template_name=self.template,
             context={

@@ -1,50 +1,16 @@
-"""Display labels for the register's codes, marked for translation.
+"""Display words for the register's codes, from the one lexicon (``reference/lexicon``).
 
-The codes themselves (``at_risk``, ``cloud_hosting``) stay in the data; the pages show these
-words. A code with no label (e.g. a verdict the engine adds later) is shown as it is, with a
-neutral badge, so a new value never breaks a page.
+The codes themselves (``at_risk``, ``cloud_hosting``) stay in the data; the pages show the
+lexicon's words in the page's language. A code with no word (e.g. a verdict the engine adds
+later) is shown with spaces for underscores and a neutral badge, so a new value never breaks a
+page.
 """
 
 from __future__ import annotations
 
-from transfers.web.i18n import N_, _
-
-LABELS: dict[str, str] = {
-    "lawful": N_("lawful"),
-    "at_risk": N_("at risk"),
-    "unlawful": N_("unlawful"),
-    "approved": N_("approved"),
-    "conditional": N_("conditional"),
-    "blocked": N_("blocked"),
-    "ready": N_("ready"),
-    "proposed": N_("proposed"),
-    "offboarded": N_("offboarded"),
-    "in_review": N_("in review"),
-    "suspended": N_("suspended"),
-    "cloud_hosting": N_("cloud hosting"),
-    "device_warranty": N_("device warranty"),
-    "software_licence": N_("software licence"),
-    "logistics": N_("logistics"),
-    "insurance": N_("insurance"),
-    "marketing_events": N_("marketing and events"),
-    "payment": N_("payment"),
-    "support_tooling": N_("support tooling"),
-    "other": N_("other"),
-    "processor": N_("processor"),
-    "subprocessor": N_("subprocessor"),
-    "controller": N_("controller"),
-    "joint_controller": N_("joint controller"),
-    "admin": N_("admin"),
-    "legal": N_("legal"),
-    "procurement": N_("procurement"),
-    "open": N_("open"),
-    "acknowledged": N_("acknowledged"),
-    "snoozed": N_("snoozed"),
-    "done": N_("done"),
-    "error": N_("error"),
-    "warning": N_("warning"),
-    "info": N_("info"),
-}
+from transfers.reference import lexicon
+from transfers.reference.names import vocabulary
+from transfers.web.i18n import current_language
 
 BADGES: dict[str, str] = {
     "lawful": "ok",
@@ -63,8 +29,17 @@ BADGES: dict[str, str] = {
 def label(code: str | None) -> str:
     if code is None:
         return ""
-    message = LABELS.get(code)
-    return _(message) if message else code.replace("_", " ")
+    language = current_language()
+    if lexicon.known(code):
+        return lexicon.label(code, language)
+    if code in vocabulary()["vendor_categories"]:
+        return lexicon.term("vendor_categories", code, language)
+    return code.replace("_", " ")
+
+
+def named(group: str, code: str | None) -> str:
+    """A code of a named lexicon group (``agreement_kind``, ``document_kind``...)."""
+    return lexicon.name(group, code, current_language())
 
 
 def badge(code: str | None) -> str:

@@ -6,11 +6,10 @@ than in a controller, so controllers stay parse -> read -> render.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -22,6 +21,8 @@ from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
 from transfers.compliance.service import children_map, register_view, status_of
+from transfers.infra.cache import RegisterCache
+from transfers.infra.gc import gc_paused
 from transfers.intake import service as intake_service
 from transfers.models import (
     AgreementAttachment,
@@ -37,7 +38,6 @@ from transfers.notice import service as notice_service
 from transfers.notice.schemas import NoticeRead
 from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
-from transfers.register.gcpause import gc_paused
 from transfers.reminder.schemas import ReminderRead
 from transfers.reminder.service import Filters, list_reminders
 from transfers.rules.compliance import Compliance, register_compliance
@@ -52,57 +52,56 @@ if TYPE_CHECKING:
 ATTENTION_DAYS = 30
 #: Notices and intake requests shown on a vendor's page, newest first (the lists have the rest).
 VENDOR_PAGE_ITEMS = 20
-_CACHE_SIZE = 8
-_views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+#: Register-wide views of the workspace, each valid at one register stamp.
+_VIEWS: Final = RegisterCache("workspace views", size=8)
 
 
 async def register_stamp(session: AsyncSession) -> tuple[Any, ...]:
-    """Which database, and its newest audit event (id and time): every change to the register
-    writes one, so a register-wide view computed at one stamp stays right until it moves."""
+    """The register version and its newest audit event (id and time): every change through the
+    services writes an audit event, and every change at all (raw SQL, another tool) a register
+    change, so a register-wide view computed at one stamp stays right until it moves."""
     newest = (
         await session.execute(
             select(AuditEvent.id, AuditEvent.occurred_at).order_by(AuditEvent.id.desc()).limit(1)
         )
     ).first()
-    bind = session.get_bind()
-    database = str(bind.engine.url)
-    # The register version too: a write that bypasses the services (raw SQL, another tool)
-    # leaves no audit event but always a register change.
     version = (await register.current(session)).version
-    return (database, version, *newest) if newest else (database, version, 0, None)
+    return (version, *newest) if newest else (version, 0, None)
 
 
-def _remember(key: tuple[Any, ...], value: Any) -> Any:
-    _views[key] = value
-    _views.move_to_end(key)
-    while len(_views) > _CACHE_SIZE:
-        _views.popitem(last=False)
-    return value
+async def _view(session: AsyncSession, key: tuple[Any, ...], compute: Any) -> Any:
+    """``await compute()`` once per register stamp and ``key``."""
+    stamp = await register_stamp(session)
+    cached = _VIEWS.get(session, key, stamp)
+    if cached is not None:
+        return cached
+    return _VIEWS.put(session, key, stamp, await compute())
 
 
 async def register_on(
     session: AsyncSession, as_of: date, assume_invalid: str | None, assume_from: date | None
 ) -> Compliance:
     """``register_view`` once per register change and date (it evaluates every transfer)."""
-    key = ("register", as_of, assume_invalid, assume_from, await register_stamp(session))
-    if key in _views:
-        cached: Compliance = _views[key]
-        return cached
-    return _remember(key, await register_view(session, as_of, assume_invalid, assume_from))  # type: ignore[no-any-return]
+    key = ("register", as_of, assume_invalid, assume_from)
+    found: Compliance = await _view(
+        session, key, lambda: register_view(session, as_of, assume_invalid, assume_from)
+    )
+    return found
 
 
 async def reminders_on(
     session: AsyncSession, *, as_of: date, within_days: int, filters: Filters, settings: Settings
 ) -> list[ReminderRead]:
     """Reminders once per register change, day and filter (acknowledging one is audited too)."""
-    key = ("reminders", as_of, within_days, filters, await register_stamp(session))
-    if key in _views:
-        cached: list[ReminderRead] = _views[key]
-        return cached
-    found = await list_reminders(
-        session, as_of=as_of, within_days=within_days, filters=filters, settings=settings
+    key = ("reminders", as_of, within_days, filters)
+    found: list[ReminderRead] = await _view(
+        session,
+        key,
+        lambda: list_reminders(
+            session, as_of=as_of, within_days=within_days, filters=filters, settings=settings
+        ),
     )
-    return _remember(key, found)  # type: ignore[no-any-return]
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +116,10 @@ class Today:
 
 async def today(session: AsyncSession, *, as_of: date, settings: Settings) -> Today:
     """What needs attention on ``as_of``: computed once per register change and day."""
-    key = ("today", as_of, await register_stamp(session))
-    if key in _views:
-        cached: Today = _views[key]
-        return cached
-    return _remember(key, await _today(session, as_of=as_of, settings=settings))  # type: ignore[no-any-return]
+    found: Today = await _view(
+        session, ("today", as_of), lambda: _today(session, as_of=as_of, settings=settings)
+    )
+    return found
 
 
 async def _today(session: AsyncSession, *, as_of: date, settings: Settings) -> Today:
@@ -412,9 +410,9 @@ async def document_missing(
             template_version="check",
         )
     except ProblemError as exc:
-        if exc.slug != "missing-data":
-            raise
-        return [str(m) for m in exc.extra.get("missing", [])]
+        # Another refusal (a sub-processor another vendor engaged) is no missing data: the
+        # document page says it when someone generates the document.
+        return [str(m) for m in exc.extra.get("missing", [])] if exc.slug == "missing-data" else []
     return []
 
 

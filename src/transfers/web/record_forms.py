@@ -9,42 +9,19 @@ from datetime import date
 from typing import Any
 
 from transfers.common.record_fields import Decl
-from transfers.reference import load_reference
+from transfers.reference import lexicon, load_reference
 from transfers.reference.names import vocabulary
 from transfers.web.forms import Field
-from transfers.web.i18n import N_, _, country_names, current_language
+from transfers.web.i18n import _, country_names, current_language
 from transfers.web.labels import label
 from transfers.web.templating import format_date
 
 Options = tuple[tuple[str, str], ...]
 
-# -- forms23: labels of codes the forms offer (kept apart from labels.py for merges) --------
-CODE_LABELS: dict[str, str] = {
-    "specific": N_("specific (our prior consent for each)"),
-    "general": N_("general (we are informed and may object)"),
-    "storage": N_("storage"),
-    "remote_access": N_("remote access"),
-    "onward_transfer": N_("onward transfer"),
-    "occasional": N_("occasional"),
-    "systematic": N_("systematic"),
-    "adequate": N_("adequate"),
-    "adequate_with_measures": N_("adequate with supplementary measures"),
-    "not_adequate": N_("not adequate"),
-    "draft": N_("draft"),
-    "signed": N_("signed"),
-    "terminated": N_("terminated"),
-    "dpa": N_("Data processing agreement (Art. 28)"),
-}
 
-
-def code_label(code: str) -> str:
-    """A code as a form offers it: an agreement kind that is a mechanism by its name."""
-    if code in CODE_LABELS:
-        return _(CODE_LABELS[code])
-    mechanism = load_reference().mechanism(code)
-    if mechanism is not None:
-        return mechanism.name_fi if current_language() == "fi" else mechanism.name
-    return label(code)
+def code_label(code: str, names: str = "") -> str:
+    """A code as a form offers it: its word in the lexicon group ``names``, else its label."""
+    return lexicon.name(names, code, current_language()) if names else label(code)
 
 
 def countries() -> Options:
@@ -53,8 +30,10 @@ def countries() -> Options:
 
 
 def mechanisms() -> Options:
-    fi = current_language() == "fi"
-    return tuple((m.code, m.name_fi if fi else m.name) for m in load_reference().mechanisms())
+    language = current_language()
+    return tuple(
+        (m.code, lexicon.mechanism(m.code, language)) for m in load_reference().mechanisms()
+    )
 
 
 def measure_categories() -> Options:
@@ -85,7 +64,7 @@ def build_fields(
             options = (("", _("not known")), ("yes", _("yes")), ("no", _("no")))
         elif d.kind == "select":
             if d.codes:
-                options = tuple((c, code_label(c)) for c in d.codes)
+                options = tuple((c, code_label(c, d.names)) for c in d.codes)
             elif d.source == "countries":
                 options = countries()
             elif d.source == "mechanisms":
@@ -112,13 +91,13 @@ def build_fields(
 def agreement_label(a: Any) -> str:
     """ "Vakiolausekkeet 2021, moduuli 2, allekirjoitettu 20.11.2026": kind, module, status and
     day, and the title when it has one."""
-    parts = [code_label(a.kind)]
+    parts = [code_label(a.kind, "agreement_kind")]
     if a.scc_module:
         parts.append(_("module %(n)d") % {"n": a.scc_module})
     if a.status == "signed" and a.signed_on:
         parts.append(_("signed %(day)s") % {"day": format_date(a.signed_on)})
     else:
-        parts.append(code_label(a.status))
+        parts.append(code_label(a.status, "agreement_status"))
     text = ", ".join(parts)
     text = text[:1].upper() + text[1:]
     title = getattr(a, "title", None)

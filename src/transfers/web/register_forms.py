@@ -32,7 +32,7 @@ from transfers.organisation.schemas import (
     ProcessingCreate,
     ProcessingUpdate,
 )
-from transfers.reference import load_reference
+from transfers.reference import lexicon, load_reference
 from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferCreate, TransferUpdate
 from transfers.user.schemas import WebIdentity
@@ -40,7 +40,8 @@ from transfers.vendor import service as vendor_service
 from transfers.web import reads
 from transfers.web.form_routes import RecordForms, creates, routes, updates
 from transfers.web.forms import Field, FormErrors, FormPage, convert
-from transfers.web.i18n import N_, _
+from transfers.web.i18n import N_, _, current_language
+from transfers.web.labels import label
 from transfers.web.record_forms import (
     agreement_options,
     build_fields,
@@ -48,6 +49,19 @@ from transfers.web.record_forms import (
     named_options,
 )
 from transfers.web.security import identity, settings_of
+
+
+def _explainer() -> list[tuple[str, str, str]]:
+    """(name, legal basis, what it means) per mechanism, in the page's language."""
+    language = current_language()
+    return [
+        (
+            lexicon.mechanism(m.code, language),
+            m.legal_basis,
+            lexicon.name("mechanism_explainer", m.code, language),
+        )
+        for m in load_reference().mechanisms()
+    ]
 
 
 def _proposed_modules(vendor_role: str) -> str:
@@ -62,7 +76,7 @@ def _proposed_modules(vendor_role: str) -> str:
         if module is not None:
             parts.append(
                 _("we as %(exporter)s → %(importer)s: module %(module)d")
-                % {"exporter": _(exporter), "importer": _(importer), "module": module}
+                % {"exporter": label(exporter), "importer": label(importer), "module": module}
             )
     return _("Proposed SCC module") + ": " + "; ".join(parts)
 
@@ -143,7 +157,7 @@ async def _transfer_page(session: AsyncSession, vendor: Vendor | None, transfer:
         else f"/vendors/{vendor.id}/transfers/new",
         back=f"/transfers/{transfer.id}" if transfer else f"/vendors/{vendor.id}",
         fields=transfer_fields(vendor.role, rows),
-        explain=list(load_reference().mechanisms()),
+        explain=_explainer(),
     )
 
 

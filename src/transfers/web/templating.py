@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from transfers.reference import load_reference
+from transfers.reference import lexicon, load_reference
+from transfers.reference.names import vocabulary
 from transfers.web import i18n
 from transfers.web.checklist import field_label
 from transfers.web.labels import badge, label
@@ -29,33 +31,85 @@ def reason_sentence(reason: Any) -> str:
 
 
 def format_date(value: date | datetime | None) -> str:
-    """Finnish readers expect 24.11.2026; English pages show ISO dates."""
-    if value is None:
+    """Finnish readers expect 7.1.2026 (the lexicon's one date format); English pages show ISO."""
+    return lexicon.day(value, i18n.current_language())
+
+
+def duration(value: str | None) -> str:
+    """A stored ISO duration in words: ``P3Y`` -> "3 vuotta" / "3 years"."""
+    return lexicon.duration(value, i18n.current_language())
+
+
+def named(code: str | None, group: str) -> str:
+    """``{{ a.kind|named("agreement_kind") }}``: a code of one lexicon group."""
+    return lexicon.name(group, code, i18n.current_language())
+
+
+def terms(values: list[str] | tuple[str, ...] | str | None, vocabulary: str) -> str:
+    """Controlled values (data categories...) in words, as one list."""
+    if not values:
         return ""
-    if isinstance(value, datetime):
-        return value.strftime(
-            "%d.%m.%Y %H:%M" if i18n.current_language() == "fi" else "%Y-%m-%d %H:%M"
-        )
-    return value.strftime("%d.%m.%Y") if i18n.current_language() == "fi" else value.isoformat()
+    items = [values] if isinstance(values, str) else list(values)
+    return lexicon.terms(vocabulary, items, i18n.current_language())
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def shown(value: object) -> str:
-    """A value from the audit trail as a person reads it: nothing is a dash, lists are joined."""
+    """A value from the audit trail as a person reads it: nothing is a dash, lists are joined,
+    dates as the page writes them, codes as their words (the lexicon's)."""
     if value is None or value == "":
         return "—"
+    if value is True or value is False:
+        return i18n._("yes") if value else i18n._("no")
     if isinstance(value, list | tuple):
         return ", ".join(shown(v) for v in value)
     if isinstance(value, dict):  # a contact or a scenario: its name, else its values
         return str(value.get("name") or ", ".join(str(v) for v in value.values() if v))
-    return str(value)
+    text = str(value)
+    language = i18n.current_language()
+    if _ISO_DAY.match(text):
+        try:
+            return lexicon.day(date.fromisoformat(text), language)
+        except ValueError:
+            return text
+    if lexicon.known(text):
+        return lexicon.label(text, language)
+    for group in ("agreement_kind", "subprocessor_authorisation"):
+        if text in lexicon.groups()[group]:
+            return lexicon.name(group, text, language)
+    if load_reference().mechanism(text) is not None:
+        return lexicon.mechanism(text, language)
+    if text in vocabulary()["data_categories"]:
+        return lexicon.term("data_categories", text, language)
+    if re.fullmatch(r"P(\d+[YMWD])+", text):
+        return lexicon.duration(text, language)
+    return text
+
+
+def field_name(name: str) -> str:
+    """A record's field as the change history names it."""
+    return lexicon.name("field", name, i18n.current_language())
 
 
 def mechanism_name(code: str | None) -> str:
-    """The reference data's name for a mechanism code (codes stay in the data and the API)."""
-    if not code:
-        return ""
-    found = load_reference().mechanism(code)
-    return found.name if found else code
+    """The reference data's name for a mechanism code in the page's language (codes stay in
+    the data and the API)."""
+    return lexicon.mechanism(code, i18n.current_language())
+
+
+def reminder_title(reminder: Any) -> str:
+    """A reminder's title in the page's language, from its key and parameters."""
+    from transfers.rules.messages import deadline_title
+
+    params = getattr(reminder, "title_params", None) or {}
+    return deadline_title(
+        getattr(reminder, "title_key", ""),
+        params.items(),
+        i18n.current_language(),
+        str(getattr(reminder, "title", "")),
+    )
 
 
 def make_environment() -> Environment:
@@ -76,6 +130,11 @@ def make_environment() -> Environment:
     env.filters["shown"] = shown
     env.filters["mechanism"] = mechanism_name
     env.filters["reason"] = reason_sentence
+    env.filters["duration"] = duration
+    env.filters["named"] = named
+    env.filters["terms"] = terms
+    env.filters["reminder_title"] = reminder_title
+    env.filters["field_name"] = field_name
     env.globals["current_language"] = i18n.current_language
     env.filters["field_label"] = field_label
     return env

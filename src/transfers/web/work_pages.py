@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -24,13 +24,13 @@ from transfers.document.kinds import KINDS, LANGUAGES
 from transfers.document.versions import regenerate
 from transfers.importer import pending
 from transfers.importer.export import render
-from transfers.importer.validate import plan_import
-from transfers.importer.writer import apply_plan, export_data
+from transfers.importer.routes import limited_import
+from transfers.importer.writer import export_data
 from transfers.reminder import service as reminder_service
 from transfers.transfer import service as transfer_service
 from transfers.web import reads
 from transfers.web.checklist import checklist
-from transfers.web.i18n import _
+from transfers.web.i18n import _, ngettext
 from transfers.web.pages import parse_day
 from transfers.web.security import identity, require_writer, safe_next, settings_of
 
@@ -73,6 +73,48 @@ async def _missing_page(
         context={"me": identity(request), "checklist": items, "back": back},
         status_code=422,
     )
+
+
+def _things(kind: str, n: int) -> str:
+    """ "3 toimittajaa" / "1 vendor": a count of one kind of record, plural from the catalog."""
+    if kind == "vendors":
+        return ngettext("%(n)d vendor", "%(n)d vendors", n) % {"n": n}
+    if kind == "agreements":
+        return ngettext("%(n)d agreement", "%(n)d agreements", n) % {"n": n}
+    if kind == "transfers":
+        return ngettext("%(n)d transfer", "%(n)d transfers", n) % {"n": n}
+    if kind == "links":
+        return ngettext("%(n)d sub-processor link", "%(n)d sub-processor links", n) % {"n": n}
+    return f"{n} {kind}"
+
+
+def import_summary(
+    counts: dict[str, dict[str, int]], rows: dict[str, int], *, written: bool
+) -> list[str]:
+    """What an import adds, changes and leaves, in words ("3 toimittajaa, 2 siirtoa
+    lisätään"), never a dict."""
+    out: list[str] = []
+    verbs = (
+        {
+            "created": _("%(things)s added"),
+            "updated": _("%(things)s changed"),
+            "unchanged": _("%(things)s already in the register, unchanged"),
+        }
+        if written
+        else {
+            "created": _("%(things)s will be added"),
+            "updated": _("%(things)s will be changed"),
+            "unchanged": _("%(things)s already in the register, unchanged"),
+        }
+    )
+    for group, verb in verbs.items():
+        found = {k: v for k, v in (counts.get(group) or {}).items() if v}
+        if found:
+            out.append(verb % {"things": ", ".join(_things(k, v) for k, v in found.items())})
+    if not out and any(rows.values()):
+        things = ", ".join(_things(k, v) for k, v in rows.items() if v)
+        out.append(_("rows read: %(things)s") % {"things": things})
+    return out
 
 
 class WorkPages(Controller):
@@ -334,7 +376,6 @@ class WorkPages(Controller):
         to this person, until they confirm it. Confirming runs the same plan, all or nothing."""
         me = require_writer(identity(request))
         form = await request.form()
-        settings = settings_of(request)
         token = str(form.get("pending") or "")
         waiting = None
         if form.get("confirm"):
@@ -354,15 +395,10 @@ class WorkPages(Controller):
             content = await upload.read()
             if not content:
                 raise invalid(_("The uploaded file is empty."), field="file")
-        plan = await asyncio.to_thread(
-            plan_import, content, filename=name, max_bytes=settings.max_upload_bytes
+        report = await limited_import(
+            request, db_session, content, name, actor=me.actor, dry_run=waiting is None
         )
-        problems = [asdict(p) for p in plan.problems]
-        counts: dict[str, Any] = {}
-        if plan.complete:
-            result = await apply_plan(db_session, plan, me.actor)
-            problems = [asdict(p) for p in result.problems]
-            counts = result.as_dict()
+        problems = report.problems
         written = False
         token = ""
         if problems or waiting is None:
@@ -382,8 +418,8 @@ class WorkPages(Controller):
                 "me": me,
                 "filename": name,
                 "problems": problems,
-                "warnings": [asdict(w) for w in plan.warnings],
-                "counts": counts,
+                "warnings": report.warnings,
+                "summary": import_summary(report.counts, report.rows, written=written),
                 "written": written,
                 "pending": token,
             },

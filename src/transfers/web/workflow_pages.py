@@ -31,63 +31,35 @@ from transfers.compliance.service import status_of
 from transfers.dpf import service as dpf_service
 from transfers.dpf.parse import ListError
 from transfers.intake import service as intake_service
+from transfers.intake.needs import need_text
 from transfers.intake.schemas import DecisionCreate, IntakeCreate, IntakeState, Precheck
 from transfers.notice import service as notice_service
 from transfers.notice.schemas import Change, NoticeCreate, NoticeState, ObjectionCreate
-from transfers.reference import load_reference
+from transfers.reference import lexicon, load_reference
 from transfers.rules.evaluate import Reason
 from transfers.rules.messages import reason_text
 from transfers.vendor import service as vendor_service
 from transfers.web import reads
 from transfers.web.forms import FormErrors, form_errors, run_form
-from transfers.web.i18n import N_, _, country_names, current_language
+from transfers.web.i18n import _, country_names, current_language
 from transfers.web.security import identity, require_writer
+from transfers.web.validation import explain, labelled
 
 PAGE_SIZE = 50
 DESTINATION_ROWS = 3
 LIST_FIELDS = ("purposes", "data_categories", "data_subjects")
 DESTINATION_FIELDS = ("country", "mechanism", "scc_module", "dpf_certified", "dpf_hr_covered")
-_PATH = re.compile(r"at `\$\.([a-z_]+(?:\[\d+\]\.[a-z_]+)?)")
 
 # -- the engine's answers in the page's language ------------------------------------------
 
-_NEEDS: dict[str, str] = {
-    "destination needs no mechanism (EEA)": N_("destination needs no mechanism (EEA)"),
-    "destination needs no mechanism (adequacy)": N_("destination needs no mechanism (adequacy)"),
-    "needs a DPA (Art. 28 agreement)": N_("needs a DPA (Art. 28 agreement)"),
-    "DPF certification must cover HR data": N_("DPF certification must cover HR data"),
-    "confirm the importer is on the DPF List": N_("confirm the importer is on the DPF List"),
-    "the importer is not DPF-certified: another mechanism is needed": N_(
-        "the importer is not DPF-certified: another mechanism is needed"
-    ),
-    "record the date the DPF List was checked": N_("record the date the DPF List was checked"),
-    "check the DPF List again": N_("check the DPF List again"),
-    "keep SCCs and a TIA ready as a fallback": N_("keep SCCs and a TIA ready as a fallback"),
-    "needs a TIA": N_("needs a TIA"),
-}
-_MODULE_NEED = re.compile(r"^needs an SCC module \(module (.+) fits\)$")
-_CONTRACT_NEED = re.compile(r"^needs signed (.+?)( module (\d))?( \+ TIA)?$")
-
-
-WORDS: dict[str, str] = {
-    "submitted": N_("submitted"),
-    "in_review": N_("in review"),
-    "approved": N_("approved"),
-    "approved_with_conditions": N_("approved with conditions"),
-    "rejected": N_("rejected"),
-    "pending": N_("pending"),
-    "accepted": N_("accepted"),
-    "objected": N_("objected"),
-    "added": N_("added"),
-    "replaced": N_("replaced"),
-    "removed": N_("removed"),
-    "general": N_("general written authorisation"),
-    "specific": N_("specific authorisation"),
-    "unknown": N_("not recorded"),
-    "missing": N_("missing from the list"),
-    "inactive": N_("inactive on the list"),
-    "status_unknown": N_("status unknown"),
-}
+#: Lexicon groups a workflow code (state, change, authorisation, DPF issue) is looked up in.
+WORD_GROUPS = (
+    "intake_state",
+    "notice_state",
+    "notice_change",
+    "subprocessor_authorisation",
+    "dpf_issue",
+)
 STATE_CLASSES = {
     "approved": "ok",
     "accepted": "ok",
@@ -104,7 +76,10 @@ def word(code: str | None) -> str:
     """A workflow code (state, change, authorisation) as a word in the page's language."""
     if not code:
         return ""
-    return _(WORDS[code]) if code in WORDS else code.replace("_", " ")
+    for group in WORD_GROUPS:
+        if code in lexicon.groups()[group]:
+            return lexicon.name(group, code, current_language())
+    return code.replace("_", " ")
 
 
 def _newly_blocked(effect: Any, vendor_name: str) -> list[str]:
@@ -127,40 +102,7 @@ def state_class(code: str | None) -> str:
 
 def mechanism_label(code: str | None) -> str:
     """A mechanism's name from the reference data, in Finnish on Finnish pages."""
-    if not code:
-        return ""
-    found = load_reference().mechanism(code)
-    if found is None:
-        return code
-    return found.name_fi if current_language() == "fi" else found.name
-
-
-def need_text(need: str) -> str:
-    """One line of the pre-check (``intake.needs``) in the page's language.
-
-    The needs are the engine's reasons in procurement's words; a line with no short wording is
-    the engine's own English sentence and stays as it is (the reasons below say it in full).
-    """
-    if need in _NEEDS:
-        return _(_NEEDS[need])
-    found = _MODULE_NEED.match(need)
-    if found:
-        return _("needs an SCC module (module %(module)s fits)") % {"module": found.group(1)}
-    found = _CONTRACT_NEED.match(need)
-    if found:
-        name = found.group(1)
-        for m in load_reference().mechanisms():
-            if m.name == name:
-                name = mechanism_label(m.code)
-        if found.group(3):
-            name = _("%(mechanism)s module %(module)s") % {
-                "mechanism": name,
-                "module": found.group(3),
-            }
-        if found.group(4):
-            return _("needs signed %(contract)s + TIA") % {"contract": name}
-        return _("needs signed %(contract)s") % {"contract": name}
-    return need
+    return lexicon.mechanism(code, current_language())
 
 
 def render_reasons(items: tuple[Reason, ...]) -> list[ReasonRead]:
@@ -182,14 +124,15 @@ class PrecheckView:
 
 
 def precheck_view(check: Precheck) -> PrecheckView:
-    """``Precheck.needs`` lists the vendor's own needs first, then each destination's
-    (prefixed with its country); the page shows the destinations' in their table rows."""
-    per_destination = sum(len(d.needs) for d in check.destinations)
-    vendor_level = check.needs[: len(check.needs) - per_destination]
+    """The vendor's own needs, then each destination's in its table row, each worded in the
+    page's language from its key and parameters."""
+    language = current_language()
     return PrecheckView(
         check=check,
-        vendor_needs=[need_text(n) for n in vendor_level],
-        destinations=[(d, [need_text(n) for n in d.needs]) for d in check.destinations],
+        vendor_needs=[need_text(n, language) for n in check.vendor_need_items],
+        destinations=[
+            (d, [need_text(n, language) for n in d.need_items]) for d in check.destinations
+        ],
     )
 
 
@@ -215,10 +158,9 @@ def _convert(values: dict[str, Any], schema: type[Any]) -> Any:
     try:
         return msgspec.convert(values, schema, strict=False)
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        found = _PATH.search(message) or re.search(r"missing required field `([a-z_]+)`", message)
-        field = found.group(1) if found else "form"
-        raise FormErrors(message, {field: message.split(" - at ")[0]}) from exc
+        field, message = explain(values, schema)
+        message = labelled(message, None)
+        raise FormErrors(message, {field: message}) from exc
 
 
 def intake_values(form: Any) -> dict[str, str]:

@@ -5,6 +5,7 @@ transfers, chains and processings) and :mod:`._reads` (the rows' printed fields)
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,8 @@ async def organisation(session: AsyncSession, org_id: int | None, used: Used) ->
         org.dpo_name,
         org.dpo_email,
         org.supervisory_authority,
+        org.signatory_name,
+        org.signatory_title,
     )
 
 
@@ -52,6 +55,8 @@ def vendor_data(v: Vendor) -> ctx.VendorData:
         address=v.address,
         contact=contact_text,
         category=v.category,
+        signatory_name=v.signatory_name,
+        signatory_title=v.signatory_title,
     )
 
 
@@ -81,9 +86,11 @@ def processing_data(
 
 
 async def own_processing(session: AsyncSession, vendor_id: int, used: Used) -> Processing | None:
-    """The vendor's own first processing record (the one its documents describe), by the
-    register read model."""
-    first = used.snapshot.first_processing(vendor_id)
+    """The processing record the vendor's documents describe: its own first one, else the one
+    it works for up its chain (a sub-processor without a record of its own processes for its
+    processor's purposes, GDPR Art. 28(4); :func:`transfers.rules.chain.processing_owner`),
+    by the register read model, as the engine and the transfer rows see it."""
+    first = used.snapshot.described_processing(vendor_id)
     return (await reads.processings(session, [first])).get(first or 0)
 
 
@@ -154,6 +161,7 @@ async def transfer_data(
     out = []
     for vendor_id, vendor in facts.items():
         vendor_processing = by_id.get(described[vendor_id] or 0)
+        assessments = model.vendors[vendor_id].assessments if vendor_id in model.vendors else {}
         for t in vendor.transfers:
             evaluation = evaluate_transfer(t, as_of, ref)
             row = rows.get(t.id) if t.id is not None else None
@@ -162,9 +170,13 @@ async def transfer_data(
             ) or vendor_processing
             used.add("transfer", row)
             used.add("processing", processing)
-            out.append(
-                _transfer(t, row, processing, vendor, evaluation, vendor_id, as_of, language)
-            )
+            data = _transfer(t, row, processing, vendor, evaluation, vendor_id, as_of, language)
+            assessed = [
+                a.completed_on
+                for a in assessments.get(t.id or 0, ())
+                if a.completed_on is not None and a.completed_on <= as_of
+            ]
+            out.append(replace(data, assessed_on=max(assessed)) if assessed else data)
     return sorted(out, key=lambda t: t.id)
 
 
@@ -229,13 +241,33 @@ async def chain_rows(
     include_tops: bool = False,
 ) -> list[ctx.SubprocessorRow]:
     """Every vendor engaged on ``as_of`` down the chains under ``top_ids`` (and the tops
-    themselves with ``include_tops``), each with the parent it receives the data from: the
-    register read model's chain of engaged links
+    themselves with ``include_tops``), each with the parent it receives the data from and its
+    depth below the tops (1: a top's own sub-processor, 2 and more: further sub-processors):
+    the register read model's chain of engaged links
     (:meth:`transfers.register.snapshot.Snapshot.engaged_chain`)."""
     parent_of = used.snapshot.engaged_chain(top_ids, as_of)
     reached = set(top_ids) | set(parent_of)
     wanted = reached if include_tops else reached - top_ids
-    return await vendor_rows(session, wanted, parent_of, as_of, language, used)
+    return await vendor_rows(session, wanted, parent_of, as_of, language, used, tops=top_ids)
+
+
+def depth_in(vendor_id: int, parent_of: dict[int, int], tops: set[int]) -> int:
+    """How many engaged links separate a vendor from the tops of its chain (0 for a top)."""
+    depth, node, seen = 0, vendor_id, {vendor_id}
+    while node not in tops and node in parent_of:
+        node = parent_of[node]
+        depth += 1
+        if node in seen:
+            break
+        seen.add(node)
+    return depth
+
+
+def legal(v: Vendor | None) -> str | None:
+    """The legal entity's name as contracts print it (the trading name when none is recorded)."""
+    if v is None:
+        return None
+    return (v.legal_name or "").strip() or v.name
 
 
 async def vendor_rows(
@@ -245,21 +277,26 @@ async def vendor_rows(
     as_of: date,
     language: str,
     used: Used,
+    *,
+    tops: set[int] | None = None,
 ) -> list[ctx.SubprocessorRow]:
-    """One row per vendor: its own country, what it does (its processing), and the safeguard
-    of its own transfers. A third-country entity is never shown as "EU/EEA": without a
-    transfer of its own it receives the data from its parent in its country (SCC Clause 8.7
-    onward transfer); an invalid safeguard is refused, never published."""
+    """One row per vendor: its legal entity and address, its own country, what it does (its
+    processing), its place in the chain, and the safeguard of its own transfers with the SCC
+    module, fallback and transfer impact assessment. A third-country entity is never shown as
+    "EU/EEA": without a transfer of its own it receives the data from its parent in its
+    country (SCC Clause 8.7 onward transfer); an invalid safeguard is refused, never
+    published."""
     if not vendor_ids:
         return []
     ref = load_reference()
-    vendors = await reads.vendors(session, vendor_ids)
+    lab = ctx.LABELS[language]
+    parents = {parent_of[v] for v in vendor_ids if v in parent_of}
+    vendors = await reads.vendors(session, vendor_ids | parents)
     own = {vid: used.snapshot.first_processing(vid) for vid in vendor_ids}
     found = await reads.processings(session, own.values())
     processings = {vid: found[pid] for vid, pid in own.items() if pid is not None}
     transfers = await transfer_data(session, vendor_ids, as_of, used)
-    shown = names(used)
-    used.add_all("vendor", vendors.values())
+    used.add_all("vendor", [vendors[v] for v in vendor_ids])
     used.add_all("processing", processings.values())
     used.derive(vendor_ids, "subprocessor_ids")
     rows: list[ctx.SubprocessorRow] = []
@@ -273,22 +310,20 @@ async def vendor_rows(
             f"({t.mechanism})"
             for t in invalid
         ]
-        mechs = sorted(
-            {ctx.mechanism_name(t.mechanism, language) for t in mine if t not in invalid}
-        )
-        if mechs:
-            mechanism = "; ".join(mechs)
+        safeguards = sorted({_safeguard(t, language) for t in mine if t not in invalid})
+        parent = legal(vendors.get(parent_of.get(vid, 0)))
+        if safeguards:
+            mechanism = "; ".join(safeguards)
         elif ref.is_third_country(v.country, as_of):
-            parent = shown.get(parent_of.get(vid, 0))
             mechanism = (
-                ctx.LABELS[language]["received_from"].format(
+                lab["received_from"].format(
                     parent=parent, country=ctx.country_name(v.country, language)
                 )
                 if parent
-                else ctx.LABELS[language]["no_transfer_recorded"]
+                else lab["no_transfer_recorded"]
             )
         else:
-            mechanism = ctx.LABELS[language]["eea"]
+            mechanism = lab["eea"]
         processing = processings.get(vid)
         purpose = (
             ctx.localised(processing.service, processing.translations, "service", language)
@@ -302,9 +337,26 @@ async def vendor_rows(
                 purpose,
                 mechanism,
                 vendor_id=vid,
-                parent=shown.get(parent_of.get(vid, 0)),
+                parent=parent,
+                legal_name=legal(v),
+                address=v.address,
+                depth=depth_in(vid, parent_of, tops or set()) if tops is not None else 1,
             )
         )
     if missing:
         raise ctx.MissingDataError(missing)
     return rows
+
+
+def _safeguard(t: ctx.TransferData, language: str) -> str:
+    """A transfer's safeguard as a list row states it: the mechanism with its SCC module, the
+    fallback, and the transfer impact assessment where one is needed."""
+    lab = ctx.LABELS[language]
+    text = ctx.safeguard_text(t.mechanism, t.scc_module, language)
+    if t.fallback_mechanism and t.fallback_mechanism != t.mechanism:
+        text += lab["fallback"].format(
+            mechanism=ctx.safeguard_text(t.fallback_mechanism, t.scc_module, language)
+        )
+    if ctx.needs_tia(t):
+        text += f"; {lab['tia_label']}: {ctx.tia_text(t, language)}"
+    return text

@@ -1,5 +1,5 @@
 """Vendor reads outside a transaction: on SQLite on the event loop's own thread
-(db.inline_reader), on PostgreSQL on an autocommit connection (db.autocommit_engine). They must
+(infra.fetch.inline_reader), on PostgreSQL on an autocommit connection (infra.fetch.autocommit_engine). They must
 see every commit at once, and never bypass a session that has begun its own transaction."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests import factories
 from tests.conftest import Api, Database
-from transfers.db import autocommit_engine, inline_reader, session_factory
+from transfers.db import session_factory
+from transfers.infra.fetch import autocommit_engine, inline_reader
 from transfers.vendor import service
 
 

@@ -27,8 +27,10 @@ from typing import Any, Final
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.db import sqlite_side_connection
+from transfers.infra.fetch import sqlite_side_connection
+from transfers.infra.state import engine_of
 
 #: The highest change id: SQLite has one writer at a time, so ids commit in order.
 _MAX_SQL: Final = "SELECT coalesce(max(id), 0) FROM register_change"
@@ -126,12 +128,15 @@ def _close_pg(engine: Engine) -> None:
             held.close()
 
 
-async def window(engine: Engine, floor_of: Callable[[], int]) -> tuple[int, int | None, int] | None:
+async def window(
+    session: AsyncSession, floor_of: Callable[[], int]
+) -> tuple[int, int | None, int] | None:
     """(highest id, rows above the floor or None, the floor used), or None: ask the session.
 
     ``floor_of`` is called when the query starts, so the window matches the snapshot's version
     at that moment; the caller compares the floor it gets back with its own before trusting it.
     """
+    engine = engine_of(session)
     if engine.dialect.name == "sqlite":
         found = version(engine)
         return None if found is None else (found, None, floor_of())

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from tests.conftest import Database
-from transfers.register import probe
+from transfers.infra import probe
 
 
 def _register(path: Path, ids: int) -> None:
@@ -91,7 +91,8 @@ async def test_the_postgresql_probe_is_closed_with_its_engine(db: Database) -> N
     if db.backend != "postgresql":
         pytest.skip("the connection probe is PostgreSQL's")
     engine = create_async_engine(db.url)
-    found = await probe.window(engine.sync_engine, lambda: 0)
+    async with AsyncSession(engine) as session:
+        found = await probe.window(session, lambda: 0)
     assert found is not None and found[2] == 0
     held = probe._PG[engine.sync_engine]
     conn = held.conn

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from transfers.common import forked
-from transfers.common.forked import in_two
+from transfers.infra import forked
+from transfers.infra.forked import in_two
 
 needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="needs fork and a second core")
 

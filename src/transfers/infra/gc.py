@@ -22,3 +22,13 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def settle_heap() -> None:
+    """Move what is alive now (the snapshot, today's facts and evaluation) out of the cyclic
+    collector's sight. With the register loaded, a full collection walks about half a million
+    objects (about 0.3 s on this box) every time enough new objects have survived: a pause
+    every second or two under load, and the whole of the p99. Collected once first, so nothing
+    that is already garbage is kept; reference counting frees frozen objects as before."""
+    gc.collect()
+    gc.freeze()
