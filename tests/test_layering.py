@@ -192,12 +192,14 @@ RANK: dict[str, int] = {
     "demo": 7,
     "reminder": 8,
     "openapi": 8,
-    "job": 9,
+    # our customers and what we tell them (uses the notices' what-if and the reminders' mail)
+    "customer": 9,
+    "job": 10,
     # the edges: liveness and readiness, the web workspace, the command line, the app
     "health": 2,
-    "web": 10,
-    "cli": 10,
-    "app": 11,
+    "web": 11,
+    "cli": 11,
+    "app": 12,
 }
 
 

@@ -559,8 +559,8 @@ def dpa(language: str, old: list[Block]) -> list[Block]:
             ],
             [21, 16, 26, 19, 18],
         ),
-        P("{%p endif %}"),
         P(t["transfers_3"]),
+        P("{%p endif %}"),
         *term,
         H(t["precedence_h"]),
         P(t["precedence"]),
@@ -611,6 +611,7 @@ SCC_EN: list[Block] = [
     P(
         "Annexes to the standard contractual clauses for the transfer of personal data to third countries (Commission Implementing Decision (EU) 2021/914), {{ transfer.module_text }}."
     ),
+    P("{{ contract }}"),
     H("Options elected in the Clauses"),
     table(
         ["Clause", "Option elected"],
@@ -673,6 +674,7 @@ SCC_EN: list[Block] = [
     annex("Annex III – List of sub-processors"),
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
+    P("{%p if subprocessors %}"),
     table(
         [
             "Sub-processor (legal entity, address)",
@@ -685,6 +687,7 @@ SCC_EN: list[Block] = [
         ANNEX_III_CELLS,
         ANNEX_III_WIDTHS,
     ),
+    ENDIF,
     ELSE,
     P("{{ annex_iii_note }}"),
     ENDIF,
@@ -694,6 +697,7 @@ SCC_FI: list[Block] = [
     P(
         "Liitteet vakiosopimuslausekkeisiin henkilötietojen siirtämiseksi kolmansiin maihin (komission täytäntöönpanopäätös (EU) 2021/914), {{ transfer.module_text }}."
     ),
+    P("{{ contract }}"),
     H("Lausekkeissa tehdyt valinnat"),
     table(["Lauseke", "Valinta"], "clauses", ["{{ row.clause }}", "{{ row.election }}"], [34, 66]),
     annex("Liite I"),
@@ -756,6 +760,7 @@ SCC_FI: list[Block] = [
     annex("Liite III – Luettelo alikäsittelijöistä"),
     ANNEX_III_IF,
     P("{{ annex_iii_note }}"),
+    P("{%p if subprocessors %}"),
     table(
         [
             "Alikäsittelijä (oikeushenkilö, osoite)",
@@ -768,6 +773,7 @@ SCC_FI: list[Block] = [
         ANNEX_III_CELLS,
         ANNEX_III_WIDTHS,
     ),
+    ENDIF,
     ELSE,
     P("{{ annex_iii_note }}"),
     ENDIF,
@@ -781,7 +787,7 @@ TIA_EN: list[Block] = [
     ),
     H("Step 1 – Know your transfer"),
     P(
-        "Exporter {{ org.name }} ({{ transfer.exporter_role }}) transfers {{ transfer.data_categories }} to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Type of transfer: {{ transfer.transfer_type }}; frequency: {{ transfer.frequency }}."
+        "Exporter {{ exporter.name }} ({{ exporter.role }}) transfers {{ transfer.data_categories }} to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Type of transfer: {{ transfer.transfer_type }}; frequency: {{ transfer.frequency }}."
     ),
     P("{{ transfer.description }}"),
     P("Categories of data subjects: {{ transfer.data_subjects }}."),
@@ -793,12 +799,25 @@ TIA_EN: list[Block] = [
     H("Step 2 – Transfer tool relied on"),
     P("{{ transfer.mechanism_name }} ({{ transfer.mechanism_basis }})."),
     H("Step 3 – Law and practice of the destination country"),
-    P("{{ country_note.title }}", bold=True),
+    P(
+        "Laws of {{ country_note.title }} that allow public authorities to access the data",
+        bold=True,
+    ),
     P("{{ country_note.text }}"),
-    P("{%p if country_note.reach %}"),
-    P("Reach to this importer and these data: {{ country_note.reach }}"),
-    P("Practice: {{ country_note.practice }}"),
-    P("Sources: {{ country_note.citation }}"),
+    P("Finding for this importer and these data", bold=True),
+    P("{{ country_note.finding }}"),
+    P("Sources (on or before the assessment date)", bold=True),
+    P("{%p for source in country_note.sources %}"),
+    P("– {{ source.text }}"),
+    P("{%p endfor %}"),
+    P("{%p if country_note.developments %}"),
+    P("Developments since the assessment", bold=True),
+    P(
+        "Dated after {{ assessment.completed_on }}; not considered in this assessment, to be weighed at its re-evaluation:"
+    ),
+    P("{%p for source in country_note.developments %}"),
+    P("– {{ source.text }}"),
+    P("{%p endfor %}"),
     P("{%p endif %}"),
     H("Risk of access in practice", 2),
     P("{{ risk.method }}"),
@@ -828,8 +847,10 @@ TIA_EN: list[Block] = [
     P(
         "Assessed by: {{ assessment.assessor }}. Approved by: {{ assessment.approver }} ({{ assessment.approved_on }})."
     ),
-    H("Verdict of the register's rules engine"),
-    P("On {{ evaluation.as_of }} the transfer is: {{ evaluation.verdict }}."),
+    H("Status of the transfer on {{ evaluation.as_of }}"),
+    P(
+        "Assessment date: {{ evaluation.assessed_on }}. On {{ evaluation.as_of }}, the date of this document, the transfer is: {{ evaluation.verdict }}."
+    ),
     table(
         ["Finding", "Legal source"],
         "evaluation.reasons",
@@ -844,7 +865,7 @@ TIA_FI: list[Block] = [
     ),
     H("Vaihe 1 – Siirron tunnistaminen"),
     P(
-        "Tietojen viejä {{ org.name }} ({{ transfer.exporter_role }}) siirtää henkilötietoja ({{ transfer.data_categories }}) tietojen tuojalle {{ vendor.legal_name }} ({{ transfer.importer_role }}), kohdemaa: {{ transfer.country_name }}. Siirron tyyppi: {{ transfer.transfer_type }}; tiheys: {{ transfer.frequency }}."
+        "Tietojen viejä {{ exporter.name }} ({{ exporter.role }}) siirtää henkilötietoja ({{ transfer.data_categories }}) tietojen tuojalle {{ vendor.legal_name }} ({{ transfer.importer_role }}), kohdemaa: {{ transfer.country_name }}. Siirron tyyppi: {{ transfer.transfer_type }}; tiheys: {{ transfer.frequency }}."
     ),
     P("{{ transfer.description }}"),
     P("Rekisteröityjen ryhmät: {{ transfer.data_subjects }}."),
@@ -856,12 +877,25 @@ TIA_FI: list[Block] = [
     H("Vaihe 2 – Käytetty siirtoväline"),
     P("{{ transfer.mechanism_name }} ({{ transfer.mechanism_basis }})."),
     H("Vaihe 3 – Kohdemaan lainsäädäntö ja käytäntö"),
-    P("{{ country_note.title }}", bold=True),
+    P(
+        "Lait, joiden nojalla viranomaiset voivat saada tiedot käyttöönsä (kohdemaa: {{ country_note.title }})",
+        bold=True,
+    ),
     P("{{ country_note.text }}"),
-    P("{%p if country_note.reach %}"),
-    P("Ulottuvuus tähän tietojen tuojaan ja näihin tietoihin: {{ country_note.reach }}"),
-    P("Käytäntö: {{ country_note.practice }}"),
-    P("Lähteet: {{ country_note.citation }}"),
+    P("Havainto tämän tietojen tuojan ja näiden tietojen osalta", bold=True),
+    P("{{ country_note.finding }}"),
+    P("Lähteet (arvioinnin päivämäärään mennessä)", bold=True),
+    P("{%p for source in country_note.sources %}"),
+    P("– {{ source.text }}"),
+    P("{%p endfor %}"),
+    P("{%p if country_note.developments %}"),
+    P("Kehitys arvioinnin jälkeen", bold=True),
+    P(
+        "Päivätty {{ assessment.completed_on }} jälkeen; ei otettu huomioon tässä arvioinnissa, arvioidaan uudelleenarvioinnissa:"
+    ),
+    P("{%p for source in country_note.developments %}"),
+    P("– {{ source.text }}"),
+    P("{%p endfor %}"),
     P("{%p endif %}"),
     H("Tiedonsaannin riski käytännössä", 2),
     P("{{ risk.method }}"),
@@ -891,8 +925,10 @@ TIA_FI: list[Block] = [
     P(
         "Arvioinnin laati: {{ assessment.assessor }}. Arvioinnin hyväksyi: {{ assessment.approver }} ({{ assessment.approved_on }})."
     ),
-    H("Rekisterin sääntömoottorin arvio"),
-    P("Siirron tila {{ evaluation.as_of }}: {{ evaluation.verdict }}."),
+    H("Siirron tila {{ evaluation.as_of }}"),
+    P(
+        "Arvioinnin päivämäärä: {{ evaluation.assessed_on }}. Tämän asiakirjan päivämääränä {{ evaluation.as_of }} siirto on: {{ evaluation.verdict }}."
+    ),
     table(
         ["Havainto", "Oikeuslähde"],
         "evaluation.reasons",
@@ -1046,6 +1082,34 @@ RECORD_EN: list[Block] = [
         ],
         [15, 14, 12, 11, 15, 18, 15],
     ),
+    P("{%p if invalid %}"),
+    H("Transfers without a valid safeguard (to be remedied)"),
+    P(
+        "The mechanism recorded for these transfers is not a valid safeguard under Chapter V of the GDPR; they are listed so that the record shows every transfer that takes place (Art. 30(1)(e)), not as transfers with appropriate safeguards."
+    ),
+    table(
+        [
+            "Processing and purposes",
+            "On behalf of",
+            "Recipient",
+            "Destination",
+            "Personal data",
+            "Mechanism recorded",
+            "Not a valid safeguard",
+        ],
+        "invalid",
+        [
+            "{{ row.processing }}: {{ row.purposes }}",
+            "{{ row.behalf }}",
+            "{{ row.recipient }}",
+            "{{ row.country }}",
+            "{{ row.data }}",
+            "{{ row.mechanism }}",
+            "{{ row.why }}",
+        ],
+        [15, 14, 12, 11, 15, 15, 18],
+    ),
+    ENDIF,
 ]
 
 RECORD_FI: list[Block] = [
@@ -1074,6 +1138,34 @@ RECORD_FI: list[Block] = [
         ],
         [15, 14, 12, 11, 15, 18, 15],
     ),
+    P("{%p if invalid %}"),
+    H("Siirrot ilman pätevää suojatoimea (korjattava)"),
+    P(
+        "Näille siirroille kirjattu siirtoperuste ei ole tietosuoja-asetuksen V luvun mukainen pätevä suojatoimi; siirrot luetellaan, jotta seloste kattaa kaikki tosiasialliset siirrot (30 artiklan 1 kohdan e alakohta), eikä niitä esitetä asianmukaisin suojatoimin tehtyinä siirtoina."
+    ),
+    table(
+        [
+            "Käsittely ja tarkoitukset",
+            "Kenen lukuun",
+            "Vastaanottaja",
+            "Kohdemaa",
+            "Henkilötiedot",
+            "Kirjattu siirtoperuste",
+            "Ei pätevä suojatoimi",
+        ],
+        "invalid",
+        [
+            "{{ row.processing }}: {{ row.purposes }}",
+            "{{ row.behalf }}",
+            "{{ row.recipient }}",
+            "{{ row.country }}",
+            "{{ row.data }}",
+            "{{ row.mechanism }}",
+            "{{ row.why }}",
+        ],
+        [15, 14, 12, 11, 15, 15, 18],
+    ),
+    ENDIF,
 ]
 
 PARTY_STARTS = ("Data exporter", "Data importer", "Tietojen viejä", "Tietojen tuoja")

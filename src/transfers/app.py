@@ -28,6 +28,7 @@ from transfers.common.problem_handlers import EXCEPTION_HANDLERS
 from transfers.common.uploads import apply_upload_limit
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.compliance.service import warm
+from transfers.customer.controller import CustomerController, SubprocessorChangeController
 from transfers.db import create_engine, session_factory, tolerant_close
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.dpf.controller import DpfController
@@ -44,6 +45,7 @@ from transfers.settings import Settings, get_settings
 from transfers.transfer.controller import TransferController
 from transfers.user.passwords import password_pool
 from transfers.vendor.controller import VendorController
+from transfers.web.public_pages import public_router
 from transfers.web.router import web_handlers
 from transfers.web.templating import template_config
 
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         warming = asyncio.create_task(warm(maker)) if settings.warm_on_start else None
         app.state.warming = warming
         app.state.jobs = jobs
+        app.state.public_posts = {}  # the public page's rate limit, per client address
         try:
             if settings.job_worker:
                 await jobs.start_worker()
@@ -110,6 +113,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NoticeController,
             DpfController,
             DocumentJobController,
+            CustomerController,
+            SubprocessorChangeController,
+            public_router(),
         ],
         template_config=template_config(),
         plugins=[SQLAlchemyPlugin(config=alchemy)],

@@ -50,6 +50,15 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+    return raw
+
+
 def _float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     return float(raw) if raw else default
@@ -81,6 +90,9 @@ class Settings:
     assessment_review_months: int = 12
     document_objection_days: int = 30
     document_breach_hours: int = 48
+    document_text_language: str = "en"
+    """The language the register's free texts are typed in; documents in the other language
+    need each text's translation (``translations``) and are refused without it."""
     debug: bool = False
     session_idle_minutes: int = 60
     login_max_failures: int = 5
@@ -99,6 +111,12 @@ class Settings:
     """When the job worker mails the daily reminder digest (cron, UTC); empty: never. From the
     environment it defaults to daily at 06:00 only once ``TRANSFERS_SMTP_HOST`` is set, so a
     server with no mail set up does not fail at it every morning."""
+
+    public_subprocessor_page: bool = False
+    """Serve the public sub-processor page, its Atom feed and e-mail subscriptions
+    (``/subprocessors``; no login). Off unless ``TRANSFERS_PUBLIC_SUBPROCESSOR_PAGE=true``."""
+    public_company_name: str = "Our company"
+    """The name the public sub-processor page and its e-mails are signed with."""
 
     @property
     def secure_cookies(self) -> bool:
@@ -135,6 +153,7 @@ def settings_from_env() -> Settings:
         assessment_review_months=_int("TRANSFERS_ASSESSMENT_REVIEW_MONTHS", 12),
         document_objection_days=_int("TRANSFERS_DOCUMENT_OBJECTION_DAYS", 30),
         document_breach_hours=_int("TRANSFERS_DOCUMENT_BREACH_HOURS", 48),
+        document_text_language=_choice("TRANSFERS_DOCUMENT_TEXT_LANGUAGE", ("en", "fi"), "en"),
         debug=_bool("TRANSFERS_DEBUG", False),
         session_idle_minutes=_int("TRANSFERS_SESSION_IDLE_MINUTES", 60),
         login_max_failures=_int("TRANSFERS_LOGIN_MAX_FAILURES", 5),
@@ -143,6 +162,8 @@ def settings_from_env() -> Settings:
         password_hash_queue=_int("TRANSFERS_PASSWORD_HASH_QUEUE", 32),
         warm_on_start=_bool("TRANSFERS_WARM_ON_START", False),
         job_worker=_bool("TRANSFERS_JOB_WORKER", False),
+        public_subprocessor_page=_bool("TRANSFERS_PUBLIC_SUBPROCESSOR_PAGE", False),
+        public_company_name=env.get("TRANSFERS_PUBLIC_COMPANY_NAME", "Our company"),
         digest_cron=env.get(
             "TRANSFERS_DIGEST_CRON", "0 6 * * *" if env.get("TRANSFERS_SMTP_HOST") else ""
         ).strip(),

@@ -149,6 +149,7 @@ async def test_scc_clause_elections_are_recorded_validated_and_audited(api: Api)
         "redress_body": "Finnish mediation body",
         "supervisory_authority": None,
         "governing_law": "FI",
+        "governing_law_option": 1,
         "forum": "FI",
     }
     patched = await api.patch(

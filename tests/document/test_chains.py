@@ -58,6 +58,16 @@ async def chain(api: Api) -> dict[str, Any]:
             "data_categories": ["identity", "device_serial_numbers"],
             "data_subject_categories": ["customers' staff"],
             "technical_measures": "Encryption; role-based access",
+            "translations": {
+                "fi": {
+                    "service": "Takuukorjaukset",
+                    "controller": "Asiakkaamme, kukin oman tietojenkäsittelysopimuksensa nojalla",
+                    "nature": "Asiakkaiden kannettavien tietokoneiden korjaukset",
+                    "purposes": ["takuuhuolto"],
+                    "data_subject_categories": ["asiakkaiden henkilöstö"],
+                    "technical_measures": "Salaus; roolipohjainen pääsynhallinta",
+                }
+            },
         },
     )
     await api.create(

@@ -136,6 +136,7 @@ CLOUD_TIA = AssessmentData(
         Scenario("CLOUD Act warrant", 0.05, 0.8, 0.1),
     ),
     conclusion_reasoning="The keys stay in the EU, so a compelled importer can hand over only ciphertext.",
+    importer_finding="The importer hosts the data as a cloud provider, so Section 702 reaches it; it sees only ciphertext.",
 )
 
 # A warranty vendor in Japan on adequacy.
@@ -210,6 +211,23 @@ IRELAND = TransferData(
     "lawful",
     is_third_country=False,
 )
+# An events vendor still recorded on the Privacy Shield (invalid since 16 July 2020).
+SUMMIT_SHIELD = TransferData(
+    31,
+    "Summit Events Inc.",
+    "US",
+    "controller",
+    "controller",
+    "privacy_shield",
+    None,
+    ("contact",),
+    "systematic",
+    "storage",
+    None,
+    None,
+    "unlawful",
+    processing_service="Customer events",
+)
 TRANSFERS = (CLOUD_SCC, CLOUD_DPF, KAITO_TRANSFER, BHARAT_TRANSFER, IRELAND)
 CHANGES = (
     ChangeRow(
@@ -252,7 +270,12 @@ def context(kind: str, language: str, **overrides: Any) -> dict[str, Any]:
                 SubprocessorRow("Edge CDN Ltd", "GB", "content delivery", "adequacy"),
             ),
         },
-        "tia": {"vendor": CLOUD, "transfer": CLOUD_SCC, "assessment": CLOUD_TIA},
+        "tia": {
+            "vendor": CLOUD,
+            "transfer": CLOUD_SCC,
+            "assessment": CLOUD_TIA,
+            "processing": CLOUD_PROCESSING,
+        },
         "subprocessor_list": {
             "subprocessors": (BHARAT_ROW,),
             "changes": CHANGES,
@@ -260,7 +283,7 @@ def context(kind: str, language: str, **overrides: Any) -> dict[str, Any]:
             "scope": "Licentia Distribution Ltd",
         },
         "privacy_notice_section": {"transfers": TRANSFERS},
-        "record_extract": {"transfers": TRANSFERS},
+        "record_extract": {"transfers": (*TRANSFERS, SUMMIT_SHIELD)},
     }
     inputs = per_kind[kind]
     arguments: dict[str, Any] = {
@@ -286,8 +309,10 @@ def assert_sound(content: bytes) -> None:
                 etree.fromstring(archive.read(name))
     Docx(io.BytesIO(content))
     text = document_text(content)
+    # "None." alone is an empty Annex III's own wording, not a value that leaked.
+    checked = f"\n{text}\n".replace("\nNone.\n", "\n")
     for leftover in ("{{", "{%", "}}", "%}", "None"):
-        assert leftover not in text, leftover
+        assert leftover not in checked, leftover
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -335,11 +360,29 @@ def test_dpa_names_the_parties_every_art_28_3_clause_and_the_annexes(language: s
         assert "Hyväksytyt alikäsittelijät" in text
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dpa_without_transfers_agrees_none_and_has_no_dangling_safeguard_clause(
+    language: str,
+) -> None:
+    none, _ = render("dpa", language, transfers=())
+    assert (
+        "No transfer of the personal data outside the EU/EEA by the Processor is agreed"
+        if language == "en"
+        else "Käsittelijän tekemistä henkilötietojen siirroista EU/ETA-alueen ulkopuolelle ei ole sovittu"
+    ) in none
+    assert "5.3 " not in none and "register" not in none.split("5.2 ")[1].split("\n")[0]
+    some, _ = render("dpa", language)
+    assert "5.3 " in some
+    # The SCC module is named with the safeguard.
+    assert ("Module 3" if language == "en" else "moduuli 3") in some
+
+
 def test_dpa_general_authorisation_states_the_objection_period() -> None:
     text, _ = render("dpa", "en", agreement=CLOUD_AGREEMENT)
-    assert "general written authorisation" in text and "at least 30 days in advance" in text
+    assert "general written authorisation" in text
+    assert "at least thirty (30) days in advance" in text  # day periods in words
     text, _ = render("dpa", "fi", agreement=CLOUD_AGREEMENT)
-    assert "yleisen kirjallisen luvan" in text and "vähintään 30 päivää" in text
+    assert "yleisen kirjallisen luvan" in text and "vähintään kolmekymmentä (30) päivää" in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -387,6 +430,19 @@ def test_scc_annexes_module_3_for_the_subprocessor_in_india() -> None:
     assert "Module 3 (transfer processor to processor)" in text
     assert "Role (controller/processor): processor" in text
     assert "India" in text
+    # An empty Annex III says so, with no empty table.
+    annex_iii = text[text.index("Annex III \N{EN DASH} List of sub-processors") :]
+    assert annex_iii.splitlines()[1] == "None."
+    assert "Sub-processor\nCountry" not in annex_iii
+    fi, _ = render(
+        "scc_annexes",
+        "fi",
+        vendor=BHARAT,
+        processing=LICENTIA_PROCESSING,
+        transfer=BHARAT_TRANSFER,
+        subprocessors=(),
+    )
+    assert fi[fi.index("Liite III") :].splitlines()[1] == "Ei ole."
 
 
 def test_scc_annexes_refuse_a_module_that_does_not_fit_the_roles() -> None:
@@ -410,7 +466,9 @@ def test_tia_follows_the_six_steps_and_states_the_verdict(language: str) -> None
         assert step in text
     # Step 3: the reference law of the USA, in the document's language, with its reach.
     assert ("FISA Section 702" if language == "en" else "FISA-lain 702 pykälä") in text
-    assert ("Reach to this importer" if language == "en" else "Ulottuvuus tähän") in text
+    # The assessor's finding for this importer, never the country text's guidance.
+    assert "Section 702 reaches it; it sees only ciphertext." in text
+    assert "State whether" not in text and "Totea, voidaanko" not in text
     assert "Encryption with keys held only by the exporter in the EU" in text
     assert ("1 February 2027" if language == "en" else "1.2.2027") in text  # step 6
     assert ("1 February 2026" if language == "en" else "1.2.2026") in text  # assessment date
@@ -540,6 +598,34 @@ def test_record_extract_lists_every_third_country_transfer(language: str) -> Non
     assert ("lawful with open conditions" if language == "en" else "avoimia ehtoja") not in text
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_record_extract_never_shows_an_invalid_mechanism_as_a_safeguard(language: str) -> None:
+    text, _ = render("record_extract", language)
+    heading = (
+        "Transfers without a valid safeguard (to be remedied)"
+        if language == "en"
+        else "Siirrot ilman pätevää suojatoimea (korjattava)"
+    )
+    # Listed only under the heading that says it is not a valid safeguard, with its date.
+    assert text.index("Summit Events Inc.") > text.index(heading)
+    since = (
+        "not a valid safeguard since 16 July 2020"
+        if language == "en"
+        else "ei ole ollut pätevä suojatoimi 16.7.2020 alkaen"
+    )
+    assert since in text
+    assert text.count("Privacy Shield") == 1 and text.index("Privacy Shield") > text.index(heading)
+    # An onward transfer is marked as made by our sub-processor.
+    onward = replace(BHARAT_TRANSFER, made_by="Licentia Distribution Ltd")
+    chain, _ = render("record_extract", language, transfers=(onward,))
+    assert (
+        "onward transfer made by our sub-processor Licentia Distribution Ltd"
+        if language == "en"
+        else "edelleensiirto, jonka tekee alikäsittelijämme Licentia Distribution Ltd"
+    ) in chain
+    assert heading not in chain
+
+
 def test_record_extract_documents_the_compelling_interests_derogation() -> None:
     occasional = replace(
         KAITO_TRANSFER,
@@ -614,7 +700,8 @@ def test_dates_and_periods_per_language() -> None:
     assert fmt_period("P1Y6M", "en") == "one (1) year and six (6) months"
     assert fmt_period("P3Y", "fi") == "kolme (3) vuotta"
     assert fmt_period("P1M", "fi") == "yksi (1) kuukausi"
-    assert fmt_period("P30D", "fi") == "30 päivää"
+    assert fmt_period("P30D", "fi") == "kolmekymmentä (30) päivää"
+    assert fmt_period("P45D", "en") == "forty-five (45) days"
     assert fmt_period("three months", "en") == "three months"
 
 
@@ -901,14 +988,17 @@ def test_scc_annexes_print_the_clause_elections(language: str) -> None:
     text, _ = render("scc_annexes", language, clauses=elections)
     if language == "en":
         assert "Clause 7 \N{EN DASH} Docking clause\nnot included" in text
-        assert "Option 2, general written authorisation" in text and "45 days" in text
-        assert "Clause 17 \N{EN DASH} Governing law\nthe law of Finland" in text
+        assert "Option 2, general written authorisation" in text and "forty-five (45) days" in text
+        assert "Clause 17 \N{EN DASH} Governing law\nOption 1: the law of Finland" in text
         assert (
             "Clause 18 \N{EN DASH} Choice of forum and jurisdiction\nthe courts of Finland" in text
         )
     else:
         assert "Lauseke 7 \N{EN DASH} Liittymislauseke\nei sisälly" in text
-        assert "vaihtoehto 2, yleinen kirjallinen lupa" in text and "45 päivää" in text
+        assert (
+            "vaihtoehto 2, yleinen kirjallinen lupa" in text
+            and "neljäkymmentäviisi (45) päivää" in text
+        )
         assert "jäsenvaltion laki: Suomi" in text
 
 
@@ -959,11 +1049,13 @@ def test_tia_documents_the_risk_method_inputs_result_and_reasoning(language: str
     if language == "en":
         assert "FISA 702 directive to the importer\n20%\n50%\n10%\n1%" in text
         assert "CLOUD Act warrant\n5%\n80%\n10%\n0.4%" in text
-        assert "Computed probability of disclosure over 3 year(s): 1.4%." in text
+        assert "Computed probability of disclosure over three (3) years: 1.4%." in text
         assert "1 \N{MINUS SIGN} \N{N-ARY PRODUCT}(1 \N{MINUS SIGN} p)" in text
         assert "Reasoned conclusion: The keys stay in the EU" in text
     else:
-        assert "0,4 %" in text and "3 vuoden aikana: 1,4 %." in text
+        assert "0,4\N{NO-BREAK SPACE}%" in text
+        assert "ajanjaksolla kolme (3) vuotta: 1,4\N{NO-BREAK SPACE}%." in text
+        assert "0.4" not in text and "1.4%" not in text
     none, _ = render("tia", language, assessment=replace(CLOUD_TIA, risk_scenarios=()))
     assert ("No scenario estimates" if language == "en" else "Skenaariokohtaisia") in none
 

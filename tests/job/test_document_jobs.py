@@ -54,6 +54,14 @@ async def _register(api: Api, vendors: int) -> list[dict[str, Any]]:
                 "data_categories": ["identity", "contact"],
                 "data_subject_categories": ["customers"],
                 "technical_measures": "Encryption at rest",
+                "translations": {
+                    "fi": {
+                        "service": f"Palvelu {i}",
+                        "nature": "Ylläpito",
+                        "purposes": ["asiakkuudenhallinta"],
+                        "technical_measures": "Salaus tallennettaessa",
+                    }
+                },
             },
         )
         await api.create(

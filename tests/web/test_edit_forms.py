@@ -256,13 +256,22 @@ async def test_scc_annexes_and_the_tia_are_generated_from_their_pages_and_listed
             "completed_on": "2025-01-10",
             "conclusion": "adequate_with_measures",
             "supplementary_measures": "Keys held in the EU",
+            "importer_finding": "Section 702 reaches the importer; it sees only ciphertext.",
+            "conclusion_reasoning": "The keys stay in the EU.",
         },
     )
     page = await browser.get("/transfers/1")
     assert page.status_code == 200 and "SCC annexes" in page.text
-    made = await browser.post(
+    # The register's texts are typed in English: a Finnish document without their Finnish
+    # text is refused with what is missing, never printed in English.
+    refused = await browser.post(
         "/documents",
         {"kind": "scc_annexes", "language": "fi", "transfer_id": "1", "next": "/transfers/1"},
+    )
+    assert refused.status_code == 422 and "Service, in Finnish" in refused.text
+    made = await browser.post(
+        "/documents",
+        {"kind": "scc_annexes", "language": "en", "transfer_id": "1", "next": "/transfers/1"},
     )
     assert made.status_code == 303, made.text
     assert made.headers["location"].startswith("/transfers/1#document-")

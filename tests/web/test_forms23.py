@@ -161,6 +161,7 @@ async def test_editing_one_part_of_a_nested_value_keeps_the_other_parts(
         "redress_body": "FIN-NET",
         "supervisory_authority": None,
         "governing_law": "SE",
+        "governing_law_option": 1,
         "forum": "SE",
     }
 

@@ -25,7 +25,7 @@ from transfers.organisation.schemas import (
     ProcessingUpdate,
 )
 from transfers.register import rows
-from transfers.transfer.schemas import TransferCreate, TransferUpdate
+from transfers.transfer.schemas import TransferCreate, TransferTexts, TransferUpdate
 from transfers.vendor.schemas import VendorCreate, VendorUpdate
 from transfers.web import register_forms, vendor_forms
 
@@ -41,6 +41,7 @@ NESTED: dict[str, type[msgspec.Struct]] = {
     "scc_clauses": SccClauses,
     "translations@processing": ProcessingTexts,
     "translations@assessment": AssessmentTexts,
+    "translations@transfer": TransferTexts,
 }
 
 NOT_ON_FORMS: dict[tuple[str, str], str] = {

@@ -12,6 +12,7 @@ from litestar import Litestar
 from tests.conftest import Database
 from tests.web.conftest import Browser
 from transfers.cli import main
+from transfers.cli._base import console
 from transfers.settings import get_settings
 
 Cli = Callable[..., Awaitable[Result]]
@@ -23,6 +24,7 @@ def users_cli(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
     Argon2 profile); ``tests/test_cli.py`` runs the console script itself as a subprocess."""
     monkeypatch.setenv("TRANSFERS_DATABASE_URL", db.url)
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(console, "_console", None)  # a console as wide as this terminal
     get_settings.cache_clear()
 
     async def run(*args: str) -> Result:

@@ -4,6 +4,7 @@ such as "2 years" are accepted on input and stored in ISO form."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -36,6 +37,9 @@ class SccClauses(msgspec.Struct, forbid_unknown_fields=True):
     """Clause 13(a): the competent authority; default the exporter's."""
     governing_law: CountryCode = "FI"
     """Clause 17: the law of an EU Member State that allows third-party beneficiary rights."""
+    governing_law_option: Literal[1, 2] = 1
+    """Clause 17 (Modules 1-3): Option 1, the law of the Member State named; Option 2 (Modules
+    2 and 3), the law of the exporter's Member State, else the one named."""
     forum: CountryCode = "FI"
     """Clause 18(b): the courts of an EU Member State."""
 

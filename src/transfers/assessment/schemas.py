@@ -31,8 +31,11 @@ class AssessmentTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=
 
     supplementary_measures: LongText | None = None
     law_and_practice: LongText | None = None
+    importer_finding: LongText | None = None
     procedural_steps: LongText | None = None
     conclusion_reasoning: LongText | None = None
+    risk_scenarios: list[ShortText] | None = None
+    """The scenarios' names in this language, in the order of ``risk_scenarios``."""
 
 
 class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -41,6 +44,8 @@ class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     conclusion: Conclusion | None = None
     supplementary_measures: LongText | None = None
     law_and_practice: LongText | None = None
+    importer_finding: LongText | None = None
+    """The assessor's Step 3 finding for this importer and these data."""
     procedural_steps: LongText | None = None
     next_review_on: date | None = None
     assessor: PersonName | None = None
@@ -59,6 +64,7 @@ class AssessmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
     conclusion: Conclusion | UnsetType | None = UNSET
     supplementary_measures: LongText | UnsetType | None = UNSET
     law_and_practice: LongText | UnsetType | None = UNSET
+    importer_finding: LongText | UnsetType | None = UNSET
     procedural_steps: LongText | UnsetType | None = UNSET
     next_review_on: date | UnsetType | None = UNSET
     assessor: PersonName | UnsetType | None = UNSET
@@ -80,6 +86,7 @@ class AssessmentRead(msgspec.Struct):
     conclusion: str | None
     supplementary_measures: str | None
     law_and_practice: str | None
+    importer_finding: str | None
     procedural_steps: str | None
     next_review_on: date | None
     assessor: str | None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from transfers.cli import (  # noqa: F401  (each module registers its commands on main)
     check,
+    customers,
     data,
     db,
     docs,

@@ -14,10 +14,14 @@ templates.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from babel.numbers import format_percent
 
 from transfers.assessment.risk import Scenario, overall_probability
 from transfers.document.kinds import KINDS, LANGUAGES
@@ -42,6 +46,8 @@ class MissingDataError(ValueError):
 
 
 # --- Labels ----------------------------------------------------------------------------------
+
+BABEL_LOCALES: Mapping[str, str] = {"en": "en_GB", "fi": "fi_FI"}
 
 MONTHS_EN = (
     "January",
@@ -92,7 +98,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_renewal": "It does not renew automatically.",
         "notice": "The notice period is {notice}.",
         "specific": "The Processor shall not engage another processor without the Controller's prior specific written authorisation (GDPR Art. 28(2)); the sub-processors authorised on signature are listed in Annex III.",
-        "general": "The Controller gives general written authorisation to the sub-processors listed in Annex III (GDPR Art. 28(2)); the Processor informs the Controller of any intended addition or replacement at least {days} days in advance, giving the Controller the opportunity to object.",
+        "general": "The Controller gives general written authorisation to the sub-processors listed in Annex III (GDPR Art. 28(2)); the Processor informs the Controller of any intended addition or replacement at least {days} in advance, giving the Controller the opportunity to object.",
         "no_subprocessors": "No sub-processors are authorised.",
         "subprocessors": "{n} sub-processor(s) are authorised, listed below.",
         "module": "Module {m} (transfer {direction})",
@@ -121,11 +127,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_transfer_recorded": "no transfer recorded",
         "added_planned": "to be added",
         "removed_planned": "to be removed",
-        "objection": "You may object to an intended addition or replacement of a sub-processor within {days} days of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
+        "objection": "You may object to an intended addition or replacement of a sub-processor within {days} of its announcement in this list; the objection period and its effects are set out in your data processing agreement with us.",
         "we_controller": "{org} (controller)",
         "id_fi": "business ID",
         "risk_method": "For each scenario of access by a public authority of the destination country, the assessor estimates over the assessment period the probability that an authority requests these data from the importer, that the importer is compelled to disclose them, and that the supplementary measures fail to keep them unintelligible. A scenario leads to disclosure only if all three occur, so its probability is their product; treating the scenarios as independent, the probability that at least one occurs is 1 − ∏(1 − p).",
-        "risk_result": "Computed probability of disclosure over {years} year(s): {p}.",
+        "risk_result": "Computed probability of disclosure over {years}: {p}.",
         "risk_none": "No scenario estimates are recorded; the conclusion rests on the reasoning below.",
         "measures_general": "Measures",
         "assistance_missing": "not documented in the register: to be agreed before signature",
@@ -138,14 +144,21 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "c7_yes": "included: further parties may accede with the agreement of all parties",
         "c7_no": "not included",
         "c9": "Clause 9(a) – Use of sub-processors",
-        "c9_general": "Option 2, general written authorisation: the data importer informs the data exporter of intended changes at least {days} days in advance",
-        "c9_specific": "Option 1, specific prior authorisation: the data importer submits the request at least {days} days in advance",
+        "c9_general": "Option 2, general written authorisation: the data importer informs the data exporter of intended changes at least {days} in advance",
+        "c9_specific": "Option 1, specific prior authorisation: the data importer submits the request at least {days} in advance",
         "c11": "Clause 11(a) – Redress",
         "c11_yes": "the optional independent dispute resolution body is offered: {body}",
         "c11_no": "the optional independent dispute resolution body is not used",
         "c13": "Clause 13 – Supervision",
         "c17": "Clause 17 – Governing law",
         "c17_text": "the law of {country}",
+        "c17_option1": "Option 1: {law}",
+        "c17_option2": "Option 2: the law of the EU Member State in which the data exporter is established; where it does not allow for third-party beneficiary rights, {law}",
+        "contract": "These annexes form part of the agreement “{title}” signed on {signed}, which incorporates the standard contractual clauses of Commission Implementing Decision (EU) 2021/914, {module}.",
+        "contract_untitled": "These annexes form part of the agreement signed on {signed}, which incorporates the standard contractual clauses of Commission Implementing Decision (EU) 2021/914, {module}.",
+        "contract_fallback": " The transfer relies on {mechanism}; these clauses are its fallback, applied if that ceases to cover it.",
+        "none": "None.",
+        "contract_unsigned": "These annexes are for the standard contractual clauses of Commission Implementing Decision (EU) 2021/914, {module}, to be signed by the parties.",
         "c18": "Clause 18 – Choice of forum and jurisdiction",
         "c18_text": "the courts of {country}",
         "not_started": "not yet active: the transfer is recorded to start on {start}, so no verdict on its lawfulness is given",
@@ -175,7 +188,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "field_mechanism": "safeguard",
         "field_tier": "tier",
         "field_parent": "engaged by",
-        "dpa_no_transfers": "The register records no transfer of the personal data outside the EU/EEA by the Processor; any such transfer requires the Controller's prior written instruction.",
+        "dpa_no_transfers": "No transfer of the personal data outside the EU/EEA by the Processor is agreed; any such transfer requires the Controller's prior written instruction.",
         "no_fallback": "none agreed",
         "breach_deadline": "without undue delay and in any event within {hours} hours after becoming aware of it",
         "article_9": "special categories of personal data (Art. 9)",
@@ -183,6 +196,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "destinations": "As of {date}, {org} transfers personal data to the countries below, outside the European Union and the European Economic Area, only with the safeguards shown.",
         "no_destinations": "As of {date}, {org} does not transfer personal data outside the European Union and the European Economic Area.",
         "authority_fi": "Office of the Data Protection Ombudsman (Tietosuojavaltuutetun toimisto), PL 800, 00531 Helsinki, Finland",
+        "no_safeguard": "no transfer mechanism",
+        "invalid_since": "not a valid safeguard since {date}",
+        "not_covered": "not a valid safeguard for this transfer: {reason}",
+        "onward_by": "{recipient} (onward transfer made by our sub-processor {vendor})",
     },
     "fi": {
         "controller": "rekisterinpitäjä",
@@ -217,7 +234,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_renewal": "Sopimus ei jatku automaattisesti.",
         "notice": "Irtisanomisaika on {notice}.",
         "specific": "Käsittelijä ei saa käyttää toista käsittelijää (alikäsittelijää) ilman Rekisterinpitäjän ennakkoon antamaa erityistä kirjallista lupaa (tietosuoja-asetuksen 28 artiklan 2 kohta); allekirjoitushetkellä hyväksytyt alikäsittelijät luetellaan liitteessä III.",
-        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); Käsittelijä ilmoittaa Rekisterinpitäjälle aiotuista lisäyksistä tai vaihdoista vähintään {days} päivää etukäteen, jotta Rekisterinpitäjä voi vastustaa muutosta.",
+        "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); Käsittelijä ilmoittaa Rekisterinpitäjälle aiotuista lisäyksistä tai vaihdoista vähintään {days} etukäteen, jotta Rekisterinpitäjä voi vastustaa muutosta.",
         "no_subprocessors": "Alikäsittelijöitä ei ole hyväksytty.",
         "subprocessors": "Hyväksyttyjä alikäsittelijöitä on {n}, ja ne luetellaan alla.",
         "module": "moduuli {m} (siirto {direction})",
@@ -246,11 +263,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_transfer_recorded": "siirtoa ei ole kirjattu",
         "added_planned": "lisätään",
         "removed_planned": "poistetaan",
-        "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista {days} päivän kuluessa siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
+        "objection": "Voitte vastustaa alikäsittelijän lisäämistä tai vaihtamista; vastustamisaika on {days} siitä, kun muutoksesta on ilmoitettu tässä luettelossa; vastustamisoikeudesta ja sen vaikutuksista sovitaan kanssamme tehdyssä henkilötietojen käsittelysopimuksessa.",
         "we_controller": "{org} (rekisterinpitäjä)",
         "id_fi": "Y-tunnus",
         "risk_method": "Arvioija arvioi kunkin kohdemaan viranomaisen tiedonsaantiskenaarion osalta arviointijakson ajalta todennäköisyyden sille, että viranomainen pyytää näitä tietoja tietojen tuojalta, että tuoja velvoitetaan luovuttamaan ne ja että täydentävät toimenpiteet eivät pidä tietoja käsittämättöminä. Skenaario johtaa tietojen luovuttamiseen vain, jos kaikki kolme toteutuvat, joten sen todennäköisyys on näiden tulo; kun skenaarioita pidetään toisistaan riippumattomina, todennäköisyys sille, että ainakin yksi toteutuu, on 1 − ∏(1 − p).",
-        "risk_result": "Laskettu luovuttamisen todennäköisyys {years} vuoden aikana: {p}.",
+        "risk_result": "Laskettu luovuttamisen todennäköisyys ajanjaksolla {years}: {p}.",
         "risk_none": "Skenaariokohtaisia arvioita ei ole kirjattu; johtopäätös perustuu alla esitettyihin perusteluihin.",
         "measures_general": "Toimenpiteet",
         "assistance_missing": "ei kirjattu rekisteriin: sovittava ennen allekirjoitusta",
@@ -263,14 +280,21 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "c7_yes": "sisältyy: uusia osapuolia voi liittyä kaikkien osapuolten suostumuksella",
         "c7_no": "ei sisälly",
         "c9": "Lauseke 9 a – Alikäsittelijöiden käyttö",
-        "c9_general": "vaihtoehto 2, yleinen kirjallinen lupa: tietojen tuoja ilmoittaa aiotuista muutoksista tietojen viejälle vähintään {days} päivää etukäteen",
-        "c9_specific": "vaihtoehto 1, erityinen ennakkolupa: tietojen tuoja esittää pyynnön vähintään {days} päivää etukäteen",
+        "c9_general": "vaihtoehto 2, yleinen kirjallinen lupa: tietojen tuoja ilmoittaa aiotuista muutoksista tietojen viejälle vähintään {days} etukäteen",
+        "c9_specific": "vaihtoehto 1, erityinen ennakkolupa: tietojen tuoja esittää pyynnön vähintään {days} etukäteen",
         "c11": "Lauseke 11 a – Oikeussuojakeinot",
         "c11_yes": "rekisteröidyille tarjotaan valinnainen riippumaton riidanratkaisuelin: {body}",
         "c11_no": "valinnaista riippumatonta riidanratkaisuelintä ei käytetä",
         "c13": "Lauseke 13 – Valvonta",
         "c17": "Lauseke 17 – Sovellettava laki",
         "c17_text": "jäsenvaltion laki: {country}",
+        "c17_option1": "vaihtoehto 1: {law}",
+        "c17_option2": "vaihtoehto 2: sen EU:n jäsenvaltion laki, johon tietojen viejä on sijoittautunut; jos se ei salli kolmannen osapuolen edunsaajan oikeuksia, {law}",
+        "contract": "Nämä liitteet ovat osa sopimusta ”{title}”, joka on allekirjoitettu {signed} ja johon sisältyvät komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeet, {module}.",
+        "contract_untitled": "Nämä liitteet ovat osa {signed} allekirjoitettua sopimusta, johon sisältyvät komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeet, {module}.",
+        "contract_fallback": " Siirto perustuu ensisijaisesti siirtoperusteeseen {mechanism}; nämä lausekkeet ovat sen varaperuste, jota sovelletaan, jos ensisijainen peruste lakkaa kattamasta siirron.",
+        "none": "Ei ole.",
+        "contract_unsigned": "Nämä liitteet koskevat komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeita, {module}, jotka osapuolet allekirjoittavat.",
         "c18": "Lauseke 18 – Oikeuspaikka ja toimivaltainen tuomioistuin",
         "c18_text": "jäsenvaltion tuomioistuimet: {country}",
         "not_started": "ei vielä alkanut: siirron on kirjattu alkavan {start}, joten sen lainmukaisuutta ei arvioida",
@@ -300,7 +324,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "field_mechanism": "suojatoimi",
         "field_tier": "taso",
         "field_parent": "käyttöön ottanut",
-        "dpa_no_transfers": "Rekisterissä ei ole kirjattu Käsittelijän tekemiä henkilötietojen siirtoja EU/ETA-alueen ulkopuolelle; tällainen siirto edellyttää Rekisterinpitäjän ennakkoon antamaa kirjallista ohjetta.",
+        "dpa_no_transfers": "Käsittelijän tekemistä henkilötietojen siirroista EU/ETA-alueen ulkopuolelle ei ole sovittu; tällainen siirto edellyttää Rekisterinpitäjän ennakkoon antamaa kirjallista ohjetta.",
         "no_fallback": "ei sovittu",
         "breach_deadline": "ilman aiheetonta viivytystä ja joka tapauksessa {hours} tunnin kuluessa siitä, kun se on saanut loukkauksen tietoonsa",
         "article_9": "erityiset henkilötietoryhmät (9 artikla)",
@@ -308,6 +332,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "destinations": "{org} siirtää henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle vain alla lueteltuihin maihin ja vain alla mainituin suojatoimin (tilanne {date}).",
         "no_destinations": "{org} ei siirrä henkilötietoja Euroopan unionin ja Euroopan talousalueen ulkopuolelle (tilanne {date}).",
         "authority_fi": "Tietosuojavaltuutetun toimisto, PL 800, 00531 Helsinki",
+        "no_safeguard": "ei siirtoperustetta",
+        "invalid_since": "ei ole ollut pätevä suojatoimi {date} alkaen",
+        "not_covered": "ei ole pätevä suojatoimi tälle siirrolle: {reason}",
+        "onward_by": "{recipient} (edelleensiirto, jonka tekee alikäsittelijämme {vendor})",
     },
 }
 
@@ -463,6 +491,55 @@ def fmt_date(day: date | None, language: str) -> str:
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
+_EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_EN_TEENS = (
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
+
+
+def number_words(n: int, language: str) -> str:
+    """0-999 in words, as a contract writes them ("thirty", "kolmekymmentä"); larger numbers
+    as figures."""
+    words = NUMBER_WORDS[language]
+    if n < len(words):
+        return words[n]
+    if not 0 <= n < 1000:
+        return str(n)
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    if language == "fi":
+        head = "" if hundreds == 0 else ("sata" if hundreds == 1 else words[hundreds] + "sataa")
+        if rest < len(words):
+            tail = words[rest] if rest else ""
+        elif rest < 20:
+            tail = words[ones] + "toista"
+        else:
+            tail = words[tens] + "kymmentä" + (words[ones] if ones else "")
+        return head + tail
+    if rest < len(words):
+        tail = words[rest] if rest else ""
+    elif rest < 20:
+        tail = _EN_TEENS[rest - 13]
+    else:
+        tail = _EN_TENS[tens] + (f"-{words[ones]}" if ones else "")
+    if hundreds == 0:
+        return tail
+    return f"{words[hundreds]} hundred" + (f" and {tail}" if tail else "")
+
+
+def fmt_days(n: int, language: str) -> str:
+    """A number of days as a contract writes it: "thirty (30) days" / "kolmekymmentä (30)
+    päivää"."""
+    unit = PERIOD_UNITS[language]["D"][0 if n == 1 else 1]
+    return f"{number_words(n, language)} ({n}) {unit}"
+
+
 def fmt_period(iso: str | None, language: str) -> str:
     """An ISO 8601 period in contract words: "P3Y" -> "three (3) years" / "kolme (3) vuotta";
     text that is not a period is printed as typed."""
@@ -472,13 +549,12 @@ def fmt_period(iso: str | None, language: str) -> str:
     if match is None or not any(match.groups()):
         return iso
     units = PERIOD_UNITS[language]
-    words = NUMBER_WORDS[language]
     parts = []
     for amount, unit in zip(match.groups(), "YMWD", strict=True):
         if amount:
             n = int(amount)
             unit_word = units[unit][0] if n == 1 else units[unit][1]
-            number = f"{words[n]} ({n})" if n < len(words) else str(n)
+            number = f"{number_words(n, language)} ({n})" if n < 1000 else str(n)
             parts.append(f"{number} {unit_word}")
     joiner = " ja " if language == "fi" else " and "
     return joiner.join(parts)
@@ -588,12 +664,52 @@ def joined(values: Sequence[str] | None) -> str:
     return ", ".join(v.strip() for v in values or () if v.strip())
 
 
+_MISSING_TEXTS: ContextVar[list[str] | None] = ContextVar("missing_texts", default=None)
+_TYPED_IN: ContextVar[str] = ContextVar("typed_in", default="en")
+
+
+@contextmanager
+def strict_texts(typed_in: str) -> Iterator[list[str]]:
+    """Within this block, a free text a document prints in a language other than ``typed_in``
+    (the language the register's texts are typed in, TRANSFERS_DOCUMENT_TEXT_LANGUAGE) without
+    its translation is recorded in the yielded list instead of being printed as typed: a
+    Finnish document is refused with the list of missing Finnish texts, never silently
+    English. Outside it (template test renders) texts fall back to the typed ones."""
+    missing: list[str] = []
+    token, typed = _MISSING_TEXTS.set(missing), _TYPED_IN.set(typed_in)
+    try:
+        yield missing
+    finally:
+        _MISSING_TEXTS.reset(token)
+        _TYPED_IN.reset(typed)
+
+
+def _needs_translation(owner: str, name: str, language: str) -> None:
+    missing = _MISSING_TEXTS.get()
+    if missing is None or language == _TYPED_IN.get():
+        return
+    entry = (
+        f"{owner}: translations.{language}.{name}" if owner else f"translations.{language}.{name}"
+    )
+    if entry not in missing:
+        missing.append(entry)
+
+
 def localised(
-    value: Any, translations: Mapping[str, Mapping[str, Any]] | None, name: str, language: str
+    value: Any,
+    translations: Mapping[str, Mapping[str, Any]] | None,
+    name: str,
+    language: str,
+    owner: str = "",
 ) -> Any:
-    """The free text ``name`` in ``language`` when the register has it, else as typed."""
+    """The free text ``name`` in ``language`` when the register has it, else as typed (and,
+    under :func:`strict_texts`, recorded as missing when typed in another language)."""
     given = (translations or {}).get(language, {}).get(name)
-    return given if given else value
+    if given:
+        return given
+    if not _empty(value):
+        _needs_translation(owner, name, language)
+    return value
 
 
 def terms(vocabulary_name: str, values: Sequence[str] | None, language: str) -> str:
@@ -613,6 +729,9 @@ class DocumentOptions:
     """Months after its completion that a TIA is reviewed when it names no date of its own
     (EDPB Recommendations 01/2020, step 6): the reminders' cadence, setting
     TRANSFERS_ASSESSMENT_REVIEW_MONTHS."""
+    text_language: str = "en"
+    """The language the register's free texts are typed in (TRANSFERS_DOCUMENT_TEXT_LANGUAGE):
+    a document in the other language needs each text's translation (:func:`strict_texts`)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DocumentOptions:
@@ -621,6 +740,7 @@ class DocumentOptions:
             objection_days=settings.document_objection_days,
             breach_hours=settings.document_breach_hours,
             review_months=settings.assessment_review_months,
+            text_language=settings.document_text_language,
         )
 
 
@@ -758,6 +878,10 @@ class TransferData:
     assessed_on: date | None = None
     """Completion date of the newest transfer impact assessment on or before the document's
     date (None: none recorded)."""
+    transfer_translations: Mapping[str, Mapping[str, Any]] | None = None
+    """The transfer's own free texts (description, supplementary measures) per language."""
+    made_by: str | None = None
+    """For an onward transfer, the vendor that makes it (SCC Clause 8.7): our sub-processor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -777,38 +901,51 @@ class AssessmentData:
     risk_scenarios: tuple[Scenario, ...] = ()
     conclusion_reasoning: str | None = None
     translations: Mapping[str, Mapping[str, Any]] | None = None
+    importer_finding: str | None = None
 
 
 def percent(value: float, language: str) -> str:
-    """0.025 -> "2.5%" / "2,5 %" (Finnish writes a decimal comma and a space)."""
-    number = f"{value * 100:.2f}".rstrip("0").rstrip(".")
-    return f"{number.replace('.', ',')} %" if language == "fi" else f"{number}%"
+    """0.025 -> "2.5%" / "2,5 %" (a no-break space): the language's own pattern (Babel,
+    CLDR), to two decimals of a percent at most."""
+    return format_percent(
+        round(value, 4), locale=BABEL_LOCALES[language], decimal_quantization=False
+    )
 
 
 def risk_ctx(a: AssessmentData, language: str) -> tuple[dict[str, str], list[dict[str, str]]]:
     """The documented risk method: the assessor's estimates per scenario, the computed
     probabilities (transfers.assessment.risk) and the reasoned conclusion."""
     lab = LABELS[language]
+    named = localised(None, a.translations, "risk_scenarios", language) or ()
+    if a.risk_scenarios and len(named) != len(a.risk_scenarios):
+        named = ()
+        _needs_translation("assessment", "risk_scenarios", language)
     rows = [
         {
-            "scenario": s.scenario,
+            "scenario": named[i] if named else s.scenario,
             "request": percent(s.request, language),
             "compelled": percent(s.compelled, language),
             "measures_fail": percent(s.measures_fail, language),
             "probability": percent(s.probability, language),
         }
-        for s in a.risk_scenarios
+        for i, s in enumerate(a.risk_scenarios)
     ]
     summary = {
         "method": lab["risk_method"],
         "result": lab["risk_result"].format(
-            years=a.risk_period_years or 1,
+            years=fmt_period(f"P{a.risk_period_years or 1}Y", language),
             p=percent(overall_probability(a.risk_scenarios), language),
         )
         if a.risk_scenarios
         else lab["risk_none"],
         "reasoning": text(
-            localised(a.conclusion_reasoning, a.translations, "conclusion_reasoning", language),
+            localised(
+                a.conclusion_reasoning,
+                a.translations,
+                "conclusion_reasoning",
+                language,
+                "assessment",
+            ),
             language,
         ),
     }
@@ -944,7 +1081,7 @@ def processing_ctx(
     lab = LABELS[language]
 
     def own(value: Any, name: str) -> Any:
-        return localised(value, p.translations, name, language)
+        return localised(value, p.translations, name, language, f"processing “{p.service}”")
 
     sensitive = [
         lab[key]
@@ -957,9 +1094,7 @@ def processing_ctx(
         "nature": text(own(p.nature, "nature"), language),
         "purposes": joined(own(p.purposes, "purposes")),
         "data_categories": terms("data_categories", p.data_categories, language),
-        "data_subjects": terms(
-            "data_subject_categories", own(p.data_subjects, "data_subject_categories"), language
-        ),
+        "data_subjects": data_subjects(p, language),
         "sensitive": ", ".join(sensitive) if sensitive else label(language, "no"),
         "retention": retention.strip()
         if retention and retention.strip()
@@ -967,6 +1102,20 @@ def processing_ctx(
         "measures": text(own(p.measures, "technical_measures"), language),
         "controller": text(own(p.controller, "controller"), language),
     }
+
+
+def data_subjects(p: ProcessingData, language: str) -> str:
+    """The categories of data subjects in ``language``: controlled values by the vocabulary,
+    free ones from the translation (needed only when some value is not a controlled one)."""
+    given = (p.translations or {}).get(language, {}).get("data_subject_categories")
+    if given:
+        return terms("data_subject_categories", given, language)
+    known = vocabulary()["data_subject_categories"]
+    if any(
+        v.strip() and v not in known and v.strip().lower() not in known for v in p.data_subjects
+    ):
+        _needs_translation(f"processing “{p.service}”", "data_subject_categories", language)
+    return terms("data_subject_categories", p.data_subjects, language)
 
 
 def measure_rows(
@@ -980,7 +1129,11 @@ def measure_rows(
         return []
     lab = LABELS[language]
     catalogue = dict(p.measures_catalogue or {})
-    catalogue |= dict(localised(None, p.translations, "measures_catalogue", language) or {})
+    translated = dict(localised(None, p.translations, "measures_catalogue", language) or {})
+    for code, value in catalogue.items():
+        if (value or "").strip() and code not in translated:
+            _needs_translation(f"processing “{p.service}”", f"measures_catalogue.{code}", language)
+    catalogue |= translated
     names = vocabulary()["measure_categories"]
     rows = [
         {"category": names[code][language], "measures": catalogue[code].strip()}
@@ -988,7 +1141,9 @@ def measure_rows(
         if code != "assistance" and (catalogue.get(code) or "").strip()
     ]
     if not rows:
-        free = localised(p.measures, p.translations, "technical_measures", language)
+        free = localised(
+            p.measures, p.translations, "technical_measures", language, f"processing “{p.service}”"
+        )
         rows = [{"category": lab["measures_general"], "measures": text(free, language)}]
     if assistance:
         given = (catalogue.get("assistance") or "").strip()
@@ -1010,7 +1165,7 @@ def agreement_ctx(a: AgreementData | None, language: str) -> dict[str, str]:
     if a.subprocessor_authorisation == "general":
         if not a.objection_period_days or a.objection_period_days <= 0:
             raise MissingDataError(["agreement.objection_period_days"])
-        authorisation = lab["general"].format(days=a.objection_period_days)
+        authorisation = lab["general"].format(days=fmt_days(a.objection_period_days, language))
     elif a.subprocessor_authorisation == "specific":
         authorisation = lab["specific"]
     else:
@@ -1201,6 +1356,11 @@ class SccElections:
     forum: str = "FI"
     subprocessor_option: str | None = None
     subprocessor_days: int | None = None
+    governing_law_option: int = 1
+    contract_title: str | None = None
+    """The SCC contract the annexes belong to: its title, signature date and module."""
+    contract_signed_on: date | None = None
+    contract_module: int | None = None
 
 
 def scc_clause_rows(
@@ -1211,9 +1371,13 @@ def scc_clause_rows(
     rows = [(lab["c7"], lab["c7_yes"] if e.docking_clause else lab["c7_no"])]
     if module in (2, 3):
         if e.subprocessor_option == "general":
-            nine = lab["c9_general"].format(days=e.subprocessor_days or "–")
+            nine = lab["c9_general"].format(
+                days=fmt_days(e.subprocessor_days, language)
+                if e.subprocessor_days
+                else lab["not_documented"]
+            )
         elif e.subprocessor_option == "specific":
-            nine = lab["c9_specific"].format(days=e.subprocessor_days or 30)
+            nine = lab["c9_specific"].format(days=fmt_days(e.subprocessor_days or 30, language))
         else:
             nine = lab["not_documented"]
         rows.append((lab["c9"], nine))
@@ -1224,9 +1388,14 @@ def scc_clause_rows(
         )
     )
     rows.append((lab["c13"], authority or lab["not_documented"]))
-    rows.append(
-        (lab["c17"], lab["c17_text"].format(country=country_name(e.governing_law, language)))
-    )
+    law = lab["c17_text"].format(country=country_name(e.governing_law, language))
+    if module == 4:
+        seventeen = law
+    elif e.governing_law_option == 2 and module in (2, 3):
+        seventeen = lab["c17_option2"].format(law=law)
+    else:
+        seventeen = lab["c17_option1"].format(law=law)
+    rows.append((lab["c17"], seventeen))
     rows.append((lab["c18"], lab["c18_text"].format(country=country_name(e.forum, language))))
     return [{"clause": c, "election": v} for c, v in rows]
 
@@ -1260,8 +1429,9 @@ def scc_context(
     III exists only in Modules 2 and 3 (Clause 9)."""
     lab = LABELS[language]
     needs = _Needs()
-    module = transfer.scc_module
-    if transfer.mechanism != "scc_2021":
+    elections = clauses or SccElections()
+    module = transfer.scc_module or elections.contract_module
+    if "scc_2021" not in (transfer.mechanism, transfer.fallback_mechanism):
         needs.missing.append(f"transfer {transfer.id}.mechanism (scc_2021)")
     if module not in (1, 2, 3, 4):
         needs.missing.append(f"transfer {transfer.id}.scc_module")
@@ -1285,6 +1455,14 @@ def scc_context(
     rows = needs.part(lambda: subprocessor_rows(subprocessors, language))
     needs.done()
     assert module is not None and processing is not None and rows is not None
+    assert processing_part is not None
+    description = localised(
+        transfer.description,
+        transfer.transfer_translations,
+        "description",
+        language,
+        f"transfer {transfer.id}",
+    )
     has_annex_iii = module in (2, 3)
     org = base["org"]
     exporter_part = (
@@ -1299,8 +1477,21 @@ def scc_context(
             "signatory": org["signatory"],
         }
     )
-    elections = clauses or SccElections()
     authority_text = elections.supervisory_authority or supervisory
+    module_text = lab["module"].format(m=module, direction=lab[f"module_{module}"])
+    signed = fmt_date(elections.contract_signed_on, language)
+    if elections.contract_signed_on is None:
+        contract = lab["contract_unsigned"].format(module=module_text)
+    elif elections.contract_title:
+        contract = lab["contract"].format(
+            title=elections.contract_title, signed=signed, module=module_text
+        )
+    else:
+        contract = lab["contract_untitled"].format(signed=signed, module=module_text)
+    if transfer.mechanism != "scc_2021":
+        contract += lab["contract_fallback"].format(
+            mechanism=mechanism_name(transfer.mechanism, language)
+        )
     return base | {
         "clauses": scc_clause_rows(elections, module, authority_text or "", language),
         "measures": measure_rows(processing, language, assistance=module in (2, 3)),
@@ -1310,20 +1501,32 @@ def scc_context(
         "processing": processing_part,
         "transfer": {
             "module": module,
-            "module_text": lab["module"].format(m=module, direction=lab[f"module_{module}"]),
+            "module_text": module_text,
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
             "data_categories": terms("data_categories", categories, language),
             "frequency": label(language, transfer.frequency),
-            "subject_matter": transfer.description.strip()
-            if transfer.description and transfer.description.strip()
-            else f"{processing.service}: {text(processing.nature, language)}",
+            "subject_matter": description.strip()
+            if description and description.strip()
+            else f"{processing_part['service']}: {processing_part['nature']}",
             "duration": lab["scc_duration"],
-            "supplementary_measures": text(transfer.supplementary_measures, language),
+            "supplementary_measures": text(
+                localised(
+                    transfer.supplementary_measures,
+                    transfer.transfer_translations,
+                    "supplementary_measures",
+                    language,
+                    f"transfer {transfer.id}",
+                ),
+                language,
+            ),
         },
         "authority": supervisory,
         "subprocessors": rows if has_annex_iii else [],
-        "annex_iii_note": lab["annex_iii_23"] if has_annex_iii else lab["annex_iii_other"],
+        "annex_iii_note": (lab["annex_iii_23"] if rows else lab["none"])
+        if has_annex_iii
+        else lab["annex_iii_other"],
+        "contract": contract,
     }
 
 
@@ -1351,58 +1554,106 @@ def tia_context(
     onward: Sequence[SubprocessorRow] = (),
     as_of: date | None = None,
     review_months: int = 12,
+    exporter: VendorData | None = None,
 ) -> dict[str, Any]:
     """A transfer impact assessment in the six steps of EDPB Recommendations 01/2020 (v2.0):
     map the transfer, the tool relied on, the destination's law and practice, supplementary
-    measures, procedural steps, re-evaluation; with the engine's verdict on the assessment date.
+    measures, procedural steps, re-evaluation; with the engine's verdict on
+    ``evaluation_as_of`` (the day the document is generated) beside the assessment date.
 
-    Step 3 text: the assessment's own, else ``country_notes``, else the reference note."""
+    Refused, listing what is missing, without the Step 1 facts, the assessor's Step 3 finding
+    for this importer and a reasoned conclusion: a TIA with holes is not evidence. The
+    reference's country text is guidance for the assessor: only its description of the laws
+    is printed (when the assessment has none of its own), never as the finding. Sources dated
+    after the assessment are listed as developments since it. ``exporter``: the vendor that
+    makes an onward transfer (SCC Clause 8.7); else our organisation."""
     lab = LABELS[language]
     needs = _Needs()
     vendor_part = needs.part(lambda: vendor_ctx(vendor, language))
+    exporter_part = needs.part(lambda: vendor_ctx(exporter, language)) if exporter else None
+
+    def mine(name: str) -> str | None:
+        value = localised(
+            getattr(assessment, name), assessment.translations, name, language, "assessment"
+        )
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
     needs.check("assessment.completed_on", assessment.completed_on)
     needs.check("assessment.conclusion", assessment.conclusion)
     if assessment.conclusion == "adequate_with_measures":
-        needs.check("assessment.supplementary_measures", assessment.supplementary_measures)
+        needs.check("assessment.supplementary_measures (Step 4)", mine("supplementary_measures"))
+    if processing is None:
+        needs.missing.append("processing (Step 1: what the importer does with the data)")
+    else:
+        needs.check("processing.purposes (Step 1)", processing.purposes)
+        needs.check("processing.data_subject_categories (Step 1)", processing.data_subjects)
+    needs.check(f"transfer {transfer.id}.data_categories (Step 1)", transfer.data_categories)
+    needs.check(f"transfer {transfer.id}.frequency (Step 1)", transfer.frequency)
+    law = tia_country_law(transfer.destination_country, language)
+    own_law = mine("law_and_practice") or country_notes
+    if law["country"] == "default":
+        needs.check(
+            "assessment.law_and_practice (Step 3: the laws of the destination that allow access "
+            "by public authorities)",
+            own_law,
+        )
+    needs.check(
+        "assessment.importer_finding (Step 3: the assessor's finding for this importer and "
+        "these data)",
+        mine("importer_finding"),
+    )
+    needs.check(
+        "assessment.conclusion_reasoning (the reasoned conclusion)", mine("conclusion_reasoning")
+    )
     for i, reason in enumerate(transfer.reasons):
         for key in ("code", "message"):
             needs.check(f"evaluation.reasons[{i}].{key}", reason.get(key))
     needs.done()
-    assert assessment.completed_on is not None
-    law = tia_country_law(transfer.destination_country, language)
+    assert assessment.completed_on is not None and processing is not None
+    assessed_on = assessment.completed_on
     risk_summary, risk_rows = risk_ctx(assessment, language)
-    step1 = (
-        processing_ctx(processing, language)
-        if processing is not None
-        else dict.fromkeys(("data_subjects", "purposes", "retention", "measures"), lab["unknown"])
-    )
-
-    def mine(name: str) -> str | None:
-        value = localised(getattr(assessment, name), assessment.translations, name, language)
-        return value.strip() if isinstance(value, str) and value.strip() else None
-
-    own = mine("law_and_practice") or country_notes
+    step1 = processing_ctx_lenient(processing, language)
     if assessment.next_review_on:
         review = fmt_date(assessment.next_review_on, language)
         if as_of is not None and assessment.next_review_on < as_of:
             review = lab["review_overdue"].format(date=review)
     else:
         review = lab["review_default"].format(
-            date=fmt_date(review_due(assessment.completed_on, review_months), language),
+            date=fmt_date(review_due(assessed_on, review_months), language),
             period=review_period(review_months, language),
         )
+    org = base["org"]
+    measures = localised(
+        transfer.supplementary_measures,
+        transfer.transfer_translations,
+        "supplementary_measures",
+        language,
+        f"transfer {transfer.id}",
+    )
     return base | {
         "vendor": vendor_part,
+        "exporter": {
+            "name": exporter_part["legal_name"] if exporter_part else org["name"],
+            "role": label(language, transfer.exporter_role),
+        },
         "transfer": {
             "exporter_role": label(language, transfer.exporter_role),
             "importer_role": label(language, transfer.importer_role),
-            "data_categories": terms("data_categories", transfer.data_categories, language)
-            or label(language, None),
+            "data_categories": terms("data_categories", transfer.data_categories, language),
             "country_name": country_name(transfer.destination_country, language),
             "transfer_type": label(language, transfer.transfer_type),
             "frequency": label(language, transfer.frequency),
-            "description": (transfer.description or "").strip(),
-            "mechanism_name": mechanism_name(transfer.mechanism, language),
+            "description": (
+                localised(
+                    transfer.description,
+                    transfer.transfer_translations,
+                    "description",
+                    language,
+                    f"transfer {transfer.id}",
+                )
+                or ""
+            ).strip(),
+            "mechanism_name": safeguard_text(transfer.mechanism, transfer.scc_module, language),
             "mechanism_basis": mechanism_basis(transfer.mechanism, language),
             "data_subjects": step1["data_subjects"],
             "purposes": step1["purposes"],
@@ -1413,8 +1664,7 @@ def tia_context(
             "onward": "; ".join(f"{r.name} ({country_name(r.country, language)})" for r in onward)
             or lab["no_onward"],
             "measures": text(
-                transfer.supplementary_measures or (step1["measures"] if processing else None),
-                language,
+                measures if measures and measures.strip() else step1["measures"], language
             ),
         },
         "risk": risk_summary,
@@ -1425,23 +1675,22 @@ def tia_context(
             "approved_on": fmt_date(assessment.approved_on, language)
             if assessment.approved_on
             else lab["not_signed_off"],
-            "completed_on": fmt_date(assessment.completed_on, language),
+            "completed_on": fmt_date(assessed_on, language),
             "conclusion": label(language, assessment.conclusion),
             "supplementary_measures": mine("supplementary_measures") or lab["no_measures"],
             "procedural_steps": mine("procedural_steps") or lab["none_recorded"],
             "next_review_on": review,
         },
         "country_note": {
-            "title": country_name(transfer.destination_country, language)
-            if own or law["country"] == "default"
-            else law["title"],
-            "text": own.strip() if own else law["laws"],
-            "reach": "" if own else law["reach"],
-            "practice": "" if own else law["practice"],
-            "citation": "" if own else law["sources"],
+            "title": country_name(transfer.destination_country, language),
+            "text": own_law.strip() if own_law else law["laws"],
+            "finding": mine("importer_finding") or "",
+            "sources": [{"text": t} for on, t in law["sources"] if on <= assessed_on],
+            "developments": [{"text": t} for on, t in law["sources"] if on > assessed_on],
         },
         "evaluation": {
             "as_of": fmt_date(evaluation_as_of, language),
+            "assessed_on": fmt_date(assessed_on, language),
             "verdict": engine_verdict(transfer, evaluation_as_of, language),
             "reasons": [
                 {
@@ -1452,6 +1701,25 @@ def tia_context(
                 for r in transfer.reasons
             ],
         },
+    }
+
+
+def processing_ctx_lenient(p: ProcessingData, language: str) -> dict[str, str]:
+    """The Step 1 description of a processing: what :func:`processing_ctx` prints, without
+    its Art. 28 requirements (nature and measures may be stated elsewhere in a TIA)."""
+    lab = LABELS[language]
+
+    def own(value: Any, name: str) -> Any:
+        return localised(value, p.translations, name, language, f"processing “{p.service}”")
+
+    retention = own(p.retention, "retention")
+    return {
+        "purposes": joined(own(p.purposes, "purposes")),
+        "data_subjects": data_subjects(p, language),
+        "retention": retention.strip()
+        if retention and retention.strip()
+        else lab["retention_default"],
+        "measures": text(own(p.measures, "technical_measures"), language),
     }
 
 
@@ -1499,7 +1767,7 @@ def subprocessor_list_context(
         "changes_since": since_text,
         "changes": change_rows,
         "changes_summary": summary,
-        "objection_text": lab["objection"].format(days=objection_days),
+        "objection_text": lab["objection"].format(days=fmt_days(objection_days, language)),
     }
 
 
@@ -1569,16 +1837,46 @@ def privacy_notice_context(
     }
 
 
+def invalid_since(transfer: TransferData, language: str) -> str:
+    """Why a transfer's recorded mechanism is not a valid safeguard, and since when: the day
+    the reference data says it fell (invalidated, or its transition period ended), else the
+    engine's own finding (e.g. DPF for HR data the certification does not cover)."""
+    lab = LABELS[language]
+    mechanism = load_reference().mechanism(transfer.mechanism)
+    if transfer.mechanism == "none" or mechanism is None:
+        return lab["no_safeguard"]
+    fell = mechanism.invalid_from or (
+        mechanism.valid_until + timedelta(days=1) if mechanism.valid_until else None
+    )
+    if fell is not None and transfer.mechanism in INVALID_MECHANISMS | LEGACY_SCCS:
+        return lab["invalid_since"].format(date=fmt_date(fell, language))
+    errors = [str(r["message"]) for r in transfer.reasons if r.get("severity") == "error"]
+    found = " ".join(errors) or " ".join(str(r["message"]) for r in transfer.reasons)
+    return lab["not_covered"].format(reason=found) if found else lab["no_safeguard"]
+
+
 def record_extract_context(
-    base: dict[str, Any], transfers: Sequence[TransferData], language: str
+    base: dict[str, Any],
+    transfers: Sequence[TransferData],
+    language: str,
+    *,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """The transfers part of the record of processing activities for the supervisory
     authority: for each processing, on whose behalf it is carried out (ourselves as
     controller, Art. 30(1)(e); a named controller when we are its processor, Art. 30(2)(a)
-    and (c)), the recipient, country and safeguard, with the Art. 49(6) documentation of
-    transfers on the second subparagraph of Art. 49(1). No internal verdicts."""
+    and (c)), the recipient (an onward transfer marked as made by our sub-processor), country
+    and safeguard with its SCC module, with the Art. 49(6) documentation of transfers on the
+    second subparagraph of Art. 49(1). No internal verdicts.
+
+    A mechanism that is no valid safeguard (Privacy Shield, old SCCs after 27 December 2022,
+    DPF for data its certification does not cover) is never listed as a safeguard: such
+    transfers are listed apart, under a heading that says so, with the date it stopped being
+    one, because the record must show every transfer that takes place (Art. 30(1)(e))."""
+    lab = LABELS[language]
     needs = _Needs()
-    rows = []
+    rows: list[dict[str, str]] = []
+    invalid: list[dict[str, str]] = []
     for t in transfers:
         if not (t.active and t.is_third_country):
             continue
@@ -1593,7 +1891,8 @@ def record_extract_context(
             )
 
         def own(value: Any, name: str, t: TransferData = t) -> Any:
-            return localised(value, t.translations, name, language)
+            owner = f"processing “{t.processing_service}”" if t.processing_service else ""
+            return localised(value, t.translations, name, language, owner)
 
         if t.our_role == "processor":
             needs.check(
@@ -1603,27 +1902,39 @@ def record_extract_context(
             )
             behalf = (own(t.controller, "controller") or "").strip()
         else:
-            behalf = LABELS[language]["we_controller"].format(org=base["org"]["name"])
-        safeguard = mechanism_name(t.mechanism, language)
-        if t.fallback_mechanism and t.fallback_mechanism != t.mechanism:
-            safeguard += LABELS[language]["fallback"].format(
-                mechanism=mechanism_name(t.fallback_mechanism, language)
-            )
-        rows.append(
-            {
-                "processing": own(t.processing_service, "service") or t.vendor_name,
-                "purposes": joined(own(t.purposes, "purposes")) or label(language, None),
-                "behalf": behalf,
-                "recipient": t.vendor_name,
-                "country": country_name(t.destination_country, language),
-                "data": terms("data_categories", t.data_categories, language)
-                or label(language, None),
-                "safeguard": safeguard,
-                "documentation": documentation,
-            }
+            behalf = lab["we_controller"].format(org=base["org"]["name"])
+        recipient = (
+            lab["onward_by"].format(recipient=t.vendor_name, vendor=t.made_by)
+            if t.made_by
+            else t.vendor_name
         )
+        row = {
+            "processing": own(t.processing_service, "service") or t.vendor_name,
+            "purposes": joined(own(t.purposes, "purposes")) or label(language, None),
+            "behalf": behalf,
+            "recipient": recipient,
+            "country": country_name(t.destination_country, language),
+            "data": terms("data_categories", t.data_categories, language) or label(language, None),
+        }
+        if invalid_safeguard(t, as_of):
+            invalid.append(
+                row
+                | {
+                    "mechanism": mechanism_name(t.mechanism, language)
+                    if t.mechanism != "none"
+                    else lab["no_safeguard"],
+                    "why": invalid_since(t, language),
+                }
+            )
+            continue
+        safeguard = safeguard_text(t.mechanism, t.scc_module, language)
+        if t.fallback_mechanism and t.fallback_mechanism != t.mechanism:
+            safeguard += lab["fallback"].format(
+                mechanism=safeguard_text(t.fallback_mechanism, t.scc_module, language)
+            )
+        rows.append(row | {"safeguard": safeguard, "documentation": documentation})
     needs.done()
-    return base | {"transfers": rows}
+    return base | {"transfers": rows, "invalid": invalid}
 
 
 # --- One entry point -------------------------------------------------------------------------
@@ -1708,20 +2019,20 @@ def build_context(
             )
         )
     elif kind == "tia" and vendor is not None and transfer is not None and assessment is not None:
-        evaluated = assessment.completed_on or as_of
         result = needs.part(
             lambda: tia_context(
                 base,
                 vendor,
                 transfer,
                 assessment,
-                evaluated,
+                as_of,
                 language,
                 country_notes=country_notes,
                 processing=processing,
                 onward=subprocessors,
                 as_of=as_of,
                 review_months=(options or DocumentOptions()).review_months,
+                exporter=exporter,
             )
         )
     elif kind == "subprocessor_list":
@@ -1740,7 +2051,7 @@ def build_context(
     elif kind == "privacy_notice_section":
         result = needs.part(lambda: privacy_notice_context(base, transfers, language, as_of=as_of))
     elif kind == "record_extract":
-        result = needs.part(lambda: record_extract_context(base, transfers, language))
+        result = needs.part(lambda: record_extract_context(base, transfers, language, as_of=as_of))
     else:
         result = None
     needs.done()
@@ -1786,7 +2097,16 @@ def sample_context(kind: str, language: str) -> dict[str, Any]:
         agreement=agreement,
         transfer=transfer,
         transfers=(transfer,),
-        assessment=AssessmentData(day, "adequate", None, None, None, None),
+        assessment=AssessmentData(
+            day,
+            "adequate",
+            None,
+            None,
+            None,
+            None,
+            conclusion_reasoning="Reasoning",
+            importer_finding="Finding",
+        ),
         subprocessors=(SubprocessorRow("Sub Ltd", "IN", "support", "scc_2021"),),
         changes=(ChangeRow("added", "Sub Ltd", "Vendor", day),),
         since=date(2025, 1, 1),

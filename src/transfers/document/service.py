@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import exists, func, select
@@ -34,11 +35,17 @@ REVERTED = b""
 REGISTER_KINDS = frozenset({"privacy_notice_section", "record_extract", "subprocessor_list"})
 
 
-def _missing(exc: ctx.MissingDataError) -> ProblemError:
+def _missing(exc: ctx.MissingDataError, *, untranslated: bool = False) -> ProblemError:
+    lead = (
+        "The register lacks the texts this document prints in its language (a document never "
+        "prints another language's text): "
+        if untranslated
+        else "The register lacks data this document needs: "
+    )
     return ProblemError(
         422,
         "missing-data",
-        "The register lacks data this document needs: " + "; ".join(exc.missing),
+        lead + "; ".join(exc.missing),
         title="Missing register data",
         errors=[{"field": m, "message": "missing"} for m in exc.missing],
         missing=exc.missing,
@@ -108,9 +115,12 @@ async def build_context(
     used = Used(await current(session))
     snapshot["values"] = used.values
     try:
-        context, kept = await GATHERERS[kind](session, request, used)
+        with ctx.strict_texts(request.options.text_language) as untranslated:
+            context, kept = await GATHERERS[kind](session, request, used)
     except ctx.MissingDataError as exc:
         raise _missing(exc) from exc
+    if untranslated:
+        raise _missing(ctx.MissingDataError(untranslated), untranslated=True)
     return context, snapshot | kept
 
 
@@ -180,7 +190,9 @@ async def render_document(
         changed_on=changed_on,
     )
     try:
-        content = await run_in_worker(render_docx, template, context)
+        content = await run_in_worker(
+            partial(render_docx, created=datetime.now(UTC)), template, context
+        )
     except RenderError as exc:
         raise ProblemError(
             422, "render-failed", f"The {kind} template ({version}) could not be rendered: {exc}"
@@ -458,7 +470,16 @@ def sample_context(kind: str, language: str) -> dict[str, Any]:
     if kind == "scc_annexes":
         return ctx.scc_context(base, vendor, processing, transfer, "Authority", sub, language)
     if kind == "tia":
-        a = ctx.AssessmentData(date.today(), "adequate", "Encryption", "None", "Notes", None)
+        a = ctx.AssessmentData(
+            date.today(),
+            "adequate",
+            "Encryption",
+            "None",
+            "Notes",
+            None,
+            conclusion_reasoning="Reasoning",
+            importer_finding="Finding",
+        )
         return ctx.tia_context(base, vendor, transfer, a, date.today(), language)
     if kind == "subprocessor_list":
         return ctx.subprocessor_list_context(base, None, sub, [], date.today(), language)

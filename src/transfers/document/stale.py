@@ -80,6 +80,7 @@ TRACKED: Final[dict[str, tuple[Any, tuple[str, ...]]]] = {
         Agreement,
         (
             "kind",
+            "title",
             "scc_module",
             "status",
             "signed_on",
@@ -108,6 +109,7 @@ TRACKED: Final[dict[str, tuple[Any, tuple[str, ...]]]] = {
             "transfer_type",
             "description",
             "supplementary_measures",
+            "translations",
             "processing_id",
             "dpf_certified",
             "dpf_hr_covered",
@@ -123,6 +125,7 @@ TRACKED: Final[dict[str, tuple[Any, tuple[str, ...]]]] = {
             "conclusion",
             "supplementary_measures",
             "law_and_practice",
+            "importer_finding",
             "procedural_steps",
             "next_review_on",
             "assessor",

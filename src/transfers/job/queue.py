@@ -39,6 +39,8 @@ QUEUE_SCHEMA = "procrastinate"
 DOCUMENT_TASK = "transfers.document_job"
 DIGEST_TASK = "transfers.reminder_digest"
 RESUME_TASK = "transfers.resume_stalled_jobs"
+NOTICE_TASK = "transfers.customer_notice_delivery"
+NOTICES_QUEUE = "notices"
 RESUME_CRON = "*/5 * * * *"
 DOCUMENTS_QUEUE = "documents"
 REMINDERS_QUEUE = "reminders"
@@ -77,7 +79,7 @@ class Runtime:
 
 def build_app(runtime: Runtime) -> App:
     """A procrastinate app with the document job and the daily reminder digest registered."""
-    from procrastinate import App
+    from procrastinate import App, RetryStrategy
 
     settings = runtime.settings
     app = App(connector=connector_for(settings))
@@ -100,6 +102,22 @@ def build_app(runtime: Runtime) -> App:
             report = await send_due(session, as_of=date.today(), settings=settings)
             await session.commit()
         log.info("reminder digest: %s messages, %s reminders", report.messages, report.reminders)
+
+    @app.task(
+        name=NOTICE_TASK,
+        queue=NOTICES_QUEUE,
+        retry=RetryStrategy(max_attempts=8, exponential_wait=30),
+    )
+    async def notice_delivery(change_id: int) -> None:
+        """Send a planned change's customer notices and subscriber e-mails. A recipient that
+        could not be reached makes the job fail and be retried; the rows already sent are
+        never sent again (claimed and committed per recipient, ``customer.service.deliver``)."""
+        from transfers.customer.service import DeliveryIncomplete, deliver
+
+        sent, failed = await deliver(runtime.maker, change_id, settings)
+        log.info("customer notices of change %s: %s sent, %s failed", change_id, sent, failed)
+        if failed:
+            raise DeliveryIncomplete(f"{failed} recipient(s) not reached; retrying")
 
     @app.periodic(cron=RESUME_CRON)
     @app.task(name=RESUME_TASK, queue=DOCUMENTS_QUEUE, queueing_lock=RESUME_TASK)
@@ -147,6 +165,11 @@ class JobQueue:
         if self.runtime.settings.is_sqlite:
             self.runtime.held.add(job_id)
         await self.app.configure_task(DOCUMENT_TASK).defer_async(job_id=job_id)
+
+    async def defer_notice_delivery(self, change_id: int) -> None:
+        """Queue the delivery of a change's e-mails (retried until every recipient is reached)."""
+        await self._open()
+        await self.app.configure_task(NOTICE_TASK).defer_async(change_id=change_id)
 
     async def _keep_leases(self) -> None:
         """SQLite: renew this process's leases and take over the jobs of a process that died

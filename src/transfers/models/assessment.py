@@ -21,6 +21,10 @@ class Assessment(VersionedMixin, Base):
     conclusion: Mapped[str | None] = mapped_column(String(30))
     supplementary_measures: Mapped[str | None] = mapped_column(Text)
     law_and_practice: Mapped[str | None] = mapped_column(Text)
+    importer_finding: Mapped[str | None] = mapped_column(Text)
+    """The assessor's Step 3 finding for this importer and these data (EDPB Recommendations
+    01/2020, step 3): whether the destination's laws and practice reach them. The reference's
+    country text is guidance for it, never the finding."""
     procedural_steps: Mapped[str | None] = mapped_column(Text)
     next_review_on: Mapped[date | None] = mapped_column(Date)
     assessor: Mapped[str | None] = mapped_column(String(200))

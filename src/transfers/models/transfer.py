@@ -51,5 +51,8 @@ class Transfer(VersionedMixin, Base):
     authority_informed_on: Mapped[date | None] = mapped_column(Date)
     data_subjects_informed: Mapped[bool | None] = mapped_column(Boolean)
     supplementary_measures: Mapped[str | None] = mapped_column(Text)
+    translations: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSONType)
+    """The free texts (description, supplementary measures) in another language; a document
+    prints its own language's."""
     started_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)

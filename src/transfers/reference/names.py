@@ -85,8 +85,20 @@ def _tia_law() -> Mapping[str, Mapping[str, Any]]:
             names = entry.get(part)
             if not (isinstance(names, dict) and all(names.get(lang) for lang in ("en", "fi"))):
                 raise NamesError(f"tia_country_law.toml: countries[{i}].{part} needs en and fi")
-        if not entry.get("sources"):
-            raise NamesError(f"tia_country_law.toml: countries[{i}] needs its sources")
+        sources = entry.get("sources")
+        if not (
+            isinstance(sources, list)
+            and sources
+            and all(
+                isinstance(s, dict)
+                and isinstance(s.get("on"), date)
+                and all(s.get(lang) for lang in ("en", "fi"))
+                for s in sources
+            )
+        ):
+            raise NamesError(
+                f"tia_country_law.toml: countries[{i}].sources needs dated sources in en and fi"
+            )
         if not isinstance(entry.get("checked"), date):
             raise NamesError(
                 f"tia_country_law.toml: countries[{i}] needs the date its sources were checked"
@@ -97,15 +109,16 @@ def _tia_law() -> Mapping[str, Mapping[str, Any]]:
     return MappingProxyType(out)
 
 
-def tia_country_law(country: str, language: str) -> dict[str, str]:
-    """Step 3 of a TIA for ``country`` in ``language``: title, laws, reach, practice, sources
-    (the default entry for a country without its own)."""
+def tia_country_law(country: str, language: str) -> dict[str, Any]:
+    """Step 3 of a TIA for ``country`` in ``language``: title, laws, reach, practice and the
+    sources as (date, text) pairs, oldest first (the default entry for a country without its
+    own). Reach and practice are guidance for the assessor."""
     entry = _tia_law().get(country) or _tia_law()["default"]
     return {
         "title": entry["title"][language],
         "laws": entry["laws"][language],
         "reach": entry["reach"][language],
         "practice": entry["practice"][language],
-        "sources": str(entry["sources"]),
+        "sources": sorted((s["on"], s[language]) for s in entry["sources"]),
         "country": str(entry["country"]),
     }

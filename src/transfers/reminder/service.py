@@ -41,6 +41,7 @@ from transfers.rules.deadlines import (
     AgreementInput,
     AssessmentInput,
     ConditionInput,
+    CustomerNoticeInput,
     Deadline,
     LegalEventInput,
     NoticeInput,
@@ -440,16 +441,50 @@ async def compute(
         )
         for n in await pending_with_deadlines(session)
     ]
-    if not conditions and not notices:
+    customer_notices = await _customer_notices(session, default_owner)
+    if not conditions and not notices and not customer_notices:
         return list(register_part)
     workflow_part = compute_deadlines(
         conditions=conditions,
         notices=notices,
+        customer_notices=customer_notices,
         as_of=as_of,
         horizon_days=within_days,
         holiday_country=settings.holiday_country,
     )
     return list(heapq.merge(register_part, workflow_part, key=_order))
+
+
+async def _customer_notices(
+    session: AsyncSession, default_owner: str | None
+) -> list[CustomerNoticeInput]:
+    """What our own sent sub-processor changes still need from us, per customer notice: the
+    objection period closing (general), consent before the effective date (specific), or an
+    open objection to resolve by then (GDPR Art. 28(2))."""
+    from transfers.models import Customer, CustomerNotice, SubprocessorChange
+
+    rows = await session.execute(
+        select(CustomerNotice, SubprocessorChange, Customer.legal_name)
+        .join(SubprocessorChange, SubprocessorChange.id == CustomerNotice.change_id)
+        .join(Customer, Customer.id == CustomerNotice.customer_id)
+        .where(SubprocessorChange.state == "sent", CustomerNotice.resolution.is_(None))
+    )
+    out: list[CustomerNoticeInput] = []
+    for notice, change, name in rows.all():
+        owner = change.owner or default_owner
+        if notice.response == "objected":
+            step, due = "objection_open", change.effective_on
+        elif notice.response == "consented":
+            continue
+        elif notice.authorisation == "specific":
+            step, due = "consent_needed", change.effective_on
+        elif notice.sent_on is not None:
+            step = "objection_closes"
+            due = notice.sent_on + timedelta(days=notice.objection_period_days or 0)
+        else:
+            continue
+        out.append(CustomerNoticeInput(notice.id, change.id, name, change.name, due, step, owner))
+    return out
 
 
 async def states(session: AsyncSession) -> dict[str, ReminderState]:

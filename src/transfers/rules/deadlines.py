@@ -144,6 +144,21 @@ class NoticeInput:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerNoticeInput:
+    """A notice we sent a customer about one of our sub-processor changes that still needs
+    something from us: its objection period closing (general authorisation), its consent
+    before the change takes effect (specific), or an objection to resolve by then."""
+
+    id: int
+    change_id: int
+    customer_name: str
+    subprocessor_name: str
+    due_on: date
+    step: str  # objection_closes | consent_needed | objection_open
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ConditionInput:
     """An open condition of a conditional vendor approval (intake request ``intake_id``)."""
 
@@ -197,6 +212,7 @@ def compute_deadlines(
     subprocessor_changes: Iterable[SubprocessorChangeInput] = (),
     conditions: Iterable[ConditionInput] = (),
     notices: Iterable[NoticeInput] = (),
+    customer_notices: Iterable[CustomerNoticeInput] = (),
     as_of: date,
     horizon_days: int,
     overdue_days: int = 365,
@@ -462,6 +478,26 @@ def compute_deadlines(
                     vendor=n.vendor_name,
                     subprocessor=n.subprocessor_name,
                     change=n.change,
+                )
+            )
+
+    for cn in customer_notices:
+        if since <= cn.due_on <= until:
+            out.append(
+                make(
+                    f"customer_notice:{cn.id}:{cn.step}:{cn.due_on.isoformat()}",
+                    "objection_window",
+                    cn.due_on,
+                    f"{cn.customer_name}: {cn.subprocessor_name} ({cn.step.replace('_', ' ')})",
+                    "customer_notice",
+                    cn.id,
+                    None,
+                    cn.customer_name,
+                    cn.owner,
+                    "GDPR Art. 28(2)",
+                    f"customer_{cn.step}",
+                    customer=cn.customer_name,
+                    subprocessor=cn.subprocessor_name,
                 )
             )
 

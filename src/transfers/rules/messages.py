@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Final
 
+from babel.dates import format_date
+
 from transfers.reference import load_reference, names
 from transfers.rules.evaluate import Reason
 
@@ -255,6 +257,9 @@ DEADLINE_TITLES: Final[Mapping[str, Mapping[str, str]]] = {
         "notice_consent": "Consent to or refuse {vendor}'s sub-processor change: {subprocessor} {change}",
         "notice_object": "Object to or accept {vendor}'s sub-processor change: {subprocessor} {change}",
         "intake_condition": "Condition {number} of the approval of {vendor}: {text}",
+        "customer_objection_closes": "{customer}'s objection period for {subprocessor} closes",
+        "customer_consent_needed": "{customer} must consent to {subprocessor} before it takes effect",
+        "customer_objection_open": "Resolve {customer}'s objection to {subprocessor}",
     },
     "fi": {
         "agreement_renews": "{contract} ({vendor}) uusiutuu {on}",
@@ -268,6 +273,9 @@ DEADLINE_TITLES: Final[Mapping[str, Mapping[str, str]]] = {
         "notice_consent": "Hyväksy tai kiellä toimittajan {vendor} alikäsittelijämuutos: {subprocessor} {change}",
         "notice_object": "Vastusta tai hyväksy toimittajan {vendor} alikäsittelijämuutos: {subprocessor} {change}",
         "intake_condition": "Toimittajan {vendor} hyväksynnän ehto {number}: {text}",
+        "customer_objection_closes": "Asiakkaan {customer} vastustamisaika päättyy: {subprocessor}",
+        "customer_consent_needed": "Asiakkaan {customer} suostumus tarvitaan ennen muutosta: {subprocessor}",
+        "customer_objection_open": "Ratkaise asiakkaan {customer} vastustus: {subprocessor}",
     },
 }
 
@@ -306,3 +314,74 @@ def deadline_title(
     except (KeyError, IndexError, ValueError):
         return fallback
     return text[:1].upper() + text[1:]
+
+
+_DOCUMENT_EN: Final[Mapping[str, str]] = {
+    "contract_in_place": "{mechanism}{module}: the agreement was signed on {signed}.",
+    "agreement_draft": "The agreement is a draft, not signed.",
+    "agreement_terminated": "The agreement was terminated; its last day was {terminated}.",
+    "agreement_not_yet_signed": "The agreement is signed only on {signed}.",
+    "agreement_not_yet_effective": "The agreement takes effect only on {effective}.",
+    "agreement_expired": "The agreement ended on {ends}.",
+    "agreement_wrong_module": "The agreement is for module {module}, not module {wanted}.",
+    "tia_completed": "The transfer impact assessment of {completed} concludes that protection is adequate{measures}.",
+    "tia_not_adequate": "The transfer impact assessment of {completed} concludes that no effective safeguards are possible; the transfer is to be suspended.",
+    "tia_conclusion_missing": "The transfer impact assessment of {completed} has no recognised conclusion.",
+    "tia_review_overdue": "The transfer impact assessment of {completed} was due for review on {due}.",
+    "fallback_ready_agreement": "Fallback ready: {fallback} would cover the transfer if {mechanism} fell; the agreement signed on {signed} is in force for module {module}, the module the roles imply.",
+}
+"""Sentences a document prints for the reasons whose screen sentence names a register id
+("agreement #5"): a document names no internal id (issue 27)."""
+
+_IDS: Final = (" #{agreement}", " #{tia}", " #{transfer}")
+
+
+def document_reason_text(reason: Reason, language: str) -> str:
+    """``reason`` as a document prints it: the sentence of :func:`reason_text` without the
+    register's internal ids, dates as the language writes them."""
+    key = reason.key or reason.code
+    if language == "fi":
+        template = _template(reason)
+        if template is None:
+            return reason_text(reason, "fi")
+        for marker in _IDS:
+            template = template.replace(marker, "")
+        values = {name: _fi(name, value) for name, value in reason.params.items()}
+        if key == "tia_completed":
+            values["measures"] = (
+                " täydentävin toimenpitein" if reason.params.get("conclusion") != "adequate" else ""
+            )
+    else:
+        found = _DOCUMENT_EN.get(key)
+        if found is None:
+            return reason_text(reason, "en")
+        template = found
+        values = {name: _en(name, value) for name, value in reason.params.items()}
+        module = reason.params.get("module")
+        values["module"] = (
+            f", module {module}" if module and key == "contract_in_place" else (str(module or ""))
+        )
+        if key == "tia_completed":
+            values["measures"] = (
+                " with supplementary measures"
+                if reason.params.get("conclusion") != "adequate"
+                else ""
+            )
+    try:
+        text = template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return reason_text(reason, language)
+    if reason.confidence == "U":
+        text += _UNCONFIRMED["fi" if language == "fi" else "en"]
+    return text
+
+
+def _en(name: str, value: object) -> str:
+    if value is None:
+        return "not recorded"
+    if isinstance(value, date):
+        return format_date(value, format="long", locale="en_GB")
+    if name in ("mechanism", "fallback", "framework"):
+        mechanism = load_reference().mechanism(str(value))
+        return mechanism.name if mechanism is not None else str(value)
+    return str(value)

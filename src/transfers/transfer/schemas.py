@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -25,6 +25,13 @@ from transfers.common.fields import (
 from transfers.compliance.schemas import EvaluationRead
 
 AgreementRef = Annotated[str, msgspec.Meta(max_length=300, pattern=SINGLE_LINE)]
+
+
+class TransferTexts(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A transfer's free texts in one more language (documents print their own language's)."""
+
+    description: LongText | None = None
+    supplementary_measures: LongText | None = None
 
 
 class TransferCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -56,6 +63,7 @@ class TransferCreate(msgspec.Struct, forbid_unknown_fields=True):
     authority_informed_on: date | None = None
     data_subjects_informed: bool | None = None
     supplementary_measures: LongText | None = None
+    translations: dict[Literal["en", "fi"], TransferTexts] | None = None
     started_on: date | None = None
     ended_on: date | None = None
 
@@ -88,6 +96,7 @@ class TransferUpdate(msgspec.Struct, forbid_unknown_fields=True):
     authority_informed_on: date | UnsetType | None = UNSET
     data_subjects_informed: bool | UnsetType | None = UNSET
     supplementary_measures: LongText | UnsetType | None = UNSET
+    translations: dict[Literal["en", "fi"], TransferTexts] | UnsetType | None = UNSET
     started_on: date | UnsetType | None = UNSET
     ended_on: date | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
@@ -123,6 +132,7 @@ class TransferRead(msgspec.Struct):
     authority_informed_on: date | None
     data_subjects_informed: bool | None
     supplementary_measures: str | None
+    translations: dict[str, TransferTexts] | None
     started_on: date | None
     ended_on: date | None
     version: int

@@ -32,6 +32,11 @@ ALIASES: dict[tuple[str, str], str] = {
 """Names in the documents' refusals that are not the form field's own."""
 
 _FIELD = re.compile(r"^(?P<record>[a-z_]+)(?: (?P<id>\d+))?(?:\.(?P<field>[a-z_]+))?(?: \(.*\))?$")
+_TEXT = re.compile(
+    r"^(?P<record>[a-z_]+)(?: (?P<id>\d+)| “[^”]*”)?: (?P<field>translations\.[a-z]{2}\.[a-z_]+)"
+)
+"""A text a document in another language needs: ``processing “Web analytics”:
+translations.fi.service``."""
 _SAFEGUARD = re.compile(r"^transfer (?P<id>\d+) to .* has no valid safeguard")
 
 
@@ -58,7 +63,12 @@ def field_label(record: str, name: str | None) -> str:
     if not name:
         return _(RECORD_NAMES.get(record, N_("Record")))
     decl = declared(record, ALIASES.get((record, name), name))
-    return _(decl.label) if decl and decl.label else name.replace("_", " ")
+    if not decl or not decl.label:
+        return name.replace("_", " ")
+    if decl.language and decl.name == name:
+        text = _("%(label)s, in Finnish") if decl.language == "fi" else _("%(label)s, in English")
+        return text % {"label": _(decl.label)}
+    return _(decl.label)
 
 
 def _href(record: str, record_id: int | None, field: str | None, t: Targets) -> str:
@@ -89,7 +99,14 @@ def checklist(missing: Iterable[str], targets: Targets) -> list[Item]:
     items: list[Item] = []
     for entry in missing:
         found = _SAFEGUARD.match(entry)
-        if found:
+        text_of = _TEXT.match(entry)
+        if text_of:
+            record, field = text_of["record"], text_of["field"]
+            record_id = int(text_of["id"]) if text_of["id"] else None
+            where = _(RECORD_NAMES.get(record, N_("Record")))
+            text = f"{where}: {field_label(record, field)}"
+            item = Item(text, _href(record, record_id, field, targets))
+        elif found:
             transfer_id = int(found["id"])
             text = _("Transfer %(id)d: choose a valid transfer mechanism") % {"id": transfer_id}
             item = Item(text, _href("transfer", transfer_id, "mechanism", targets))

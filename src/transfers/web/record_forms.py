@@ -12,15 +12,20 @@ from transfers.common.record_fields import Decl
 from transfers.reference import lexicon, load_reference
 from transfers.reference.names import vocabulary
 from transfers.web.forms import Field
-from transfers.web.i18n import _, country_names, current_language
+from transfers.web.i18n import N_, _, country_names, current_language
 from transfers.web.labels import label
 from transfers.web.templating import format_date
 
 Options = tuple[tuple[str, str], ...]
 
 
+OPTIONS: dict[str, str] = {"1": N_("option 1"), "2": N_("option 2")}
+
+
 def code_label(code: str, names: str = "") -> str:
     """A code as a form offers it: its word in the lexicon group ``names``, else its label."""
+    if code in OPTIONS:
+        return _(OPTIONS[code])
     return lexicon.name(names, code, current_language()) if names else label(code)
 
 

@@ -128,15 +128,15 @@ async def art28_agreement(
 
 
 def reason_message(reason: Any, language: str | None) -> str:
-    """A reason's sentence in the document's language when the rules engine provides one
-    (``transfers.rules.messages.reason_text``), else its message."""
+    """A reason's sentence in the document's language as a document prints it, naming no
+    internal id (``transfers.rules.messages.document_reason_text``), else its message."""
     if language is None:
         return str(reason.message)
     try:
         messages = importlib.import_module("transfers.rules.messages")
     except ImportError:
         return str(reason.message)
-    return str(messages.reason_text(reason, language))
+    return str(messages.document_reason_text(reason, language))
 
 
 async def transfer_data(
@@ -170,7 +170,13 @@ async def transfer_data(
             ) or vendor_processing
             used.add("transfer", row)
             used.add("processing", processing)
-            data = _transfer(t, row, processing, vendor, evaluation, vendor_id, as_of, language)
+            made_by = None
+            if row is not None and row.transfer_type == "onward_transfer":
+                parent = model.vendors.get(model.first_parent(vendor_id) or 0)
+                made_by = parent.vendor.name if parent else None
+            data = _transfer(
+                t, row, processing, vendor, evaluation, vendor_id, as_of, language, made_by
+            )
             assessed = [
                 a.completed_on
                 for a in assessments.get(t.id or 0, ())
@@ -189,6 +195,7 @@ def _transfer(
     vendor_id: int,
     as_of: date,
     language: str | None,
+    made_by: str | None = None,
 ) -> ctx.TransferData:
     ref = load_reference()
     return ctx.TransferData(
@@ -208,6 +215,7 @@ def _transfer(
         reasons=tuple(
             {
                 "code": r.code,
+                "severity": r.severity,
                 "message": reason_message(r, language),
                 "citation": r.citation,
             }
@@ -223,7 +231,21 @@ def _transfer(
         fallback_mechanism=row.fallback_mechanism if row else None,
         translations=processing.translations if processing else None,
         started_on=row.started_on if row else None,
+        transfer_translations=row.translations if row else None,
+        made_by=made_by,
     )
+
+
+async def onward_exporter(
+    session: AsyncSession, transfer: Transfer, vendor: Vendor, used: Used
+) -> ctx.VendorData | None:
+    """For an onward transfer (SCC Clause 8.7), the vendor that passes the data on exports it:
+    the one that engages the importer through its first link (the register read model)."""
+    if transfer.transfer_type != "onward_transfer":
+        return None
+    parent = await reads.row(session, Vendor, used.snapshot.first_parent(vendor.id))
+    used.add("vendor", parent)
+    return vendor_data(parent) if parent else None
 
 
 def names(used: Used) -> dict[int, str]:
@@ -326,7 +348,13 @@ async def vendor_rows(
             mechanism = lab["eea"]
         processing = processings.get(vid)
         purpose = (
-            ctx.localised(processing.service, processing.translations, "service", language)
+            ctx.localised(
+                processing.service,
+                processing.translations,
+                "service",
+                language,
+                f"processing “{processing.service}”",
+            )
             if processing
             else ctx.term("vendor_categories", v.category, language)
         )

@@ -20,7 +20,7 @@ async def gather_privacy_notice_section(
 
 async def gather_record_extract(session: AsyncSession, request: Request, used: Used) -> Gathered:
     base, transfers, kept = await _register(session, request, used)
-    return ctx.record_extract_context(base, transfers, request.language), kept
+    return ctx.record_extract_context(base, transfers, request.language, as_of=request.as_of), kept
 
 
 async def _register(
@@ -28,6 +28,6 @@ async def _register(
 ) -> tuple[dict[str, object], list[ctx.TransferData], dict[str, object]]:
     """Every transfer in the register with its verdict on the day."""
     base = request.base(await parts.organisation(session, None, used))
-    transfers = await parts.transfer_data(session, None, request.as_of, used)
+    transfers = await parts.transfer_data(session, None, request.as_of, used, request.language)
     used.derive_register()
     return base, transfers, {"transfers": [t.id for t in transfers]}

@@ -41,7 +41,7 @@ async def gather_scc_annexes(session: AsyncSession, request: Request, used: Used
     )
     used.add("transfer", transfer)
     subs = await parts.chain_rows(session, {vendor.id}, as_of, language, used)
-    exporter = await onward_exporter(session, transfer, vendor, used)
+    exporter = await parts.onward_exporter(session, transfer, vendor, used)
     clauses = await scc_elections(session, transfer, used)
     kept = {
         "transfer_id": transfer.id,
@@ -61,18 +61,6 @@ async def gather_scc_annexes(session: AsyncSession, request: Request, used: Used
     ), kept
 
 
-async def onward_exporter(
-    session: AsyncSession, transfer: Transfer, vendor: Vendor, used: Used
-) -> ctx.VendorData | None:
-    """For an onward transfer (SCC Clause 8.7), the vendor that passes the data on exports it:
-    the one that engages the importer through its first link (the register read model)."""
-    if transfer.transfer_type != "onward_transfer":
-        return None
-    parent = await reads.row(session, Vendor, used.snapshot.first_parent(vendor.id))
-    used.add("vendor", parent)
-    return parts.vendor_data(parent) if parent else None
-
-
 async def scc_elections(session: AsyncSession, transfer: Transfer, used: Used) -> ctx.SccElections:
     """The clause elections of the SCC agreement the transfer relies on (its linked
     agreement, else the vendor's newest 2021 SCCs); defaults when none is recorded."""
@@ -89,4 +77,8 @@ async def scc_elections(session: AsyncSession, transfer: Transfer, used: Used) -
         forum=str(given.get("forum", "FI")),
         subprocessor_option=agreement.subprocessor_authorisation,
         subprocessor_days=agreement.objection_period_days,
+        governing_law_option=int(given.get("governing_law_option", 1)),
+        contract_title=(agreement.title or "").strip() or None,
+        contract_signed_on=agreement.signed_on,
+        contract_module=agreement.scc_module,
     )

@@ -1,5 +1,5 @@
 """The transfer impact assessment of one transfer (EDPB Recommendations 01/2020), with the
-engine's verdict on the assessment date."""
+engine's verdict on the day the document speaks of beside the assessment date."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ async def gather_tia(session: AsyncSession, request: Request, used: Used) -> Gat
     on = assessment.completed_on or request.as_of
     data = next(
         t
-        for t in await parts.transfer_data(session, {vendor.id}, on, Used(used.snapshot), language)
+        for t in await parts.transfer_data(
+            session, {vendor.id}, request.as_of, Used(used.snapshot), language
+        )
         if t.id == transfer.id
     )
     used.add("transfer", transfer)
@@ -50,21 +52,25 @@ async def gather_tia(session: AsyncSession, request: Request, used: Used) -> Gat
         "transfer_id": transfer.id,
         "verdict": data.verdict,
     }
-    processing, _ = parts.processing_data(
-        await parts.own_processing(session, vendor.id, used), used
-    )
+    # The transfer's own processing, else the one its importer works for (its own or
+    # inherited up the chain: an onward transfer's importer may have none of its own).
+    described = transfer.processing_id or used.snapshot.described_processing(vendor.id)
+    found = (await reads.processings(session, [described])).get(described or 0)
+    processing, _ = parts.processing_data(found, used)
     onward = await parts.chain_rows(session, {vendor.id}, on, language, used)
+    exporter = await parts.onward_exporter(session, transfer, vendor, used)
     return ctx.tia_context(
         base,
         parts.vendor_data(vendor),
         data,
         a,
-        on,
+        request.as_of,
         language,
         processing=processing,
         onward=onward,
         as_of=request.as_of,
         review_months=request.options.review_months,
+        exporter=exporter,
     ), kept
 
 
@@ -91,6 +97,7 @@ def assessment_data(assessment: Assessment) -> ctx.AssessmentData:
         ),
         assessment.conclusion_reasoning,
         assessment.translations,
+        assessment.importer_finding,
     )
 
 
