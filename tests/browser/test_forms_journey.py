@@ -135,6 +135,7 @@ def test_legal_registers_a_us_vendor_through_forms_and_downloads_its_finnish_dpa
     page.locator("#f-subprocessor_authorisation").select_option("general")
     page.locator("#f-objection_period_days").fill("30")
     _save(page)
+    expect(page).to_have_url(re.compile(rf"/vendors/{vendor_id}$"))  # saved, not refused
 
     person.go(f"/vendors/{vendor_id}")
     expect(page.locator("#missing")).to_have_count(0)

@@ -231,7 +231,6 @@ AGREEMENT: Final = (
         _("Option 1: the law named above; option 2 (modules 2 and 3): the exporter's law."),
         codes=("1", "2"),
         group=_SCC,
-        blank=False,
     ),
     Decl("scc_clauses.forum", "select", _("Clause 18(b): courts"), source="countries", group=_SCC),
     Decl("owner", "email", _("Owner (e-mail)")),
