@@ -3,66 +3,48 @@ shown as conflicts, and the sub-processor chain edited link by link (GDPR Art. 2
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.response import Redirect
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.common import record_fields
 from transfers.common.problems import ProblemError
 from transfers.models import Vendor
 from transfers.vendor import service as vendor_service
 from transfers.vendor.schemas import VendorCreate, VendorUpdate
 from transfers.web import reads
 from transfers.web.form_routes import RecordForms, creates, edit_form, routes, updates
-from transfers.web.forms import Field, FormErrors, FormPage, form_errors
-from transfers.web.i18n import N_, _
-from transfers.web.labels import label
-from transfers.web.pages import choices
+from transfers.web.forms import Field, FormErrors, FormPage, convert, form_errors, payload
+from transfers.web.i18n import _
+from transfers.web.record_forms import build_fields
 from transfers.web.security import identity, require_writer
+
+
+class LinkDates(msgspec.Struct, forbid_unknown_fields=True):
+    """The engagement dates typed on a link (the service checks that it ends after it starts)."""
+
+    engaged_on: date | None = None
+    ended_on: date | None = None
+
 
 CHAIN_FIELD = "subprocessor"
 """The chain form's input; the service's ``subprocessor_ids``/``parent_vendor_ids`` errors
 are shown next to it."""
 
 
-def _codes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((v, label(v)) for v in values)
-
-
 def vendor_fields(*, editing: bool) -> list[Field]:
-    c = choices()
-    fields = [
-        Field("name", _(N_("Name")), required=True),
-        Field("legal_name", _(N_("Legal name"))),
-        Field("business_id", _(N_("Business ID"))),
-        Field(
-            "country",
-            _(N_("Country")),
-            "select",
-            (("", _("Choose a country")), *c["countries"]),
-            required=True,
-        ),
-        Field("role", _(N_("Role")), "select", _codes(c["roles"])),
-        Field("category", _(N_("Category")), "select", _codes(c["categories"])),
-        Field("status", _(N_("Status")), "select", _codes(c["statuses"])),
-        Field("website", _(N_("Website"))),
-        Field("signatory_name", _(N_("Signatory"))),
-        Field("signatory_title", _(N_("Signatory's title"))),
-        Field("owner", _(N_("Owner (e-mail)")), "email"),
-        Field("notes", _(N_("Notes")), "textarea"),
-    ]
-    if editing:
-        fields.append(
-            Field(
-                "contacts",
-                _(N_("Contacts")),
-                "contacts",
-                hint=_(N_("Clear a contact's name to remove it; fill the empty row to add one.")),
-            )
-        )
-    return fields
+    decls = record_fields.VENDOR + (record_fields.VENDOR_EDIT_ONLY if editing else ())
+    return build_fields(decls)
+
+
+def link_fields() -> list[Field]:
+    """A sub-processor link's engagement dates (Art. 28(2): when it starts and stops)."""
+    return build_fields(record_fields.LINK)
 
 
 async def _chain(session: AsyncSession, vendor: Vendor) -> list[tuple[int, str]]:
@@ -87,7 +69,12 @@ async def _page(session: AsyncSession, _parent: None, vendor: Vendor | None) -> 
         fields=vendor_fields(editing=True),
         conflict_title=_("Someone else changed this vendor while you were editing."),
         template="vendor_form.html",
-        extra={"vendor_id": vendor.id, "chain": await _chain(session, vendor)},
+        extra={
+            "vendor_id": vendor.id,
+            "chain": await _chain(session, vendor),
+            "link_fields": link_fields(),
+            "link_dates": await reads.link_dates(session, vendor.id),
+        },
     )
 
 
@@ -156,6 +143,39 @@ class VendorChain(Controller):
             return edit_form(request, await _page(db_session, None, vendor), vendor, errors)
         await db_session.commit()
         return Redirect(f"/vendors/{vendor_id}/edit#chain", status_code=303)
+
+    @post("/{vendor_id:int}/subprocessors/{subprocessor_id:int}/engagement")
+    async def engagement(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        vendor_id: int,
+        subprocessor_id: int,
+    ) -> Response[Any]:
+        """When a sub-processor's engagement for this vendor starts and ends (dates a
+        customer's sub-processor list reports as changes)."""
+        me = require_writer(identity(request))
+        form = await request.form()
+        try:
+            values, _raw = payload(form, link_fields())
+            dates = convert(values, LinkDates)
+            await vendor_service.set_engagement(
+                db_session,
+                vendor_id=vendor_id,
+                subprocessor_id=subprocessor_id,
+                engaged_on=dates.engaged_on,
+                ended_on=dates.ended_on,
+                actor=me.actor,
+            )
+        except (FormErrors, ProblemError) as exc:
+            await db_session.rollback()
+            errors = form_errors(exc)
+            vendor = await vendor_service.get_vendor(db_session, vendor_id)
+            page = await _page(db_session, None, vendor)
+            page.extra["link_errors"] = {subprocessor_id: errors}
+            return edit_form(request, page, vendor, errors)
+        await db_session.commit()
+        return Redirect(f"/vendors/{vendor_id}/edit#link-{subprocessor_id}", status_code=303)
 
     @post("/{vendor_id:int}/subprocessors/{subprocessor_id:int}/remove")
     async def remove_subprocessor(
