@@ -142,9 +142,11 @@ class ReadingPages(Controller):
             chosen = result.matches[0][0]
         status = None
         vendor = None
+        answer = None
         if chosen is not None:
             vendor = await vendor_service.get_vendor(db_session, chosen)
             status = await status_of(db_session, chosen, date.today())
+            answer = await reads.check_answer(db_session, vendor, status, date.today())
         return Template(
             template_name="check.html",
             context={
@@ -153,6 +155,7 @@ class ReadingPages(Controller):
                 "result": result,
                 "vendor": vendor,
                 "status": status,
+                "answer": answer,
                 "as_of": date.today(),
             },
         )

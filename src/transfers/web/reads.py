@@ -20,7 +20,14 @@ from transfers import register
 from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
 from transfers.audit.service import list_events
-from transfers.compliance.service import children_map, register_view, status_of
+from transfers.compliance.clearance import cleared_for
+from transfers.compliance.schemas import ANSWERS, Clearance
+from transfers.compliance.service import (
+    children_map,
+    register_view,
+    status_of,
+    transfer_services,
+)
 from transfers.infra.cache import RegisterCache
 from transfers.infra.gc import gc_paused
 from transfers.intake import service as intake_service
@@ -257,6 +264,45 @@ async def documents_of(
         select(Document).where(or_(*conditions)).order_by(Document.id.desc()).limit(limit)
     )
     return list(found.all())
+
+
+@dataclass(frozen=True, slots=True)
+class CheckAnswer:
+    """What the procurement check says beyond the verdict: what the vendor is cleared for, the
+    service each transfer serves (two transfers to one country are told apart by it), and whom
+    to ask (the vendor's owner here, and who decided its latest intake request)."""
+
+    answer: str
+    clearance: Clearance
+    services: dict[int, str]
+    owner: str | None
+    decided_by: str | None
+
+
+async def check_answer(
+    session: AsyncSession, vendor: Vendor, status: VendorStatus, as_of: date
+) -> CheckAnswer:
+    """The buyer's answer for ``vendor``: the clearance comes from the register snapshot that
+    ``status_of`` has just brought up to date; two small reads add the services and the
+    decider."""
+    _status, cleared = await cleared_for(session, vendor.id, status, as_of)
+    decided_by = await session.scalar(
+        select(IntakeRequest.decided_by)
+        .where(
+            IntakeRequest.vendor_id == vendor.id,
+            IntakeRequest.decided_by.is_not(None),
+            IntakeRequest.state.in_(("approved", "approved_with_conditions")),
+        )
+        .order_by(IntakeRequest.id.desc())
+        .limit(1)
+    )
+    return CheckAnswer(
+        answer=ANSWERS.get(status.status, "no"),
+        clearance=cleared,
+        services=await transfer_services(session, vendor.id),
+        owner=vendor.owner,
+        decided_by=decided_by,
+    )
 
 
 @dataclass(frozen=True, slots=True)
