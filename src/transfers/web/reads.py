@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers import register
 from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementRead
-from transfers.audit.service import list_events
 from transfers.compliance.clearance import cleared_for
 from transfers.compliance.schemas import ANSWERS, Clearance
 from transfers.compliance.service import (
@@ -32,12 +31,14 @@ from transfers.infra.cache import RegisterCache
 from transfers.infra.gc import gc_paused
 from transfers.intake import service as intake_service
 from transfers.models import (
+    Agreement,
     AgreementAttachment,
     Assessment,
     AuditEvent,
     Document,
     IntakeRequest,
     Processing,
+    SubprocessorNotice,
     Transfer,
     Vendor,
 )
@@ -47,7 +48,7 @@ from transfers.organisation import service as organisation_service
 from transfers.reference import load_reference
 from transfers.reminder.schemas import ReminderRead
 from transfers.reminder.service import Filters, list_reminders
-from transfers.rules.compliance import Compliance, register_compliance
+from transfers.rules.compliance import Compliance, Problem, register_compliance
 from transfers.rules.status import VendorStatus, vendor_statuses
 from transfers.settings import Settings
 from transfers.vendor import service as vendor_service
@@ -111,6 +112,44 @@ async def reminders_on(
     return found
 
 
+#: Vendors shown per list on Today; "show all" links to the filtered list with the rest.
+TODAY_VENDORS = 20
+_SEVERITY: Final = {"unlawful": 0, "blocked": 0, "at_risk": 1, "conditional": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class VendorProblems:
+    """One vendor's transfers that need attention, as Today groups them."""
+
+    status: VendorStatus
+    problems: list[Problem]
+
+    @property
+    def worst(self) -> str:
+        return self.problems[0].verdict
+
+
+def urgency(status: VendorStatus, worst: str) -> tuple[int, date, str]:
+    """Sort key: the most severe first, then the nearest deadline (none last), then the name."""
+    return (_SEVERITY.get(worst, 2), status.next_deadline or date.max, status.vendor_name.lower())
+
+
+def group_problems(
+    problems: Iterable[Problem], statuses: dict[int, VendorStatus]
+) -> list[VendorProblems]:
+    """Problems grouped by vendor, unlawful before at risk inside each, the vendors by
+    :func:`urgency`."""
+    by_vendor: dict[int, list[Problem]] = {}
+    for p in problems:
+        by_vendor.setdefault(p.vendor_id, []).append(p)
+    groups = [
+        VendorProblems(statuses[vid], sorted(found, key=lambda p: _SEVERITY.get(p.verdict, 2)))
+        for vid, found in by_vendor.items()
+        if vid in statuses
+    ]
+    return sorted(groups, key=lambda g: urgency(g.status, g.worst))
+
+
 @dataclass(frozen=True, slots=True)
 class Today:
     as_of: date
@@ -119,6 +158,7 @@ class Today:
     conditional: list[VendorStatus]
     overdue: list[ReminderRead]
     upcoming: list[ReminderRead]
+    problems: list[VendorProblems] = field(default_factory=list)
 
 
 async def today(session: AsyncSession, *, as_of: date, settings: Settings) -> Today:
@@ -136,18 +176,42 @@ async def _today(session: AsyncSession, *, as_of: date, settings: Settings) -> T
     with gc_paused():
         statuses = vendor_statuses(facts.values(), as_of, ref, snapshot.memo(as_of, ref))
         compliance = register_compliance(facts.values(), as_of, reference=ref, statuses=statuses)
-    by_name = sorted(statuses.values(), key=lambda s: s.vendor_name.lower())
+        blocked = [s for s in statuses.values() if s.status == "blocked"]
+        conditional = [s for s in statuses.values() if s.status == "conditional"]
+        blocked.sort(key=lambda s: urgency(s, s.status))
+        conditional.sort(key=lambda s: urgency(s, s.status))
+        problems = group_problems(compliance.problems, statuses)
     reminders = await list_reminders(
         session, as_of=as_of, within_days=ATTENTION_DAYS, filters=Filters(), settings=settings
     )
     return Today(
         as_of=as_of,
         compliance=compliance,
-        blocked=[s for s in by_name if s.status == "blocked"],
-        conditional=[s for s in by_name if s.status == "conditional"],
+        blocked=blocked,
+        conditional=conditional,
         overdue=[r for r in reminders if r.overdue],
         upcoming=[r for r in reminders if not r.overdue],
+        problems=problems,
     )
+
+
+async def vendors_with_status(
+    session: AsyncSession,
+    compliance: str,
+    *,
+    as_of: date,
+    settings: Settings,
+    limit: int,
+    offset: int,
+) -> tuple[list[Vendor], int]:
+    """A page of the vendors whose status today is ``compliance`` (blocked or conditional), in
+    Today's order (most urgent first): the list behind Today's "show all". The statuses come
+    from Today's view (kept per register stamp); only the page's vendors are read."""
+    view = await today(session, as_of=as_of, settings=settings)
+    found = view.blocked if compliance == "blocked" else view.conditional
+    ids = [s.vendor_id for s in found[offset : offset + limit] if s.vendor_id is not None]
+    rows = {v.id: v for v in await session.scalars(select(Vendor).where(Vendor.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows], len(found)
 
 
 async def statuses_for(
@@ -199,7 +263,7 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
         (await session.execute(select(Vendor.id, Vendor.name).where(Vendor.id.in_(linked)))).all()
     )
     documents = await documents_of(session, vendor_id=vendor_id)
-    history, _ = await list_events(session, entity_type="vendor", entity_id=vendor_id, limit=50)
+    history = await vendor_history(session, vendor_id)
     attachments: dict[int, list[tuple[int, str]]] = {}
     rows = await session.execute(
         select(
@@ -231,6 +295,51 @@ async def vendor_page(session: AsyncSession, *, vendor_id: int, as_of: date) -> 
         notices=[notice_service.to_read(n, as_of) for n in notices],
         intakes=intakes,
     )
+
+
+#: Changes shown in a vendor's timeline, newest first (the audit log has the rest).
+HISTORY_ITEMS = 100
+
+
+async def vendor_history(
+    session: AsyncSession, vendor_id: int, *, limit: int = HISTORY_ITEMS
+) -> list[AuditEvent]:
+    """Every change to the vendor and what belongs to it (agreements, processings, transfers,
+    their assessments, sub-processor notices, intake requests and their decisions, the chain),
+    newest first, in one statement.
+
+    Audit events name their entity by type and id, so each kind of child is one
+    ``entity_type = ... AND entity_id IN (ids of the vendor's rows)`` branch, each served by the
+    ``(entity_type, entity_id)`` index. A child deleted since is no longer found by its id; its
+    deletion stays in the audit log."""
+    transfers = select(Transfer.id).where(Transfer.vendor_id == vendor_id)
+    children: list[tuple[str, Any]] = [
+        ("agreement", select(Agreement.id).where(Agreement.vendor_id == vendor_id)),
+        ("processing", select(Processing.id).where(Processing.vendor_id == vendor_id)),
+        ("transfer", transfers),
+        ("assessment", select(Assessment.id).where(Assessment.transfer_id.in_(transfers))),
+        (
+            "subprocessor_notice",
+            select(SubprocessorNotice.id).where(SubprocessorNotice.vendor_id == vendor_id),
+        ),
+        ("intake_request", select(IntakeRequest.id).where(IntakeRequest.vendor_id == vendor_id)),
+    ]
+    own = ("vendor", "vendor_chain", "vendor_engagement")
+    found = await session.scalars(
+        select(AuditEvent)
+        .where(
+            or_(
+                and_(AuditEvent.entity_type.in_(own), AuditEvent.entity_id == vendor_id),
+                *(
+                    and_(AuditEvent.entity_type == kind, AuditEvent.entity_id.in_(ids))
+                    for kind, ids in children
+                ),
+            )
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return list(found.all())
 
 
 async def documents_of(
