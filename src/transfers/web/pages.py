@@ -125,6 +125,18 @@ class ReadingPages(Controller):
                 limit=PAGE_SIZE,
                 offset=(page - 1) * PAGE_SIZE,
             )
+        close = False
+        if not items and filters["q"] and page == 1 and not filters["compliance"]:
+            # No name or ID contains the text: the vendors whose names are close to it (a
+            # typo), best first, within the other filters.
+            found = await reads.search_vendors(db_session, filters["q"], limit=PAGE_SIZE)
+            wanted = {k: v for k, v in filters.items() if k not in ("q", "compliance") and v}
+            items = [
+                v
+                for v in await reads.vendors_by_ids(db_session, found.ids)
+                if all(getattr(v, k) == value for k, value in wanted.items())
+            ]
+            total, close = len(items), bool(items)
         statuses = await reads.statuses_for(db_session, [v.id for v in items], date.today())
         partial = request.headers.get("hx-request") == "true"
         return Template(
@@ -133,6 +145,7 @@ class ReadingPages(Controller):
                 "me": identity(request),
                 "items": items,
                 "compliance": statuses,
+                "close": close,
                 "total": total,
                 "page": page,
                 "pages": max(1, -(-total // PAGE_SIZE)),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers import register
@@ -210,8 +210,13 @@ async def vendors_with_status(
     view = await today(session, as_of=as_of, settings=settings)
     found = view.blocked if compliance == "blocked" else view.conditional
     ids = [s.vendor_id for s in found[offset : offset + limit] if s.vendor_id is not None]
+    return await vendors_by_ids(session, ids), len(found)
+
+
+async def vendors_by_ids(session: AsyncSession, ids: list[int]) -> list[Vendor]:
+    """The vendors of ``ids``, in that order (a ranking made elsewhere)."""
     rows = {v.id: v for v in await session.scalars(select(Vendor).where(Vendor.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows], len(found)
+    return [rows[i] for i in ids if i in rows]
 
 
 async def statuses_for(
@@ -418,44 +423,124 @@ async def check_answer(
 class CheckResult:
     matches: list[tuple[int, str, str | None]]
     suggestions: list[str]
+    close: list[tuple[int, str, str | None]] = field(default_factory=list)
+    """The vendors whose names are close to a text no name contains (a typo), best first."""
 
 
 #: The least rapidfuzz WRatio (0-100) at which a registered name is offered for a typed one.
 SUGGEST_CUTOFF = 72
 SUGGESTIONS = 5
+#: A text (letters and digits only) this long or longer is also looked for inside business IDs.
+ID_PART = 3
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """Vendors found for a typed text, best first: ``contains`` those whose name or business ID
+    contains it (the better score first), ``close`` those only near it (a typo)."""
+
+    contains: list[tuple[int, str, str | None]]
+    close: list[tuple[int, str, str | None]]
+
+    @property
+    def ids(self) -> list[int]:
+        return [i for i, _n, _b in self.contains + self.close]
+
+
+async def search_vendors(session: AsyncSession, text: str, *, limit: int = 20) -> Found:
+    """Vendors by part of a name or business ID, forgiving typos, best first.
+
+    Reads the names and business IDs the register snapshot already holds in memory (a keystroke
+    reads no name from the database): a name or an ID that contains the text (an ID compared on
+    its letters and digits, "JP778899" finds "JP-778899") is found first, ranked by rapidfuzz's
+    WRatio; then names at least :data:`SUGGEST_CUTOFF` near it (token-aware: word order, a part
+    of the name and a misspelt word all score)."""
+    needle = " ".join(text.split())
+    if not needle:
+        return Found([], [])
+    snapshot = await register.current(session)
+    low, digits = needle.lower(), _alnum(needle)
+    choices: dict[int, str] = {}
+    contains: list[tuple[float, int]] = []
+    for vid, rows in snapshot.vendors.items():
+        vendor = rows.vendor
+        choices[vid] = vendor.name
+        business_id = getattr(vendor, "business_id", None) or ""
+        legal_name = getattr(vendor, "legal_name", None) or ""
+        if (
+            low in vendor.name.lower()
+            or low in legal_name.lower()
+            or (len(digits) >= ID_PART and digits in _alnum(business_id))
+        ):
+            contains.append((0.0, vid))
+    scored = {
+        key: score
+        for _name, score, key in process.extract(
+            needle, choices, scorer=fuzz.WRatio, processor=default_process, limit=None
+        )
+    }
+
+    def row(vid: int) -> tuple[int, str, str | None]:
+        vendor = snapshot.vendors[vid].vendor
+        return (vid, vendor.name, getattr(vendor, "business_id", None))
+
+    inside = {vid for _s, vid in contains}
+    ranked = sorted(inside, key=lambda v: (-scored.get(v, 0), choices[v].lower()))[:limit]
+    near = sorted(
+        (v for v, score in scored.items() if score >= SUGGEST_CUTOFF and v not in inside),
+        key=lambda v: (-scored[v], choices[v].lower()),
+    )[: max(0, limit - len(ranked))]
+    return Found([row(v) for v in ranked], [row(v) for v in near])
 
 
 async def find_vendors(session: AsyncSession, text: str, *, limit: int = 20) -> CheckResult:
-    """Vendors whose name or business ID contains ``text``; when none does, the registered
-    names closest to it, best first ("did you mean"), so a typo still finds the vendor.
+    """Vendors whose name or business ID contains ``text``, best first; when none does, the
+    vendors whose names are closest to it ("did you mean"), so a typo still finds the vendor
+    (:func:`search_vendors`)."""
+    found = await search_vendors(session, text, limit=limit)
+    close = found.close[:SUGGESTIONS] if not found.contains else []
+    return CheckResult(
+        matches=found.contains, suggestions=[name for _i, name, _b in close], close=close
+    )
 
-    Similarity is rapidfuzz's WRatio (token-aware: word order, a partial name and a misspelt
-    word all score) over the names the register snapshot already holds in memory: a keystroke
-    costs no read of every name from the database.
-    """
-    needle = " ".join(text.split())
-    pattern = f"%{needle}%"
-    rows = (
-        await session.execute(
-            select(Vendor.id, Vendor.name, Vendor.business_id)
-            .where(
-                or_(
-                    Vendor.name.ilike(pattern),
-                    Vendor.legal_name.ilike(pattern),
-                    Vendor.business_id.ilike(pattern),
-                )
-            )
-            .order_by(func.lower(Vendor.name))
-            .limit(limit)
-        )
-    ).all()
-    matches = [(int(r.id), str(r.name), r.business_id) for r in rows]
-    suggestions: list[str] = []
-    if not matches and needle:
-        snapshot = await register.current(session)
-        names = {rows.vendor.name for rows in snapshot.vendors.values()}
-        suggestions = similar_names(needle, names)
-    return CheckResult(matches=matches, suggestions=suggestions)
+
+#: The least WRatio at which a new vendor's name is taken for a registered one ("Northwind
+#: Cloud" for "Northwind Cloud LLC"): a warning with a link, which the person may pass.
+DUPLICATE_CUTOFF = 88
+
+
+async def likely_duplicates(
+    session: AsyncSession, name: str, business_id: str | None = None, *, limit: int = 5
+) -> list[tuple[int, str, str | None]]:
+    """Registered vendors that a new vendor ``name`` (or ``business_id``) is probably the same
+    as, best first: the same business ID (letters and digits compared) or a name at least
+    :data:`DUPLICATE_CUTOFF` alike. Read from the register snapshot, as the search is."""
+    snapshot = await register.current(session)
+    wanted_id = _alnum(business_id or "")
+    same_id = [
+        vid
+        for vid, rows in snapshot.vendors.items()
+        if wanted_id and _alnum(getattr(rows.vendor, "business_id", None) or "") == wanted_id
+    ]
+    choices = {vid: rows.vendor.name for vid, rows in snapshot.vendors.items()}
+    alike = process.extract(
+        " ".join(name.split()),
+        choices,
+        scorer=fuzz.WRatio,
+        processor=default_process,
+        score_cutoff=DUPLICATE_CUTOFF,
+        limit=None,
+    )
+    ranked = [vid for _n, _s, vid in sorted(alike, key=lambda m: (-m[1], m[0].lower()))]
+    ids = list(dict.fromkeys([*same_id, *ranked]))[:limit]
+    return [
+        (vid, choices[vid], getattr(snapshot.vendors[vid].vendor, "business_id", None))
+        for vid in ids
+    ]
 
 
 def similar_names(needle: str, names: Iterable[str], *, limit: int = SUGGESTIONS) -> list[str]:
