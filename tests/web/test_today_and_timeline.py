@@ -102,7 +102,7 @@ async def test_the_vendor_timeline_shows_changes_to_its_children(
     rows = [plain(r) for r in re.findall(r"<tr>(.*?)</tr>", timeline, re.S)[1:]]
     # Newest first: the assessment, the transfer's change (with the field), its creation, the vendor.
     kinds = [
-        re.search(r"(transfer impact assessment|transfer|vendor) (created|changed)", r)
+        re.search(r"(transfer impact assessment|transfer|vendor)(?: #\d+)? (created|changed)", r)
         for r in rows
     ]
     assert [(k.group(1), k.group(2)) for k in kinds if k] == [
