@@ -8,9 +8,18 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
+
 from tests import factories
-from tests.conftest import Api
+from tests.conftest import Api, Keys
 from tests.web.conftest import Browser, People
+
+
+@pytest.fixture
+def api(browser: Browser, keys: Keys) -> Api:
+    """The API on the browser's own client: one app lifespan per test, not two (two clients'
+    lifespans share the app's PostgreSQL connections across event loops)."""
+    return Api(browser.client, keys)
 
 
 def plain(html: str) -> str:
