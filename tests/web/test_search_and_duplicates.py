@@ -117,8 +117,8 @@ async def test_creating_a_vendor_like_a_registered_one_warns_then_goes_on(
     confirmed = await browser.post("/vendors/new", {**body, "confirm_duplicate": "yes"})
     assert confirmed.status_code == 303, confirmed.text
     assert (await api.get("/api/v1/vendors")).json()["total"] == 4
-    # A name like no other is created at once.
-    other = await browser.post("/vendors/new", {**body, "name": "Quantum Widgets GmbH"})
+    # A name that shares only its company form with registered ones is created at once.
+    other = await browser.post("/vendors/new", {**body, "name": "Forged Oy"})
     assert other.status_code == 303
 
 
