@@ -55,6 +55,9 @@ async def test_the_vendor_list_forgives_a_typo_and_finds_a_partial_business_id(
     # Part of a business ID, typed without its dash.
     partial = (await browser.get("/vendors?q=4455667")).text
     assert vendor_rows(partial) == ["Northwind Cloud LLC"]
+    undashed = (await browser.get("/vendors?q=us4455667")).text
+    assert vendor_rows(undashed) == ["Northwind Cloud LLC"]
+    assert 'id="close-matches"' not in undashed, "found by its ID, not as a near name"
     check = (await browser.get("/check?q=US4455667")).text
     assert "Northwind Cloud LLC" in plain(check)
     # A part of a name: both Northwinds, the closer first.

@@ -24,7 +24,7 @@ class DuplicateWarning(FormErrors):
 
     def __init__(self, similar: list[tuple[int, str, str | None]]) -> None:
         message = _("A vendor with this name or business ID may already be in the register.")
-        super().__init__(message, {"name": message}, status=409, similar=similar)
+        super().__init__(message, {}, status=409, similar=similar)
 
 
 async def warn_if_duplicate(

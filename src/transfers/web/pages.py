@@ -136,7 +136,7 @@ class ReadingPages(Controller):
                 for v in await reads.vendors_by_ids(db_session, found.ids)
                 if all(getattr(v, k) == value for k, value in wanted.items())
             ]
-            total, close = len(items), bool(items)
+            total, close = len(items), bool(items) and not found.contains
         statuses = await reads.statuses_for(db_session, [v.id for v in items], date.today())
         partial = request.headers.get("hx-request") == "true"
         return Template(
