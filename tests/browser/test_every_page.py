@@ -37,6 +37,9 @@ START = [
     "/vendors",
     "/check",
     "/check?q=nortwind",
+    "/check?vendor_id=1",
+    "/vendors?compliance=blocked",
+    "/lawful?verdict=unlawful",
     "/lawful",
     "/organisations",
     "/reminders",
@@ -193,8 +196,10 @@ def _login(page: Any, server: Server, language: str) -> None:
     page.get_by_label(re.compile("Password|Salasana")).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Log in|Kirjaudu")).click()
     page.wait_for_url(server.url + "/")
-    if language == "fi":
-        page.get_by_role("button", name="Suomeksi").click()
+    # The language is remembered on the account: an earlier walk may have switched it.
+    if page.get_attribute("html", "lang") != language:
+        button = "Suomeksi" if language == "fi" else "In English"
+        page.get_by_role("button", name=button).click()
         page.wait_for_load_state()
 
 

@@ -43,7 +43,9 @@ def test_legal_registers_a_us_cloud_vendor_with_dpa_scc_transfer_and_tia(person:
         files=[{"name": "dpa.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 signed"}]
     )
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_role("cell", name=re.compile("scc_2021"))).to_be_visible()
+    expect(
+        page.get_by_role("cell", name=re.compile(r"standard contractual clauses \(2021\)"))
+    ).to_be_visible()
     with page.expect_download() as signed_copy:
         page.get_by_role("link", name="dpa.pdf").click()
     assert signed_copy.value.suggested_filename == "dpa.pdf"
@@ -314,13 +316,15 @@ def test_two_people_edit_an_agreement_the_second_sees_field_theirs_yours_then_at
         p.page.get_by_role("link", name="Edit agreement 2").click()
     person.page.get_by_label("Term", exact=True).fill("2 years")
     person.page.get_by_role("button", name="Save", exact=True).click()
-    expect(person.page.get_by_role("cell", name=re.compile("P2Y"))).to_be_visible()
+    expect(person.page.get_by_role("cell", name=re.compile("^2 years"))).to_be_visible()
 
     other = other_person.page
     other.get_by_label("Notes").fill("Renewal negotiated by procurement")
     other.get_by_role("button", name="Save", exact=True).click()
     conflict = other.locator(".conflict")
     expect(conflict).to_contain_text("Someone else changed this record")
+    # The conflict table still shows the stored duration (web/forms.py, being rebuilt on the
+    # forms23 branch); the agreement table and the history show it in words.
     expect(conflict.get_by_role("row", name=re.compile("^Term"))).to_contain_text("P2Y")
     expect(other.get_by_label("Notes")).to_have_value("Renewal negotiated by procurement")
     other_person.shot("agreement-conflict")
@@ -329,7 +333,7 @@ def test_two_people_edit_an_agreement_the_second_sees_field_theirs_yours_then_at
     )
     other.get_by_role("button", name="Save", exact=True).click()  # on top of the other change
     expect(other.get_by_role("link", name="renewal.pdf")).to_be_visible()
-    expect(other.get_by_role("cell", name=re.compile("P2Y"))).to_be_visible()
+    expect(other.get_by_role("cell", name=re.compile("^2 years"))).to_be_visible()
 
 
 def test_legal_edits_an_organisation_a_processing_and_an_assessment(person: Person) -> None:

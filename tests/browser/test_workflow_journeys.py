@@ -58,7 +58,7 @@ def test_procurement_asks_legal_approves_with_a_condition_and_the_vendor_is_clea
 
     legal = other_person.page
     other_person.login("legal")
-    expect(legal.locator(".count", has_text="open intake requests")).to_contain_text("1")
+    expect(legal.locator(".count", has_text="open intake request")).to_contain_text("1")
     legal.get_by_role("link", name="Intake", exact=True).click()
     legal.get_by_label("State").select_option("open")
     legal.get_by_role("button", name="Show").click()
@@ -123,7 +123,7 @@ def test_legal_records_a_notice_sees_it_overdue_and_objects(person: Person) -> N
     expect(row.locator(".badge.bad")).to_have_text("overdue")
     shots(person, "notices")
     page.get_by_role("link", name="Today", exact=True).click()
-    expect(page.locator(".count", has_text="overdue sub-processor notices")).to_contain_text("1")
+    expect(page.locator(".count", has_text="overdue sub-processor notice")).to_contain_text("1")
 
     page.get_by_role("link", name="Notices", exact=True).click()
     row.get_by_role("link", name="Bulk Send Inc.").click()

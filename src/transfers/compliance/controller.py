@@ -72,7 +72,10 @@ async def _status(
         purpose=purpose,
         language=language,
     )
-    return status_read(vendor_id, status, day, load_reference().version, cleared, language)
+    services = await service.transfer_services(db_session, vendor_id)
+    return status_read(
+        vendor_id, status, day, load_reference().version, cleared, language, services
+    )
 
 
 class EvaluationController(Controller):

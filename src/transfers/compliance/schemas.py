@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import msgspec
 
@@ -12,6 +13,13 @@ from transfers.rules.evaluate import Evaluation, Reason
 from transfers.rules.facts import TransferFacts
 from transfers.rules.messages import reason_text
 from transfers.rules.status import VendorStatus
+
+#: The procurement check's answer for each engine vendor status (issue 23 part 5).
+ANSWERS: Final[dict[str, Literal["yes", "with_conditions", "no"]]] = {
+    "approved": "yes",
+    "conditional": "with_conditions",
+    "blocked": "no",
+}
 
 VerdictValue = Literal["lawful", "at_risk", "unlawful", "inactive"]
 
@@ -42,6 +50,8 @@ class TransferVerdict(msgspec.Struct):
     verdict: VerdictValue
     active: bool
     reasons: list[ReasonRead]
+    service: str | None = None
+    """The service the transfer serves: two transfers to one country are told apart by it."""
 
 
 class OpenCondition(msgspec.Struct):
@@ -82,6 +92,8 @@ class VendorStatusRead(msgspec.Struct):
     reference_version: str
     next_deadline_item: str = ""
     cleared: Clearance | None = None
+    answer: Literal["yes", "with_conditions", "no"] | None = None
+    """The buyer's answer: approved is yes, conditional is with conditions, blocked is no."""
 
 
 class ProblemRow(msgspec.Struct):
@@ -184,6 +196,7 @@ def status_read(
     version: str,
     cleared: Clearance | None = None,
     language: str = "en",
+    services: Mapping[int, str] | None = None,
 ) -> VendorStatusRead:
     return VendorStatusRead(
         vendor_id=vendor_id,
@@ -198,6 +211,7 @@ def status_read(
                 verdict=e.verdict,
                 active=e.active,
                 reasons=reasons(e.reasons, language),
+                service=(services or {}).get(t.id or 0),
             )
             for t, e in status.transfers
         ],
@@ -206,6 +220,7 @@ def status_read(
         reference_version=version,
         next_deadline_item=status.next_deadline_text(language),
         cleared=cleared,
+        answer=ANSWERS[status.status],
     )
 
 

@@ -19,6 +19,8 @@ from transfers.common.problems import ProblemError, not_found
 from transfers.infra.forked import can_fork, in_two
 from transfers.infra.gc import gc_paused, settle_heap
 from transfers.models import (
+    Processing,
+    Transfer,
     Vendor,
 )
 from transfers.reference import load_reference
@@ -32,6 +34,17 @@ from transfers.rules.compliance import (
 from transfers.rules.evaluate import Evaluation, evaluate_transfer
 from transfers.rules.facts import TransferFacts, VendorFacts
 from transfers.rules.status import VendorStatus, vendor_statuses
+
+
+async def transfer_services(session: AsyncSession, vendor_id: int) -> dict[int, str]:
+    """Transfer id -> the service it serves (its processing's service, else its description):
+    what tells two transfers of one vendor to one country apart for a person."""
+    rows = await session.execute(
+        select(Transfer.id, Processing.service, Transfer.description)
+        .outerjoin(Processing, Processing.id == Transfer.processing_id)
+        .where(Transfer.vendor_id == vendor_id)
+    )
+    return {int(i): (svc or text or "").strip() for i, svc, text in rows if svc or text}
 
 
 async def load_facts(

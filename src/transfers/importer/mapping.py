@@ -242,6 +242,10 @@ _SHEET_NAMES: Final[Mapping[str, Entity]] = {
 }
 
 
+#: Sheets of the import template that hold no records (the drop-down lists): skipped quietly.
+AUXILIARY_SHEETS: Final = frozenset({"lists", "listat"})
+
+
 def sheet_entity(name: str) -> Entity | None:
     """Which entity a sheet holds, from its name (English or Finnish), if it is one of ours."""
     return _SHEET_NAMES.get(normalise_header(name))

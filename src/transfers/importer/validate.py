@@ -215,6 +215,8 @@ def build_plan(book: Spreadsheet, *, max_problems: int = DEFAULT_MAX_PROBLEMS) -
     named = any(mapping.sheet_entity(name) is not None for name in book.sheet_names)
     try:
         for index, sheet in enumerate(book.sheets()):
+            if mapping.normalise_header(sheet.name) in mapping.AUXILIARY_SHEETS:
+                continue
             entity = _entity_of(sheet, named=named, first=index == 0)
             if entity is None:
                 builder.warn(

@@ -7,13 +7,13 @@ gets exactly the validation and audit trail it would get from their own endpoint
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.audit.crud import create_audited, get_or_404, paginate, update_audited
@@ -80,9 +80,12 @@ async def list_intakes(
     offset: int,
     requester: str | None = None,
     states: frozenset[str] | None = None,
+    vendor_ids: Collection[int] | None = None,
+    vendor_name_part: str | None = None,
 ) -> tuple[list[IntakeRequest], int]:
     """Newest first; ``requester`` lets a person follow their own requests, ``states`` counts
-    e.g. the open ones."""
+    e.g. the open ones. ``vendor_ids`` (the registered vendors a search found) and
+    ``vendor_name_part`` (part of a name asked for, registered or not) find either."""
     stmt = select(IntakeRequest)
     if state:
         stmt = stmt.where(IntakeRequest.state == state)
@@ -92,6 +95,13 @@ async def list_intakes(
         stmt = stmt.where(IntakeRequest.requester == requester)
     if vendor_id is not None:
         stmt = stmt.where(IntakeRequest.vendor_id == vendor_id)
+    if vendor_ids is not None or vendor_name_part:
+        either = []
+        if vendor_ids is not None:
+            either.append(IntakeRequest.vendor_id.in_(sorted(vendor_ids)))
+        if vendor_name_part:
+            either.append(IntakeRequest.vendor_name.ilike(f"%{vendor_name_part}%"))
+        stmt = stmt.where(or_(*either))
     return await paginate(session, stmt.order_by(IntakeRequest.id.desc()), limit, offset)
 
 

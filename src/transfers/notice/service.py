@@ -9,7 +9,7 @@ chain (through the vendor service, audited) on its effective date.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -68,12 +68,16 @@ async def list_notices(
     overdue_on: date | None,
     limit: int,
     offset: int,
+    vendor_ids: Collection[int] | None = None,
 ) -> tuple[list[SubprocessorNotice], int]:
+    """Newest first; ``vendor_ids`` are e.g. the vendors a search found."""
     stmt = select(SubprocessorNotice)
     if state:
         stmt = stmt.where(SubprocessorNotice.state == state)
     if vendor_id is not None:
         stmt = stmt.where(SubprocessorNotice.vendor_id == vendor_id)
+    if vendor_ids is not None:
+        stmt = stmt.where(SubprocessorNotice.vendor_id.in_(sorted(vendor_ids)))
     if overdue_on is not None:
         rows = (await session.scalars(stmt.where(SubprocessorNotice.state == "pending"))).all()
         ids = [n.id for n in rows if is_overdue(n, overdue_on)]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+import re
+from functools import cache
+from typing import Any, Final
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
@@ -11,6 +13,7 @@ from litestar.response import Template
 from sqlalchemy.orm.exc import StaleDataError
 
 from transfers.common.problems import ProblemError, problem_body
+from transfers.reference import lexicon
 from transfers.web import i18n
 from transfers.web.i18n import N_
 from transfers.web.security import SECURITY_HEADERS
@@ -52,15 +55,51 @@ SLUG_DETAILS = {
 }
 
 
+#: A service's "not found" detail (``common.problems.not_found``): the record named in the UI
+#: language when the lexicon knows its kind.
+_NOT_FOUND: Final = re.compile(r"^(?P<entity>[A-Za-z][A-Za-z -]*) (?P<id>\S+) does not exist\.$")
+
+
+@cache
+def _catalog_texts(language: str) -> frozenset[str]:
+    """Every translated sentence of the catalog: a detail a page raised already in the UI
+    language is one of them."""
+    catalog = getattr(i18n.translations(language), "_catalog", {})
+    return frozenset(v for v in catalog.values() if isinstance(v, str))
+
+
+def _detail(detail: str, language: str) -> str | None:
+    """The service's own detail in ``language`` when there is a key for it, else None."""
+    if not detail:
+        return None
+    translated = i18n._(detail)
+    if translated != detail or detail in _catalog_texts(language):
+        return translated
+    found = _NOT_FOUND.match(detail)
+    if found:
+        code = re.sub(r"[ -]+", "_", found["entity"].strip().lower())
+        if code in lexicon.groups().get("entity_type", {}):
+            entity = lexicon.name("entity_type", code, language)
+            return i18n._("%(entity)s %(id)s does not exist.") % {
+                "entity": entity[:1].upper() + entity[1:],
+                "id": found["id"],
+            }
+    return None
+
+
 def _localised(problem: dict[str, Any]) -> dict[str, Any]:
-    """The problem in the page's language: the title by status, the detail by the problem's
-    type; the API's English detail and field paths only on English pages."""
+    """The problem in the page's language: the title by status; the detail the service gave when
+    the catalog or the lexicon has it in that language, else one by the problem's type. The
+    API's English detail and field paths only on English pages."""
     status = int(problem["status"])
     out = dict(problem)
     out["title"] = i18n._(STATUS_TITLES.get(status, N_("Error")))
-    if i18n.current_language() != "en":
+    language = i18n.current_language()
+    if language != "en":
         slug = str(problem.get("type", "")).rsplit(":", 1)[-1]
-        out["detail"] = i18n._(SLUG_DETAILS.get(slug, N_("The request cannot be completed.")))
+        out["detail"] = _detail(str(problem.get("detail") or ""), language) or i18n._(
+            SLUG_DETAILS.get(slug, N_("The request cannot be completed."))
+        )
         out["errors"] = None
     return out
 

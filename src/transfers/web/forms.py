@@ -37,11 +37,19 @@ CONTACT_PARTS = ("name", "email", "phone", "role")
 class FormErrors(Exception):
     """Field -> message, plus a general message; raised when a form cannot be accepted."""
 
-    def __init__(self, detail: str, fields: dict[str, str], status: int = 422) -> None:
+    def __init__(
+        self,
+        detail: str,
+        fields: dict[str, str],
+        status: int = 422,
+        similar: list[tuple[int, str, str | None]] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.fields = fields
         self.status = status
+        self.similar = similar or []
+        """Registered vendors the record may duplicate (``web/duplicates.py``): a warning."""
 
 
 def from_problem(exc: ProblemError) -> FormErrors:
@@ -287,7 +295,7 @@ class FormPage:
             fields = {k: labelled(v, labels.get(k)) for k, v in errors.fields.items()}
             first = next(iter(errors.fields), None)
             detail = labelled(errors.detail, labels.get(first or ""))
-            errors = FormErrors(detail, fields, errors.status)
+            errors = FormErrors(detail, fields, errors.status, errors.similar)
         return Template(
             template_name=self.template,
             context={

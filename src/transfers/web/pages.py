@@ -46,6 +46,23 @@ def choices() -> dict[str, Any]:
     }
 
 
+#: Where a timeline entry's record is read (a record without a page of its own links nowhere).
+_RECORD_PAGES = {
+    "agreement": "/agreements/{}/edit",
+    "processing": "/processings/{}/edit",
+    "transfer": "/transfers/{}",
+    "assessment": "/assessments/{}",
+    "subprocessor_notice": "/notices/{}",
+    "intake_request": "/intake/{}",
+}
+
+
+def history_link(event: Any) -> str | None:
+    """The page of the record an audit event is about, in a vendor's timeline."""
+    pattern = _RECORD_PAGES.get(event.entity_type)
+    return pattern.format(event.entity_id) if pattern and event.entity_id is not None else None
+
+
 class ReadingPages(Controller):
     path = "/"
     include_in_schema = False
@@ -56,7 +73,12 @@ class ReadingPages(Controller):
         flow = await workflow_counts(db_session, date.today())
         return Template(
             template_name="today.html",
-            context={"me": identity(request), "view": view, "flow": flow},
+            context={
+                "me": identity(request),
+                "view": view,
+                "flow": flow,
+                "view_limit": reads.TODAY_VENDORS,
+            },
         )
 
     @get("/vendors")
@@ -69,34 +91,61 @@ class ReadingPages(Controller):
         category: str | None = None,
         country: str | None = None,
         role: str | None = None,
+        compliance: str | None = None,
         page: int = 1,
     ) -> Template:
         page = max(1, min(page, 100_000))
         filters = {
+            "compliance": compliance if compliance in ("blocked", "conditional") else "",
             "q": (q or "").strip()[:200],
             "status": status if status in get_args(VendorStatus) else "",
             "category": category if category in get_args(VendorCategory) else "",
             "country": (country or "").strip().upper()[:2],
             "role": role if role in get_args(VendorRole) else "",
         }
-        items, total = await vendor_service.list_vendors(
-            db_session,
-            status=filters["status"] or None,
-            category=filters["category"] or None,
-            country_code=filters["country"] or None,
-            role=filters["role"] or None,
-            q=filters["q"] or None,
-            limit=PAGE_SIZE,
-            offset=(page - 1) * PAGE_SIZE,
-        )
-        compliance = await reads.statuses_for(db_session, [v.id for v in items], date.today())
+        items: list[Any]
+        if filters["compliance"]:
+            # Today's "show all": the vendors blocked (or conditional) today, most urgent first.
+            items, total = await reads.vendors_with_status(
+                db_session,
+                filters["compliance"],
+                as_of=date.today(),
+                settings=settings_of(request),
+                limit=PAGE_SIZE,
+                offset=(page - 1) * PAGE_SIZE,
+            )
+        else:
+            items, total = await vendor_service.list_vendors(
+                db_session,
+                status=filters["status"] or None,
+                category=filters["category"] or None,
+                country_code=filters["country"] or None,
+                role=filters["role"] or None,
+                q=filters["q"] or None,
+                limit=PAGE_SIZE,
+                offset=(page - 1) * PAGE_SIZE,
+            )
+        close = False
+        if not items and filters["q"] and page == 1 and not filters["compliance"]:
+            # No name or ID contains the text: the vendors whose names are close to it (a
+            # typo), best first, within the other filters.
+            found = await reads.search_vendors(db_session, filters["q"], limit=PAGE_SIZE)
+            wanted = {k: v for k, v in filters.items() if k not in ("q", "compliance") and v}
+            items = [
+                v
+                for v in await reads.vendors_by_ids(db_session, found.ids)
+                if all(getattr(v, k) == value for k, value in wanted.items())
+            ]
+            total, close = len(items), bool(items) and not found.contains
+        statuses = await reads.statuses_for(db_session, [v.id for v in items], date.today())
         partial = request.headers.get("hx-request") == "true"
         return Template(
             template_name="vendor_rows.html" if partial else "vendors.html",
             context={
                 "me": identity(request),
                 "items": items,
-                "compliance": compliance,
+                "compliance": statuses,
+                "close": close,
                 "total": total,
                 "page": page,
                 "pages": max(1, -(-total // PAGE_SIZE)),
@@ -126,6 +175,7 @@ class ReadingPages(Controller):
                 else [],
                 "word": word,
                 "state_class": state_class,
+                "history_link": history_link,
             },
         )
 
@@ -145,9 +195,11 @@ class ReadingPages(Controller):
             chosen = result.matches[0][0]
         status = None
         vendor = None
+        answer = None
         if chosen is not None:
             vendor = await vendor_service.get_vendor(db_session, chosen)
             status = await status_of(db_session, chosen, date.today())
+            answer = await reads.check_answer(db_session, vendor, status, date.today())
         return Template(
             template_name="check.html",
             context={
@@ -156,6 +208,7 @@ class ReadingPages(Controller):
                 "result": result,
                 "vendor": vendor,
                 "status": status,
+                "answer": answer,
                 "as_of": date.today(),
             },
         )
@@ -167,11 +220,18 @@ class ReadingPages(Controller):
         db_session: AsyncSession,
         as_of: str | None = None,
         dpf_falls_on: str | None = None,
+        verdict: str | None = None,
+        page: int = 1,
     ) -> Template:
-        """The register on any date, and what happens if the DPF falls on a given date."""
+        """The register on any date, and what happens if the DPF falls on a given date; the
+        transfers that need attention filtered by verdict and paged (Today's "show all")."""
         day = parse_day(as_of)
         falls = parse_day(dpf_falls_on, "dpf_falls_on") if dpf_falls_on else None
         view = await reads.register_on(db_session, day, "dpf" if falls else None, falls)
+        chosen = verdict if verdict in ("unlawful", "at_risk") else ""
+        problems = [p for p in view.problems if not chosen or p.verdict == chosen]
+        pages = max(1, -(-len(problems) // PAGE_SIZE))
+        page = max(1, min(page, pages))
         return Template(
             template_name="lawful.html",
             context={
@@ -179,5 +239,9 @@ class ReadingPages(Controller):
                 "view": view,
                 "as_of": day,
                 "dpf_falls_on": falls,
+                "verdict": chosen,
+                "problems": problems[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+                "page": page,
+                "pages": pages,
             },
         )

@@ -18,6 +18,7 @@ from transfers.models import Vendor
 from transfers.vendor import service as vendor_service
 from transfers.vendor.schemas import VendorCreate, VendorUpdate
 from transfers.web import reads
+from transfers.web.duplicates import warn_if_duplicate
 from transfers.web.form_routes import RecordForms, creates, edit_form, routes, updates
 from transfers.web.forms import Field, FormErrors, FormPage, convert, form_errors, payload
 from transfers.web.i18n import _
@@ -78,13 +79,29 @@ async def _page(session: AsyncSession, _parent: None, vendor: Vendor | None) -> 
     )
 
 
+async def _create(
+    session: AsyncSession,
+    parent: None,
+    values: dict[str, Any],
+    me: Any,
+    request: Request[Any, Any, Any],
+) -> Any:
+    """Create, after a warning with links when the vendor may already be registered."""
+    await warn_if_duplicate(
+        session, await request.form(), str(values.get("name") or ""), values.get("business_id")
+    )
+    return await creates(VendorCreate, vendor_service.create_vendor)(
+        session, parent, values, me, request
+    )
+
+
 VENDOR_FORMS = RecordForms(
     entity_type="vendor",
     plural="vendors",
     load=vendor_service.get_vendor,
     page=_page,
     defaults=lambda _p: {"role": "processor", "category": "other", "status": "proposed"},
-    create=creates(VendorCreate, vendor_service.create_vendor),
+    create=_create,
     update=updates(VendorUpdate, vendor_service.update_vendor),
     created=lambda _p, vendor: f"/vendors/{vendor.id}",
     updated=lambda vendor: f"/vendors/{vendor.id}",

@@ -25,12 +25,13 @@ from transfers.document.versions import regenerate
 from transfers.importer import pending
 from transfers.importer.export import render
 from transfers.importer.routes import limited_import
+from transfers.importer.template import write_template
 from transfers.importer.writer import export_data
 from transfers.reminder import service as reminder_service
 from transfers.transfer import service as transfer_service
-from transfers.web import reads
+from transfers.web import import_words, reads
 from transfers.web.checklist import checklist
-from transfers.web.i18n import _, ngettext
+from transfers.web.i18n import _, current_language, ngettext
 from transfers.web.pages import parse_day
 from transfers.web.security import identity, require_writer, safe_next, settings_of
 
@@ -368,6 +369,19 @@ class WorkPages(Controller):
     async def import_form(self, request: Request[Any, Any, Any]) -> Template:
         return Template(template_name="import.html", context={"me": identity(request)})
 
+    @get("/import/template")
+    async def import_template(self) -> Response[bytes]:
+        """The XLSX import template: the import's columns, help on each header, drop-downs for
+        the columns that take a code, in the person's language."""
+        language = current_language()
+        body = await asyncio.to_thread(write_template, language)
+        name = "tuontipohja.xlsx" if language == "fi" else "import-template.xlsx"
+        return Response(
+            body,
+            media_type=EXPORT_TYPES["xlsx"],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
     @post("/import")
     async def import_sheet(
         self, request: Request[Any, Any, Any], db_session: AsyncSession
@@ -417,8 +431,8 @@ class WorkPages(Controller):
             context={
                 "me": me,
                 "filename": name,
-                "problems": problems,
-                "warnings": report.warnings,
+                "problems": [import_words.problem(p) for p in problems],
+                "warnings": [import_words.problem(w) for w in report.warnings],
                 "summary": import_summary(report.counts, report.rows, written=written),
                 "written": written,
                 "pending": token,

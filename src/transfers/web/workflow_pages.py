@@ -40,6 +40,7 @@ from transfers.rules.evaluate import Reason
 from transfers.rules.messages import reason_text
 from transfers.vendor import service as vendor_service
 from transfers.web import reads
+from transfers.web.duplicates import DuplicateWarning, warn_if_duplicate
 from transfers.web.forms import FormErrors, form_errors, run_form
 from transfers.web.i18n import _, country_names, current_language
 from transfers.web.security import identity, require_writer
@@ -294,11 +295,14 @@ class WorkflowPages(Controller):
         db_session: AsyncSession,
         state_: str | None = Parameter(query="state", default=None),
         mine: bool = False,
+        q: str | None = None,
         page: int = 1,
     ) -> Template:
         me = identity(request)
         page = max(1, min(page, 100_000))
         chosen = state_ if state_ in (*get_args(IntakeState), "open") else ""
+        text = " ".join((q or "").split())[:200]
+        found = await reads.search_vendors(db_session, text, limit=100) if text else None
         items, total = await intake_service.list_intakes(
             db_session,
             state=chosen if chosen and chosen != "open" else None,
@@ -307,6 +311,8 @@ class WorkflowPages(Controller):
             requester=me.actor.label if mine else None,
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
+            vendor_ids=found.ids if found else None,
+            vendor_name_part=text or None,
         )
         return Template(
             template_name="workflow/intake_list.html",
@@ -317,7 +323,7 @@ class WorkflowPages(Controller):
                 "total": total,
                 "page": page,
                 "pages": max(1, -(-total // PAGE_SIZE)),
-                "filters": {"state": chosen, "mine": mine},
+                "filters": {"state": chosen, "mine": mine, "q": text},
                 "states": ("open", *get_args(IntakeState)),
             },
         )
@@ -330,7 +336,10 @@ class WorkflowPages(Controller):
         vendor_q: str = "",
         errors: FormErrors | None = None,
     ) -> Template:
-        matches = (await reads.find_vendors(db_session, vendor_q)).matches if vendor_q else []
+        found = await reads.find_vendors(db_session, vendor_q) if vendor_q else None
+        # A misspelt name offers the vendors close to it, so a registered vendor is not asked
+        # for again as a new one.
+        matches = (found.matches or found.close) if found else []
         chosen = values.get("vendor_id", "")
         if chosen.isdigit() and len(chosen) < 10 and all(str(m[0]) != chosen for m in matches):
             try:
@@ -460,6 +469,11 @@ class WorkflowPages(Controller):
 
         async def write() -> None:
             check_version(intake, None, _version(form))
+            if intake.vendor_id is None and values["decision"].startswith("approve"):
+                # Approving registers a new vendor: first say if it may be one we have.
+                await warn_if_duplicate(
+                    db_session, form, intake.vendor_name, intake.vendor_business_id
+                )
             payload: dict[str, Any] = {"decision": values["decision"]}
             if values["reason"]:
                 payload["reason"] = values["reason"]
@@ -469,6 +483,8 @@ class WorkflowPages(Controller):
             await intake_service.decide(db_session, intake, data, me.actor)
 
         async def failed(problem: FormErrors) -> Response[Any]:
+            if isinstance(problem, DuplicateWarning):
+                return await self._intake_page(request, db_session, intake_id, problem, values)
             fields = {
                 ("conditions_due_on" if k.endswith("due_on") else k.split("[")[0]): v
                 for k, v in problem.fields.items()
@@ -511,11 +527,14 @@ class WorkflowPages(Controller):
         db_session: AsyncSession,
         state_: str | None = Parameter(query="state", default=None),
         overdue: bool = False,
+        q: str | None = None,
         page: int = 1,
     ) -> Template:
         page = max(1, min(page, 100_000))
         today = date.today()
         chosen = state_ if state_ in get_args(NoticeState) else ""
+        text = " ".join((q or "").split())[:200]
+        found = await reads.search_vendors(db_session, text, limit=100) if text else None
         items, total = await notice_service.list_notices(
             db_session,
             state=chosen or None,
@@ -523,6 +542,7 @@ class WorkflowPages(Controller):
             overdue_on=today if overdue else None,
             limit=PAGE_SIZE,
             offset=(page - 1) * PAGE_SIZE,
+            vendor_ids=found.ids if found else None,
         )
         names = await _names(db_session, {n.vendor_id for n in items})
         return Template(
@@ -535,7 +555,7 @@ class WorkflowPages(Controller):
                 "total": total,
                 "page": page,
                 "pages": max(1, -(-total // PAGE_SIZE)),
-                "filters": {"state": chosen, "overdue": overdue},
+                "filters": {"state": chosen, "overdue": overdue, "q": text},
                 "states": get_args(NoticeState),
             },
         )
