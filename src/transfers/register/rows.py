@@ -144,7 +144,7 @@ _VENDORS = select(
     _V.country,
     _V.business_id,
     _V.legal_name,
-)
+).order_by(_V.id)
 _AGREEMENTS = select(
     _A.id,
     _A.vendor_id,
@@ -158,7 +158,7 @@ _AGREEMENTS = select(
     _A.term,
     _A.auto_renew,
     _A.renewal_term,
-)
+).order_by(_A.id)
 _TRANSFERS = select(
     _T.id,
     _T.vendor_id,
@@ -178,25 +178,31 @@ _TRANSFERS = select(
     # declaration (common/record_fields.py) for the forms, the import and export columns and
     # these rows, which the engine and the export read.
     *(_T[d.name] for d in record_fields.TRANSFER_FACT_COLUMNS),
-)
+).order_by(_T.id)
 _PROCESSINGS = select(
     _P.id,
     _P.vendor_id,
     _json_list(_P.data_subject_categories),
     _json_list(_P.purposes),
     _json_list(_P.data_categories),
-)
+).order_by(_P.id)
 _I = IntakeRequest.__table__.c
 #: Conditions of a conditional approval keep a vendor conditional until met (issue 12).
 _CONDITIONS = select(_I.id, _I.vendor_id, _I.conditions).where(
     _I.state == "approved_with_conditions", _I.vendor_id.is_not(None)
 )
-_ASSESSMENTS = select(
-    _S.id, _S.transfer_id, _S.completed_on, _S.conclusion, _S.next_review_on, _T.vendor_id
-).join(Transfer.__table__, _T.id == _S.transfer_id)
+_ASSESSMENTS = (
+    select(_S.id, _S.transfer_id, _S.completed_on, _S.conclusion, _S.next_review_on, _T.vendor_id)
+    .join(Transfer.__table__, _T.id == _S.transfer_id)
+    .order_by(_S.id)
+)
 
 
-_LINKS = select(_L.id, _L.vendor_id, _L.subprocessor_id, _L.engaged_on, _L.ended_on, _L.notified_on)
+#: Every list of the register in id order, whatever order the database keeps its rows in (on
+#: PostgreSQL an updated row moves): a vendor's transfers and links read the same every time.
+_LINKS = select(
+    _L.id, _L.vendor_id, _L.subprocessor_id, _L.engaged_on, _L.ended_on, _L.notified_on
+).order_by(_L.id)
 
 VendorRecord = record_type("VendorRecord", _VENDORS)
 AgreementRecord = record_type("AgreementRecord", _AGREEMENTS)
