@@ -138,3 +138,25 @@ def changes_deliver(change_id: int) -> None:
     console.print(f"{sent} sent, {failed} failed")
     if failed:
         fail(f"{failed} e-mail(s) not sent; they stay queued for the next try", code=1)
+
+
+@changes.command("bounce")
+@click.argument("change_id", type=int)
+@click.argument("recipient")
+@click.option("--reason", required=True, help="What the mail server reported (the bounce)")
+def changes_bounce(change_id: int, recipient: str, reason: str) -> None:
+    """Record that a sent e-mail of a change bounced (audited): the notice shows it as not
+    received, with the reason."""
+    from transfers.common.problems import ProblemError
+    from transfers.customer.service import get_change, mark_bounced
+
+    async def work(session: Any) -> int:
+        change = await get_change(session, change_id)
+        return await mark_bounced(session, change, recipient, reason, cli_actor())
+
+    try:
+        count = run_in_session(work)
+    except ProblemError as exc:
+        fail(exc.detail, code=1)
+        return
+    console.print(f"{count} e-mail(s) to {recipient} marked bounced")

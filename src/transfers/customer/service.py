@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -931,12 +931,47 @@ async def resolve(
     )
 
 
-async def engagement_check(
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Why one customer's notice holds back an engagement date: ``kind`` says which rule
+    (``objected``, ``no_consent``, ``before_consent``, ``objection_period``,
+    ``not_announced``), ``on`` the date it turns on; pages word it in their language, the API
+    reads ``message``."""
+
+    customer: str
+    kind: str
+    on: date | None = None
+
+    @property
+    def message(self) -> str:
+        on = self.on.isoformat() if self.on else ""
+        return {
+            "objected": f"{self.customer} objected on {on}; resolve the objection first.",
+            "no_consent": f"{self.customer} (specific authorisation) has not consented.",
+            "before_consent": (f"{self.customer} consented on {on}; engagement cannot precede it."),
+            "objection_period": f"{self.customer}'s objection period runs until {on}.",
+            "not_announced": (
+                f"{self.customer} has not been told of the change yet (send it first)."
+            ),
+        }.get(self.kind, f"{self.customer}: {self.kind}")
+
+
+async def engagement_holds(
     session: AsyncSession, change: SubprocessorChange, engaged_on: date
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[Hold], list[Hold]]:
     """(warnings, blocks) for engaging the sub-processor on ``engaged_on``: before a general
     customer's objection period ends is a warning (an audited override may pass it); before a
-    specific customer's consent, or with an objection open, is a block."""
+    specific customer's consent, or with an objection open, is a block. A change not sent yet
+    has told no one: a general customer is a warning, a specific one a block."""
+    warnings: list[Hold] = []
+    blocks: list[Hold] = []
+    if change.state == "planned":
+        for c in await affected_customers(session, change):
+            if c.authorisation == "specific":
+                blocks.append(Hold(c.legal_name, "no_consent"))
+            else:
+                warnings.append(Hold(c.legal_name, "not_announced"))
+        return warnings, blocks
     names = {
         c.id: c.legal_name
         for c in (
@@ -947,26 +982,136 @@ async def engagement_check(
             )
         ).all()
     }
-    warnings: list[str] = []
-    blocks: list[str] = []
     for n in await _notices(session, change.id):
         name = names.get(n.customer_id, str(n.customer_id))
         if n.resolution in ("dropped", "terminated"):
             continue
         if n.response == "objected" and n.resolution is None:
-            blocks.append(f"{name} objected on {n.response_on}; resolve the objection first.")
+            blocks.append(Hold(name, "objected", n.response_on))
             continue
         first = earliest_on(
             n.authorisation, n.objection_period_days, n.sent_on, n.response, n.response_on
         )
         if n.authorisation == "specific":
             if first is None:
-                blocks.append(f"{name} (specific authorisation) has not consented.")
+                blocks.append(Hold(name, "no_consent"))
             elif engaged_on < first:
-                blocks.append(f"{name} consented on {first}; engagement cannot precede it.")
+                blocks.append(Hold(name, "before_consent", first))
         elif first is not None and engaged_on < first and n.response != "consented":
-            warnings.append(f"{name}'s objection period runs until {first}.")
+            warnings.append(Hold(name, "objection_period", first))
     return warnings, blocks
+
+
+async def engagement_check(
+    session: AsyncSession, change: SubprocessorChange, engaged_on: date
+) -> tuple[list[str], list[str]]:
+    """:func:`engagement_holds` as sentences (the API's ``reasons``)."""
+    warnings, blocks = await engagement_holds(session, change, engaged_on)
+    return [h.message for h in warnings], [h.message for h in blocks]
+
+
+def _refuse_engagement(warnings: list[Hold], blocks: list[Hold], override: str | None) -> None:
+    """The one rule for an engagement date: a block refuses (409 ``engagement-blocked``), a
+    warning refuses unless an override reason is given (409 ``engagement-early``)."""
+    if blocks:
+        raise ProblemError(
+            409,
+            "engagement-blocked",
+            "The sub-processor may not be engaged yet.",
+            reasons=[h.message for h in blocks],
+        )
+    if warnings and override is None:
+        raise ProblemError(
+            409,
+            "engagement-early",
+            "The engagement date is earlier than a customer's objection period allows; "
+            "give override_reason to proceed.",
+            reasons=[h.message for h in warnings],
+        )
+
+
+async def changes_of_link(
+    session: AsyncSession, vendor_id: int, subprocessor_id: int
+) -> list[SubprocessorChange]:
+    """The planned changes that bring this sub-processor into this vendor's chain (added or
+    replacing another), announced or not; withdrawn ones no longer count."""
+    rows = await session.scalars(
+        select(SubprocessorChange)
+        .where(
+            SubprocessorChange.vendor_id == vendor_id,
+            SubprocessorChange.subprocessor_id == subprocessor_id,
+            SubprocessorChange.change.in_(("added", "replaced")),
+            SubprocessorChange.state.in_(("planned", "sent", "applied")),
+        )
+        .order_by(SubprocessorChange.id)
+    )
+    return list(rows.all())
+
+
+async def link_engagement_holds(
+    session: AsyncSession, vendor_id: int, subprocessor_id: int, engaged_on: date
+) -> tuple[list[Hold], list[Hold], list[SubprocessorChange]]:
+    """(warnings, blocks, changes) for a chain link's engagement date: every planned change
+    that brings the sub-processor in is checked by :func:`engagement_holds`."""
+    warnings: list[Hold] = []
+    blocks: list[Hold] = []
+    found = await changes_of_link(session, vendor_id, subprocessor_id)
+    for change in found:
+        w, b = await engagement_holds(session, change, engaged_on)
+        warnings += w
+        blocks += b
+    return warnings, blocks, found
+
+
+async def set_link_engagement(
+    session: AsyncSession,
+    *,
+    vendor_id: int,
+    subprocessor_id: int,
+    engaged_on: date | None,
+    ended_on: date | None,
+    override_reason: str | None,
+    actor: Actor,
+) -> VendorSubprocessor:
+    """A chain link's engagement dates (``PUT /vendors/{id}/subprocessors/{sid}/engagement``
+    and the workspace's form) under the same rule as a planned change's engagement: blocked
+    for a specific customer without consent or an open objection, and before a general
+    customer's objection period ends only with an override reason, recorded on the change and
+    in the audit trail."""
+    override = (override_reason or "").strip() or None
+    warnings: list[Hold] = []
+    found: list[SubprocessorChange] = []
+    if engaged_on is not None:
+        plausible_day(engaged_on, "engaged_on")
+        warnings, blocks, found = await link_engagement_holds(
+            session, vendor_id, subprocessor_id, engaged_on
+        )
+        _refuse_engagement(warnings, blocks, override)
+    link = await vendor_service.set_engagement(
+        session,
+        vendor_id=vendor_id,
+        subprocessor_id=subprocessor_id,
+        engaged_on=engaged_on,
+        ended_on=ended_on,
+        actor=actor,
+    )
+    if warnings and override is not None:
+        for change in found:
+            await update_audited(session, change, {"override_reason": override}, actor, CHANGE)
+        await record(
+            session,
+            actor,
+            "update",
+            "vendor_engagement",
+            vendor_id,
+            None,
+            {
+                "subprocessor_id": subprocessor_id,
+                "override_reason": override,
+                "warnings": [h.message for h in warnings],
+            },
+        )
+    return link
 
 
 async def engage(
@@ -979,20 +1124,9 @@ async def engage(
             f"Sub-processor change {change.id} is {change.state}; only a sent change is engaged."
         )
     plausible_day(data.engaged_on, "engaged_on")
-    warnings, blocks = await engagement_check(session, change, data.engaged_on)
-    if blocks:
-        raise ProblemError(
-            409, "engagement-blocked", "The sub-processor may not be engaged yet.", reasons=blocks
-        )
+    warnings, blocks = await engagement_holds(session, change, data.engaged_on)
     override = (data.override_reason or "").strip() or None
-    if warnings and override is None:
-        raise ProblemError(
-            409,
-            "engagement-early",
-            "The engagement date is earlier than a customer's objection period allows; "
-            "give override_reason to proceed.",
-            reasons=warnings,
-        )
+    _refuse_engagement(warnings, blocks, override)
     if change.vendor_id is not None and change.change in ("added", "replaced", "removed"):
         await _write_chain(session, change, data.engaged_on, actor)
     await update_audited(
@@ -1187,6 +1321,46 @@ async def requeue_failed(session: AsyncSession, change: SubprocessorChange, acto
             session, actor, "update", "notice_delivery", change.id, None, {"requeued": count}
         )
     return count
+
+
+async def mark_bounced(
+    session: AsyncSession, change: SubprocessorChange, recipient: str, reason: str, actor: Actor
+) -> int:
+    """A mail server reported that a sent e-mail of this change did not arrive: its delivery
+    shows ``bounced`` with the reason (audited), so the notice is seen as not received and can
+    be given another way. Only a sent e-mail can bounce."""
+    address = recipient.strip().lower()
+    why = reason.strip()
+    if not why:
+        raise invalid("Say what the mail server reported.", field="reason")
+    rows = (
+        await session.scalars(
+            select(NoticeDelivery).where(
+                NoticeDelivery.change_id == change.id,
+                NoticeDelivery.status == "sent",
+            )
+        )
+    ).all()
+    hit = [d for d in rows if d.recipient.lower() == address]
+    if not hit:
+        raise ProblemError(
+            404,
+            "not-found",
+            f"No e-mail of sub-processor change {change.id} was sent to {recipient}.",
+        )
+    for d in hit:
+        d.status, d.reason = "bounced", why[:500]
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "update",
+        "notice_delivery",
+        change.id,
+        {"recipient": recipient, "status": "sent"},
+        {"recipient": recipient, "status": "bounced", "reason": why[:500]},
+    )
+    return len(hit)
 
 
 async def letter_docx(session: AsyncSession, notice: CustomerNotice, sender: str) -> bytes:
