@@ -281,3 +281,18 @@ async def unsubscribe(session: AsyncSession, token: str) -> bool:
         session, PUBLIC_ACTOR, "delete", "page_subscriber", subscriber_id, {"confirmed": True}, None
     )
     return True
+
+
+async def subscriber_counts(session: AsyncSession) -> tuple[int, int]:
+    """(confirmed, pending) page subscribers: the workspace shows how many, never who."""
+    from sqlalchemy import func
+
+    rows = (
+        await session.execute(
+            select(PageSubscriber.confirmed_at.is_not(None), func.count()).group_by(
+                PageSubscriber.confirmed_at.is_not(None)
+            )
+        )
+    ).all()
+    found = {bool(confirmed): int(n) for confirmed, n in rows}
+    return found.get(True, 0), found.get(False, 0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -32,6 +33,7 @@ from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
+from transfers.compliance.schemas import ReasonRead
 from transfers.compliance.schemas import reasons as reasons_read
 from transfers.compliance.service import downstream, load_facts
 from transfers.customer import letters
@@ -66,6 +68,7 @@ from transfers.models import (
 from transfers.notice import service as notice_service
 from transfers.notice.schemas import NoticeImpact, TransferEffect, VendorEffect
 from transfers.reference import load_reference
+from transfers.rules.evaluate import Reason
 from transfers.rules.facts import TransferFacts, VendorFacts
 from transfers.rules.status import vendor_statuses
 from transfers.settings import Settings
@@ -513,12 +516,18 @@ async def _categories(
     return cats, subjects
 
 
-async def impact(session: AsyncSession, change: SubprocessorChange, as_of: date) -> NoticeImpact:
+async def impact(
+    session: AsyncSession,
+    change: SubprocessorChange,
+    as_of: date,
+    render: Callable[[tuple[Reason, ...]], list[ReasonRead]] = reasons_read,
+) -> NoticeImpact:
     """The engine's before and after for the chain. A change inside a processor's chain is the
     inbound notices' what-if; one of our own sub-processors is judged alone, and a move to a
-    new country as its transfers going there on the change's mechanism."""
+    new country as its transfers going there on the change's mechanism. ``render`` writes the
+    reasons in the reader's language."""
     if change.vendor_id is not None and change.change != "new_country":
-        return await notice_service.impact(session, _as_notice(change), as_of)
+        return await notice_service.impact(session, _as_notice(change), as_of, render)
     ref = load_reference()
     day = max(as_of, change.effective_on)
     ids: set[int] = set()
@@ -601,7 +610,7 @@ async def impact(session: AsyncSession, change: SubprocessorChange, as_of: date)
             mechanism=t.mechanism,
             before=verdicts.get(t.id) if t.id is not None else None,
             after=e.verdict,
-            reasons=reasons_read(e.reasons),
+            reasons=render(e.reasons),
         )
         for vid, s in sorted(after_s.items())
         for t, e in s.transfers
@@ -611,7 +620,7 @@ async def impact(session: AsyncSession, change: SubprocessorChange, as_of: date)
         as_of=day,
         vendor_status_before=before_s[focus].status if focus in before_s else "none",
         vendor_status_after=mine.status if mine else "offboarded",
-        vendor_reasons_after=reasons_read(mine.reasons) if mine else [],
+        vendor_reasons_after=render(mine.reasons) if mine else [],
         vendors=vendors,
         transfers=transfers,
     )
@@ -654,7 +663,12 @@ async def _deliveries(
 
 
 async def read_change(
-    session: AsyncSession, change: SubprocessorChange, today: date, *, full: bool = True
+    session: AsyncSession,
+    change: SubprocessorChange,
+    today: date,
+    *,
+    full: bool = True,
+    render: Callable[[tuple[Reason, ...]], list[ReasonRead]] = reasons_read,
 ) -> ChangeRead:
     base = ChangeRead(
         id=change.id,
@@ -711,7 +725,7 @@ async def read_change(
                 effective_on_allowed=first is not None and change.effective_on >= first,
             )
         )
-    effect = await impact(session, change, today)
+    effect = await impact(session, change, today, render)
     deliveries = await _deliveries(session, change.id)
     base.affected = affected
     base.impact = effect
@@ -1202,6 +1216,23 @@ async def _write_chain(
             ended_on=None,
             actor=actor,
         )
+
+
+async def get_link(
+    session: AsyncSession, vendor_id: int, subprocessor_id: int
+) -> VendorSubprocessor:
+    """A chain link (its engagement dates), or 404."""
+    link = await session.scalar(
+        select(VendorSubprocessor).where(
+            VendorSubprocessor.vendor_id == vendor_id,
+            VendorSubprocessor.subprocessor_id == subprocessor_id,
+        )
+    )
+    if link is None:
+        raise ProblemError(
+            404, "not-found", f"Sub-processor link {vendor_id}->{subprocessor_id} does not exist."
+        )
+    return link
 
 
 # Delivery ----------------------------------------------------------------------------------
