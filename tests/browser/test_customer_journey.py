@@ -26,6 +26,7 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SHOTS, Person, Server
+from tests.browser.test_every_page import VISIBLE_TEXT, english_in
 from tests.reminder.test_send import Inbox
 
 pytestmark = pytest.mark.slow
@@ -87,7 +88,9 @@ def _link(message: Message, path: str, server: Server) -> str:
 
 
 def _shots(page: Page, name: str) -> None:
-    """A Finnish screenshot at 1280 and at 390 px (the layout reflows without a reload)."""
+    """A Finnish page read as the every-page walk reads one (no English UI string, code or
+    raw date), then screenshots at 1280 and 390 px (the layout reflows without a reload)."""
+    assert english_in(page.evaluate(VISIBLE_TEXT)) == [], name
     SHOTS.mkdir(exist_ok=True)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
