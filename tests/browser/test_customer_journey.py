@@ -300,7 +300,7 @@ def test_legal_tells_two_customers_of_a_new_us_subprocessor_and_a_subscriber_fol
             page.get_by_role("button", name="Suomeksi").click()
             page.goto(change_url)
             expect(
-                page.get_by_role("heading", name=re.compile("Alihankkijamuutos"))
+                page.get_by_role("heading", name=re.compile("Alikäsittelijämuutos"))
             ).to_be_visible()
             _shots(page, "change")
             page.goto(server.url + "/subprocessor-changes")
@@ -308,6 +308,10 @@ def test_legal_tells_two_customers_of_a_new_us_subprocessor_and_a_subscriber_fol
             _shots(page, "changes")
             page.goto(server.url + "/customers")
             _shots(page, "list")
+            page.get_by_role("link", name="Asiakas Oy").click()
+            expect(page.locator("#notices")).to_contain_text("vastustus peruttu")
+            _shots(page, "customer")
+            page.goto(server.url + "/customers")
             page.get_by_role("link", name="Uusi asiakas").click()
             _shots(page, "form")
             # No page needed a script the Content-Security-Policy blocks.

@@ -203,6 +203,10 @@ async def test_legal_plans_sends_records_answers_and_engagement_is_held_back(
     assert ok.status_code == 303, ok.text
     read = (await api.get(f"{CHANGES}/{change_id}")).json()
     assert read["state"] == "applied" and read["engaged_on"] == "2027-01-02"
+    # The customer's own page lists what it was told and how it answered.
+    told = (await browser.get(f"/customers/{w.general['id']}")).text
+    assert f'href="/subprocessor-changes/{change_id}#notice-{general}"' in told
+    assert "objected" in told and "objection withdrawn" in told
     # The link's own form then shows the dates and the change it came from.
     link = await browser.get(f"/vendors/{w.vendor['id']}/subprocessors/{w.us['id']}/engagement")
     assert link.status_code == 200 and 'value="2027-01-02"' in link.text
@@ -258,4 +262,4 @@ async def test_the_change_pages_speak_finnish(
     assert "Ennen muutosta ja sen jälkeen" in page and "Yhdysvallat" in page
     assert "Asiakas Oy" in page and "31.12.2026" in page
     listing = (await browser.get("/subprocessor-changes")).text
-    assert "Suunnitellut alihankkijamuutokset" in listing and "suunniteltu" in listing
+    assert "Suunnitellut alikäsittelijämuutokset" in listing and "suunniteltu" in listing

@@ -734,6 +734,20 @@ async def read_change(
     return base
 
 
+async def notices_of_customer(
+    session: AsyncSession, customer_id: int
+) -> list[tuple[SubprocessorChange, CustomerNotice]]:
+    """Every change this customer was told of, newest first, with its notice (the answer and
+    the resolution): the customer's own history for its page."""
+    rows = await session.execute(
+        select(SubprocessorChange, CustomerNotice)
+        .join(CustomerNotice, CustomerNotice.change_id == SubprocessorChange.id)
+        .where(CustomerNotice.customer_id == customer_id)
+        .order_by(CustomerNotice.id.desc())
+    )
+    return [(c, n) for c, n in rows.tuples().all()]
+
+
 def notice_read(
     n: CustomerNotice, name: str, deliveries: list[NoticeDelivery]
 ) -> CustomerNoticeRead:

@@ -406,6 +406,7 @@ class CustomerPages(Controller):
                 "me": identity(request),
                 "c": read,
                 "services": [services.get(str(p), str(p)) for p in read.processing_ids],
+                "notices": await customer_service.notices_of_customer(db_session, customer_id),
                 "word": word,
             },
         )
