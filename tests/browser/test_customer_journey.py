@@ -7,7 +7,8 @@ sends the notices; both customers and a confirmed page subscriber receive them. 
 objects, so the engagement date is refused; the objection is withdrawn and the other consents;
 an engagement before the objection period ends is refused, after it is accepted, and the
 chain link's own form asks the same. The public page and its Atom feed show the change; the
-subscriber leaves through the link in the e-mail. One test with steps: one server start.
+subscriber leaves through the link in the e-mail. One test with steps: one server start per
+database; on PostgreSQL the e-mails go through procrastinate's PostgreSQL queue.
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ def _engage(page: Page, day: date, why: str = "") -> None:
 
 
 def test_legal_tells_two_customers_of_a_new_us_subprocessor_and_a_subscriber_follows(
-    chromium: Any, server: Server, inbox: Inbox, sqlite_only: None
+    chromium: Any, server: Server, inbox: Inbox
 ) -> None:
     today = date.today()  # the server's clock: the dates below are counted from it
     effective = today + timedelta(days=45)
