@@ -1,5 +1,6 @@
 """Our customers and the sub-processor changes we announce to them:
-`transfers customers list|link-controllers`, `transfers changes list|show|deliver`."""
+`transfers customers list|link-controllers`,
+`transfers changes list|deliver|bounce|confirmations`."""
 
 from __future__ import annotations
 
@@ -160,3 +161,42 @@ def changes_bounce(change_id: int, recipient: str, reason: str) -> None:
         fail(exc.detail, code=1)
         return
     console.print(f"{count} e-mail(s) to {recipient} marked bounced")
+
+
+@changes.command("confirmations")
+def changes_confirmations() -> None:
+    """Send the public page's pending subscription confirmations now (those whose queued job
+    was lost, e.g. with the server's in-memory queue on SQLite); exits 1 when some could not
+    be sent. Prints counts, never addresses."""
+    import asyncio
+
+    from transfers.customer.public import (
+        ConfirmationNotSent,
+        pending_confirmations,
+        send_confirmation,
+    )
+    from transfers.db import create_engine, session_factory
+    from transfers.settings import get_settings
+
+    settings = get_settings()
+
+    async def run() -> tuple[int, int]:
+        engine = create_engine(settings)
+        maker = session_factory(engine)
+        sent = failed = 0
+        try:
+            async with maker() as session:
+                pending = await pending_confirmations(session)
+            for subscriber_id in pending:
+                try:
+                    sent += await send_confirmation(maker, subscriber_id, settings)
+                except ConfirmationNotSent:
+                    failed += 1
+        finally:
+            await engine.dispose()
+        return sent, failed
+
+    sent, failed = asyncio.run(run())
+    console.print(f"{sent} confirmation(s) sent, {failed} failed")
+    if failed:
+        fail(f"{failed} confirmation(s) not sent; they stay pending", code=1)
