@@ -65,7 +65,7 @@ docs-gallery: install
 
 ## -- web workspace (issue 11): refresh the UI catalogs after changing strings in src/transfers/web
 i18n: install
-	@cd src/transfers/web && $(UV) run --frozen pybabel extract -F babel.cfg -k N_ -k _ -k ngettext:1,2 --no-location --sort-output --omit-header -o locale/messages.pot . \
+	@cd src/transfers/web && $(UV) run --frozen pybabel extract -F babel.cfg -k N_ -k _ -k ngettext:1,2 --no-location --sort-output --omit-header -o locale/messages.pot . ../common/record_fields.py \
 	  && $(UV) run --frozen pybabel update -i locale/messages.pot -d locale -l fi --ignore-obsolete \
 	  && $(UV) run --frozen pybabel compile -d locale -l fi --statistics
 ## -- end web workspace

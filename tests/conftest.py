@@ -7,6 +7,7 @@ trust auth by default); the suite creates and migrates its own database there.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import uuid
@@ -51,6 +52,9 @@ SLOW_PATHS = (
     "tests/test_cli.py",
     "tests/document/test_pdf.py",
     "tests/job/test_worker_process.py",
+    "tests/importer/test_import_killed.py",
+    "tests/document/test_sandbox.py::test_the_worker_",
+    "tests/job/test_render_pool.py::test_a_job_over_its_cpu_budget",
 )
 
 
@@ -59,7 +63,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     loadgroup``) so its server and Chromium start once per worker that runs it, not twice."""
     for item in items:
         path = item.nodeid.split("::", 1)[0]
-        if path.startswith(SLOW_PATHS):
+        if item.nodeid.startswith(SLOW_PATHS):
             item.add_marker(pytest.mark.slow)
         if path.startswith("tests/browser/"):
             item.add_marker(pytest.mark.xdist_group(path))
@@ -356,3 +360,35 @@ async def api(app: Litestar, keys: Keys) -> AsyncIterator[Api]:
 
 
 __all__ = ["Api", "Database", "Keys"]
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def transfers_cli(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The ``transfers`` command run in this process on the test database, as an operator types
+    it (a wide terminal): each subprocess used to pay 2-10 s of imports and full Argon2.
+    ``tests/test_cli.py`` still runs the console script itself as a subprocess."""
+    from click.testing import CliRunner
+
+    from transfers.cli import main
+    from transfers.cli._base import console, err_console
+    from transfers.settings import get_settings
+
+    monkeypatch.setenv("TRANSFERS_DATABASE_URL", db.url)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(console, "_console", None)
+    monkeypatch.setattr(err_console, "_console", None)
+    get_settings.cache_clear()
+
+    async def run(*args: str) -> CliResult:
+        result = await asyncio.to_thread(CliRunner().invoke, main, list(args))
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    yield run
+    get_settings.cache_clear()

@@ -124,6 +124,8 @@ async def test_a_batch_create_audits_each_row_with_its_values(db: Database) -> N
                 "notes": None,
                 "authorised_by_processor": None,
                 "dpf_participant_id": None,
+                "signatory_name": None,
+                "signatory_title": None,
             }
             transfer = events[2].after
             assert transfer is not None

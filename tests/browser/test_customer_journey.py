@@ -272,9 +272,9 @@ def test_legal_tells_two_customers_of_a_new_us_subprocessor_and_a_subscriber_fol
             page.get_by_role("link", name="Licentia Distribution Ltd").first.click()
             vendor_path = re.sub(r"^.*?(/vendors/\d+).*$", r"\1", page.url)
             page.goto(server.url + vendor_path + "/edit")
-            page.get_by_role("link", name=f"Engagement dates of {NEW}").click()
-            page.get_by_label("Engaged on").fill((today + timedelta(days=5)).isoformat())
-            page.get_by_role("button", name="Save").click()
+            link = page.locator("#chain li", has=page.get_by_role("link", name=NEW, exact=True))
+            link.get_by_label("Engaged from").fill((today + timedelta(days=5)).isoformat())
+            link.get_by_role("button", name=f"Save the engagement dates of {NEW}").click()
             expect(page.locator("#problem")).to_contain_text(
                 "The objection period of Asiakas Oy runs until"
             )

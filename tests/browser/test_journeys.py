@@ -29,7 +29,7 @@ def test_legal_registers_a_us_cloud_vendor_with_dpa_scc_transfer_and_tia(person:
     page.get_by_label("Category").select_option("cloud_hosting")
     page.get_by_label("Status").select_option("approved")
     person.shot("vendor-form")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Skyhigh Cloud Inc."))).to_be_visible()
 
     page.get_by_role("link", name="New agreement").click()
@@ -42,7 +42,7 @@ def test_legal_registers_a_us_cloud_vendor_with_dpa_scc_transfer_and_tia(person:
     page.get_by_label("Attachment (signed copy)").set_input_files(
         files=[{"name": "dpa.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 signed"}]
     )
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("cell", name=re.compile("scc_2021"))).to_be_visible()
     with page.expect_download() as signed_copy:
         page.get_by_role("link", name="dpa.pdf").click()
@@ -54,17 +54,17 @@ def test_legal_registers_a_us_cloud_vendor_with_dpa_scc_transfer_and_tia(person:
     person.shot("transfer-form")
     page.get_by_label("Data categories (comma separated)").fill("identity, contact")
     page.get_by_label("Started on").fill("2025-03-01")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     expect(_badge(person)).to_have_text("conditional")  # no TIA yet
     expect(page.get_by_text("No completed transfer impact assessment").first).to_be_visible()
 
     page.get_by_role("link", name="Add a transfer impact assessment").click()
     page.get_by_label("Completed on").fill("2025-03-15")
-    page.get_by_label("Conclusion").select_option("adequate_with_measures")
-    page.get_by_label("Supplementary measures").fill("Keys held in the EU")
+    page.get_by_label("Conclusion", exact=True).select_option("adequate_with_measures")
+    page.get_by_label("Supplementary measures", exact=True).fill("Keys held in the EU")
     page.get_by_label("Next review on").fill("2030-03-15")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
 
     expect(_badge(person)).to_have_text("approved")
     expect(page.locator("td .badge", has_text="lawful")).to_be_visible()
@@ -113,18 +113,20 @@ def test_two_people_edit_the_same_vendor_and_the_second_sees_the_conflict(
         p.page.get_by_role("link", name="Kaito Devices K.K.").click()
         p.page.get_by_role("link", name="Edit", exact=True).click()
     person.page.get_by_label("Notes").fill("Warranty contract renewed")
-    person.page.get_by_role("button", name="Save").click()
+    person.page.get_by_role("button", name="Save", exact=True).click()
     expect(person.page.get_by_text("Warranty contract renewed", exact=True)).to_be_visible()
 
     other_person.page.get_by_label("Website").fill("https://kaito.example/jp")
-    other_person.page.get_by_role("button", name="Save").click()
+    other_person.page.get_by_role("button", name="Save", exact=True).click()
     expect(other_person.page.get_by_text("Someone else changed this vendor")).to_be_visible()
     expect(other_person.page.locator(".conflict")).to_contain_text("Warranty contract renewed")
     expect(other_person.page.get_by_label("Website")).to_have_value("https://kaito.example/jp")
     expect(other_person.page.get_by_label("Notes")).to_have_value("Warranty contract renewed")
     other_person.shot("conflict")
 
-    other_person.page.get_by_role("button", name="Save").click()  # on top of the other change
+    other_person.page.get_by_role(
+        "button", name="Save", exact=True
+    ).click()  # on top of the other change
     expect(other_person.page.get_by_text("https://kaito.example/jp", exact=True)).to_be_visible()
     expect(other_person.page.get_by_text("Warranty contract renewed", exact=True)).to_be_visible()
 
@@ -138,7 +140,7 @@ def test_script_names_render_as_text_csrf_less_posts_and_password_guessing_are_r
     person.go("/vendors/new")
     page.get_by_label("Name *").fill("<script>alert(1)</script>")
     page.get_by_label("Country *").select_option("SE")  # no country is preselected
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("<script>alert"))).to_be_visible()
     person.go("/vendors?q=script")
     expect(page.get_by_role("link", name="<script>alert(1)</script>")).to_be_visible()
@@ -311,12 +313,12 @@ def test_two_people_edit_an_agreement_the_second_sees_field_theirs_yours_then_at
         p.go("/vendors/2")
         p.page.get_by_role("link", name="Edit agreement 2").click()
     person.page.get_by_label("Term", exact=True).fill("2 years")
-    person.page.get_by_role("button", name="Save").click()
+    person.page.get_by_role("button", name="Save", exact=True).click()
     expect(person.page.get_by_role("cell", name=re.compile("P2Y"))).to_be_visible()
 
     other = other_person.page
     other.get_by_label("Notes").fill("Renewal negotiated by procurement")
-    other.get_by_role("button", name="Save").click()
+    other.get_by_role("button", name="Save", exact=True).click()
     conflict = other.locator(".conflict")
     expect(conflict).to_contain_text("Someone else changed this record")
     expect(conflict.get_by_role("row", name=re.compile("^Term"))).to_contain_text("P2Y")
@@ -325,7 +327,7 @@ def test_two_people_edit_an_agreement_the_second_sees_field_theirs_yours_then_at
     other.get_by_label("Attachment (signed copy)").set_input_files(
         files=[{"name": "renewal.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 r"}]
     )
-    other.get_by_role("button", name="Save").click()  # on top of the other change
+    other.get_by_role("button", name="Save", exact=True).click()  # on top of the other change
     expect(other.get_by_role("link", name="renewal.pdf")).to_be_visible()
     expect(other.get_by_role("cell", name=re.compile("P2Y"))).to_be_visible()
 
@@ -336,21 +338,21 @@ def test_legal_edits_an_organisation_a_processing_and_an_assessment(person: Pers
     page.get_by_role("link", name="Organisations").click()
     page.get_by_role("link", name="Edit organisation Esimerkki IT-Palvelut Oy").click()
     page.get_by_label("Data protection officer").fill("Tietosuoja Tiina")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name="Organisations")).to_be_visible()
     person.go("/organisations/1/edit")
     expect(page.get_by_label("Data protection officer")).to_have_value("Tietosuoja Tiina")
 
     person.go("/vendors/1")
     page.get_by_role("link", name=re.compile("^Edit processing")).first.click()
-    page.get_by_label("Retention").fill("Six years after the contract ends")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_label("Retention", exact=True).fill("Six years after the contract ends")
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Zentick"))).to_be_visible()
 
     person.go("/assessments/1")
     page.get_by_role("link", name="Edit assessment").click()
     page.get_by_label("Next review on").fill("2027-12-01")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(
         page.get_by_role("heading", name=re.compile("Transfer impact assessment 1"))
     ).to_be_visible()
@@ -365,7 +367,7 @@ def test_vendor_contacts_and_sub_processor_links_are_edited_and_a_cycle_is_refus
     person.go("/vendors/4/edit")
     page.get_by_label(re.compile(r"^Contact \d+: Name$")).last.fill("Siobhan Kelly")
     page.get_by_label(re.compile(r"^Contact \d+: E-mail$")).last.fill("privacy@licentia.example")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("li", has_text="Siobhan Kelly")).to_contain_text("privacy@licentia.example")
 
     person.go("/vendors/4/edit")
@@ -443,12 +445,12 @@ def test_a_person_changes_their_password_and_their_other_session_ends(
     page.get_by_label("Current password *").fill("wrong password!")
     page.get_by_label("New password *").fill("a-longer-passphrase")
     page.get_by_label("New password again *").fill("a-longer-passphrase")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#current_password-error")).to_be_visible()
     page.get_by_label("Current password *").fill(PASSWORD)
     page.get_by_label("New password *").fill("a-longer-passphrase")
     page.get_by_label("New password again *").fill("a-longer-passphrase")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Your password was changed")
     person.shot("password-changed")
     other_person.go("/")

@@ -5,16 +5,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import factories
-from tests.conftest import Api, Database
+from tests.conftest import Api
 
 HERE = Path(__file__).parent
 CSV = HERE / "dpf-participants-sample.csv"
@@ -141,34 +138,20 @@ async def test_bad_uploads_are_refused(api: Api, tmp_path: Path) -> None:
     assert denied.status_code == 403
 
 
-def run_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRANSFERS_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "transfers.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-async def test_cli_dry_run_then_apply(api: Api, db: Database) -> None:
+async def test_cli_dry_run_then_apply(api: Api, transfers_cli: Any) -> None:
     ids = await register(api)
-    dry = await asyncio.to_thread(
-        run_cli, db.url, "dpf", "sync", str(CSV), "--list-date", "2026-11-20"
-    )
+    dry = await transfers_cli("dpf", "sync", str(CSV), "--list-date", "2026-11-20")
     assert dry.returncode == 0, dry.stderr
     assert "would change 2 transfers" in dry.stdout
     assert "dry run: nothing written" in dry.stdout
     assert (await api.get(f"/api/v1/transfers/{ids['acme'][1]}")).json()["dpf_certified"] is None
-    done = await asyncio.to_thread(
-        run_cli, db.url, "dpf", "sync", str(CSV), "--list-date", "2026-11-20", "--apply", "--json"
+    done = await transfers_cli(
+        "dpf", "sync", str(CSV), "--list-date", "2026-11-20", "--apply", "--json"
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["applied"] is True
     assert (await api.get(f"/api/v1/transfers/{ids['acme'][1]}")).json()["dpf_certified"] is True
-    bad = await asyncio.to_thread(run_cli, db.url, "dpf", "sync", str(HERE / "__init__.py"))
+    bad = await transfers_cli("dpf", "sync", str(HERE / "__init__.py"))
     assert bad.returncode == 2
     assert "No participants found" in bad.stderr
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-import sys
 from typing import Any
 
 from tests import factories
-from tests.conftest import Api, Database
+from tests.conftest import Api
 
 URL = "/api/v1/intake-requests"
 
@@ -209,23 +205,15 @@ async def test_a_failed_approval_rolls_back_everything(api: Api) -> None:
     assert await totals(api) == (1, 0, 0)
 
 
-async def test_cli_lists_requests_by_state(api: Api, db: Database) -> None:
+async def test_cli_lists_requests_by_state(api: Api, transfers_cli: Any) -> None:
     await ask(api)
-    env = {**os.environ, "TRANSFERS_DATABASE_URL": db.url, "COLUMNS": "200"}
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "transfers.cli", "intake", "list", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+    async def run(*args: str) -> Any:
+        return await transfers_cli("intake", "list", *args)
 
-    listed = await asyncio.to_thread(run, "--state", "submitted")
+    listed = await run("--state", "submitted")
     assert listed.returncode == 0, listed.stderr
     assert "Northwind Analytics Inc." in listed.stdout
     assert "1 intake requests" in listed.stdout
-    none = await asyncio.to_thread(run, "--state", "rejected")
+    none = await run("--state", "rejected")
     assert "0 intake requests" in none.stdout

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-import sys
 from typing import Any
 
 from tests import factories
-from tests.conftest import Api, Database
+from tests.conftest import Api
 
 URL = "/api/v1/subprocessor-notices"
 
@@ -189,35 +185,25 @@ async def test_replacing_and_removing_name_a_current_subprocessor(api: Api) -> N
     assert [s["id"] for s in chain["subprocessors"]] == [old["id"]]
 
 
-def run_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRANSFERS_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "transfers.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-async def test_an_accepted_change_is_applied_on_its_effective_date(api: Api, db: Database) -> None:
+async def test_an_accepted_change_is_applied_on_its_effective_date(
+    api: Api, transfers_cli: Any
+) -> None:
     vid = await processor(api)
     notice = await api.create(URL, notice_body(vid))
     accepted = (await api.post(f"{URL}/{notice['id']}/accept", json={"version": 1})).json()
     assert accepted["applied_on"] is None
-    early = await asyncio.to_thread(run_cli, db.url, "notices", "apply", "--as-of", "2030-05-31")
+    early = await transfers_cli("notices", "apply", "--as-of", "2030-05-31")
     assert early.returncode == 0, early.stderr
     assert "applied 0" in early.stdout
     assert (await api.get(f"/api/v1/vendors/{vid}/chain")).json()["subprocessors"] == []
-    due = await asyncio.to_thread(run_cli, db.url, "notices", "apply", "--as-of", "2030-06-01")
+    due = await transfers_cli("notices", "apply", "--as-of", "2030-06-01")
     assert due.returncode == 0, due.stderr
     assert f"applied 1 accepted notice(s): {notice['id']}" in due.stdout
     chain = (await api.get(f"/api/v1/vendors/{vid}/chain")).json()
     assert [s["name"] for s in chain["subprocessors"]] == ["Bulk Send Inc."]
     after = (await api.get(f"{URL}/{notice['id']}")).json()
     assert after["applied_on"] == "2030-06-01"
-    again = await asyncio.to_thread(run_cli, db.url, "notices", "apply", "--as-of", "2030-07-01")
+    again = await transfers_cli("notices", "apply", "--as-of", "2030-07-01")
     assert "applied 0" in again.stdout
 
 
@@ -242,12 +228,14 @@ async def test_accepting_an_existing_vendor_authorises_it_as_subprocessor(api: A
     assert status["status"] == "approved", status["reasons"]
 
 
-async def test_cli_lists_notices_and_exits_1_when_one_is_overdue(api: Api, db: Database) -> None:
+async def test_cli_lists_notices_and_exits_1_when_one_is_overdue(
+    api: Api, transfers_cli: Any
+) -> None:
     vid = await processor(api)
     await api.create(URL, notice_body(vid))
-    calm = await asyncio.to_thread(run_cli, db.url, "notices", "list", "--as-of", "2030-05-20")
+    calm = await transfers_cli("notices", "list", "--as-of", "2030-05-20")
     assert calm.returncode == 0, calm.stderr
     assert "1 notices, 0 overdue" in calm.stdout
-    late = await asyncio.to_thread(run_cli, db.url, "notices", "list", "--as-of", "2030-06-01")
+    late = await transfers_cli("notices", "list", "--as-of", "2030-06-01")
     assert late.returncode == 1
     assert "1 notices, 1 overdue" in late.stdout

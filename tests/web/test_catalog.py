@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from transfers.common import record_fields
 from transfers.web.i18n import LOCALE_DIR
 
 WEB_DIR = LOCALE_DIR.parent
+DECLARATIONS = record_fields.__file__
+"""The records' field labels are translated in the workspace catalog too (``make i18n``)."""
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
@@ -20,6 +23,10 @@ def _msgids() -> set[str]:
     found: set[str] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(WEB_DIR), METHODS, OPTIONS, KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    for _line, message, _comments, _context in extract_from_file(
+        "python", DECLARATIONS, keywords=KEYWORDS
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found

@@ -268,7 +268,7 @@ async def test_scc_annexes_and_the_tia_are_generated_from_their_pages_and_listed
         "/documents",
         {"kind": "scc_annexes", "language": "fi", "transfer_id": "1", "next": "/transfers/1"},
     )
-    assert refused.status_code == 422 and "translations.fi.service" in refused.text
+    assert refused.status_code == 422 and "Service, in Finnish" in refused.text
     made = await browser.post(
         "/documents",
         {"kind": "scc_annexes", "language": "en", "transfer_id": "1", "next": "/transfers/1"},

@@ -27,6 +27,7 @@ ServiceName = Annotated[str, Meta(min_length=1, max_length=300, pattern=SINGLE_L
 ShortText = Annotated[str, Meta(max_length=500, pattern=SINGLE_LINE)]
 LegalName = Annotated[str, Meta(max_length=300, pattern=SINGLE_LINE)]
 PersonName = Annotated[str, Meta(max_length=200, pattern=SINGLE_LINE)]
+JobTitle = Annotated[str, Meta(max_length=200, pattern=SINGLE_LINE)]
 Reference = Annotated[str, Meta(max_length=200, pattern=SINGLE_LINE)]
 BusinessId = Annotated[str, Meta(max_length=40, pattern=SINGLE_LINE)]
 Phone = Annotated[str, Meta(max_length=60, pattern=SINGLE_LINE)]

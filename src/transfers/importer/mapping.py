@@ -20,7 +20,7 @@ from typing import Final, Literal, get_args
 
 import pycountry
 
-from transfers.common import fields
+from transfers.common import fields, record_fields
 from transfers.common.text import has_control
 from transfers.importer.parse import CellValue, Formula
 
@@ -157,34 +157,7 @@ COLUMN_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
         "authorized by processor",
         "processor authorised",
     ),
-    "fallback_mechanism": (
-        "varaperuste",
-        "toissijainen siirtoperuste",
-        "fallback",
-        "fallback mechanism",
-        "secondary mechanism",
-    ),
-    "adequacy_scope_confirmed": ("tietosuojan riittävyys vahvistettu", "adequacy scope confirmed"),
-    "dpf_hr_covered": ("dpf hr", "dpf hr covered", "dpf hr data"),
-    "bcr_approval_ref": ("bcr hyväksyntä", "bcr approval", "bcr approval ref"),
-    "bcr_type": ("bcr tyyppi", "bcr type"),
-    "importer_in_group": ("vastaanottaja konsernissa", "importer in group", "same group"),
-    "approval_ref": ("hyväksyntä", "authorisation ref", "approval ref", "approval reference"),
-    "combines_eu_data": ("yhdistää eu-tietoja", "combines eu data"),
-    "third_country_order": (
-        "kolmannen maan määräys",
-        "third country order",
-        "art 48 order",
-        "foreign authority order",
-    ),
-    "international_agreement": ("kansainvälinen sopimus", "international agreement"),
-    "limited_data_subjects": ("rajattu rekisteröityjen joukko", "limited data subjects"),
-    "authority_informed_on": (
-        "valvontaviranomaiselle ilmoitettu",
-        "authority informed on",
-        "authority informed",
-    ),
-    "data_subjects_informed": ("rekisteröidyille ilmoitettu", "data subjects informed"),
+    **{d.name: d.synonyms for d in record_fields.TRANSFER_FACT_COLUMNS},
     "verdict": ("arvio", "verdict"),
     "verdict_as_of": ("arvio päivältä",),
 }
@@ -986,6 +959,16 @@ def _spec(name: str, description: str, required: bool = False) -> ColumnSpec:
     return ColumnSpec(name, description, required, COLUMN_SYNONYMS.get(name, ()))
 
 
+_FORMATS: Final = {"tristate": "yes/no: ", "date": "Date: ", "select": "Code: "}
+
+
+def fact_help(decl: record_fields.Decl) -> str:
+    """A transfer fact column's help: how to write it, then what it means (the declaration's
+    label and help)."""
+    text = decl.label + (f" ({decl.help.rstrip('.')})" if decl.help else "")
+    return _FORMATS.get(decl.kind, "") + text + "."
+
+
 #: The flat sheet (one row per transfer, vendor columns repeated); also the CSV export header.
 FLAT_COLUMNS: Final = (
     _spec("name", "Vendor name; vendors are matched by business_id, else by exact name.", True),
@@ -1013,23 +996,7 @@ FLAT_COLUMNS: Final = (
     _spec("dpf_verified_on", "Date the DPF list entry was checked."),
     _spec("started_on", "Date the transfer started."),
     _spec("ended_on", "Date the transfer ended."),
-    _spec("fallback_mechanism", "A second mechanism relied on if the first fails (e.g. SCC 2021)."),
-    _spec("adequacy_scope_confirmed", "yes/no: the importer is in the adequacy decision's scope."),
-    _spec("dpf_hr_covered", "yes/no: the DPF certification covers HR data."),
-    _spec("bcr_approval_ref", "Reference of the BCR approval (Art. 47)."),
-    _spec("bcr_type", "controller | processor (BCR-C or BCR-P)."),
-    _spec("importer_in_group", "yes/no: the importer belongs to the BCR group."),
-    _spec("approval_ref", "Authorisation reference (Art. 46(3) ad hoc clauses)."),
-    _spec("combines_eu_data", "yes/no: the importer combines the data with EU-sourced data."),
-    _spec(
-        "third_country_order", "yes/no: a third-country authority ordered the transfer (Art. 48)."
-    ),
-    _spec("international_agreement", "The international agreement an Art. 48 order rests on."),
-    _spec(
-        "limited_data_subjects", "yes/no: only a limited number of data subjects (Art. 49(1) 2nd)."
-    ),
-    _spec("authority_informed_on", "Date the supervisory authority was informed (Art. 49(1) 2nd)."),
-    _spec("data_subjects_informed", "yes/no: data subjects were informed (Art. 49(1) 2nd)."),
+    *(_spec(d.name, fact_help(d)) for d in record_fields.TRANSFER_FACT_COLUMNS),
     _spec("authorised_by_processor", "yes/no: the sub-processor was engaged by our processor."),
     _spec("parent_business_id", "This vendor is a subprocessor of the vendor with this id."),
     _spec("parent_name", "This vendor is a subprocessor of the vendor with this name."),
@@ -1064,21 +1031,7 @@ AGREEMENT_COLUMNS: Final = (
 )
 #: Transfer facts the rules engine reads beyond mechanism and module (fallback, BCR, Art. 46(3),
 #: Art. 48 and Art. 49(1) second subparagraph), one column each, in this order.
-TRANSFER_FACT_COLUMNS: Final = (
-    "fallback_mechanism",
-    "adequacy_scope_confirmed",
-    "dpf_hr_covered",
-    "bcr_approval_ref",
-    "bcr_type",
-    "importer_in_group",
-    "approval_ref",
-    "combines_eu_data",
-    "third_country_order",
-    "international_agreement",
-    "limited_data_subjects",
-    "authority_informed_on",
-    "data_subjects_informed",
-)
+TRANSFER_FACT_COLUMNS: Final = tuple(d.name for d in record_fields.TRANSFER_FACT_COLUMNS)
 TRANSFER_COLUMNS: Final = (
     "name",
     "business_id",

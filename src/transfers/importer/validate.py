@@ -24,6 +24,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any, Final, TypeVar
 
+from transfers.common import record_fields
 from transfers.importer import mapping
 from transfers.importer.mapping import Entity, HeaderMap, ValueProblem, cell_text
 from transfers.importer.parse import (
@@ -41,20 +42,30 @@ from transfers.importer.parse import (
 T = TypeVar("T")
 
 #: How each transfer fact column is read: (parser, as_text).
+_PARSERS: Final[dict[str, tuple[Callable[[Any], Any], bool]]] = {
+    "tristate": (mapping.parse_bool, False),
+    "checkbox": (mapping.parse_bool, False),
+    "date": (mapping.parse_date, False),
+    "text": (str, True),
+}
+_CHOICES: Final[dict[str, Callable[[Any], Any]]] = {
+    "mechanisms": mapping.parse_mechanism,
+}
+
+
+def _fact_parser(decl: record_fields.Decl) -> tuple[Callable[[Any], Any], bool]:
+    """How a declared transfer fact column is read: by its kind, a code by its choices."""
+    if decl.kind == "select":
+        if decl.source in _CHOICES:
+            return _CHOICES[decl.source], True
+        if decl.codes == mapping.BCR_TYPES:
+            return mapping.parse_bcr_type, True
+    return _PARSERS[decl.kind]
+
+
+#: How each transfer fact column is read: (parser, as_text), from the declaration.
 _FACT_PARSERS: Final[dict[str, tuple[Callable[[Any], Any], bool]]] = {
-    "fallback_mechanism": (mapping.parse_mechanism, True),
-    "adequacy_scope_confirmed": (mapping.parse_bool, False),
-    "dpf_hr_covered": (mapping.parse_bool, False),
-    "bcr_approval_ref": (str, True),
-    "bcr_type": (mapping.parse_bcr_type, True),
-    "importer_in_group": (mapping.parse_bool, False),
-    "approval_ref": (str, True),
-    "combines_eu_data": (mapping.parse_bool, False),
-    "third_country_order": (mapping.parse_bool, False),
-    "international_agreement": (str, True),
-    "limited_data_subjects": (mapping.parse_bool, False),
-    "authority_informed_on": (mapping.parse_date, False),
-    "data_subjects_informed": (mapping.parse_bool, False),
+    d.name: _fact_parser(d) for d in record_fields.TRANSFER_FACT_COLUMNS
 }
 
 DEFAULT_MAX_PROBLEMS: Final = 1000

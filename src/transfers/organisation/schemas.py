@@ -13,6 +13,7 @@ from transfers.common.fields import (
     CountryCode,
     Email,
     Id,
+    JobTitle,
     LongText,
     Name,
     PartyRole,
@@ -38,7 +39,7 @@ class OrganisationCreate(msgspec.Struct, forbid_unknown_fields=True):
     supervisory_authority: LongText | None = None
     notes: LongText | None = None
     signatory_name: PersonName | None = None
-    signatory_title: ShortText | None = None
+    signatory_title: JobTitle | None = None
 
 
 class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -53,7 +54,7 @@ class OrganisationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     supervisory_authority: LongText | UnsetType | None = UNSET
     notes: LongText | UnsetType | None = UNSET
     signatory_name: PersonName | UnsetType | None = UNSET
-    signatory_title: ShortText | UnsetType | None = UNSET
+    signatory_title: JobTitle | UnsetType | None = UNSET
     version: int | UnsetType = UNSET
 
 

@@ -19,6 +19,7 @@ from typing import Any, Final
 from sqlalchemy import Text, TypeDecorator, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.common import record_fields
 from transfers.models import (
     Agreement,
     Assessment,
@@ -157,24 +158,15 @@ _TRANSFERS = select(
     _T.scc_module,
     _json_list(_T.data_categories),
     _T.frequency,
-    _T.adequacy_scope_confirmed,
     _T.dpf_certified,
-    _T.dpf_hr_covered,
     _T.dpf_verified_on,
-    _T.bcr_approval_ref,
-    _T.bcr_type,
-    _T.importer_in_group,
-    _T.approval_ref,
-    _T.combines_eu_data,
-    _T.third_country_order,
-    _T.international_agreement,
-    _T.limited_data_subjects,
-    _T.authority_informed_on,
-    _T.data_subjects_informed,
-    _T.fallback_mechanism,
     _T.started_on,
     _T.ended_on,
     _T.processing_id,
+    # The transfer facts (fallback, BCR, Art. 46(3), 48, 49(1) second subparagraph): one
+    # declaration (common/record_fields.py) for the forms, the import and export columns and
+    # these rows, which the engine and the export read.
+    *(_T[d.name] for d in record_fields.TRANSFER_FACT_COLUMNS),
 )
 _PROCESSINGS = select(
     _P.id,

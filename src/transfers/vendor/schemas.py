@@ -14,6 +14,7 @@ from transfers.common.fields import (
     CountryCode,
     Email,
     Id,
+    JobTitle,
     LegalName,
     LongText,
     Name,
@@ -58,7 +59,7 @@ class VendorCreate(msgspec.Struct, forbid_unknown_fields=True):
     authorised_by_processor: bool | None = msgspec.field(default=None)
     dpf_participant_id: DpfParticipantId | None = None
     signatory_name: PersonName | None = None
-    signatory_title: ShortText | None = None
+    signatory_title: JobTitle | None = None
     parent_vendor_ids: list[Id] = msgspec.field(default_factory=list)
     subprocessor_ids: list[Id] = msgspec.field(default_factory=list)
 
@@ -79,7 +80,7 @@ class VendorUpdate(msgspec.Struct, forbid_unknown_fields=True):
     authorised_by_processor: bool | UnsetType | None = UNSET
     dpf_participant_id: DpfParticipantId | UnsetType | None = UNSET
     signatory_name: PersonName | UnsetType | None = UNSET
-    signatory_title: ShortText | UnsetType | None = UNSET
+    signatory_title: JobTitle | UnsetType | None = UNSET
     parent_vendor_ids: list[Id] | UnsetType = UNSET
     subprocessor_ids: list[Id] | UnsetType = UNSET
     version: int | UnsetType = UNSET

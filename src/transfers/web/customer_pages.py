@@ -853,8 +853,8 @@ class CustomerPages(Controller):
         names = ("engaged_on", "ended_on", "override_reason")
         values = {k: str(form.get(k) or "").strip() for k in names}
         labels = {
-            "engaged_on": _("Engaged on"),
-            "ended_on": _("Ended on"),
+            "engaged_on": _("Engaged from"),
+            "ended_on": _("Engaged until"),
             "override_reason": _("Why despite the warning"),
         }
         holds: list[str] = []
@@ -890,7 +890,7 @@ class CustomerPages(Controller):
                 holds=holds if early else [],
             )
         await db_session.commit()
-        return _see(f"/vendors/{vendor_id}/edit#chain")
+        return _see(f"/vendors/{vendor_id}/edit#link-{subprocessor_id}")
 
 
 class _LinkDates(msgspec.Struct, forbid_unknown_fields=True):

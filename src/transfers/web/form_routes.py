@@ -138,7 +138,7 @@ def routes(spec: RecordForms) -> list[HTTPRouteHandler]:
         require_writer(identity(request))
         parent = await parent_of(db_session, parent_id)
         page = await spec.page(db_session, parent, None)
-        return page.render(request, values=spec.defaults(parent))
+        return page.render(request, values=spec.defaults(parent) | page.proposed)
 
     @post(spec.new_path, name=f"{spec.entity_type}-create")
     async def create(

@@ -29,6 +29,8 @@ from transfers.web.validation import explain, labelled
 
 S = TypeVar("S", bound=msgspec.Struct)
 
+TRISTATE: dict[str, bool] = {"yes": True, "no": False}
+"""A yes/no/not known answer (a ``bool | None`` fact): not known is the empty choice."""
 CONTACT_PARTS = ("name", "email", "phone", "role")
 
 
@@ -77,12 +79,12 @@ class Field:
 
     name: str
     label: str
-    kind: str = (
-        "text"  # text|date|number|select|textarea|checkbox|list|file|email|contacts|password
-    )
+    kind: str = "text"  # text|date|number|select|textarea|checkbox|tristate|list|file|email|contacts|password
     options: tuple[tuple[str, str], ...] = ()
     required: bool = False
     hint: str = ""
+    group: str = ""
+    """The fieldset it is shown in (its legend); fields of one group follow each other."""
 
 
 def _contacts(form: Any) -> list[dict[str, str]]:
@@ -121,6 +123,10 @@ def payload(form: Any, fields: list[Field]) -> tuple[dict[str, Any], dict[str, A
             raw[f.name] = "on" if text else ""
             continue
         raw[f.name] = text
+        if f.kind == "tristate":
+            if text in TRISTATE:
+                out[f.name] = TRISTATE[text]
+            continue
         if not text:
             continue
         if f.kind == "list":
@@ -157,8 +163,62 @@ def shown_values(record: Any, fields: list[Field]) -> dict[str, Any]:
     for f in fields:
         if f.kind == "file":
             continue
-        value = getattr(record, f.name, None)
-        out[f.name] = list(value or []) if f.kind == "contacts" else as_text(value)
+        value = read_path(record, f.name)
+        if f.kind == "contacts":
+            out[f.name] = list(value or [])
+        elif f.kind == "tristate":
+            out[f.name] = "" if value is None else ("yes" if value else "no")
+        else:
+            out[f.name] = as_text(value)
+    return out
+
+
+def read_path(record: Any, name: str) -> Any:
+    """A record's value for a field, a dotted name reading into a nested value (a struct or
+    a JSON column: ``scc_clauses.forum``, ``translations.fi.service``)."""
+    top, *rest = name.split(".")
+    value = getattr(record, top, None)
+    for part in rest:
+        if value is None:
+            return None
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+    return value
+
+
+def nest(values: dict[str, Any], record: Any = None) -> dict[str, Any]:
+    """Dotted names into nested values: each part is set on the record's current value (kept
+    as it is otherwise, so parts not on the form survive), an emptied part is removed, and a
+    value left empty becomes None."""
+    out = {k: v for k, v in values.items() if "." not in k}
+    tops = {k.split(".", 1)[0] for k in values if "." in k}
+    for top in tops:
+        current = read_path(record, top) if record is not None else None
+        if current is not None and not isinstance(current, dict):
+            current = msgspec.to_builtins(current)
+        whole: dict[str, Any] = json.loads(json.dumps(current or {}, default=str))
+        for name, value in values.items():
+            if not name.startswith(top + "."):
+                continue
+            *path, leaf = name.split(".")[1:]
+            node = whole
+            for part in path:
+                node = node.setdefault(part, {})
+            if value is None or value == [] or value == "":
+                node.pop(leaf, None)
+            else:
+                node[leaf] = value
+        out[top] = _pruned(whole) or None
+    return out
+
+
+def _pruned(value: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, item in value.items():
+        if isinstance(item, dict):
+            item = _pruned(item)
+            if not item:
+                continue
+        out[key] = item
     return out
 
 
@@ -207,6 +267,9 @@ class FormPage:
     conflict_title: str = ""
     template: str = "entity_form.html"
     extra: dict[str, Any] = field(default_factory=dict)
+    proposed: dict[str, Any] = field(default_factory=dict)
+    """Values a new record's form starts with that depend on the register (the agreement that
+    fits a transfer's mechanism and module)."""
 
     def render(
         self,
@@ -286,7 +349,7 @@ async def save(
 
     async def parsed() -> Any:
         values, _raw = payload(form, page.fields)
-        return await write(values)
+        return await write(nest(values))
 
     async def ok(result: Any) -> Response[Any]:
         return Redirect(done(result) if callable(done) else done, status_code=303)
@@ -355,7 +418,7 @@ async def save_edit(
         _values, raw = _safe_payload(form, page.fields)
         return page.render(request, values=raw, errors=errors, version=version, original=before)
 
-    return await run_form(session, lambda: write(changes), ok=ok, failed=failed)
+    return await run_form(session, lambda: write(nest(changes, record)), ok=ok, failed=failed)
 
 
 def _safe_payload(form: Any, fields: list[Field]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -121,6 +121,9 @@ class ReadingPages(Controller):
                 "me": identity(request),
                 "view": view,
                 "as_of": day,
+                "checklist": await reads.dpa_checklist(db_session, vendor_id, current_language())
+                if identity(request).can_write
+                else [],
                 "word": word,
                 "state_class": state_class,
             },

@@ -320,3 +320,113 @@ def similar_names(needle: str, names: Iterable[str], *, limit: int = SUGGESTIONS
 def version_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     """Fields that differ between the version a person edited and the current one."""
     return [(k, before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)]
+
+
+# -- forms23: what the form pickers offer ------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PickerRows:
+    """The related records a form chooses from by a readable label: the vendor's agreements
+    (with kind, module, status and dates), the organisations, the vendor's processings."""
+
+    agreements: list[Any] = field(default_factory=list)
+    organisations: list[tuple[int, str]] = field(default_factory=list)
+    processings: list[tuple[int, str]] = field(default_factory=list)
+
+
+async def picker_rows(session: AsyncSession, vendor_id: int | None) -> PickerRows:
+    out = PickerRows()
+    orgs, _ = await organisation_service.list_organisations(session, 500, 0)
+    out.organisations = [(o.id, o.name) for o in orgs]
+    if vendor_id is None:
+        return out
+    agreements, _ = await agreement_service.list_agreements(
+        session, vendor_id=vendor_id, kind=None, status=None, limit=500, offset=0
+    )
+    out.agreements = list(agreements)
+    processings, _ = await organisation_service.list_processings(session, vendor_id, 500, 0)
+    out.processings = [(p.id, p.service) for p in processings]
+    return out
+
+
+async def link_dates(session: AsyncSession, vendor_id: int) -> dict[int, tuple[Any, Any]]:
+    """Each sub-processor's engagement dates for ``vendor_id`` (engaged from, until), from the
+    register read model."""
+    snapshot = await register.current(session)
+    return {
+        link.subprocessor_id: (link.engaged_on, link.ended_on)
+        for link in snapshot.links_of(vendor_id)
+    }
+
+
+# -- forms23: what a vendor's documents still need ---------------------------------------------
+
+
+async def document_targets(session: AsyncSession, vendor_id: int) -> Any:
+    """The records a vendor's DPA reads (its first processing, that processing's organisation
+    or else the first one, its Art. 28 agreement), for the missing-data checklist's links."""
+    from transfers.web.checklist import Targets
+
+    snapshot = await register.current(session)
+    processing_id = snapshot.first_processing(vendor_id)
+    processing = await session.get(Processing, processing_id) if processing_id else None
+    organisation_id = processing.organisation_id if processing else None
+    if organisation_id is None:
+        orgs, _ = await organisation_service.list_organisations(session, 1, 0)
+        organisation_id = orgs[0].id if orgs else None
+    agreements, _ = await agreement_service.list_agreements(
+        session, vendor_id=vendor_id, kind=None, status=None, limit=500, offset=0
+    )
+    ref = load_reference()
+    art28 = [a for a in agreements if ref.covers_art28(a.kind, a.scc_module)]
+    art28.sort(key=lambda a: (a.status == "signed", a.kind == "dpa", a.id), reverse=True)
+    return Targets(
+        vendor_id,
+        processing_id=processing_id,
+        organisation_id=organisation_id,
+        agreement_id=art28[0].id if art28 else None,
+    )
+
+
+async def document_missing(
+    session: AsyncSession, *, kind: str, language: str, vendor_id: int, as_of: date
+) -> list[str]:
+    """What the register lacks for a vendor's document of ``kind`` (nothing: it generates),
+    by gathering it as a generation would, without rendering or storing anything."""
+    from transfers.common.problems import ProblemError
+    from transfers.document import service as document_service
+
+    try:
+        await document_service.build_context(
+            session,
+            kind=kind,
+            language=language,
+            vendor_id=vendor_id,
+            transfer_id=None,
+            assessment_id=None,
+            as_of=as_of,
+            since=None,
+            template_version="check",
+        )
+    except ProblemError as exc:
+        # Another refusal (a sub-processor another vendor engaged) is no missing data: the
+        # document page says it when someone generates the document.
+        return [str(m) for m in exc.extra.get("missing", [])] if exc.slug == "missing-data" else []
+    return []
+
+
+async def dpa_checklist(session: AsyncSession, vendor_id: int, language: str) -> list[Any]:
+    """What a processor's DPA still needs, as checklist items linking to the forms (empty for
+    a vendor that is a controller towards us: it gets no Art. 28 DPA)."""
+    from transfers.web.checklist import checklist
+
+    vendor = await vendor_service.get_vendor(session, vendor_id)
+    if vendor.role in ("controller", "joint_controller"):
+        return []
+    missing = await document_missing(
+        session, kind="dpa", language=language, vendor_id=vendor_id, as_of=date.today()
+    )
+    if not missing:
+        return []
+    return checklist(missing, await document_targets(session, vendor_id))

@@ -8,7 +8,9 @@ stale edit shows the conflict instead of overwriting.
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from dataclasses import replace
+from datetime import date
+from typing import Any
 
 from litestar import Request, get
 from litestar.datastructures import UploadFile
@@ -20,14 +22,7 @@ from transfers.agreement import service as agreement_service
 from transfers.agreement.schemas import AgreementCreate, AgreementUpdate
 from transfers.assessment import service as assessment_service
 from transfers.assessment.schemas import AssessmentCreate, AssessmentUpdate
-from transfers.common.fields import (
-    AgreementKind,
-    AgreementStatus,
-    Conclusion,
-    Frequency,
-    PartyRole,
-    TransferType,
-)
+from transfers.common import record_fields
 from transfers.compliance.service import importer_role
 from transfers.models import Agreement, Transfer, Vendor
 from transfers.organisation import service as organisation_service
@@ -42,31 +37,18 @@ from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferCreate, TransferUpdate
 from transfers.user.schemas import WebIdentity
 from transfers.vendor import service as vendor_service
+from transfers.web import reads
 from transfers.web.form_routes import RecordForms, creates, routes, updates
 from transfers.web.forms import Field, FormErrors, FormPage, convert
-from transfers.web.i18n import N_, _, country_names, current_language
-from transfers.web.labels import label, named
+from transfers.web.i18n import N_, _, current_language
+from transfers.web.labels import label
+from transfers.web.record_forms import (
+    agreement_options,
+    build_fields,
+    fitting_agreement,
+    named_options,
+)
 from transfers.web.security import identity, settings_of
-
-
-def _codes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((v, label(v)) for v in values)
-
-
-def _countries() -> tuple[tuple[str, str], ...]:
-    names = country_names(current_language())
-    return tuple(sorted(names.items(), key=lambda kv: kv[1]))
-
-
-def _mechanisms() -> tuple[tuple[str, str], ...]:
-    language = current_language()
-    return tuple(
-        (m.code, lexicon.mechanism(m.code, language)) for m in load_reference().mechanisms()
-    )
-
-
-def _named(group: str, values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((v, named(group, v)) for v in values)
 
 
 def _explainer() -> list[tuple[str, str, str]]:
@@ -99,111 +81,34 @@ def _proposed_modules(vendor_role: str) -> str:
     return _("Proposed SCC module") + ": " + "; ".join(parts)
 
 
-def transfer_fields(vendor_role: str) -> list[Field]:
-    return [
-        Field(
-            "exporter_role",
-            _(N_("Our role (exporter)")),
-            "select",
-            _codes(get_args(PartyRole)),
-            True,
-        ),
-        Field("destination_country", _(N_("Destination country")), "select", _countries(), True),
-        Field("mechanism", _(N_("Mechanism")), "select", _mechanisms(), True),
-        Field("scc_module", _(N_("SCC module")), "number", hint=_proposed_modules(vendor_role)),
-        Field("agreement_id", _(N_("Agreement relied on (id)")), "number"),
-        Field("transfer_type", _(N_("Transfer type")), "select", _codes(get_args(TransferType))),
-        Field("frequency", _(N_("Frequency")), "select", (("", "—"), *_codes(get_args(Frequency)))),
-        Field("data_categories", _(N_("Data categories (comma separated)")), "list"),
-        Field(
-            "fallback_mechanism", _(N_("Fallback mechanism")), "select", (("", "—"), *_mechanisms())
-        ),
-        Field("dpf_certified", _(N_("Importer is on the DPF List")), "checkbox"),
-        Field("dpf_verified_on", _(N_("DPF List checked on")), "date"),
-        Field("started_on", _(N_("Started on")), "date"),
-        Field("ended_on", _(N_("Ended on")), "date"),
-        Field("description", _(N_("Description")), "textarea"),
-    ]
+def _sources(rows: reads.PickerRows) -> dict[str, tuple[tuple[str, str], ...]]:
+    return {
+        "agreements": agreement_options(rows.agreements),
+        "organisations": named_options(rows.organisations),
+        "processings": named_options(rows.processings),
+    }
 
 
-def agreement_fields() -> list[Field]:
-    return [
-        Field(
-            "kind", _(N_("Kind")), "select", _named("agreement_kind", get_args(AgreementKind)), True
-        ),
-        Field("scc_module", _(N_("SCC module")), "number"),
-        Field("title", _(N_("Title"))),
-        Field(
-            "status",
-            _(N_("Status")),
-            "select",
-            _named("agreement_status", get_args(AgreementStatus)),
-        ),
-        Field("signed_on", _(N_("Signed on")), "date"),
-        Field("effective_on", _(N_("Effective on")), "date"),
-        Field("ends_on", _(N_("Ends on")), "date"),
-        Field(
-            "term", _(N_("Term")), hint=_(N_("For example: 3 years, 18 months, 3 kuukautta, P2Y"))
-        ),
-        Field("auto_renew", _(N_("Renews automatically")), "checkbox"),
-        Field(
-            "notice_period", _(N_("Notice period")), hint=_(N_("For example: 3 months, 90 päivää"))
-        ),
-        Field("owner", _(N_("Owner (e-mail)"))),
-        Field("notes", _(N_("Notes")), "textarea"),
-        Field("file", _(N_("Attachment (signed copy)")), "file"),
-    ]
+def transfer_fields(vendor_role: str, rows: reads.PickerRows | None = None) -> list[Field]:
+    fields = build_fields(record_fields.TRANSFER, _sources(rows or reads.PickerRows()))
+    hint = _proposed_modules(vendor_role)
+    return [replace(f, hint=hint) if f.name == "scc_module" else f for f in fields]
+
+
+def agreement_fields(rows: reads.PickerRows | None = None) -> list[Field]:
+    return build_fields(record_fields.AGREEMENT, _sources(rows or reads.PickerRows()))
 
 
 def assessment_fields() -> list[Field]:
-    return [
-        Field("completed_on", _(N_("Completed on")), "date"),
-        Field(
-            "conclusion", _(N_("Conclusion")), "select", (("", "—"), *_codes(get_args(Conclusion)))
-        ),
-        Field("supplementary_measures", _(N_("Supplementary measures")), "textarea"),
-        Field("law_and_practice", _(N_("Law and practice of the destination")), "textarea"),
-        Field(
-            "importer_finding",
-            _(N_("Finding for this importer and these data (Step 3)")),
-            "textarea",
-        ),
-        Field("conclusion_reasoning", _(N_("Reasoned conclusion")), "textarea"),
-        Field("next_review_on", _(N_("Next review on")), "date"),
-        Field("assessor", _(N_("Assessor"))),
-        Field("owner", _(N_("Owner (e-mail)"))),
-    ]
+    return build_fields(record_fields.ASSESSMENT)
 
 
-def processing_fields() -> list[Field]:
-    return [
-        Field("service", _(N_("Service")), required=True),
-        Field("our_role", _(N_("Our role")), "select", _codes(get_args(PartyRole))),
-        Field("organisation_id", _(N_("Organisation (id)")), "number"),
-        Field("purposes", _(N_("Purposes (comma separated)")), "list"),
-        Field("data_categories", _(N_("Data categories (comma separated)")), "list"),
-        Field("data_subject_categories", _(N_("Data subjects (comma separated)")), "list"),
-        Field("special_categories", _(N_("Special categories of data (Art. 9)")), "checkbox"),
-        Field("criminal_data", _(N_("Criminal convictions data (Art. 10)")), "checkbox"),
-        Field("nature", _(N_("Nature of the processing")), "textarea"),
-        Field("retention", _(N_("Retention")), "textarea"),
-        Field("technical_measures", _(N_("Technical and organisational measures")), "textarea"),
-    ]
+def processing_fields(rows: reads.PickerRows | None = None) -> list[Field]:
+    return build_fields(record_fields.PROCESSING, _sources(rows or reads.PickerRows()))
 
 
 def organisation_fields() -> list[Field]:
-    return [
-        Field("name", _(N_("Name")), required=True),
-        Field("business_id", _(N_("Business ID"))),
-        Field("country", _(N_("Country")), "select", _countries(), True),
-        Field("roles", _(N_("Roles (comma separated: controller, processor)")), "list"),
-        Field("address", _(N_("Address")), "textarea"),
-        Field("dpo_name", _(N_("Data protection officer"))),
-        Field("dpo_email", _(N_("DPO e-mail"))),
-        Field("supervisory_authority", _(N_("Supervisory authority")), "textarea"),
-        Field("signatory_name", _(N_("Signatory"))),
-        Field("signatory_title", _(N_("Signatory's title"))),
-    ]
+    return build_fields(record_fields.ORGANISATION)
 
 
 async def _attach(
@@ -232,7 +137,15 @@ def _title(record: Any, edit: str, new: str, **names: Any) -> str:
 
 async def _transfer_page(session: AsyncSession, vendor: Vendor | None, transfer: Any) -> FormPage:
     vendor = vendor or await vendor_service.get_vendor(session, transfer.vendor_id)
+    rows = await reads.picker_rows(session, vendor.id)
+    proposed: dict[str, Any] = {}
+    if transfer is None:
+        defaults = _transfer_defaults(vendor)
+        module = int(defaults["scc_module"]) if defaults["scc_module"] else None
+        fit = fitting_agreement(rows.agreements, defaults["mechanism"], module, date.today())
+        proposed = {"agreement_id": str(fit)} if fit else {}
     return FormPage(
+        proposed=proposed,
         title=_title(
             transfer,
             N_("Edit transfer %(id)d to %(vendor)s"),
@@ -243,13 +156,14 @@ async def _transfer_page(session: AsyncSession, vendor: Vendor | None, transfer:
         if transfer
         else f"/vendors/{vendor.id}/transfers/new",
         back=f"/transfers/{transfer.id}" if transfer else f"/vendors/{vendor.id}",
-        fields=transfer_fields(vendor.role),
+        fields=transfer_fields(vendor.role, rows),
         explain=_explainer(),
     )
 
 
 def _transfer_defaults(vendor: Vendor) -> dict[str, Any]:
-    """Our role as controller, the vendor's country, SCC 2021 with the module the roles give."""
+    """Our role as controller, the vendor's country, SCC 2021 with the module the roles give
+    (the agreement that fits them is proposed by the page, :func:`_transfer_page`)."""
     scc = load_reference().mechanism("scc_2021")
     module = scc.module_for("controller", importer_role(vendor.role)) if scc else None
     return {
@@ -257,6 +171,7 @@ def _transfer_defaults(vendor: Vendor) -> dict[str, Any]:
         "destination_country": vendor.country,
         "mechanism": "scc_2021",
         "scc_module": str(module or ""),
+        "transfer_type": "storage",
     }
 
 
@@ -273,7 +188,7 @@ async def _agreement_page(session: AsyncSession, vendor: Vendor | None, agreemen
         if agreement
         else f"/vendors/{vendor.id}/agreements/new",
         back=f"/vendors/{vendor.id}",
-        fields=agreement_fields(),
+        fields=agreement_fields(await reads.picker_rows(session, None)),
         multipart=True,
     )
 
@@ -311,7 +226,7 @@ async def _processing_page(
         if processing
         else f"/vendors/{vendor.id}/processings/new",
         back=f"/vendors/{vendor.id}",
-        fields=processing_fields(),
+        fields=processing_fields(await reads.picker_rows(session, None)),
     )
 
 
@@ -331,6 +246,8 @@ async def _create_agreement(
     me: WebIdentity,
     request: Request[Any, Any, Any],
 ) -> Any:
+    if values.get("kind") != "scc_2021":  # the clause elections are those of the 2021 SCCs
+        values = {k: v for k, v in values.items() if k != "scc_clauses"}
     data = convert({**values, "vendor_id": vendor.id}, AgreementCreate)
     agreement = await agreement_service.create_agreement(session, data, me.actor)
     await _attach(request, session, agreement, me)
@@ -371,7 +288,13 @@ SPECS = (
         load_parent=vendor_service.get_vendor,
         load=agreement_service.get_agreement,
         page=_agreement_page,
-        defaults=lambda _v: {"kind": "dpa", "status": "signed"},
+        defaults=lambda _v: {
+            "kind": "dpa",
+            "status": "signed",
+            "scc_clauses.docking_clause": "on",
+            "scc_clauses.governing_law": "FI",
+            "scc_clauses.forum": "FI",
+        },
         create=_create_agreement,
         update=_update_agreement,
         created=lambda vendor, _a: f"/vendors/{vendor.id}",

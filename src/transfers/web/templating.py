@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 from transfers.reference import lexicon, load_reference
 from transfers.reference.names import vocabulary
 from transfers.web import i18n
+from transfers.web.checklist import field_label
 from transfers.web.labels import badge, label
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -135,6 +136,7 @@ def make_environment() -> Environment:
     env.filters["reminder_title"] = reminder_title
     env.filters["field_name"] = field_name
     env.globals["current_language"] = i18n.current_language
+    env.filters["field_label"] = field_label
     return env
 
 

@@ -10,6 +10,7 @@ from litestar.response import Redirect
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from transfers.common import record_fields
 from transfers.common.problems import ProblemError
 from transfers.models import Vendor
 from transfers.vendor import service as vendor_service
@@ -17,9 +18,8 @@ from transfers.vendor.schemas import VendorCreate, VendorUpdate
 from transfers.web import reads
 from transfers.web.form_routes import RecordForms, creates, edit_form, routes, updates
 from transfers.web.forms import Field, FormErrors, FormPage, form_errors
-from transfers.web.i18n import N_, _
-from transfers.web.labels import label
-from transfers.web.pages import choices
+from transfers.web.i18n import _
+from transfers.web.record_forms import build_fields
 from transfers.web.security import identity, require_writer
 
 CHAIN_FIELD = "subprocessor"
@@ -27,42 +27,16 @@ CHAIN_FIELD = "subprocessor"
 are shown next to it."""
 
 
-def _codes(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((v, label(v)) for v in values)
-
-
 def vendor_fields(*, editing: bool) -> list[Field]:
-    c = choices()
-    fields = [
-        Field("name", _(N_("Name")), required=True),
-        Field("legal_name", _(N_("Legal name"))),
-        Field("business_id", _(N_("Business ID"))),
-        Field(
-            "country",
-            _(N_("Country")),
-            "select",
-            (("", _("Choose a country")), *c["countries"]),
-            required=True,
-        ),
-        Field("role", _(N_("Role")), "select", _codes(c["roles"])),
-        Field("category", _(N_("Category")), "select", _codes(c["categories"])),
-        Field("status", _(N_("Status")), "select", _codes(c["statuses"])),
-        Field("website", _(N_("Website"))),
-        Field("signatory_name", _(N_("Signatory"))),
-        Field("signatory_title", _(N_("Signatory's title"))),
-        Field("owner", _(N_("Owner (e-mail)")), "email"),
-        Field("notes", _(N_("Notes")), "textarea"),
-    ]
-    if editing:
-        fields.append(
-            Field(
-                "contacts",
-                _(N_("Contacts")),
-                "contacts",
-                hint=_(N_("Clear a contact's name to remove it; fill the empty row to add one.")),
-            )
-        )
-    return fields
+    decls = record_fields.VENDOR + (record_fields.VENDOR_EDIT_ONLY if editing else ())
+    return build_fields(decls)
+
+
+def link_fields() -> list[Field]:
+    """A sub-processor link's engagement dates (Art. 28(2): when it starts and stops). Posted
+    to ``customer_pages.CustomerPages.link_save``: the dates are checked against our
+    customers' notice periods and consents (one rule, ``customer.service``)."""
+    return build_fields(record_fields.LINK)
 
 
 async def _chain(session: AsyncSession, vendor: Vendor) -> list[tuple[int, str]]:
@@ -87,7 +61,12 @@ async def _page(session: AsyncSession, _parent: None, vendor: Vendor | None) -> 
         fields=vendor_fields(editing=True),
         conflict_title=_("Someone else changed this vendor while you were editing."),
         template="vendor_form.html",
-        extra={"vendor_id": vendor.id, "chain": await _chain(session, vendor)},
+        extra={
+            "vendor_id": vendor.id,
+            "chain": await _chain(session, vendor),
+            "link_fields": link_fields(),
+            "link_dates": await reads.link_dates(session, vendor.id),
+        },
     )
 
 

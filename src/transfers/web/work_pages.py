@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from transfers.agreement import service as agreement_service
+from transfers.assessment import service as assessment_service
 from transfers.audit.service import list_events
 from transfers.common.problems import ProblemError, invalid
 from transfers.document import service as document_service
@@ -25,7 +27,9 @@ from transfers.importer.export import render
 from transfers.importer.routes import limited_import
 from transfers.importer.writer import export_data
 from transfers.reminder import service as reminder_service
+from transfers.transfer import service as transfer_service
 from transfers.web import reads
+from transfers.web.checklist import checklist
 from transfers.web.i18n import _, ngettext
 from transfers.web.pages import parse_day
 from transfers.web.security import identity, require_writer, safe_next, settings_of
@@ -40,6 +44,35 @@ SAFE_ATTACHMENT_TYPES = frozenset({"application/pdf", DOCX, "image/png", "image/
 STATE_ACTIONS = ("acknowledged", "snoozed", "done", "open")
 #: A register of 10,000 vendors has thousands of reminders in a 90-day window: a page at a time.
 REMINDERS_PER_PAGE = 100
+
+
+async def _missing_page(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    exc: ProblemError,
+    *,
+    back: str,
+    vendor_id: int | None,
+    transfer_id: int | None,
+    assessment_id: int | None,
+) -> Template:
+    """A document refused for missing data: what is missing, in the UI language, each item a
+    link to the form and field that fills it (never the field paths of the problem)."""
+    if assessment_id is not None:
+        transfer_id = (await assessment_service.get_assessment(session, assessment_id)).transfer_id
+    if transfer_id is not None:
+        vendor_id = (await transfer_service.get_transfer(session, transfer_id)).vendor_id
+    items = []
+    if vendor_id is not None:
+        targets = replace(
+            await reads.document_targets(session, vendor_id), assessment_id=assessment_id
+        )
+        items = checklist(exc.extra.get("missing", []), targets)
+    return Template(
+        template_name="missing.html",
+        context={"me": identity(request), "checklist": items, "back": back},
+        status_code=422,
+    )
 
 
 def _things(kind: str, n: int) -> str:
@@ -212,20 +245,34 @@ class WorkPages(Controller):
         language = str(form.get("language") or "")
         if kind not in KINDS or language not in LANGUAGES:
             raise invalid(_("Choose a document kind and a language."), field="kind")
-        doc = await document_service.render_document(
-            db_session,
-            kind=kind,
-            language=language,
-            vendor_id=ident("vendor_id"),
-            transfer_id=ident("transfer_id"),
-            assessment_id=ident("assessment_id"),
-            as_of=date.today(),
-            since=None,
-            actor=me.actor,
-            options=DocumentOptions.from_settings(settings_of(request)),
-        )
-        await db_session.commit()
         back = safe_next(str(form.get("next") or "/documents"))
+        try:
+            doc = await document_service.render_document(
+                db_session,
+                kind=kind,
+                language=language,
+                vendor_id=ident("vendor_id"),
+                transfer_id=ident("transfer_id"),
+                assessment_id=ident("assessment_id"),
+                as_of=date.today(),
+                since=None,
+                actor=me.actor,
+                options=DocumentOptions.from_settings(settings_of(request)),
+            )
+        except ProblemError as exc:
+            if exc.slug != "missing-data":
+                raise
+            await db_session.rollback()
+            return await _missing_page(
+                request,
+                db_session,
+                exc,
+                back=back,
+                vendor_id=ident("vendor_id"),
+                transfer_id=ident("transfer_id"),
+                assessment_id=ident("assessment_id"),
+            )
+        await db_session.commit()
         return Redirect(f"{back}#document-{doc.id}", status_code=303)
 
     @post("/documents/{document_id:int}/regenerate")
@@ -236,15 +283,30 @@ class WorkPages(Controller):
         me = identity(request)
         require_writer(me)
         form = await request.form()
-        doc = await regenerate(
-            db_session,
-            document_id=document_id,
-            actor=me.actor,
-            as_of=date.today(),
-            options=DocumentOptions.from_settings(settings_of(request)),
-        )
-        await db_session.commit()
         back = safe_next(str(form.get("next") or "/documents"))
+        try:
+            doc = await regenerate(
+                db_session,
+                document_id=document_id,
+                actor=me.actor,
+                as_of=date.today(),
+                options=DocumentOptions.from_settings(settings_of(request)),
+            )
+        except ProblemError as exc:
+            if exc.slug != "missing-data":
+                raise
+            await db_session.rollback()
+            old = await document_service.get_document(db_session, document_id=document_id)
+            return await _missing_page(
+                request,
+                db_session,
+                exc,
+                back=back,
+                vendor_id=old.vendor_id,
+                transfer_id=old.transfer_id,
+                assessment_id=old.assessment_id,
+            )
+        await db_session.commit()
         return Redirect(f"{back}#document-{doc.id}", status_code=303)
 
     @get("/documents/{document_id:int}/download")

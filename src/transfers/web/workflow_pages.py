@@ -82,6 +82,20 @@ def word(code: str | None) -> str:
     return code.replace("_", " ")
 
 
+def _newly_blocked(effect: Any, vendor_name: str) -> list[str]:
+    """The vendors accepting a notice would block (blocked after, not before): objecting is
+    then the safe decision, and accepting needs a confirmation."""
+    if effect is None:
+        return []
+    names = [
+        e.vendor_name for e in effect.vendors if e.after == "blocked" and e.before != "blocked"
+    ]
+    top = effect.vendor_status_after == "blocked" and effect.vendor_status_before != "blocked"
+    if top and vendor_name not in names:
+        names.insert(0, vendor_name)
+    return names
+
+
 def state_class(code: str | None) -> str:
     return STATE_CLASSES.get(code or "", "neutral")
 
@@ -592,6 +606,7 @@ class WorkflowPages(Controller):
         if notice.state == "pending":
             effect = await notice_service.impact(db_session, notice, today, render_reasons)
         vendor = await vendor_service.get_vendor(db_session, notice.vendor_id)
+        blocked = _newly_blocked(effect, vendor.name)
         ids = {i for i in (notice.subprocessor_id, notice.replaces_id) if i is not None}
         return Template(
             template_name="workflow/notice.html",
@@ -604,6 +619,7 @@ class WorkflowPages(Controller):
                 "errors": errors,
                 "values": values or {"sent_on": today.isoformat()},
                 "today": today,
+                "blocked": blocked,
             },
             status_code=errors.status if errors else 200,
         )
@@ -625,6 +641,13 @@ class WorkflowPages(Controller):
 
         async def write() -> None:
             check_version(notice, None, _version(form))
+            if not form.get("confirm") and notice.state == "pending":
+                effect = await notice_service.impact(
+                    db_session, notice, date.today(), render_reasons
+                )
+                if _newly_blocked(effect, notice.subprocessor_name):
+                    message = _("Accepting blocks a vendor: confirm that you accept anyway.")
+                    raise FormErrors(message, {"confirm": message})
             await notice_service.accept(db_session, notice, me.actor, date.today())
 
         return await run_form(

@@ -25,11 +25,21 @@ async def gather_dpa(session: AsyncSession, request: Request, used: Used) -> Gat
     used.derive({vendor.id}, "subprocessor_ids", "transfer_ids")
     first = await parts.own_processing(session, vendor.id, used)
     processing, org_id = parts.processing_data(first, used)
-    base = request.base(await parts.organisation(session, org_id, used))
+    # Everything missing is listed at once (the workspace's checklist), not one part at a time.
+    missing: list[str] = []
+    try:
+        base = request.base(await parts.organisation(session, org_id, used))
+    except ctx.MissingDataError as exc:
+        missing += exc.missing
+        base = {}
     agreement = await parts.art28_agreement(session, vendor.id, request.as_of, used)
-    subs = await parts.chain_rows(
-        session, {vendor.id}, request.as_of, request.language, used, include_tops=False
-    )
+    try:
+        subs = await parts.chain_rows(
+            session, {vendor.id}, request.as_of, request.language, used, include_tops=False
+        )
+    except ctx.MissingDataError as exc:
+        missing += exc.missing
+        subs = []
     chain = {vendor.id} | {s.vendor_id for s in subs if s.vendor_id is not None}
     used.derive(chain, "transfer_ids")
     kept = {
@@ -38,16 +48,22 @@ async def gather_dpa(session: AsyncSession, request: Request, used: Used) -> Gat
         "subprocessors": [s.name for s in subs],
     }
     transfers = await parts.transfer_data(session, chain, request.as_of, used)
-    return ctx.dpa_context(
-        base,
-        parts.vendor_data(vendor),
-        processing,
-        agreement,
-        subs,
-        request.language,
-        options=request.options,
-        transfers=transfers,
-    ), kept
+    try:
+        context = ctx.dpa_context(
+            base,
+            parts.vendor_data(vendor),
+            processing,
+            agreement,
+            subs,
+            request.language,
+            options=request.options,
+            transfers=transfers,
+        )
+    except ctx.MissingDataError as exc:
+        raise ctx.MissingDataError(missing + [m for m in exc.missing if m not in missing]) from exc
+    if missing:
+        raise ctx.MissingDataError(missing)
+    return context, kept
 
 
 async def refuse_if_not_ours(
