@@ -28,7 +28,11 @@ from transfers.common.problem_handlers import EXCEPTION_HANDLERS
 from transfers.common.uploads import apply_upload_limit
 from transfers.compliance.controller import EvaluationController, ReferenceController
 from transfers.compliance.service import warm
-from transfers.customer.controller import CustomerController, SubprocessorChangeController
+from transfers.customer.controller import (
+    CustomerController,
+    LinkEngagementController,
+    SubprocessorChangeController,
+)
 from transfers.db import create_engine, session_factory, tolerant_close
 from transfers.document.controller import DocumentController, DocumentTemplateController
 from transfers.dpf.controller import DpfController
@@ -93,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             ready,
             VendorController,
+            LinkEngagementController,
             OrganisationController,
             ProcessingController,
             AgreementController,

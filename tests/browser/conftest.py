@@ -100,6 +100,8 @@ def server(
         **os.environ,
         "TRANSFERS_DATABASE_URL": url,
         "TRANSFERS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        # A module may give its server more settings (an SMTP server, the public page).
+        **getattr(request.module, "SERVER_ENV", {}),
     }
     proc = subprocess.Popen(
         [

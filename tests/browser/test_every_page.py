@@ -55,11 +55,16 @@ START = [
     "/vendors/new",
     "/organisations/new",
     "/vendors/999999",
+    "/customers",
+    "/customers/new",
+    "/subprocessor-changes",
+    "/subprocessor-changes/new",
 ]
 FOLLOW = re.compile(
     r"^/(vendors/\d+|vendors/\d+/(edit|agreements/new|transfers/new|processings/new|notices/new)"
     r"|transfers/\d+(/edit|/assessments/new)?|assessments/\d+(/edit)?|agreements/\d+/edit"
-    r"|processings/\d+/edit|organisations/\d+/edit|intake/\d+|notices/\d+)$"
+    r"|processings/\d+/edit|organisations/\d+/edit|intake/\d+|notices/\d+"
+    r"|customers/\d+(/edit)?|subprocessor-changes/\d+)$"
 )
 PER_KIND = 1
 

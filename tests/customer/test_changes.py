@@ -268,3 +268,77 @@ async def test_each_notice_has_a_docx_letter_in_the_customers_language(
         f"{CHANGES}/{planned['id'] + 1}/notices/{notices['Client Ltd']['id']}/letter"
     )
     assert other.status_code == 404
+
+
+async def test_the_links_engagement_date_follows_the_same_rule(
+    api: Api, session: AsyncSession, on_today: date
+) -> None:
+    """``PUT /vendors/{id}/subprocessors/{sid}/engagement`` asks what the change's engagement
+    asks: no date before a specific customer's consent, none before a general customer's
+    objection period ends without an audited override."""
+    planned, sent = await _plan_and_send(api)
+    vendor_id, sub_id = planned["vendor_id"], planned["subprocessor_id"]
+    # The processor already lists the sub-processor (it told us): the link exists.
+    await api.patch(
+        f"/api/v1/vendors/{sub_id}",
+        json={"parent_vendor_ids": [vendor_id]},
+        headers={"If-Match": '"1"'},
+    )
+    url = f"/api/v1/vendors/{vendor_id}/subprocessors/{sub_id}/engagement"
+    blocked = await api.put(url, json={"engaged_on": "2027-01-15"})
+    assert blocked.status_code == 409, blocked.text
+    assert blocked.json()["type"].endswith("engagement-blocked")
+    assert "Client Ltd" in " ".join(blocked.json()["reasons"])
+    assert (
+        await api.put(url, json={"engaged_on": "2027-01-15"}, role="procurement")
+    ).status_code == 403
+
+    notices = {n["customer_name"]: n for n in sent["notices"]}
+    await api.post(
+        f"{CHANGES}/{planned['id']}/notices/{notices['Client Ltd']['id']}/response",
+        json={"response": "consented", "by": "Client DPO", "on": "2026-12-02", "version": 1},
+    )
+    early = await api.put(url, json={"engaged_on": "2026-12-10"})
+    assert early.status_code == 409 and early.json()["type"].endswith("engagement-early")
+    assert early.json()["reasons"] == ["Asiakas Oy's objection period runs until 2026-12-31."]
+    link = (await session.execute(select(VendorSubprocessor))).scalars().one()
+    assert link.engaged_on is None  # refused: nothing changed
+
+    ok = await api.put(url, json={"engaged_on": "2026-12-10", "override_reason": "Urgent fix"})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["engaged_on"] == "2026-12-10"
+    change = (await api.get(f"{CHANGES}/{planned['id']}")).json()
+    assert change["override_reason"] == "Urgent fix"
+    trail = (await api.get("/api/v1/audit", params={"entity_type": "vendor_engagement"})).json()
+    assert any((e["after"] or {}).get("override_reason") == "Urgent fix" for e in trail["items"])
+    # After the period, no override is needed.
+    assert (await api.put(url, json={"engaged_on": "2027-01-02"})).status_code == 200
+
+
+async def test_a_bounce_is_recorded_on_the_delivery_and_audited(
+    api: Api,
+    engine: AsyncEngine,
+    settings: Settings,
+    smtp: tuple[Inbox, int],  # noqa: F811
+    on_today: date,
+) -> None:
+    _inbox, port = smtp
+    planned, _ = await _plan_and_send(api)
+    bounce = f"{CHANGES}/{planned['id']}/deliveries/bounce"
+    body = {"recipient": "dpo@client.example", "reason": "550 5.1.1 mailbox unknown"}
+    not_yet = await api.post(bounce, json=body)
+    assert not_yet.status_code == 404  # queued, not sent: nothing can bounce yet
+    cfg = replace(settings, smtp_host="127.0.0.1", smtp_port=port)
+    await deliver(session_factory(engine), planned["id"], cfg)
+    assert (await api.post(bounce, json=body, role="procurement")).status_code == 403
+    assert (await api.post(bounce, json={**body, "reason": ""})).status_code == 400
+    done = await api.post(bounce, json={**body, "recipient": "DPO@client.example"})
+    assert done.status_code == 200, done.text
+    deliveries = {d["recipient"]: d for n in done.json()["notices"] for d in n["deliveries"]}
+    assert deliveries["dpo@client.example"]["status"] == "bounced"
+    assert deliveries["dpo@client.example"]["reason"] == "550 5.1.1 mailbox unknown"
+    assert deliveries["privacy@client.example"]["status"] == "sent"
+    trail = (await api.get("/api/v1/audit", params={"entity_type": "notice_delivery"})).json()
+    assert trail["items"][0]["after"]["status"] == "bounced"
+    # A bounced e-mail is not sent again by a retry.
+    assert await deliver(session_factory(engine), planned["id"], cfg) == (0, 0)

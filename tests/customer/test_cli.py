@@ -72,3 +72,31 @@ async def test_deliver_during_an_outage_keeps_the_mails_queued(
     assert out.exit_code == 1 and "0 sent, 3 failed" in out.output
     listed = await cli("changes", "list")
     assert "3 failed" in listed.output and "3 e-mail(s) not sent" in listed.output
+
+
+async def test_bounce_of_an_unsent_mail_is_refused(cli: Any, api: Api, on_today: date) -> None:
+    w = await world(api)
+    planned = await api.create(CHANGES, us_subprocessor(w))
+    await api.post(f"{CHANGES}/{planned['id']}/send", json={"version": 1})
+    out = await cli(
+        "changes", "bounce", str(planned["id"]), "dpo@client.example", "--reason", "550 unknown"
+    )
+    assert out.exit_code != 0 and "No e-mail" in out.output
+
+
+async def test_pending_confirmations_are_sent_by_hand_during_an_outage_they_stay_pending(
+    cli: Any, api: Api, session: Any
+) -> None:
+    from sqlalchemy import select
+
+    from transfers.customer.public import subscribe
+    from transfers.models import PageSubscriber
+
+    await subscribe(session, "fan@example.org", "fi")
+    await session.commit()
+    out = await cli("changes", "confirmations")
+    assert out.exit_code == 1 and "0 confirmation(s) sent, 1 failed" in out.output
+    assert "fan@example.org" not in out.output
+    session.expire_all()
+    stored = (await session.scalars(select(PageSubscriber))).one()
+    assert stored.confirm_hash is None and stored.confirmed_at is None  # still pending

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from tests.conftest import Api, Database, shared_app
 from tests.customer.helpers import CHANGES, us_subprocessor, world
 from tests.reminder.test_send import Inbox
+from transfers.customer.public import ConfirmationNotSent, pending_confirmations, send_confirmation
 from transfers.customer.service import deliver
 from transfers.db import session_factory
 from transfers.models import PageSubscriber
@@ -69,6 +70,14 @@ def _link(text: str, path: str) -> str:
 
 def _body(message: object) -> str:
     return message.get_payload(decode=True).decode()  # type: ignore[attr-defined]
+
+
+async def _send_pending(engine: AsyncEngine, settings: Settings) -> int:
+    """What the queue's worker does after a subscription: send each pending confirmation."""
+    maker = session_factory(engine)
+    async with maker() as session:
+        pending = await pending_confirmations(session)
+    return sum([await send_confirmation(maker, i, settings) for i in pending])
 
 
 async def test_the_page_is_off_unless_enabled(db: Database) -> None:
@@ -143,6 +152,9 @@ async def test_double_opt_in_notice_and_unsubscribe(
         data={"email": "fan@example.org", "csrf_token": csrf, "lang": "fi"},
     )
     assert ok.status_code == 200 and "vahvistuslinkin" in ok.text
+    assert inbox.messages == []  # queued, not sent inside the request
+    assert await _send_pending(engine, settings) == 1
+    assert await _send_pending(engine, settings) == 0  # a retry sends it once
     assert len(inbox.messages) == 1
     rcpt, confirmation = inbox.messages[0]
     assert rcpt == ["fan@example.org"]
@@ -191,13 +203,19 @@ async def test_double_opt_in_notice_and_unsubscribe(
 
 
 async def test_an_expired_confirmation_link_confirms_nothing(
-    api: Api, session: AsyncSession, mailbox: tuple[Inbox, int], on_today: date
+    api: Api,
+    engine: AsyncEngine,
+    settings: Settings,
+    session: AsyncSession,
+    mailbox: tuple[Inbox, int],
+    on_today: date,
 ) -> None:
     inbox, _ = mailbox
     csrf = _csrf((await api.client.get("/subprocessors?lang=en")).text)
     await api.client.post(
         "/subprocessors/subscribe", data={"email": "late@example.org", "csrf_token": csrf}
     )
+    await _send_pending(engine, settings)
     token = _link(_body(inbox.messages[0][1]), "/subprocessors/confirm")
     await session.execute(
         update(PageSubscriber).values(confirm_expires=datetime.now(UTC) - timedelta(minutes=1))
@@ -224,3 +242,41 @@ async def test_form_posts_are_rate_limited(api: Api, on_today: date) -> None:
     ]
     assert codes == [422] * 10 + [429]
     assert (await api.client.get("/subprocessors")).status_code == 200  # reading is not limited
+
+
+async def test_an_smtp_outage_leaves_the_subscription_pending_and_the_mail_is_retried(
+    api: Api,
+    engine: AsyncEngine,
+    settings: Settings,
+    session: AsyncSession,
+    mailbox: tuple[Inbox, int],
+    on_today: date,
+) -> None:
+    inbox, _ = mailbox
+    csrf = _csrf((await api.client.get("/subprocessors?lang=en")).text)
+    ok = await api.client.post(
+        "/subprocessors/subscribe", data={"email": "patient@example.org", "csrf_token": csrf}
+    )
+    assert ok.status_code == 200  # the visitor is told to check the mail either way
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    down = replace(settings, smtp_port=closed)
+    maker = session_factory(engine)
+    [pending] = await _pending(engine)
+    with pytest.raises(ConfirmationNotSent):
+        await send_confirmation(maker, pending, down)
+    stored = (await session.scalars(select(PageSubscriber))).one()
+    assert stored.email == "patient@example.org" and stored.confirmed_at is None
+    assert stored.confirm_hash is None  # no link went out: still pending
+    assert inbox.messages == []
+    # The server is back: the job's retry sends it, once.
+    assert await send_confirmation(maker, pending, settings) is True
+    assert await send_confirmation(maker, pending, settings) is False
+    assert [r for r, _m in inbox.messages] == [["patient@example.org"]]
+    assert _link(_body(inbox.messages[0][1]), "/subprocessors/confirm")
+
+
+async def _pending(engine: AsyncEngine) -> list[int]:
+    async with session_factory(engine)() as session:
+        return await pending_confirmations(session)

@@ -1,5 +1,6 @@
 """Our customers and the sub-processor changes we announce to them:
-`transfers customers list|link-controllers`, `transfers changes list|show|deliver`."""
+`transfers customers list|link-controllers`,
+`transfers changes list|deliver|bounce|confirmations`."""
 
 from __future__ import annotations
 
@@ -138,3 +139,64 @@ def changes_deliver(change_id: int) -> None:
     console.print(f"{sent} sent, {failed} failed")
     if failed:
         fail(f"{failed} e-mail(s) not sent; they stay queued for the next try", code=1)
+
+
+@changes.command("bounce")
+@click.argument("change_id", type=int)
+@click.argument("recipient")
+@click.option("--reason", required=True, help="What the mail server reported (the bounce)")
+def changes_bounce(change_id: int, recipient: str, reason: str) -> None:
+    """Record that a sent e-mail of a change bounced (audited): the notice shows it as not
+    received, with the reason."""
+    from transfers.common.problems import ProblemError
+    from transfers.customer.service import get_change, mark_bounced
+
+    async def work(session: Any) -> int:
+        change = await get_change(session, change_id)
+        return await mark_bounced(session, change, recipient, reason, cli_actor())
+
+    try:
+        count = run_in_session(work)
+    except ProblemError as exc:
+        fail(exc.detail, code=1)
+        return
+    console.print(f"{count} e-mail(s) to {recipient} marked bounced")
+
+
+@changes.command("confirmations")
+def changes_confirmations() -> None:
+    """Send the public page's pending subscription confirmations now (those whose queued job
+    was lost, e.g. with the server's in-memory queue on SQLite); exits 1 when some could not
+    be sent. Prints counts, never addresses."""
+    import asyncio
+
+    from transfers.customer.public import (
+        ConfirmationNotSent,
+        pending_confirmations,
+        send_confirmation,
+    )
+    from transfers.db import create_engine, session_factory
+    from transfers.settings import get_settings
+
+    settings = get_settings()
+
+    async def run() -> tuple[int, int]:
+        engine = create_engine(settings)
+        maker = session_factory(engine)
+        sent = failed = 0
+        try:
+            async with maker() as session:
+                pending = await pending_confirmations(session)
+            for subscriber_id in pending:
+                try:
+                    sent += await send_confirmation(maker, subscriber_id, settings)
+                except ConfirmationNotSent:
+                    failed += 1
+        finally:
+            await engine.dispose()
+        return sent, failed
+
+    sent, failed = asyncio.run(run())
+    console.print(f"{sent} confirmation(s) sent, {failed} failed")
+    if failed:
+        fail(f"{failed} confirmation(s) not sent; they stay pending", code=1)

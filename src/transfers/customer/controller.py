@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,7 @@ from transfers.common.pagination import Page
 from transfers.common.responses import etag, version_of
 from transfers.customer import service
 from transfers.customer.schemas import (
+    BounceCreate,
     ChangeCreate,
     ChangeRead,
     ChangeState,
@@ -30,6 +31,7 @@ from transfers.customer.schemas import (
     ResponseCreate,
     VersionOnly,
 )
+from transfers.vendor.schemas import EngagementRead, EngagementUpdate
 
 IF_MATCH = Parameter(header="If-Match", default=None)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -193,6 +195,25 @@ class SubprocessorChangeController(Controller):
         return await self._answer(db_session, change_id)
 
     @post(
+        "/{change_id:int}/deliveries/bounce",
+        operation_id="RecordSubprocessorChangeBounce",
+        guards=[requires_writer],
+    )
+    async def bounce(
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        change_id: int,
+        data: BounceCreate,
+    ) -> Response[ChangeRead]:
+        """A mail server reported that a sent e-mail did not arrive: the delivery shows
+        ``bounced`` with the reason (audited)."""
+        change = await service.get_change(db_session, change_id)
+        await service.mark_bounced(db_session, change, data.recipient, data.reason, request.user)
+        await db_session.commit()
+        return await self._answer(db_session, change_id)
+
+    @post(
         "/{change_id:int}/withdraw",
         operation_id="WithdrawSubprocessorChange",
         guards=[requires_writer],
@@ -296,3 +317,44 @@ class SubprocessorChangeController(Controller):
         await service.engage(db_session, change, data, request.user)
         await db_session.commit()
         return await self._answer(db_session, change_id)
+
+
+class LinkEngagementController(Controller):
+    """A chain link's engagement dates, under the planned changes' rule (GDPR Art. 28(2)): it
+    lives here, not with the vendors, because the rule is our customers' notices."""
+
+    path = "/api/v1/vendors"
+    tags = ["vendors"]
+
+    @put(
+        "/{vendor_id:int}/subprocessors/{subprocessor_id:int}/engagement",
+        operation_id="SetSubprocessorEngagement",
+        guards=[requires_writer],
+    )
+    async def set_engagement(
+        self,
+        request: Request[Actor, Any, Any],
+        db_session: AsyncSession,
+        vendor_id: int,
+        subprocessor_id: int,
+        data: EngagementUpdate,
+    ) -> EngagementRead:
+        """Record when a sub-processor starts and stops processing for a vendor. A start
+        before a general customer's objection period ends is refused (409
+        ``engagement-early``) unless ``override_reason`` is given (audited); before a specific
+        customer's consent, or with an objection open, it is refused (409
+        ``engagement-blocked``)."""
+        link = await service.set_link_engagement(
+            db_session,
+            vendor_id=vendor_id,
+            subprocessor_id=subprocessor_id,
+            engaged_on=data.engaged_on,
+            ended_on=data.ended_on,
+            override_reason=data.override_reason,
+            actor=request.user,
+        )
+        result = EngagementRead(
+            link.vendor_id, link.subprocessor_id, link.engaged_on, link.ended_on, link.notified_on
+        )
+        await db_session.commit()
+        return result

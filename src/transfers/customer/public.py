@@ -8,14 +8,16 @@ confirmation link expires.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from transfers.audit.service import record
+from transfers.customer import letters
 from transfers.customer.service import new_token, token_hash
 from transfers.models import (
     NoticeDelivery,
@@ -27,6 +29,7 @@ from transfers.models import (
 )
 from transfers.register.snapshot import current
 from transfers.rules.chain import engaged_chain
+from transfers.settings import Settings
 
 CONFIRM_HOURS = 48
 PUBLIC_ACTOR = "public sub-processor page"
@@ -141,25 +144,95 @@ async def changes(session: AsyncSession) -> list[PublicChange]:
     ]
 
 
-async def subscribe(session: AsyncSession, email: str, language: str, now: datetime) -> str | None:
-    """Start (or restart) a subscription: the confirmation token to mail, or None when the
-    address is confirmed already (the visitor is told the same either way)."""
+async def subscribe(session: AsyncSession, email: str, language: str) -> int | None:
+    """Start (or restart) a subscription, pending its confirmation e-mail: the subscriber's id
+    to queue that e-mail for (:func:`send_confirmation`), or None when the address is
+    confirmed already (the visitor is told the same either way). No token exists until the
+    e-mail is sent, so a queued job carries nothing secret."""
     email = email.strip()
     found = await session.scalar(select(PageSubscriber).where(PageSubscriber.email == email))
-    token = new_token()
     if found is not None and found.confirmed_at is not None:
         return None
     if found is None:
         found = PageSubscriber(email=email, unsubscribe_hash=token_hash(new_token()))
         session.add(found)
     found.language = language
-    found.confirm_hash = token_hash(token)
-    found.confirm_expires = now + timedelta(hours=CONFIRM_HOURS)
+    found.confirm_hash = None  # pending: the confirmation e-mail is queued
+    found.confirm_expires = None
     await session.flush()
     await record(
         session, PUBLIC_ACTOR, "create", "page_subscriber", found.id, None, {"confirmed": False}
     )
-    return token
+    return found.id
+
+
+class ConfirmationNotSent(Exception):
+    """The confirmation e-mail could not be sent; the subscription stays pending and the job
+    is retried."""
+
+
+async def send_confirmation(
+    maker: async_sessionmaker[AsyncSession], subscriber_id: int, settings: Settings
+) -> bool:
+    """Send a pending subscriber its confirmation e-mail (the queued job). The fresh tokens are
+    claimed and committed (hashed) before the e-mail goes out, so a retry or a second worker
+    sends it once; if sending fails the claim is undone and the job is retried. Returns
+    whether an e-mail was sent (False: nothing pending, e.g. confirmed or gone)."""
+    from transfers.customer.service import message_for
+    from transfers.reminder.digest import send_messages
+
+    token, leave = new_token(), new_token()
+    now = datetime.now(UTC)
+    async with maker() as session:
+        claimed = await session.execute(
+            update(PageSubscriber)
+            .where(
+                PageSubscriber.id == subscriber_id,
+                PageSubscriber.confirm_hash.is_(None),
+                PageSubscriber.confirmed_at.is_(None),
+            )
+            .values(
+                confirm_hash=token_hash(token),
+                confirm_expires=now + timedelta(hours=CONFIRM_HOURS),
+                unsubscribe_hash=token_hash(leave),
+            )
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            await session.rollback()
+            return False
+        await session.commit()
+        found = await session.get(PageSubscriber, subscriber_id)
+        assert found is not None
+        letter = letters.confirmation(
+            language=found.language,
+            confirm_url=f"{settings.public_url}/subprocessors/confirm?token={token}",
+            unsubscribe_url=f"{settings.public_url}/subprocessors/unsubscribe?token={leave}",
+        )
+        message = message_for(settings, found.email, letter, f"confirm:{token}")
+        try:
+            await asyncio.to_thread(send_messages, [message], settings)
+        except Exception as exc:  # smtplib errors are OSError or SMTPException
+            await session.execute(
+                update(PageSubscriber)
+                .where(
+                    PageSubscriber.id == subscriber_id,
+                    PageSubscriber.confirm_hash == token_hash(token),
+                )
+                .values(confirm_hash=None, confirm_expires=None)
+            )
+            await session.commit()
+            raise ConfirmationNotSent(f"{type(exc).__name__}: {exc}") from exc
+    return True
+
+
+async def pending_confirmations(session: AsyncSession) -> list[int]:
+    """Subscribers whose confirmation e-mail has not gone out yet."""
+    rows = await session.scalars(
+        select(PageSubscriber.id)
+        .where(PageSubscriber.confirm_hash.is_(None), PageSubscriber.confirmed_at.is_(None))
+        .order_by(PageSubscriber.id)
+    )
+    return list(rows.all())
 
 
 async def confirm(session: AsyncSession, token: str, now: datetime) -> bool:
@@ -210,11 +283,16 @@ async def unsubscribe(session: AsyncSession, token: str) -> bool:
     return True
 
 
-async def unsubscribe_token(session: AsyncSession, email: str) -> str:
-    """A fresh unsubscribe token for the confirmation e-mail (re-keys the subscriber's own)."""
-    found = await session.scalar(select(PageSubscriber).where(PageSubscriber.email == email))
-    assert found is not None
-    token = new_token()
-    found.unsubscribe_hash = token_hash(token)
-    await session.flush()
-    return token
+async def subscriber_counts(session: AsyncSession) -> tuple[int, int]:
+    """(confirmed, pending) page subscribers: the workspace shows how many, never who."""
+    from sqlalchemy import func
+
+    rows = (
+        await session.execute(
+            select(PageSubscriber.confirmed_at.is_not(None), func.count()).group_by(
+                PageSubscriber.confirmed_at.is_not(None)
+            )
+        )
+    ).all()
+    found = {bool(confirmed): int(n) for confirmed, n in rows}
+    return found.get(True, 0), found.get(False, 0)

@@ -208,3 +208,10 @@ class EngagementCreate(msgspec.Struct, forbid_unknown_fields=True):
     engaged_on: date
     override_reason: LongText | None = None
     version: int | UnsetType = UNSET
+
+
+class BounceCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A mail server's report that an e-mail sent to ``recipient`` did not arrive."""
+
+    recipient: Email
+    reason: Reason

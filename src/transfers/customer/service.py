@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import defaultdict
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -32,6 +33,7 @@ from transfers.audit.service import record
 from transfers.auth.schemas import Actor
 from transfers.common.fields import clean_name, country
 from transfers.common.problems import ProblemError, invalid
+from transfers.compliance.schemas import ReasonRead
 from transfers.compliance.schemas import reasons as reasons_read
 from transfers.compliance.service import downstream, load_facts
 from transfers.customer import letters
@@ -66,6 +68,7 @@ from transfers.models import (
 from transfers.notice import service as notice_service
 from transfers.notice.schemas import NoticeImpact, TransferEffect, VendorEffect
 from transfers.reference import load_reference
+from transfers.rules.evaluate import Reason
 from transfers.rules.facts import TransferFacts, VendorFacts
 from transfers.rules.status import vendor_statuses
 from transfers.settings import Settings
@@ -513,12 +516,18 @@ async def _categories(
     return cats, subjects
 
 
-async def impact(session: AsyncSession, change: SubprocessorChange, as_of: date) -> NoticeImpact:
+async def impact(
+    session: AsyncSession,
+    change: SubprocessorChange,
+    as_of: date,
+    render: Callable[[tuple[Reason, ...]], list[ReasonRead]] = reasons_read,
+) -> NoticeImpact:
     """The engine's before and after for the chain. A change inside a processor's chain is the
     inbound notices' what-if; one of our own sub-processors is judged alone, and a move to a
-    new country as its transfers going there on the change's mechanism."""
+    new country as its transfers going there on the change's mechanism. ``render`` writes the
+    reasons in the reader's language."""
     if change.vendor_id is not None and change.change != "new_country":
-        return await notice_service.impact(session, _as_notice(change), as_of)
+        return await notice_service.impact(session, _as_notice(change), as_of, render)
     ref = load_reference()
     day = max(as_of, change.effective_on)
     ids: set[int] = set()
@@ -601,7 +610,7 @@ async def impact(session: AsyncSession, change: SubprocessorChange, as_of: date)
             mechanism=t.mechanism,
             before=verdicts.get(t.id) if t.id is not None else None,
             after=e.verdict,
-            reasons=reasons_read(e.reasons),
+            reasons=render(e.reasons),
         )
         for vid, s in sorted(after_s.items())
         for t, e in s.transfers
@@ -611,7 +620,7 @@ async def impact(session: AsyncSession, change: SubprocessorChange, as_of: date)
         as_of=day,
         vendor_status_before=before_s[focus].status if focus in before_s else "none",
         vendor_status_after=mine.status if mine else "offboarded",
-        vendor_reasons_after=reasons_read(mine.reasons) if mine else [],
+        vendor_reasons_after=render(mine.reasons) if mine else [],
         vendors=vendors,
         transfers=transfers,
     )
@@ -654,7 +663,12 @@ async def _deliveries(
 
 
 async def read_change(
-    session: AsyncSession, change: SubprocessorChange, today: date, *, full: bool = True
+    session: AsyncSession,
+    change: SubprocessorChange,
+    today: date,
+    *,
+    full: bool = True,
+    render: Callable[[tuple[Reason, ...]], list[ReasonRead]] = reasons_read,
 ) -> ChangeRead:
     base = ChangeRead(
         id=change.id,
@@ -711,13 +725,27 @@ async def read_change(
                 effective_on_allowed=first is not None and change.effective_on >= first,
             )
         )
-    effect = await impact(session, change, today)
+    effect = await impact(session, change, today, render)
     deliveries = await _deliveries(session, change.id)
     base.affected = affected
     base.impact = effect
     base.blocking = blocking(effect) if change.state == "planned" else []
     base.notices = [notice_read(n, names.get(n.customer_id, ""), deliveries[n.id]) for n in notices]
     return base
+
+
+async def notices_of_customer(
+    session: AsyncSession, customer_id: int
+) -> list[tuple[SubprocessorChange, CustomerNotice]]:
+    """Every change this customer was told of, newest first, with its notice (the answer and
+    the resolution): the customer's own history for its page."""
+    rows = await session.execute(
+        select(SubprocessorChange, CustomerNotice)
+        .join(CustomerNotice, CustomerNotice.change_id == SubprocessorChange.id)
+        .where(CustomerNotice.customer_id == customer_id)
+        .order_by(CustomerNotice.id.desc())
+    )
+    return [(c, n) for c, n in rows.tuples().all()]
 
 
 def notice_read(
@@ -931,12 +959,47 @@ async def resolve(
     )
 
 
-async def engagement_check(
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Why one customer's notice holds back an engagement date: ``kind`` says which rule
+    (``objected``, ``no_consent``, ``before_consent``, ``objection_period``,
+    ``not_announced``), ``on`` the date it turns on; pages word it in their language, the API
+    reads ``message``."""
+
+    customer: str
+    kind: str
+    on: date | None = None
+
+    @property
+    def message(self) -> str:
+        on = self.on.isoformat() if self.on else ""
+        return {
+            "objected": f"{self.customer} objected on {on}; resolve the objection first.",
+            "no_consent": f"{self.customer} (specific authorisation) has not consented.",
+            "before_consent": (f"{self.customer} consented on {on}; engagement cannot precede it."),
+            "objection_period": f"{self.customer}'s objection period runs until {on}.",
+            "not_announced": (
+                f"{self.customer} has not been told of the change yet (send it first)."
+            ),
+        }.get(self.kind, f"{self.customer}: {self.kind}")
+
+
+async def engagement_holds(
     session: AsyncSession, change: SubprocessorChange, engaged_on: date
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[Hold], list[Hold]]:
     """(warnings, blocks) for engaging the sub-processor on ``engaged_on``: before a general
     customer's objection period ends is a warning (an audited override may pass it); before a
-    specific customer's consent, or with an objection open, is a block."""
+    specific customer's consent, or with an objection open, is a block. A change not sent yet
+    has told no one: a general customer is a warning, a specific one a block."""
+    warnings: list[Hold] = []
+    blocks: list[Hold] = []
+    if change.state == "planned":
+        for c in await affected_customers(session, change):
+            if c.authorisation == "specific":
+                blocks.append(Hold(c.legal_name, "no_consent"))
+            else:
+                warnings.append(Hold(c.legal_name, "not_announced"))
+        return warnings, blocks
     names = {
         c.id: c.legal_name
         for c in (
@@ -947,26 +1010,136 @@ async def engagement_check(
             )
         ).all()
     }
-    warnings: list[str] = []
-    blocks: list[str] = []
     for n in await _notices(session, change.id):
         name = names.get(n.customer_id, str(n.customer_id))
         if n.resolution in ("dropped", "terminated"):
             continue
         if n.response == "objected" and n.resolution is None:
-            blocks.append(f"{name} objected on {n.response_on}; resolve the objection first.")
+            blocks.append(Hold(name, "objected", n.response_on))
             continue
         first = earliest_on(
             n.authorisation, n.objection_period_days, n.sent_on, n.response, n.response_on
         )
         if n.authorisation == "specific":
             if first is None:
-                blocks.append(f"{name} (specific authorisation) has not consented.")
+                blocks.append(Hold(name, "no_consent"))
             elif engaged_on < first:
-                blocks.append(f"{name} consented on {first}; engagement cannot precede it.")
+                blocks.append(Hold(name, "before_consent", first))
         elif first is not None and engaged_on < first and n.response != "consented":
-            warnings.append(f"{name}'s objection period runs until {first}.")
+            warnings.append(Hold(name, "objection_period", first))
     return warnings, blocks
+
+
+async def engagement_check(
+    session: AsyncSession, change: SubprocessorChange, engaged_on: date
+) -> tuple[list[str], list[str]]:
+    """:func:`engagement_holds` as sentences (the API's ``reasons``)."""
+    warnings, blocks = await engagement_holds(session, change, engaged_on)
+    return [h.message for h in warnings], [h.message for h in blocks]
+
+
+def _refuse_engagement(warnings: list[Hold], blocks: list[Hold], override: str | None) -> None:
+    """The one rule for an engagement date: a block refuses (409 ``engagement-blocked``), a
+    warning refuses unless an override reason is given (409 ``engagement-early``)."""
+    if blocks:
+        raise ProblemError(
+            409,
+            "engagement-blocked",
+            "The sub-processor may not be engaged yet.",
+            reasons=[h.message for h in blocks],
+        )
+    if warnings and override is None:
+        raise ProblemError(
+            409,
+            "engagement-early",
+            "The engagement date is earlier than a customer's objection period allows; "
+            "give override_reason to proceed.",
+            reasons=[h.message for h in warnings],
+        )
+
+
+async def changes_of_link(
+    session: AsyncSession, vendor_id: int, subprocessor_id: int
+) -> list[SubprocessorChange]:
+    """The planned changes that bring this sub-processor into this vendor's chain (added or
+    replacing another), announced or not; withdrawn ones no longer count."""
+    rows = await session.scalars(
+        select(SubprocessorChange)
+        .where(
+            SubprocessorChange.vendor_id == vendor_id,
+            SubprocessorChange.subprocessor_id == subprocessor_id,
+            SubprocessorChange.change.in_(("added", "replaced")),
+            SubprocessorChange.state.in_(("planned", "sent", "applied")),
+        )
+        .order_by(SubprocessorChange.id)
+    )
+    return list(rows.all())
+
+
+async def link_engagement_holds(
+    session: AsyncSession, vendor_id: int, subprocessor_id: int, engaged_on: date
+) -> tuple[list[Hold], list[Hold], list[SubprocessorChange]]:
+    """(warnings, blocks, changes) for a chain link's engagement date: every planned change
+    that brings the sub-processor in is checked by :func:`engagement_holds`."""
+    warnings: list[Hold] = []
+    blocks: list[Hold] = []
+    found = await changes_of_link(session, vendor_id, subprocessor_id)
+    for change in found:
+        w, b = await engagement_holds(session, change, engaged_on)
+        warnings += w
+        blocks += b
+    return warnings, blocks, found
+
+
+async def set_link_engagement(
+    session: AsyncSession,
+    *,
+    vendor_id: int,
+    subprocessor_id: int,
+    engaged_on: date | None,
+    ended_on: date | None,
+    override_reason: str | None,
+    actor: Actor,
+) -> VendorSubprocessor:
+    """A chain link's engagement dates (``PUT /vendors/{id}/subprocessors/{sid}/engagement``
+    and the workspace's form) under the same rule as a planned change's engagement: blocked
+    for a specific customer without consent or an open objection, and before a general
+    customer's objection period ends only with an override reason, recorded on the change and
+    in the audit trail."""
+    override = (override_reason or "").strip() or None
+    warnings: list[Hold] = []
+    found: list[SubprocessorChange] = []
+    if engaged_on is not None:
+        plausible_day(engaged_on, "engaged_on")
+        warnings, blocks, found = await link_engagement_holds(
+            session, vendor_id, subprocessor_id, engaged_on
+        )
+        _refuse_engagement(warnings, blocks, override)
+    link = await vendor_service.set_engagement(
+        session,
+        vendor_id=vendor_id,
+        subprocessor_id=subprocessor_id,
+        engaged_on=engaged_on,
+        ended_on=ended_on,
+        actor=actor,
+    )
+    if warnings and override is not None:
+        for change in found:
+            await update_audited(session, change, {"override_reason": override}, actor, CHANGE)
+        await record(
+            session,
+            actor,
+            "update",
+            "vendor_engagement",
+            vendor_id,
+            None,
+            {
+                "subprocessor_id": subprocessor_id,
+                "override_reason": override,
+                "warnings": [h.message for h in warnings],
+            },
+        )
+    return link
 
 
 async def engage(
@@ -979,20 +1152,9 @@ async def engage(
             f"Sub-processor change {change.id} is {change.state}; only a sent change is engaged."
         )
     plausible_day(data.engaged_on, "engaged_on")
-    warnings, blocks = await engagement_check(session, change, data.engaged_on)
-    if blocks:
-        raise ProblemError(
-            409, "engagement-blocked", "The sub-processor may not be engaged yet.", reasons=blocks
-        )
+    warnings, blocks = await engagement_holds(session, change, data.engaged_on)
     override = (data.override_reason or "").strip() or None
-    if warnings and override is None:
-        raise ProblemError(
-            409,
-            "engagement-early",
-            "The engagement date is earlier than a customer's objection period allows; "
-            "give override_reason to proceed.",
-            reasons=warnings,
-        )
+    _refuse_engagement(warnings, blocks, override)
     if change.vendor_id is not None and change.change in ("added", "replaced", "removed"):
         await _write_chain(session, change, data.engaged_on, actor)
     await update_audited(
@@ -1068,6 +1230,23 @@ async def _write_chain(
             ended_on=None,
             actor=actor,
         )
+
+
+async def get_link(
+    session: AsyncSession, vendor_id: int, subprocessor_id: int
+) -> VendorSubprocessor:
+    """A chain link (its engagement dates), or 404."""
+    link = await session.scalar(
+        select(VendorSubprocessor).where(
+            VendorSubprocessor.vendor_id == vendor_id,
+            VendorSubprocessor.subprocessor_id == subprocessor_id,
+        )
+    )
+    if link is None:
+        raise ProblemError(
+            404, "not-found", f"Sub-processor link {vendor_id}->{subprocessor_id} does not exist."
+        )
+    return link
 
 
 # Delivery ----------------------------------------------------------------------------------
@@ -1187,6 +1366,46 @@ async def requeue_failed(session: AsyncSession, change: SubprocessorChange, acto
             session, actor, "update", "notice_delivery", change.id, None, {"requeued": count}
         )
     return count
+
+
+async def mark_bounced(
+    session: AsyncSession, change: SubprocessorChange, recipient: str, reason: str, actor: Actor
+) -> int:
+    """A mail server reported that a sent e-mail of this change did not arrive: its delivery
+    shows ``bounced`` with the reason (audited), so the notice is seen as not received and can
+    be given another way. Only a sent e-mail can bounce."""
+    address = recipient.strip().lower()
+    why = reason.strip()
+    if not why:
+        raise invalid("Say what the mail server reported.", field="reason")
+    rows = (
+        await session.scalars(
+            select(NoticeDelivery).where(
+                NoticeDelivery.change_id == change.id,
+                NoticeDelivery.status == "sent",
+            )
+        )
+    ).all()
+    hit = [d for d in rows if d.recipient.lower() == address]
+    if not hit:
+        raise ProblemError(
+            404,
+            "not-found",
+            f"No e-mail of sub-processor change {change.id} was sent to {recipient}.",
+        )
+    for d in hit:
+        d.status, d.reason = "bounced", why[:500]
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "update",
+        "notice_delivery",
+        change.id,
+        {"recipient": recipient, "status": "sent"},
+        {"recipient": recipient, "status": "bounced", "reason": why[:500]},
+    )
+    return len(hit)
 
 
 async def letter_docx(session: AsyncSession, notice: CustomerNotice, sender: str) -> bytes:

@@ -40,6 +40,7 @@ DOCUMENT_TASK = "transfers.document_job"
 DIGEST_TASK = "transfers.reminder_digest"
 RESUME_TASK = "transfers.resume_stalled_jobs"
 NOTICE_TASK = "transfers.customer_notice_delivery"
+CONFIRM_TASK = "transfers.subscription_confirmation"
 NOTICES_QUEUE = "notices"
 RESUME_CRON = "*/5 * * * *"
 DOCUMENTS_QUEUE = "documents"
@@ -119,6 +120,18 @@ def build_app(runtime: Runtime) -> App:
         if failed:
             raise DeliveryIncomplete(f"{failed} recipient(s) not reached; retrying")
 
+    @app.task(
+        name=CONFIRM_TASK,
+        queue=NOTICES_QUEUE,
+        retry=RetryStrategy(max_attempts=8, exponential_wait=30),
+    )
+    async def subscription_confirmation(subscriber_id: int) -> None:
+        """Send a page subscriber's confirmation e-mail; an SMTP outage fails the job, which is
+        retried (the subscription stays pending meanwhile)."""
+        from transfers.customer.public import send_confirmation
+
+        await send_confirmation(runtime.maker, subscriber_id, settings)
+
     @app.periodic(cron=RESUME_CRON)
     @app.task(name=RESUME_TASK, queue=DOCUMENTS_QUEUE, queueing_lock=RESUME_TASK)
     async def resume_stalled_jobs(timestamp: int) -> None:
@@ -170,6 +183,11 @@ class JobQueue:
         """Queue the delivery of a change's e-mails (retried until every recipient is reached)."""
         await self._open()
         await self.app.configure_task(NOTICE_TASK).defer_async(change_id=change_id)
+
+    async def defer_subscription_confirmation(self, subscriber_id: int) -> None:
+        """Queue a page subscriber's confirmation e-mail (retried until it is sent)."""
+        await self._open()
+        await self.app.configure_task(CONFIRM_TASK).defer_async(subscriber_id=subscriber_id)
 
     async def _keep_leases(self) -> None:
         """SQLite: renew this process's leases and take over the jobs of a process that died

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,8 +17,6 @@ from transfers.common.responses import etag, version_of
 from transfers.vendor import service
 from transfers.vendor.schemas import (
     ChainNode,
-    EngagementRead,
-    EngagementUpdate,
     VendorCreate,
     VendorRead,
     VendorUpdate,
@@ -110,31 +108,3 @@ class VendorController(Controller):
     async def get_chain(self, db_session: AsyncSession, vendor_id: int) -> ChainNode:
         vendor = await service.get_vendor(db_session, vendor_id)
         return await service.chain(db_session, vendor)
-
-    @put(
-        "/{vendor_id:int}/subprocessors/{subprocessor_id:int}/engagement",
-        operation_id="SetSubprocessorEngagement",
-        guards=[requires_writer],
-    )
-    async def set_engagement(
-        self,
-        request: Request[Actor, Any, Any],
-        db_session: AsyncSession,
-        vendor_id: int,
-        subprocessor_id: int,
-        data: EngagementUpdate,
-    ) -> EngagementRead:
-        """Record when a sub-processor starts and stops processing for a vendor."""
-        link = await service.set_engagement(
-            db_session,
-            vendor_id=vendor_id,
-            subprocessor_id=subprocessor_id,
-            engaged_on=data.engaged_on,
-            ended_on=data.ended_on,
-            actor=request.user,
-        )
-        result = EngagementRead(
-            link.vendor_id, link.subprocessor_id, link.engaged_on, link.ended_on, link.notified_on
-        )
-        await db_session.commit()
-        return result

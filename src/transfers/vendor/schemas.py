@@ -125,6 +125,8 @@ class EngagementUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
     engaged_on: date | None = None
     ended_on: date | None = None
+    override_reason: LongText | None = None
+    """Why the date stands although a customer's objection period has not ended (audited)."""
 
 
 class EngagementRead(msgspec.Struct):

@@ -10,7 +10,6 @@ verdict reasons or subscriber addresses. Words come from the lexicon (``[public_
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import secrets
 import time
@@ -24,8 +23,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.exceptions import NotFoundException
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from transfers.customer import letters, public
-from transfers.customer.service import message_for
+from transfers.customer import public
 from transfers.reference import lexicon
 from transfers.settings import Settings
 
@@ -270,24 +268,12 @@ async def subscribe(request: Request[Any, Any, Any], db_session: AsyncSession) -
     email = form.get("email", "").strip()
     if not _valid_email(email):
         return _refusal(lang, "bad_email", 422, settings)
-    now = datetime.now(UTC)
-    token = await public.subscribe(db_session, email, lang, now)
-    if token is not None:
-        leave = await public.unsubscribe_token(db_session, email)
-        letter = letters.confirmation(
-            language=lang,
-            confirm_url=f"{settings.public_url}/subprocessors/confirm?token={token}",
-            unsubscribe_url=f"{settings.public_url}/subprocessors/unsubscribe?token={leave}",
-        )
-        from transfers.reminder.digest import send_messages
-
-        message = message_for(settings, email, letter, f"confirm:{token}")
-        try:
-            await asyncio.to_thread(send_messages, [message], settings)
-        except Exception:
-            await db_session.rollback()
-            return _refusal(lang, "not_sent", 503, settings)
+    pending = await public.subscribe(db_session, email, lang)
     await db_session.commit()
+    if pending is not None:
+        # Queued, not sent here: an SMTP outage leaves the subscription pending and the job
+        # retries the e-mail.
+        await request.app.state.jobs.defer_subscription_confirmation(pending)
     # The same answer whether or not the address was subscribed already (no enumeration).
     return _page(
         lang, f"<h1>{_t('title', lang)}</h1><p>{_t('check_mail', lang)}</p>", settings=settings

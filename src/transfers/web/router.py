@@ -11,6 +11,7 @@ from litestar.types import ControllerRouterHandler
 from transfers.web.account_pages import AccountPages
 from transfers.web.admin_pages import AdminPages
 from transfers.web.auth_pages import AuthPages
+from transfers.web.customer_pages import CustomerPages
 from transfers.web.errors import WEB_EXCEPTION_HANDLERS
 from transfers.web.pages import ReadingPages
 from transfers.web.record_pages import RecordPages
@@ -36,6 +37,7 @@ def web_handlers() -> list[ControllerRouterHandler]:
             RecordPages,
             WorkPages,
             WorkflowPages,
+            CustomerPages,
             AdminPages,
             AccountPages,
         ],

@@ -3,10 +3,8 @@ shown as conflicts, and the sub-processor chain edited link by link (GDPR Art. 2
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.response import Redirect
 from litestar.types import ControllerRouterHandler
@@ -20,18 +18,10 @@ from transfers.vendor.schemas import VendorCreate, VendorUpdate
 from transfers.web import reads
 from transfers.web.duplicates import warn_if_duplicate
 from transfers.web.form_routes import RecordForms, creates, edit_form, routes, updates
-from transfers.web.forms import Field, FormErrors, FormPage, convert, form_errors, payload
+from transfers.web.forms import Field, FormErrors, FormPage, form_errors
 from transfers.web.i18n import _
 from transfers.web.record_forms import build_fields
 from transfers.web.security import identity, require_writer
-
-
-class LinkDates(msgspec.Struct, forbid_unknown_fields=True):
-    """The engagement dates typed on a link (the service checks that it ends after it starts)."""
-
-    engaged_on: date | None = None
-    ended_on: date | None = None
-
 
 CHAIN_FIELD = "subprocessor"
 """The chain form's input; the service's ``subprocessor_ids``/``parent_vendor_ids`` errors
@@ -44,7 +34,9 @@ def vendor_fields(*, editing: bool) -> list[Field]:
 
 
 def link_fields() -> list[Field]:
-    """A sub-processor link's engagement dates (Art. 28(2): when it starts and stops)."""
+    """A sub-processor link's engagement dates (Art. 28(2): when it starts and stops). Posted
+    to ``customer_pages.CustomerPages.link_save``: the dates are checked against our
+    customers' notice periods and consents (one rule, ``customer.service``)."""
     return build_fields(record_fields.LINK)
 
 
@@ -160,39 +152,6 @@ class VendorChain(Controller):
             return edit_form(request, await _page(db_session, None, vendor), vendor, errors)
         await db_session.commit()
         return Redirect(f"/vendors/{vendor_id}/edit#chain", status_code=303)
-
-    @post("/{vendor_id:int}/subprocessors/{subprocessor_id:int}/engagement")
-    async def engagement(
-        self,
-        request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        vendor_id: int,
-        subprocessor_id: int,
-    ) -> Response[Any]:
-        """When a sub-processor's engagement for this vendor starts and ends (dates a
-        customer's sub-processor list reports as changes)."""
-        me = require_writer(identity(request))
-        form = await request.form()
-        try:
-            values, _raw = payload(form, link_fields())
-            dates = convert(values, LinkDates)
-            await vendor_service.set_engagement(
-                db_session,
-                vendor_id=vendor_id,
-                subprocessor_id=subprocessor_id,
-                engaged_on=dates.engaged_on,
-                ended_on=dates.ended_on,
-                actor=me.actor,
-            )
-        except (FormErrors, ProblemError) as exc:
-            await db_session.rollback()
-            errors = form_errors(exc)
-            vendor = await vendor_service.get_vendor(db_session, vendor_id)
-            page = await _page(db_session, None, vendor)
-            page.extra["link_errors"] = {subprocessor_id: errors}
-            return edit_form(request, page, vendor, errors)
-        await db_session.commit()
-        return Redirect(f"/vendors/{vendor_id}/edit#link-{subprocessor_id}", status_code=303)
 
     @post("/{vendor_id:int}/subprocessors/{subprocessor_id:int}/remove")
     async def remove_subprocessor(
