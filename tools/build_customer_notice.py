@@ -27,7 +27,7 @@ LINES = [
     P("{%p endfor %}"),
 ]
 
-TITLES = {"en": "Notice of a sub-processor change", "fi": "Ilmoitus alihankkijamuutoksesta"}
+TITLES = {"en": "Notice of a sub-processor change", "fi": "Ilmoitus alikäsittelijämuutoksesta"}
 
 
 def build(root: Path = ROOT) -> list[Path]:

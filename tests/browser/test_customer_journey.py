@@ -236,7 +236,7 @@ def test_legal_tells_two_customers_of_a_new_us_subprocessor_and_a_subscriber_fol
             change_url = page.url
 
             page.get_by_role("button", name="Send the notices").click()
-            to_fi = _mail_to(inbox, "tietosuoja@asiakas.example", "alihankkijamuutoksesta")
+            to_fi = _mail_to(inbox, "tietosuoja@asiakas.example", "alikäsittelijämuutoksesta")
             to_en = _mail_to(inbox, "privacy@client.example", "sub-processor")
             assert NEW in str(to_fi["Subject"]) and NEW in str(to_en["Subject"])
             fan = _mail_to(inbox, "fan@example.org", NEW)

@@ -106,7 +106,7 @@ async def test_notices_are_drafted_in_each_language_and_delivered_once(
     assert sent["state"] == "sent" and sent["sent_on"] == "2026-12-01"
     notices = {n["customer_name"]: n for n in sent["notices"]}
     fi, en = notices["Asiakas Oy"], notices["Client Ltd"]
-    assert fi["language"] == "fi" and "alihankkija" in fi["body"]
+    assert fi["language"] == "fi" and "alikäsittelijä" in fi["body"]
     assert "Yhdysvallat" in fi["body"] and "31.12.2026" in fi["body"]
     assert en["language"] == "en" and "prior written consent" in en["body"]
     assert all(d["status"] == "queued" for n in notices.values() for d in n["deliveries"])
@@ -117,7 +117,7 @@ async def test_notices_are_drafted_in_each_language_and_delivered_once(
     rcpts = sorted(r for rcpt, _ in inbox.messages for r in rcpt)
     assert rcpts == ["dpo@client.example", "privacy@client.example", "tietosuoja@asiakas.example"]
     fi_mail = next(m for rcpt, m in inbox.messages if rcpt == ["tietosuoja@asiakas.example"])
-    assert fi_mail["Subject"] == "Ilmoitus alihankkijamuutoksesta: Ticket Analytics Inc."
+    assert fi_mail["Subject"] == "Ilmoitus alikäsittelijämuutoksesta: Ticket Analytics Inc."
     text = fi_mail.get_payload(decode=True).decode()
     assert "Voitte vastustaa muutosta 31.12.2026 mennessä" in text
 
@@ -258,7 +258,7 @@ async def test_each_notice_has_a_docx_letter_in_the_customers_language(
     )
     assert fi.status_code == 200 and fi.content.startswith(b"PK")
     text = document_text(fi.content)
-    assert "Ilmoitus alihankkijamuutoksesta: Ticket Analytics Inc." in text
+    assert "Ilmoitus alikäsittelijämuutoksesta: Ticket Analytics Inc." in text
     assert "Asiakas Oy" in text and "7654321-0" in text and "1.12.2026" in text
     assert "Voitte vastustaa muutosta 31.12.2026 mennessä" in text
     assert "{{" not in text and "{%" not in text

@@ -18,10 +18,10 @@ CHANGE_WORDS: Final = {
         "new_country": "a sub-processor will process the data in a new country",
     },
     "fi": {
-        "added": "aiomme ottaa käyttöön uuden alihankkijan (alikäsittelijän)",
-        "replaced": "aiomme vaihtaa alihankkijan (alikäsittelijän)",
-        "removed": "lopetamme alihankkijan (alikäsittelijän) käytön",
-        "new_country": "alihankkija (alikäsittelijä) käsittelee tietoja uudessa maassa",
+        "added": "aiomme ottaa käyttöön uuden alikäsittelijän",
+        "replaced": "aiomme vaihtaa alikäsittelijän",
+        "removed": "lopetamme alikäsittelijän käytön",
+        "new_country": "alikäsittelijä käsittelee tietoja uudessa maassa",
     },
 }
 
@@ -66,7 +66,7 @@ def customer_notice(
     where = _where(facts, lang)
     effective = lexicon.day(facts.effective_on, lang)
     if lang == "fi":
-        subject = f"Ilmoitus alihankkijamuutoksesta: {facts.name}"
+        subject = f"Ilmoitus alikäsittelijämuutoksesta: {facts.name}"
         lines = [
             f"Hyvä {customer},",
             "",
@@ -76,7 +76,7 @@ def customer_notice(
             f"Käsittelymaa: {where}",
         ]
         if facts.replaces:
-            lines.append(f"Korvattava alihankkija: {facts.replaces}")
+            lines.append(f"Korvattava alikäsittelijä: {facts.replaces}")
         if facts.purpose:
             lines.append(f"Käyttötarkoitus: {facts.purpose}")
         if facts.safeguard:
@@ -86,7 +86,7 @@ def customer_notice(
         if authorisation == "specific":
             lines.append(
                 "Sopimuksemme mukaan muutos edellyttää etukäteen annettua kirjallista "
-                "suostumustanne. Emme ota alihankkijaa käyttöön ennen suostumustanne."
+                "suostumustanne. Emme ota alikäsittelijää käyttöön ennen suostumustanne."
             )
         else:
             deadline = lexicon.day(notice_on + _days(objection_days), lang)
@@ -152,8 +152,8 @@ def subscriber_notice(facts: ChangeFacts, *, language: str, unsubscribe_url: str
 def confirmation(*, language: str, confirm_url: str, unsubscribe_url: str) -> Letter:
     if language == "fi":
         return Letter(
-            "Vahvista alihankkijasivun tilaus",
-            "Vahvista alihankkijamuutosten tilaus avaamalla linkki 48 tunnin kuluessa:\n"
+            "Vahvista alikäsittelijäsivun tilaus",
+            "Vahvista alikäsittelijämuutosten tilaus avaamalla linkki 48 tunnin kuluessa:\n"
             f"{confirm_url}\n\nJos et tilannut ilmoituksia, voit jättää viestin huomiotta.\n"
             f"Peru tilaus: {unsubscribe_url}\n",
         )
