@@ -120,7 +120,7 @@ def test_legal_registers_a_us_vendor_through_forms_and_downloads_its_finnish_dpa
 
     # One thing is still missing; the checklist links to the very field.
     person.go(f"/vendors/{vendor_id}")
-    item = page.locator("#missing a", has_text="Alihankkijoiden hyväksyntä")
+    item = page.locator("#missing a", has_text="Alikäsittelijöiden hyväksyntä")
     expect(item).to_have_count(1)
     expect(page.locator("#missing a")).to_have_count(1)
     person.shot("forms23-vendor-one-missing-fi")
@@ -130,7 +130,7 @@ def test_legal_registers_a_us_vendor_through_forms_and_downloads_its_finnish_dpa
     page.locator("form[action='/documents'] button").click()
     expect(page.get_by_role("heading", name="Asiakirjaa ei voi vielä laatia")).to_be_visible()
     person.shot("forms23-document-missing-fi")
-    page.locator("#missing a", has_text="Alihankkijoiden hyväksyntä").click()
+    page.locator("#missing a", has_text="Alikäsittelijöiden hyväksyntä").click()
     expect(page).to_have_url(re.compile(r"/agreements/\d+/edit#f-subprocessor_authorisation$"))
     page.locator("#f-subprocessor_authorisation").select_option("general")
     page.locator("#f-objection_period_days").fill("30")

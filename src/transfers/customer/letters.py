@@ -72,7 +72,7 @@ def customer_notice(
             "",
             f"ilmoitamme tietosuoja-asetuksen 28 artiklan 2 kohdan mukaisesti, että {what}.",
             "",
-            f"Alihankkija: {facts.name}",
+            f"Alikäsittelijä: {facts.name}",
             f"Käsittelymaa: {where}",
         ]
         if facts.replaces:
@@ -134,9 +134,9 @@ def subscriber_notice(facts: ChangeFacts, *, language: str, unsubscribe_url: str
     where = _where(facts, lang)
     effective = lexicon.day(facts.effective_on, lang)
     if lang == "fi":
-        subject = f"Alihankkijamuutos: {facts.name}"
+        subject = f"Alikäsittelijämuutos: {facts.name}"
         body = (
-            f"Tiedoksi: {what}.\n\nAlihankkija: {facts.name}\nKäsittelymaa: {where}\n"
+            f"Tiedoksi: {what}.\n\nAlikäsittelijä: {facts.name}\nKäsittelymaa: {where}\n"
             f"Voimaan: {effective}\n\nPeru tilaus: {unsubscribe_url}\n"
         )
     else:
