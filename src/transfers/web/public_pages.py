@@ -84,6 +84,7 @@ def _page(
     html = (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="stylesheet" href="/static/public.css">'
         f"<title>{_t('title', lang)} - {escape(settings.public_company_name)}</title>"
         f'<link rel="alternate" type="application/atom+xml" href="/subprocessors.atom?lang={lang}">'
         f'</head><body><main><p><a href="/subprocessors?lang={other}">'
