@@ -380,16 +380,6 @@ MECHANISM_FI: Mapping[str, str] = {
     "derogation_49_1_second": "poikkeus: pakottavat oikeutetut edut (49 artiklan 1 kohdan toinen alakohta)",
 }
 
-BASIS_FI: Mapping[str, str] = {
-    "adequacy": "tietosuoja-asetuksen 45 artiklan 1 kohta (ja 45 artiklan 9 kohta direktiivin aikaisille päätöksille)",
-    "dpf": "tietosuoja-asetuksen 45 artiklan 3 kohta; komission täytäntöönpanopäätös (EU) 2023/1795, annettu 10 päivänä heinäkuuta 2023",
-    "scc_2021": "tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta; komission täytäntöönpanopäätös (EU) 2021/914, annettu 4 päivänä kesäkuuta 2021",
-    "bcr": "tietosuoja-asetuksen 46 artiklan 2 kohdan b alakohta ja 47 artikla",
-    "code_of_conduct": "tietosuoja-asetuksen 40 artikla ja 46 artiklan 2 kohdan e alakohta",
-    "certification": "tietosuoja-asetuksen 42 artikla ja 46 artiklan 2 kohdan f alakohta",
-    "ad_hoc_clauses": "tietosuoja-asetuksen 46 artiklan 3 kohdan a alakohta ja 46 artiklan 4 kohta",
-}
-
 SAFEGUARD_PLAIN: Mapping[str, Mapping[str, str]] = {
     "en": {
         "adequacy": "The European Commission has decided that the country ensures an adequate level of data protection (adequacy decision, GDPR Art. 45).",
@@ -582,11 +572,14 @@ def mechanism_name(code: str, language: str) -> str:
 
 
 def mechanism_basis(code: str, language: str) -> str:
-    """Legal basis and citation of a mechanism (Finnish for the common ones)."""
-    if language == "fi" and code in BASIS_FI:
-        return BASIS_FI[code]
+    """Legal basis and citation of a mechanism in the document's language (the reference
+    data's ``legal_basis``/``citation`` and their ``*_fi`` variants)."""
     mechanism = load_reference().mechanism(code)
-    return f"{mechanism.legal_basis}; {mechanism.citation}" if mechanism else ""
+    if mechanism is None:
+        return ""
+    if language == "fi":
+        return f"{mechanism.legal_basis_fi}; {mechanism.citation_fi}"
+    return f"{mechanism.legal_basis}; {mechanism.citation}"
 
 
 def safeguard_text(code: str, module: int | None, language: str) -> str:
