@@ -424,7 +424,7 @@ DPA_TEXT = {
         "transfers_h": "5. Transfers to third countries (GDPR Chapter V)",
         "transfers_1": "5.1 The Processor transfers personal data to a third country or an international organisation only on documented instructions of the Controller and only where the conditions of Chapter V GDPR are met.",
         "transfers_2": "5.2 {{ transfers_summary }}",
-        "transfers_3": "5.3 The Processor informs the Controller without undue delay if a safeguard listed above is invalidated, expires or can no longer be complied with, and then suspends the transfer or relies on the stated fallback safeguard. Annex III states the safeguard relied on for each sub-processor.",
+        "transfers_3": "5.3 The Processor informs the Controller without undue delay if a safeguard listed above is invalidated, expires or can no longer be complied with, and then suspends the transfer{% if transfers_fallback %} or relies on the stated fallback safeguard{% endif %}. Annex III states the safeguard relied on for each sub-processor.",
         "transfer_cols": [
             "Importer",
             "Destination",
@@ -461,7 +461,7 @@ DPA_TEXT = {
         "transfers_h": "5. Siirrot kolmansiin maihin (tietosuoja-asetuksen V luku)",
         "transfers_1": "5.1 Käsittelijä siirtää henkilötietoja kolmanteen maahan tai kansainväliselle järjestölle vain Rekisterinpitäjän dokumentoitujen ohjeiden mukaisesti ja vain, jos tietosuoja-asetuksen V luvun edellytykset täyttyvät.",
         "transfers_2": "5.2 {{ transfers_summary }}",
-        "transfers_3": "5.3 Käsittelijä ilmoittaa Rekisterinpitäjälle ilman aiheetonta viivytystä, jos edellä mainittu suojatoimi mitätöidään, lakkaa olemasta voimassa tai sitä ei enää voida noudattaa, ja keskeyttää tällöin siirron tai siirtyy käyttämään mainittua varasuojatointa. Liitteessä III mainitaan kunkin alikäsittelijän siirron suojatoimi.",
+        "transfers_3": "5.3 Käsittelijä ilmoittaa Rekisterinpitäjälle ilman aiheetonta viivytystä, jos edellä mainittu suojatoimi mitätöidään, lakkaa olemasta voimassa tai sitä ei enää voida noudattaa, ja keskeyttää tällöin siirron{% if transfers_fallback %} tai siirtyy käyttämään mainittua varasuojatointa{% endif %}. Liitteessä III mainitaan kunkin alikäsittelijän siirron suojatoimi.",
         "transfer_cols": [
             "Vastaanottaja",
             "Kohdemaa",
@@ -786,7 +786,9 @@ TIA_EN: list[Block] = [
     P(
         "Exporter {{ exporter.name }} ({{ exporter.role }}) transfers {{ transfer.data_categories }} to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Frequency: {{ transfer.frequency }}."
     ),
+    P("{%p if transfer.description %}"),
     P("{{ transfer.description }}"),
+    P("{%p endif %}"),
     P("Categories of data subjects: {{ transfer.data_subjects }}."),
     P("Purposes: {{ transfer.purposes }}."),
     P("Type of transfer: {{ transfer.access }}."),
@@ -864,7 +866,9 @@ TIA_FI: list[Block] = [
     P(
         "Tietojen viejä {{ exporter.name }} ({{ exporter.role }}) siirtää henkilötietoja ({{ transfer.data_categories }}) tietojen tuojalle {{ vendor.legal_name }} ({{ transfer.importer_role }}), kohdemaa: {{ transfer.country_name }}. Tiheys: {{ transfer.frequency }}."
     ),
+    P("{%p if transfer.description %}"),
     P("{{ transfer.description }}"),
+    P("{%p endif %}"),
     P("Rekisteröityjen ryhmät: {{ transfer.data_subjects }}."),
     P("Käsittelyn tarkoitukset: {{ transfer.purposes }}."),
     P("Siirron tyyppi: {{ transfer.access }}."),

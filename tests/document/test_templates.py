@@ -801,7 +801,7 @@ def test_an_undeclared_variable_is_reported() -> None:
     assert problems == [
         "undeclared variable 'secret_sauce': the dpa context has agreement, as_of, breach_deadline, "
         "generated_on, measures, org, parties, processing, subprocessor_summary, subprocessors, "
-        "template_version, transfers, transfers_summary, vendor"
+        "template_version, transfers, transfers_fallback, transfers_summary, vendor"
     ]
 
 

@@ -136,7 +136,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "risk_method": "For each scenario of access by a public authority of the destination country, the assessor estimates over the assessment period the probability that an authority requests these data from the importer, that the importer is compelled to disclose them, and that the supplementary measures fail to keep them unintelligible. A scenario leads to disclosure only if all three occur, so its probability is their product; treating the scenarios as independent, the probability that at least one occurs is 1 − ∏(1 − p).",
         "risk_result": "Computed probability of disclosure over {years}: {p}.",
         "risk_none": "No scenario estimates are recorded; the conclusion rests on the reasoning below.",
-        "measures_general": "Measures",
+        "measures_general": "Security of processing (general)",
         "assistance_missing": "not documented in the register: to be agreed before signature",
         "access_remote": "remote access (the importer reaches the data held in the EU/EEA)",
         "access_stored": "storage (the importer stores the data)",
@@ -276,7 +276,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "risk_method": "Arvioija arvioi kunkin kohdemaan viranomaisen tiedonsaantiskenaarion osalta arviointijakson ajalta todennäköisyyden sille, että viranomainen pyytää näitä tietoja tietojen tuojalta, että tuoja velvoitetaan luovuttamaan ne ja että täydentävät toimenpiteet eivät pidä tietoja käsittämättöminä. Skenaario johtaa tietojen luovuttamiseen vain, jos kaikki kolme toteutuvat, joten sen todennäköisyys on näiden tulo; kun skenaarioita pidetään toisistaan riippumattomina, todennäköisyys sille, että ainakin yksi toteutuu, on 1 − ∏(1 − p).",
         "risk_result": "Laskettu luovuttamisen todennäköisyys ajanjaksolla {years}: {p}.",
         "risk_none": "Skenaariokohtaisia arvioita ei ole kirjattu; johtopäätös perustuu alla esitettyihin perusteluihin.",
-        "measures_general": "Toimenpiteet",
+        "measures_general": "Käsittelyn turvallisuus (yleiset toimenpiteet)",
         "assistance_missing": "ei kirjattu rekisteriin: sovittava ennen allekirjoitusta",
         "access_remote": "etäkäyttö (tietojen tuoja käyttää EU:ssa/ETA:ssa säilytettäviä tietoja)",
         "access_stored": "tallennus (tietojen tuoja säilyttää tiedot)",
@@ -300,7 +300,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "c17_option2": "vaihtoehto 2: sen EU:n jäsenvaltion laki, johon tietojen viejä on sijoittautunut; jos se ei salli kolmannen osapuolen edunsaajan oikeuksia, {law}",
         "contract": "Nämä liitteet ovat osa sopimusta ”{title}”, joka on allekirjoitettu {signed} ja johon sisältyvät komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeet, {module}.",
         "contract_untitled": "Nämä liitteet ovat osa {signed} allekirjoitettua sopimusta, johon sisältyvät komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeet, {module}.",
-        "contract_fallback": " Siirto perustuu ensisijaisesti siirtoperusteeseen {mechanism}; nämä lausekkeet ovat sen varaperuste, jota sovelletaan, jos ensisijainen peruste lakkaa kattamasta siirron.",
+        "contract_fallback": " Siirto perustuu ensisijaisesti siirtoperusteeseen ”{mechanism}”; nämä lausekkeet ovat sen varaperuste, jota sovelletaan, jos ensisijainen peruste lakkaa kattamasta siirron.",
         "none": "Ei ole.",
         "contract_unsigned": "Nämä liitteet koskevat komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeita, {module}, jotka osapuolet allekirjoittavat.",
         "c18": "Lauseke 18 – Oikeuspaikka ja toimivaltainen tuomioistuin",
@@ -1367,6 +1367,7 @@ def dpa_context(
         "subprocessors": rows,
         "measures": measure_rows(processing, language, assistance=True),
         "transfers": transfer_rows,
+        "transfers_fallback": any(t.fallback_mechanism for t in relevant),
         "transfers_summary": lab["dpa_transfers_sub"]
         if transfer_rows and sub_processing
         else roles(lab["dpa_transfers" if transfer_rows else "dpa_no_transfers"], language),
@@ -1444,7 +1445,7 @@ def party(v: Mapping[str, str]) -> dict[str, str]:
         "name": v.get("legal_name", ""),
         "business_id_label": v.get("business_id_label", ""),
         "business_id": v.get("business_id", ""),
-        "address": f"{v.get('address', '')}, {v.get('country_name', '')}",
+        "address": v.get("address_country", ""),
         "contact": v.get("contact", ""),
         "signatory": v.get("signatory", ""),
     }

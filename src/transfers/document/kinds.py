@@ -132,6 +132,7 @@ VARIABLES: Final[Mapping[str, tuple[Variable, ...]]] = {
         _v("parties.controller", "str", "the controller named in an Art. 28(4) agreement"),
         _v("breach_deadline", "str", "when the processor must report a breach (setting)"),
         _v("transfers_summary", "str", "one sentence on the vendor's third-country transfers"),
+        _v("transfers_fallback", "bool", "whether a transfer listed has a fallback safeguard"),
         _v("transfers[]", "list[row]", "the vendor's transfers outside the EU/EEA"),
         _v("transfers[].country", "str", "destination country"),
         _v("transfers[].importer", "str", "importer: its legal entity"),
