@@ -11,6 +11,7 @@ Run `uv run python tools/build_templates.py` after editing (or `--out DIR` to wr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import zipfile
 from dataclasses import dataclass
@@ -142,7 +143,9 @@ def _add(doc: DocumentObject, block: Block, text_width: int) -> None:
             for row in tbl.rows:
                 row.cells[i].width = width
         for i, head in enumerate(block.headers):
-            run = tbl.rows[0].cells[i].paragraphs[0].add_run(head)
+            heading = tbl.rows[0].cells[i].paragraphs[0]
+            heading.paragraph_format.keep_with_next = True  # the header stays with a row
+            run = heading.add_run(head)
             run.bold = True
             run.font.size = TABLE_FONT
         # Rows never split across pages (the looped row carries it to every rendered row),
@@ -155,6 +158,23 @@ def _add(doc: DocumentObject, block: Block, text_width: int) -> None:
         for i, cell in enumerate(block.cells):
             tbl.rows[2].cells[i].paragraphs[0].add_run(cell).font.size = TABLE_FONT
         tbl.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+
+
+def _keep_before_tables(blocks: list[Block]) -> list[Block]:
+    """The paragraph that introduces a table keeps with it (its header and first row), so
+    the sentence never ends a page while its table starts the next; Jinja control paragraphs
+    (``{%p ... %}``) in between are not counted."""
+    out = list(blocks)
+    for i, block in enumerate(out):
+        if not isinstance(block, P) or block.text.startswith("{%p"):
+            continue
+        following = next(
+            (b for b in out[i + 1 :] if not (isinstance(b, P) and b.text.startswith("{%p"))),
+            None,
+        )
+        if isinstance(following, Table):
+            out[i] = dataclasses.replace(block, keep=True)
+    return out
 
 
 def render_template(
@@ -175,7 +195,7 @@ def render_template(
     props.created = props.modified = FIXED_TIME
     props.revision = 1
     doc.add_heading(title, level=0)
-    for block in blocks:
+    for block in _keep_before_tables(blocks):
         _add(doc, block, text_width)
     raw = io.BytesIO()
     doc.save(raw)

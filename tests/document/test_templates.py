@@ -1124,6 +1124,15 @@ def test_table_rows_never_split_and_headers_repeat(kind: str, language: str) -> 
         assert all(tr.find(qn("w:trPr")) is not None for tr in rows)
         assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
         assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        # the header keeps with the first row, and the sentence before it with the table
+        assert all(p.paragraph_format.keep_with_next for p in table.rows[0].cells[0].paragraphs)
+        before = table._tbl.getprevious()
+        if before is not None and before.tag == qn("w:p"):
+            introduced = before.find(qn("w:pPr"))
+            keep = introduced.find(qn("w:keepNext")) if introduced is not None else None
+            style = introduced.find(qn("w:pStyle")) if introduced is not None else None
+            heading = style is not None and "Heading" in str(style.get(qn("w:val")))
+            assert keep is not None or heading, "".join(before.itertext())
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
