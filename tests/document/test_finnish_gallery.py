@@ -75,7 +75,7 @@ def _differs(en: str, fi: str) -> bool:
 
 
 @cache
-def _english() -> tuple[frozenset[str], tuple[str, ...]]:
+def _english() -> tuple[frozenset[str], re.Pattern[str]]:
     """(English words that are a text of their own, English phrases found anywhere)."""
     ref = load_reference()
     facts: list[Any] = [ref.tia_policy, ref.art28_policy, ref.hr_data, *ref.memberships]
@@ -99,7 +99,9 @@ def _english() -> tuple[frozenset[str], tuple[str, ...]]:
             names += [(part.strip(" .,:;()"), "") for part in re.split(r"\{[^}]*\}", en)]
     single = {en for en, fi in names if en and " " not in en and _differs(en, fi)}
     phrases |= {en for en, fi in names if len(en.split()) >= 2 and _differs(en, fi)}
-    return frozenset(single), tuple(sorted(phrases, key=len, reverse=True))
+    longest_first = sorted(phrases, key=len, reverse=True)
+    anywhere = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
+    return frozenset(single), anywhere
 
 
 @cache
@@ -130,9 +132,9 @@ def english_in(texts: Iterator[str]) -> list[str]:
         if text in whole or text.rstrip(".:") in whole:
             found.append(text)
             continue
-        hit = next((p for p in phrases if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)), None)
+        hit = phrases.search(text)
         if hit:
-            found.append(f"{hit!r} in {text!r}")
+            found.append(f"{hit.group(1)!r} in {text!r}")
             continue
         raw = pattern.search(text)
         if raw:
