@@ -804,7 +804,7 @@ TIA_EN: list[Block] = [
     ),
     H("Step 1 – Know your transfer"),
     P(
-        "Exporter {{ exporter.name }} ({{ exporter.role }}) transfers {{ transfer.data_categories }} to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Frequency: {{ transfer.frequency }}."
+        "Exporter {{ exporter.name }} ({{ exporter.role }}) transfers personal data ({{ transfer.data_categories }}) to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Frequency: {{ transfer.frequency }}."
     ),
     P("{%p if transfer.description %}"),
     P("{{ transfer.description }}"),
