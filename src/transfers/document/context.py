@@ -102,7 +102,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "general": "The Controller gives general written authorisation to the sub-processors listed in Annex III (GDPR Art. 28(2)); the Processor informs the Controller of any intended addition or replacement at least {days} in advance, giving the Controller the opportunity to object.",
         "no_subprocessors": "No sub-processors are authorised.",
         "subprocessors": "The {n} sub-processors listed below are authorised.",
-        "subprocessors_one": "The one (1) sub-processor listed below is authorised.",
+        "subprocessors_one": "One (1) sub-processor is authorised; it is listed below.",
         "module": "Module {m} (transfer {direction})",
         "module_1": "controller to controller",
         "module_2": "controller to processor",
