@@ -1792,7 +1792,7 @@ def subprocessor_list_context(
             "name": c.name,
             "parent": c.parent,
             "on": fmt_date(c.on, language),
-            "detail": c.detail,
+            "detail": c.detail or "–",  # an addition or removal: no field before -> after
         }
         for c in changes
     ]
