@@ -22,7 +22,7 @@ from transfers.document.context import LABELS
 from transfers.document.kinds import KINDS
 from transfers.reference import lexicon, load_reference
 from transfers.reference.loader import cited_fields
-from transfers.reference.names import country_names, vocabulary
+from transfers.reference.names import country_names, tia_country_law, vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,6 +88,16 @@ def _english() -> tuple[frozenset[str], re.Pattern[str]]:
                 phrases.add(en)
                 # a citation joined with another one ("A; B") is found by its parts
                 phrases.update(part for part in en.split("; ") if len(part) >= 12)
+    for country in ("default", *ref.names):
+        law = {lang: tia_country_law(country, lang) for lang in ("en", "fi")}
+        for part in ("laws", "reach", "practice"):
+            if _differs(law["en"][part], law["fi"][part]):
+                phrases.add(law["en"][part])
+        phrases.update(
+            en
+            for (_, en), (_, fi) in zip(law["en"]["sources"], law["fi"]["sources"], strict=True)
+            if _differs(en, fi)
+        )
     names = [(m.name, m.name_fi) for m in ref.mechanisms()]
     names += [(c["en"], c["fi"]) for c in country_names().values()]
     names += [(v["en"], v["fi"]) for t in vocabulary().values() for v in t.values()]
@@ -179,6 +189,7 @@ def test_the_check_finds_english_from_the_reference_and_the_labels() -> None:
         "sopimus #5",  # an internal id
         "{{ vendor.name }}",  # template markup
         "scc_2021",  # a raw code
+        f"- {tia_country_law('US', 'en')['sources'][0][1]}",  # a TIA source in English
     ]
     found = english_in(iter(samples))
     assert len(found) == len(samples), found
