@@ -11,6 +11,7 @@ Run `uv run python tools/build_templates.py` after editing (or `--out DIR` to wr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import zipfile
 from dataclasses import dataclass
@@ -142,7 +143,9 @@ def _add(doc: DocumentObject, block: Block, text_width: int) -> None:
             for row in tbl.rows:
                 row.cells[i].width = width
         for i, head in enumerate(block.headers):
-            run = tbl.rows[0].cells[i].paragraphs[0].add_run(head)
+            heading = tbl.rows[0].cells[i].paragraphs[0]
+            heading.paragraph_format.keep_with_next = True  # the header stays with a row
+            run = heading.add_run(head)
             run.bold = True
             run.font.size = TABLE_FONT
         # Rows never split across pages (the looped row carries it to every rendered row),
@@ -155,6 +158,23 @@ def _add(doc: DocumentObject, block: Block, text_width: int) -> None:
         for i, cell in enumerate(block.cells):
             tbl.rows[2].cells[i].paragraphs[0].add_run(cell).font.size = TABLE_FONT
         tbl.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+
+
+def _keep_before_tables(blocks: list[Block]) -> list[Block]:
+    """The paragraph that introduces a table keeps with it (its header and first row), so
+    the sentence never ends a page while its table starts the next; Jinja control paragraphs
+    (``{%p ... %}``) in between are not counted."""
+    out = list(blocks)
+    for i, block in enumerate(out):
+        if not isinstance(block, P) or block.text.startswith("{%p"):
+            continue
+        following = next(
+            (b for b in out[i + 1 :] if not (isinstance(b, P) and b.text.startswith("{%p"))),
+            None,
+        )
+        if isinstance(following, Table):
+            out[i] = dataclasses.replace(block, keep=True)
+    return out
 
 
 def render_template(
@@ -175,7 +195,7 @@ def render_template(
     props.created = props.modified = FIXED_TIME
     props.revision = 1
     doc.add_heading(title, level=0)
-    for block in blocks:
+    for block in _keep_before_tables(blocks):
         _add(doc, block, text_width)
     raw = io.BytesIO()
     doc.save(raw)
@@ -417,19 +437,18 @@ DPA_TEXT = {
     "en": {
         "parties": "1. Parties",
         "us": "{{ org.name }}, business ID {{ org.business_id }}, {{ org.address }}, {{ org.country_name }}; contact person {{ org.dpo }} (the “Controller”);",
-        "vendor": "{{ vendor.legal_name }} (trading as {{ vendor.name }}), {{ vendor.business_id_label }} {{ vendor.business_id }}, {{ vendor.address }}, {{ vendor.country_name }}; contact person {{ vendor.contact }} (the “Processor”).",
+        "vendor": "{{ vendor.legal_name }}{{ vendor.trading }}, {{ vendor.business_id_label }} {{ vendor.business_id }}, {{ vendor.address_country }}; contact person {{ vendor.contact }} (the “Processor”).",
         "intro": "The Processor processes personal data on behalf of the Controller. This agreement sets out the terms required by Article 28(3) of Regulation (EU) 2016/679 (the “GDPR”).",
         "sub_intro": "The Sub-processor processes personal data on behalf of the Processor, which itself processes the personal data described in section 2 on behalf of a controller (the “Controller”) under a data processing agreement between the Controller and the Processor (the “Controller Agreement”). The Controller is: {{ parties.controller }}. As required by Article 28(4) GDPR, this agreement imposes on the Sub-processor the same data protection obligations as are set out in the Controller Agreement, in particular sufficient guarantees to implement appropriate technical and organisational measures. Where the Sub-processor fails to fulfil its data protection obligations, the Processor remains fully liable to the Controller for the performance of the Sub-processor's obligations.",
         "breach": "3.10 Personal data breaches. The Processor notifies the Controller of a personal data breach {{ breach_deadline }}, describing at least the information listed in Article 33(3) GDPR as far as it is available, and assists the Controller with the notification to the supervisory authority and the communication to data subjects (Articles 33 and 34 GDPR).",
         "transfers_h": "5. Transfers to third countries (GDPR Chapter V)",
         "transfers_1": "5.1 The Processor transfers personal data to a third country or an international organisation only on documented instructions of the Controller and only where the conditions of Chapter V GDPR are met.",
         "transfers_2": "5.2 {{ transfers_summary }}",
-        "transfers_3": "5.3 The Processor informs the Controller without undue delay if a safeguard listed above is invalidated, expires or can no longer be complied with, and then suspends the transfer or relies on the stated fallback safeguard. Annex III states the safeguard relied on for each sub-processor.",
+        "transfers_3": "5.3 The Processor informs the Controller without undue delay if a safeguard listed above is invalidated, expires or can no longer be complied with, and then suspends the transfer{% if transfers_fallback %} or relies on the stated fallback safeguard{% endif %}. Annex III states the safeguard relied on for each sub-processor.",
         "transfer_cols": [
             "Importer",
             "Destination",
-            "Safeguard",
-            "Fallback safeguard",
+            "Safeguard (and fallback)",
             "Transfer impact assessment",
         ],
         "annex_iii_cols": [
@@ -440,7 +459,7 @@ DPA_TEXT = {
             "Transfer safeguard",
         ],
         "precedence_h": "7. Relationship to the main agreement and precedence",
-        "precedence": "This agreement forms part of the agreement between the parties for the services described in section 2 (the “Main Agreement”). In the event of a conflict concerning the processing of personal data, standard contractual clauses concluded between the parties prevail (Clause 5 of Decision (EU) 2021/914), then this agreement, then the Main Agreement. Limitations of liability in the Main Agreement do not restrict the rights of data subjects or the powers of supervisory authorities.",
+        "precedence": "This agreement forms part of the agreement between the parties for the services described in section 2 (the “Main Agreement”). In the event of a conflict concerning the processing of personal data, any standard contractual clauses concluded between the parties prevail (Clause 5 of Decision (EU) 2021/914), then this agreement, then the Main Agreement. Limitations of liability in the Main Agreement do not restrict the rights of data subjects or the powers of supervisory authorities.",
         "law_h": "8. Governing law and disputes",
         "law": "This agreement is governed by the laws of Finland, excluding its choice-of-law rules. Disputes are settled by the Helsinki District Court (Helsingin käräjäoikeus) as the court of first instance, unless the Main Agreement provides for arbitration.",
         "sign_h": "Signatures",
@@ -455,20 +474,19 @@ DPA_TEXT = {
     "fi": {
         "parties": "1. Osapuolet",
         "us": "{{ org.name }}, Y-tunnus {{ org.business_id }}, {{ org.address }}, {{ org.country_name }}; yhteyshenkilö {{ org.dpo }} (”Rekisterinpitäjä”);",
-        "vendor": "{{ vendor.legal_name }} (markkinointinimi {{ vendor.name }}), {{ vendor.business_id_label }} {{ vendor.business_id }}, {{ vendor.address }}, {{ vendor.country_name }}; yhteyshenkilö {{ vendor.contact }} (”Käsittelijä”).",
+        "vendor": "{{ vendor.legal_name }}{{ vendor.trading }}, {{ vendor.business_id_label }} {{ vendor.business_id }}, {{ vendor.address_country }}; yhteyshenkilö {{ vendor.contact }} (”Käsittelijä”).",
         "intro": "Käsittelijä käsittelee henkilötietoja Rekisterinpitäjän lukuun. Tässä sopimuksessa sovitaan Euroopan parlamentin ja neuvoston asetuksen (EU) 2016/679 (”tietosuoja-asetus”) 28 artiklan 3 kohdassa edellytetyistä ehdoista.",
         "sub_intro": "Alikäsittelijä käsittelee henkilötietoja Käsittelijän lukuun. Käsittelijä puolestaan käsittelee 2 kohdassa kuvattuja henkilötietoja rekisterinpitäjän (”Rekisterinpitäjä”) lukuun Rekisterinpitäjän ja Käsittelijän välisen henkilötietojen käsittelysopimuksen (”Rekisterinpitäjäsopimus”) perusteella. Rekisterinpitäjä on: {{ parties.controller }}. Tietosuoja-asetuksen 28 artiklan 4 kohdan mukaisesti tällä sopimuksella asetetaan Alikäsittelijälle samat tietosuojavelvoitteet kuin Rekisterinpitäjäsopimuksessa, erityisesti velvollisuus antaa riittävät takeet asianmukaisten teknisten ja organisatoristen toimenpiteiden toteuttamisesta. Jos Alikäsittelijä ei täytä tietosuojavelvoitteitaan, Käsittelijä on täysimääräisesti vastuussa Rekisterinpitäjälle Alikäsittelijän velvoitteiden täyttämisestä.",
         "breach": "3.10 Henkilötietojen tietoturvaloukkaukset. Käsittelijä ilmoittaa Rekisterinpitäjälle henkilötietojen tietoturvaloukkauksesta {{ breach_deadline }} ja antaa vähintään tietosuoja-asetuksen 33 artiklan 3 kohdassa luetellut tiedot siltä osin kuin ne ovat saatavilla sekä avustaa Rekisterinpitäjää ilmoituksessa valvontaviranomaiselle ja rekisteröidyille (tietosuoja-asetuksen 33 ja 34 artikla).",
         "transfers_h": "5. Siirrot kolmansiin maihin (tietosuoja-asetuksen V luku)",
         "transfers_1": "5.1 Käsittelijä siirtää henkilötietoja kolmanteen maahan tai kansainväliselle järjestölle vain Rekisterinpitäjän dokumentoitujen ohjeiden mukaisesti ja vain, jos tietosuoja-asetuksen V luvun edellytykset täyttyvät.",
         "transfers_2": "5.2 {{ transfers_summary }}",
-        "transfers_3": "5.3 Käsittelijä ilmoittaa Rekisterinpitäjälle ilman aiheetonta viivytystä, jos edellä mainittu suojatoimi mitätöidään, lakkaa olemasta voimassa tai sitä ei enää voida noudattaa, ja keskeyttää tällöin siirron tai siirtyy käyttämään mainittua varasuojatointa. Liitteessä III mainitaan kunkin alikäsittelijän siirron suojatoimi.",
+        "transfers_3": "5.3 Käsittelijä ilmoittaa Rekisterinpitäjälle ilman aiheetonta viivytystä, jos edellä mainittu suojatoimi mitätöidään, lakkaa olemasta voimassa tai sitä ei enää voida noudattaa, ja keskeyttää tällöin siirron{% if transfers_fallback %} tai siirtyy käyttämään mainittua varasuojatointa{% endif %}. Liitteessä III mainitaan kunkin alikäsittelijän siirron suojatoimi.",
         "transfer_cols": [
             "Vastaanottaja",
             "Kohdemaa",
-            "Suojatoimi",
-            "Varasuojatoimi",
-            "Siirron vaikutusten arviointi",
+            "Suojatoimi (ja varasuojatoimi)",
+            "Siirtovaikutusten arviointi",
         ],
         "annex_iii_cols": [
             "Alikäsittelijä (oikeushenkilö, osoite)",
@@ -478,7 +496,7 @@ DPA_TEXT = {
             "Siirron suojatoimi",
         ],
         "precedence_h": "7. Suhde pääsopimukseen ja pätemisjärjestys",
-        "precedence": "Tämä sopimus on osa osapuolten välistä sopimusta 2 kohdassa kuvatuista palveluista (”Pääsopimus”). Jos henkilötietojen käsittelyä koskevissa ehdoissa on ristiriita, ensisijaisia ovat osapuolten välillä sovitut vakiosopimuslausekkeet (päätöksen (EU) 2021/914 lauseke 5), sitten tämä sopimus ja sitten Pääsopimus. Pääsopimuksen vastuunrajoitukset eivät rajoita rekisteröityjen oikeuksia eivätkä valvontaviranomaisten toimivaltuuksia.",
+        "precedence": "Tämä sopimus on osa osapuolten välistä sopimusta 2 kohdassa kuvatuista palveluista (”Pääsopimus”). Jos henkilötietojen käsittelyä koskevissa ehdoissa on ristiriita, ensisijaisia ovat osapuolten välillä mahdollisesti sovitut vakiosopimuslausekkeet (päätöksen (EU) 2021/914 lauseke 5), sitten tämä sopimus ja sitten Pääsopimus. Pääsopimuksen vastuunrajoitukset eivät rajoita rekisteröityjen oikeuksia eivätkä valvontaviranomaisten toimivaltuuksia.",
         "law_h": "8. Sovellettava laki ja riidanratkaisu",
         "law": "Tähän sopimukseen sovelletaan Suomen lakia lukuun ottamatta sen lainvalintasääntöjä. Riidat ratkaistaan ensimmäisenä oikeusasteena Helsingin käräjäoikeudessa, jollei Pääsopimuksessa sovita välimiesmenettelystä.",
         "sign_h": "Allekirjoitukset",
@@ -553,11 +571,10 @@ def dpa(language: str, old: list[Block]) -> list[Block]:
             [
                 "{{ row.importer }} ({{ row.tier }})",
                 "{{ row.country }}",
-                "{{ row.mechanism }}",
-                "{{ row.fallback }}",
+                "{{ row.safeguard }}",
                 "{{ row.tia }}",
             ],
-            [21, 16, 26, 19, 18],
+            [25, 16, 37, 22],
         ),
         P(t["transfers_3"]),
         P("{%p endif %}"),
@@ -787,12 +804,14 @@ TIA_EN: list[Block] = [
     ),
     H("Step 1 – Know your transfer"),
     P(
-        "Exporter {{ exporter.name }} ({{ exporter.role }}) transfers {{ transfer.data_categories }} to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Type of transfer: {{ transfer.transfer_type }}; frequency: {{ transfer.frequency }}."
+        "Exporter {{ exporter.name }} ({{ exporter.role }}) transfers personal data ({{ transfer.data_categories }}) to {{ vendor.legal_name }} ({{ transfer.importer_role }}) in {{ transfer.country_name }}. Frequency: {{ transfer.frequency }}."
     ),
+    P("{%p if transfer.description %}"),
     P("{{ transfer.description }}"),
+    P("{%p endif %}"),
     P("Categories of data subjects: {{ transfer.data_subjects }}."),
     P("Purposes: {{ transfer.purposes }}."),
-    P("Access or storage: {{ transfer.access }}."),
+    P("Type of transfer: {{ transfer.access }}."),
     P("Format and protection of the data as transferred: {{ transfer.measures }}."),
     P("Onward transfers (the importer's sub-processors): {{ transfer.onward }}."),
     P("Retention by the importer: {{ transfer.retention }}."),
@@ -865,12 +884,14 @@ TIA_FI: list[Block] = [
     ),
     H("Vaihe 1 – Siirron tunnistaminen"),
     P(
-        "Tietojen viejä {{ exporter.name }} ({{ exporter.role }}) siirtää henkilötietoja ({{ transfer.data_categories }}) tietojen tuojalle {{ vendor.legal_name }} ({{ transfer.importer_role }}), kohdemaa: {{ transfer.country_name }}. Siirron tyyppi: {{ transfer.transfer_type }}; tiheys: {{ transfer.frequency }}."
+        "Tietojen viejä {{ exporter.name }} ({{ exporter.role }}) siirtää henkilötietoja ({{ transfer.data_categories }}) tietojen tuojalle {{ vendor.legal_name }} ({{ transfer.importer_role }}), kohdemaa: {{ transfer.country_name }}. Tiheys: {{ transfer.frequency }}."
     ),
+    P("{%p if transfer.description %}"),
     P("{{ transfer.description }}"),
+    P("{%p endif %}"),
     P("Rekisteröityjen ryhmät: {{ transfer.data_subjects }}."),
     P("Käsittelyn tarkoitukset: {{ transfer.purposes }}."),
-    P("Etäkäyttö vai tallennus: {{ transfer.access }}."),
+    P("Siirron tyyppi: {{ transfer.access }}."),
     P("Tietojen muoto ja suojaus siirrettäessä: {{ transfer.measures }}."),
     P("Edelleensiirrot (tietojen tuojan alikäsittelijät): {{ transfer.onward }}."),
     P("Säilytysaika tietojen tuojalla: {{ transfer.retention }}."),
@@ -946,7 +967,7 @@ LIST_CELLS = [
     "{{ row.tier }}",
     "{{ row.mechanism }}",
 ]
-LIST_WIDTHS = [21, 20, 14, 19, 26]
+LIST_WIDTHS = [20, 22, 12, 19, 27]
 CHANGE_CELLS = [
     "{{ row.change }}",
     "{{ row.name }}",
@@ -958,7 +979,7 @@ CHANGE_WIDTHS = [14, 22, 20, 15, 29]
 
 SUBS_EN: list[Block] = [
     P(
-        "Sub-processors that {{ org.name }} uses to process personal data on behalf of its customers ({{ scope }}), as of {{ as_of }}, with the changes since {{ changes_since }} (GDPR Art. 28(2) and (4)). The location is the country where the sub-processor is established."
+        "Sub-processors that {{ org.name }} uses to process personal data on behalf of its customers ({{ scope }}), as of {{ as_of }}, with the changes since {{ changes_since }} (GDPR Art. 28(2) and (4)). The country is the one where the sub-processor is established."
     ),
     H("Current sub-processors"),
     table(
@@ -989,7 +1010,7 @@ SUBS_EN: list[Block] = [
 
 SUBS_FI: list[Block] = [
     P(
-        "Alikäsittelijät, joita {{ org.name }} käyttää käsitellessään henkilötietoja asiakkaidensa lukuun ({{ scope }}), tilanne {{ as_of }}, sekä muutokset {{ changes_since }} jälkeen (tietosuoja-asetuksen 28 artiklan 2 ja 4 kohta). Sijainti on maa, johon alikäsittelijä on sijoittautunut."
+        "Alikäsittelijät, joita {{ org.name }} käyttää käsitellessään henkilötietoja asiakkaidensa lukuun ({{ scope }}), tilanne {{ as_of }}, sekä muutokset {{ changes_since }} jälkeen (tietosuoja-asetuksen 28 artiklan 2 ja 4 kohta). Maa on valtio, johon alikäsittelijä on sijoittautunut."
     ),
     H("Nykyiset alikäsittelijät"),
     table(
@@ -1080,7 +1101,7 @@ RECORD_EN: list[Block] = [
             "{{ row.safeguard }}",
             "{{ row.documentation }}",
         ],
-        [15, 14, 12, 11, 15, 18, 15],
+        [14, 17, 12, 10, 13, 20, 14],
     ),
     P("{%p if invalid %}"),
     H("Transfers without a valid safeguard (to be remedied)"),
@@ -1107,7 +1128,7 @@ RECORD_EN: list[Block] = [
             "{{ row.mechanism }}",
             "{{ row.why }}",
         ],
-        [15, 14, 12, 11, 15, 15, 18],
+        [14, 17, 12, 10, 13, 18, 16],
     ),
     ENDIF,
 ]
@@ -1136,7 +1157,7 @@ RECORD_FI: list[Block] = [
             "{{ row.safeguard }}",
             "{{ row.documentation }}",
         ],
-        [15, 14, 12, 11, 15, 18, 15],
+        [14, 17, 12, 10, 13, 20, 14],
     ),
     P("{%p if invalid %}"),
     H("Siirrot ilman pätevää suojatoimea (korjattava)"),
@@ -1163,7 +1184,7 @@ RECORD_FI: list[Block] = [
             "{{ row.mechanism }}",
             "{{ row.why }}",
         ],
-        [15, 14, 12, 11, 15, 15, 18],
+        [14, 17, 12, 10, 13, 18, 16],
     ),
     ENDIF,
 ]

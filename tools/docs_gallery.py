@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,10 @@ class Job:
     assessment: bool = False
     assessment_of: str | None = None
     """The vendor whose transfer's assessment this is (default: the first assessment)."""
+    stop_invalid: bool = False
+    """First end (yesterday, through the transfer service) every transfer whose safeguard can
+    no longer be relied on, as a lawyer does before publishing: the sample register keeps two
+    such transfers to show the verdicts, and a privacy notice is refused while they run."""
 
 
 JOBS = (
@@ -53,7 +57,31 @@ JOBS = (
     Job("subprocessor_list", "subprocessor_list"),
     Job("privacy_notice_section", "privacy_notice_section"),
     Job("record_extract", "record_extract"),
+    # last: it ends the sample register's two unlawful transfers in the gallery's database
+    Job("privacy_notice_section-after-stopping", "privacy_notice_section", stop_invalid=True),
 )
+
+
+async def stop_invalid_transfers(session: Any, actor: Any, today: date) -> list[str]:
+    """End every running transfer whose mechanism is invalid or expired on ``today``."""
+    from transfers.models import Transfer
+    from transfers.reference import load_reference
+    from transfers.transfer.schemas import TransferUpdate
+    from transfers.transfer.service import update_transfer
+
+    ref = load_reference()
+    stopped = []
+    for transfer in (await session.scalars(select(Transfer).order_by(Transfer.id))).all():
+        mechanism = ref.mechanism(transfer.mechanism)
+        invalid = mechanism is not None and (
+            (mechanism.invalid_from is not None and mechanism.invalid_from <= today)
+            or (mechanism.valid_until is not None and mechanism.valid_until < today)
+        )
+        if invalid and transfer.ended_on is None:
+            ended = TransferUpdate(ended_on=today - timedelta(days=1))
+            await update_transfer(session, transfer, ended, actor)
+            stopped.append(f"transfer {transfer.id} ({transfer.mechanism})")
+    return stopped
 
 
 async def render_all(database_url: str, out: Path) -> list[str]:
@@ -90,6 +118,10 @@ async def render_all(database_url: str, out: Path) -> list[str]:
                         .where(Transfer.vendor_id == vendors[job.transfer_of])
                         .order_by(Transfer.id)
                     )
+                if job.stop_invalid:
+                    for line in await stop_invalid_transfers(session, actor, date.today()):
+                        print(f"{job.name}: ended {line} yesterday")
+                    await session.commit()  # the gallery's own throw-away database
                 for language in ("en", "fi"):
                     kwargs: dict[str, Any] = {
                         "kind": job.kind,

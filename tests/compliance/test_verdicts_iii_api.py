@@ -122,6 +122,9 @@ async def test_answers_in_the_language_asked(
     assert evaluation.headers["content-language"] == language
     [reason] = evaluation.json()["reasons"]
     assert ("Siirto kolmanteen maahan (Intia)" in reason["message"]) is finnish
+    # the legal source by its Finnish name (reference data citation_fi), never the English one
+    assert ("tietosuoja-asetuksen 44 artikla" in reason["citation"]) is finnish, reason
+    assert ("GDPR Art. 44" in reason["citation"]) is not finnish, reason
     compliance = await api.get(
         "/api/v1/compliance",
         params={"as_of": DAY, **params},

@@ -230,7 +230,7 @@ async def test_our_sub_processor_list_gets_a_new_version_when_the_chain_changes(
     assert (second["stale"], second["language"]) == (False, "en")
     text = await text_of(api, second)
     # The new version reports exactly what changed since the version before it.
-    assert "1 change(s) since the previous version of this list (" in text
+    assert "One (1) change since the previous version of this list (" in text
     assert "Changes since the previous version of this list (" in text
     assert "added\nBulk Send GmbH\nLiffey Mail Ltd\n1 February 2026" in text
     old = (await api.get(f"{DOCS}/{first['id']}")).json()

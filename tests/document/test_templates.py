@@ -527,7 +527,9 @@ def test_subprocessor_list_with_changes(language: str) -> None:
     for word in words:
         assert word in text
     assert (
-        "3 change(s) since 1 January 2026" if language == "en" else "1.1.2026 jälkeen: 3"
+        "Changes since 1 January 2026: three (3)."
+        if language == "en"
+        else "Muutoksia on 1.1.2026 jälkeen kolme (3)."
     ) in text
 
 
@@ -653,7 +655,32 @@ def test_hostile_values_are_escaped_and_kept_verbatim() -> None:
         body = zipfile.ZipFile(io.BytesIO(content)).read("word/document.xml")
         assert b"AT&amp;T &lt;Cloud&gt;" in body and b"<Cloud>" not in body
     text, _ = render("dpa", "en", vendor=CLOUD, subprocessors=(), agreement=CLOUD_AGREEMENT)
-    assert f"{HOSTILE} (trading as {HOSTILE})" in text
+    assert f"{HOSTILE}, registration number" in text
+    assert "(trading as" not in text  # no legal name of its own: named once
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_party_is_named_once_with_its_country_once(language: str) -> None:
+    """A trading name that is the legal name (up to punctuation) is not repeated as "trading
+    as", and an address that already ends with the country does not get it twice."""
+    zentick = VendorData(
+        2,
+        "Zentick Support Inc.",
+        "Zentick Support, Inc.",
+        "US-DE-5512345",
+        "US",
+        "processor",
+        address="500 Market Street, San Francisco, CA 94105, USA",
+    )
+    text, _ = render("dpa", language, vendor=zentick, subprocessors=(), agreement=CLOUD_AGREEMENT)
+    usa = "Yhdysvallat" if language == "fi" else "United States"
+    assert "Zentick Support, Inc., " in text and "Zentick Support Inc." not in text
+    assert "CA 94105, USA;" in text and f"USA, {usa}" not in text
+    branded = replace(zentick, name="Zentick", address="500 Market Street, San Francisco")
+    text, _ = render("dpa", language, vendor=branded, subprocessors=(), agreement=CLOUD_AGREEMENT)
+    trading = "markkinointinimi" if language == "fi" else "trading as"
+    assert f"Zentick Support, Inc. ({trading} Zentick)" in text
+    assert f"500 Market Street, San Francisco, {usa};" in text
 
 
 def test_values_that_look_like_tags_are_kept_verbatim() -> None:
@@ -774,7 +801,7 @@ def test_an_undeclared_variable_is_reported() -> None:
     assert problems == [
         "undeclared variable 'secret_sauce': the dpa context has agreement, as_of, breach_deadline, "
         "generated_on, measures, org, parties, processing, subprocessor_summary, subprocessors, "
-        "template_version, transfers, transfers_summary, vendor"
+        "template_version, transfers, transfers_fallback, transfers_summary, vendor"
     ]
 
 
@@ -1097,6 +1124,15 @@ def test_table_rows_never_split_and_headers_repeat(kind: str, language: str) -> 
         assert all(tr.find(qn("w:trPr")) is not None for tr in rows)
         assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
         assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        # the header keeps with the first row, and the sentence before it with the table
+        assert all(p.paragraph_format.keep_with_next for p in table.rows[0].cells[0].paragraphs)
+        before = table._tbl.getprevious()
+        if before is not None and before.tag == qn("w:p"):
+            introduced = before.find(qn("w:pPr"))
+            keep = introduced.find(qn("w:keepNext")) if introduced is not None else None
+            style = introduced.find(qn("w:pStyle")) if introduced is not None else None
+            heading = style is not None and "Heading" in str(style.get(qn("w:val")))
+            assert keep is not None or heading, "".join(before.itertext())
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

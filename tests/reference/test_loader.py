@@ -17,6 +17,7 @@ from transfers.reference import (
     load_reference,
     load_reference_from,
 )
+from transfers.reference.loader import cited_fields
 
 REF = load_reference()
 
@@ -55,7 +56,7 @@ NOT_EEA = ("FO", "GG", "JE", "IM", "GL", "GI", "CH", "US", "GB", "AW", "EP")
 
 
 def test_version_and_status_date() -> None:
-    assert REF.version == "2026-12-07"
+    assert REF.version == "2026-12-08"
     assert REF.status_date == date(2026, 11, 24)
 
 
@@ -415,7 +416,7 @@ BREAKAGES = [
     ),
     pytest.param(
         "rules.toml",
-        'version = "2026-12-07"',
+        'version = "2026-12-08"',
         'version = "2027-01-01"',
         "version",
         id="version-mismatch",
@@ -462,6 +463,35 @@ BREAKAGES = [
         "mechanisms.toml", 'code = "bcr"', 'code = "none"', "duplicate", id="duplicate-code"
     ),
     pytest.param("rules.toml", "[tia]", "[tia_policy]", "tia_policy", id="unknown-table"),
+    pytest.param(
+        "adequacy.toml",
+        'citation_fi = "komission päätös 2000/518/EY, annettu 26 päivänä heinäkuuta 2000"\n',
+        "",
+        "adequacy.toml ch: citation has no Finnish variant (citation_fi)",
+        id="citation-without-finnish",
+    ),
+    pytest.param(
+        "mechanisms.toml",
+        'legal_basis_fi = "tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta"\n',
+        'legal_basis_fi = "  "\n',
+        "mechanisms.toml scc_2021: legal_basis has no Finnish variant",
+        id="legal-basis-blank-finnish",
+    ),
+    pytest.param(
+        "rules.toml",
+        'citation_fi = "tietosuoja-asetuksen 28 artiklan 1 kohta (riittävät takeet on todettava '
+        'ennen käyttöä)"',
+        'citation_fi = "tietosuoja-asetuksen 28 artiklan 1 kohta"',
+        "has two Finnish variants",
+        id="one-english-two-finnish",
+    ),
+    pytest.param(
+        "mechanisms.toml",
+        'legal_basis = "GDPR Art. 49(1)(a)"\n',
+        'legal_basis = "GDPR Art. 49(1)(a)"\ntia_citation_fi = "x"\n',
+        "field 'tia_citation_fi' is not read by rule 'derogation'",
+        id="finnish-field-the-rule-does-not-read",
+    ),
 ]
 
 
@@ -592,3 +622,72 @@ def test_one_lexicon_names_each_country_alike_in_reasons_pages_and_documents() -
         pages = page_countries(language)
         for code, pair in canonical.items():
             assert reason_country(code, language) == pair[language] == pages[code]
+
+
+#: English words of a citation that a Finnish citation never contains.
+_ENGLISH_IN_CITATIONS = re.compile(
+    r"\b(GDPR|Art\.|Commission|Decision|CJEU|EDPB|Recommendations|Guidelines|Court|Annex|"
+    r"recital|Regulation|Directive|Agreement|Treaty|of|and|the|in force)\b"
+)
+
+
+def test_every_citation_has_a_finnish_variant_in_finnish() -> None:
+    """Issue 27: a Finnish document prints the Finnish name of each source, e.g. the SCC
+    decision and Schrems II by their official Finnish titles."""
+    cited = [
+        (name, en, fi)
+        for fact in [
+            *REF.mechanisms(),
+            *REF.decisions,
+            *REF.memberships,
+            *REF.territories.values(),
+            *REF.reasons.values(),
+            *REF.tia_notes.values(),
+            REF.tia_policy,
+            REF.art28_policy,
+            REF.hr_data,
+        ]
+        for name, en, fi in cited_fields(fact)
+        if en
+    ]
+    assert len(cited) > 100
+    for name, en, fi in cited:
+        assert fi.strip() and REF.citation_fi(en) == fi, (name, en)
+        assert not _ENGLISH_IN_CITATIONS.search(fi), (name, fi)
+    scc = REF.mechanism("scc_2021")
+    assert scc is not None
+    assert (
+        scc.citation_fi
+        == "komission täytäntöönpanopäätös (EU) 2021/914, annettu 4 päivänä kesäkuuta 2021"
+    )
+    assert scc.legal_basis_fi == "tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta"
+    shield = REF.mechanism("privacy_shield")
+    assert shield is not None and "C-311/18 (Schrems II)" in shield.invalidation_citation_fi
+    assert "Facebook Ireland ja Maximillian Schrems" in shield.invalidation_citation_fi
+
+
+def test_a_joined_citation_is_translated_part_by_part() -> None:
+    """The engine joins a mechanism's citation and a reason's ("A; B"); an unknown text (a
+    what-if note a user typed) has no Finnish variant and is not guessed."""
+    scc = REF.mechanism("scc_2021")
+    assert scc is not None
+    joined = f"{scc.citation}; {REF.reason_source('contract_not_signed').citation}"
+    assert REF.citation_fi(joined) == (
+        f"{scc.citation_fi}; {REF.reason_source('contract_not_signed').citation_fi}"
+    )
+    assert REF.citation_fi(f"{scc.citation}; a note of my own") is None
+    # a citation that itself contains "; " is found whole
+    adequacy = REF.mechanism("adequacy")
+    assert adequacy is not None and "; " in adequacy.legal_basis
+    assert REF.citation_fi(adequacy.legal_basis) == adequacy.legal_basis_fi
+
+
+def test_what_if_invalidation_has_a_finnish_citation() -> None:
+    what_if = REF.with_invalidation("dpf", date(2027, 1, 1))
+    dpf = what_if.mechanism("dpf")
+    assert dpf is not None
+    assert what_if.citation_fi(dpf.invalidation_citation) == dpf.invalidation_citation_fi
+    assert (
+        "1.1.2027" in dpf.invalidation_citation_fi
+        and "tietosuojakehys" in dpf.invalidation_citation_fi
+    )

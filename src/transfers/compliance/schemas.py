@@ -8,6 +8,7 @@ from typing import Any, Final, Literal
 
 import msgspec
 
+from transfers.reference import lexicon
 from transfers.rules.compliance import Compliance, InvalidatedReliance, Problem, Readiness
 from transfers.rules.evaluate import Evaluation, Reason
 from transfers.rules.facts import TransferFacts
@@ -157,9 +158,16 @@ class ComplianceRead(msgspec.Struct):
 
 def reasons(items: tuple[Reason, ...], language: str = "en") -> list[ReasonRead]:
     """Reasons in ``language``: the engine's key and parameters rendered by the one lexicon
-    the workspace and documents use (``rules.messages``)."""
+    the workspace and documents use (``rules.messages``), the citation by its Finnish title in
+    Finnish (the reference data's ``*_fi``)."""
     return [
-        ReasonRead(r.code, r.severity, reason_text(r, language), r.citation, r.confidence)  # type: ignore[arg-type]
+        ReasonRead(
+            r.code,
+            r.severity,
+            reason_text(r, language),
+            lexicon.citation(r.citation, language),
+            r.confidence,  # type: ignore[arg-type]
+        )
         for r in items
     ]
 

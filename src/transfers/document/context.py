@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pycountry
 from babel.numbers import format_percent
 
 from transfers.assessment.risk import Scenario, overall_probability
@@ -100,7 +101,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "specific": "The Processor shall not engage another processor without the Controller's prior specific written authorisation (GDPR Art. 28(2)); the sub-processors authorised on signature are listed in Annex III.",
         "general": "The Controller gives general written authorisation to the sub-processors listed in Annex III (GDPR Art. 28(2)); the Processor informs the Controller of any intended addition or replacement at least {days} in advance, giving the Controller the opportunity to object.",
         "no_subprocessors": "No sub-processors are authorised.",
-        "subprocessors": "{n} sub-processor(s) are authorised, listed below.",
+        "subprocessors": "The {n} sub-processors listed below are authorised.",
+        "subprocessors_one": "One (1) sub-processor is authorised; it is listed below.",
         "module": "Module {m} (transfer {direction})",
         "module_1": "controller to controller",
         "module_2": "controller to processor",
@@ -110,7 +112,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "annex_iii_23": "The controller has authorised the use of the following sub-processors (Clause 9(a)):",
         "annex_iii_other": "Annex III applies only to Modules 2 and 3; it does not apply to this transfer.",
         "retention_default": "for the duration of the services; the data are deleted or returned at their end (GDPR Art. 28(3)(g))",
-        "changes": "{n} change(s) since {since}.",
+        "changes": "Changes since {since}: {n}.",
+        "changes_one": "One (1) change since {since}.",
         "no_changes": "No changes since {since}.",
         "added": "added",
         "removed": "removed",
@@ -133,10 +136,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "risk_method": "For each scenario of access by a public authority of the destination country, the assessor estimates over the assessment period the probability that an authority requests these data from the importer, that the importer is compelled to disclose them, and that the supplementary measures fail to keep them unintelligible. A scenario leads to disclosure only if all three occur, so its probability is their product; treating the scenarios as independent, the probability that at least one occurs is 1 − ∏(1 − p).",
         "risk_result": "Computed probability of disclosure over {years}: {p}.",
         "risk_none": "No scenario estimates are recorded; the conclusion rests on the reasoning below.",
-        "measures_general": "Measures",
+        "measures_general": "Security of processing (general)",
         "assistance_missing": "not documented in the register: to be agreed before signature",
-        "access_remote": "remote access: the importer reaches the data held in the EU/EEA",
-        "access_stored": "storage: the data are stored by the importer",
+        "access_remote": "remote access (the importer reaches the data held in the EU/EEA)",
+        "access_stored": "storage (the importer stores the data)",
+        "access_onward": "onward transfer (the importer receives the data from the exporter named above)",
         "no_onward": "none recorded",
         "not_signed_off": "not signed off",
         "review_overdue": "{date} – OVERDUE: this review date has passed; re-assess before relying on this assessment",
@@ -164,6 +168,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "not_started": "not yet active: the transfer is recorded to start on {start}, so no verdict on its lawfulness is given",
         "inactive": "not active on this date",
         "id_other": "registration number",
+        "trading_as": " (trading as {name})",
         "fallback": "; fallback: {mechanism}",
         "dpa_transfers": "The personal data are transferred outside the EU/EEA only to the importers below, by the Processor or by the sub-processor that engages the importer, each with the safeguard stated:",
         "dpa_transfers_sub": "The personal data are transferred outside the EU/EEA only to the importers below, by the Sub-processor or by the further sub-processor that engages the importer, each with the safeguard stated:",
@@ -237,6 +242,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "general": "Rekisterinpitäjä antaa yleisen kirjallisen luvan liitteessä III lueteltujen alikäsittelijöiden käyttöön (tietosuoja-asetuksen 28 artiklan 2 kohta); Käsittelijä ilmoittaa Rekisterinpitäjälle aiotuista lisäyksistä tai vaihdoista vähintään {days} etukäteen, jotta Rekisterinpitäjä voi vastustaa muutosta.",
         "no_subprocessors": "Alikäsittelijöitä ei ole hyväksytty.",
         "subprocessors": "Hyväksyttyjä alikäsittelijöitä on {n}, ja ne luetellaan alla.",
+        "subprocessors_one": "Hyväksyttyjä alikäsittelijöitä on yksi (1), ja se mainitaan alla.",
         "module": "moduuli {m} (siirto {direction})",
         "module_1": "rekisterinpitäjältä rekisterinpitäjälle",
         "module_2": "rekisterinpitäjältä käsittelijälle",
@@ -246,7 +252,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "annex_iii_23": "Rekisterinpitäjä on hyväksynyt seuraavien alikäsittelijöiden käytön (lausekkeen 9 a alakohta):",
         "annex_iii_other": "Liite III koskee vain moduuleja 2 ja 3; se ei koske tätä siirtoa.",
         "retention_default": "palvelujen keston ajan; tiedot poistetaan tai palautetaan palvelujen päätyttyä (tietosuoja-asetuksen 28 artiklan 3 kohdan g alakohta)",
-        "changes": "Muutoksia {since} jälkeen: {n}.",
+        "changes": "Muutoksia on {since} jälkeen {n}.",
+        "changes_one": "Muutoksia on {since} jälkeen yksi (1).",
         "no_changes": "Ei muutoksia {since} jälkeen.",
         "added": "lisätty",
         "removed": "poistettu",
@@ -269,10 +276,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "risk_method": "Arvioija arvioi kunkin kohdemaan viranomaisen tiedonsaantiskenaarion osalta arviointijakson ajalta todennäköisyyden sille, että viranomainen pyytää näitä tietoja tietojen tuojalta, että tuoja velvoitetaan luovuttamaan ne ja että täydentävät toimenpiteet eivät pidä tietoja käsittämättöminä. Skenaario johtaa tietojen luovuttamiseen vain, jos kaikki kolme toteutuvat, joten sen todennäköisyys on näiden tulo; kun skenaarioita pidetään toisistaan riippumattomina, todennäköisyys sille, että ainakin yksi toteutuu, on 1 − ∏(1 − p).",
         "risk_result": "Laskettu luovuttamisen todennäköisyys ajanjaksolla {years}: {p}.",
         "risk_none": "Skenaariokohtaisia arvioita ei ole kirjattu; johtopäätös perustuu alla esitettyihin perusteluihin.",
-        "measures_general": "Toimenpiteet",
+        "measures_general": "Käsittelyn turvallisuus (yleiset toimenpiteet)",
         "assistance_missing": "ei kirjattu rekisteriin: sovittava ennen allekirjoitusta",
-        "access_remote": "etäkäyttö: tietojen tuoja käyttää EU:ssa/ETA:ssa säilytettäviä tietoja",
-        "access_stored": "tallennus: tietojen tuoja säilyttää tietoja",
+        "access_remote": "etäkäyttö (tietojen tuoja käyttää EU:ssa/ETA:ssa säilytettäviä tietoja)",
+        "access_stored": "tallennus (tietojen tuoja säilyttää tiedot)",
+        "access_onward": "edelleensiirto (tietojen tuoja saa tiedot edellä mainitulta tietojen viejältä)",
         "no_onward": "ei kirjattu",
         "not_signed_off": "ei hyväksytty",
         "review_overdue": "{date} – MYÖHÄSSÄ: uudelleenarvioinnin päivä on ohitettu; arvioi siirto uudelleen ennen kuin nojaudut tähän arviointiin",
@@ -292,7 +300,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "c17_option2": "vaihtoehto 2: sen EU:n jäsenvaltion laki, johon tietojen viejä on sijoittautunut; jos se ei salli kolmannen osapuolen edunsaajan oikeuksia, {law}",
         "contract": "Nämä liitteet ovat osa sopimusta ”{title}”, joka on allekirjoitettu {signed} ja johon sisältyvät komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeet, {module}.",
         "contract_untitled": "Nämä liitteet ovat osa {signed} allekirjoitettua sopimusta, johon sisältyvät komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeet, {module}.",
-        "contract_fallback": " Siirto perustuu ensisijaisesti siirtoperusteeseen {mechanism}; nämä lausekkeet ovat sen varaperuste, jota sovelletaan, jos ensisijainen peruste lakkaa kattamasta siirron.",
+        "contract_fallback": " Siirto perustuu ensisijaisesti siirtoperusteeseen ”{mechanism}”; nämä lausekkeet ovat sen varaperuste, jota sovelletaan, jos ensisijainen peruste lakkaa kattamasta siirron.",
         "none": "Ei ole.",
         "contract_unsigned": "Nämä liitteet koskevat komission täytäntöönpanopäätöksen (EU) 2021/914 vakiosopimuslausekkeita, {module}, jotka osapuolet allekirjoittavat.",
         "c18": "Lauseke 18 – Oikeuspaikka ja toimivaltainen tuomioistuin",
@@ -300,6 +308,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "not_started": "ei vielä alkanut: siirron on kirjattu alkavan {start}, joten sen lainmukaisuutta ei arvioida",
         "inactive": "ei käytössä tänä päivänä",
         "id_other": "rekisteritunnus",
+        "trading_as": " (markkinointinimi {name})",
         "fallback": "; varalla: {mechanism}",
         "dpa_transfers": "Henkilötietoja siirretään EU/ETA-alueen ulkopuolelle vain alla luetelluille vastaanottajille, ja siirron tekee Käsittelijä tai vastaanottajan käyttöön ottanut alikäsittelijä kulloinkin mainitulla suojatoimella:",
         "dpa_transfers_sub": "Henkilötietoja siirretään EU/ETA-alueen ulkopuolelle vain alla luetelluille vastaanottajille, ja siirron tekee Alikäsittelijä tai vastaanottajan käyttöön ottanut jatkoalikäsittelijä kulloinkin mainitulla suojatoimella:",
@@ -378,16 +387,6 @@ MECHANISM_FI: Mapping[str, str] = {
     "derogation_49_1_f": "poikkeus: elintärkeät edut (49 artiklan 1 kohdan f alakohta)",
     "derogation_49_1_g": "poikkeus: julkinen rekisteri (49 artiklan 1 kohdan g alakohta)",
     "derogation_49_1_second": "poikkeus: pakottavat oikeutetut edut (49 artiklan 1 kohdan toinen alakohta)",
-}
-
-BASIS_FI: Mapping[str, str] = {
-    "adequacy": "tietosuoja-asetuksen 45 artiklan 1 kohta (ja 45 artiklan 9 kohta direktiivin aikaisille päätöksille)",
-    "dpf": "tietosuoja-asetuksen 45 artiklan 3 kohta; komission täytäntöönpanopäätös (EU) 2023/1795, annettu 10 päivänä heinäkuuta 2023",
-    "scc_2021": "tietosuoja-asetuksen 46 artiklan 2 kohdan c alakohta; komission täytäntöönpanopäätös (EU) 2021/914, annettu 4 päivänä kesäkuuta 2021",
-    "bcr": "tietosuoja-asetuksen 46 artiklan 2 kohdan b alakohta ja 47 artikla",
-    "code_of_conduct": "tietosuoja-asetuksen 40 artikla ja 46 artiklan 2 kohdan e alakohta",
-    "certification": "tietosuoja-asetuksen 42 artikla ja 46 artiklan 2 kohdan f alakohta",
-    "ad_hoc_clauses": "tietosuoja-asetuksen 46 artiklan 3 kohdan a alakohta ja 46 artiklan 4 kohta",
 }
 
 SAFEGUARD_PLAIN: Mapping[str, Mapping[str, str]] = {
@@ -533,6 +532,15 @@ def number_words(n: int, language: str) -> str:
     return f"{words[hundreds]} hundred" + (f" and {tail}" if tail else "")
 
 
+def counted(lab: Mapping[str, str], key: str, n: int, language: str, **values: str) -> str:
+    """A sentence that counts, as a contract writes it: its ``_one`` form for one, else the
+    number in words with the figure ("two (2)"), never "1 change(s)"."""
+    if n == 1 and f"{key}_one" in lab:
+        return lab[f"{key}_one"].format(**values)
+    number = f"{number_words(n, language)} ({n})" if n < 1000 else str(n)
+    return lab[key].format(n=number, **values)
+
+
 def fmt_days(n: int, language: str) -> str:
     """A number of days as a contract writes it: "thirty (30) days" / "kolmekymmentä (30)
     päivää"."""
@@ -582,11 +590,14 @@ def mechanism_name(code: str, language: str) -> str:
 
 
 def mechanism_basis(code: str, language: str) -> str:
-    """Legal basis and citation of a mechanism (Finnish for the common ones)."""
-    if language == "fi" and code in BASIS_FI:
-        return BASIS_FI[code]
+    """Legal basis and citation of a mechanism in the document's language (the reference
+    data's ``legal_basis``/``citation`` and their ``*_fi`` variants)."""
     mechanism = load_reference().mechanism(code)
-    return f"{mechanism.legal_basis}; {mechanism.citation}" if mechanism else ""
+    if mechanism is None:
+        return ""
+    if language == "fi":
+        return f"{mechanism.legal_basis_fi}; {mechanism.citation_fi}"
+    return f"{mechanism.legal_basis}; {mechanism.citation}"
 
 
 def safeguard_text(code: str, module: int | None, language: str) -> str:
@@ -1041,11 +1052,32 @@ def id_label(country: str, language: str) -> str:
     return LABELS[language]["id_fi" if country == "FI" else "id_other"]
 
 
+def address_with_country(address: str | None, country: str, language: str) -> str:
+    """A postal address followed by its country's name, unless the address already ends with
+    the country (its name in either language, or its ISO code: "..., USA")."""
+    name = country_name(country, language)
+    typed = (address or "").strip().rstrip(",")
+    if not typed:
+        return name
+    last = typed.rsplit(",", 1)[-1].strip().casefold()
+    found = pycountry.countries.get(alpha_2=country.upper())
+    same = {country.casefold(), name.casefold(), country_name(country, "en").casefold()}
+    same |= {country_name(country, "fi").casefold()}
+    if found is not None:
+        same |= {found.alpha_3.casefold(), found.name.casefold()}
+    return typed if last in same else f"{typed}, {name}"
+
+
 def vendor_ctx(vendor: VendorData, language: str) -> dict[str, str]:
     _require([("vendor.name", vendor.name), ("vendor.country", vendor.country)])
+    legal_name = (vendor.legal_name or "").strip() or vendor.name
     return {
         "name": vendor.name,
-        "legal_name": vendor.legal_name or vendor.name,
+        "legal_name": legal_name,
+        "trading": ""
+        if re.sub(r"\W+", "", legal_name).casefold() == re.sub(r"\W+", "", vendor.name).casefold()
+        else LABELS[language]["trading_as"].format(name=vendor.name),
+        "address_country": address_with_country(vendor.address, vendor.country, language),
         "business_id_label": id_label(vendor.country, language),
         "business_id": text(vendor.business_id, language),
         "address": text(vendor.address, language),
@@ -1310,16 +1342,22 @@ def dpa_context(
     transfer_rows = []
     for t in relevant:
         name, tier = importer(t)
+        mechanism = safeguard_text(t.mechanism, t.scc_module, language)
+        fallback = (
+            safeguard_text(t.fallback_mechanism, t.scc_module, language)
+            if t.fallback_mechanism
+            else ""
+        )
         transfer_rows.append(
             {
                 "country": country_name(t.destination_country, language),
                 "importer": name,
                 "tier": tier,
-                "mechanism": safeguard_text(t.mechanism, t.scc_module, language),
+                "mechanism": mechanism,
                 "tia": tia_text(t, language),
-                "fallback": safeguard_text(t.fallback_mechanism, t.scc_module, language)
-                if t.fallback_mechanism
-                else lab["no_fallback"],
+                "fallback": fallback or lab["no_fallback"],
+                "safeguard": mechanism
+                + (lab["fallback"].format(mechanism=fallback) if fallback else ""),
             }
         )
     return base | {
@@ -1329,6 +1367,7 @@ def dpa_context(
         "subprocessors": rows,
         "measures": measure_rows(processing, language, assistance=True),
         "transfers": transfer_rows,
+        "transfers_fallback": any(t.fallback_mechanism for t in relevant),
         "transfers_summary": lab["dpa_transfers_sub"]
         if transfer_rows and sub_processing
         else roles(lab["dpa_transfers" if transfer_rows else "dpa_no_transfers"], language),
@@ -1339,7 +1378,7 @@ def dpa_context(
             "sub_processing": sub_processing,
             "controller": processing_part["controller"] if processing_part else "",
         },
-        "subprocessor_summary": lab["subprocessors"].format(n=len(subprocessors))
+        "subprocessor_summary": counted(lab, "subprocessors", len(subprocessors), language)
         if subprocessors
         else lab["no_subprocessors"],
     }
@@ -1406,7 +1445,7 @@ def party(v: Mapping[str, str]) -> dict[str, str]:
         "name": v.get("legal_name", ""),
         "business_id_label": v.get("business_id_label", ""),
         "business_id": v.get("business_id", ""),
-        "address": f"{v.get('address', '')}, {v.get('country_name', '')}",
+        "address": v.get("address_country", ""),
         "contact": v.get("contact", ""),
         "signatory": v.get("signatory", ""),
     }
@@ -1659,7 +1698,10 @@ def tia_context(
             "purposes": step1["purposes"],
             "retention": step1["retention"],
             "access": lab[
-                "access_" + ("remote" if transfer.transfer_type == "remote_access" else "stored")
+                "access_"
+                + {"remote_access": "remote", "onward_transfer": "onward"}.get(
+                    transfer.transfer_type, "stored"
+                )
             ],
             "onward": "; ".join(f"{r.name} ({country_name(r.country, language)})" for r in onward)
             or lab["no_onward"],
@@ -1750,12 +1792,12 @@ def subprocessor_list_context(
             "name": c.name,
             "parent": c.parent,
             "on": fmt_date(c.on, language),
-            "detail": c.detail,
+            "detail": c.detail or "–",  # an addition or removal: no field before -> after
         }
         for c in changes
     ]
     summary = (
-        lab["changes"].format(n=len(change_rows), since=since_text)
+        counted(lab, "changes", len(change_rows), language, since=since_text)
         if change_rows
         else lab["no_changes"].format(since=since_text)
     )

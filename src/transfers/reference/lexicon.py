@@ -151,3 +151,23 @@ def duration(value: str | None, language: str) -> str:
         if found.group(i) and int(found.group(i))
     ]
     return format_list(parts, locale=locale) if parts else value
+
+
+def citation(text: str | None, language: str) -> str:
+    """A legal source in the reader's language: the Finnish variant the reference data keeps
+    beside each citation (``citation_fi``, ``legal_basis_fi``, ...), so a Finnish document or
+    page names the decision or judgment by its Finnish title. Text the reference does not
+    carry (a what-if note a user typed) is returned as given."""
+    if not text:
+        return ""
+    if _lang(language) != "fi":
+        return text
+    from transfers.reference import load_reference
+
+    return load_reference().citation_fi(text) or text
+
+
+def cell(text: str) -> str:
+    """Text that starts a table cell or a sentence, with a capital first letter ("komission
+    päätös ..." -> "Komission päätös ...")."""
+    return text[:1].upper() + text[1:]

@@ -116,13 +116,14 @@ class _Row(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True
     pass
 
 
-class Membership(_Row, frozen=True):
+class Membership(_Row, frozen=True, kw_only=True):
     """A period in which transfers to ``countries`` are not Chapter V transfers."""
 
     regime: Regime
     reason_code: Code
     countries: tuple[CountryCode, ...]
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
@@ -136,30 +137,32 @@ class Membership(_Row, frozen=True):
         )
 
 
-class Territory(_Row, frozen=True):
+class Territory(_Row, frozen=True, kw_only=True):
     """A territorial edge case for the country picker (legal-facts §2.3)."""
 
     code: CountryCode
     status: Text
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
     part_of: CountryCode | None = None
 
 
-class ExpiryChange(_Row, frozen=True):
+class ExpiryChange(_Row, frozen=True, kw_only=True):
     """One step in the sunset history of an adequacy decision (e.g. UK, legal-facts §3.2)."""
 
     decided_on: date
     valid_until: date
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
 
 
-class AdequacyDecision(_Row, frozen=True):
+class AdequacyDecision(_Row, frozen=True, kw_only=True):
     """A Commission adequacy decision (GDPR Art. 45)."""
 
     id: Code
@@ -170,12 +173,14 @@ class AdequacyDecision(_Row, frozen=True):
     scope_limited: bool
     scope: Text
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
     valid_until: date | None = None
     invalid_from: date | None = None
     invalidation_citation: str = ""
+    invalidation_citation_fi: str = ""
     scope_limited_until: date | None = None
     expiry_history: tuple[ExpiryChange, ...] = ()
     mechanism: Code = "adequacy"
@@ -193,18 +198,18 @@ class AdequacyDecision(_Row, frozen=True):
         return self.expiry_history[-1].citation if self.expiry_history else self.citation
 
 
-class RolePair(_Row, frozen=True):
+class RolePair(_Row, frozen=True, kw_only=True):
     exporter_role: Role
     importer_role: Role
 
 
-class SccModule(_Row, frozen=True):
+class SccModule(_Row, frozen=True, kw_only=True):
     module: int
     exporter_role: Role
     importer_role: Role
 
 
-class Mechanism(_Row, frozen=True):
+class Mechanism(_Row, frozen=True, kw_only=True):
     """A Chapter V transfer mechanism and the dates between which it can be relied on."""
 
     code: Code
@@ -213,7 +218,9 @@ class Mechanism(_Row, frozen=True):
     rule: MechanismRule
     name_fi: Text
     legal_basis: Text
+    legal_basis_fi: str = ""
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
@@ -221,24 +228,30 @@ class Mechanism(_Row, frozen=True):
     valid_until: date | None = None
     invalid_from: date | None = None
     invalidation_citation: str = ""
+    invalidation_citation_fi: str = ""
     signed_before: date | None = None
     repeal_citation: str = ""
+    repeal_citation_fi: str = ""
     countries: tuple[CountryCode, ...] = ()
     roles: tuple[RolePair, ...] = ()
     modules: tuple[SccModule, ...] = ()
     art28_modules: tuple[int, ...] = ()
     tia_required: bool = False
     tia_citation: str = ""
+    tia_citation_fi: str = ""
     tia_exempt_modules: tuple[int, ...] = ()
     tia_exempt_citation: str = ""
+    tia_exempt_citation_fi: str = ""
     contract_required: bool = False
     approval_required: bool = False
     foreign_order_excluded: bool = False
     hr_coverage_required: bool = False
     reverification_months: int | None = None
     reverification_citation: str = ""
+    reverification_citation_fi: str = ""
     fallback_recommended: bool = False
     fallback_citation: str = ""
+    fallback_citation_fi: str = ""
     note: str = ""
 
     def module_roles(self, module: int) -> SccModule | None:
@@ -254,22 +267,24 @@ class Mechanism(_Row, frozen=True):
         return None
 
 
-class ReasonSource(_Row, frozen=True):
+class ReasonSource(_Row, frozen=True, kw_only=True):
     """Citation for a reason code that no single mechanism or decision carries."""
 
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
     note: str = ""
 
 
-class HrVocabulary(_Row, frozen=True):
+class HrVocabulary(_Row, frozen=True, kw_only=True):
     """Controlled values that make a transfer "HR data" (DPF Supplemental Principle III.9)."""
 
     categories: tuple[Code, ...]
     data_subjects: tuple[Code, ...]
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
@@ -289,23 +304,35 @@ def _code(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
 
 
-class TiaPolicy(_Row, frozen=True):
+def cited_fields(fact: msgspec.Struct) -> Iterable[tuple[str, str, str]]:
+    """(field, English, Finnish) of every citation a fact carries (``legal_basis`` and each
+    ``*citation``, with its ``*_fi`` companion), the expiry history's steps included."""
+    for name in fact.__struct_fields__:
+        if name == "legal_basis" or name.endswith("citation"):
+            yield name, getattr(fact, name), getattr(fact, f"{name}_fi")
+    for step in getattr(fact, "expiry_history", ()):
+        yield from cited_fields(step)
+
+
+class TiaPolicy(_Row, frozen=True, kw_only=True):
     required_from: date
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
 
 
-class Art28Policy(_Row, frozen=True):
+class Art28Policy(_Row, frozen=True, kw_only=True):
     agreement_kinds: tuple[Code, ...]
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
 
 
-class TiaNote(_Row, frozen=True):
+class TiaNote(_Row, frozen=True, kw_only=True):
     """Law-and-practice note for a TIA (EDPB Recommendations 01/2020, step 3)."""
 
     country: str
@@ -313,39 +340,40 @@ class TiaNote(_Row, frozen=True):
     law: Text
     practice: Text
     citation: Citation
+    citation_fi: str = ""
     confidence: Confidence
     source: Text  # where the fact was checked: Official Journal, Curia, authority, ...
     checked: date  # the day it was last checked in that source
 
 
-class _File(_Row, frozen=True):
+class _File(_Row, frozen=True, kw_only=True):
     version: Text
     status_date: date
 
 
-class _CountriesFile(_File, frozen=True):
+class _CountriesFile(_File, frozen=True, kw_only=True):
     names: dict[CountryCode, Text]
     memberships: tuple[Membership, ...]
     names_fi: dict[CountryCode, Text] = {}
     territories: tuple[Territory, ...] = ()
 
 
-class _AdequacyFile(_File, frozen=True):
+class _AdequacyFile(_File, frozen=True, kw_only=True):
     decisions: tuple[AdequacyDecision, ...]
 
 
-class _MechanismsFile(_File, frozen=True):
+class _MechanismsFile(_File, frozen=True, kw_only=True):
     mechanisms: tuple[Mechanism, ...]
 
 
-class _RulesFile(_File, frozen=True):
+class _RulesFile(_File, frozen=True, kw_only=True):
     tia: TiaPolicy
     art28: Art28Policy
     hr_data: HrVocabulary
     reasons: dict[Code, ReasonSource]
 
 
-class _TiaNotesFile(_File, frozen=True):
+class _TiaNotesFile(_File, frozen=True, kw_only=True):
     notes: tuple[TiaNote, ...]
 
 
@@ -383,6 +411,7 @@ class Reference:
     decisions: tuple[AdequacyDecision, ...]
     reasons: Mapping[str, ReasonSource]
     tia_notes: Mapping[str, TiaNote]
+    citations_fi: Mapping[str, str]
     _mechanisms: Mapping[str, Mechanism]
     _memberships_by_country: Mapping[str, tuple[Membership, ...]]
     _adequacy_by_country: Mapping[str, AdequacyDecision]
@@ -419,6 +448,21 @@ class Reference:
     def reason_source(self, code: str) -> ReasonSource:
         """Citation for a reason code; a missing one is a data defect caught by the test suite."""
         return self.reasons[code]
+
+    def citation_fi(self, citation: str) -> str | None:
+        """The Finnish variant of a citation the reference data carries (``*_fi`` beside it);
+        a citation joined from several (``"A; B"``) is translated part by part. ``None`` for
+        text the reference does not carry (a what-if note typed by a user)."""
+        found = self.citations_fi.get(citation)
+        if found is not None or "; " not in citation:
+            return found
+        parts = citation.split("; ")
+        for cut in range(len(parts) - 1, 0, -1):
+            head = self.citations_fi.get("; ".join(parts[:cut]))
+            tail = self.citation_fi("; ".join(parts[cut:])) if head is not None else None
+            if head is not None and tail is not None:
+                return f"{head}; {tail}"
+        return None
 
     def tia_note(self, country: str) -> TiaNote:
         return self.tia_notes.get(country) or self.tia_notes["default"]
@@ -481,6 +525,10 @@ class Reference:
         if target is None:
             raise KeyError(f"unknown mechanism {mechanism!r}")
         why = citation or f"What-if: {target.name} assumed invalid from {invalid_from.isoformat()}"
+        why_fi = citation or (
+            f"Entä jos -tarkastelu: siirtoperusteen ”{target.name_fi}” oletetaan olevan "
+            f"pätemätön {invalid_from.day}.{invalid_from.month}.{invalid_from.year} alkaen"
+        )
 
         def earliest(current: date | None) -> date:
             return invalid_from if current is None else min(current, invalid_from)
@@ -492,6 +540,9 @@ class Reference:
             invalidation_citation=target.invalidation_citation
             if target.invalid_from is not None and target.invalid_from <= invalid_from
             else why,
+            invalidation_citation_fi=target.invalidation_citation_fi
+            if target.invalid_from is not None and target.invalid_from <= invalid_from
+            else why_fi,
         )
         decisions = tuple(
             msgspec.structs.replace(
@@ -500,6 +551,9 @@ class Reference:
                 invalidation_citation=d.invalidation_citation
                 if d.invalid_from is not None and d.invalid_from <= invalid_from
                 else why,
+                invalidation_citation_fi=d.invalidation_citation_fi
+                if d.invalid_from is not None and d.invalid_from <= invalid_from
+                else why_fi,
             )
             if d.mechanism == mechanism
             else d
@@ -599,6 +653,10 @@ def _index(
         for country in period.countries:
             by_country.setdefault(country, []).append(period)
     adequacy = {c: d for d in decisions if d.applies_to == "general" for c in d.countries}
+    facts: list[msgspec.Struct] = [tia_policy, art28_policy, hr_data, *memberships]
+    facts += [*territories.values(), *decisions, *reasons.values(), *tia_notes.values()]
+    facts += mechanisms.values()
+    citations_fi = {en: fi for fact in facts for _, en, fi in cited_fields(fact) if en and fi}
     return Reference(
         version=version,
         status_date=status_date,
@@ -612,6 +670,7 @@ def _index(
         decisions=decisions,
         reasons=MappingProxyType(dict(reasons)),
         tia_notes=MappingProxyType(dict(tia_notes)),
+        citations_fi=MappingProxyType(citations_fi),
         _mechanisms=MappingProxyType(dict(mechanisms)),
         _memberships_by_country=MappingProxyType({k: tuple(v) for k, v in by_country.items()}),
         _adequacy_by_country=MappingProxyType(adequacy),
@@ -680,7 +739,9 @@ def _validate(
     for m in mechanisms.mechanisms:
         allowed = _COMMON_MECHANISM_FIELDS | RULE_FIELDS[m.rule]
         for name in m.__struct_fields__:
-            if name not in allowed and getattr(m, name) != getattr(defaults, name):
+            if name.removesuffix("_fi") not in allowed and getattr(m, name) != getattr(
+                defaults, name
+            ):
                 errors.append(
                     f"mechanisms.toml {m.code}: field {name!r} is not read by rule {m.rule!r}; "
                     "a value here would be silently ignored"
@@ -777,6 +838,7 @@ def _validate(
     for kind in rules.art28.agreement_kinds:
         if kind in mechanism_codes:
             errors.append(f"rules.toml art28: {kind!r} is a mechanism; use art28_modules")
+    _check_finnish(errors, countries, adequacy, mechanisms, rules, notes)
     if "default" not in {n.country for n in notes.notes}:
         errors.append("tia_notes.toml: a note with country = 'default' is required")
     for n in notes.notes:
@@ -785,3 +847,36 @@ def _validate(
         elif n.country != "default":
             check_countries(f"tia_notes.toml {n.country}", [n.country])
     return errors
+
+
+def _check_finnish(
+    errors: list[str],
+    countries: _CountriesFile,
+    adequacy: _AdequacyFile,
+    mechanisms: _MechanismsFile,
+    rules: _RulesFile,
+    notes: _TiaNotesFile,
+) -> None:
+    """Every citation has its Finnish variant, and one English citation one Finnish one: a
+    Finnish document or page prints the ``*_fi`` text, never the English (issue 27)."""
+    facts: list[tuple[str, msgspec.Struct]] = [
+        (f"countries.toml memberships[{i}]", m) for i, m in enumerate(countries.memberships)
+    ]
+    facts += [(f"countries.toml territory {t.code}", t) for t in countries.territories]
+    facts += [(f"adequacy.toml {d.id}", d) for d in adequacy.decisions]
+    facts += [(f"mechanisms.toml {m.code}", m) for m in mechanisms.mechanisms]
+    facts += [("rules.toml tia", rules.tia), ("rules.toml art28", rules.art28)]
+    facts += [("rules.toml hr_data", rules.hr_data)]
+    facts += [(f"rules.toml reasons.{code}", r) for code, r in rules.reasons.items()]
+    facts += [(f"tia_notes.toml {n.country}", n) for n in notes.notes]
+    seen: dict[str, str] = {}
+    for where, fact in facts:
+        for name, en, fi in cited_fields(fact):
+            if en.strip() and not fi.strip():
+                errors.append(f"{where}: {name} has no Finnish variant ({name}_fi)")
+            elif fi.strip() and not en.strip():
+                errors.append(f"{where}: {name}_fi has no English {name}")
+            elif MARKER.search(fi):
+                errors.append(f"{where}: {name}_fi carries a confidence marker")
+            elif en and seen.setdefault(en, fi) != fi:
+                errors.append(f"{where}: {name} {en!r} has two Finnish variants")

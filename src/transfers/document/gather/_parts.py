@@ -15,7 +15,7 @@ from transfers.document import context as ctx
 from transfers.document.gather import _reads as reads
 from transfers.document.stale import Used
 from transfers.models import Processing, Transfer, Vendor
-from transfers.reference import load_reference
+from transfers.reference import lexicon, load_reference
 from transfers.rules.calendar import current_term_end
 from transfers.rules.evaluate import evaluate_transfer
 
@@ -217,7 +217,7 @@ def _transfer(
                 "code": r.code,
                 "severity": r.severity,
                 "message": reason_message(r, language),
-                "citation": r.citation,
+                "citation": lexicon.cell(lexicon.citation(r.citation, language or "en")),
             }
             for r in evaluation.reasons
         ),
