@@ -20,6 +20,11 @@ from transfers.web.labels import badge, label
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
+def cite(text: str | None) -> str:
+    """A legal source in the page's language (the reference data's Finnish title)."""
+    return lexicon.citation(text, i18n.current_language())
+
+
 def reason_sentence(reason: Any) -> str:
     """An engine reason in the page's language (issue 14: Finnish pages show Finnish reasons)."""
     from transfers.rules.evaluate import Reason
@@ -130,6 +135,7 @@ def make_environment() -> Environment:
     env.filters["shown"] = shown
     env.filters["mechanism"] = mechanism_name
     env.filters["reason"] = reason_sentence
+    env.filters["cite"] = cite
     env.filters["duration"] = duration
     env.filters["named"] = named
     env.filters["terms"] = terms

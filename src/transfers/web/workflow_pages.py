@@ -110,7 +110,13 @@ def render_reasons(items: tuple[Reason, ...]) -> list[ReasonRead]:
     """The engine's reasons as the API shows them, each sentence in the page's language."""
     language = current_language()
     return [
-        ReasonRead(r.code, r.severity, reason_text(r, language), r.citation, r.confidence)  # type: ignore[arg-type]
+        ReasonRead(
+            r.code,
+            r.severity,
+            reason_text(r, language),
+            lexicon.citation(r.citation, language),
+            r.confidence,  # type: ignore[arg-type]
+        )
         for r in items
     ]
 
