@@ -163,6 +163,7 @@ def _engage(page: Page, day: date, why: str = "") -> None:
 def test_legal_tells_two_customers_of_a_new_us_subprocessor_and_a_subscriber_follows(
     chromium: Any, server: Server, inbox: Inbox
 ) -> None:
+    inbox.messages.clear()  # the SMTP server serves both engines' runs of this module
     today = date.today()  # the server's clock: the dates below are counted from it
     effective = today + timedelta(days=45)
     period_end = today + timedelta(days=30)
