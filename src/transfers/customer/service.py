@@ -69,7 +69,7 @@ from transfers.notice import service as notice_service
 from transfers.notice.schemas import NoticeImpact, TransferEffect, VendorEffect
 from transfers.reference import load_reference
 from transfers.rules.evaluate import Reason
-from transfers.rules.facts import TransferFacts, VendorFacts
+from transfers.rules.facts import announced_subprocessor
 from transfers.rules.status import vendor_statuses
 from transfers.settings import Settings
 from transfers.transfer import service as transfer_service
@@ -553,36 +553,16 @@ async def impact(
         after.pop(change.subprocessor_id or 0, None)
     elif change.subprocessor_id is None or change.subprocessor_id not in after:
         cats, subjects = await _categories(session, list(change.processing_ids or ()))
-        after[NEW_ID] = VendorFacts(
+        after[NEW_ID] = announced_subprocessor(
             id=NEW_ID,
             name=change.name,
             role="processor",
-            status="approved",
-            agreements=(),
-            transfers=(
-                TransferFacts(
-                    id=None,
-                    destination_country=change.country,
-                    exporter_role="processor",
-                    importer_role="processor",
-                    mechanism=change.mechanism,
-                    scc_module=change.scc_module,
-                    data_categories=cats,
-                    frequency=None,
-                    adequacy_scope_confirmed=None,
-                    dpf_certified=None,
-                    dpf_hr_covered=None,
-                    dpf_verified_on=None,
-                    bcr_approval_ref=None,
-                    fallback_mechanism=None,
-                    started_on=min(day, change.effective_on),
-                    ended_on=None,
-                    data_subjects=subjects,
-                ),
-            ),
-            subprocessor_ids=(),
-            authorised_by_processor=True,
             country=change.country,
+            mechanism=change.mechanism,
+            scc_module=change.scc_module,
+            data_categories=cats,
+            data_subjects=subjects,
+            started_on=min(day, change.effective_on),
         )
         focus = NEW_ID
     if change.change == "replaced" and change.replaces_id is not None:

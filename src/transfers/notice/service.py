@@ -36,7 +36,7 @@ from transfers.notice.schemas import (
 )
 from transfers.reference import load_reference
 from transfers.rules.evaluate import Reason
-from transfers.rules.facts import TransferFacts, VendorFacts
+from transfers.rules.facts import VendorFacts, announced_subprocessor
 from transfers.rules.status import VendorStatus, vendor_statuses
 from transfers.transfer import service as transfer_service
 from transfers.transfer.schemas import TransferCreate
@@ -219,37 +219,17 @@ def after_change(
                 dict.fromkeys(c for t in vendor.transfers for c in t.data_categories)
             )
             subjects = tuple(dict.fromkeys(s for t in vendor.transfers for s in t.data_subjects))
-            out[new_id] = VendorFacts(
+            out[new_id] = announced_subprocessor(
                 id=new_id,
                 name=notice.subprocessor_name,
                 role="subprocessor",
-                status="approved",
-                agreements=(),
-                transfers=(
-                    TransferFacts(
-                        id=None,
-                        destination_country=notice.subprocessor_country,
-                        exporter_role="processor",
-                        importer_role="processor",
-                        mechanism=notice.mechanism,
-                        scc_module=notice.scc_module,
-                        data_categories=categories,
-                        frequency=None,
-                        adequacy_scope_confirmed=None,
-                        dpf_certified=None,
-                        dpf_hr_covered=None,
-                        dpf_verified_on=None,
-                        bcr_approval_ref=None,
-                        fallback_mechanism=None,
-                        started_on=min(day, notice.effective_on),
-                        ended_on=None,
-                        data_subjects=subjects,
-                    ),
-                ),
-                subprocessor_ids=(),
-                parent_ids=(vendor.id,),
-                authorised_by_processor=True,
                 country=notice.subprocessor_country,
+                mechanism=notice.mechanism,
+                scc_module=notice.scc_module,
+                data_categories=categories,
+                data_subjects=subjects,
+                started_on=min(day, notice.effective_on),
+                parent_ids=(vendor.id,),
             )
         children.append(new_id)
     if notice.replaces_id is not None and notice.replaces_id in out:

@@ -106,3 +106,53 @@ class VendorFacts:
     open_conditions: tuple[tuple[int, int], ...] = ()
     #: where the vendor is established (ISO 3166-1 alpha-2); a third country implies a transfer
     country: str | None = None
+
+
+def announced_subprocessor(
+    *,
+    id: int,
+    name: str,
+    role: str,
+    country: str,
+    mechanism: str,
+    scc_module: int | None,
+    data_categories: tuple[str, ...],
+    data_subjects: tuple[str, ...],
+    started_on: date,
+    parent_ids: tuple[int, ...] = (),
+) -> VendorFacts:
+    """A sub-processor that is only announced (a vendor's inbound notice, or a change we plan
+    for our customers): authorised by its processor, receiving the data in its own country on
+    the mechanism the announcement names, so the engine can judge the chain before and after."""
+    return VendorFacts(
+        id=id,
+        name=name,
+        role=role,
+        status="approved",
+        agreements=(),
+        transfers=(
+            TransferFacts(
+                id=None,
+                destination_country=country,
+                exporter_role="processor",
+                importer_role="processor",
+                mechanism=mechanism,
+                scc_module=scc_module,
+                data_categories=data_categories,
+                frequency=None,
+                adequacy_scope_confirmed=None,
+                dpf_certified=None,
+                dpf_hr_covered=None,
+                dpf_verified_on=None,
+                bcr_approval_ref=None,
+                fallback_mechanism=None,
+                started_on=started_on,
+                ended_on=None,
+                data_subjects=data_subjects,
+            ),
+        ),
+        subprocessor_ids=(),
+        parent_ids=parent_ids,
+        authorised_by_processor=True,
+        country=country,
+    )
